@@ -1,0 +1,48 @@
+# mallkit — `make demo` runs the demo shop, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PG_TEST_URL    ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: demo test test-embedded test-services bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/mallkit db upgrade
+	$(BIN)/mallkit demo
+	$(BIN)/mallkit run
+
+# The suite on the embedded default, then on PostgreSQL + Redis when they answer.
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(MAKE) test-embedded
+	@if $(BIN)/python -m tests.services_up "$(PG_TEST_URL)" "$(REDIS_TEST_URL)"; then \
+		$(MAKE) test-services; \
+	elif [ -n "$$CI" ]; then \
+		echo "CI needs PostgreSQL and Redis for the second run" >&2; exit 1; \
+	else \
+		echo "PostgreSQL/Redis not answering: skipped the second run"; \
+	fi
+
+test-embedded: $(STAMP)
+	env -u MALLKIT_TEST_DATABASE_URL -u MALLKIT_TEST_REDIS_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-services: $(STAMP)
+	MALLKIT_TEST_DATABASE_URL=$(PG_TEST_URL) MALLKIT_TEST_REDIS_URL=$(REDIS_TEST_URL) \
+		$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

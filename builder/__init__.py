@@ -1,0 +1,1 @@
+"""mallkit builder: the merchant console and page editor."""

@@ -1,0 +1,1 @@
+"""mallkit runtime: the app, the commerce engine and the page interpreter."""

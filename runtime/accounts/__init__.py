@@ -1,0 +1,1 @@
+"""Console accounts: platform admins, merchant users with per-shop roles, agencies."""

@@ -1,0 +1,63 @@
+"""The one Flask app: storefront (/s/<shop>/), API (/api/v1), console (/console), health."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from runtime import errors, tenancy
+from runtime.db import make_engine, make_session_factory
+from runtime.extension import Mallkit
+from runtime.migrate import check_schema
+from runtime.redis_client import connect
+from runtime.settings import Settings
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    settings.validate()
+    app = Flask("mallkit", template_folder=str(TEMPLATES),
+                static_folder=str(Path(__file__).parent / "static"), static_url_path="/static")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        MAX_FORM_MEMORY_SIZE=settings.max_request_bytes,
+        SESSION_COOKIE_NAME="mallkit_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        JSON_SORT_KEYS=False,
+        TESTING=settings.testing,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    if settings.embedded_database:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+    engine = make_engine(settings.database_url)
+    if settings.check_schema:
+        check_schema(engine)
+    app.extensions["mallkit"] = Mallkit(
+        settings=settings, engine=engine, session_factory=make_session_factory(engine),
+        redis=connect(settings))
+
+    logging.getLogger("mallkit").setLevel(logging.INFO)
+    errors.register_error_handlers(app)
+    tenancy.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from builder.console import console
+    from runtime.api import api
+    from runtime.health import health
+    from runtime.storefront import storefront
+
+    app.register_blueprint(health)
+    app.register_blueprint(storefront)
+    app.register_blueprint(api)
+    app.register_blueprint(console)

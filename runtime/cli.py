@@ -1,0 +1,124 @@
+"""The ``mallkit`` command: Flask's CLI group (run, shell, routes) plus mallkit's commands."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+import subprocess
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from runtime.app import create_app
+from runtime.settings import Settings, SettingsError
+
+
+def _create_app() -> object:
+    return create_app()
+
+
+cli = FlaskGroup(name="mallkit", create_app=_create_app, add_version_option=False,
+                 help="mallkit: a low-code mall builder for WeChat mini-program shops.")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+# --- database -------------------------------------------------------------------------------
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database schema migrations (Alembic)."""
+
+
+@db_group.command("upgrade", with_appcontext=False)
+@click.argument("target", default="heads")
+def db_upgrade(target: str) -> None:
+    """Apply the migrations up to TARGET (default: every module's head)."""
+    from runtime.db import make_engine
+    from runtime.migrate import database_heads, upgrade
+
+    settings = _settings()
+    if settings.embedded_database:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url)
+    upgrade(engine, target)
+    click.echo(f"database at {', '.join(sorted(database_heads(engine)))}")
+
+
+@db_group.command("current", with_appcontext=False)
+def db_current() -> None:
+    """Show the database's revision and whether it matches the code."""
+    from runtime.db import make_engine
+    from runtime.migrate import code_heads, database_heads
+
+    engine = make_engine(_settings().database_url)
+    have, want = database_heads(engine), code_heads()
+    click.echo(f"database: {', '.join(sorted(have)) or 'empty'}")
+    click.echo(f"code:     {', '.join(sorted(want))}")
+    if have != want:
+        raise click.ClickException("out of date: run `mallkit db upgrade`")
+
+
+# --- run and worker -------------------------------------------------------------------------
+
+
+@cli.command("run", with_appcontext=False)
+@click.option("--host", "-h", default="127.0.0.1", show_default=True)
+@click.option("--port", "-p", default=5000, show_default=True, type=int)
+@click.option("--no-worker", is_flag=True, help="Do not start the embedded background worker.")
+def run_command(host: str, port: int, no_worker: bool) -> None:
+    """Serve mallkit; on the embedded default a worker runs beside it."""
+    from werkzeug.serving import run_simple
+
+    settings = _settings()
+    app = create_app(settings)
+    worker = None
+    if settings.embedded_redis and settings.embedded_worker and not no_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "runtime.cli", "worker"],
+                                  env=dict(os.environ))
+        atexit.register(_stop, worker)
+    base = f"http://{host}:{port}"
+    click.echo(f"\n  mallkit is running on {base}\n"
+               f"    merchant console:  {base}/console/\n"
+               f"    demo storefront:   {base}/s/demo/\n"
+               f"    health:            {base}/healthz\n"
+               + ("    background worker: started (pid %d)\n" % worker.pid if worker else ""))
+    run_simple(host, port, app, use_reloader=False, threaded=True)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@cli.command("worker")
+@click.option("--queue", "-q", "queues", multiple=True,
+              help="Queues to work (default: critical, default, bulk, in that order).")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@with_appcontext
+def worker_command(queues: tuple[str, ...], burst: bool) -> None:
+    """Run a background worker; it also releases due timers and starts periodic sweepers."""
+    from runtime.jobs import QUEUE_NAMES, run_worker
+
+    run_worker(current_app._get_current_object(), tuple(queues) or QUEUE_NAMES, burst=burst)
+
+
+def main() -> None:
+    cli.main(prog_name="mallkit")
+
+
+if __name__ == "__main__":
+    main()

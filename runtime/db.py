@@ -1,0 +1,304 @@
+"""Engine, sessions, the declarative base and tenant scoping by ``shop_id``.
+
+A session carries its tenant in ``session.info``: ``shop_id`` (the current shop) or a
+``platform`` reason (an explicit, audited escape for platform-wide work). Queries on tenant
+tables only ever see the current shop's rows; with neither set they raise
+:class:`NoShopContext`; new or changed rows cannot carry another shop's ``shop_id``.
+On PostgreSQL the same context is mirrored into ``mallkit.shop_id`` / ``mallkit.platform``
+for the row-level security policies created by the migrations.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    MetaData,
+    TypeDecorator,
+    create_engine,
+    event,
+    inspect,
+    text,
+)
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    ORMExecuteState,
+    Session,
+    declared_attr,
+    mapped_column,
+    sessionmaker,
+    with_loader_criteria,
+)
+from sqlalchemy.pool import NullPool
+from sqlalchemy.sql import visitors
+
+from runtime.clock import utcnow
+
+audit_log = logging.getLogger("mallkit.audit")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC, returns aware UTC datetimes on every backend (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use runtime.clock.utcnow() or an aware value")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Every table: a big-integer ``id`` and UTC ``created_at`` / ``updated_at``."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class TenantMixin:
+    """Marks a table as tenant data: it belongs to exactly one shop."""
+
+    @declared_attr
+    def shop_id(cls) -> Mapped[int]:  # noqa: N805
+        return mapped_column(BigId, ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+
+
+class TenancyError(RuntimeError):
+    """Base of the errors raised when code steps outside its shop."""
+
+
+class NoShopContext(TenancyError):
+    """A tenant table was queried with no current shop and no platform escape."""
+
+
+class CrossShopWrite(TenancyError):
+    """A row was written with a ``shop_id`` that is not the current shop's."""
+
+
+def tenant_tables() -> set[str]:
+    return {m.local_table.name for m in Base.registry.mappers if issubclass(m.class_, TenantMixin)}
+
+
+# --- engine ---------------------------------------------------------------------------------
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine with the per-backend settings mallkit relies on."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False},
+            poolclass=NullPool if ":memory:" not in url else None, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # Take the write lock at BEGIN so concurrent writers queue instead of deadlocking.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    return create_engine(url, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # let the "begin" listener issue BEGIN IMMEDIATE
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+# --- tenant context -------------------------------------------------------------------------
+
+
+def use_shop(session: Session, shop_id: int | None) -> None:
+    """Make ``shop_id`` the session's tenant (None clears it)."""
+    session.info["shop_id"] = shop_id
+    _sync_pg_context(session)
+
+
+def current_shop_id(session: Session) -> int | None:
+    return session.info.get("shop_id")
+
+
+@contextmanager
+def platform_access(session: Session, reason: str) -> Iterator[Session]:
+    """Lift tenant scoping for platform-wide work; every use is written to the audit log."""
+    if not reason.strip():
+        raise ValueError("platform_access needs a reason")
+    previous = session.info.get("platform")
+    audit_log.info("platform access: %s (shop context %s)", reason, session.info.get("shop_id"))
+    session.info["platform"] = reason
+    _sync_pg_context(session)
+    try:
+        yield session
+    finally:
+        session.info["platform"] = previous
+        _sync_pg_context(session)
+
+
+def _sync_pg_context(session: Session) -> None:
+    """Mirror the tenant context into the open PostgreSQL transaction, if any."""
+    if session.in_transaction():
+        for conn in _pg_connections(session):
+            _set_pg_context(session, conn)
+
+
+def _pg_connections(session: Session) -> list[Any]:
+    trans = session.get_transaction()
+    if trans is None:
+        return []
+    return [c for c in trans._connections if getattr(c, "dialect", None) is not None
+            and c.dialect.name == "postgresql"]
+
+
+def _set_pg_context(session: Session, connection: Any) -> None:
+    shop_id = session.info.get("shop_id")
+    connection.execute(
+        text("SELECT set_config('mallkit.shop_id', :shop, true), "
+             "set_config('mallkit.platform', :platform, true)"),
+        {"shop": "" if shop_id is None else str(shop_id),
+         "platform": "on" if session.info.get("platform") else "off"},
+    )
+
+
+@event.listens_for(Session, "after_begin")
+def _after_begin(session: Session, _transaction: Any, connection: Any) -> None:
+    if connection.dialect.name == "postgresql":
+        _set_pg_context(session, connection)
+
+
+def _statement_tables(statement: Any) -> set[str]:
+    names: set[str] = set()
+    for element in visitors.iterate(statement):
+        name = getattr(element, "name", None)
+        if name and element.__visit_name__ == "table":
+            names.add(name)
+    return names
+
+
+def _touches_tenant(state: ORMExecuteState) -> bool:
+    if any(issubclass(m.class_, TenantMixin) for m in state.all_mappers):
+        return True
+    return bool(_statement_tables(state.statement) & tenant_tables())
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_to_shop(state: ORMExecuteState) -> None:
+    session = state.session
+    if session.info.get("platform"):
+        return
+    shop_id = session.info.get("shop_id")
+    if state.is_insert:
+        _check_insert_params(state, shop_id)
+        return
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if shop_id is None:
+        if _touches_tenant(state):
+            raise NoShopContext(
+                "tenant tables queried with no current shop; call use_shop() or, for "
+                "platform-wide work, wrap it in platform_access(session, reason)")
+        return
+    if state.is_update:
+        _check_update_values(state, shop_id)
+    state.statement = state.statement.options(
+        with_loader_criteria(TenantMixin, lambda cls: cls.shop_id == shop_id,
+                             include_aliases=True))
+
+
+def _check_insert_params(state: ORMExecuteState, shop_id: int | None) -> None:
+    if not _touches_tenant(state):
+        return
+    if shop_id is None:
+        raise NoShopContext("insert into a tenant table with no current shop")
+    params = state.parameters
+    rows = params if isinstance(params, list) else [params or {}]
+    rows = [*rows, dict(state.statement.compile().params)]
+    for row in rows:
+        value = row.get("shop_id")
+        if value is not None and value != shop_id:
+            raise CrossShopWrite(f"insert with shop_id={value} from shop context {shop_id}")
+
+
+def _check_update_values(state: ORMExecuteState, shop_id: int) -> None:
+    values = getattr(state.statement, "_values", None) or {}
+    for key, value in values.items():
+        if getattr(key, "key", key) == "shop_id":
+            raise CrossShopWrite(f"an UPDATE may not change shop_id (context {shop_id})")
+
+
+@event.listens_for(Session, "before_flush")
+def _guard_tenant_writes(session: Session, _ctx: Any, _instances: Any) -> None:
+    if session.info.get("platform"):
+        return
+    shop_id = session.info.get("shop_id")
+    for obj in session.new:
+        if isinstance(obj, TenantMixin):
+            if shop_id is None:
+                raise NoShopContext(f"new {type(obj).__name__} with no current shop")
+            if obj.shop_id is None:
+                obj.shop_id = shop_id
+            elif obj.shop_id != shop_id:
+                raise CrossShopWrite(
+                    f"new {type(obj).__name__} for shop {obj.shop_id} from shop {shop_id}")
+    for obj in session.dirty:
+        if isinstance(obj, TenantMixin) and inspect(obj).attrs.shop_id.history.has_changes():
+            raise CrossShopWrite(f"{type(obj).__name__}.shop_id may not change")
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session], shop_id: int | None = None) -> Iterator[Session]:
+    """A unit of work for jobs and commands: commit on success, roll back on error."""
+    session = factory()
+    session.info["shop_id"] = shop_id
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def shop_fk() -> Any:
+    """A column referring to a shop, for platform tables that name one (not tenant rows)."""
+    return mapped_column(BigId, ForeignKey("shops.id", ondelete="CASCADE"), index=True)

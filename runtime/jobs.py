@@ -1,0 +1,260 @@
+"""Background work on RQ: three queues, deterministic job ids, timers and periodic sweepers.
+
+Nothing is enqueued inside an open transaction: :func:`enqueue_after_commit` holds the
+job until the session commits (and drops it on rollback), so a worker never sees a row
+that was rolled back. Timers are scheduled jobs *plus* a periodic sweeper that catches
+whatever was lost while Redis was down.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import redis
+from rq import Queue, Worker
+from rq.job import Job, JobStatus
+from rq.registry import ScheduledJobRegistry
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from runtime.clock import utcnow
+from runtime.db import session_scope
+
+log = logging.getLogger(__name__)
+
+CRITICAL, DEFAULT, BULK = "critical", "default", "bulk"
+QUEUE_NAMES = (CRITICAL, DEFAULT, BULK)
+JOB_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
+_LIVE = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED}
+
+
+class JobIdError(ValueError):
+    """A job id must be built from ``[A-Za-z0-9_-]`` (RQ rejects ``:``)."""
+
+
+def job_id(*parts: object) -> str:
+    """A deterministic job id such as ``cancel-unpaid-3-1207``."""
+    value = "-".join(str(p) for p in parts)
+    if not JOB_ID_RE.match(value):
+        raise JobIdError(f"invalid job id {value!r}: use letters, digits, '_' and '-'")
+    return value
+
+
+def get_queue(name: str, connection: redis.Redis) -> Queue:
+    if name not in QUEUE_NAMES:
+        raise ValueError(f"unknown queue {name!r}; use one of {', '.join(QUEUE_NAMES)}")
+    return Queue(name, connection=connection)
+
+
+def _existing_live_job(connection: redis.Redis, jid: str | None) -> Job | None:
+    if jid is None:
+        return None
+    try:
+        job = Job.fetch(jid, connection=connection)
+    except Exception:  # rq raises NoSuchJobError; a half-written hash is as good as none
+        return None
+    return job if job.get_status(refresh=False) in _LIVE else None
+
+
+def enqueue(connection: redis.Redis, func: Callable[..., Any], *args: Any,
+            queue: str = DEFAULT, jid: str | None = None, at: datetime | None = None,
+            delay: timedelta | None = None, replace: bool = False, **kwargs: Any) -> Job:
+    """Enqueue ``func`` now, after ``delay`` or ``at`` a time.
+
+    With a ``jid``, a job that is still queued or scheduled is kept (not enqueued twice)
+    unless ``replace`` is set, in which case it is cancelled and scheduled anew.
+    """
+    if jid is not None:
+        job_id(jid)
+        existing = _existing_live_job(connection, jid)
+        if existing is not None:
+            if not replace:
+                return existing
+            existing.cancel()
+            existing.delete()
+    q = get_queue(queue, connection)
+    options: dict[str, Any] = {"job_id": jid, "args": args, "kwargs": kwargs,
+                               "failure_ttl": 7 * 24 * 3600, "result_ttl": 24 * 3600}
+    if delay is not None:
+        at = utcnow() + delay
+    if at is not None:
+        if at.tzinfo is None:
+            raise ValueError("enqueue(at=...) needs an aware datetime")
+        return q.enqueue_at(at.astimezone(UTC), func, **options)
+    return q.enqueue_call(func, **{k: v for k, v in options.items()
+                                   if k in {"args", "kwargs", "job_id", "failure_ttl",
+                                            "result_ttl"}})
+
+
+def cancel(connection: redis.Redis, jid: str) -> bool:
+    """Cancel a queued or scheduled job; True when there was one."""
+    job = _existing_live_job(connection, jid)
+    if job is None:
+        return False
+    job.cancel()
+    job.delete()
+    return True
+
+
+# --- after-commit --------------------------------------------------------------------------
+
+
+def on_commit(session: Session, callback: Callable[[], Any]) -> None:
+    """Run ``callback`` once the session's transaction commits; drop it on rollback.
+
+    Register a ``functools.partial`` rather than a lambda over a loop variable.
+    """
+    session.info.setdefault("after_commit", []).append(callback)
+
+
+def enqueue_after_commit(session: Session, connection: redis.Redis,
+                         func: Callable[..., Any], *args: Any, **options: Any) -> None:
+    on_commit(session, functools.partial(enqueue, connection, func, *args, **options))
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    callbacks = session.info.pop("after_commit", [])
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            # The data is committed; a lost enqueue is caught by the module's sweeper.
+            log.exception("after-commit callback %r failed", callback)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_commit(session: Session, _previous: Any) -> None:
+    if not session.in_transaction():
+        session.info.pop("after_commit", None)
+
+
+# --- scheduling with the injectable clock ---------------------------------------------------
+
+
+def release_due_jobs(connection: redis.Redis, now: datetime | None = None) -> list[str]:
+    """Move scheduled jobs that are due at ``now`` onto their queues (what RQ's scheduler does,
+    but against mallkit's clock so tests can advance time instead of sleeping)."""
+    timestamp = int((now or utcnow()).timestamp())
+    released: list[str] = []
+    for name in QUEUE_NAMES:
+        q = get_queue(name, connection)
+        registry = ScheduledJobRegistry(queue=q)
+        for jid in registry.get_jobs_to_schedule(timestamp):
+            if not connection.zrem(registry.key, jid):
+                continue  # another worker's ticker took it
+            try:
+                job = Job.fetch(jid, connection=connection)
+            except Exception:
+                continue
+            q.enqueue_job(job)
+            released.append(jid)
+    return released
+
+
+# --- periodic sweepers ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """A job enqueued every ``every`` by whichever worker first claims the time slot."""
+
+    name: str
+    func: Callable[..., Any]
+    every: timedelta
+    queue: str = DEFAULT
+
+
+_periodic: dict[str, Periodic] = {}
+
+
+def register_periodic(name: str, func: Callable[..., Any], every: timedelta,
+                      queue: str = DEFAULT) -> None:
+    job_id(name)
+    _periodic[name] = Periodic(name, func, every, queue)
+
+
+def periodic_jobs() -> list[Periodic]:
+    return list(_periodic.values())
+
+
+def enqueue_periodic(connection: redis.Redis, now: datetime | None = None) -> list[str]:
+    """Enqueue each periodic job once per slot, across any number of workers."""
+    now = now or utcnow()
+    started: list[str] = []
+    for item in _periodic.values():
+        seconds = max(int(item.every.total_seconds()), 1)
+        slot = int(now.timestamp()) // seconds
+        jid = job_id("periodic", item.name, slot)
+        if connection.set(f"mallkit:periodic:{jid}", "1", nx=True, ex=seconds * 2):
+            enqueue(connection, item.func, queue=item.queue, jid=jid)
+            started.append(jid)
+    return started
+
+
+class _Ticker(threading.Thread):
+    """Beside the worker: releases due scheduled jobs and enqueues periodic sweepers."""
+
+    def __init__(self, connection: redis.Redis, interval: float = 1.0) -> None:
+        super().__init__(name="mallkit-ticker", daemon=True)
+        self.connection = connection
+        self.interval = interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            try:
+                release_due_jobs(self.connection)
+                enqueue_periodic(self.connection)
+            except redis.RedisError:
+                log.warning("ticker could not reach Redis; retrying", exc_info=True)
+
+
+class AppWorker(Worker):
+    """An RQ worker whose work horses run inside the Flask app context."""
+
+    app: Any = None
+
+    def perform_job(self, job: Job, queue: Queue, *args: Any, **kwargs: Any) -> bool:
+        from runtime.extension import Mallkit
+
+        with self.app.app_context():
+            mk: Mallkit = self.app.extensions["mallkit"]
+            if getattr(mk, "_pid", None) != os.getpid():
+                mk.engine.dispose(close=False)  # pooled connections were the parent's
+                mk._pid = os.getpid()  # type: ignore[attr-defined]
+            return super().perform_job(job, queue, *args, **kwargs)
+
+
+def run_worker(app: Any, queues: tuple[str, ...] = QUEUE_NAMES, *, burst: bool = False,
+               with_ticker: bool = True) -> bool:
+    """Run a worker for ``app`` until stopped (or until the queues are empty with ``burst``)."""
+    connection = app.extensions["mallkit"].redis
+    worker_class = type("BoundAppWorker", (AppWorker,), {"app": app})
+    worker = worker_class([get_queue(q, connection) for q in queues], connection=connection)
+    ticker = _Ticker(connection) if with_ticker and not burst else None
+    if ticker:
+        ticker.start()
+    try:
+        return worker.work(burst=burst, logging_level="INFO")
+    finally:
+        if ticker:
+            ticker.stopped.set()
+
+
+@contextmanager
+def job_session(shop_id: int | None = None) -> Iterator[Session]:
+    """The unit of work of a job: one transaction, committed at the end."""
+    from runtime.extension import state
+
+    with session_scope(state().session_factory, shop_id) as session:
+        yield session

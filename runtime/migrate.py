@@ -1,0 +1,58 @@
+"""Applying and checking the Alembic migrations from code (``mallkit db ...``, start-up)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class SchemaOutOfDate(RuntimeError):
+    """The database is behind (or ahead of) the code's migrations."""
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", str(MIGRATIONS_DIR / "versions"))
+    return cfg
+
+
+def upgrade(engine: Engine, target: str = "heads") -> None:
+    cfg = alembic_config()
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, target)
+
+
+def downgrade(engine: Engine, target: str) -> None:
+    cfg = alembic_config()
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, target)
+
+
+def code_heads() -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def database_heads(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse to run against a schema that is not exactly at the code's migration heads."""
+    have, want = database_heads(engine), code_heads()
+    if have != want:
+        missing = ", ".join(sorted(want - have)) or "none"
+        raise SchemaOutOfDate(
+            f"the database schema is out of date (at {sorted(have) or 'no revision'}, "
+            f"needs {missing}); run `mallkit db upgrade` and start again")

@@ -1,0 +1,1 @@
+"""Alembic migrations; one branch per module, applied with ``mallkit db upgrade``."""

@@ -1,0 +1,24 @@
+"""Alembic environment: runs on the connection handed over by ``runtime.migrate``."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import text
+
+from runtime.models import metadata
+
+config = context.config
+
+
+def run() -> None:
+    connection = config.attributes["connection"]
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT set_config('mallkit.platform', 'on', false)"))
+    context.configure(connection=connection, target_metadata=metadata,
+                      render_as_batch=connection.dialect.name == "sqlite",
+                      compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run()

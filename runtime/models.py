@@ -1,0 +1,7 @@
+"""Imports every model so the metadata is complete (for Alembic and the tenancy guard)."""
+
+from runtime.accounts import models as _accounts  # noqa: F401
+from runtime.db import Base
+from runtime.shops import models as _shops  # noqa: F401
+
+metadata = Base.metadata

