@@ -11,3 +11,7 @@ console = Blueprint("console", __name__, url_prefix="/console", template_folder=
 @console.get("/")
 def index():
     return "mallkit console"
+
+
+def init_app(app) -> None:
+    app.register_blueprint(console)

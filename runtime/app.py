@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from flask import Flask
 from runtime import errors, tenancy
 from runtime.db import make_engine, make_session_factory
 from runtime.extension import Mallkit
+from runtime.installed import INSTALLED
 from runtime.migrate import check_schema
 from runtime.redis_client import connect
 from runtime.settings import Settings
@@ -52,12 +54,5 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from builder.console import console
-    from runtime.api import api
-    from runtime.health import health
-    from runtime.storefront import storefront
-
-    app.register_blueprint(health)
-    app.register_blueprint(storefront)
-    app.register_blueprint(api)
-    app.register_blueprint(console)
+    for name in INSTALLED:
+        importlib.import_module(name).init_app(app)

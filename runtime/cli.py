@@ -91,7 +91,7 @@ def run_command(host: str, port: int, no_worker: bool) -> None:
                f"    merchant console:  {base}/console/\n"
                f"    demo storefront:   {base}/s/demo/\n"
                f"    health:            {base}/healthz\n"
-               + ("    background worker: started (pid %d)\n" % worker.pid if worker else ""))
+               + (f"    background worker: started (pid {worker.pid})\n" if worker else ""))
     run_simple(host, port, app, use_reloader=False, threaded=True)
 
 

@@ -92,7 +92,7 @@ class TenantMixin:
     """Marks a table as tenant data: it belongs to exactly one shop."""
 
     @declared_attr
-    def shop_id(cls) -> Mapped[int]:  # noqa: N805
+    def shop_id(cls) -> Mapped[int]:
         return mapped_column(BigId, ForeignKey("shops.id", ondelete="CASCADE"), index=True)
 
 
@@ -260,7 +260,7 @@ def _check_insert_params(state: ORMExecuteState, shop_id: int | None) -> None:
 
 def _check_update_values(state: ORMExecuteState, shop_id: int) -> None:
     values = getattr(state.statement, "_values", None) or {}
-    for key, value in values.items():
+    for key in values:
         if getattr(key, "key", key) == "shop_id":
             raise CrossShopWrite(f"an UPDATE may not change shop_id (context {shop_id})")
 

@@ -40,3 +40,7 @@ def healthz():
     response.status_code = 200 if ok else 503
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def init_app(app) -> None:
+    app.register_blueprint(health)

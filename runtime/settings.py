@@ -122,7 +122,8 @@ class Settings:
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise SettingsError(f"{PREFIX}TIMEZONE {self.timezone!r} is not a known time zone") from None
+            raise SettingsError(
+                f"{PREFIX}TIMEZONE {self.timezone!r} is not a known time zone") from None
         if not (self.database_url.startswith("sqlite")
                 or self.database_url.startswith("postgresql")):
             raise SettingsError(

@@ -1,15 +1,40 @@
-"""The mini-program JSON API, versioned under ``/api/v1``."""
+"""The mini-program JSON API, versioned under ``/api/v1``.
+
+Each module creates its own blueprint with :func:`shop_api_blueprint`; the shop in the URL
+is resolved (404 if unknown) and the request's session is scoped to it before any view runs.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
 
-from runtime.errors import NotFound
+from flask import Blueprint, Flask
 
-api = Blueprint("api", __name__, url_prefix="/api/v1")
+from runtime.tenancy import enter_shop
+
+API_PREFIX = "/api/v1"
 
 
-@api.route("/", defaults={"path": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-@api.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-def unknown(path: str):
-    raise NotFound(f"no API resource at /api/v1/{path}", code="unknown_route")
+def shop_api_blueprint(name: str, import_name: str) -> Blueprint:
+    """A blueprint mounted at ``/api/v1/shops/<shop_slug>`` that enters the shop first."""
+    bp = Blueprint(name, import_name, url_prefix=f"{API_PREFIX}/shops/<shop_slug>")
+    bp.url_value_preprocessor(enter_shop_from_url)
+    bp.url_defaults(keep_shop_in_url)
+    return bp
+
+
+def enter_shop_from_url(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    if values is not None and "shop_slug" in values:
+        enter_shop(values.pop("shop_slug"))
+
+
+def keep_shop_in_url(_endpoint: str, values: dict[str, Any]) -> None:
+    from runtime.tenancy import current_shop
+
+    shop = current_shop()
+    if shop is not None:
+        values.setdefault("shop_slug", shop.slug)
+
+
+def init_app(app: Flask) -> None:
+    """Nothing global to register yet: unknown /api paths answer problem+json 404."""

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Flask, render_template
 
-from runtime.tenancy import enter_shop
+from runtime.api import enter_shop_from_url, keep_shop_in_url
+from runtime.tenancy import current_shop
 
 storefront = Blueprint("storefront", __name__, url_prefix="/s/<shop_slug>",
                        template_folder="templates")
-
-
-@storefront.url_value_preprocessor
-def _resolve_shop(_endpoint: str | None, values: dict | None) -> None:
-    if values is not None and "shop_slug" in values:
-        enter_shop(values.pop("shop_slug"))
+storefront.url_value_preprocessor(enter_shop_from_url)
+storefront.url_defaults(keep_shop_in_url)
 
 
 @storefront.get("/")
 def home():
-    from runtime.tenancy import current_shop
-
     return render_template("storefront/placeholder_home.html", shop=current_shop())
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(storefront)

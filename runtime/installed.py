@@ -1,0 +1,12 @@
+"""The packages that make up the app, in start-up order.
+
+Each entry is a module exposing ``init_app(app)``, which registers its blueprints, CLI
+commands (``app.cli.add_command``), registries and periodic jobs.
+"""
+
+INSTALLED = [
+    "runtime.health",
+    "runtime.api",
+    "runtime.storefront",
+    "builder.console",
+]
