@@ -176,17 +176,9 @@ def platform_access(session: Session, reason: str) -> Iterator[Session]:
 
 def _sync_pg_context(session: Session) -> None:
     """Mirror the tenant context into the open PostgreSQL transaction, if any."""
-    if session.in_transaction():
-        for conn in _pg_connections(session):
-            _set_pg_context(session, conn)
-
-
-def _pg_connections(session: Session) -> list[Any]:
-    trans = session.get_transaction()
-    if trans is None:
-        return []
-    return [c for c in trans._connections if getattr(c, "dialect", None) is not None
-            and c.dialect.name == "postgresql"]
+    bind = session.get_bind()
+    if session.in_transaction() and bind.dialect.name == "postgresql":
+        _set_pg_context(session, session.connection())
 
 
 def _set_pg_context(session: Session, connection: Any) -> None:

@@ -47,20 +47,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+APP_ROLE = "mallkit_app"
+
+
 def _create_pg_database(url: str) -> str:
+    """A fresh database owned by a plain (non-superuser) role, so row-level security applies
+    to every test exactly as it does in production."""
     admin_url = make_url(url)
     name = f"mallkit_t_{uuid.uuid4().hex[:10]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(
+            f"DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"))
+        conn.execute(text(f'CREATE DATABASE "{name}" OWNER {APP_ROLE}'))
     admin.dispose()
-    return admin_url.set(database=name).render_as_string(hide_password=False)
+    return admin_url.set(database=name, username=APP_ROLE, password=None) \
+        .render_as_string(hide_password=False)
 
 
 def _drop_pg_database(url: str) -> None:
     target = make_url(url)
-    admin = create_engine(target.set(database=make_url(PG_URL).database),
-                          isolation_level="AUTOCOMMIT")
+    admin = create_engine(make_url(PG_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
     admin.dispose()

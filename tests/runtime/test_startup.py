@@ -1,0 +1,86 @@
+"""Start-up: settings from the environment, the embedded default, schema-version refusal."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from runtime.app import create_app
+from runtime.db import make_engine
+from runtime.migrate import SchemaOutOfDate, code_heads, downgrade
+from runtime.settings import Settings, SettingsError
+
+
+def test_embedded_default_from_an_empty_environment(tmp_path):
+    settings = Settings.from_env({"MALLKIT_DATA_DIR": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path / 'mallkit.sqlite3'}"
+    assert settings.embedded_redis and settings.embedded_database
+    assert settings.timezone == "Asia/Shanghai"
+    again = Settings.from_env({"MALLKIT_DATA_DIR": str(tmp_path)})
+    assert settings.secret_key == again.secret_key and len(settings.secret_key) > 40
+
+
+def test_production_settings_need_a_secret_key(tmp_path):
+    env = {"MALLKIT_DATA_DIR": str(tmp_path),
+           "MALLKIT_DATABASE_URL": "postgresql+psycopg://u@db/x",
+           "MALLKIT_REDIS_URL": "redis://cache:6379/0"}
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        Settings.from_env(env)
+    settings = Settings.from_env({**env, "MALLKIT_SECRET_KEY": "s" * 40})
+    assert not settings.embedded_database and not settings.embedded_redis
+    assert settings.secure_cookies is True
+
+
+@pytest.mark.parametrize("name,value,message", [
+    ("TIMEZONE", "Mars/Olympus", "TIMEZONE"),
+    ("DATABASE_URL", "mysql://x", "DATABASE_URL"),
+    ("REDIS_URL", "http://x", "REDIS_URL"),
+    ("MAX_REQUEST_BYTES", "lots", "MAX_REQUEST_BYTES"),
+])
+def test_bad_settings_are_named(tmp_path, name, value, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env({"MALLKIT_DATA_DIR": str(tmp_path), f"MALLKIT_{name}": value})
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
+    with app.extensions["mallkit"].engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            pytest.skip("SQLite only")
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_app_refuses_an_out_of_date_schema(tmp_path, settings):
+    stale = settings.replace(database_url=f"sqlite:///{tmp_path / 'stale.sqlite3'}")
+    with pytest.raises(SchemaOutOfDate, match="mallkit db upgrade"):
+        create_app(stale)
+
+
+def test_cli_refuses_out_of_date_schema_and_upgrade_fixes_it(tmp_path):
+    env = {"MALLKIT_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin",
+           "MALLKIT_EMBEDDED_WORKER": "0"}
+    routes = [sys.executable, "-m", "runtime.cli", "routes"]
+    refused = subprocess.run(routes, env=env, capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0
+    assert "mallkit db upgrade" in refused.stderr
+    upgraded = subprocess.run([sys.executable, "-m", "runtime.cli", "db", "upgrade"], env=env,
+                              capture_output=True, text=True, timeout=120)
+    assert upgraded.returncode == 0, upgraded.stderr
+    ok = subprocess.run(routes, env=env, capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert "/healthz" in ok.stdout
+
+
+def test_a_downgraded_database_is_refused(tmp_path, settings):
+    url = f"sqlite:///{tmp_path / 'down.sqlite3'}"
+    engine = make_engine(url)
+    from runtime.migrate import upgrade
+
+    upgrade(engine)
+    assert create_app(settings.replace(database_url=url))
+    downgrade(engine, "base")
+    with pytest.raises(SchemaOutOfDate):
+        create_app(settings.replace(database_url=url))
+    assert code_heads()
