@@ -149,7 +149,14 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def use_shop(session: Session, shop_id: int | None) -> None:
-    """Make ``shop_id`` the session's tenant (None clears it)."""
+    """Make ``shop_id`` the session's tenant (None clears it).
+
+    Switching from one shop to another empties the identity map, so an object loaded for
+    the previous shop can never be handed out by ``session.get`` for the new one.
+    """
+    previous = session.info.get("shop_id")
+    if previous is not None and previous != shop_id:
+        session.expunge_all()
     session.info["shop_id"] = shop_id
     _sync_pg_context(session)
 

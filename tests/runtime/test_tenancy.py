@@ -36,10 +36,9 @@ def test_select_returns_only_the_current_shops_rows(session, two_shops):
 def test_get_by_primary_key_of_another_shop_is_none(app, session, two_shops):
     alpha, beta, _a_user, _b_user = two_shops
     use_shop(session, beta.id)
-    b_member_id = session.scalar(select(Membership.id))
-    session.expunge_all()
+    b_member = session.scalars(select(Membership)).one()
     use_shop(session, alpha.id)
-    assert session.get(Membership, b_member_id) is None
+    assert session.get(Membership, b_member.id) is None
 
 
 def test_bulk_update_cannot_touch_another_shop(app, session, two_shops):
