@@ -8,5 +8,6 @@ INSTALLED = [
     "runtime.health",
     "runtime.api",
     "runtime.storefront",
+    "runtime.media",
     "builder.console",
 ]

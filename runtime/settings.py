@@ -48,6 +48,9 @@ class Settings:
     secret_key: str = ""
     timezone: str = "Asia/Shanghai"
     max_request_bytes: int = 2 * 1024 * 1024
+    max_upload_bytes: int = 10 * 1024 * 1024  # one media library image
+    max_video_bytes: int = 30 * 1024 * 1024  # one media library mp4
+    media_fetch_private_hosts: bool = False  # let external-image copies reach private IPs
     cookie_secure: bool | None = None
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 64 * 1024
@@ -110,6 +113,11 @@ class Settings:
                            if get("COOKIE_SECURE") else None),
             embedded_worker=_bool(get("EMBEDDED_WORKER", "1"), "EMBEDDED_WORKER"),
             simulators=_bool(get("SIMULATORS"), "SIMULATORS") if get("SIMULATORS") else None,
+            max_upload_bytes=_int(get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)),
+                                  "MAX_UPLOAD_BYTES"),
+            max_video_bytes=_int(get("MAX_VIDEO_BYTES", str(30 * 1024 * 1024)), "MAX_VIDEO_BYTES"),
+            media_fetch_private_hosts=_bool(get("MEDIA_FETCH_PRIVATE_HOSTS", "0"),
+                                            "MEDIA_FETCH_PRIVATE_HOSTS"),
         )
         settings.validate()
         if not settings.secret_key:
