@@ -51,3 +51,36 @@ def get_shop_by_slug(session: Session, slug: str) -> Shop:
     if shop is None:
         raise NotFound(f"no shop '{slug}'", code="shop_not_found")
     return shop
+
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{2,30}$")
+
+#: Offered first in the console's time-zone picker; any IANA zone is accepted.
+COMMON_TIMEZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Macau",
+                    "Asia/Singapore", "Asia/Tokyo", "Asia/Seoul", "Europe/London",
+                    "Europe/Berlin", "America/New_York", "America/Los_Angeles",
+                    "Australia/Sydney", "UTC")
+
+
+def update_shop(session: Session, shop: Shop, *, name: str, timezone: str,
+                contact_phone: str) -> Shop:
+    """Change a shop's name, time zone and contact phone (validated together)."""
+    name = (name or "").strip()
+    contact_phone = (contact_phone or "").strip()
+    errors: list[FieldError] = []
+    if not name or len(name) > 120:
+        errors.append(FieldError("/name", "a name of 1-120 characters is required", "required"))
+    try:
+        ZoneInfo(timezone or "")
+    except (ZoneInfoNotFoundError, ValueError):
+        errors.append(FieldError("/timezone", "unknown time zone", "enum"))
+    if contact_phone and not PHONE_RE.match(contact_phone):
+        errors.append(FieldError("/contact_phone", "digits, spaces and dashes, optionally "
+                                 "starting with +", "pattern"))
+    if errors:
+        raise ValidationFailed(errors)
+    shop.name = name
+    shop.timezone = timezone
+    shop.contact_phone = contact_phone
+    session.flush()
+    return shop

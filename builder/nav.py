@@ -1,0 +1,101 @@
+"""The console's left navigation: fixed sections, entries registered by modules.
+
+A module adds its screens in its ``init_app``::
+
+    from builder import nav
+    nav.register("catalog", _l("Products"), "catalog_console.products", order=10)
+
+An entry shows only when the member ``can(area)``; a section with no visible entry is hidden.
+Registering the same endpoint again replaces it (``create_app`` runs many times in tests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request, url_for
+from flask_babel import lazy_gettext as _l
+
+#: The sections of the left nav, in display order: (area, label, icon).
+#: ``overview`` is open to every member; ``settings`` to owners and admins; the others are
+#: the permission areas of :class:`runtime.accounts.models.Area`.
+SECTIONS: tuple[tuple[str, Any, str], ...] = (
+    ("overview", _l("Overview"), "home"),
+    ("pages", _l("Pages"), "layout"),
+    ("catalog", _l("Products"), "box"),
+    ("orders", _l("Orders"), "receipt"),
+    ("members", _l("Members"), "users"),
+    ("marketing", _l("Marketing"), "gift"),
+    ("finance", _l("Finance"), "wallet"),
+    ("settings", _l("Settings"), "gear"),
+)
+SECTION_AREAS = frozenset(area for area, _label, _icon in SECTIONS)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    area: str
+    label: Any
+    endpoint: str
+    order: int = 100
+
+
+_entries: dict[str, NavEntry] = {}
+
+
+def register(area: str, label: Any, endpoint: str, order: int = 100) -> None:
+    """Add a console screen to the nav section ``area`` (a lazy_gettext label)."""
+    if area not in SECTION_AREAS:
+        raise ValueError(f"unknown console nav area {area!r}; use one of "
+                         f"{', '.join(sorted(SECTION_AREAS))}")
+    _entries[endpoint] = NavEntry(area, label, endpoint, order)
+
+
+def entries() -> list[NavEntry]:
+    return sorted(_entries.values(), key=lambda e: (e.order, e.endpoint))
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class NavSection:
+    area: str
+    label: str
+    icon: str
+    items: list[NavItem]
+
+    @property
+    def active(self) -> bool:
+        return any(item.active for item in self.items)
+
+    @property
+    def url(self) -> str:
+        return self.items[0].url
+
+
+def build(can: Any) -> list[NavSection]:
+    """The sections and entries the current member may see, for the current shop."""
+    endpoint = request.endpoint if request else None
+    by_area: dict[str, list[NavEntry]] = {}
+    for entry in entries():
+        by_area.setdefault(entry.area, []).append(entry)
+    sections: list[NavSection] = []
+    for area, label, icon in SECTIONS:
+        if not can(area) or area not in by_area:
+            continue
+        items = [NavItem(str(e.label), url_for(e.endpoint), _is_active(e.endpoint, endpoint))
+                 for e in by_area[area]]
+        sections.append(NavSection(area, str(label), icon, items))
+    return sections
+
+
+def _is_active(entry_endpoint: str, endpoint: str | None) -> bool:
+    """Exact match, or a screen named after the entry (``products`` -> ``products_edit``)."""
+    return bool(endpoint) and (endpoint == entry_endpoint
+                               or endpoint.startswith(entry_endpoint + "_"))

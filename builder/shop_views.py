@@ -1,0 +1,169 @@
+"""Console screens of one shop that belong to accounts: the shop home, staff and settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from builder import forms, nav
+from builder.auth import current_membership, current_user, require_shop_manager, shop_blueprint
+from runtime.accounts import service as accounts
+from runtime.accounts.models import Membership
+from runtime.errors import MallkitError
+from runtime.extension import state
+from runtime.shops import service as shops
+from runtime.tenancy import current_shop, db
+
+shop_console = shop_blueprint("console_shop", __name__)
+
+
+def _member_json(member: Membership, user: Any) -> dict[str, Any]:
+    return {"id": member.id, "user_id": user.id, "email": user.email,
+            "display_name": user.display_name, "role": member.role, "areas": member.areas}
+
+
+def _shop_json(shop: Any) -> dict[str, Any]:
+    return {"slug": shop.slug, "name": shop.name, "timezone": shop.timezone,
+            "contact_phone": shop.contact_phone}
+
+
+@shop_console.get("/")
+def home() -> ResponseReturnValue:
+    shop = current_shop()
+    if forms.wants_json():
+        member = current_membership()
+        return jsonify({"shop": _shop_json(shop), "role": member.role if member else None,
+                        "areas": member.areas if member else []})
+    return render_template("console/shop_home.html")
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+def _render_staff(errors: dict[str, str] | None = None, form: dict[str, Any] | None = None,
+                  status: int = 200) -> Response:
+    html = render_template("console/staff.html", staff=accounts.list_staff(db()),
+                           areas=accounts.AREAS, roles=accounts.ROLES,
+                           errors=errors or {}, form=form or {"role": "staff", "areas": []},
+                           me=current_user())
+    return Response(html, status=status, mimetype="text/html")
+
+
+@shop_console.get("/staff")
+@require_shop_manager
+def staff() -> ResponseReturnValue:
+    if forms.wants_json():
+        return jsonify({"staff": [_member_json(s.membership, s.user)
+                                  for s in accounts.list_staff(db())]})
+    return _render_staff()
+
+
+@shop_console.post("/staff")
+@require_shop_manager
+def staff_add() -> ResponseReturnValue:
+    """Invite an existing user by email, or create the account with an initial password."""
+    data = forms.payload()
+    form = {"email": forms.text(data, "email"), "role": data.get("role", ""),
+            "areas": data.get("areas") or [], "display_name": forms.text(data, "display_name")}
+    try:
+        added = accounts.add_staff(db(), state().settings, current_membership(),
+                                   email=form["email"], role=form["role"], areas=form["areas"],
+                                   password=forms.text(data, "password") or None,
+                                   display_name=form["display_name"])
+    except MallkitError as exc:
+        db().rollback()
+        if forms.wants_json():
+            raise
+        return _render_staff(forms.field_errors(exc), form, exc.status)
+    db().commit()
+    if forms.wants_json():
+        return jsonify({"member": _member_json(added.membership, added.user)}), 201
+    flash(_("%(email)s has joined the staff.", email=added.user.email), "success")
+    return redirect(url_for(".staff"))
+
+
+@shop_console.route("/staff/<int:member_id>", methods=["POST", "PATCH"])
+@require_shop_manager
+def staff_change(member_id: int) -> ResponseReturnValue:
+    data = forms.payload()
+    try:
+        member = accounts.change_staff(db(), current_membership(), member_id,
+                                       role=data.get("role", ""), areas=data.get("areas") or [])
+    except MallkitError as exc:
+        db().rollback()
+        if forms.wants_json():
+            raise
+        flash(" ".join(forms.field_errors(exc).values()), "error")
+        return _render_staff(status=exc.status)
+    db().commit()
+    if forms.wants_json():
+        return jsonify({"member": {"id": member.id, "role": member.role,
+                                   "areas": member.areas}})
+    flash(_("The staff member's role has been saved."), "success")
+    return redirect(url_for(".staff"))
+
+
+@shop_console.route("/staff/<int:member_id>/remove", methods=["POST"])
+@shop_console.route("/staff/<int:member_id>", methods=["DELETE"])
+@require_shop_manager
+def staff_remove(member_id: int) -> ResponseReturnValue:
+    """Remove a member: their sessions end now, and they are refused on their next request."""
+    me = current_user()
+    try:
+        removed = accounts.remove_staff(db(), current_membership(), member_id)
+    except MallkitError as exc:
+        db().rollback()
+        if forms.wants_json():
+            raise
+        flash(" ".join(forms.field_errors(exc).values()), "error")
+        return _render_staff(status=exc.status)
+    db().commit()
+    if forms.wants_json():
+        return Response(status=204)
+    if me is not None and removed.user_id == me.id:
+        return redirect(url_for("console.login"))
+    flash(_("The staff member has been removed."), "success")
+    return redirect(url_for(".staff"))
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+@shop_console.route("/settings", methods=["GET", "POST", "PATCH"])
+@require_shop_manager
+def settings() -> ResponseReturnValue:
+    shop = current_shop()
+    assert shop is not None
+    if request.method == "GET":
+        if forms.wants_json():
+            return jsonify({"shop": _shop_json(shop)})
+        return render_template("console/shop_settings.html", form=_shop_json(shop), errors={},
+                               timezones=shops.COMMON_TIMEZONES)
+    data = forms.payload()
+    form = {k: forms.text(data, k) if k in data else getattr(shop, k)
+            for k in ("name", "timezone", "contact_phone")}
+    try:
+        shops.update_shop(db(), shop, **form)
+    except MallkitError as exc:
+        db().rollback()
+        if forms.wants_json():
+            raise
+        html = render_template("console/shop_settings.html", form=form,
+                               errors=forms.field_errors(exc), timezones=shops.COMMON_TIMEZONES)
+        return Response(html, status=exc.status, mimetype="text/html")
+    db().commit()
+    if forms.wants_json():
+        return jsonify({"shop": _shop_json(shop)})
+    flash(_("The shop settings have been saved."), "success")
+    return redirect(url_for(".settings"))
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(shop_console)
+    nav.register("overview", _l("Shop overview"), "console_shop.home", order=0)
+    nav.register("settings", _l("Shop settings"), "console_shop.settings", order=10)
+    nav.register("settings", _l("Staff"), "console_shop.staff", order=20)
