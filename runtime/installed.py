@@ -8,6 +8,7 @@ INSTALLED = [
     "runtime.health",
     "runtime.api",
     "runtime.storefront",
+    "runtime.accounts",
     "runtime.media",
     "builder.console",
 ]
