@@ -75,3 +75,17 @@ class Factory:
                     s.add_all(rows)
                     s.commit()
             return list(rows)
+
+    def product(self, shop: Shop, title: str | None = None, *, price_fen: int = 1000,
+                stock: int = 10, **data: Any) -> Any:
+        """A catalog product through the real service; one SKU unless ``specs``/``skus``."""
+        from runtime.modules.catalog.products import create_product
+
+        n = next(_seq)
+        payload: dict[str, Any] = {"title": title or f"商品 {n}", "status": "on_sale", **data}
+        payload.setdefault("skus", [{"price_fen": price_fen, "stock": stock}])
+        with self.app.app_context(), self._session() as s:
+            use_shop(s, shop.id)
+            product = create_product(s, payload)
+            s.commit()
+            return product

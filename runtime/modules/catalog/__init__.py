@@ -1,0 +1,1 @@
+"""Catalog: categories, groups, tags, products, specs/SKUs, stock, search (core module)."""
