@@ -7,6 +7,8 @@ commands (``app.cli.add_command``), registries and periodic jobs.
 INSTALLED = [
     "runtime.health",
     "runtime.api",
+    "runtime.api.openapi",
+    "runtime.pages",
     "runtime.storefront",
     "runtime.accounts",
     "runtime.media",

@@ -3,7 +3,10 @@
 from runtime.accounts import models as _accounts  # noqa: F401
 from runtime.db import Base
 from runtime.media import models as _media  # noqa: F401
+from runtime.modules import models as _modules  # noqa: F401
 from runtime.modules.catalog import models as _catalog  # noqa: F401
+from runtime.pages import models as _pages  # noqa: F401
 from runtime.shops import models as _shops  # noqa: F401
+from runtime.themes import models as _themes  # noqa: F401
 
 metadata = Base.metadata

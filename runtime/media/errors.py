@@ -14,7 +14,6 @@ class MediaErrorCode(StrEnum):
     EMPTY_FILE = "empty_file"
     MEDIA_NOT_FOUND = "media_not_found"
     MEDIA_IN_USE = "media_in_use"
-    UNREACHABLE = "unreachable"
     FORBIDDEN_HOST = "forbidden_host"
 
 

@@ -30,7 +30,7 @@ class Unreachable(FetchError):
 class FetchRefused(FetchError):
     """A download that will never succeed: bad scheme, private host, 404, too large."""
 
-    def __init__(self, message: str, code: str = "unreachable") -> None:
+    def __init__(self, message: str, code: str = "http_error") -> None:
         super().__init__(message)
         self.code = code
 
@@ -92,7 +92,8 @@ def fetch(url: str, policy: FetchPolicy) -> bytes:
     except urllib.error.HTTPError as exc:
         if exc.code in RETRYABLE_STATUS:
             raise Unreachable(f"HTTP {exc.code} from {urlsplit(url).hostname}") from None
-        raise FetchRefused(f"HTTP {exc.code} from {urlsplit(url).hostname}") from None
+        raise FetchRefused(f"HTTP {exc.code} from {urlsplit(url).hostname}",
+                           code="not_found" if exc.code in (404, 410) else "http_error") from None
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise Unreachable(f"cannot fetch {urlsplit(url).hostname}: {reason}") from None
