@@ -20,8 +20,9 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, current_app, g, redirect, request, url_for
+from flask import Blueprint, Response, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from runtime.accounts.models import Membership, Role, User
 from runtime.accounts.service import membership_of
@@ -136,7 +137,7 @@ def login_required_response() -> Response:
     if wants_html():
         target = request.full_path if request.query_string else request.path
         return redirect(url_for("console.login", next=target))
-    raise Unauthorized("log in to the console first", code="login_required")
+    raise Unauthorized(_("Log in to the console first."), code="login_required")
 
 
 def require_login(view: F) -> F:
@@ -160,7 +161,7 @@ def _areas(area: str | Iterable[str] | None) -> tuple[str, ...]:
 def check_area(*areas: str) -> None:
     """403 unless the current member may use one of ``areas``."""
     if areas and not any(can(a) for a in areas):
-        raise Forbidden("your role in this shop does not include this area",
+        raise Forbidden(_("Your role in this shop does not include this area."),
                         code="area_forbidden", extra={"areas": list(areas)})
 
 
@@ -185,7 +186,7 @@ def require_shop_manager(view: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         member = current_membership()
         if member is None or not member.manages_shop:
-            raise Forbidden("only the shop's owners and admins can do this",
+            raise Forbidden(_("Only the shop's owners and admins can do this."),
                             code="not_shop_manager")
         return view(*args, **kwargs)
 
@@ -198,7 +199,7 @@ def enter_console_shop(slug: str) -> Shop:
     (audited)."""
     user = current_user()
     if user is None:
-        raise Unauthorized("log in to the console first", code="login_required")
+        raise Unauthorized(_("Log in to the console first."), code="login_required")
     shop = enter_shop(slug)
     member = membership_of(db(), user.id)
     if member is None and user.is_platform_admin:
@@ -256,7 +257,3 @@ def shop_home_url(shop: Shop) -> str:
 
 def is_console_request() -> bool:
     return request.path == CONSOLE_PREFIX or request.path.startswith(CONSOLE_PREFIX + "/")
-
-
-def app_settings() -> Any:
-    return current_app.extensions["mallkit"].settings

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.local import LocalProxy
@@ -71,6 +72,8 @@ def _form_error(template: str, error: MallkitError, status: int | None = None,
 def login() -> ResponseReturnValue:
     next_url = forms.safe_next(request.values.get("next"), url_for("console.index"))
     if request.method == "GET":
+        if forms.wants_json():
+            return jsonify({"csrf_token": csrf.csrf_token()})
         if current_user() is not None:
             return redirect(next_url)
         return render_template("console/login.html", next=next_url, form={}, errors={})
@@ -157,8 +160,8 @@ def signup() -> ResponseReturnValue:
     form["timezone"] = form["timezone"] or "Asia/Shanghai"
     try:
         if user is not None:
-            accounts.create_shop_fields_check(form["shop_slug"], form["shop_name"],
-                                              form["timezone"])
+            accounts.check_new_shop(db(), form["shop_slug"], form["shop_name"],
+                                    form["timezone"])
             shop = accounts.open_shop(db(), user, slug=form["shop_slug"],
                                       name=form["shop_name"], timezone=form["timezone"])
         else:
@@ -328,6 +331,7 @@ def console_context() -> dict[str, Any]:
         "role_label": forms.role_label,
         "area_label": forms.area_label,
         "platform_view": g.get("console_platform_view", False),
+        "html_lang": "en" if str(get_locale()) == "en" else "zh-CN",
     }
 
 

@@ -19,7 +19,7 @@ from flask_babel import Babel
 log = logging.getLogger(__name__)
 
 TRANSLATIONS = Path(__file__).parent / "translations"
-DEFAULT_LOCALE = "zh_CN"
+DEFAULT_LOCALE = "zh"
 LOCALES = ("zh_CN", "en")
 
 
@@ -47,16 +47,20 @@ def compile_translations(directory: Path = TRANSLATIONS) -> list[Path]:
 
 
 def select_locale() -> str:
+    """The user's language in the console; otherwise the browser's, Chinese by default.
+
+    Users store ``zh_CN`` or ``en``; the catalog is ``zh`` (Babel would expand ``zh_CN`` to
+    ``zh_Hans_CN`` and miss a ``zh_CN`` folder)."""
     from builder.auth import current_user, is_console_request
 
-    if request and is_console_request():
+    if not request:
+        return "zh"
+    if is_console_request():
         user = current_user()
         if user is not None and user.locale in LOCALES:
-            return user.locale
-    if not request:
-        return DEFAULT_LOCALE
+            return "en" if user.locale == "en" else "zh"
     best = request.accept_languages.best_match(["zh-CN", "zh", "en"], default="zh-CN")
-    return "en" if best == "en" else DEFAULT_LOCALE
+    return "en" if best == "en" else "zh"
 
 
 def init_app(app: Flask) -> None:

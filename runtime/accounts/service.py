@@ -6,7 +6,6 @@ Functions take a session; staff functions take one already scoped to the shop (`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -207,15 +206,18 @@ def membership_of(session: Session, user_id: int) -> Membership | None:
 def signup(session: Session, settings: Settings, *, email: str, password: str,
            display_name: str, shop_name: str, shop_slug: str,
            timezone: str = "Asia/Shanghai") -> tuple[User, Shop]:
-    """Sign-up: a new shop and its owner, in one transaction (the caller commits)."""
+    """Sign-up: a new shop and its owner, in one transaction (the caller commits).
+
+    Errors name the sign-up form's fields (``/shop_slug``, ``/email`` ...)."""
     errors: list[FieldError] = []
-    for call in (lambda: create_shop_fields_check(shop_slug, shop_name, timezone),
-                 lambda: check_email(normalize_email(email)),
-                 lambda: passwords.check_strength(password)):
+    for check in (lambda: check_new_shop(session, shop_slug, shop_name, timezone),
+                  lambda: check_email(normalize_email(email)),
+                  lambda: passwords.check_strength(password)):
         try:
-            call()
+            check()
         except ValidationFailed as exc:
             errors.extend(exc.errors)
+    errors.extend(_profile_errors(display_name, "zh_CN"))
     if errors:
         raise ValidationFailed(errors)
     user = create_user(session, settings, email=email, password=password,
@@ -224,17 +226,22 @@ def signup(session: Session, settings: Settings, *, email: str, password: str,
     return user, shop
 
 
-def create_shop_fields_check(slug: str, name: str, timezone: str) -> None:
+def check_new_shop(session: Session, slug: str, name: str, timezone: str) -> None:
+    """Validate a sign-up form's shop fields (``/shop_slug``, ``/shop_name``, ``/timezone``)
+    and that the address is free."""
     from runtime.shops.service import validate_shop_fields
 
-    errors: list[FieldError] = []
+    slug = (slug or "").strip().lower()
     try:
-        validate_shop_fields((slug or "").strip().lower(), name, timezone)
+        validate_shop_fields(slug, name, timezone)
     except ValidationFailed as exc:
-        errors = [FieldError("/shop_" + e.pointer.lstrip("/"), e.message, e.code)
-                  if e.pointer in ("/slug", "/name") else e for e in exc.errors]
-    if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed(
+            [FieldError("/shop_" + e.pointer.lstrip("/"), e.message, e.code)
+             if e.pointer in ("/slug", "/name") else e for e in exc.errors]) from None
+    if session.scalar(select(Shop.id).where(Shop.slug == slug)) is not None:
+        raise Conflict(f"a shop with the address '{slug}' already exists", code="slug_taken",
+                       extra={"errors": [{"pointer": "/shop_slug", "message": "already taken",
+                                          "code": "unique"}]})
 
 
 def open_shop(session: Session, owner: User, *, slug: str, name: str,
@@ -403,5 +410,3 @@ def agency_by_slug(session: Session, slug: str) -> Agency | None:
     return session.scalar(select(Agency).where(Agency.slug == (slug or "").strip().lower()))
 
 
-def emails(users: Iterable[User]) -> list[str]:
-    return [u.email for u in users]

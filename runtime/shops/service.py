@@ -21,13 +21,13 @@ def validate_shop_fields(slug: str, name: str, timezone: str) -> None:
         errors.append(FieldError("/slug", "3-40 lowercase letters, digits or dashes, "
                                           "starting and ending with a letter or digit", "pattern"))
     elif slug in RESERVED_SLUGS:
-        errors.append(FieldError("/slug", f"'{slug}' is reserved", "reserved"))
+        errors.append(FieldError("/slug", "this address is reserved", "reserved"))
     if not (name or "").strip() or len(name) > 120:
         errors.append(FieldError("/name", "a name of 1-120 characters is required", "required"))
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        errors.append(FieldError("/timezone", f"unknown time zone {timezone!r}", "enum"))
+        errors.append(FieldError("/timezone", "unknown time zone", "enum"))
     if errors:
         raise ValidationFailed(errors)
 
