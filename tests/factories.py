@@ -89,3 +89,13 @@ class Factory:
             product = create_product(s, payload)
             s.commit()
             return product
+
+    def console_login(self, client: Any, user: User, password: str = DEFAULT_PASSWORD) -> str:
+        """Log ``user`` into the console on a test client; returns the CSRF token to send
+        with writes (header ``X-CSRF-Token`` or form field ``csrf_token``)."""
+        token = client.get("/console/login", headers={"Accept": "application/json"})
+        response = client.post("/console/login", json={"email": user.email,
+                                                        "password": password},
+                               headers={"X-CSRF-Token": token.json["csrf_token"]})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.json["csrf_token"]
