@@ -1,0 +1,119 @@
+"""The module registry: every ``runtime/modules/<id>/module.json``, validated at start-up."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from runtime.pages.manifests import (
+    ManifestError,
+    RegistryFrozen,
+    cached,
+    check_against,
+    compile_settings,
+    files_signature,
+    read_json,
+)
+
+MODULES_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class ModuleManifest:
+    id: str
+    manifest: dict[str, Any]
+    path: Path
+    core: bool
+    requires: tuple[str, ...]
+    blocks: tuple[str, ...]
+    validator: Draft202012Validator | None
+    defaults: dict[str, Any]
+
+    @property
+    def name(self) -> dict[str, str]:
+        return self.manifest["name"]
+
+    def default_settings(self) -> dict[str, Any]:
+        return copy.deepcopy(self.defaults)
+
+
+class ModuleRegistry:
+    """Module manifests by id; frozen after start-up."""
+
+    def __init__(self) -> None:
+        self._modules: dict[str, ModuleManifest] = {}
+        self._frozen = False
+
+    def register(self, module: ModuleManifest) -> None:
+        if self._frozen:
+            raise RegistryFrozen(f"module '{module.id}' registered after start-up; add "
+                                 f"runtime/modules/{module.id}/module.json instead")
+        if module.id in self._modules:
+            raise ManifestError(module.path, "/id", f"module '{module.id}' is defined twice")
+        self._modules[module.id] = module
+
+    def freeze(self) -> ModuleRegistry:
+        self._frozen = True
+        return self
+
+    def get(self, module_id: str) -> ModuleManifest | None:
+        return self._modules.get(module_id)
+
+    def __getitem__(self, module_id: str) -> ModuleManifest:
+        return self._modules[module_id]
+
+    def __contains__(self, module_id: object) -> bool:
+        return module_id in self._modules
+
+    def __iter__(self) -> Iterator[ModuleManifest]:
+        return iter(sorted(self._modules.values(), key=lambda m: m.id))
+
+    @property
+    def core_ids(self) -> frozenset[str]:
+        return frozenset(m.id for m in self._modules.values() if m.core)
+
+
+def manifest_paths(root: Path = MODULES_DIR) -> list[Path]:
+    return sorted(root.glob("*/module.json"))
+
+
+def load_modules(root: Path = MODULES_DIR) -> ModuleRegistry:
+    """Load and validate every module manifest under ``root``; raises :class:`ManifestError`."""
+    root = root.resolve()
+    paths = manifest_paths(root)
+    return cached("modules", root, files_signature(paths), lambda: _load(paths))
+
+
+def _load(paths: list[Path]) -> ModuleRegistry:
+    registry = ModuleRegistry()
+    for path in paths:
+        registry.register(load_module(path))
+    for module in registry:
+        for i, required in enumerate(module.requires):
+            if required not in registry:
+                raise ManifestError(module.path, f"/requires/{i}",
+                                    f"unknown module '{required}'")
+    return registry.freeze()
+
+
+def load_module(path: Path) -> ModuleManifest:
+    manifest = read_json(path)
+    check_against("module", manifest, path)
+    module_id = manifest["id"]
+    if module_id.replace("-", "_") != path.parent.name:
+        raise ManifestError(path, "/id", f"id '{module_id}' must match the package folder "
+                                         f"'{path.parent.name}'")
+    validator, defaults = None, {}
+    if "settings" in manifest:
+        validator, defaults = compile_settings(
+            manifest["settings"], f"https://mallkit.dev/modules/{module_id}/settings.json",
+            path, "/settings")
+    return ModuleManifest(
+        id=module_id, manifest=manifest, path=path, core=bool(manifest.get("core", False)),
+        requires=tuple(manifest.get("requires", ())), blocks=tuple(manifest.get("blocks", ())),
+        validator=validator, defaults=defaults)

@@ -1,0 +1,87 @@
+"""Mini-program endpoints of the page machinery: ``/api/v1/shops/<shop>/layouts/<slug>``.
+
+This blueprint does not enter the shop before the view (unlike ``shop_api_blueprint``): the
+cached path answers without SQL, and the cache-miss path enters the shop itself.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, send_file
+
+from runtime.api import API_PREFIX
+from runtime.api.openapi import json_response, operation, register_schema
+from runtime.pages import output
+from runtime.pages.blocks import PAGE_KINDS
+
+layouts = Blueprint("layouts", __name__, url_prefix=f"{API_PREFIX}/shops/<shop_slug>")
+
+register_schema("LayoutNode", {
+    "type": "object",
+    "required": ["id", "type", "v", "props", "data", "children"],
+    "properties": {
+        "id": {"type": "string"}, "type": {"type": "string"},
+        "v": {"type": "integer", "description": "block settings version"},
+        "props": {"type": "object"}, "data": {},
+        "children": {"type": "array", "items": {"$ref": "#/components/schemas/LayoutNode"}},
+    },
+})
+register_schema("Layout", {
+    "type": "object",
+    "description": "Layout protocol version 1 (docs/protocol.md).",
+    "required": ["protocol", "page", "theme", "nodes"],
+    "properties": {
+        "protocol": {"const": 1},
+        "page": {"type": "object", "required": ["id", "slug", "kind", "title", "version"],
+                 "properties": {"id": {"type": "integer"}, "slug": {"type": "string"},
+                                "kind": {"enum": list(PAGE_KINDS)},
+                                "title": {"type": "string"}, "version": {"type": "integer"},
+                                "background": {"type": "string"}}},
+        "theme": {"type": "object", "required": ["id", "version", "tokens"],
+                  "properties": {"id": {"type": "string"}, "version": {"type": "string"},
+                                 "tokens": {"type": "object"}}},
+        "nodes": {"type": "array", "items": {"$ref": "#/components/schemas/LayoutNode"}},
+    },
+})
+
+
+@layouts.get("/layouts/<slug>")
+@operation(
+    tags=["pages"],
+    description="The published page as a node tree. `home` is the shop's home page. Served "
+                "with a strong ETag; send it back in If-None-Match to get 304.",
+    parameters=[
+        {"name": "X-Client-Version", "in": "header", "required": False,
+         "schema": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$"},
+         "description": "The mini-program's version; blocks that need a newer client are left "
+                        "out. Absent: the newest client is assumed."},
+        {"name": "client", "in": "query", "required": False,
+         "schema": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$"},
+         "description": "Same as X-Client-Version, for clients that cannot set headers."},
+        {"name": "id", "in": "query", "required": False, "schema": {"type": "integer"},
+         "description": "product page: the product; category page: the category"},
+        {"name": "group", "in": "query", "required": False, "schema": {"type": "integer"},
+         "description": "category page: a product group"},
+        {"name": "If-None-Match", "in": "header", "required": False,
+         "schema": {"type": "string"}},
+    ],
+    responses={"200": json_response("Layout", "The layout"),
+               "304": {"description": "Not modified (the ETag matched)"}},
+)
+def layout(shop_slug: str, slug: str):
+    """A page's layout for the mini-program."""
+    return output.published(shop_slug, slug, "json")
+
+
+theme_assets = Blueprint("theme_assets", __name__)
+
+
+@theme_assets.get("/themes/<theme_id>/<version>/<path:asset>")
+def asset(theme_id: str, version: str, asset: str):
+    """A theme's static file; the version in the URL lets it be cached for a year."""
+    theme = output.registries().themes.get(theme_id)
+    if theme is None or theme.version != version:
+        abort(404)
+    path = theme.asset_path(asset)
+    if path is None:
+        abort(404)
+    return send_file(path, max_age=365 * 24 * 3600)

@@ -1,0 +1,270 @@
+"""The block registry: every ``blocks/<type>/`` folder, validated once at start-up.
+
+A folder holds ``block.json`` (the manifest, see ``schemas/block.schema.json``),
+``template.html`` (H5) and optionally ``resolve.py`` with ``resolve(batch, ctx)``.
+The registry fills in ``create_app`` and is then frozen.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import inspect
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from runtime.pages.manifests import (
+    ManifestError,
+    RegistryFrozen,
+    cached,
+    check_against,
+    compile_settings,
+    files_signature,
+    read_json,
+)
+from runtime.pages.schemas import REPO_ROOT
+
+BLOCKS_DIR = REPO_ROOT / "blocks"
+PAGE_KINDS = ("home", "category", "product", "cart", "user", "custom")
+
+Resolver = Callable[[list[Any], Any], Mapping[str, Any]]
+
+
+def parse_version(value: str) -> tuple[int, int, int]:
+    """``"1.4.0"`` -> ``(1, 4, 0)``; raises ValueError for anything else."""
+    parts = value.split(".")
+    if len(parts) != 3 or not all(p.isdigit() and len(p) <= 6 for p in parts):
+        raise ValueError(f"not a major.minor.patch version: {value!r}")
+    return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+@dataclass(frozen=True)
+class BlockType:
+    """One block type as loaded from its folder."""
+
+    type: str
+    version: int
+    manifest: dict[str, Any]
+    folder: Path
+    validator: Draft202012Validator
+    defaults: dict[str, Any]
+    resolver: Resolver | None = None
+    requires: tuple[str, ...] = ()
+    page_kinds: tuple[str, ...] = PAGE_KINDS
+    limit: int | None = None
+    min_client: tuple[int, int, int] | None = None
+    child_types: tuple[str, ...] = ()
+    max_children: int = 0
+    richtext_keys: tuple[str, ...] = ()
+    migrations: Mapping[int, tuple[dict[str, Any], ...]] = field(default_factory=dict)
+
+    @property
+    def template_path(self) -> Path:
+        return self.folder / "template.html"
+
+    @property
+    def name(self) -> dict[str, str]:
+        return self.manifest["name"]
+
+    @property
+    def presets(self) -> list[dict[str, Any]]:
+        return self.manifest.get("presets", [])
+
+    def default_settings(self) -> dict[str, Any]:
+        return copy.deepcopy(self.defaults)
+
+    def effective_settings(self, stored: Mapping[str, Any] | None,
+                           stored_version: int | None = None) -> dict[str, Any]:
+        """Stored settings upgraded to the current version, with defaults for what is missing."""
+        upgraded = self.migrate(dict(stored or {}), stored_version or self.version)
+        settings = self.default_settings()
+        settings.update({k: v for k, v in upgraded.items() if k in self.defaults})
+        return settings
+
+    def migrate(self, settings: dict[str, Any], from_version: int) -> dict[str, Any]:
+        """Apply the manifest's ``migrations`` from ``from_version`` up to the current one."""
+        settings = copy.deepcopy(settings)
+        for version in range(from_version, self.version):
+            for op in self.migrations.get(version, ()):
+                apply_migration_op(settings, op)
+        return settings
+
+
+def apply_migration_op(settings: dict[str, Any], op: Mapping[str, Any]) -> None:
+    kind = op["op"]
+    if kind == "rename":
+        if op["from"] in settings:
+            settings[op["to"]] = settings.pop(op["from"])
+    elif kind == "set":
+        settings[op["key"]] = copy.deepcopy(op["value"])
+    elif kind == "remove":
+        settings.pop(op["key"], None)
+    elif kind == "map":
+        value = settings.get(op["key"])
+        if isinstance(value, str | int | float | bool) and str(value) in op["values"]:
+            settings[op["key"]] = copy.deepcopy(op["values"][str(value)])
+
+
+class BlockRegistry:
+    """Block types by name; frozen after start-up."""
+
+    def __init__(self, types: Iterable[BlockType] = ()) -> None:
+        self._types: dict[str, BlockType] = {}
+        self._frozen = False
+        for block in types:
+            self.register(block)
+
+    def register(self, block: BlockType) -> None:
+        if self._frozen:
+            raise RegistryFrozen(
+                f"block '{block.type}' registered after start-up; put it in blocks/"
+                f"{block.type}/ (or a block dir named in settings) so create_app loads it")
+        if block.type in self._types:
+            raise ManifestError(block.folder / "block.json", "/type",
+                                f"block type '{block.type}' is defined twice "
+                                f"(also in {self._types[block.type].folder})")
+        self._types[block.type] = block
+
+    def freeze(self) -> BlockRegistry:
+        self._frozen = True
+        return self
+
+    def get(self, type_: str) -> BlockType | None:
+        return self._types.get(type_)
+
+    def __getitem__(self, type_: str) -> BlockType:
+        return self._types[type_]
+
+    def __contains__(self, type_: object) -> bool:
+        return type_ in self._types
+
+    def __iter__(self) -> Iterator[BlockType]:
+        return iter(sorted(self._types.values(), key=lambda b: b.type))
+
+    def __len__(self) -> int:
+        return len(self._types)
+
+    @property
+    def min_client_thresholds(self) -> tuple[tuple[int, int, int], ...]:
+        return tuple(sorted({b.min_client for b in self._types.values() if b.min_client}))
+
+
+def block_dirs(extra: str | None = None) -> list[Path]:
+    """The folders blocks are loaded from: ``blocks/`` plus ``os.pathsep``-separated extras."""
+    dirs = [BLOCKS_DIR]
+    if extra:
+        dirs += [Path(p) for p in extra.split(os.pathsep) if p]
+    return dirs
+
+
+def load_blocks(dirs: Iterable[Path] = (BLOCKS_DIR,)) -> BlockRegistry:
+    """Load and validate every block under ``dirs``; raises :class:`ManifestError`."""
+    dirs = tuple(Path(d).resolve() for d in dirs)
+    files = [f for d in dirs if d.is_dir() for f in d.glob("*/*") if f.is_file()]
+    return cached("blocks", dirs, files_signature(files), lambda: _load(dirs))
+
+
+def _load(dirs: tuple[Path, ...]) -> BlockRegistry:
+    registry = BlockRegistry()
+    for root in dirs:
+        if not root.is_dir():
+            continue
+        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+            if (folder / "block.json").exists():
+                registry.register(load_block(folder))
+    check_children(registry)
+    return registry.freeze()
+
+
+def load_block(folder: Path) -> BlockType:
+    path = folder / "block.json"
+    manifest = read_json(path)
+    check_against("block", manifest, path)
+    type_ = manifest["type"]
+    if type_ != folder.name:
+        raise ManifestError(path, "/type", f"type '{type_}' must match the folder name "
+                                           f"'{folder.name}'")
+    version = manifest["version"]
+    validator, defaults = compile_settings(
+        manifest["settings"], f"https://mallkit.dev/blocks/{type_}/settings.json", path,
+        "/settings")
+    if not (folder / "template.html").is_file():
+        raise ManifestError(folder / "template.html", "", "every block needs a template.html")
+    migrations: dict[int, tuple[dict[str, Any], ...]] = {}
+    for i, step in enumerate(manifest.get("migrations", [])):
+        if step["from"] >= version:
+            raise ManifestError(path, f"/migrations/{i}/from",
+                                f"a migration from version {step['from']} cannot apply to a "
+                                f"block at version {version}")
+        if step["from"] in migrations:
+            raise ManifestError(path, f"/migrations/{i}/from",
+                                f"two migrations from version {step['from']}")
+        migrations[step["from"]] = tuple(step["ops"])
+    for missing in range(1, version):
+        if missing not in migrations:
+            raise ManifestError(path, "/migrations",
+                                f"no migration from version {missing} to {missing + 1}")
+    min_client = manifest.get("min_client")
+    children = manifest.get("blocks") or {}
+    block = BlockType(
+        type=type_, version=version, manifest=manifest, folder=folder, validator=validator,
+        defaults=defaults, resolver=_load_resolver(folder, type_),
+        requires=tuple(manifest.get("requires", ())),
+        page_kinds=tuple(manifest.get("page_kinds", PAGE_KINDS)),
+        limit=manifest.get("limit"),
+        min_client=parse_version(min_client) if min_client else None,
+        child_types=tuple(children.get("types", ())), max_children=children.get("max", 0),
+        richtext_keys=tuple(k for k, p in manifest["settings"]["properties"].items()
+                            if p.get("x-ui") == "richtext"),
+        migrations=migrations,
+    )
+    for i, preset in enumerate(block.presets):
+        settings = block.effective_settings(preset["settings"])
+        errors = list(validator.iter_errors(settings))
+        unknown = sorted(set(preset["settings"]) - set(defaults))
+        if unknown:
+            raise ManifestError(path, f"/presets/{i}/settings/{unknown[0]}",
+                                f"unknown setting '{unknown[0]}'")
+        if errors:
+            raise ManifestError(path, f"/presets/{i}/settings", errors[0].message)
+        for j, child in enumerate(preset.get("blocks", [])):
+            if child["type"] not in block.child_types:
+                raise ManifestError(path, f"/presets/{i}/blocks/{j}/type",
+                                    f"'{child['type']}' is not a child type of '{type_}'")
+        if len(preset.get("blocks", [])) > max(block.max_children, 0):
+            raise ManifestError(path, f"/presets/{i}/blocks",
+                                f"at most {block.max_children} child blocks")
+    return block
+
+
+def _load_resolver(folder: Path, type_: str) -> Resolver | None:
+    path = folder / "resolve.py"
+    if not path.exists():
+        return None
+    name = "mallkit_blocks." + type_.replace("-", "_")
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ManifestError(path, "", "cannot be imported")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise ManifestError(path, "", f"import failed: {type(exc).__name__}: {exc}") from exc
+    resolve = getattr(module, "resolve", None)
+    if not callable(resolve) or len(inspect.signature(resolve).parameters) != 2:
+        raise ManifestError(path, "", "must define resolve(batch, ctx)")
+    return resolve
+
+
+def check_children(registry: BlockRegistry) -> None:
+    """Child block types named by a manifest must exist."""
+    for block in registry:
+        for i, child in enumerate(block.child_types):
+            if child not in registry:
+                raise ManifestError(block.folder / "block.json", f"/blocks/types/{i}",
+                                    f"unknown child block type '{child}'")

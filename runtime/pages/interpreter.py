@@ -1,0 +1,156 @@
+"""The interpreter: a published (or draft) page -> batched block data -> node tree -> H5 or
+layout JSON. Data loading is the only IO; the tree is built by :mod:`runtime.pages.tree`."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+from sqlalchemy.orm import Session
+
+from runtime.modules.switches import ModuleState, module_state
+from runtime.pages import tree
+from runtime.pages.registries import Registries
+from runtime.pages.render import render_bounded, render_nodes, theme_templates
+from runtime.themes.service import ActiveTheme, active_theme
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ShopInfo:
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ResolveContext:
+    """What a block's ``resolve(batch, ctx)`` gets besides its batch of instances."""
+
+    session: Session
+    redis: redis.Redis | None
+    shop: ShopInfo
+    page: Mapping[str, Any]
+    params: Mapping[str, int]
+    client_version: tuple[int, int, int] | None
+    modules: ModuleState
+    theme_tokens: Mapping[str, Any]
+    preview: bool = False
+
+    def image_url(self, ref: Any, size: int | None = None) -> str | None:
+        """A URL for an image reference (``{"media_id"}`` or ``{"url"}``)."""
+        from runtime.media.refs import media_url
+
+        return media_url(ref, size, session=self.session)
+
+    def module_settings(self, module_id: str) -> dict[str, Any]:
+        return self.modules.settings_of(module_id)
+
+
+@dataclass
+class Rendered:
+    page: dict[str, Any]
+    theme: ActiveTheme
+    nodes: list[dict[str, Any]]
+    dropped: list[str] = field(default_factory=list)
+
+    def layout(self) -> dict[str, Any]:
+        return tree.layout_document(
+            self.page, {"id": self.theme.theme.id, "version": self.theme.theme.version,
+                        "tokens": self.theme.tokens}, self.nodes)
+
+
+def interpret(session: Session, registries: Registries, shop: ShopInfo, page: Mapping[str, Any],
+              config: Mapping[str, Any], *, client_version: tuple[int, int, int] | None = None,
+              params: Mapping[str, int] | None = None, conn: redis.Redis | None = None,
+              preview: bool = False) -> Rendered:
+    """Resolve every shown block, one ``resolve`` call per block type, and build the nodes.
+
+    ``page``: ``id``, ``slug``, ``kind``, ``title``, ``version`` of what is being shown.
+    """
+    modules = module_state(session, registries.modules)
+    theme = active_theme(session, registries.themes)
+    visibility = tree.Visibility(modules.enabled, client_version, page["kind"])
+    instances = tree.visible_instances(config, registries.blocks, visibility)
+    ctx = ResolveContext(session=session, redis=conn, shop=shop, page=page,
+                         params=dict(params or {}), client_version=client_version,
+                         modules=modules, theme_tokens=theme.tokens, preview=preview)
+    data, failed = resolve_all(instances, registries, ctx)
+    expand = _image_expander(session, tree.image_refs(instances))
+    built = tree.build_nodes(instances, registries.blocks, data, failed, expand)
+    page_info = {**page, "background": config.get("background", "")}
+    return Rendered(page_info, theme, built.nodes, built.dropped)
+
+
+def resolve_all(instances: list[tree.Instance], registries: Registries,
+                ctx: ResolveContext) -> tuple[dict[str, Any], set[str]]:
+    """Call each block type's resolver once with all its instances; a resolver that raises or
+    returns something unusable fails only its own blocks."""
+    data: dict[str, Any] = {}
+    failed: set[str] = set()
+    for type_, batch in tree.batches(instances).items():
+        resolver = registries.blocks[type_].resolver
+        if resolver is None:
+            continue
+        ids = [i.id for i in batch]
+        try:
+            with ctx.session.begin_nested():
+                result = resolver(batch, ctx)
+            if not isinstance(result, Mapping):
+                raise TypeError(f"resolve() returned {type(result).__name__}, not a mapping")
+            for instance in batch:
+                value = result.get(instance.id)
+                json.dumps(value)
+                data[instance.id] = value
+        except Exception:
+            log.exception("blocks %s (%s) left out of page %s: resolve() failed",
+                          ", ".join(ids), type_, ctx.page.get("slug"))
+            failed.update(ids)
+    return data, failed
+
+
+def _image_expander(session: Session, refs: list[dict[str, Any]]) -> tree.ImageExpander:
+    assets: dict[int, Any] = {}
+    if refs:
+        from runtime.media.refs import load_assets
+
+        assets = load_assets(session, refs)
+
+    def expand(ref: dict[str, Any]) -> dict[str, Any]:
+        from runtime.media.refs import asset_url, is_http_url
+
+        out: dict[str, Any] = {"url": None, "sizes": {}, "alt": ref.get("alt", "")}
+        if "url" in ref:
+            out["url"] = ref["url"] if is_http_url(ref["url"]) else None
+            return out
+        out["media_id"] = ref["media_id"]
+        asset = assets.get(ref["media_id"])
+        if asset is not None and getattr(asset, "deleted_at", None) is None:
+            out["url"] = asset_url(asset)
+            out["sizes"] = {str(w): asset_url(asset, w) for w in sorted(asset.thumbnail_keys())}
+            out["width"], out["height"] = asset.width, asset.height
+        return out
+
+    return expand
+
+
+def render_html(rendered: Rendered, registries: Registries, shop: ShopInfo,
+                stylesheet_url: str) -> str:
+    """The H5 page: each block through the theme's sandboxed templates, then the page frame.
+    A block whose template fails is left out (logged), not the page."""
+    theme = rendered.theme.theme
+    fallback = registries.themes.default.page_template
+    templates = theme_templates(registries.blocks, theme, fallback)
+    base = {"page": rendered.page, "shop": {"slug": shop.slug, "name": shop.name},
+            "theme": rendered.theme.tokens}
+    blocks = render_nodes(templates, rendered.nodes, base, rendered.dropped)
+    from markupsafe import Markup
+
+    body = Markup("\n".join(html for _id, html in blocks))
+    return render_bounded(templates.env, "page", {**base, "body": body,
+                                                  "stylesheet_url": stylesheet_url})

@@ -1,0 +1,120 @@
+"""Shared rules for JSON manifests (blocks, modules, themes): loading, settings schemas,
+error messages that name the file and the JSON pointer, and a per-process parse cache."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from runtime.pages import schemas
+from runtime.pages.schemas import pointer
+
+T = TypeVar("T")
+
+WIDGETS = frozenset(
+    schemas.registry().contents(schemas.schema_uri("defs"))["$defs"]["widget"]["enum"])
+
+
+class ManifestError(Exception):
+    """A manifest (or preset, or template) is wrong; says which file and where."""
+
+    def __init__(self, path: Path | str, where: str, message: str) -> None:
+        self.path = str(path)
+        self.pointer = where
+        self.message = message
+        super().__init__(f"{self.path}: {where or '/'}: {message}")
+
+
+class RegistryFrozen(RuntimeError):
+    """A registry was changed after start-up."""
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(path, "", f"cannot read: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise ManifestError(path, "", f"invalid JSON at line {exc.lineno} column {exc.colno}: "
+                                      f"{exc.msg}") from None
+
+
+def check_against(kind: str, document: Any, path: Path, prefix: str = "") -> None:
+    """Validate ``document`` against ``schemas/<kind>.schema.json``; raise on the first error."""
+    errors = schemas.validate(kind, document, prefix)
+    if errors:
+        raise ManifestError(path, errors[0].pointer, errors[0].message)
+
+
+def compile_settings(schema: dict[str, Any], uri: str, path: Path,
+                     where: str) -> tuple[Draft202012Validator, dict[str, Any]]:
+    """Check a settings schema's rules and return its validator and its default settings.
+
+    Rules: every property (also inside object and array-item schemas) has a ``default``;
+    ``x-ui`` names a known widget; the defaults are valid settings.
+    """
+    _check_defaults(schema, path, where)
+    try:
+        validator = schemas.settings_validator(schema, uri)
+    except SchemaError as exc:
+        raise ManifestError(path, where + pointer(exc.path), f"not a valid JSON Schema: "
+                                                              f"{exc.message}") from None
+    defaults = {name: prop["default"] for name, prop in schema.get("properties", {}).items()}
+    errors = schemas.field_errors(validator.iter_errors(defaults))
+    if errors:
+        prop = errors[0].pointer.split("/")[1] if errors[0].pointer else ""
+        raise ManifestError(path, f"{where}/properties/{prop}/default",
+                            f"default is not valid: {errors[0].message}")
+    return validator, defaults
+
+
+def _check_defaults(schema: dict[str, Any], path: Path, where: str) -> None:
+    properties = schema.get("properties")
+    if not isinstance(properties, dict):
+        return
+    for name, prop in properties.items():
+        here = f"{where}/properties/{name}"
+        if not isinstance(prop, dict):
+            raise ManifestError(path, here, "a property must be a schema object")
+        if "default" not in prop:
+            raise ManifestError(path, here, f"property '{name}' has no default")
+        widget = prop.get("x-ui")
+        if widget is not None and widget not in WIDGETS:
+            known = ", ".join(sorted(WIDGETS))
+            raise ManifestError(path, f"{here}/x-ui",
+                                f"unknown widget {widget!r}; use one of {known}")
+        if prop.get("type") == "object":
+            _check_defaults(prop, path, here)
+        items = prop.get("items")
+        if isinstance(items, dict) and items.get("type") == "object":
+            _check_defaults(items, path, f"{here}/items")
+
+
+def files_signature(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """What the parse cache is keyed by: each file's path, mtime and size."""
+    sig = []
+    for p in sorted(paths):
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            continue
+        sig.append((str(p), st.st_mtime_ns, st.st_size))
+    return tuple(sig)
+
+
+_parse_cache: dict[tuple[str, Any], tuple[Any, Any]] = {}
+
+
+def cached(kind: str, key: Any, signature: Any, build: Callable[[], T]) -> T:
+    """Return the value built for (kind, key) while ``signature`` (file mtimes) is unchanged."""
+    hit = _parse_cache.get((kind, key))
+    if hit is not None and hit[0] == signature:
+        return hit[1]
+    value = build()
+    _parse_cache[(kind, key)] = (signature, value)
+    return value

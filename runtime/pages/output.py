@@ -1,0 +1,189 @@
+"""Serving published pages over HTTP: cached in Redis, strong ETags, 304s, draft previews.
+
+The warm path costs one Redis round trip and no SQL: the shop's id comes from a short-lived
+in-process map (slug -> id, 30 s), and one Lua call checks the entry against the shop's
+current stamp (see :mod:`runtime.pages.cache`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, request, url_for
+from sqlalchemy import select
+
+from runtime.errors import NotFound, ValidationFailed
+from runtime.extension import state
+from runtime.pages import store
+from runtime.pages.blocks import parse_version
+from runtime.pages.cache import OutputCache
+from runtime.pages.interpreter import Rendered, ShopInfo, interpret, render_html
+from runtime.pages.registries import Registries
+from runtime.shops.models import Shop
+from runtime.tenancy import db, enter_shop
+
+SHOP_REF_TTL = 30.0
+PAGE_PARAMS = {"product": ("id",), "category": ("id", "group")}
+
+
+def registries() -> Registries:
+    return state().registries["pages"]
+
+
+def output_cache() -> OutputCache:
+    mk = state()
+    cache = mk.registries.get("pages.cache")
+    if cache is None:
+        cache = mk.registries["pages.cache"] = OutputCache(mk.redis)
+    return cache
+
+
+def shop_id_for(slug: str) -> int:
+    """The active shop's id for ``slug`` from a 30-second in-process map (404 if none)."""
+    mk = state()
+    refs: dict[str, tuple[float, int]] = mk.registries.setdefault("pages.shop_refs", {})
+    now = time.monotonic()
+    hit = refs.get(slug)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    shop_id = db().scalar(select(Shop.id).where(Shop.slug == slug, Shop.status == "active"))
+    if shop_id is None:
+        refs.pop(slug, None)
+        raise NotFound(f"no shop '{slug}'", code="shop_not_found")
+    refs[slug] = (now + SHOP_REF_TTL, shop_id)
+    return shop_id
+
+
+def client_version() -> tuple[int, int, int] | None:
+    """The mini-program version from ``X-Client-Version`` or ``?client=`` (None: newest)."""
+    raw = request.headers.get("X-Client-Version") or request.args.get("client")
+    if not raw:
+        return None
+    try:
+        return parse_version(raw.strip())
+    except ValueError:
+        raise ValidationFailed.single("/client", "a client version is major.minor.patch, "
+                                                 "e.g. 2.3.0", "format") from None
+
+
+def page_params(slug: str) -> dict[str, int]:
+    params: dict[str, int] = {}
+    for name in PAGE_PARAMS.get(slug, ()):
+        raw = request.args.get(name)
+        if raw is None:
+            continue
+        if not raw.isdigit() or not 0 < int(raw) < 2**63:
+            raise ValidationFailed.single(f"/{name}", "must be a positive integer", "type")
+        params[name] = int(raw)
+    return params
+
+
+def variant_of(regs: Registries, client: tuple[int, int, int] | None,
+               params: Mapping[str, int]) -> str:
+    """Requests that get the same output share a variant: the client version counts only
+    through how many ``min_client`` thresholds it passes."""
+    thresholds = regs.blocks.min_client_thresholds
+    bucket = len(thresholds) if client is None else sum(1 for t in thresholds if t <= client)
+    extra = "".join(f"-{k}{v}" for k, v in sorted(params.items()))
+    return f"c{bucket}{extra}"
+
+
+@dataclass(frozen=True)
+class Output:
+    body: bytes
+    etag: str | None
+    mimetype: str
+
+
+def published(shop_slug: str, page_slug: str, fmt: str) -> Response:
+    """A published page as layout JSON (``fmt="json"``) or H5 (``fmt="html"``)."""
+    store.check_slug(page_slug)
+    regs = registries()
+    client = client_version() if fmt == "json" else None
+    params = page_params(page_slug)
+    shop_id = shop_id_for(shop_slug)
+    variant = variant_of(regs, client, params)
+    cache = output_cache()
+    found = cache.lookup(shop_id, page_slug, variant, fmt)
+    entry = found.entry
+    if entry is None:
+        body = build(shop_slug, page_slug, fmt, client=client, params=params, preview=False)
+        entry = cache.store(shop_id, page_slug, variant, fmt, found.stamp, body)
+        db().commit()
+    return respond(Output(entry.body, entry.etag, _mimetype(fmt)))
+
+
+def preview(page_slug: str, fmt: str) -> Response:
+    """The current shop's draft, rendered fresh and never cached."""
+    store.check_slug(page_slug)
+    client = client_version() if fmt == "json" else None
+    from runtime.tenancy import current_shop
+
+    shop = current_shop()
+    if shop is None:
+        raise NotFound("no shop")
+    body = build(shop.slug, page_slug, fmt, client=client, params=page_params(page_slug),
+                 preview=True)
+    db().commit()
+    response = respond(Output(body, None, _mimetype(fmt)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _mimetype(fmt: str) -> str:
+    return "application/json" if fmt == "json" else "text/html"
+
+
+def respond(output: Output) -> Response:
+    if output.etag is not None and request.if_none_match.contains(output.etag.strip('"')):
+        response = Response(status=304)
+        response.set_etag(output.etag.strip('"'))
+    else:
+        response = Response(output.body, mimetype=output.mimetype)
+        if output.etag is not None:
+            response.set_etag(output.etag.strip('"'))
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Vary"] = "X-Client-Version"
+    return response
+
+
+def build(shop_slug: str, page_slug: str, fmt: str, *, client: tuple[int, int, int] | None,
+          params: Mapping[str, int], preview: bool) -> bytes:
+    """Render a page from the database (the cache-miss path)."""
+    shop = enter_shop(shop_slug)
+    session = db()
+    regs = registries()
+    info = ShopInfo(shop.id, shop.slug, shop.name)
+    if page_slug in store.FIXED_KINDS:
+        store.ensure_page(session, page_slug, regs)
+    if preview:
+        page = store.get_page(session, page_slug)
+        config: dict[str, Any] = page.draft
+        page_info = {"id": page.id, "slug": page.slug, "kind": page.kind, "title": page.title,
+                     "version": 0}
+    else:
+        live = store.live_config(session, page_slug)
+        if live is None:
+            raise NotFound(f"no published page '{page_slug}'", code="page_not_found")
+        page, version = live
+        config = version.config
+        page_info = {"id": page.id, "slug": page.slug, "kind": page.kind,
+                     "title": config.get("title", page.title), "version": version.number}
+    rendered = interpret(session, regs, info, page_info, config, client_version=client,
+                         params=params, conn=state().redis, preview=preview)
+    if fmt == "json":
+        return json.dumps(rendered.layout(), ensure_ascii=False,
+                          separators=(",", ":")).encode()
+    return render_html(rendered, regs, info, stylesheet_url(rendered)).encode()
+
+
+def stylesheet_url(rendered: Rendered) -> str:
+    theme = rendered.theme.theme
+    if not theme.stylesheet:
+        theme = registries().themes.default
+    return url_for("theme_assets.asset", theme_id=theme.id, version=theme.version,
+                   asset=theme.stylesheet.removeprefix("assets/"))

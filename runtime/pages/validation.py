@@ -1,0 +1,121 @@
+"""Checking a page config against the page schema and every block's manifest.
+
+Pure: takes the config and the block registry, returns the normalised config (block settings
+upgraded to the current block version, defaults filled in) and one error per problem, each
+with a JSON pointer into the config.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from typing import Any
+
+from runtime.errors import FieldError
+from runtime.pages import schemas
+from runtime.pages.blocks import BlockRegistry
+
+
+def check_page(config: Any, blocks: BlockRegistry,
+               kind: str | None = None) -> tuple[dict[str, Any], list[FieldError]]:
+    """Validate ``config``; return (normalised config, errors)."""
+    errors = schemas.validate("page", config)
+    if not isinstance(config, dict):
+        return {}, errors or [FieldError("", "a page config must be a JSON object", "type")]
+    normalised = copy.deepcopy(config)
+    if kind is not None and config.get("kind") != kind:
+        errors.append(FieldError("/kind", f"this page's kind is '{kind}'", "const"))
+    page_kind = kind or config.get("kind")
+    instances = normalised.get("blocks")
+    if isinstance(instances, list):
+        walker = _Walker(blocks, page_kind if isinstance(page_kind, str) else None)
+        walker.walk(instances, "/blocks", parent=None)
+        errors += walker.errors
+    return normalised, _dedupe(errors)
+
+
+class _Walker:
+    def __init__(self, blocks: BlockRegistry, page_kind: str | None) -> None:
+        self.blocks = blocks
+        self.page_kind = page_kind
+        self.errors: list[FieldError] = []
+        self.ids: set[str] = set()
+        self.counts: Counter[str] = Counter()
+
+    def walk(self, instances: list[Any], where: str, parent: str | None) -> None:
+        for i, instance in enumerate(instances):
+            if isinstance(instance, dict):
+                self.check(instance, f"{where}/{i}", parent)
+
+    def check(self, instance: dict[str, Any], where: str, parent: str | None) -> None:
+        block_id = instance.get("id")
+        if isinstance(block_id, str):
+            if block_id in self.ids:
+                self.errors.append(FieldError(f"{where}/id", f"duplicate block id '{block_id}'",
+                                              "unique"))
+            self.ids.add(block_id)
+        type_ = instance.get("type")
+        if not isinstance(type_, str):
+            return
+        block = self.blocks.get(type_)
+        if block is None:
+            self.errors.append(FieldError(f"{where}/type", f"unknown block type '{type_}'",
+                                          "unknown_block"))
+            return
+        if parent is not None:
+            parent_block = self.blocks[parent]
+            if type_ not in parent_block.child_types:
+                self.errors.append(FieldError(
+                    f"{where}/type", f"'{parent}' does not accept '{type_}' blocks", "child_type"))
+        elif self.page_kind and self.page_kind not in block.page_kinds:
+            self.errors.append(FieldError(
+                f"{where}/type", f"'{type_}' cannot be placed on a {self.page_kind} page",
+                "page_kind"))
+        self.counts[type_] += 1
+        if block.limit is not None and self.counts[type_] == block.limit + 1:
+            self.errors.append(FieldError(
+                where, f"at most {block.limit} '{type_}' block(s) per page", "limit"))
+        self._check_settings(instance, block, where)
+        children = instance.get("blocks")
+        if isinstance(children, list) and children:
+            if not block.child_types:
+                self.errors.append(FieldError(f"{where}/blocks",
+                                              f"'{type_}' takes no child blocks", "max_children"))
+            elif len(children) > block.max_children:
+                self.errors.append(FieldError(
+                    f"{where}/blocks", f"at most {block.max_children} child blocks "
+                                       f"({len(children)} given)", "max_children"))
+            self.walk(children, f"{where}/blocks", parent=type_)
+
+    def _check_settings(self, instance: dict[str, Any], block: Any, where: str) -> None:
+        version = instance.get("version", block.version)
+        if not isinstance(version, int) or version < 1:
+            return  # reported by the page schema
+        if version > block.version:
+            self.errors.append(FieldError(
+                f"{where}/version", f"'{block.type}' is at version {block.version}; "
+                                    f"version {version} is unknown", "version"))
+            return
+        stored = instance.get("settings")
+        if not isinstance(stored, dict):
+            return
+        migrated = block.migrate(stored, version)
+        for key in sorted(set(migrated) - set(block.defaults)):
+            self.errors.append(FieldError(f"{where}/settings/{key}",
+                                          f"unknown setting '{key}'", "unknown"))
+        settings = block.default_settings()
+        settings.update({k: v for k, v in migrated.items() if k in block.defaults})
+        self.errors += schemas.field_errors(block.validator.iter_errors(settings),
+                                            f"{where}/settings")
+        instance["settings"] = settings
+        instance["version"] = block.version
+
+
+def _dedupe(errors: list[FieldError]) -> list[FieldError]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for e in errors:
+        if (e.pointer, e.message) not in seen:
+            seen.add((e.pointer, e.message))
+            out.append(e)
+    return out
