@@ -12,5 +12,6 @@ INSTALLED = [
     "runtime.storefront",
     "runtime.accounts",
     "runtime.media",
+    "runtime.wechat",
     "builder.console",
 ]
