@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,15 +78,15 @@ class ModuleRegistry:
         return frozenset(m.id for m in self._modules.values() if m.core)
 
 
-def manifest_paths(root: Path = MODULES_DIR) -> list[Path]:
-    return sorted(root.glob("*/module.json"))
+def manifest_paths(roots: Iterable[Path] = (MODULES_DIR,)) -> list[Path]:
+    return [p for root in roots for p in sorted(Path(root).glob("*/module.json"))]
 
 
-def load_modules(root: Path = MODULES_DIR) -> ModuleRegistry:
-    """Load and validate every module manifest under ``root``; raises :class:`ManifestError`."""
-    root = root.resolve()
-    paths = manifest_paths(root)
-    return cached("modules", root, files_signature(paths), lambda: _load(paths))
+def load_modules(roots: Iterable[Path] = (MODULES_DIR,)) -> ModuleRegistry:
+    """Load and validate every module manifest under ``roots``; raises :class:`ManifestError`."""
+    roots = tuple(Path(r).resolve() for r in roots)
+    paths = manifest_paths(roots)
+    return cached("modules", roots, files_signature(paths), lambda: _load(paths))
 
 
 def _load(paths: list[Path]) -> ModuleRegistry:

@@ -8,22 +8,17 @@ scheduled-publishing sweeper.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
-
-from runtime.pages.blocks import block_dirs
 
 
 def init_app(app: Flask) -> None:
     from runtime.pages.api import layouts, theme_assets
     from runtime.pages.cli import schemas_cli
     from runtime.pages.jobs import register_jobs
-    from runtime.pages.registries import load_registries
+    from runtime.pages.registries import dirs_from_settings, load_registries
 
     mk = app.extensions["mallkit"]
-    extra = mk.settings.extra.get("block_dirs")
-    mk.registries["pages"] = load_registries(tuple(Path(p).resolve() for p in block_dirs(extra)))
+    mk.registries["pages"] = load_registries(**dirs_from_settings(mk.settings.extra))
     app.register_blueprint(layouts)
     app.register_blueprint(theme_assets)
     app.cli.add_command(schemas_cli)

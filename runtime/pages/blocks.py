@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import importlib.util
 import inspect
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,14 +151,6 @@ class BlockRegistry:
     @property
     def min_client_thresholds(self) -> tuple[tuple[int, int, int], ...]:
         return tuple(sorted({b.min_client for b in self._types.values() if b.min_client}))
-
-
-def block_dirs(extra: str | None = None) -> list[Path]:
-    """The folders blocks are loaded from: ``blocks/`` plus ``os.pathsep``-separated extras."""
-    dirs = [BLOCKS_DIR]
-    if extra:
-        dirs += [Path(p) for p in extra.split(os.pathsep) if p]
-    return dirs
 
 
 def load_blocks(dirs: Iterable[Path] = (BLOCKS_DIR,)) -> BlockRegistry:

@@ -28,7 +28,7 @@ def check_command(root: Path) -> None:
     modules_dir = root / MODULES_DIR.relative_to(REPO_ROOT)
     themes_dir = root / THEMES_DIR.relative_to(REPO_ROOT)
     try:
-        regs = load_registries((blocks_dir,), modules_dir, themes_dir)
+        regs = load_registries((blocks_dir,), (modules_dir,), (themes_dir,))
     except ManifestError as exc:
         raise click.ClickException(f"{exc.path}: {exc.pointer or '/'}: {exc.message}") from None
     presets = sum(len(t.presets) for t in regs.themes)

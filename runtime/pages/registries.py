@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from runtime.modules.registry import MODULES_DIR, ModuleRegistry, load_modules
 from runtime.pages.blocks import BLOCKS_DIR, BlockRegistry, load_blocks
-from runtime.pages.manifests import ManifestError, cached, files_signature
+from runtime.pages.manifests import ManifestError, cached
 from runtime.pages.validation import check_page
 from runtime.themes.registry import THEMES_DIR, ThemeRegistry, load_themes
 
@@ -19,20 +21,34 @@ class Registries:
     themes: ThemeRegistry
 
 
-def load_registries(block_dirs: tuple[Path, ...] = (BLOCKS_DIR,), modules_dir: Path = MODULES_DIR,
-                    themes_dir: Path = THEMES_DIR) -> Registries:
+def _dirs(default: Path, extra: str | None) -> tuple[Path, ...]:
+    """The repository's folder plus ``os.pathsep``-separated extra folders."""
+    extras = [Path(p).resolve() for p in (extra or "").split(os.pathsep) if p]
+    return (default, *extras)
+
+
+def dirs_from_settings(extra: Mapping[str, str]) -> dict[str, tuple[Path, ...]]:
+    """Folders named in ``Settings.extra`` (``block_dirs``, ``module_dirs``, ``theme_dirs``)
+    are loaded after the repository's own; tests and agencies' local themes use them."""
+    return {"block_dirs": _dirs(BLOCKS_DIR, extra.get("block_dirs")),
+            "module_dirs": _dirs(MODULES_DIR, extra.get("module_dirs")),
+            "theme_dirs": _dirs(THEMES_DIR, extra.get("theme_dirs"))}
+
+
+def load_registries(block_dirs: Iterable[Path] = (BLOCKS_DIR,),
+                    module_dirs: Iterable[Path] = (MODULES_DIR,),
+                    theme_dirs: Iterable[Path] = (THEMES_DIR,)) -> Registries:
     """Load blocks, modules and themes; raise :class:`ManifestError` naming file and pointer."""
-    registries = Registries(load_blocks(block_dirs), load_modules(modules_dir),
-                            load_themes(themes_dir))
-    key = (tuple(block_dirs), modules_dir, themes_dir)
+    registries = Registries(load_blocks(tuple(block_dirs)), load_modules(tuple(module_dirs)),
+                            load_themes(tuple(theme_dirs)))
     signature = (id(registries.blocks), id(registries.modules), id(registries.themes))
-    cached("registries-checked", key, signature, lambda: check_references(registries))
+    cached("registries-checked", signature, signature, lambda: check_references(registries))
     return registries
 
 
 def check_references(registries: Registries) -> bool:
     """Cross-file rules: a block's ``requires`` names real modules; theme presets are valid
-    pages of the registered blocks; theme templates compile in the sandbox."""
+    pages of the registered blocks; every template compiles in the sandbox."""
     from runtime.pages.render import compile_check
 
     for block in registries.blocks:
@@ -58,14 +74,6 @@ def check_references(registries: Registries) -> bool:
     return True
 
 
-_default: Registries | None = None
-
-
 def default_registries() -> Registries:
     """The registries of the repository's own blocks/, runtime/modules/ and themes/."""
-    global _default
-    _default = load_registries()
-    return _default
-
-
-__all__ = ["Registries", "default_registries", "files_signature", "load_registries"]
+    return load_registries()

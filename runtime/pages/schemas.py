@@ -93,29 +93,28 @@ def _explain(error: ValidationError, prefix: str) -> Iterator[FieldError]:
                 yield FieldError(f"{path}/{name}", f"unknown property '{name}'", "unknown")
         return
     if error.validator in ("oneOf", "anyOf") and error.context:
-        best = _best_branch(error)
-        if best is not None:
-            yield from _explain(best, prefix)
+        branch = _best_branch(error)
+        if branch:
+            for sub in branch:
+                yield from _explain(sub, prefix)
             return
     yield FieldError(path, error.message, str(error.validator))
 
 
-def _best_branch(error: ValidationError) -> ValidationError | None:
-    """The sub-error of the branch that got furthest (deepest path, then fewest errors)."""
+def _best_branch(error: ValidationError) -> list[ValidationError]:
+    """The errors of the branch the value was evidently meant for: not refused at its root
+    for its type, not refused for a ``const`` discriminator (such as a link's ``kind``)."""
+    depth = len(error.absolute_path)
     by_branch: dict[int, list[ValidationError]] = {}
     for sub in error.context or []:
         by_branch.setdefault(sub.schema_path[0] if sub.schema_path else 0, []).append(sub)
-    if not by_branch:
-        return None
-
-    def score(errs: list[ValidationError]) -> tuple[int, int]:
-        non_type = [e for e in errs if e.validator not in ("type", "const")]
-        return (max(len(e.absolute_path) for e in errs) if non_type else -1, -len(errs))
-
-    branch = max(by_branch.values(), key=score)
-    if all(e.validator in ("type", "const") for e in branch):
-        return None
-    return min(branch, key=lambda e: -len(e.absolute_path))
+    candidates = [
+        errs for errs in by_branch.values()
+        if not any(e.validator == "const" or (e.validator == "type"
+                                              and len(e.absolute_path) == depth) for e in errs)]
+    if not candidates:
+        return []
+    return min(candidates, key=len)
 
 
 def validate(kind: str, instance: Any, prefix: str = "") -> list[FieldError]:

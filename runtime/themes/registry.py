@@ -8,7 +8,7 @@ overrides ``blocks/<type>.html`` and static ``assets/``.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,20 +105,21 @@ class ThemeRegistry:
         return self._themes[DEFAULT_THEME]
 
 
-def load_themes(root: Path = THEMES_DIR) -> ThemeRegistry:
-    """Load and validate every theme under ``root``; raises :class:`ManifestError`."""
-    root = root.resolve()
-    files = [f for f in root.glob("*/**/*") if f.is_file()]
-    return cached("themes", root, files_signature(files), lambda: _load(root))
+def load_themes(roots: Iterable[Path] = (THEMES_DIR,)) -> ThemeRegistry:
+    """Load and validate every theme under ``roots``; raises :class:`ManifestError`."""
+    roots = tuple(Path(r).resolve() for r in roots)
+    files = [f for root in roots for f in root.glob("*/**/*") if f.is_file()]
+    return cached("themes", roots, files_signature(files), lambda: _load(roots))
 
 
-def _load(root: Path) -> ThemeRegistry:
+def _load(roots: tuple[Path, ...]) -> ThemeRegistry:
     registry = ThemeRegistry()
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
-        if (folder / "theme.json").exists():
-            registry.register(load_theme(folder))
+    for root in roots:
+        for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+            if (folder / "theme.json").exists():
+                registry.register(load_theme(folder))
     if DEFAULT_THEME not in registry:
-        raise ManifestError(root / DEFAULT_THEME / "theme.json", "",
+        raise ManifestError(roots[0] / DEFAULT_THEME / "theme.json", "",
                             "the default theme is missing")
     return registry.freeze()
 

@@ -1,0 +1,226 @@
+"""Published pages as H5 and layout JSON: same blocks in the same order, hidden and
+module-off blocks absent, ETags and 304s, invalidation on every change that shows."""
+
+from __future__ import annotations
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from runtime.modules import switches
+from runtime.pages import cache, schemas
+from runtime.themes import service as themes
+from tests.pages.conftest import block, ids_in_html, ids_in_layout, in_shop, page_config
+
+
+def layout_of(client, shop_slug="alpha", slug="home", **headers):
+    return client.get(f"/api/v1/shops/{shop_slug}/layouts/{slug}", headers=headers)
+
+
+def test_fresh_shop_home_comes_from_theme_preset(client, shop, regs):
+    response = layout_of(client)
+    assert response.status_code == 200
+    body = response.json
+    assert body["protocol"] == 1
+    assert body["page"]["slug"] == "home" and body["page"]["version"] == 1
+    assert body["theme"]["id"] == "default"
+    preset = regs.themes["default"].presets["home"]
+    assert ids_in_layout(body["nodes"]) == [b["id"] for b in preset["blocks"]]
+    schemas.validator("layout").validate(body)
+
+    html = client.get("/s/alpha/")
+    assert html.status_code == 200
+    assert ids_in_html(html.get_data(as_text=True)) == ids_in_layout(body["nodes"])
+
+
+def test_h5_and_layout_list_the_same_visible_blocks_in_order(client, shop, publish, app):
+    config = page_config(
+        block("t1", "title", title="第一"),
+        {**block("hidden-1", "title", title="不显示"), "hidden": True},
+        block("rt", "rich-text", content="<p>你好<script>alert(1)</script></p>"),
+        {**block("grp", "test-group", heading="组"),
+         "blocks": [block("child-a", "title", title="甲"), block("child-b", "test-data")]},
+        block("promo", "test-promo"),
+        block("sp", "spacer", height=20, line=True),
+    )
+    publish(shop, config)
+    layout = layout_of(client).json
+    expected = ["t1", "rt", "grp", "child-a", "child-b", "sp"]
+    assert ids_in_layout(layout["nodes"]) == expected
+    html = client.get("/s/alpha/").get_data(as_text=True)
+    assert ids_in_html(html) == expected
+    assert "不显示" not in html and "限时促销" not in html
+    assert "<script>" not in html
+    rich = next(n for n in layout["nodes"] if n["id"] == "rt")
+    assert rich["props"]["content"] == "<p>你好</p>"
+    child = layout["nodes"][2]["children"][1]
+    assert child["data"] == {"shop_name": "Alpha 商店", "batch_size": 1, "label": "数据"}
+    assert "数据: Alpha 商店 (1)" in html
+
+
+def test_module_switch_shows_and_hides_its_blocks(client, app, shop, publish, regs):
+    publish(shop, page_config(block("t1", "title"), block("promo", "test-promo")))
+    first = layout_of(client)
+    assert ids_in_layout(first.json["nodes"]) == ["t1"]
+
+    with in_shop(app, shop) as s:
+        switches.enable(s, "promo", {"badge": "满减"}, modules=regs.modules)
+        s.commit()
+    on = layout_of(client, **{"If-None-Match": first.headers["ETag"]})
+    assert on.status_code == 200
+    assert ids_in_layout(on.json["nodes"]) == ["t1", "promo"]
+    assert "限时促销" in client.get("/s/alpha/").get_data(as_text=True)
+
+    with in_shop(app, shop) as s:
+        switches.disable(s, "promo", modules=regs.modules)
+        s.commit()
+    off = layout_of(client)
+    assert ids_in_layout(off.json["nodes"]) == ["t1"]
+    assert "限时促销" not in client.get("/s/alpha/").get_data(as_text=True)
+
+
+def test_etag_304_and_new_etag_after_publish_theme_and_data_changes(
+        client, app, shop, publish, regs, redis_conn):
+    publish(shop, page_config(block("t1", "title", title="一")))
+    first = layout_of(client)
+    etag = first.headers["ETag"]
+    assert etag.startswith('"') and not etag.startswith('W/')
+    assert first.headers["Cache-Control"] == "no-cache"
+
+    again = layout_of(client, **{"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    assert again.headers["ETag"] == etag
+
+    seen = {etag}
+    publish(shop, page_config(block("t1", "title", title="二")))
+    after_publish = layout_of(client, **{"If-None-Match": etag})
+    assert after_publish.status_code == 200
+    assert after_publish.json["nodes"][0]["props"]["title"] == "二"
+    seen.add(after_publish.headers["ETag"])
+
+    with in_shop(app, shop) as s:
+        themes.activate_theme(s, "second", regs.themes)
+        s.commit()
+    after_theme = layout_of(client, **{"If-None-Match": after_publish.headers["ETag"]})
+    assert after_theme.status_code == 200
+    assert after_theme.json["theme"] == {"id": "second", "version": "2.0.0",
+                                         "tokens": {"color_primary": "#1989fa"}}
+    assert "second-title" in client.get("/s/alpha/").get_data(as_text=True)
+    seen.add(after_theme.headers["ETag"])
+
+    with in_shop(app, shop) as s:
+        themes.update_tokens(s, {"color_primary": "#07c160"}, regs.themes)
+        s.commit()
+    after_tokens = layout_of(client, **{"If-None-Match": after_theme.headers["ETag"]})
+    assert after_tokens.status_code == 200
+    assert after_tokens.json["theme"]["tokens"]["color_primary"] == "#07c160"
+    seen.add(after_tokens.headers["ETag"])
+    assert len(seen) == 4
+
+    # A data bump makes the entry miss: the page is rebuilt (same bytes here, so the same
+    # strong ETag is correct), and the rebuilt entry carries the new stamp.
+    stamp_before = cache.current_stamp(redis_conn, shop.id)
+    cache.bump_data_version(redis_conn, shop.id, "catalog")
+    assert cache.current_stamp(redis_conn, shop.id) != stamp_before
+    lookup = cache.OutputCache(redis_conn).lookup(shop.id, "home", "c1", "json")
+    assert lookup.entry is None
+    rebuilt = layout_of(client, **{"If-None-Match": after_tokens.headers["ETag"]})
+    assert rebuilt.status_code == 304
+    assert cache.OutputCache(redis_conn).lookup(shop.id, "home", "c1", "json").entry is not None
+
+
+def test_data_bump_shows_changed_data(client, app, shop, publish, redis_conn):
+    publish(shop, page_config(block("d1", "test-data")))
+    first = layout_of(client)
+    assert first.json["nodes"][0]["data"]["shop_name"] == "Alpha 商店"
+    from sqlalchemy import update
+
+    from runtime.shops.models import Shop
+    with app.extensions["mallkit"].session_factory() as s:
+        s.execute(update(Shop).where(Shop.id == shop.id).values(name="新名字"))
+        s.commit()
+    # Not bumped yet: the cached output is still served.
+    assert layout_of(client, **{"If-None-Match": first.headers["ETag"]}).status_code == 304
+    cache.bump_data_version(redis_conn, shop.id, "shops")
+    fresh = layout_of(client, **{"If-None-Match": first.headers["ETag"]})
+    assert fresh.status_code == 200
+    assert fresh.json["nodes"][0]["data"]["shop_name"] == "新名字"
+    assert fresh.headers["ETag"] != first.headers["ETag"]
+
+
+def test_h5_etag_and_304(client, shop, publish):
+    publish(shop, page_config(block("t1", "title")))
+    first = client.get("/s/alpha/")
+    assert first.status_code == 200 and first.mimetype == "text/html"
+    again = client.get("/s/alpha/", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_min_client_leaves_new_blocks_out_for_old_clients(client, shop, publish):
+    publish(shop, page_config(block("t1", "title"), block("new", "test-new")))
+    assert ids_in_layout(layout_of(client).json["nodes"]) == ["t1", "new"]
+    old = layout_of(client, **{"X-Client-Version": "1.9.9"})
+    assert ids_in_layout(old.json["nodes"]) == ["t1"]
+    assert ids_in_layout(client.get("/api/v1/shops/alpha/layouts/home?client=1.0.0")
+                         .json["nodes"]) == ["t1"]
+    current = layout_of(client, **{"X-Client-Version": "2.0.0"})
+    assert ids_in_layout(current.json["nodes"]) == ["t1", "new"]
+    assert old.headers["ETag"] != current.headers["ETag"]
+    assert "Vary" in current.headers and "X-Client-Version" in current.headers["Vary"]
+
+
+def test_bad_client_version_and_params_are_422(client, shop):
+    bad = layout_of(client, **{"X-Client-Version": "latest"})
+    assert bad.status_code == 422
+    assert bad.json["errors"][0]["pointer"] == "/client"
+    param = client.get("/api/v1/shops/alpha/layouts/product?id=abc")
+    assert param.status_code == 422 and param.json["errors"][0]["pointer"] == "/id"
+
+
+def test_unknown_shop_and_page_are_404(client, shop):
+    assert layout_of(client, shop_slug="nobody").status_code == 404
+    missing = layout_of(client, slug="no-such-page")
+    assert missing.status_code == 404
+    assert missing.mimetype == "application/problem+json"
+    assert layout_of(client, slug="Bad..Slug").status_code == 404
+    assert client.get("/s/alpha/pages/no-such-page").status_code == 404
+
+
+def test_other_fixed_kinds_are_created_on_first_need(client, shop, regs):
+    for kind in ("category", "product", "cart", "user"):
+        response = layout_of(client, slug=kind)
+        assert response.status_code == 200, kind
+        assert response.json["page"]["kind"] == kind
+        Draft202012Validator(schemas.validator("layout").schema,
+                             registry=schemas.registry()).validate(response.json)
+
+
+def test_custom_page_is_served_once_published(client, app, shop, publish, regs):
+    from runtime.pages import store
+    with in_shop(app, shop) as s:
+        store.create_page(s, "spring-sale", "春季大促", registries=regs)
+        s.commit()
+    assert layout_of(client, slug="spring-sale").status_code == 404  # draft only
+    publish(shop, page_config(block("s1", "title", title="春季大促"), kind="custom",
+                              title="春季大促"), slug="spring-sale")
+    response = layout_of(client, slug="spring-sale")
+    assert response.status_code == 200 and response.json["page"]["title"] == "春季大促"
+    assert "春季大促" in client.get("/s/alpha/pages/spring-sale").get_data(as_text=True)
+
+
+def test_shops_do_not_see_each_others_pages(client, factory, shop, publish):
+    other = factory.shop(slug="beta", name="Beta")
+    publish(shop, page_config(block("alpha-only", "title", title="Alpha 专属")))
+    publish(other, page_config(block("beta-only", "title", title="Beta 专属")))
+    assert ids_in_layout(layout_of(client).json["nodes"]) == ["alpha-only"]
+    assert ids_in_layout(layout_of(client, shop_slug="beta").json["nodes"]) == ["beta-only"]
+
+
+@pytest.mark.parametrize("path", ["/themes/default/1.0.0/theme.css"])
+def test_theme_assets_are_served_with_long_cache(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    assert client.get("/themes/default/0.9.0/theme.css").status_code == 404
+    assert client.get("/themes/default/1.0.0/../theme.json").status_code == 404
+    assert client.get("/themes/default/1.0.0/%2e%2e/theme.json").status_code == 404
