@@ -5,6 +5,10 @@ from runtime.db import Base
 from runtime.media import models as _media  # noqa: F401
 from runtime.modules import models as _modules  # noqa: F401
 from runtime.modules.catalog import models as _catalog  # noqa: F401
+from runtime.modules.members import models as _members  # noqa: F401
+from runtime.modules.points import models as _points  # noqa: F401
+from runtime.modules.signin import models as _signin  # noqa: F401
+from runtime.modules.wallet import models as _wallet  # noqa: F401
 from runtime.pages import models as _pages  # noqa: F401
 from runtime.shops import models as _shops  # noqa: F401
 from runtime.themes import models as _themes  # noqa: F401

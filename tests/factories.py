@@ -99,3 +99,46 @@ class Factory:
                                headers={"X-CSRF-Token": token.json["csrf_token"]})
         assert response.status_code == 200, response.get_data(as_text=True)
         return response.json["csrf_token"]
+
+    def member(self, shop: Shop, openid: str | None = None, **kw: Any) -> Any:
+        """A shopper of ``shop`` (a plain row: no signup rewards)."""
+        from runtime.modules.members.models import Member
+
+        n = next(_seq)
+        kw.setdefault("nickname", f"会员{n}")
+        with self._session() as s:
+            use_shop(s, shop.id)
+            member = Member(openid=openid or f"openid-{n}", **kw)
+            s.add(member)
+            s.commit()
+            return member
+
+    def level(self, shop: Shop, name: str, rank: int, growth_threshold: int, **kw: Any) -> Any:
+        """A member level through the real service (members' levels are re-derived)."""
+        from runtime.modules.members.levels import create_level
+
+        with self._session() as s:
+            use_shop(s, shop.id)
+            level = create_level(s, {"name": name, "rank": rank,
+                                     "growth_threshold": growth_threshold, **kw})
+            s.commit()
+            return level
+
+    def member_token(self, shop: Shop, member: Any) -> str:
+        """A live API token for ``member`` (``Authorization: Bearer <token>``)."""
+        from runtime.modules.members.tokens import issue_token
+
+        with self._session() as s:
+            use_shop(s, shop.id)
+            issued = issue_token(s, member, client="miniprogram", ttl_days=30)
+            s.commit()
+            return issued.token
+
+    def module_on(self, shop: Shop, module_id: str, settings: dict[str, Any] | None = None) -> None:
+        """Switch a module on for ``shop`` (with ``settings``, or the ones it had)."""
+        from runtime.modules.switches import enable
+
+        with self.app.app_context(), self._session() as s:
+            use_shop(s, shop.id)
+            enable(s, module_id, settings)
+            s.commit()
