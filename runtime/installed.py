@@ -14,4 +14,5 @@ INSTALLED = [
     "runtime.media",
     "runtime.wechat",
     "builder.console",
+    "builder.media",
 ]
