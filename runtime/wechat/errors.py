@@ -108,6 +108,14 @@ class DecryptError(NotificationError):
     title = "Notification resource could not be decrypted"
 
 
+class ForeignNotification(NotificationError):
+    """A genuine notification, but for another merchant or mini-program than this config's."""
+
+    status = 400
+    code = "wechatpay_foreign_notification"
+    title = "Notification for another merchant"
+
+
 class MalformedNotification(NotificationError):
     status = 400
     code = "wechatpay_malformed_notification"

@@ -27,6 +27,7 @@ from runtime.wechat.pay.simulator import SimPayError, WechatPaySimulator
 from runtime.wechat.simkeys import SimulatorMaterial, simulator_material
 
 ACCESS_TOKEN_SECONDS = 7200
+TOKEN_OVERLAP_SECONDS = 300
 LOGIN_CODE = re.compile(r"^dev-([A-Za-z0-9_-]{1,64})$")
 PHONE_CODE = re.compile(r"^dev-phone-(\d{11})$")
 
@@ -48,8 +49,8 @@ def _answer(data: dict[str, Any]) -> Response:
 
 @blueprint.errorhandler(WechatErrcode)
 def _errcode(error: WechatErrcode) -> Response:
-    rid = uuid.uuid4().hex[:8] + "-" + uuid.uuid4().hex[:8]
-    return _answer({"errcode": error.errcode, "errmsg": f"{error.errmsg} rid: {rid}"})
+    rid = "-".join(uuid.uuid4().hex[i:i + 8] for i in (0, 8, 16))
+    return _answer({"errcode": error.errcode, "errmsg": f"{error.errmsg}, rid: {rid}"})
 
 
 @blueprint.before_request
@@ -93,7 +94,8 @@ def jscode2session() -> Response:
 
 
 def _issue_token(appid: str, force: bool) -> tuple[str, int]:
-    """The current token while valid (stable_token semantics), else a new one."""
+    """The current token while it has more than 5 minutes left, else a new one (the old one
+    stays valid until it expires, so callers switching over never hold a dead token)."""
     now = int(utcnow().timestamp())
     redis = _redis()
     current = redis.get(keys.sim_current_access_token(appid))
@@ -101,7 +103,7 @@ def _issue_token(appid: str, force: bool) -> tuple[str, int]:
         raw = redis.get(keys.sim_access_token(current.decode()))
         if raw:
             expires_at = json.loads(raw)["expires_at"]
-            if expires_at > now:
+            if expires_at - now > TOKEN_OVERLAP_SECONDS:
                 return current.decode(), expires_at - now
     token = "simtok_" + secrets.token_urlsafe(48)
     expires_at = now + ACCESS_TOKEN_SECONDS

@@ -429,3 +429,15 @@ def test_simulator_blueprints_refuse_to_serve_when_off_even_if_mounted(settings,
         assert answer.status_code == 404 and answer.json["errcode"] == -1
     finally:
         dark.extensions["mallkit"].engine.dispose()
+
+
+def test_notification_for_another_merchant_is_refused(app, settings, factory, pay, sim, inbox,
+                                                       clock):
+    from runtime.wechat.errors import ForeignNotification
+
+    prepay(pay)
+    other = factory.shop(slug="gamma")
+    inbox.config = simulator_pay_config(settings, shop_id=other.id, notify_url=NOTIFY_URL)
+    delivery = sim.send_payment_notification("M2026112500001", transport=AppTransport(app))
+    assert delivery.status == 400
+    assert isinstance(inbox.rejected[0], ForeignNotification) and inbox.received == []

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from runtime.clock import utcnow
 from runtime.errors import FieldError, ValidationFailed
 from runtime.wechat.errors import (
+    ForeignNotification,
     MalformedNotification,
     NotificationError,
     ResponseVerificationFailed,
@@ -175,8 +176,9 @@ class WechatPayClient:
         """Verify, check and decrypt a notification POSTed by WeChat Pay.
 
         Raises :class:`SignatureProbe`, :class:`UnknownSerial`, :class:`StaleTimestamp`,
-        :class:`InvalidSignature`, :class:`DecryptError` or :class:`MalformedNotification`;
-        the caller answers WeChat with a non-2xx for any of them.
+        :class:`InvalidSignature`, :class:`DecryptError`, :class:`ForeignNotification` (another
+        merchant's) or :class:`MalformedNotification`; all are :class:`NotificationError`,
+        and the caller answers WeChat with a non-2xx for any of them.
         """
         raw = body.encode() if isinstance(body, str) else bytes(body)
         serial = self.config.verifier.verify(lower_headers(headers), raw)
@@ -193,11 +195,23 @@ class WechatPayClient:
             raise MalformedNotification("decrypted resource is not JSON") from None
         if not isinstance(resource, dict):
             raise MalformedNotification("decrypted resource is not a JSON object")
+        self._check_addressee(resource)
         return Notification(
             id=str(envelope.get("id", "")), event_type=str(envelope.get("event_type", "")),
             create_time=parse_time(envelope.get("create_time")),
             resource_type=str(envelope.get("resource_type", "")),
             summary=str(envelope.get("summary", "")), resource=resource, serial=serial)
+
+    def _check_addressee(self, resource: dict[str, Any]) -> None:
+        """Simulated merchants share keys, and a real one may share them across shops: the
+        resource must name this config's merchant (and AppID, when it carries one)."""
+        mchid, appid = resource.get("mchid"), resource.get("appid")
+        if mchid != self.config.mchid:
+            raise ForeignNotification(f"notification is for merchant {mchid!r}, "
+                                      f"not {self.config.mchid!r}")
+        if appid is not None and appid != self.config.appid:
+            raise ForeignNotification(f"notification is for AppID {appid!r}, "
+                                      f"not {self.config.appid!r}")
 
     # --- the wire ---------------------------------------------------------------------------
 
