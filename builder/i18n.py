@@ -64,7 +64,12 @@ def select_locale() -> str:
 
 
 def init_app(app: Flask) -> None:
-    compile_translations()
+    try:
+        compile_translations()
+    except OSError:
+        # A read-only install ships its .mo files; without them the console falls back to
+        # the English source strings rather than failing to start.
+        log.warning("could not compile the console translations", exc_info=True)
     dirs = [p for p in app.config.get("BABEL_TRANSLATION_DIRECTORIES", "").split(";") if p]
     if str(TRANSLATIONS) not in dirs:
         dirs.append(str(TRANSLATIONS))
