@@ -142,3 +142,22 @@ class Factory:
             use_shop(s, shop.id)
             enable(s, module_id, settings)
             s.commit()
+
+    def media_image(self, shop: Shop, width: int = 800, height: int = 600,
+                    name: str = "image.png", colour: tuple[int, int, int] = (220, 80, 60),
+                    **kw: Any) -> Any:
+        """A real PNG (made with Pillow) uploaded into ``shop``'s media library; ``kw`` goes to
+        ``runtime.media.service.upload`` (folder, alt_text). Use ``{"media_id": asset.id}``."""
+        import io
+
+        from PIL import Image
+
+        from runtime.media.service import upload
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (width, height), colour).save(buffer, "PNG")
+        with self.app.app_context(), self._session() as s:
+            use_shop(s, shop.id)
+            asset = upload(s, buffer.getvalue(), name, **kw).asset
+            s.commit()
+            return asset

@@ -121,3 +121,11 @@ def test_templates_resolve_references_through_the_request_session(app, shop, sto
             img={"media_id": asset.id}, ext={"url": "https://x.cn/a.jpg"}, none=None)
     assert html == (f'<img src="/media/{asset.thumbnail_keys()[300]}">'
                     '<img src="https://x.cn/a.jpg">None')
+
+
+def test_factory_media_image_uploads_a_real_image(factory, shop, shop_session, storage):
+    asset = factory.media_image(shop, 400, 300, name="card.png", folder="demo")
+    assert (asset.width, asset.height, asset.folder) == (400, 300, "demo")
+    assert storage.exists(asset.storage_key)
+    assert media_url({"media_id": asset.id}, 150, session=shop_session) == \
+        f"/media/{asset.thumbnail_keys()[150]}"
