@@ -1,0 +1,38 @@
+"""Wallet accounts, created on first use and locked in member-id order (after member rows
+and point accounts). PostgreSQL: ``SELECT ... FOR UPDATE``; SQLite: ``BEGIN IMMEDIATE``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from runtime.db import current_shop_id
+from runtime.modules.wallet.models import TopUp, WalletAccount
+
+
+def accounts_for_update(session: Session, member_ids: Iterable[int]) -> list[WalletAccount]:
+    ids = sorted(set(member_ids))
+    existing = set(session.scalars(select(WalletAccount.member_id)
+                                   .where(WalletAccount.member_id.in_(ids))))
+    missing = [i for i in ids if i not in existing]
+    if missing:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        shop_id = current_shop_id(session)
+        session.execute(
+            insert(WalletAccount)
+            .values([{"shop_id": shop_id, "member_id": i, "principal_fen": 0, "bonus_fen": 0}
+                     for i in missing])
+            .on_conflict_do_nothing(index_elements=["shop_id", "member_id"]))
+    return list(session.scalars(
+        select(WalletAccount).where(WalletAccount.member_id.in_(ids))
+        .order_by(WalletAccount.id).with_for_update()
+        .execution_options(populate_existing=True)))
+
+
+def topup_for_update(session: Session, out_trade_no: str) -> TopUp | None:
+    return session.scalar(select(TopUp).where(TopUp.out_trade_no == out_trade_no)
+                          .with_for_update().execution_options(populate_existing=True))
