@@ -4,8 +4,12 @@ from runtime.accounts import models as _accounts  # noqa: F401
 from runtime.db import Base
 from runtime.media import models as _media  # noqa: F401
 from runtime.modules import models as _modules  # noqa: F401
+from runtime.modules.cart import models as _cart  # noqa: F401
 from runtime.modules.catalog import models as _catalog  # noqa: F401
+from runtime.modules.fulfilment import models as _fulfilment  # noqa: F401
 from runtime.modules.members import models as _members  # noqa: F401
+from runtime.modules.orders import models as _orders  # noqa: F401
+from runtime.modules.payments import models as _payments  # noqa: F401
 from runtime.modules.points import models as _points  # noqa: F401
 from runtime.modules.signin import models as _signin  # noqa: F401
 from runtime.modules.wallet import models as _wallet  # noqa: F401

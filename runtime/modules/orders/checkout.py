@@ -1,0 +1,412 @@
+"""Checkout: price what the buyer chose (a stored quote), then submit it as an order.
+
+``quote`` runs the pricing pipeline over the cart's selected lines (or a buy-now item
+list) and stores the result; ``submit`` re-prices the stored request, refuses when the
+price moved (409 ``quote_changed`` with the new quote), reserves stock through the catalog
+and creates the order, all under the client's idempotency key: a retried or double-clicked
+submit returns the first order and never creates a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from runtime.clock import utcnow
+from runtime.db import current_shop_id
+from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
+from runtime.modules.cart import service as cart_service
+from runtime.modules.cart.fetch import BLOCKING, ISSUE_LABELS, load_skus, pricing_line
+from runtime.modules.catalog import stock
+from runtime.modules.fulfilment import service as fulfilment
+from runtime.modules.orders import addresses, effects, integrations, state
+from runtime.modules.orders.errors import OrderErrorCode
+from runtime.modules.orders.models import CheckoutQuote, IdempotencyKey, Order, OrderLine
+from runtime.modules.orders.pricing import (
+    FulfilmentMethod,
+    PricingRequest,
+    Quote,
+    register_builtin_steps,
+    registered_steps,
+    run_pipeline,
+)
+from runtime.modules.orders.settings import get_settings
+
+QUOTE_TTL = timedelta(minutes=30)
+MAX_ITEMS = 50
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,80}$")
+SUBMIT_SCOPE = "order.submit"
+
+
+@dataclass(frozen=True)
+class CheckoutInput:
+    """A validated checkout request, as stored with its quote."""
+
+    source: str  # "cart" or "items"
+    items: tuple[tuple[int, int], ...]
+    fulfilment: FulfilmentMethod
+    address_id: int | None
+    pickup_point_id: int | None
+    use_points: bool
+    use_balance: bool
+    coupon_id: int | None
+    remark: str
+    invoice: dict[str, Any] | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "items": [list(i) for i in self.items],
+                "fulfilment": str(self.fulfilment), "address_id": self.address_id,
+                "pickup_point_id": self.pickup_point_id, "use_points": self.use_points,
+                "use_balance": self.use_balance, "coupon_id": self.coupon_id,
+                "remark": self.remark, "invoice": self.invoice}
+
+
+def _int_or_none(value: Any, pointer: str, errors: list[FieldError]) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        errors.append(FieldError(pointer, "an id (positive integer)", "type"))
+        return None
+    return value
+
+
+def parse_checkout(data: Mapping[str, Any]) -> CheckoutInput:
+    """Validate a quote request body; every wrong field is named in one 422."""
+    errors: list[FieldError] = []
+    source = data.get("source", "cart")
+    if source not in ("cart", "items"):
+        errors.append(FieldError("/source", "cart or items", "enum"))
+    items: list[tuple[int, int]] = []
+    if source == "items":
+        raw = data.get("items")
+        if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_ITEMS:
+            errors.append(FieldError("/items", f"1-{MAX_ITEMS} items", "required"))
+        else:
+            for i, item in enumerate(raw):
+                sku = item.get("sku_id") if isinstance(item, Mapping) else None
+                qty = item.get("qty", 1) if isinstance(item, Mapping) else None
+                if isinstance(sku, bool) or not isinstance(sku, int) or sku < 1:
+                    errors.append(FieldError(f"/items/{i}/sku_id", "a SKU id", "required"))
+                elif isinstance(qty, bool) or not isinstance(qty, int) or not 1 <= qty <= 999:
+                    errors.append(FieldError(f"/items/{i}/qty", "a whole number from 1 to 999"))
+                else:
+                    items.append((sku, qty))
+            if len({sku for sku, _ in items}) != len(items):
+                errors.append(FieldError("/items", "each SKU once"))
+    try:
+        method = FulfilmentMethod(data.get("fulfilment", "express"))
+    except ValueError:
+        errors.append(FieldError("/fulfilment", "express, pickup or local", "enum"))
+        method = FulfilmentMethod.EXPRESS
+    address_id = _int_or_none(data.get("address_id"), "/address_id", errors)
+    point_id = _int_or_none(data.get("pickup_point_id"), "/pickup_point_id", errors)
+    coupon_id = _int_or_none(data.get("coupon_id"), "/coupon_id", errors)
+    flags = {}
+    for name in ("use_points", "use_balance"):
+        value = data.get(name, False)
+        if not isinstance(value, bool):
+            errors.append(FieldError(f"/{name}", "must be true or false", "type"))
+        flags[name] = bool(value)
+    remark = data.get("remark", "") or ""
+    if not isinstance(remark, str) or len(remark) > 200:
+        errors.append(FieldError("/remark", "a buyer remark of at most 200 characters"))
+        remark = ""
+    invoice = _parse_invoice(data.get("invoice"), errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return CheckoutInput(str(source), tuple(items), method, address_id, point_id,
+                         flags["use_points"], flags["use_balance"], coupon_id, remark.strip(),
+                         invoice)
+
+
+def _parse_invoice(raw: Any, errors: list[FieldError]) -> dict[str, Any] | None:
+    """发票: personal (title) or company (title + tax number), sent to an email."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        errors.append(FieldError("/invoice", "must be an object", "type"))
+        return None
+    kind = raw.get("type")
+    title = raw.get("title")
+    tax_no = raw.get("tax_no", "") or ""
+    email = raw.get("email", "") or ""
+    if kind not in ("personal", "company"):
+        errors.append(FieldError("/invoice/type", "personal or company", "enum"))
+    if not isinstance(title, str) or not 1 <= len(title.strip()) <= 100:
+        errors.append(FieldError("/invoice/title", "an invoice title of 1-100 characters"))
+    if kind == "company" and (not isinstance(tax_no, str)
+                              or not re.match(r"^[0-9A-Z]{15,20}$", tax_no)):
+        errors.append(FieldError("/invoice/tax_no", "a taxpayer id of 15-20 letters or digits"))
+    if not isinstance(email, str) or (email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                                             email)):
+        errors.append(FieldError("/invoice/email", "an email address", "pattern"))
+    if kind == "personal":
+        tax_no = ""
+    return {"type": kind, "title": title.strip() if isinstance(title, str) else "",
+            "tax_no": tax_no, "email": email}
+
+
+@dataclass(frozen=True)
+class PricedCheckout:
+    """A priced request: the quote, and what the order will copy from it."""
+
+    input: CheckoutInput
+    quote: Quote
+    address: dict[str, Any] | None
+    pickup_point: dict[str, Any] | None
+    unavailable: tuple[dict[str, Any], ...]
+
+
+def price(session: Session, member_id: int, data: CheckoutInput) -> PricedCheckout:
+    """Run the pipeline for ``data``: the cart's selected lines or the given items."""
+    settings = get_settings(session)
+    errors: list[FieldError] = []
+    allowed = {FulfilmentMethod.EXPRESS: settings.allow_express,
+               FulfilmentMethod.PICKUP: settings.allow_pickup,
+               FulfilmentMethod.LOCAL: settings.allow_local}
+    if not allowed[data.fulfilment]:
+        errors.append(FieldError("/fulfilment", f"this shop does not offer {data.fulfilment}",
+                                 "fulfilment_unavailable"))
+    if data.invoice is not None and not settings.invoice_enabled:
+        errors.append(FieldError("/invoice", "this shop does not issue invoices", "unavailable"))
+    if errors:
+        raise ValidationFailed(errors)
+
+    unavailable: list[dict[str, Any]] = []
+    if data.source == "cart":
+        info = cart_service.get_cart_info(session, cart_service.CartOwner(member_id=member_id))
+        lines = [li.pricing_line() for li in info.checkout_lines]
+        unavailable = [li.as_dict() for li in info.selected if not li.available]
+        if not lines:
+            raise ValidationFailed.single("/source", "no selected item in the cart can be "
+                                          "bought", OrderErrorCode.CART_EMPTY.value)
+    else:
+        infos = load_skus(session, (sku for sku, _ in data.items))
+        now = utcnow()
+        lines = []
+        line_errors: list[FieldError] = []
+        for i, (sku_id, qty) in enumerate(data.items):
+            sku_info = infos.get(sku_id)
+            if sku_info is None:
+                line_errors.append(FieldError(f"/items/{i}/sku_id", f"no SKU {sku_id}",
+                                              "not_found"))
+                continue
+            blocking = [x for x in sku_info.issues(qty, now) if x in BLOCKING]
+            if blocking:
+                line_errors.append(FieldError(f"/items/{i}", f"{sku_info.title}: "
+                                              f"{ISSUE_LABELS[blocking[0]]}", str(blocking[0])))
+                continue
+            lines.append(pricing_line(f"sku-{sku_id}", sku_info, qty))
+        if line_errors:
+            raise Conflict("; ".join(e.message for e in line_errors),
+                           code=OrderErrorCode.LINE_UNAVAILABLE.value,
+                           extra={"errors": [e.as_dict() for e in line_errors]})
+
+    address = None
+    if data.fulfilment in (FulfilmentMethod.EXPRESS, FulfilmentMethod.LOCAL):
+        row = (addresses.get_address(session, member_id, data.address_id)
+               if data.address_id is not None else addresses.default_address(session, member_id))
+        address = row.snapshot() if row is not None else None
+    point = None
+    if data.fulfilment == FulfilmentMethod.PICKUP and data.pickup_point_id is not None:
+        point = fulfilment.get_pickup_point(session, data.pickup_point_id)
+
+    request = PricingRequest(
+        lines=tuple(lines), fulfilment=data.fulfilment,
+        member=integrations.member_pricing(session, member_id),
+        use_points=data.use_points, use_balance=data.use_balance, coupon_id=data.coupon_id)
+    prepared: dict[str, Any] = {
+        "shipping": fulfilment.shipping_calculator(
+            session, data.fulfilment, address, point, [line.product_id for line in lines]),
+        "points": integrations.points_offer(session, member_id) if data.use_points else None,
+        "balance": integrations.balance_available(session, member_id),
+    }
+    register_builtin_steps()
+    ctx = {"member_id": member_id, "input": data}
+    for registered in registered_steps():
+        if registered.prepare is not None:
+            prepared[registered.step.name] = registered.prepare(session, request, ctx)
+    quote = run_pipeline(request, prepared)
+    return PricedCheckout(data, quote, address,
+                          fulfilment.pickup_point_dict(point) if point else None,
+                          tuple(unavailable))
+
+
+def quote_payload(priced: PricedCheckout, stored: CheckoutQuote) -> dict[str, Any]:
+    return {"quote_id": stored.token, "expires_at": stored.expires_at.isoformat(),
+            **priced.quote.as_dict(), "address": priced.address,
+            "pickup_point": priced.pickup_point, "unavailable_lines": list(priced.unavailable),
+            "remark": priced.input.remark, "invoice": priced.input.invoice}
+
+
+def create_quote(session: Session, member_id: int, body: Mapping[str, Any]
+                 ) -> tuple[PricedCheckout, CheckoutQuote]:
+    """Price a checkout request and keep it for ``QUOTE_TTL`` so it can be submitted."""
+    data = parse_checkout(body)
+    priced = price(session, member_id, data)
+    return priced, _store(session, member_id, priced)
+
+
+def _fingerprint(priced: PricedCheckout) -> dict[str, Any]:
+    """What must not change between the quote the buyer saw and the order."""
+    return {"quote": priced.quote.as_dict(), "address": priced.address,
+            "pickup_point": priced.pickup_point}
+
+
+def _store(session: Session, member_id: int, priced: PricedCheckout) -> CheckoutQuote:
+    stored = CheckoutQuote(token=secrets.token_hex(16), member_id=member_id,
+                           request=priced.input.as_dict(), result=_fingerprint(priced),
+                           payable_fen=priced.quote.payable_fen,
+                           expires_at=utcnow() + QUOTE_TTL)
+    session.add(stored)
+    session.flush()
+    return stored
+
+
+# --- submit ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    order: Order
+    created: bool
+
+
+def check_idempotency_key(key: Any) -> str:
+    if not isinstance(key, str) or not IDEMPOTENCY_KEY.match(key):
+        raise ValidationFailed.single(
+            "/idempotency_key", "an Idempotency-Key of 8-80 letters, digits or _.:-",
+            OrderErrorCode.IDEMPOTENCY_KEY_REQUIRED.value)
+    return key
+
+
+def _claim_key(session: Session, owner: str, key: str, request_hash: str
+               ) -> IdempotencyKey | None:
+    """Claim ``key`` for this request; returns the earlier claim when there is one.
+
+    The insert runs first, so a concurrent submit with the same key waits on the unique
+    index until this transaction ends, then finds the finished claim.
+    """
+    where = (IdempotencyKey.scope == SUBMIT_SCOPE, IdempotencyKey.owner == owner,
+             IdempotencyKey.key == key)
+    earlier = session.scalar(select(IdempotencyKey).where(*where))
+    if earlier is None:
+        try:
+            with session.begin_nested():
+                session.add(IdempotencyKey(scope=SUBMIT_SCOPE, owner=owner, key=key,
+                                           request_hash=request_hash))
+            return None
+        except IntegrityError:
+            earlier = session.scalar(select(IdempotencyKey).where(*where))
+    assert earlier is not None
+    if earlier.request_hash != request_hash:
+        raise Conflict("this Idempotency-Key was used for a different request",
+                       code=OrderErrorCode.IDEMPOTENCY_KEY_REUSED.value)
+    return earlier
+
+
+def new_order_no() -> str:
+    """20 digits: the time to the second, then 6 random digits (unique index as backstop)."""
+    return f"{utcnow():%y%m%d%H%M%S}{secrets.randbelow(10**8):08d}"
+
+
+def submit(session: Session, member_id: int, quote_token: Any, idempotency_key: Any, *,
+           source: str = "miniprogram") -> SubmitResult:
+    """Create the order of a stored quote, once per idempotency key."""
+    key = check_idempotency_key(idempotency_key)
+    if not isinstance(quote_token, str) or not quote_token:
+        raise ValidationFailed.single("/quote_id", "the quote_id of a checkout quote",
+                                      "required")
+    request_hash = hashlib.sha256(quote_token.encode()).hexdigest()
+    earlier = _claim_key(session, f"member:{member_id}", key, request_hash)
+    if earlier is not None:
+        order = session.get(Order, earlier.resource_id) if earlier.resource_id else None
+        if order is None:
+            raise Conflict("the first request with this key did not finish; retry it",
+                           code=OrderErrorCode.IDEMPOTENCY_KEY_REUSED.value)
+        return SubmitResult(order, created=False)
+    claim = session.scalar(select(IdempotencyKey).where(
+        IdempotencyKey.scope == SUBMIT_SCOPE, IdempotencyKey.owner == f"member:{member_id}",
+        IdempotencyKey.key == key))
+    assert claim is not None
+
+    stored = session.scalar(select(CheckoutQuote).where(CheckoutQuote.token == quote_token,
+                                                        CheckoutQuote.member_id == member_id))
+    if stored is None:
+        raise NotFound("no such quote", code=OrderErrorCode.QUOTE_NOT_FOUND.value)
+    if stored.expires_at <= utcnow():
+        raise Conflict("the quote has expired; get a new one",
+                       code=OrderErrorCode.QUOTE_EXPIRED.value)
+    data = parse_checkout(stored.request)
+    priced = price(session, member_id, data)
+    if _canonical(_fingerprint(priced)) != _canonical(stored.result):
+        raise Conflict("prices or availability changed since the quote; ask for a new quote",
+                       code=OrderErrorCode.QUOTE_CHANGED.value,
+                       extra={"quote": {**priced.quote.as_dict(), "address": priced.address,
+                                        "pickup_point": priced.pickup_point}})
+    quote = priced.quote
+    if not quote.ok:
+        raise ValidationFailed(quote.errors, detail="the quote cannot be submitted: "
+                               + "; ".join(e.message for e in quote.errors))
+
+    order = _create_order(session, member_id, priced, source)
+    claim.resource_id = order.id
+    session.flush()
+    return SubmitResult(order, created=True)
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _create_order(session: Session, member_id: int, priced: PricedCheckout,
+                  source: str) -> Order:
+    quote = priced.quote
+    settings = get_settings(session)
+    now = utcnow()
+    order_no = new_order_no()
+    stock_key = f"order-{order_no}"
+    stock.reserve_lines(session, [(line.sku_id, line.qty) for line in quote.lines], stock_key)
+    order = Order(
+        order_no=order_no, member_id=member_id, fulfilment=str(quote.fulfilment),
+        source=source[:16], item_count=sum(line.qty for line in quote.lines),
+        goods_total_fen=quote.goods_total_fen, discount_fen=quote.discount_total_fen,
+        shipping_fen=quote.shipping_fen, points_used=quote.points_used,
+        points_deduction_fen=quote.points_deduction_fen, payable_fen=quote.payable_fen,
+        pricing={"adjustments": [a.as_dict() for a in quote.adjustments],
+                 "shipping_detail": dict(quote.shipping_detail),
+                 "balance_fen": quote.balance_fen, "cash_due_fen": quote.cash_due_fen},
+        address=priced.address, receiver_name=(priced.address or {}).get("name", ""),
+        receiver_phone=(priced.address or {}).get("phone", ""),
+        pickup_point_id=(priced.pickup_point or {}).get("id"),
+        pickup_point=priced.pickup_point, buyer_remark=priced.input.remark,
+        invoice=priced.input.invoice, stock_key=stock_key,
+        pay_deadline_at=now + timedelta(minutes=settings.unpaid_timeout_minutes))
+    session.add(order)
+    session.flush()
+    session.add_all(OrderLine(
+        order_id=order.id, sku_id=line.sku_id, product_id=line.product_id, title=line.title,
+        spec_text=line.spec_text, image=dict(line.image) if line.image else None,
+        unit_price_fen=line.unit_price_fen, qty=line.qty, total_fen=line.total_fen,
+        discount_fen=line.discount_fen, payable_fen=line.payable_fen,
+        adjustments=dict(line.adjustments)) for line in quote.lines)
+    state.record_creation(session, order, state.Actor.member(member_id))
+    if quote.points_used:
+        integrations.spend_points(session, member_id, quote.points_used, order)
+    if priced.input.source == "cart":
+        cart_service.remove_ordered(session, member_id, [line.sku_id for line in quote.lines])
+    session.flush()
+    shop_id = current_shop_id(session)
+    assert shop_id is not None
+    effects.schedule_unpaid_close(session, shop_id, order.id, order.pay_deadline_at)
+    return order

@@ -1,0 +1,96 @@
+"""Order timers and sweepers: the unpaid-order close (a scheduled job per order plus a
+sweeper for any lost while Redis was down), auto-confirm of receipt, paid-order follow-up
+and the console's .xlsx export."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from runtime.clock import utcnow
+from runtime.db import platform_access
+from runtime.jobs import job_session
+from runtime.modules.orders import integrations
+from runtime.modules.orders.models import Order, OrderStatus
+from runtime.modules.orders.service import auto_confirm_due, close_order, unpaid_overdue
+from runtime.modules.orders.state import Actor, OrderEvent
+from runtime.shops.models import Shop
+from runtime.wechat.errors import WechatError
+
+log = logging.getLogger(__name__)
+
+
+def close_unpaid_order(shop_id: int, order_id: int) -> str:
+    """At the payment deadline: ask WeChat first (a payment whose notification is late is
+    applied, not closed), then close the order and give its stock back."""
+    from runtime.modules.payments import accounts
+    from runtime.modules.payments.service import Outcome, pending_wechat_payment, reconcile
+
+    with job_session(shop_id) as session:
+        order = session.get(Order, order_id)
+        if order is None or order.status != OrderStatus.PENDING_PAYMENT:
+            return "not pending"
+        if order.pay_deadline_at > utcnow():
+            return "not due"
+        payment = pending_wechat_payment(session, order_id)
+        if payment is not None:
+            shop = session.get(Shop, shop_id)
+            assert shop is not None
+            try:
+                wechat = accounts.shop_wechat(session, shop_id, shop.slug)
+                outcome = reconcile(session, payment, wechat.pay_client())
+                if outcome in (Outcome.APPLIED, Outcome.ALREADY_APPLIED):
+                    return "paid"
+                session.commit()
+                wechat.pay_client().close(payment.out_trade_no)
+            except WechatError as exc:
+                # The prepay expires at the deadline, so WeChat takes no payment after it;
+                # one that slipped in is refunded when its notification arrives.
+                log.warning("order %s: WeChat Pay not reachable before closing (%s)",
+                            order.order_no, exc.detail)
+                session.rollback()
+    with job_session(shop_id) as session:
+        closed = close_order(session, order_id, OrderEvent.TIMED_OUT,
+                             Actor.system("unpaid-timeout"), "未在付款期限内支付")
+        return "closed" if closed is not None else "not pending"
+
+
+def sweep_unpaid_orders() -> int:
+    """Close every overdue unpaid order whose timer job was lost."""
+    with job_session() as session, platform_access(session, "orders: unpaid sweeper"):
+        overdue = unpaid_overdue(session)
+    closed = 0
+    for shop_id, order_id in overdue:
+        try:
+            closed += close_unpaid_order(shop_id, order_id) == "closed"
+        except Exception:
+            log.exception("sweeper could not close order %s of shop %s", order_id, shop_id)
+    return closed
+
+
+def sweep_auto_confirm() -> int:
+    """Complete shipped orders whose auto-confirm time has passed, shop by shop."""
+    with job_session() as session, platform_access(session, "orders: auto-confirm sweeper"):
+        shops = sorted({shop_id for (shop_id,) in session.query(Order.shop_id).filter(
+            Order.status == OrderStatus.SHIPPED, Order.auto_confirm_at <= utcnow()).distinct()})
+    done = 0
+    for shop_id in shops:
+        with job_session(shop_id) as session:
+            done += len(auto_confirm_due(session))
+    return done
+
+
+def order_paid_followup(shop_id: int, order_id: int) -> None:
+    """The slow part of a payment, kept out of the notification handler: the member's
+    purchase record, growth and points earned."""
+    with job_session(shop_id) as session:
+        order = session.get(Order, order_id)
+        if order is None or order.status == OrderStatus.CLOSED:
+            return
+        integrations.record_purchase(session, order)
+
+
+PERIODIC = (
+    ("orders-unpaid-sweeper", sweep_unpaid_orders, timedelta(minutes=1)),
+    ("orders-auto-confirm", sweep_auto_confirm, timedelta(minutes=30)),
+)

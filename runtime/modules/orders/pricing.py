@@ -1,0 +1,395 @@
+"""The pricing pipeline: (member, lines, address, fulfilment, choices) -> an itemised quote.
+
+Pure: :func:`run_pipeline` works over typed dataclasses only. The data each step needs
+(member level, points account, shipping rules, a coupon ...) is loaded beforehand by the
+step's ``prepare`` hook in :mod:`runtime.modules.orders.checkout`, so this file is testable
+without a database. Steps run in ``position`` order; later promotion modules (coupons, full
+reduction, limited-time discount, member price, seckill, group buy) plug in with
+:func:`register_step`. Every discount is allocated to lines (largest remainder) so each line
+knows what it was charged, for refunds later; the parts always sum exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from runtime.errors import FieldError
+from runtime.modules.orders.money import allocate, percent_of
+
+
+class AdjustmentKind(StrEnum):
+    DISCOUNT = "discount"  # a promotion, member price, coupon ...
+    POINTS = "points"  # points deduction (积分抵扣)
+
+
+class FulfilmentMethod(StrEnum):
+    EXPRESS = "express"  # 快递发货
+    PICKUP = "pickup"  # 到店自提
+    LOCAL = "local"  # 同城配送
+
+
+@dataclass(frozen=True)
+class PricingLine:
+    """One line to price: a SKU at its current price, and the data rules look at."""
+
+    key: str
+    sku_id: int
+    product_id: int
+    title: str
+    unit_price_fen: int
+    qty: int
+    spec_text: str = ""
+    weight_g: int = 0
+    category_id: int | None = None
+    image: Mapping[str, Any] | None = None
+
+    @property
+    def total_fen(self) -> int:
+        return self.unit_price_fen * self.qty
+
+
+@dataclass(frozen=True)
+class MemberPricing:
+    """What the pipeline knows about the buyer (loaded from the members module)."""
+
+    member_id: int
+    level_name: str = ""
+    discount_percent: int = 100  # 95 = pays 95 % (九五折); 100 = no member discount
+    free_shipping: bool = False
+
+
+@dataclass(frozen=True)
+class PointsOffer:
+    """The buyer's points and the shop's deduction rule: ``points_per_yuan`` points are worth
+    100 fen, at most ``max_percent`` % of the goods after discounts."""
+
+    balance: int
+    points_per_yuan: int = 100
+    max_percent: int = 50
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class PricingRequest:
+    lines: tuple[PricingLine, ...]
+    fulfilment: FulfilmentMethod = FulfilmentMethod.EXPRESS
+    member: MemberPricing | None = None
+    use_points: bool = False
+    use_balance: bool = False
+    coupon_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ShippingCharge:
+    """What the fulfilment step decided: the fee, or why this method cannot serve the order."""
+
+    fee_fen: int = 0
+    available: bool = True
+    reason: str = ""
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """One discount with its source (``member_level``, ``coupon:12``, ``points``) and how it
+    was split over the lines (``per_line`` by line key)."""
+
+    source: str
+    kind: AdjustmentKind
+    label: str
+    amount_fen: int
+    per_line: Mapping[str, int]
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "kind": str(self.kind), "label": self.label,
+                "amount_fen": self.amount_fen, "meta": dict(self.meta)}
+
+
+class PricingState:
+    """The quote under construction; steps read it and add adjustments."""
+
+    def __init__(self, request: PricingRequest, data: Mapping[str, Any]) -> None:
+        self.request = request
+        self.data = data
+        self.lines = request.lines
+        self.line_payable: dict[str, int] = {line.key: line.total_fen for line in request.lines}
+        self.adjustments: list[Adjustment] = []
+        self.shipping = ShippingCharge()
+        self.shipping_waived_by = ""
+        self.points_used = 0
+        self.balance_available_fen: int | None = None
+        self.balance_fen = 0
+        self.errors: list[FieldError] = []
+        self.notes: list[str] = []
+
+    @property
+    def goods_total_fen(self) -> int:
+        return sum(line.total_fen for line in self.lines)
+
+    @property
+    def goods_payable_fen(self) -> int:
+        """Goods after every discount so far (what a later percentage applies to)."""
+        return sum(self.line_payable.values())
+
+    def add_adjustment(self, source: str, label: str, amount_fen: int, *,
+                       kind: AdjustmentKind = AdjustmentKind.DISCOUNT,
+                       lines: Iterable[str] | None = None,
+                       meta: Mapping[str, Any] | None = None) -> Adjustment | None:
+        """Take ``amount_fen`` off the goods (of ``lines``, or all), split by what each line
+        still costs; capped so no line goes below zero. Returns what was applied."""
+        keys = list(lines) if lines is not None else [line.key for line in self.lines]
+        unknown = [k for k in keys if k not in self.line_payable]
+        if unknown:
+            raise KeyError(f"adjustment {source!r} names unknown lines {unknown}")
+        weights = [self.line_payable[k] for k in keys]
+        amount = min(max(int(amount_fen), 0), sum(weights))
+        if amount == 0:
+            return None
+        parts = allocate(amount, weights)
+        per_line = {k: p for k, p in zip(keys, parts, strict=True) if p}
+        for k, p in per_line.items():
+            self.line_payable[k] -= p
+        adjustment = Adjustment(source, kind, label, amount, per_line, meta or {})
+        self.adjustments.append(adjustment)
+        return adjustment
+
+    def error(self, pointer: str, message: str, code: str = "invalid") -> None:
+        self.errors.append(FieldError(pointer, message, code))
+
+
+class PricingStep(Protocol):
+    """One ordered step of the pipeline. ``prepare`` does the IO (optional), ``apply`` is pure."""
+
+    name: str
+    position: int
+
+    def apply(self, state: PricingState) -> None: ...
+
+
+Preparer = Callable[[Any, PricingRequest, Any], Any]
+
+
+@dataclass(frozen=True)
+class RegisteredStep:
+    step: PricingStep
+    prepare: Preparer | None = None
+
+
+_steps: dict[str, RegisteredStep] = {}
+
+
+def register_step(step: PricingStep, prepare: Preparer | None = None) -> None:
+    """Add (or replace, by name) a step. ``prepare(session, request, ctx)`` loads the data the
+    step needs and returns it; the pipeline hands it over as ``state.data[step.name]``."""
+    _steps[step.name] = RegisteredStep(step, prepare)
+
+
+def registered_steps() -> list[RegisteredStep]:
+    return sorted(_steps.values(), key=lambda r: (r.step.position, r.step.name))
+
+
+# --- the built-in steps --------------------------------------------------------------------
+
+
+class MemberLevelDiscount:
+    """The member level's discount rate (会员折扣) on every line."""
+
+    name = "member_level"
+    position = 100
+
+    def apply(self, state: PricingState) -> None:
+        member = state.request.member
+        if member is None or member.discount_percent >= 100:
+            return
+        base = state.goods_payable_fen
+        amount = base - percent_of(base, member.discount_percent)
+        label = f"{member.level_name} 会员折扣" if member.level_name else "会员折扣"
+        state.add_adjustment("member_level", label, amount,
+                             meta={"discount_percent": member.discount_percent})
+
+
+class Shipping:
+    """The fee of the chosen fulfilment method, computed on the goods after discounts."""
+
+    name = "shipping"
+    position = 800
+
+    def apply(self, state: PricingState) -> None:
+        compute = state.data.get(self.name)
+        charge = compute(state) if callable(compute) else ShippingCharge()
+        member = state.request.member
+        if charge.available and charge.fee_fen and member is not None and member.free_shipping:
+            state.shipping_waived_by = "member_level"
+            charge = ShippingCharge(0, True, "", {**charge.detail, "waived_fee_fen":
+                                                  charge.fee_fen, "waived_by": "member_level"})
+        if not charge.available:
+            state.error("/fulfilment", charge.reason or "this fulfilment method is not "
+                        "available for the order", "fulfilment_unavailable")
+        state.shipping = charge
+
+
+class PointsDeduction:
+    """积分抵扣: up to ``max_percent`` % of the goods after discounts, within the balance."""
+
+    name = "points"
+    position = 900
+
+    def apply(self, state: PricingState) -> None:
+        offer: PointsOffer | None = state.data.get(self.name)
+        if not state.request.use_points:
+            return
+        if offer is None or not offer.enabled or offer.points_per_yuan <= 0:
+            state.error("/use_points", "points deduction is not available", "points_unavailable")
+            return
+        eligible = state.goods_payable_fen
+        cap = eligible * offer.max_percent // 100
+        by_balance = offer.balance * 100 // offer.points_per_yuan
+        amount = min(cap, by_balance, eligible)
+        if amount <= 0:
+            return
+        points = -(-amount * offer.points_per_yuan // 100)  # ceil: never undercharge points
+        applied = state.add_adjustment("points", f"积分抵扣 ({points} 积分)", amount,
+                                       kind=AdjustmentKind.POINTS, meta={"points": points})
+        if applied is not None:
+            state.points_used = points
+
+
+class BalanceCover:
+    """Stored value (储值) chosen at checkout: the whole payable comes from the balance."""
+
+    name = "balance"
+    position = 950
+
+    def apply(self, state: PricingState) -> None:
+        available: int | None = state.data.get(self.name)
+        state.balance_available_fen = available
+        if not state.request.use_balance:
+            return
+        payable = state.goods_payable_fen + state.shipping.fee_fen
+        if available is None:
+            state.error("/use_balance", "paying with balance is not available",
+                        "balance_unavailable")
+        elif available < payable:
+            state.error("/use_balance", f"the balance ({available} fen) does not cover the "
+                        f"payable amount ({payable} fen)", "insufficient_balance")
+        else:
+            state.balance_fen = payable
+
+
+def register_builtin_steps() -> None:
+    for step in (MemberLevelDiscount(), Shipping(), PointsDeduction(), BalanceCover()):
+        if step.name not in _steps:
+            register_step(step)
+
+
+# --- the result ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    key: str
+    sku_id: int
+    product_id: int
+    title: str
+    spec_text: str
+    unit_price_fen: int
+    qty: int
+    total_fen: int
+    discount_fen: int
+    payable_fen: int
+    adjustments: Mapping[str, int]
+    image: Mapping[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "sku_id": self.sku_id, "product_id": self.product_id,
+                "title": self.title, "spec_text": self.spec_text,
+                "unit_price_fen": self.unit_price_fen, "qty": self.qty,
+                "total_fen": self.total_fen, "discount_fen": self.discount_fen,
+                "payable_fen": self.payable_fen, "adjustments": dict(self.adjustments),
+                "image": dict(self.image) if self.image else None}
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The itemised price of an order. Invariants (tested): ``payable = goods_total -
+    discount_total + shipping``; the lines' payables plus shipping equal ``payable``; each
+    adjustment's per-line parts sum to its amount."""
+
+    fulfilment: FulfilmentMethod
+    lines: tuple[QuoteLine, ...]
+    adjustments: tuple[Adjustment, ...]
+    goods_total_fen: int
+    discount_total_fen: int
+    shipping_fen: int
+    shipping_detail: Mapping[str, Any]
+    points_used: int
+    points_deduction_fen: int
+    payable_fen: int
+    balance_fen: int
+    cash_due_fen: int
+    balance_available_fen: int | None
+    errors: tuple[FieldError, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "fulfilment": str(self.fulfilment),
+            "lines": [line.as_dict() for line in self.lines],
+            "adjustments": [a.as_dict() for a in self.adjustments],
+            "goods_total_fen": self.goods_total_fen,
+            "discount_total_fen": self.discount_total_fen,
+            "shipping_fen": self.shipping_fen,
+            "shipping_detail": dict(self.shipping_detail),
+            "points_used": self.points_used,
+            "points_deduction_fen": self.points_deduction_fen,
+            "payable_fen": self.payable_fen,
+            "balance_fen": self.balance_fen,
+            "cash_due_fen": self.cash_due_fen,
+            "balance_available_fen": self.balance_available_fen,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+def run_pipeline(request: PricingRequest, data: Mapping[str, Any] | None = None,
+                 steps: Sequence[PricingStep] | None = None) -> Quote:
+    """Price ``request`` through ``steps`` (default: every registered step, in order)."""
+    if steps is None:
+        register_builtin_steps()
+        steps = [r.step for r in registered_steps()]
+    state = PricingState(request, data or {})
+    for step in steps:
+        step.apply(state)
+    return _build_quote(state)
+
+
+def _build_quote(state: PricingState) -> Quote:
+    lines: list[QuoteLine] = []
+    for line in state.lines:
+        parts = {a.source: a.per_line[line.key] for a in state.adjustments
+                 if line.key in a.per_line}
+        discount = sum(parts.values())
+        lines.append(QuoteLine(
+            key=line.key, sku_id=line.sku_id, product_id=line.product_id, title=line.title,
+            spec_text=line.spec_text, unit_price_fen=line.unit_price_fen, qty=line.qty,
+            total_fen=line.total_fen, discount_fen=discount,
+            payable_fen=line.total_fen - discount, adjustments=parts, image=line.image))
+    goods = state.goods_total_fen
+    discount_total = sum(a.amount_fen for a in state.adjustments)
+    points_fen = sum(a.amount_fen for a in state.adjustments if a.kind == AdjustmentKind.POINTS)
+    shipping = state.shipping.fee_fen if state.shipping.available else 0
+    payable = goods - discount_total + shipping
+    detail = dict(state.shipping.detail)
+    return Quote(
+        fulfilment=state.request.fulfilment, lines=tuple(lines),
+        adjustments=tuple(state.adjustments), goods_total_fen=goods,
+        discount_total_fen=discount_total, shipping_fen=shipping, shipping_detail=detail,
+        points_used=state.points_used, points_deduction_fen=points_fen, payable_fen=payable,
+        balance_fen=state.balance_fen, cash_due_fen=payable - state.balance_fen,
+        balance_available_fen=state.balance_available_fen, errors=tuple(state.errors))

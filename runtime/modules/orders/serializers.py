@@ -1,0 +1,77 @@
+"""Orders as JSON for the mini-program API, the H5 pages and the console."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from runtime.modules.orders.models import STATUS_LABELS, Order, OrderLine, OrderStatus
+from runtime.modules.orders.service import timeline
+
+FULFILMENT_LABELS = {"express": "快递发货", "pickup": "到店自提", "local": "同城配送"}
+METHOD_LABELS = {"wechatpay": "微信支付", "wallet": "余额支付", "cod": "货到付款"}
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def line_dict(line: OrderLine) -> dict[str, Any]:
+    return {"id": line.id, "sku_id": line.sku_id, "product_id": line.product_id,
+            "title": line.title, "spec_text": line.spec_text, "image": line.image,
+            "unit_price_fen": line.unit_price_fen, "qty": line.qty,
+            "total_fen": line.total_fen, "discount_fen": line.discount_fen,
+            "payable_fen": line.payable_fen, "adjustments": dict(line.adjustments or {}),
+            "shipped_qty": line.shipped_qty}
+
+
+def order_summary(order: Order, lines: list[OrderLine]) -> dict[str, Any]:
+    return {
+        "id": order.id, "order_no": order.order_no, "status": order.status,
+        "status_label": STATUS_LABELS[OrderStatus(order.status)],
+        "fulfilment": order.fulfilment,
+        "fulfilment_label": FULFILMENT_LABELS.get(order.fulfilment, order.fulfilment),
+        "payment_method": order.payment_method, "item_count": order.item_count,
+        "goods_total_fen": order.goods_total_fen, "discount_fen": order.discount_fen,
+        "shipping_fen": order.shipping_fen, "points_used": order.points_used,
+        "points_deduction_fen": order.points_deduction_fen, "payable_fen": order.payable_fen,
+        "paid_fen": order.paid_fen, "created_at": _iso(order.created_at),
+        "pay_deadline_at": _iso(order.pay_deadline_at), "paid_at": _iso(order.paid_at),
+        "shipped_at": _iso(order.shipped_at), "completed_at": _iso(order.completed_at),
+        "closed_at": _iso(order.closed_at), "close_reason": order.close_reason,
+        "lines": [line_dict(line) for line in lines],
+    }
+
+
+def order_detail(session: Session, order: Order, lines: list[OrderLine], *,
+                 for_merchant: bool = False) -> dict[str, Any]:
+    from runtime.modules.fulfilment.shipping import (
+        pickup_code_of,
+        shipment_dict,
+        shipments_of,
+        upload_of,
+    )
+    from runtime.modules.payments.service import payment_dicts
+
+    data = order_summary(order, lines)
+    pickup = pickup_code_of(session, order.id)
+    data.update({
+        "pricing": order.pricing, "address": order.address,
+        "pickup_point": order.pickup_point, "buyer_remark": order.buyer_remark,
+        "invoice": order.invoice, "auto_confirm_at": _iso(order.auto_confirm_at),
+        "payments": payment_dicts(session, order.id),
+        "shipments": [shipment_dict(s, sl) for s, sl in shipments_of(session, order.id)],
+        "pickup": ({"code": pickup.code, "verified_at": _iso(pickup.verified_at)}
+                   if pickup else None),
+        "timeline": [e.as_dict() for e in timeline(session, order.id)],
+    })
+    if for_merchant:
+        upload = upload_of(session, order.id)
+        data["merchant_remark"] = order.merchant_remark
+        data["member_id"] = order.member_id
+        data["shipping_upload"] = ({"status": upload.status, "attempts": upload.attempts,
+                                    "last_error": upload.last_error,
+                                    "accepted_at": _iso(upload.accepted_at)}
+                                   if upload else None)
+    return data

@@ -1,0 +1,95 @@
+"""Paying an order (``POST /api/v1/shops/<shop>/orders/<id>/pay``) and WeChat Pay's
+notification endpoint (``POST /api/v1/payments/wechatpay/notify/<shop>``)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from flask import Blueprint, Response, json, request
+
+from runtime.api import API_PREFIX, shop_api_blueprint
+from runtime.api.openapi import operation, register_schema
+from runtime.errors import MallkitError
+from runtime.http import json_body
+from runtime.modules.orders.buyer import buyer_id, buyer_required
+from runtime.modules.orders.service import get_order
+from runtime.modules.payments import accounts
+from runtime.modules.payments.service import PayContext, handle_notification, start_payment
+from runtime.tenancy import current_shop, db, enter_shop
+from runtime.wechat.errors import NotificationError
+
+log = logging.getLogger(__name__)
+
+payments_api = shop_api_blueprint("payments_api", __name__)
+notify_api = Blueprint("wechatpay_notify", __name__, url_prefix=f"{API_PREFIX}/payments")
+
+register_schema("PayStart", {"type": "object", "properties": {
+    "method": {"enum": ["wechatpay", "wallet", "cod"]}, "paid": {"type": "boolean"},
+    "order_status": {"type": "string"}, "amount_fen": {"type": "integer"},
+    "payment_status": {"type": "string"}, "simulated": {"type": "boolean"},
+    "request_payment": {"type": ["object", "null"], "description":
+                        "Pass to wx.requestPayment: appId, timeStamp, nonceStr, package, "
+                        "signType, paySign"}}})
+
+
+@payments_api.post("/orders/<int:order_id>/pay")
+@buyer_required
+@operation(tags=["payments"], requestBody={"required": True, "content": {"application/json": {
+    "schema": {"type": "object", "required": ["method"], "properties": {
+        "method": {"enum": ["wechatpay", "wallet", "cod"]}}}}}},
+    responses={"200": {"description": "Paid, or the parameters for wx.requestPayment",
+                       "content": {"application/json": {"schema": {
+                           "$ref": "#/components/schemas/PayStart"}}}}})
+def pay(order_id: int):
+    """Pay my unpaid order: WeChat Pay (returns wx.requestPayment params), balance or COD."""
+    body = json_body()
+    shop = current_shop()
+    assert shop is not None
+    base = request.host_url
+    ctx = PayContext(shop.id, buyer_id(), functools.partial(
+        accounts.shop_wechat, db(), shop.id, shop.slug, base))
+    started = start_payment(db(), order_id, body.get("method"), ctx)
+    db().commit()
+    order = get_order(db(), order_id)
+    return Response(json.dumps(started.as_dict(order), ensure_ascii=False),
+                    mimetype="application/json")
+
+
+def _answer(status: int, code: str, message: str) -> Response:
+    """WeChat reads ``{"code", "message"}``; 200/204 means received, anything else: retry."""
+    if status in (200, 204):
+        return Response(status=204)
+    return Response(json.dumps({"code": code, "message": message}, ensure_ascii=False),
+                    status=status, mimetype="application/json")
+
+
+@notify_api.post("/wechatpay/notify/<shop_slug>")
+@operation(tags=["payments"], security=[], responses={
+    "204": {"description": "Received (also for a replay of a handled notification)"},
+    "400": {"description": "Malformed, undecryptable, or not matching the order (amount, "
+                           "merchant)"},
+    "401": {"description": "Signature invalid, timestamp stale, unknown key serial, or a "
+                           "WeChat signature probe"},
+    "404": {"description": "No such shop, payment or refund"}})
+def wechatpay_notify(shop_slug: str):
+    """WeChat Pay's payment and refund notifications (verified, applied exactly once)."""
+    try:
+        shop = enter_shop(shop_slug)
+        wechat = accounts.shop_wechat(db(), shop.id, shop.slug)
+        notification = wechat.pay_client().parse_notification(request.headers,
+                                                              request.get_data())
+        outcome = handle_notification(db(), notification)
+        db().commit()
+    except NotificationError as exc:
+        log.warning("WeChat Pay notification for %s rejected: %s", shop_slug, exc.detail)
+        db().rollback()
+        return _answer(exc.status, "FAIL", exc.detail)
+    except MallkitError as exc:
+        log.warning("WeChat Pay notification for %s not applied: %s (%s)", shop_slug,
+                    exc.detail, exc.code)
+        db().rollback()
+        return _answer(exc.status if exc.status < 500 else 500, "FAIL", exc.detail)
+    log.info("WeChat Pay %s %s for %s: %s", notification.event_type, notification.id,
+             shop_slug, outcome)
+    return _answer(204, "SUCCESS", str(outcome))

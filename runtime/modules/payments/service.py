@@ -1,0 +1,476 @@
+"""Paying for orders: the provider interface (WeChat Pay JSAPI, stored-value balance, cash on
+delivery), applying WeChat Pay's answers exactly once, reconciliation by query, refunds.
+
+``apply_transaction`` / ``apply_refund`` are the one place a payment or refund changes
+state; notifications and queries both go through them. A notification is recorded by its
+WeChat id first, so a replay changes nothing; a wrong amount, another merchant's order or
+an unknown order changes nothing at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from runtime.clock import utcnow
+from runtime.db import current_shop_id
+from runtime.errors import BadRequest, Conflict, NotFound, ValidationFailed
+from runtime.modules.orders import effects, integrations
+from runtime.modules.orders.errors import InvalidTransition, OrderErrorCode
+from runtime.modules.orders.models import Order, OrderStatus, PaymentMethod
+from runtime.modules.orders.service import get_order, lock_order, mark_paid
+from runtime.modules.orders.settings import get_settings
+from runtime.modules.orders.state import Actor
+from runtime.modules.payments.models import (
+    NotificationOutcome,
+    Payment,
+    PaymentNotification,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+)
+from runtime.wechat.pay.client import WechatPayClient
+from runtime.wechat.pay.objects import Notification, Transaction
+from runtime.wechat.pay.objects import Refund as WechatRefund
+
+log = logging.getLogger(__name__)
+
+PREPAY_TTL = timedelta(hours=2)
+PREPAY_REUSE_MARGIN = timedelta(minutes=5)
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"  # this notification id was handled before
+    ALREADY_APPLIED = "already_applied"
+    PAID_AFTER_CLOSE = "paid_after_close"
+    IGNORED = "ignored"
+
+
+class UnknownPayment(NotFound):
+    code = "unknown_payment"
+    title = "No such payment"
+
+
+class PaymentMismatch(BadRequest):
+    """WeChat's record disagrees with ours (amount, merchant, app): never applied."""
+
+    code = "payment_mismatch"
+    title = "Payment does not match the order"
+
+
+# --- the provider interface ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PayContext:
+    """What a provider needs besides the session: who pays, and the shop's WeChat setup."""
+
+    shop_id: int
+    member_id: int
+    wechat: Callable[[], Any] | None = None  # -> accounts.ShopWechat, loaded on first use
+
+
+@dataclass(frozen=True)
+class PayStart:
+    """The answer to "pay this order": paid already, or the parameters for the client."""
+
+    method: str
+    paid: bool
+    payment: Payment
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self, order: Order) -> dict[str, Any]:
+        return {"method": self.method, "paid": self.paid, "order_status": order.status,
+                "amount_fen": self.payment.amount_fen, "payment_status": self.payment.status,
+                "request_payment": self.params or None,
+                "simulated": self.payment.simulated}
+
+
+class PaymentProvider(Protocol):
+    """One way to pay. ``start`` owns its transactions (it may wait on WeChat)."""
+
+    method: PaymentMethod
+
+    def allowed(self, session: Session, order: Order) -> bool: ...
+
+    def start(self, session: Session, order: Order, ctx: PayContext) -> PayStart: ...
+
+
+def _payment_for(session: Session, order: Order, method: PaymentMethod,
+                 status: PaymentStatus = PaymentStatus.PENDING) -> Payment:
+    """The order's payment row for ``method`` (one per order and method), created race-safe."""
+    query = select(Payment).where(Payment.order_id == order.id, Payment.method == method.value)
+    payment = session.scalar(query)
+    if payment is not None:
+        return payment
+    out_trade_no = order.order_no if method == PaymentMethod.WECHATPAY else \
+        f"{order.order_no}{method.value[:1].upper()}"
+    try:
+        with session.begin_nested():
+            payment = Payment(order_id=order.id, method=method.value, out_trade_no=out_trade_no,
+                              amount_fen=order.payable_fen, status=status.value)
+            session.add(payment)
+        return payment
+    except IntegrityError:
+        found = session.scalar(query)
+        assert found is not None
+        return found
+
+
+class WalletProvider:
+    """储值余额: the whole payable comes off the member's balance, at once."""
+
+    method = PaymentMethod.WALLET
+
+    def allowed(self, session: Session, order: Order) -> bool:
+        return get_settings(session).allow_wallet
+
+    def start(self, session: Session, order: Order, ctx: PayContext) -> PayStart:
+        order = lock_order(session, order.id)
+        _check_pending(order)
+        payment = _payment_for(session, order, self.method)
+        integrations.pay_with_balance(session, order.member_id, order.payable_fen, order)
+        payment.status = PaymentStatus.SUCCEEDED.value
+        payment.paid_at = utcnow()
+        mark_paid(session, order, self.method.value, Actor.member(ctx.member_id),
+                  amount_fen=order.payable_fen, reason="余额支付")
+        session.commit()
+        return PayStart(self.method.value, True, payment)
+
+
+class CashOnDeliveryProvider:
+    """货到付款: the order ships now; the money is collected on delivery."""
+
+    method = PaymentMethod.COD
+
+    def allowed(self, session: Session, order: Order) -> bool:
+        return get_settings(session).allow_cod and order.fulfilment in ("express", "local")
+
+    def start(self, session: Session, order: Order, ctx: PayContext) -> PayStart:
+        order = lock_order(session, order.id)
+        _check_pending(order)
+        payment = _payment_for(session, order, self.method, PaymentStatus.COD_PENDING)
+        mark_paid(session, order, self.method.value, Actor.member(ctx.member_id),
+                  amount_fen=0, reason="货到付款")
+        session.commit()
+        return PayStart(self.method.value, True, payment)
+
+
+class WechatPayProvider:
+    """WeChat Pay JSAPI for the mini-program: prepay, then ``wx.requestPayment`` params.
+
+    The prepay call goes to WeChat outside any row lock: the payment row is committed
+    first, then WeChat is asked, then the ``prepay_id`` is stored. The prepay carries the
+    order's payment deadline as ``time_expire``, so WeChat refuses payment after it.
+    """
+
+    method = PaymentMethod.WECHATPAY
+
+    def allowed(self, session: Session, order: Order) -> bool:
+        return get_settings(session).allow_wechatpay
+
+    def start(self, session: Session, order: Order, ctx: PayContext) -> PayStart:
+        assert ctx.wechat is not None
+        wechat = ctx.wechat()
+        openid = integrations.member_openid(session, order.member_id)
+        if not openid:
+            raise ValidationFailed.single("/method", "WeChat Pay needs a member who logged in "
+                                          "with WeChat", "wechat_login_required")
+        payment = _payment_for(session, order, self.method)
+        client: WechatPayClient = wechat.pay_client()
+        now = utcnow()
+        reusable = (payment.prepay_id and payment.prepay_expires_at
+                    and payment.prepay_expires_at > now + PREPAY_REUSE_MARGIN
+                    and payment.mchid == wechat.config.mchid)
+        if not reusable:
+            payment.mchid, payment.appid = wechat.config.mchid, wechat.config.appid
+            payment.simulated = wechat.simulator
+            payment.payer_openid = openid
+            description = _description(session, order)
+            deadline = order.pay_deadline_at
+            session.commit()
+            prepay_id = client.jsapi_prepay(
+                out_trade_no=payment.out_trade_no, description=description,
+                amount_fen=payment.amount_fen, payer_openid=openid,
+                notify_url=wechat.config.notify_url, attach=f"shop:{ctx.shop_id}",
+                time_expire=deadline)
+            payment.prepay_id = prepay_id
+            payment.prepay_expires_at = min(now + PREPAY_TTL, deadline)
+            session.commit()
+        params = client.jsapi_payment_params(payment.prepay_id).as_dict()
+        return PayStart(self.method.value, False, payment, params)
+
+
+PROVIDERS: dict[str, PaymentProvider] = {
+    p.method.value: p for p in (WechatPayProvider(), WalletProvider(), CashOnDeliveryProvider())
+}
+
+
+def _description(session: Session, order: Order) -> str:
+    from runtime.modules.orders.service import order_lines
+
+    lines = order_lines(session, [order.id])[order.id]
+    first = lines[0].title if lines else "商品"
+    text = first if len(lines) <= 1 else f"{first} 等{len(lines)}件商品"
+    return text[:127]
+
+
+def _check_pending(order: Order) -> None:
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        raise InvalidTransition(f"order {order.order_no} is {order.status}; only an unpaid "
+                                "order can be paid", code=OrderErrorCode.ALREADY_PAID.value
+                                if order.status != OrderStatus.CLOSED else None,
+                                extra={"status": order.status})
+    if order.pay_deadline_at <= utcnow():
+        raise InvalidTransition(f"order {order.order_no} is past its payment deadline",
+                                extra={"status": "expired"})
+
+
+def start_payment(session: Session, order_id: Any, method: Any, ctx: PayContext) -> PayStart:
+    """Pay a member's unpaid order with ``method`` (``wechatpay``, ``wallet`` or ``cod``)."""
+    provider = PROVIDERS.get(method) if isinstance(method, str) else None
+    if provider is None:
+        raise ValidationFailed.single("/method", "wechatpay, wallet or cod", "enum")
+    order = get_order(session, order_id, member_id=ctx.member_id)
+    _check_pending(order)
+    if not provider.allowed(session, order):
+        raise ValidationFailed.single("/method", f"this shop does not take {method} for this "
+                                      "order", OrderErrorCode.PAYMENT_METHOD_UNAVAILABLE.value)
+    return provider.start(session, order, ctx)
+
+
+# --- applying WeChat Pay's answers -------------------------------------------------------------
+
+
+def _record(session: Session, notification: Notification | None, *, out_trade_no: str = "",
+            out_refund_no: str = "", payment_id: int | None) -> PaymentNotification | None:
+    """Record the notification id; None when it was recorded before (a replay)."""
+    if notification is None:
+        return None
+    row = PaymentNotification(notification_id=notification.id[:64],
+                              event_type=notification.event_type[:40],
+                              out_trade_no=out_trade_no[:32], out_refund_no=out_refund_no[:64],
+                              payment_id=payment_id, outcome=NotificationOutcome.IGNORED.value,
+                              resource=notification.resource, received_at=utcnow())
+    try:
+        with session.begin_nested():
+            session.add(row)
+        return row
+    except IntegrityError:
+        return None
+
+
+def _already_recorded(session: Session, notification: Notification | None) -> bool:
+    return notification is not None and session.scalar(
+        select(PaymentNotification.id).where(
+            PaymentNotification.notification_id == notification.id[:64])) is not None
+
+
+def apply_transaction(session: Session, tx: Transaction, *,
+                      notification: Notification | None = None,
+                      actor: Actor | None = None) -> Outcome:
+    """Apply WeChat's view of a payment (a notification or a query answer), exactly once."""
+    if _already_recorded(session, notification):
+        return Outcome.DUPLICATE
+    payment = session.scalar(select(Payment).where(Payment.out_trade_no == tx.out_trade_no,
+                                                   Payment.method == "wechatpay"))
+    if payment is None:
+        raise UnknownPayment(f"no WeChat Pay payment {tx.out_trade_no} in this shop")
+    if tx.mchid != payment.mchid or (payment.appid and tx.appid != payment.appid):
+        raise PaymentMismatch(f"{tx.out_trade_no} belongs to merchant {tx.mchid}/{tx.appid}, "
+                              f"not {payment.mchid}/{payment.appid}")
+    if tx.paid and tx.total_fen != payment.amount_fen:
+        log.error("WeChat Pay amount mismatch for %s: %s fen notified, %s fen expected",
+                  tx.out_trade_no, tx.total_fen, payment.amount_fen)
+        raise PaymentMismatch(f"amount {tx.total_fen} fen does not match the order's "
+                              f"{payment.amount_fen} fen")
+    order = lock_order(session, payment.order_id)
+    payment = session.scalar(select(Payment).where(Payment.id == payment.id).with_for_update()
+                             .execution_options(populate_existing=True))
+    assert payment is not None
+    record = _record(session, notification, out_trade_no=tx.out_trade_no,
+                     payment_id=payment.id)
+    if notification is not None and record is None:
+        return Outcome.DUPLICATE
+    outcome = _apply_paid(session, order, payment, tx, actor or Actor.wechat())
+    if record is not None:
+        record.outcome = {Outcome.APPLIED: NotificationOutcome.APPLIED,
+                          Outcome.ALREADY_APPLIED: NotificationOutcome.ALREADY_APPLIED,
+                          Outcome.PAID_AFTER_CLOSE: NotificationOutcome.PAID_AFTER_CLOSE,
+                          }.get(outcome, NotificationOutcome.IGNORED).value
+    session.flush()
+    return outcome
+
+
+def _apply_paid(session: Session, order: Order, payment: Payment, tx: Transaction,
+                actor: Actor) -> Outcome:
+    if not tx.paid:
+        return Outcome.IGNORED
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return Outcome.ALREADY_APPLIED
+    payment.status = PaymentStatus.SUCCEEDED.value
+    payment.transaction_id = tx.transaction_id
+    payment.payer_openid = tx.payer_openid or payment.payer_openid
+    payment.paid_at = tx.success_time or utcnow()
+    if order.status == OrderStatus.PENDING_PAYMENT:
+        mark_paid(session, order, PaymentMethod.WECHATPAY.value, actor,
+                  amount_fen=tx.total_fen, reason=f"微信支付 {tx.transaction_id}")
+        return Outcome.APPLIED
+    shop_id = current_shop_id(session)
+    assert shop_id is not None
+    log.warning("order %s was paid after it closed (%s): refunding", order.order_no,
+                order.close_reason)
+    from runtime.modules.payments.jobs import refund_paid_after_close
+
+    effects.enqueue_after_commit(session, refund_paid_after_close, shop_id, payment.id,
+                                 jid=f"refund-late-{shop_id}-{payment.id}")
+    return Outcome.PAID_AFTER_CLOSE
+
+
+REFUND_STATUS = {"SUCCESS": RefundStatus.SUCCEEDED, "CLOSED": RefundStatus.CLOSED,
+                 "ABNORMAL": RefundStatus.ABNORMAL, "PROCESSING": RefundStatus.PROCESSING}
+
+
+def apply_refund(session: Session, answer: WechatRefund, *,
+                 notification: Notification | None = None) -> Outcome:
+    """Apply WeChat's view of a refund (notification or query), exactly once."""
+    if _already_recorded(session, notification):
+        return Outcome.DUPLICATE
+    refund = session.scalar(select(Refund).where(Refund.out_refund_no == answer.out_refund_no))
+    if refund is None:
+        raise UnknownPayment(f"no refund {answer.out_refund_no} in this shop")
+    payment = session.get(Payment, refund.payment_id)
+    assert payment is not None
+    if answer.refund_fen and answer.refund_fen != refund.amount_fen:
+        raise PaymentMismatch(f"refund amount {answer.refund_fen} fen does not match "
+                              f"{refund.amount_fen} fen")
+    lock_order(session, refund.order_id)
+    payment = session.scalar(select(Payment).where(Payment.id == payment.id).with_for_update()
+                             .execution_options(populate_existing=True))
+    refund = session.scalar(select(Refund).where(Refund.id == refund.id).with_for_update()
+                            .execution_options(populate_existing=True))
+    assert payment is not None and refund is not None
+    record = _record(session, notification, out_trade_no=payment.out_trade_no,
+                     out_refund_no=refund.out_refund_no, payment_id=payment.id)
+    if notification is not None and record is None:
+        return Outcome.DUPLICATE
+    target = REFUND_STATUS.get(answer.status)
+    if target is None or target == RefundStatus.PROCESSING:
+        outcome = Outcome.IGNORED
+    elif refund.status != RefundStatus.PROCESSING:
+        outcome = Outcome.ALREADY_APPLIED
+    else:
+        refund.status = target.value
+        refund.refund_id = answer.refund_id or refund.refund_id
+        if target == RefundStatus.SUCCEEDED:
+            refund.succeeded_at = answer.success_time or utcnow()
+            payment.refunded_fen += refund.amount_fen
+        outcome = Outcome.APPLIED
+    if record is not None:
+        record.outcome = (NotificationOutcome.APPLIED if outcome == Outcome.APPLIED
+                          else NotificationOutcome.ALREADY_APPLIED
+                          if outcome == Outcome.ALREADY_APPLIED
+                          else NotificationOutcome.IGNORED).value
+    session.flush()
+    return outcome
+
+
+def handle_notification(session: Session, notification: Notification) -> Outcome:
+    """A verified notification: a payment or a refund."""
+    if notification.is_payment:
+        return apply_transaction(session, notification.transaction(), notification=notification)
+    if notification.is_refund:
+        return apply_refund(session, notification.refund(), notification=notification)
+    if not _already_recorded(session, notification):
+        _record(session, notification, payment_id=None)
+    return Outcome.IGNORED
+
+
+# --- reconciliation and closing ----------------------------------------------------------------
+
+
+def pending_wechat_payment(session: Session, order_id: int) -> Payment | None:
+    return session.scalar(select(Payment).where(
+        Payment.order_id == order_id, Payment.method == "wechatpay",
+        Payment.status == PaymentStatus.PENDING, Payment.prepay_id != ""))
+
+
+def reconcile(session: Session, payment: Payment, client: WechatPayClient) -> Outcome:
+    """Ask WeChat about a payment whose notification never came, and apply the answer."""
+    tx = client.query_by_out_trade_no(payment.out_trade_no)
+    return apply_transaction(session, tx, actor=Actor.system("reconcile"))
+
+
+def stale_pending_payments(session: Session, older_than: timedelta, limit: int = 200
+                           ) -> list[tuple[int, int]]:
+    """(shop_id, payment_id) of WeChat payments prepaid a while ago and still pending, across
+    shops (the caller holds platform access)."""
+    cutoff = utcnow() - older_than
+    return [(shop_id, pid) for shop_id, pid in session.execute(
+        select(Payment.shop_id, Payment.id).join(Order, Order.id == Payment.order_id)
+        .where(Payment.method == "wechatpay", Payment.status == PaymentStatus.PENDING,
+               Payment.prepay_id != "", Payment.updated_at <= cutoff,
+               Order.status == OrderStatus.PENDING_PAYMENT)
+        .order_by(Payment.id).limit(limit))]
+
+
+# --- refunds -------------------------------------------------------------------------------------
+
+
+def _next_refund_no(session: Session, payment: Payment) -> str:
+    count = len(session.scalars(select(Refund.id).where(Refund.payment_id == payment.id)).all())
+    return f"RF{payment.out_trade_no}{count + 1:02d}"[:32]
+
+
+def create_refund(session: Session, payment: Payment, amount_fen: int, reason: str) -> Refund:
+    """Record a refund to send (PROCESSING); never more than what is left to refund."""
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
+        raise ValidationFailed.single("/amount_fen", "a positive whole number of fen")
+    pending = sum(r.amount_fen for r in session.scalars(
+        select(Refund).where(Refund.payment_id == payment.id,
+                             Refund.status.in_([RefundStatus.PROCESSING,
+                                                RefundStatus.SUCCEEDED]))))
+    if amount_fen > payment.amount_fen - pending:
+        raise Conflict(f"at most {payment.amount_fen - pending} fen is left to refund",
+                       code="refund_exceeds_payment")
+    refund = Refund(payment_id=payment.id, order_id=payment.order_id,
+                    out_refund_no=_next_refund_no(session, payment), amount_fen=amount_fen,
+                    reason=reason[:80], status=RefundStatus.PROCESSING.value)
+    session.add(refund)
+    session.flush()
+    return refund
+
+
+def send_refund(session: Session, refund: Refund, client: WechatPayClient) -> Outcome:
+    """Ask WeChat to refund (safe to repeat: same ``out_refund_no``) and apply its answer."""
+    payment = session.get(Payment, refund.payment_id)
+    assert payment is not None
+    answer = client.refund(out_trade_no=payment.out_trade_no, out_refund_no=refund.out_refund_no,
+                           refund_fen=refund.amount_fen, total_fen=payment.amount_fen,
+                           reason=refund.reason)
+    if answer.refund_id and not refund.refund_id:
+        refund.refund_id = answer.refund_id
+    return apply_refund(session, answer)
+
+
+def payment_dicts(session: Session, order_id: int) -> list[dict[str, Any]]:
+    payments = list(session.scalars(select(Payment).where(Payment.order_id == order_id)
+                                    .order_by(Payment.id)))
+    refunds = list(session.scalars(select(Refund).where(Refund.order_id == order_id)
+                                   .order_by(Refund.id)))
+    return [{"method": p.method, "status": p.status, "amount_fen": p.amount_fen,
+             "out_trade_no": p.out_trade_no, "transaction_id": p.transaction_id,
+             "paid_at": p.paid_at.isoformat() if p.paid_at else None,
+             "refunded_fen": p.refunded_fen, "simulated": p.simulated,
+             "refunds": [{"out_refund_no": r.out_refund_no, "amount_fen": r.amount_fen,
+                          "status": r.status, "reason": r.reason}
+                         for r in refunds if r.payment_id == p.id]} for p in payments]

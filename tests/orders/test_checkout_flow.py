@@ -1,0 +1,53 @@
+"""The full money path through the real API: cart -> quote -> order -> WeChat Pay
+(simulator, real signatures) -> paid."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from runtime.db import use_shop
+from runtime.modules.orders.models import OrderTransition
+from runtime.wechat.pay.simulator import send_payment_notification
+from runtime.wechat.transport import AppTransport
+from tests.orders.flow import shopper, sku_of, stock_of
+
+
+def test_cart_to_paid_order(app, client, factory, shop, clock):
+    product = factory.product(shop, "纯棉T恤", price_fen=9900, stock=10)
+    sku = sku_of(factory, shop, product)
+    alice = shopper(app, client, factory, shop, openid="o-alice")
+    alice.add_address()
+    cart = alice.add_to_cart(sku.id, 2)
+    assert cart["selected_total_fen"] == 19800
+
+    quote = alice.quote()
+    assert quote["goods_total_fen"] == 19800
+    assert quote["payable_fen"] == 19800 - quote["discount_total_fen"] + quote["shipping_fen"]
+    assert quote["address"]["city"] == "深圳市"
+
+    order = alice.submit(quote["quote_id"]).json
+    assert order["status"] == "pending_payment"
+    assert order["payable_fen"] == quote["payable_fen"]
+    assert stock_of(factory, shop, sku.id) == 8
+    assert alice.call("GET", "/cart").json["lines"] == []  # ordered lines left the cart
+
+    started = alice.pay(order["id"])
+    params = started["request_payment"]
+    assert started["paid"] is False and params["signType"] == "RSA"
+    assert params["package"].startswith("prepay_id=")
+
+    with app.app_context():
+        delivery = send_payment_notification(order["order_no"], transport=AppTransport(app))
+    assert delivery.status == 204
+
+    paid = alice.order(order["id"])
+    assert paid["status"] == "paid" and paid["paid_fen"] == quote["payable_fen"]
+    assert paid["payments"][0]["status"] == "succeeded"
+    assert paid["payments"][0]["transaction_id"]
+    assert [e["event"] for e in paid["timeline"]] == ["created", "paid"]
+    with factory._session() as s:
+        use_shop(s, shop.id)
+        paid_row = s.scalars(select(OrderTransition).where(
+            OrderTransition.to_status == "paid")).one()
+        assert paid_row.actor_type == "wechat" and paid_row.from_status == "pending_payment"
+    assert stock_of(factory, shop, sku.id) == 8  # a sale now, not a reservation

@@ -1,0 +1,177 @@
+"""The pricing pipeline: exact integer-fen sums, per-line allocation, ordered steps."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from runtime.modules.orders.money import allocate, percent_of
+from runtime.modules.orders.pricing import (
+    AdjustmentKind,
+    BalanceCover,
+    FulfilmentMethod,
+    MemberLevelDiscount,
+    MemberPricing,
+    PointsDeduction,
+    PointsOffer,
+    PricingLine,
+    PricingRequest,
+    PricingState,
+    Shipping,
+    ShippingCharge,
+    run_pipeline,
+)
+
+STEPS = [MemberLevelDiscount(), Shipping(), PointsDeduction(), BalanceCover()]
+
+
+def line(key: str, price: int, qty: int = 1) -> PricingLine:
+    return PricingLine(key=key, sku_id=int(key[1:]), product_id=int(key[1:]), title=key,
+                       unit_price_fen=price, qty=qty)
+
+
+def check_invariants(quote) -> None:
+    assert quote.payable_fen == (quote.goods_total_fen - quote.discount_total_fen
+                                 + quote.shipping_fen)
+    assert sum(li.payable_fen for li in quote.lines) + quote.shipping_fen == quote.payable_fen
+    for li in quote.lines:
+        assert li.total_fen - li.discount_fen == li.payable_fen >= 0
+        assert sum(li.adjustments.values()) == li.discount_fen
+    for adj in quote.adjustments:
+        assert sum(adj.per_line.values()) == adj.amount_fen
+        assert sum(li.adjustments.get(adj.source, 0) for li in quote.lines) == adj.amount_fen
+    assert quote.cash_due_fen + quote.balance_fen == quote.payable_fen
+
+
+def test_allocate_is_exact_and_deterministic():
+    assert allocate(100, [1, 1, 1]) == [34, 33, 33]
+    assert allocate(10, [0, 5, 5]) == [0, 5, 5]
+    assert allocate(0, [3, 4]) == [0, 0]
+    assert allocate(7, [700, 200, 100]) == [5, 1, 1]
+    with pytest.raises(ValueError):
+        allocate(1, [0, 0])
+    with pytest.raises(ValueError):
+        allocate(-1, [1])
+
+
+def test_allocate_property_random():
+    rng = random.Random(20261125)
+    for _ in range(2000):
+        weights = [rng.randint(0, 100_000) for _ in range(rng.randint(1, 12))]
+        if sum(weights) == 0:
+            continue
+        amount = rng.randint(0, sum(weights))
+        parts = allocate(amount, weights)
+        assert sum(parts) == amount
+        assert all(0 <= p <= w for p, w in zip(parts, weights, strict=True))
+
+
+def test_percent_of_rounds_half_up():
+    assert percent_of(999, 95) == 949  # 949.05
+    assert percent_of(10, 95) == 10  # 9.5 -> 10
+    assert percent_of(12345, 88) == 10864  # 10863.6
+
+
+def test_breakdown_member_discount_shipping_points_sums_exactly():
+    request = PricingRequest(
+        lines=(line("s1", 3333, 3), line("s2", 1999), line("s3", 1)),
+        member=MemberPricing(member_id=1, level_name="金卡", discount_percent=88),
+        use_points=True)
+    data = {"shipping": lambda state: ShippingCharge(800),
+            "points": PointsOffer(balance=1234, points_per_yuan=100, max_percent=50)}
+    quote = run_pipeline(request, data, STEPS)
+    check_invariants(quote)
+    assert quote.goods_total_fen == 3333 * 3 + 1999 + 1 == 11999
+    member = quote.adjustments[0]
+    assert member.source == "member_level" and member.label == "金卡 会员折扣"
+    assert member.amount_fen == 11999 - percent_of(11999, 88) == 1440
+    points = quote.adjustments[1]
+    assert points.kind == AdjustmentKind.POINTS
+    assert points.amount_fen == 1234 and quote.points_used == 1234
+    assert quote.points_deduction_fen == 1234
+    assert quote.shipping_fen == 800
+    assert quote.payable_fen == 11999 - 1440 - 1234 + 800
+    assert quote.ok
+
+
+def test_points_capped_by_percent_and_priced_in_whole_points():
+    request = PricingRequest(lines=(line("s1", 1001),), use_points=True)
+    quote = run_pipeline(request, {"points": PointsOffer(10**6, points_per_yuan=1000,
+                                                         max_percent=30)}, STEPS)
+    check_invariants(quote)
+    assert quote.points_deduction_fen == 300  # 30 % of 1001, floored
+    assert quote.points_used == 3000  # 1000 points per yuan -> 10 points per fen
+    few = run_pipeline(request, {"points": PointsOffer(15, points_per_yuan=1000)}, STEPS)
+    assert few.points_deduction_fen == 1 and few.points_used == 10  # never more than held
+
+
+def test_points_unavailable_is_an_error_not_a_silent_skip():
+    quote = run_pipeline(PricingRequest(lines=(line("s1", 100),), use_points=True), {}, STEPS)
+    assert not quote.ok
+    assert quote.errors[0].pointer == "/use_points"
+    assert quote.payable_fen == 100
+
+
+def test_member_free_shipping_waives_the_fee():
+    request = PricingRequest(lines=(line("s1", 500),),
+                             member=MemberPricing(1, "钻石", 100, free_shipping=True))
+    quote = run_pipeline(request, {"shipping": lambda s: ShippingCharge(1200)}, STEPS)
+    assert quote.shipping_fen == 0
+    assert quote.shipping_detail["waived_fee_fen"] == 1200
+
+
+def test_unavailable_fulfilment_is_reported_on_fulfilment():
+    request = PricingRequest(lines=(line("s1", 500),), fulfilment=FulfilmentMethod.LOCAL)
+    quote = run_pipeline(request, {"shipping": lambda s: ShippingCharge(
+        0, False, "超出配送范围")}, STEPS)
+    assert [e.pointer for e in quote.errors] == ["/fulfilment"]
+    assert "超出配送范围" in quote.errors[0].message
+
+
+def test_balance_covers_whole_payable_or_errors():
+    request = PricingRequest(lines=(line("s1", 500),), use_balance=True)
+    ok = run_pipeline(request, {"shipping": lambda s: ShippingCharge(100), "balance": 600},
+                      STEPS)
+    assert ok.balance_fen == 600 and ok.cash_due_fen == 0
+    short = run_pipeline(request, {"shipping": lambda s: ShippingCharge(100), "balance": 599},
+                         STEPS)
+    assert short.errors[0].code == "insufficient_balance" and short.balance_fen == 0
+
+
+class HalfOffSecondLine:
+    """A promotion a later module might register: 50 % off one line, between member price
+    and shipping."""
+
+    name = "promo"
+    position = 300
+
+    def apply(self, state: PricingState) -> None:
+        key = state.lines[-1].key
+        state.add_adjustment("promotion:7", "第二件半价", state.line_payable[key] // 2,
+                             lines=[key])
+
+
+def test_a_plugged_in_step_runs_in_position_and_stays_exact():
+    request = PricingRequest(lines=(line("s1", 999), line("s2", 777)),
+                             member=MemberPricing(1, "银卡", 95), use_points=True)
+    steps = sorted([*STEPS, HalfOffSecondLine()], key=lambda s: s.position)
+    quote = run_pipeline(request, {"points": PointsOffer(50)}, steps)
+    check_invariants(quote)
+    assert [a.source for a in quote.adjustments] == ["member_level", "promotion:7", "points"]
+    promo = quote.adjustments[1]
+    assert set(promo.per_line) == {"s2"}
+
+
+def test_random_pipelines_always_sum_exactly():
+    rng = random.Random(7)
+    for _ in range(300):
+        lines = tuple(line(f"s{i}", rng.randint(1, 50_000), rng.randint(1, 5))
+                      for i in range(1, rng.randint(2, 8)))
+        request = PricingRequest(lines=lines, use_points=rng.random() < 0.7,
+                                 member=MemberPricing(1, "L", rng.randint(50, 100)))
+        fee = rng.randint(0, 2000)
+        data = {"shipping": lambda _state, fee=fee: ShippingCharge(fee),
+                "points": PointsOffer(rng.randint(0, 100_000), rng.choice([1, 10, 100, 1000]),
+                                      rng.randint(0, 100))}
+        check_invariants(run_pipeline(request, data, STEPS))
