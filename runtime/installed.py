@@ -18,5 +18,6 @@ INSTALLED = [
     "runtime.modules.fulfilment",
     "runtime.wechat",
     "builder.console",
+    "builder.pages",
     "builder.media",
 ]
