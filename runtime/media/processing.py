@@ -165,7 +165,9 @@ def _to_srgb(image: Image.Image) -> Image.Image:
                 image = converted
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass
-    if image.mode in ("CMYK", "YCbCr", "LAB", "HSV", "I;16", "I;16B", "I;16L", "I", "F"):
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):  # 16-bit grey PNG: scale, not clip
+        image = image.convert("I").point(lambda v: v * (1 / 257)).convert("L")
+    elif image.mode in ("CMYK", "YCbCr", "LAB", "HSV", "F"):
         image = image.convert("RGB")
     clean = image.copy()
     clean.info = {}

@@ -110,6 +110,30 @@ def test_png_text_chunks_are_stripped(shop_session, storage):
     assert Image.open(io.BytesIO(stored_bytes)).text == {}
 
 
+def test_colour_profiles_and_unusual_modes_become_plain_web_images(shop_session, storage):
+    from PIL import ImageCms
+
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    with_icc = imagegen.encode(imagegen.picture(300, 200), "JPEG", icc_profile=srgb)
+    stored = _stored(storage, service.upload(shop_session, with_icc, "icc.jpg").asset.storage_key)
+    assert "icc_profile" not in stored.info and stored.mode == "RGB"
+
+    cmyk = imagegen.encode(Image.new("CMYK", (300, 200), (0, 255, 255, 0)), "JPEG")
+    stored = _stored(storage, service.upload(shop_session, cmyk, "cmyk.jpg").asset.storage_key)
+    red, green, blue = stored.getpixel((10, 10))
+    assert stored.mode == "RGB" and red > 240 and green < 20 and blue < 20
+
+    grey16 = imagegen.encode(Image.new("I;16", (300, 200), 30000), "PNG")
+    stored = _stored(storage, service.upload(shop_session, grey16, "16bit.png").asset.storage_key)
+    assert stored.mode == "L" and abs(stored.getpixel((10, 10)) - 30000 // 257) <= 1
+
+    palette = Image.new("P", (300, 200), 0)
+    palette.putpalette([255, 0, 0, 0, 255, 0])
+    keyed = imagegen.encode(palette, "PNG", transparency=0)
+    stored = _stored(storage, service.upload(shop_session, keyed, "keyed.png").asset.storage_key)
+    assert stored.mode == "P" and stored.info["transparency"] == 0
+
+
 def test_animated_gif_keeps_its_frames(shop_session, storage):
     asset = service.upload(shop_session, imagegen.animated_gif(frames=3), "spin.gif").asset
     stored = _stored(storage, asset.storage_key)
@@ -231,3 +255,33 @@ def test_path_like_filenames_never_reach_the_storage(shop, shop_session, storage
     assert asset.storage_key == f"{shop.id}/{asset.sha256[:2]}/{asset.sha256}.jpg"
     assert storage.path(asset.storage_key).is_relative_to(storage.root)
     assert asset.folder == ".. x"
+
+
+@pytest.mark.postgres
+def test_concurrent_uploads_of_the_same_bytes_make_one_asset(app, shop, storage):
+    import threading
+
+    factory = app.extensions["mallkit"].session_factory
+    data = imagegen.jpeg(320, 240)
+    first, second = factory(), factory()
+    use_shop(first, shop.id)
+    use_shop(second, shop.id)
+    winner = service.upload(first, data, "first.jpg")  # inserted, not committed yet
+    outcome = {}
+
+    def racer():
+        with app.app_context():
+            outcome["result"] = service.upload(second, data, "second.jpg")  # waits on the row
+            second.commit()
+
+    thread = threading.Thread(target=racer)
+    thread.start()
+    thread.join(timeout=0.5)
+    assert thread.is_alive()  # blocked by the unique (shop_id, sha256) of the open insert
+    first.commit()
+    thread.join(timeout=30)
+    assert outcome["result"].created is False
+    assert outcome["result"].asset.id == winner.asset.id
+    assert _count(second) == 1
+    first.close()
+    second.close()
