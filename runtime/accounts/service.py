@@ -17,7 +17,7 @@ from runtime.accounts.models import Agency, Area, Membership, Role, User
 from runtime.accounts.sessions import revoke_user_sessions
 from runtime.accounts.throttle import LoginThrottle
 from runtime.clock import utcnow
-from runtime.db import current_shop_id, platform_access
+from runtime.db import current_shop_id, platform_access, use_shop
 from runtime.errors import (
     Conflict,
     FieldError,
@@ -28,7 +28,7 @@ from runtime.errors import (
 )
 from runtime.settings import Settings
 from runtime.shops.models import Shop
-from runtime.shops.service import create_shop
+from runtime.shops.service import SLUG_RE, create_shop, validate_shop_fields
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LOCALES = ("zh_CN", "en")
@@ -229,8 +229,6 @@ def signup(session: Session, settings: Settings, *, email: str, password: str,
 def check_new_shop(session: Session, slug: str, name: str, timezone: str) -> None:
     """Validate a sign-up form's shop fields (``/shop_slug``, ``/shop_name``, ``/timezone``)
     and that the address is free."""
-    from runtime.shops.service import validate_shop_fields
-
     slug = (slug or "").strip().lower()
     try:
         validate_shop_fields(slug, name, timezone)
@@ -249,8 +247,6 @@ def open_shop(session: Session, owner: User, *, slug: str, name: str,
     """Create a shop with ``owner`` as its first owner; the session's shop context is kept."""
     shop = create_shop(session, slug=slug, name=name, timezone=timezone)
     previous = current_shop_id(session)
-    from runtime.db import use_shop
-
     use_shop(session, shop.id)
     try:
         session.add(Membership(user_id=owner.id, role=str(Role.OWNER), areas=[]))
@@ -388,8 +384,6 @@ def agency_users(session: Session, agency: Agency) -> list[User]:
 
 
 def create_agency(session: Session, *, slug: str, name: str) -> Agency:
-    from runtime.shops.service import SLUG_RE
-
     slug = (slug or "").strip().lower()
     errors: list[FieldError] = []
     if not SLUG_RE.match(slug):

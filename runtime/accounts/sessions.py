@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -105,7 +105,3 @@ def live_sessions(session: Session, user_id: int) -> list[ConsoleSession]:
         ConsoleSession.user_id == user_id, ConsoleSession.revoked_at.is_(None),
         ConsoleSession.expires_at > now, ConsoleSession.last_seen_at > now - IDLE_TIMEOUT,
     ).order_by(ConsoleSession.last_seen_at.desc())))
-
-
-def expires_in(record: ConsoleSession, now: datetime | None = None) -> timedelta:
-    return record.expires_at - (now or utcnow())
