@@ -12,6 +12,7 @@ INSTALLED = [
     "runtime.storefront",
     "runtime.accounts",
     "runtime.media",
+    "runtime.modules.catalog",
     "runtime.modules.cart",
     "runtime.modules.orders",
     "runtime.modules.payments",

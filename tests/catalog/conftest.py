@@ -1,14 +1,16 @@
-"""Catalog tests run inside an app context (services schedule after-commit work on it)."""
+"""Catalog fixtures: the shop session carries the app's Redis, so after-commit work (page
+cache bumps, on/off-sale timers) runs as it does in a request or a job."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
+from sqlalchemy.orm import Session
+
+from runtime.db import use_shop
 
 
-@pytest.fixture(autouse=True)
-def app_context(app: Flask) -> Iterator[None]:
-    with app.app_context():
-        yield
+@pytest.fixture
+def shop_session(session: Session, shop, redis_conn) -> Session:
+    use_shop(session, shop.id)
+    session.info["redis"] = redis_conn
+    return session

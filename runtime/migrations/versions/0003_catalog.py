@@ -83,7 +83,7 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('created_at', runtime.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', runtime.db.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['parent_id'], ['catalog_categories.id'], name=op.f('fk_catalog_categories_parent_id_catalog_categories'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['parent_id'], ['catalog_categories.id'], name=op.f('fk_catalog_categories_parent_id_catalog_categories'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['shop_id'], ['shops.id'], name=op.f('fk_catalog_categories_shop_id_shops'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_catalog_categories'))
     )

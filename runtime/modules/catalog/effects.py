@@ -22,7 +22,10 @@ log = logging.getLogger(__name__)
 DATA_TOPIC = "catalog"
 
 
-def _redis() -> redis.Redis | None:
+def _redis(session: Session) -> redis.Redis | None:
+    connection = session.info.get("redis")
+    if connection is not None:
+        return connection
     from runtime.extension import state
 
     try:
@@ -32,19 +35,14 @@ def _redis() -> redis.Redis | None:
         return None
 
 
-def data_version_key(shop_id: int) -> str:
-    """Where the catalog keeps its own data version while ``runtime.pages.cache`` is absent."""
-    return f"mallkit:{shop_id}:catalog:data_version"
-
-
 def bump_catalog_version(connection: redis.Redis, shop_id: int) -> None:
-    """Tell the page cache that the shop's catalog data changed."""
+    """Tell the page cache that the shop's catalog data changed (cached layouts miss)."""
+    from runtime.pages.cache import bump_data_version
+
     try:
-        from runtime.pages.cache import bump_data_version
-    except ImportError:
-        connection.incr(data_version_key(shop_id))
-        return
-    bump_data_version(connection, shop_id, DATA_TOPIC)
+        bump_data_version(connection, shop_id, DATA_TOPIC)
+    except redis.RedisError:
+        log.exception("could not bump the catalog data version of shop %s", shop_id)
 
 
 def on_catalog_changed(session: Session, shop_id: int) -> None:
@@ -53,7 +51,7 @@ def on_catalog_changed(session: Session, shop_id: int) -> None:
         if (isinstance(callback, functools.partial) and callback.func is bump_catalog_version
                 and callback.args[1] == shop_id):
             return
-    connection = _redis()
+    connection = _redis(session)
     if connection is not None:
         jobs.on_commit(session, functools.partial(bump_catalog_version, connection, shop_id))
 
@@ -64,7 +62,7 @@ def schedule_timers(session: Session, shop_id: int, product_id: int,
     cancels its job. The sweeper catches any timer lost while Redis was away."""
     from runtime.modules.catalog.jobs import apply_product_schedule
 
-    connection = _redis()
+    connection = _redis(session)
     if connection is None:
         return
     for edge, moment in (("on", on_sale_at), ("off", off_sale_at)):

@@ -48,7 +48,7 @@ class Category(TenantMixin, Base):
     __tablename__ = "catalog_categories"
 
     parent_id: Mapped[int | None] = mapped_column(
-        BigId, ForeignKey("catalog_categories.id", ondelete="RESTRICT"), index=True)
+        BigId, ForeignKey("catalog_categories.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(40))
     icon: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     image: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -308,6 +308,16 @@ def _check_sku_codes(session: Session, inputs: list[SkuInput], own: set[int],
                       CatalogErrorCode.CODE_TAKEN.value)
 
 
+def _image_refs(fields: Mapping[str, Any], inputs: list[SkuInput] | None
+                ) -> list[tuple[str, dict[str, Any]]]:
+    refs = [(f"/images/{i}", ref) for i, ref in enumerate(fields.get("images") or [])]
+    if fields.get("video"):
+        refs.append(("/video", fields["video"]))
+    refs += [(f"/skus/{item.index}/image", item.values["image"]) for item in inputs or []
+             if item.values.get("image")]
+    return refs
+
+
 # --- the SKU matrix -----------------------------------------------------------------------
 
 
@@ -451,6 +461,7 @@ def _save(session: Session, product_id: int | None, data: Mapping[str, Any]) -> 
     inputs = _sku_inputs(data["skus"], check) if "skus" in data else None
     if inputs:
         _check_sku_codes(session, inputs, {sku.id for sku in locked}, check)
+    check.media_exist(session, _image_refs(fields, inputs))
     check.done()
 
     if product is None:

@@ -132,6 +132,8 @@ def _category_fields(session: Session, data: Mapping[str, Any], *, creating: boo
                     check.add("/parent_id", f"categories nest at most {MAX_CATEGORY_DEPTH} "
                                             "levels deep", "depth")
         values["parent_id"] = parent_id
+    check.media_exist(session, [(f"/{key}", values[key]) for key in ("icon", "image")
+                                 if isinstance(values[key], dict)])
     check.done()
     return {k: v for k, v in values.items() if v is not MISSING}
 

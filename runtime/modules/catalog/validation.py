@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import nh3
+from sqlalchemy.orm import Session
 
 from runtime.errors import FieldError, ValidationFailed
+from runtime.media.refs import load_assets, ref_errors
 
 MISSING = object()
 
@@ -147,18 +148,21 @@ class Checker:
 
     def image(self, value: Any, pointer: str) -> dict[str, Any] | None:
         """An image reference of the media library: ``{"media_id": int}`` or ``{"url": str}``."""
-        if isinstance(value, Mapping):
-            if set(value) == {"media_id"}:
-                media_id = value["media_id"]
-                if isinstance(media_id, int) and not isinstance(media_id, bool) and media_id > 0:
-                    return {"media_id": media_id}
-            elif set(value) == {"url"} and isinstance(value["url"], str):
-                url = value["url"].strip()
-                parts = urlsplit(url)
-                if parts.scheme in ("http", "https") and parts.netloc and len(url) <= 2048:
-                    return {"url": url}
-        self.add(pointer, 'must be {"media_id": <id>} or {"url": "https://..."}', "image")
-        return None
+        problems = ref_errors(value, pointer)
+        if problems:
+            self.errors.extend(problems)
+            return None
+        return dict(value)
+
+    def media_exist(self, session: Session, refs: list[tuple[str, dict[str, Any]]]) -> None:
+        """Every ``media_id`` among ``(pointer, ref)`` pairs names a live asset of the shop."""
+        assets = load_assets(session, [ref for _pointer, ref in refs])
+        for pointer, ref in refs:
+            media_id = ref.get("media_id")
+            if media_id is not None and (media_id not in assets
+                                         or assets[media_id].deleted_at is not None):
+                self.add(f"{pointer}/media_id", "no such image in the media library",
+                         "not_found")
 
     def images(self, data: Mapping[str, Any], key: str, pointer: str,
                max_items: int = 15) -> Any:

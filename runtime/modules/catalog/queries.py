@@ -1,0 +1,245 @@
+"""Finding products: filters, sorts and keyset pagination for shoppers, pages for the console.
+
+The same :class:`ProductFilter` drives the mini-program list, the console list and the
+product blocks; a cursor is opaque to clients (base64 of the sort and the last row's keys).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from runtime.clock import utcnow
+from runtime.errors import ValidationFailed
+from runtime.modules.catalog import search
+from runtime.modules.catalog.models import (
+    Category,
+    Product,
+    ProductGroup,
+    ProductStatus,
+    ProductTag,
+    Sku,
+    Tag,
+)
+from runtime.modules.catalog.taxonomy import descendant_ids, group_condition
+
+SORTS = ("default", "sales", "price_asc", "price_desc", "newest")
+CONSOLE_SORTS = (*SORTS, "stock_asc", "updated")
+MAX_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class ProductFilter:
+    keyword: str | None = None
+    category_id: int | None = None
+    group_id: int | None = None
+    tag: str | None = None
+    min_price_fen: int | None = None
+    max_price_fen: int | None = None
+    status: str | None = None
+    low_stock: bool = False
+    visible_only: bool = True
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    items: list[Product]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class ConsolePage:
+    items: list[Product]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def visible_condition(now: datetime | None = None) -> ColumnElement[bool]:
+    """Products a shopper may see: on sale, not deleted, not past their off-sale time."""
+    now = now or utcnow()
+    return and_(Product.deleted_at.is_(None), Product.status == ProductStatus.ON_SALE,
+                or_(Product.off_sale_at.is_(None), Product.off_sale_at > now))
+
+
+def _stock_total() -> Any:
+    return (select(func.coalesce(func.sum(Sku.stock), 0))
+            .where(Sku.product_id == Product.id, Sku.retired_at.is_(None))
+            .correlate(Product).scalar_subquery())
+
+
+def conditions(session: Session, f: ProductFilter) -> list[ColumnElement[bool]] | None:
+    """The WHERE clauses of a filter; None when it can match nothing (unknown group...)."""
+    where: list[ColumnElement[bool]] = [Product.deleted_at.is_(None)]
+    if f.visible_only:
+        where.append(visible_condition())
+    elif f.status:
+        where.append(Product.status == f.status)
+    if f.keyword:
+        matched = search.matching_product_ids(session, f.keyword)
+        if matched is not None:
+            where.append(matched)
+    if f.category_id is not None:
+        ids = descendant_ids(session, f.category_id)
+        if f.visible_only:
+            hidden = set(session.scalars(select(Category.id)
+                                         .where(Category.is_visible.is_(False))))
+            if f.category_id in hidden:
+                return None
+        if not ids:
+            return None
+        where.append(Product.category_id.in_(ids))
+    if f.group_id is not None:
+        group = session.get(ProductGroup, f.group_id)
+        if group is None:
+            return None
+        where.append(group_condition(session, group))
+    if f.tag:
+        where.append(Product.id.in_(select(ProductTag.product_id)
+                                    .join(Tag, Tag.id == ProductTag.tag_id)
+                                    .where(Tag.name == f.tag)))
+    if f.min_price_fen is not None:
+        where.append(Product.min_price_fen >= f.min_price_fen)
+    if f.max_price_fen is not None:
+        where.append(Product.min_price_fen <= f.max_price_fen)
+    if f.low_stock:
+        where.append(Product.id.in_(
+            select(Sku.product_id).where(Sku.retired_at.is_(None),
+                                         Sku.low_stock_threshold.is_not(None),
+                                         Sku.stock <= Sku.low_stock_threshold)))
+    return where
+
+
+# --- keyset pagination --------------------------------------------------------------------
+
+
+def _sort_key(sort: str) -> tuple[Any, bool]:
+    """``(expression, descending)``; ties are broken by id in the same direction."""
+    return {
+        "default": (Product.sort_weight, True),
+        "sales": (Product.sales_count + Product.sales_base, True),
+        "price_asc": (Product.min_price_fen, False),
+        "price_desc": (Product.min_price_fen, True),
+        "newest": (Product.created_at, True),
+        "stock_asc": (_stock_total(), False),
+        "updated": (Product.updated_at, True),
+    }[sort]
+
+
+def _key_value(product: Product, sort: str) -> Any:
+    if sort == "newest":
+        return product.created_at.isoformat()
+    return {"default": product.sort_weight, "sales": product.sales,
+            "price_asc": product.min_price_fen, "price_desc": product.min_price_fen}[sort]
+
+
+def encode_cursor(sort: str, value: Any, last_id: int) -> str:
+    raw = json.dumps({"s": sort, "v": value, "id": last_id}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+    """The keys of a cursor made for ``sort``; anything else is a 422 on ``cursor``."""
+    bad = ValidationFailed.single("/cursor", "not a cursor from this list; start again "
+                                             "without one", "cursor")
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise bad from None
+    if not isinstance(data, dict) or data.get("s") != sort:
+        raise bad
+    value, last_id = data.get("v"), data.get("id")
+    if isinstance(last_id, bool) or not isinstance(last_id, int):
+        raise bad
+    if sort == "newest":
+        try:
+            value = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise bad from None
+        if value.tzinfo is None:
+            raise bad
+    elif isinstance(value, bool) or not isinstance(value, int):
+        raise bad
+    return value, last_id
+
+
+def list_products(session: Session, f: ProductFilter, *, sort: str = "default",
+                  limit: int = 20, cursor: str | None = None) -> ProductPage:
+    """One page of products in a stable order; pass ``next_cursor`` back for the next."""
+    if sort not in SORTS:
+        raise ValidationFailed.single("/sort", f"must be one of {', '.join(SORTS)}", "enum")
+    limit = max(1, min(limit, MAX_LIMIT))
+    where = conditions(session, f)
+    if where is None:
+        return ProductPage([], None)
+    expr, descending = _sort_key(sort)
+    if cursor:
+        value, last_id = decode_cursor(cursor, sort)
+        if descending:
+            where.append(or_(expr < value, and_(expr == value, Product.id < last_id)))
+        else:
+            where.append(or_(expr > value, and_(expr == value, Product.id > last_id)))
+    order = [expr.desc(), Product.id.desc()] if descending else [expr.asc(), Product.id.asc()]
+    rows = list(session.scalars(select(Product).where(*where).order_by(*order)
+                                .limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = (encode_cursor(sort, _key_value(rows[-1], sort), rows[-1].id)
+                   if more and rows else None)
+    return ProductPage(rows, next_cursor)
+
+
+def console_products(session: Session, f: ProductFilter, *, sort: str = "updated",
+                     page: int = 1, per_page: int = 20) -> ConsolePage:
+    """A numbered page of products for the console (all statuses unless filtered)."""
+    if sort not in CONSOLE_SORTS:
+        raise ValidationFailed.single("/sort", f"must be one of {', '.join(CONSOLE_SORTS)}",
+                                      "enum")
+    where = conditions(session, f)
+    if where is None:
+        return ConsolePage([], 0, 1, per_page)
+    total = session.scalar(select(func.count()).select_from(Product).where(*where)) or 0
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    expr, descending = _sort_key(sort)
+    order = [expr.desc(), Product.id.desc()] if descending else [expr.asc(), Product.id.asc()]
+    rows = list(session.scalars(select(Product).where(*where).order_by(*order)
+                                .offset((page - 1) * per_page).limit(per_page)))
+    return ConsolePage(rows, total, page, per_page)
+
+
+def products_by_ids(session: Session, ids: Sequence[int], *, visible_only: bool = True
+                    ) -> list[Product]:
+    """Products in the order of ``ids`` (unknown or hidden ones left out), in one query."""
+    wanted = [i for i in dict.fromkeys(ids) if isinstance(i, int) and not isinstance(i, bool)]
+    if not wanted:
+        return []
+    query = select(Product).where(Product.id.in_(wanted), Product.deleted_at.is_(None))
+    if visible_only:
+        query = query.where(visible_condition())
+    found = {p.id: p for p in session.scalars(query)}
+    return [found[i] for i in wanted if i in found]
+
+
+def stock_totals(session: Session, product_ids: Iterable[int]) -> dict[int, int]:
+    """The sellable stock of each product (its active SKUs summed), in one query."""
+    ids = list(product_ids)
+    if not ids:
+        return {}
+    rows = session.execute(select(Sku.product_id, func.sum(Sku.stock))
+                           .where(Sku.product_id.in_(ids), Sku.retired_at.is_(None))
+                           .group_by(Sku.product_id))
+    totals = {i: 0 for i in ids}
+    totals.update({pid: int(total or 0) for pid, total in rows})
+    return totals

@@ -1,0 +1,103 @@
+"""The catalog as JSON for shoppers (mini-program API, blocks): money in integer fen,
+images as URLs resolved through the media library with one query per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from runtime.media.refs import load_assets, media_url
+from runtime.modules.catalog.models import Category, Product, Sku
+from runtime.modules.catalog.queries import stock_totals
+from runtime.modules.catalog.taxonomy import CategoryNode
+
+COVER_SIZE = 300
+GALLERY_SIZE = 750
+SKU_IMAGE_SIZE = 150
+ICON_SIZE = 150
+
+
+def _refs(products: Iterable[Product], skus: Iterable[Sku] = ()) -> list[Any]:
+    refs: list[Any] = []
+    for product in products:
+        refs.extend(product.images or [])
+        if product.video:
+            refs.append(product.video)
+    refs.extend(s.image for s in skus if s.image)
+    return refs
+
+
+def product_cards(session: Session, products: Sequence[Product]) -> list[dict[str, Any]]:
+    """List items: what a product card shows."""
+    assets = load_assets(session, _refs(products))
+    stock = stock_totals(session, [p.id for p in products])
+    return [{
+        "id": p.id,
+        "title": p.title,
+        "subtitle": p.subtitle,
+        "cover": media_url(p.cover, COVER_SIZE, assets=assets),
+        "price_fen": p.min_price_fen,
+        "max_price_fen": p.max_price_fen,
+        "original_price_fen": p.original_price_fen,
+        "sales": p.sales,
+        "sold_out": stock.get(p.id, 0) <= 0,
+    } for p in products]
+
+
+def product_detail(session: Session, product: Product, skus: Sequence[Sku],
+                   category: Category | None, tags: list[str]) -> dict[str, Any]:
+    assets = load_assets(session, _refs([product], skus))
+    return {
+        "id": product.id,
+        "title": product.title,
+        "subtitle": product.subtitle,
+        "images": [url for url in (media_url(ref, GALLERY_SIZE, assets=assets)
+                                   for ref in product.images or []) if url],
+        "video": media_url(product.video, assets=assets) if product.video else None,
+        "description_html": product.description_html,
+        "unit": product.unit,
+        "weight_g": product.weight_g,
+        "category": ({"id": category.id, "name": category.name} if category else None),
+        "tags": tags,
+        "price_fen": product.min_price_fen,
+        "max_price_fen": product.max_price_fen,
+        "original_price_fen": product.original_price_fen,
+        "sales": product.sales,
+        "stock": sum(s.stock for s in skus),
+        "limit_per_order": product.limit_per_order,
+        "limit_per_customer": product.limit_per_customer,
+        "off_sale_at": product.off_sale_at.isoformat() if product.off_sale_at else None,
+        "specs": [{"name": spec["name"], "values": list(spec["values"])}
+                  for spec in product.specs or []],
+        "skus": [{
+            "id": s.id,
+            "spec_values": list(s.spec_values),
+            "price_fen": s.price_fen,
+            "original_price_fen": s.original_price_fen,
+            "stock": s.stock,
+            "image": media_url(s.image, SKU_IMAGE_SIZE, assets=assets) if s.image else None,
+        } for s in skus],
+    }
+
+
+def category_tree_json(session: Session, roots: list[CategoryNode]) -> list[dict[str, Any]]:
+    refs: list[Any] = []
+
+    def collect(nodes: list[CategoryNode]) -> None:
+        for node in nodes:
+            refs.extend(r for r in (node.category.icon, node.category.image) if r)
+            collect(node.children)
+    collect(roots)
+    assets = load_assets(session, refs)
+
+    def render(nodes: list[CategoryNode]) -> list[dict[str, Any]]:
+        return [{
+            "id": n.category.id,
+            "name": n.category.name,
+            "icon": media_url(n.category.icon, ICON_SIZE, assets=assets),
+            "image": media_url(n.category.image, GALLERY_SIZE, assets=assets),
+            "children": render(n.children),
+        } for n in nodes]
+    return render(roots)
