@@ -25,7 +25,7 @@ EXTRA = {"block_dirs": str(FIXTURES / "blocks"), "module_dirs": str(FIXTURES / "
 
 @pytest.fixture
 def app(settings) -> Iterator[Flask]:
-    application = create_app(settings.replace(extra=EXTRA, check_schema=False))  # TEMPWORKAROUND
+    application = create_app(settings.replace(extra=EXTRA))
     yield application
     state = application.extensions["mallkit"]
     _wipe_database(state.engine)
