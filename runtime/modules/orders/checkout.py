@@ -26,8 +26,15 @@ from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
 from runtime.modules.cart import service as cart_service
-from runtime.modules.cart.fetch import BLOCKING, ISSUE_LABELS, load_skus, pricing_line
+from runtime.modules.cart.fetch import (
+    BLOCKING,
+    ISSUE_LABELS,
+    LineIssue,
+    load_skus,
+    pricing_line,
+)
 from runtime.modules.catalog import stock
+from runtime.modules.catalog.errors import InsufficientStock, ShortLine
 from runtime.modules.fulfilment import service as fulfilment
 from runtime.modules.orders import addresses, effects, integrations, state
 from runtime.modules.orders.errors import OrderErrorCode
@@ -46,6 +53,7 @@ QUOTE_TTL = timedelta(minutes=30)
 MAX_ITEMS = 50
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,80}$")
 SUBMIT_SCOPE = "order.submit"
+STOCK_ISSUES = frozenset({LineIssue.SOLD_OUT, LineIssue.INSUFFICIENT_STOCK})
 
 
 @dataclass(frozen=True)
@@ -64,7 +72,8 @@ class CheckoutInput:
     invoice: dict[str, Any] | None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "items": [list(i) for i in self.items],
+        return {"source": self.source,
+                "items": [{"sku_id": sku, "qty": qty} for sku, qty in self.items],
                 "fulfilment": str(self.fulfilment), "address_id": self.address_id,
                 "pickup_point_id": self.pickup_point_id, "use_points": self.use_points,
                 "use_balance": self.use_balance, "coupon_id": self.coupon_id,
@@ -195,6 +204,7 @@ def price(session: Session, member_id: int, data: CheckoutInput) -> PricedChecko
         now = utcnow()
         lines = []
         line_errors: list[FieldError] = []
+        short: list[ShortLine] = []
         for i, (sku_id, qty) in enumerate(data.items):
             sku_info = infos.get(sku_id)
             if sku_info is None:
@@ -202,11 +212,15 @@ def price(session: Session, member_id: int, data: CheckoutInput) -> PricedChecko
                                               "not_found"))
                 continue
             blocking = [x for x in sku_info.issues(qty, now) if x in BLOCKING]
-            if blocking:
+            if blocking and set(blocking) <= STOCK_ISSUES:
+                short.append(ShortLine(sku_id, qty, max(sku_info.sku.stock, 0)))
+            elif blocking:
                 line_errors.append(FieldError(f"/items/{i}", f"{sku_info.title}: "
                                               f"{ISSUE_LABELS[blocking[0]]}", str(blocking[0])))
                 continue
             lines.append(pricing_line(f"sku-{sku_id}", sku_info, qty))
+        if short and not line_errors:
+            raise InsufficientStock(short)
         if line_errors:
             raise Conflict("; ".join(e.message for e in line_errors),
                            code=OrderErrorCode.LINE_UNAVAILABLE.value,
