@@ -1,5 +1,6 @@
 """Row locks of the money path, always taken in one order to rule out deadlocks:
-catalog SKUs (inside the stock service) -> orders (by id) -> payments (by id) -> pickup codes.
+an order (by id) -> its payment / refund / pickup code -> the catalog's SKUs (taken inside
+the stock service, by id). Checkout locks only SKUs: the order it creates is new.
 
 On PostgreSQL these are ``SELECT ... FOR UPDATE``; SQLite ignores ``FOR UPDATE`` and relies
 on the engine's ``BEGIN IMMEDIATE``, which already serialises writers.

@@ -99,7 +99,8 @@ def timeline(session: Session, order_id: int) -> list[TimelineEntry]:
                                         .where(OrderTransition.order_id == order_id))]
     entries += [TimelineEntry(n.at, n.event, n.actor_type, n.actor_name, n.message)
                 for n in session.scalars(select(OrderNote).where(OrderNote.order_id == order_id))]
-    return sorted(entries, key=lambda e: e.at)
+    # at the same instant a note (e.g. the last parcel) comes before the change it causes
+    return sorted(entries, key=lambda e: (e.at, e.to_status is not None))
 
 
 def add_note(session: Session, order: Order, event: str, actor: Actor, message: str = "",
