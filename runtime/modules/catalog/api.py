@@ -11,6 +11,7 @@ from typing import Any
 from flask import jsonify, request
 
 from runtime.api import shop_api_blueprint
+from runtime.api.openapi import json_response, operation, register_schema
 from runtime.errors import FieldError, ValidationFailed
 from runtime.modules.catalog import products as product_service
 from runtime.modules.catalog.errors import CatalogErrorCode, not_found
@@ -32,6 +33,84 @@ from runtime.tenancy import db
 catalog_api = shop_api_blueprint("catalog_api", __name__)
 
 MAX_KEYWORD = 50
+
+_IMAGE_URL = {"type": ["string", "null"], "description": "Image URL (null: none)"}
+register_schema("ProductCard", {
+    "type": "object",
+    "required": ["id", "title", "price_fen", "sales", "sold_out"],
+    "properties": {
+        "id": {"type": "integer"}, "title": {"type": "string"}, "subtitle": {"type": "string"},
+        "cover": _IMAGE_URL, "price_fen": {"type": "integer", "description": "lowest SKU price"},
+        "max_price_fen": {"type": "integer"},
+        "original_price_fen": {"type": ["integer", "null"]},
+        "sales": {"type": "integer"}, "sold_out": {"type": "boolean"},
+    },
+})
+register_schema("ProductPage", {
+    "type": "object", "required": ["items", "next_cursor"],
+    "properties": {"items": {"type": "array",
+                             "items": {"$ref": "#/components/schemas/ProductCard"}},
+                   "next_cursor": {"type": ["string", "null"],
+                                   "description": "pass as `cursor` for the next page"}},
+})
+register_schema("ProductDetail", {
+    "type": "object",
+    "required": ["id", "title", "images", "price_fen", "specs", "skus"],
+    "properties": {
+        "id": {"type": "integer"}, "title": {"type": "string"}, "subtitle": {"type": "string"},
+        "images": {"type": "array", "items": {"type": "string"}}, "video": _IMAGE_URL,
+        "description_html": {"type": "string"}, "unit": {"type": "string"},
+        "weight_g": {"type": ["integer", "null"]},
+        "category": {"type": ["object", "null"]}, "tags": {"type": "array"},
+        "price_fen": {"type": "integer"}, "max_price_fen": {"type": "integer"},
+        "original_price_fen": {"type": ["integer", "null"]}, "sales": {"type": "integer"},
+        "stock": {"type": "integer"}, "limit_per_order": {"type": ["integer", "null"]},
+        "limit_per_customer": {"type": ["integer", "null"]},
+        "off_sale_at": {"type": ["string", "null"], "format": "date-time"},
+        "specs": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "values": {"type": "array",
+                                                   "items": {"type": "string"}}}}},
+        "skus": {"type": "array", "items": {"type": "object", "required": [
+            "id", "spec_values", "price_fen", "original_price_fen", "stock", "image"],
+            "properties": {
+                "id": {"type": "integer"},
+                "spec_values": {"type": "array", "items": {"type": "string"}},
+                "price_fen": {"type": "integer"},
+                "original_price_fen": {"type": ["integer", "null"]},
+                "stock": {"type": "integer"}, "image": _IMAGE_URL}}},
+    },
+})
+register_schema("CategoryNode", {
+    "type": "object", "required": ["id", "name", "children"],
+    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "icon": _IMAGE_URL,
+                   "image": _IMAGE_URL,
+                   "children": {"type": "array",
+                                "items": {"$ref": "#/components/schemas/CategoryNode"}}},
+})
+register_schema("CategoryTree", {
+    "type": "object", "required": ["items"],
+    "properties": {"items": {"type": "array",
+                             "items": {"$ref": "#/components/schemas/CategoryNode"}}},
+})
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema,
+            "description": description}
+
+
+LIST_PARAMETERS = [
+    _query("keyword", {"type": "string", "maxLength": MAX_KEYWORD},
+           "words or Chinese text in the title, subtitle or tags"),
+    _query("category", {"type": "integer", "minimum": 1}, "category id (includes sub-categories)"),
+    _query("group", {"type": "integer", "minimum": 1}, "product group (分组) id"),
+    _query("min_price_fen", {"type": "integer", "minimum": 0}, "lowest price, in fen"),
+    _query("max_price_fen", {"type": "integer", "minimum": 0}, "highest price, in fen"),
+    _query("sort", {"enum": list(SORTS), "default": "default"}, "order of the list"),
+    _query("cursor", {"type": "string"}, "next_cursor of the previous page"),
+    _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20},
+           "page size"),
+]
 
 
 def _int_param(name: str, errors: list[FieldError], *, minimum: int = 0,
@@ -81,6 +160,8 @@ def parse_list_query() -> tuple[ProductFilter, str, int, str | None]:
 
 
 @catalog_api.get("/products")
+@operation(tags=["catalog"], parameters=LIST_PARAMETERS,
+           responses={"200": json_response("ProductPage")})
 def list_products_view() -> Any:
     """Products on sale: filters ``keyword``, ``category``, ``group``, ``min_price_fen``,
     ``max_price_fen``; ``sort``; keyset pagination with ``cursor`` and ``limit``."""
@@ -92,7 +173,9 @@ def list_products_view() -> Any:
 
 
 @catalog_api.get("/products/<int:product_id>")
+@operation(tags=["catalog"], responses={"200": json_response("ProductDetail")})
 def product_detail_view(product_id: int) -> Any:
+    """A product on sale with its specs and SKUs (404 when it is not on sale)."""
     session = db()
     product = session.get(product_service.Product, product_id)
     if product is None or not product_service.is_visible(product):
@@ -104,7 +187,9 @@ def product_detail_view(product_id: int) -> Any:
 
 
 @catalog_api.get("/categories")
+@operation(tags=["catalog"], responses={"200": json_response("CategoryTree")})
 def category_tree_view() -> Any:
+    """The shop's visible categories as a tree."""
     session = db()
     return jsonify({"items": category_tree_json(session,
                                                 category_tree(session, visible_only=True))})
