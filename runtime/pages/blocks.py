@@ -1,7 +1,8 @@
 """The block registry: every ``blocks/<type>/`` folder, validated once at start-up.
 
 A folder holds ``block.json`` (the manifest, see ``schemas/block.schema.json``),
-``template.html`` (H5) and optionally ``resolve.py`` with ``resolve(batch, ctx)``.
+``template.html`` (H5), optionally ``resolve.py`` with ``resolve(batch, ctx)`` and optionally
+``validate.py`` with ``validate(settings)`` for rules JSON Schema cannot say.
 The registry fills in ``create_app`` and is then frozen.
 """
 
@@ -32,6 +33,7 @@ BLOCKS_DIR = REPO_ROOT / "blocks"
 PAGE_KINDS = ("home", "category", "product", "cart", "user", "custom")
 
 Resolver = Callable[[list[Any], Any], Mapping[str, Any]]
+SettingsRules = Callable[[Mapping[str, Any]], Iterable[tuple[str, str]]]
 
 
 def parse_version(value: str) -> tuple[int, int, int]:
@@ -53,6 +55,7 @@ class BlockType:
     validator: Draft202012Validator
     defaults: dict[str, Any]
     resolver: Resolver | None = None
+    rules: SettingsRules | None = None
     requires: tuple[str, ...] = ()
     page_kinds: tuple[str, ...] = PAGE_KINDS
     limit: int | None = None
@@ -84,6 +87,10 @@ class BlockType:
         settings = self.default_settings()
         settings.update({k: v for k, v in upgraded.items() if k in self.defaults})
         return settings
+
+    def rule_errors(self, settings: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """``(pointer into the settings, message)`` for each broken ``validate.py`` rule."""
+        return [] if self.rules is None else list(self.rules(settings))
 
     def migrate(self, settings: dict[str, Any], from_version: int) -> dict[str, Any]:
         """Apply the manifest's ``migrations`` from ``from_version`` up to the current one."""
@@ -205,6 +212,7 @@ def load_block(folder: Path) -> BlockType:
     block = BlockType(
         type=type_, version=version, manifest=manifest, folder=folder, validator=validator,
         defaults=defaults, resolver=_load_resolver(folder, type_),
+        rules=_load_function(folder / "validate.py", type_, "validate", 1),
         requires=tuple(manifest.get("requires", ())),
         page_kinds=tuple(manifest.get("page_kinds", PAGE_KINDS)),
         limit=manifest.get("limit"),
@@ -223,6 +231,8 @@ def load_block(folder: Path) -> BlockType:
                                 f"unknown setting '{unknown[0]}'")
         if errors:
             raise ManifestError(path, f"/presets/{i}/settings", errors[0].message)
+        for where, message in block.rule_errors(settings):
+            raise ManifestError(path, f"/presets/{i}/settings{where}", message)
         for j, child in enumerate(preset.get("blocks", [])):
             if child["type"] not in block.child_types:
                 raise ManifestError(path, f"/presets/{i}/blocks/{j}/type",
@@ -230,14 +240,21 @@ def load_block(folder: Path) -> BlockType:
         if len(preset.get("blocks", [])) > max(block.max_children, 0):
             raise ManifestError(path, f"/presets/{i}/blocks",
                                 f"at most {block.max_children} child blocks")
+    for where, message in block.rule_errors(defaults):
+        prop = where.split("/")[1] if where.count("/") else ""
+        raise ManifestError(path, f"/settings/properties/{prop}/default", message)
     return block
 
 
 def _load_resolver(folder: Path, type_: str) -> Resolver | None:
-    path = folder / "resolve.py"
+    return _load_function(folder / "resolve.py", type_, "resolve", 2)
+
+
+def _load_function(path: Path, type_: str, func: str, arity: int) -> Any:
+    """``func`` from a block's optional Python file (``resolve.py``, ``validate.py``)."""
     if not path.exists():
         return None
-    name = "mallkit_blocks." + type_.replace("-", "_")
+    name = f"mallkit_blocks.{type_.replace('-', '_')}.{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ManifestError(path, "", "cannot be imported")
@@ -246,10 +263,11 @@ def _load_resolver(folder: Path, type_: str) -> Resolver | None:
         spec.loader.exec_module(module)
     except Exception as exc:
         raise ManifestError(path, "", f"import failed: {type(exc).__name__}: {exc}") from exc
-    resolve = getattr(module, "resolve", None)
-    if not callable(resolve) or len(inspect.signature(resolve).parameters) != 2:
-        raise ManifestError(path, "", "must define resolve(batch, ctx)")
-    return resolve
+    found = getattr(module, func, None)
+    if not callable(found) or len(inspect.signature(found).parameters) != arity:
+        args = "(batch, ctx)" if arity == 2 else "(settings)"
+        raise ManifestError(path, "", f"must define {func}{args}")
+    return found
 
 
 def check_children(registry: BlockRegistry) -> None:

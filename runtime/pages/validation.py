@@ -105,8 +105,12 @@ class _Walker:
                                           f"unknown setting '{key}'", "unknown"))
         settings = block.default_settings()
         settings.update({k: v for k, v in migrated.items() if k in block.defaults})
-        self.errors += schemas.field_errors(block.validator.iter_errors(settings),
-                                            f"{where}/settings")
+        schema_errors = schemas.field_errors(block.validator.iter_errors(settings),
+                                             f"{where}/settings")
+        self.errors += schema_errors
+        if not schema_errors:
+            self.errors += [FieldError(f"{where}/settings{pointer}", message, "rule")
+                            for pointer, message in block.rule_errors(settings)]
         instance["settings"] = settings
         instance["version"] = block.version
 

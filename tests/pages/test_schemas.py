@@ -87,7 +87,6 @@ def edit(path: Path, change) -> None:
      "/settings/properties/size/default", "default is not valid"),
     (lambda m: m.update({"version": "2"}), "/version", "is not of type 'integer'"),
     (lambda m: m.pop("name"), "/name", "required"),
-    (lambda m: m.update({"requires": ["no-such-module"]}), "/requires/0", "unknown module"),
     (lambda m: m.update({"migrations": []}), "/migrations", "no migration from version 1"),
     (lambda m: m["presets"][0]["settings"].update({"align": "diagonal"}),
      "/presets/0/settings", "'diagonal' is not one of"),
