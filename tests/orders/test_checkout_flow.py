@@ -51,3 +51,28 @@ def test_cart_to_paid_order(app, client, factory, shop, clock):
             OrderTransition.to_status == "paid")).one()
         assert paid_row.actor_type == "wechat" and paid_row.from_status == "pending_payment"
     assert stock_of(factory, shop, sku.id) == 8  # a sale now, not a reservation
+
+
+def test_paid_followup_records_the_purchase_once(app, client, factory, shop, clock, redis_conn):
+    """The notification handler only enqueues the follow-up; the job updates the member."""
+    from rq.job import Job
+
+    from runtime.modules.members.models import Member
+    from runtime.modules.orders.jobs import order_paid_followup
+
+    sku = sku_of(factory, shop, factory.product(shop, price_fen=12345, stock=3))
+    alice = shopper(app, client, factory, shop, openid="o-follow")
+    alice.add_address()
+    order = alice.buy(sku.id, 1)
+    alice.pay(order["id"])
+    with app.app_context():
+        send_payment_notification(order["order_no"], transport=AppTransport(app))
+    job = Job.fetch(f"order-paid-{shop.id}-{order['id']}", connection=redis_conn)
+    assert job.func is order_paid_followup
+    with app.app_context():
+        job.func(*job.args)
+        job.func(*job.args)  # a retry changes nothing
+    with factory._session() as s:
+        use_shop(s, shop.id)
+        member = s.get(Member, alice.member.id)
+        assert member.order_count == 1 and member.total_spent_fen == order["payable_fen"]

@@ -15,7 +15,11 @@ from runtime.http import json_body
 from runtime.modules.cart import service
 from runtime.modules.cart.fetch import CartInfo
 from runtime.modules.cart.service import CartOwner
-from runtime.modules.orders.buyer import buyer_optional, buyer_required, current_buyer
+from runtime.modules.members.auth import (
+    member_optional,
+    member_required,
+    optional_member,
+)
 from runtime.modules.orders.errors import OrderErrorCode
 from runtime.tenancy import db
 
@@ -52,7 +56,7 @@ CART = {"200": json_response("Cart")}
 
 def _owner(create_guest: bool = False) -> tuple[CartOwner | None, str | None]:
     """The member's cart (merging a guest cart still named by the header) or the guest's."""
-    member = current_buyer()
+    member = optional_member()
     token = request.headers.get(GUEST_HEADER, "").strip() or None
     if member is not None:
         if token:
@@ -84,7 +88,7 @@ def _answer(info: Any, token: str | None, status: int = 200):
 
 
 @cart_api.get("/cart")
-@buyer_optional
+@member_optional
 @operation(tags=TAGS, parameters=[GUEST_PARAM], responses=CART)
 def get_cart():
     """The cart with every line's current price, stock and issues."""
@@ -94,7 +98,7 @@ def get_cart():
 
 
 @cart_api.post("/cart/items")
-@buyer_optional
+@member_optional
 @operation(tags=TAGS, parameters=[GUEST_PARAM], responses=CART, requestBody={
     "required": True, "content": {"application/json": {"schema": {
         "type": "object", "required": ["sku_id"],
@@ -109,7 +113,7 @@ def add_item():
 
 
 @cart_api.patch("/cart/items/<int:line_id>")
-@buyer_optional
+@member_optional
 @operation(tags=TAGS, parameters=[GUEST_PARAM], responses=CART, requestBody={
     "required": True, "content": {"application/json": {"schema": {
         "type": "object", "properties": {
@@ -126,7 +130,7 @@ def update_item(line_id: int):
 
 
 @cart_api.delete("/cart/items/<int:line_id>")
-@buyer_optional
+@member_optional
 @operation(tags=TAGS, parameters=[GUEST_PARAM], responses=CART)
 def remove_item(line_id: int):
     """Remove a line."""
@@ -135,7 +139,7 @@ def remove_item(line_id: int):
 
 
 @cart_api.post("/cart/select")
-@buyer_optional
+@member_optional
 @operation(tags=TAGS, parameters=[GUEST_PARAM], responses=CART, requestBody={
     "required": True, "content": {"application/json": {"schema": {
         "type": "object", "required": ["selected"],
@@ -148,7 +152,7 @@ def select_all():
 
 
 @cart_api.delete("/cart/unavailable")
-@buyer_optional
+@member_optional
 @operation(tags=TAGS, parameters=[GUEST_PARAM], responses=CART)
 def clear_unavailable():
     """Remove every line that cannot be bought (清空失效商品)."""
@@ -157,7 +161,7 @@ def clear_unavailable():
 
 
 @cart_api.post("/cart/merge")
-@buyer_required
+@member_required
 @operation(tags=TAGS, responses=CART, requestBody={
     "required": True, "content": {"application/json": {"schema": {
         "type": "object", "required": ["guest_token"],
@@ -166,7 +170,7 @@ def merge():
     """Merge a guest cart into the logged-in member's cart."""
     body = json_body()
     guest = body.get("guest_token")
-    member = current_buyer()
+    member = optional_member()
     assert member is not None
     if not isinstance(guest, str) or not guest:
         raise ValidationFailed.single("/guest_token", "the guest's cart token", "required")

@@ -9,7 +9,10 @@ from runtime.api.openapi import operation
 from runtime.errors import NotFound
 from runtime.modules.fulfilment import service
 from runtime.modules.fulfilment.shipping import pickup_code_of, pickup_qr_svg
-from runtime.modules.orders.buyer import buyer_id, buyer_required
+from runtime.modules.members.auth import (
+    current_member,
+    member_required,
+)
 from runtime.modules.orders.errors import OrderErrorCode
 from runtime.modules.orders.service import get_order
 from runtime.tenancy import db
@@ -27,11 +30,11 @@ def pickup_points():
 
 
 @fulfilment_api.get("/orders/<int:order_id>/pickup-code")
-@buyer_required
+@member_required
 @operation(tags=["fulfilment"])
 def pickup_code(order_id: int):
     """The pickup code of my paid self-pickup order, and its QR code (SVG) for the store."""
-    order = get_order(db(), order_id, member_id=buyer_id())
+    order = get_order(db(), order_id, member_id=current_member().id)
     code = pickup_code_of(db(), order.id)
     if code is None:
         raise NotFound("this order has no pickup code (not a paid self-pickup order)",

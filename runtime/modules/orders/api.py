@@ -11,9 +11,12 @@ from runtime.api.openapi import json_response, operation, register_schema
 from runtime.errors import ValidationFailed
 from runtime.http import json_body
 from runtime.modules.fulfilment import service as fulfilment
+from runtime.modules.members.auth import (
+    current_member,
+    member_required,
+)
 from runtime.modules.orders import addresses, checkout
 from runtime.modules.orders import service as orders
-from runtime.modules.orders.buyer import buyer_id, buyer_required
 from runtime.modules.orders.models import OrderStatus
 from runtime.modules.orders.serializers import order_detail, order_summary
 from runtime.modules.orders.settings import get_settings
@@ -90,14 +93,14 @@ def _detail(order) -> dict[str, Any]:
 
 
 @orders_api.get("/checkout/options")
-@buyer_required
+@member_required
 @operation(tags=["checkout"])
 def checkout_options():
     """What the shop offers at checkout: fulfilment methods, pickup points, payment methods."""
     settings = get_settings(db())
     points = [fulfilment.pickup_point_dict(p)
               for p in fulfilment.list_pickup_points(db(), active_only=True)]
-    default = addresses.default_address(db(), buyer_id())
+    default = addresses.default_address(db(), current_member().id)
     return _commit({
         "fulfilment": [m for m, on in (("express", settings.allow_express),
                                        ("pickup", settings.allow_pickup and bool(points)),
@@ -112,17 +115,17 @@ def checkout_options():
 
 
 @orders_api.post("/checkout/quote")
-@buyer_required
+@member_required
 @operation(tags=["checkout"], requestBody=CHECKOUT_BODY, responses={"200":
                                                                     json_response("Quote")})
 def quote():
     """Price the cart's selected lines (or a buy-now item list) for checkout."""
-    priced, stored = checkout.create_quote(db(), buyer_id(), json_body())
+    priced, stored = checkout.create_quote(db(), current_member().id, json_body())
     return _commit(checkout.quote_payload(priced, stored))
 
 
 @orders_api.post("/orders")
-@buyer_required
+@member_required
 @operation(tags=["orders"], parameters=[{
     "name": "Idempotency-Key", "in": "header", "required": True, "schema": {
         "type": "string", "pattern": "^[A-Za-z0-9_.:-]{8,80}$"},
@@ -136,7 +139,7 @@ def submit_order():
     """Submit a quote as an order (reserves stock; idempotent by ``Idempotency-Key``)."""
     body = json_body()
     key = request.headers.get("Idempotency-Key") or body.get("idempotency_key")
-    result = checkout.submit(db(), buyer_id(), body.get("quote_id"), key,
+    result = checkout.submit(db(), current_member().id, body.get("quote_id"), key,
                              source=str(body.get("client", "miniprogram"))[:16])
     order = result.order
     db().commit()
@@ -168,7 +171,7 @@ def _limit_arg() -> int:
 
 
 @orders_api.get("/orders")
-@buyer_required
+@member_required
 @operation(tags=["orders"], parameters=[
     {"name": "status", "in": "query", "schema": {"enum": ["all", *[s.value for s in
                                                                    OrderStatus]]}},
@@ -179,36 +182,36 @@ def _limit_arg() -> int:
 def my_orders():
     """My orders, newest first, by status tab (全部 / 待付款 / 待发货 / 待收货 / 已完成)."""
     page = orders.list_orders(db(), orders.OrderFilter(status=_status_arg(),
-                                                       member_id=buyer_id()),
+                                                       member_id=current_member().id),
                               request.args.get("cursor"), _limit_arg())
     return _commit({"items": [order_summary(o, page.lines[o.id]) for o in page.orders],
                     "next_cursor": page.next_cursor})
 
 
 @orders_api.get("/orders/counts")
-@buyer_required
+@member_required
 @operation(tags=["orders"])
 def my_order_counts():
     """How many of my orders are in each status (the badges on the tabs)."""
-    return _commit(orders.status_counts(db(), buyer_id()))
+    return _commit(orders.status_counts(db(), current_member().id))
 
 
 @orders_api.get("/orders/<int:order_id>")
-@buyer_required
+@member_required
 @operation(tags=["orders"], responses=ORDER)
 def my_order(order_id: int):
     """One of my orders with its price breakdown, shipments and timeline."""
-    return _commit(_detail(orders.get_order(db(), order_id, member_id=buyer_id())))
+    return _commit(_detail(orders.get_order(db(), order_id, member_id=current_member().id)))
 
 
 @orders_api.post("/orders/<int:order_id>/cancel")
-@buyer_required
+@member_required
 @operation(tags=["orders"], responses=ORDER)
 def cancel_order(order_id: int):
     """Cancel my unpaid order (stock and points go back)."""
     from runtime.modules.payments.flows import cancel_unpaid
 
-    member = buyer_id()
+    member = current_member().id
     orders.get_order(db(), order_id, member_id=member)
     shop = current_shop()
     assert shop is not None
@@ -220,11 +223,11 @@ def cancel_order(order_id: int):
 
 
 @orders_api.post("/orders/<int:order_id>/confirm-receipt")
-@buyer_required
+@member_required
 @operation(tags=["orders"], responses=ORDER)
 def confirm_receipt(order_id: int):
     """I received the goods (待收货 -> 已完成)."""
-    member = buyer_id()
+    member = current_member().id
     orders.get_order(db(), order_id, member_id=member)
     order = orders.confirm_receipt(db(), order_id, Actor.member(member),
                                    OrderEvent.RECEIPT_CONFIRMED)
@@ -235,57 +238,57 @@ def confirm_receipt(order_id: int):
 
 
 @orders_api.get("/addresses")
-@buyer_required
+@member_required
 @operation(tags=["addresses"])
 def list_addresses():
     """My delivery addresses, the default first."""
     return _commit({"items": [addresses.address_dict(a)
-                              for a in addresses.list_addresses(db(), buyer_id())]})
+                              for a in addresses.list_addresses(db(), current_member().id)]})
 
 
 @orders_api.post("/addresses")
-@buyer_required
+@member_required
 @operation(tags=["addresses"], requestBody=ADDRESS_BODY,
            responses={"201": json_response("Address", "Created")})
 def create_address():
     """Add an address (the first one becomes the default)."""
-    address = addresses.create_address(db(), buyer_id(), json_body())
+    address = addresses.create_address(db(), current_member().id, json_body())
     return _commit(addresses.address_dict(address), 201)
 
 
 @orders_api.get("/addresses/<int:address_id>")
-@buyer_required
+@member_required
 @operation(tags=["addresses"], responses={"200": json_response("Address")})
 def get_address(address_id: int):
     """One of my addresses."""
-    return _commit(addresses.address_dict(addresses.get_address(db(), buyer_id(),
+    return _commit(addresses.address_dict(addresses.get_address(db(), current_member().id,
                                                                 address_id)))
 
 
 @orders_api.patch("/addresses/<int:address_id>")
-@buyer_required
+@member_required
 @operation(tags=["addresses"], requestBody=ADDRESS_BODY,
            responses={"200": json_response("Address")})
 def update_address(address_id: int):
     """Change an address; ``is_default: true`` makes it the default."""
-    address = addresses.update_address(db(), buyer_id(), address_id, json_body())
+    address = addresses.update_address(db(), current_member().id, address_id, json_body())
     return _commit(addresses.address_dict(address))
 
 
 @orders_api.post("/addresses/<int:address_id>/default")
-@buyer_required
+@member_required
 @operation(tags=["addresses"], responses={"200": json_response("Address")})
 def make_default_address(address_id: int):
     """Make this my default address."""
-    address = addresses.update_address(db(), buyer_id(), address_id, {"is_default": True})
+    address = addresses.update_address(db(), current_member().id, address_id, {"is_default": True})
     return _commit(addresses.address_dict(address))
 
 
 @orders_api.delete("/addresses/<int:address_id>")
-@buyer_required
+@member_required
 @operation(tags=["addresses"], responses={"204": {"description": "Deleted"}})
 def delete_address(address_id: int):
     """Delete an address."""
-    addresses.delete_address(db(), buyer_id(), address_id)
+    addresses.delete_address(db(), current_member().id, address_id)
     db().commit()
     return "", 204

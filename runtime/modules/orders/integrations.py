@@ -72,7 +72,22 @@ def refund_to_balance(session: Session, order: Order, refund_id: int, amount_fen
 
 
 def record_purchase(session: Session, order: Order) -> None:
-    """A paid order: the member's purchase stats, growth and earned points."""
-    from runtime.modules.members import purchases
+    """A paid order: the member's purchase stats (with spend by category for tag rules),
+    growth and earned points. Keyed by order in the members module: a retry changes nothing."""
+    from runtime.modules.cart.fetch import load_skus
+    from runtime.modules.members.purchases import PaidOrder, on_order_paid
+    from runtime.modules.orders.service import order_lines
 
-    purchases.record_paid_order(session, order.member_id, order.id, order.paid_fen)
+    if order.paid_fen <= 0 or order.paid_at is None:
+        return  # cash on delivery: nothing has been paid yet
+    lines = order_lines(session, [order.id])[order.id]
+    infos = load_skus(session, [line.sku_id for line in lines])
+    by_category: dict[int, int] = {}
+    for line in lines:
+        info = infos.get(line.sku_id)
+        category = info.product.category_id if info else None
+        if category is not None:
+            by_category[category] = by_category.get(category, 0) + line.payable_fen
+    on_order_paid(session, PaidOrder(member_id=order.member_id, order_id=order.id,
+                                     paid_fen=order.paid_fen, paid_at=order.paid_at,
+                                     category_fen=by_category))

@@ -12,7 +12,10 @@ from runtime.api import API_PREFIX, shop_api_blueprint
 from runtime.api.openapi import operation, register_schema
 from runtime.errors import MallkitError
 from runtime.http import json_body
-from runtime.modules.orders.buyer import buyer_id, buyer_required
+from runtime.modules.members.auth import (
+    current_member,
+    member_required,
+)
 from runtime.modules.orders.service import get_order
 from runtime.modules.payments import accounts
 from runtime.modules.payments.service import PayContext, handle_notification, start_payment
@@ -34,7 +37,7 @@ register_schema("PayStart", {"type": "object", "properties": {
 
 
 @payments_api.post("/orders/<int:order_id>/pay")
-@buyer_required
+@member_required
 @operation(tags=["payments"], requestBody={"required": True, "content": {"application/json": {
     "schema": {"type": "object", "required": ["method"], "properties": {
         "method": {"enum": ["wechatpay", "wallet", "cod"]}}}}}},
@@ -47,7 +50,7 @@ def pay(order_id: int):
     shop = current_shop()
     assert shop is not None
     base = request.host_url
-    ctx = PayContext(shop.id, buyer_id(), functools.partial(
+    ctx = PayContext(shop.id, current_member().id, functools.partial(
         accounts.shop_wechat, db(), shop.id, shop.slug, base))
     started = start_payment(db(), order_id, body.get("method"), ctx)
     db().commit()
