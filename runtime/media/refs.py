@@ -62,13 +62,12 @@ def validate_ref(value: object, pointer: str = "") -> ImageRef:
 def check_refs_exist(session: Session, refs: Iterable[ImageRef], pointer: str) -> None:
     """Every ``media_id`` names a live asset of the current shop (else 422 at its index)."""
     refs = list(refs)
-    ids = {r["media_id"] for r in refs if isinstance(r, dict) and "media_id" in r}
     found = load_assets(session, refs)
     missing = [FieldError(f"{pointer}/{i}/media_id", "no such image in the media library",
                           "not_found")
-               for i, r in enumerate(refs) if "media_id" in r
+               for i, r in enumerate(refs) if isinstance(r, dict) and "media_id" in r
                and (r["media_id"] not in found or found[r["media_id"]].deleted_at is not None)]
-    if ids and missing:
+    if missing:
         raise ValidationFailed(missing)
 
 

@@ -239,7 +239,22 @@ def adopt_external(session: Session, url: str, *, folder: str = "", alt_text: st
         MediaAsset.source == MediaSource.EXTERNAL.value, MediaAsset.external_url == url)
         .order_by(MediaAsset.id).limit(1))
     if existing is not None:
-        return _revive(existing)
+        if existing.sha256 is None and existing.status == MediaStatus.READY:
+            # Its copy turned out to be an image the shop already had: that is the asset.
+            twin = session.scalar(select(MediaAsset).where(
+                MediaAsset.storage_key == existing.storage_key,
+                MediaAsset.sha256.is_not(None)))
+            if twin is not None:
+                return _revive(twin)
+        _revive(existing)
+        if existing.status == MediaStatus.FAILED:  # asked again: start a new round of tries
+            existing.status = MediaStatus.PENDING.value
+            existing.copy_attempts, existing.last_error = 0, ""
+        if existing.status == MediaStatus.PENDING:
+            existing.next_attempt_at = utcnow()
+            session.flush()
+            schedule_copy(session, existing, connection=connection)  # same id: never doubled
+        return existing
     asset = MediaAsset(kind=MediaKind.IMAGE.value, source=MediaSource.EXTERNAL.value,
                        external_url=url, status=MediaStatus.PENDING.value,
                        name=_name_from_url(url), original_filename=_name_from_url(url),
@@ -350,8 +365,8 @@ def update_asset(session: Session, asset_id: int, *, name: str | None = None,
     asset = get_asset(session, asset_id)
     errors: list[FieldError] = []
     if name is not None:
-        clean = _display_filename(name) if isinstance(name, str) else ""
-        if not clean:
+        clean = _clean_text(name) if isinstance(name, str) else ""
+        if not clean or len(clean) > MAX_NAME:
             errors.append(FieldError("/name", f"a name of 1-{MAX_NAME} characters is required",
                                      "required"))
         else:
@@ -405,31 +420,32 @@ def _app_limits() -> MediaLimits:
     return MediaLimits.from_settings(state().settings)
 
 
-def _display_filename(value: str) -> str:
-    """A name safe to show: no path, no control characters, at most MAX_NAME characters."""
+def _clean_text(value: str) -> str:
+    """NFC, without control characters, trimmed."""
+    return "".join(ch for ch in unicodedata.normalize("NFC", value)
+                   if unicodedata.category(ch)[0] != "C").strip()
+
+
+def _display_filename(value: object) -> str:
+    """An uploaded file's name safe to show: no directories, at most MAX_NAME characters."""
     if not isinstance(value, str):
         return ""
-    value = value.replace("\\", "/").rsplit("/", 1)[-1]
-    value = "".join(ch for ch in unicodedata.normalize("NFC", value)
-                    if unicodedata.category(ch)[0] != "C")
-    return value.strip()[:MAX_NAME]
+    return _clean_text(value.replace("\\", "/").rsplit("/", 1)[-1])[:MAX_NAME]
+
+
+def _clean_label(value: object, pointer: str, limit: int) -> str:
+    if not isinstance(value, str):
+        raise ValidationFailed.single(pointer, "must be a string", "type")
+    clean = _clean_text(value)
+    if len(clean) > limit:
+        raise ValidationFailed.single(pointer, f"at most {limit} characters", "max_length")
+    return clean
 
 
 def _clean_folder(value: object) -> str:
-    if not isinstance(value, str):
-        raise ValidationFailed.single("/folder", "must be a string", "type")
-    clean = _display_filename(value.replace("/", " "))
-    if len(value.strip()) > MAX_FOLDER:
-        raise ValidationFailed.single("/folder", f"at most {MAX_FOLDER} characters",
-                                      "max_length")
-    return clean[:MAX_FOLDER]
+    return _clean_label(value, "/folder", MAX_FOLDER)
 
 
 def _clean_alt(value: object) -> str:
-    if not isinstance(value, str):
-        raise ValidationFailed.single("/alt_text", "must be a string", "type")
-    if len(value.strip()) > MAX_ALT:
-        raise ValidationFailed.single("/alt_text", f"at most {MAX_ALT} characters",
-                                      "max_length")
-    return "".join(ch for ch in value if unicodedata.category(ch)[0] != "C").strip()
+    return _clean_label(value, "/alt_text", MAX_ALT)
 

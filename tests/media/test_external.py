@@ -170,6 +170,13 @@ def test_an_image_that_stays_unreachable_fails_without_failing_anything_else(
     assert _reload(shop_session, other.id).status == "ready"
     assert service.list_assets(shop_session).total == 2
 
+    # Adopting the same URL again starts a new round of tries.
+    again = service.adopt_external(shop_session, url)
+    shop_session.commit()
+    assert again.id == asset.id
+    assert (again.status, again.copy_attempts, again.last_error) == ("pending", 0, "")
+    assert f"media-copy-{shop.id}-{asset.id}-0" in _bulk_ids(redis_conn)
+
 
 @pytest.mark.parametrize(("route", "code"), [
     ({"body": b"<html>not found</html>", "status": 404, "content_type": "text/html"},
@@ -220,6 +227,8 @@ def test_a_copy_of_bytes_the_shop_already_has_joins_that_asset(
     assert external.storage_key == uploaded.storage_key
     assert media_url({"media_id": external.id}, session=shop_session) == media_url(uploaded)
     assert [a.id for a in service.list_assets(shop_session).items] == [uploaded.id]
+    assert service.adopt_external(shop_session, image_server.url("/same.jpg")).id == uploaded.id
+    assert [a.id for a in service.list_assets(shop_session).items] == [uploaded.id]
 
 
 def test_a_deleted_pending_image_is_not_copied(shop, shop_session, app_ctx, image_server,
@@ -229,6 +238,13 @@ def test_a_deleted_pending_image_is_not_copied(shop, shop_session, app_ctx, imag
     shop_session.commit()
     assert copy_external_image(shop.id, asset.id) == "skipped"
     assert image_server.hits == []
+
+    redis_conn.flushdb()
+    revived = service.adopt_external(shop_session, image_server.url("/a.jpg"))
+    shop_session.commit()
+    assert revived.id == asset.id and revived.deleted_at is None
+    assert _bulk_ids(redis_conn) == [f"media-copy-{shop.id}-{asset.id}-0"]
+    assert copy_external_image(shop.id, asset.id) == "copied"
 
 
 def test_sweeper_requeues_copies_whose_job_was_lost(factory, session, app_ctx, redis_conn,

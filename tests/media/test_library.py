@@ -64,6 +64,8 @@ def test_rename_and_edit_keep_the_files(shop_session, storage):
     asset = service.get_asset(shop_session, asset.id)
     assert (asset.name, asset.alt_text, asset.folder) == ("首页横幅.png", "夏季促销", "首页")
     assert asset.original_filename == "IMG_2041.png"
+    service.update_asset(shop_session, asset.id, name="春/夏 banner")
+    assert service.get_asset(shop_session, asset.id).name == "春/夏 banner"
     assert asset.storage_key == key and storage.exists(key)
 
 
@@ -71,6 +73,7 @@ def test_rename_and_edit_keep_the_files(shop_session, storage):
     ({"name": "   "}, ["/name"]),
     ({"name": "\x00\x07"}, ["/name"]),
     ({"name": 5}, ["/name"]),
+    ({"name": "n" * 256}, ["/name"]),
     ({"alt_text": "a" * 300, "folder": "f" * 81}, ["/alt_text", "/folder"]),
     ({"folder": ["x"]}, ["/folder"]),
 ])
