@@ -21,4 +21,8 @@ INSTALLED = [
     "builder.console",
     "builder.pages",
     "builder.media",
+    "runtime.modules.members",
+    "runtime.modules.points",
+    "runtime.modules.wallet",
+    "runtime.modules.signin",
 ]
