@@ -639,13 +639,20 @@ def _simulator() -> WechatPaySimulator:
 def _guard_and_authenticate() -> Response | None:
     if not current_app.extensions["mallkit"].settings.simulators_enabled:
         return SimPayError(404, "NOT_FOUND", "WeChat simulators are disabled").response()
-    if request.path.startswith(f"{request.script_root}{SIMULATOR_PREFIX}/v3/"):
-        raw = request.environ.get("RAW_URI") or request.full_path.rstrip("?")
-        url = raw[len(request.script_root) + len(SIMULATOR_PREFIX):]
+    if request.path.startswith(f"{SIMULATOR_PREFIX}/v3/"):
         g.wxpay_mchid = _simulator().authenticate(
-            method=request.method, url=url,
+            method=request.method, url=_signed_url(),
             authorization=request.headers.get("Authorization", ""), body=request.get_data())
     return None
+
+
+def _signed_url() -> str:
+    """The path and query as the merchant signed them (raw, as sent), without our prefix."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
+    start = raw.find(f"{SIMULATOR_PREFIX}/v3/")
+    if start >= 0:
+        return raw[start + len(SIMULATOR_PREFIX):]
+    return request.full_path.rstrip("?")[len(SIMULATOR_PREFIX):]
 
 
 @blueprint.after_request
