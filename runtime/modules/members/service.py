@@ -202,6 +202,10 @@ def set_status(session: Session, member_id: int, status: str) -> Member:
 
 
 def _reward_signup(session: Session, member: Member) -> None:
+    """A new member starts on the level growth 0 reaches, then gets the signup reward."""
+    from runtime.modules.members.levels import refresh_level
+
+    refresh_level(session, member, reason="signup")
     reward_action(session, member, "signup")
 
 

@@ -76,6 +76,12 @@ def balance_of(session: Session, member_id: int) -> int:
                           .where(PointAccount.member_id == member_id)) or 0
 
 
+def balances_of(session: Session, member_ids: list[int]) -> dict[int, int]:
+    """Points of several members at once (members without an account are left out)."""
+    return dict(session.execute(select(PointAccount.member_id, PointAccount.balance)
+                                .where(PointAccount.member_id.in_(member_ids))).all())
+
+
 def get_account(session: Session, member_id: int) -> PointAccount | None:
     return session.scalar(select(PointAccount).where(PointAccount.member_id == member_id))
 

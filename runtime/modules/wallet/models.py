@@ -102,6 +102,10 @@ class TopUp(TenantMixin, Base):
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     bonus_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     status: Mapped[str] = mapped_column(String(16), default=TopUpStatus.PENDING)
+    mchid: Mapped[str] = mapped_column(String(32), default="")
+    prepay_id: Mapped[str] = mapped_column(String(64), default="")
+    prepay_expires_at: Mapped[datetime | None]
+    simulated: Mapped[bool] = mapped_column(default=False)
     transaction_id: Mapped[str] = mapped_column(String(64), default="")
     paid_at: Mapped[datetime | None]
     refunded_fen: Mapped[int] = mapped_column(BigInteger, default=0)

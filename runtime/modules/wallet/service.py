@@ -88,6 +88,13 @@ def balance_of(session: Session, member_id: int) -> WalletBalance:
     return WalletBalance(*row) if row else WalletBalance(0, 0)
 
 
+def balances_of(session: Session, member_ids: list[int]) -> dict[int, WalletBalance]:
+    """Balances of several members at once (members without an account are left out)."""
+    return {m: WalletBalance(p, b) for m, p, b in session.execute(
+        select(WalletAccount.member_id, WalletAccount.principal_fen, WalletAccount.bonus_fen)
+        .where(WalletAccount.member_id.in_(member_ids)))}
+
+
 def _write(session: Session, account: WalletAccount, principal_delta: int, bonus_delta: int,
            *, kind: str, reason: str, key: str, ref_type: str = "", ref_id: str = "",
            detail: dict[str, Any] | None = None) -> WalletEntry:
@@ -118,13 +125,11 @@ def split(principal_fen: int, bonus_fen: int, amount_fen: int) -> tuple[int, int
 # --- paying orders --------------------------------------------------------------------------
 
 
-def pay_for_order(session: Session, member_id: int, order_id: int,
-                  amount_fen: int) -> WalletCharge:
-    """Pay an order with balance (key ``order-pay-<order>``); :class:`InsufficientBalance`
-    when the balance does not cover it. Safe to retry."""
+def _charge(session: Session, member_id: int, amount_fen: int, *, key: str, reason: str,
+            ref_type: str, ref_id: str) -> WalletCharge:
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
         raise ValidationFailed.single("/amount_fen", "a positive whole number of fen")
-    key = f"order-pay-{order_id}"
+    _check_key(key)
     account = account_for_update(session, member_id)
     existing = _existing(session, key, member_id)
     if existing is not None:
@@ -134,8 +139,23 @@ def pay_for_order(session: Session, member_id: int, order_id: int,
         raise InsufficientBalance(account.balance_fen, amount_fen)
     principal, bonus = split(account.principal_fen, account.bonus_fen, amount_fen)
     entry = _write(session, account, -principal, -bonus, kind=WalletEntryKind.PAY,
-                   reason="order_payment", key=key, ref_type=ORDER, ref_id=str(order_id))
+                   reason=reason, key=key, ref_type=ref_type, ref_id=ref_id)
     return WalletCharge(entry, True, principal, bonus)
+
+
+def pay_for_order(session: Session, member_id: int, order_id: int,
+                  amount_fen: int) -> WalletCharge:
+    """Pay an order with balance (key ``order-pay-<order>``); :class:`InsufficientBalance`
+    when the balance does not cover it. Safe to retry."""
+    return _charge(session, member_id, amount_fen, key=f"order-pay-{order_id}",
+                   reason="order_payment", ref_type=ORDER, ref_id=str(order_id))
+
+
+def pay_for_card(session: Session, member_id: int, *, key: str, amount_fen: int,
+                 plan_id: int) -> WalletCharge:
+    """Pay a membership card with balance, once per ``key``."""
+    return _charge(session, member_id, amount_fen, key=key, reason="card_purchase",
+                   ref_type="card_plan", ref_id=str(plan_id))
 
 
 def refund_to_balance(session: Session, member_id: int, order_id: int, refund_id: int | str,

@@ -1,0 +1,148 @@
+"""Paid membership cards (付费会员卡): a plan grants a level for a number of days.
+
+A card bought while another of the same plan is active starts when that one ends, so
+buying twice stacks. While a card is active the member's level is at least its level;
+``expire_cards`` (a periodic job) puts members back on their growth level afterwards.
+Cards are paid with the stored-value balance (:func:`buy_with_balance`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from runtime.clock import utcnow
+from runtime.errors import FieldError, ValidationFailed
+from runtime.modules.members.errors import MemberErrorCode, not_found
+from runtime.modules.members.levels import get_level, recompute_all_levels, refresh_level
+from runtime.modules.members.models import CardPlan, Member, MemberCard
+from runtime.modules.members.service import lock_member
+
+PLAN_FIELDS = ("name", "level_id", "price_fen", "days", "is_active")
+
+
+def list_plans(session: Session, active_only: bool = False) -> list[CardPlan]:
+    query = select(CardPlan).order_by(CardPlan.price_fen, CardPlan.id)
+    if active_only:
+        query = query.where(CardPlan.is_active.is_(True))
+    return list(session.scalars(query))
+
+
+def get_plan(session: Session, plan_id: int) -> CardPlan:
+    plan = session.get(CardPlan, plan_id)
+    if plan is None:
+        raise not_found("card plan", plan_id, MemberErrorCode.CARD_PLAN_NOT_FOUND)
+    return plan
+
+
+def _clean_plan(session: Session, values: dict[str, Any], partial: bool) -> dict[str, Any]:
+    errors: list[FieldError] = []
+    out: dict[str, Any] = {}
+    for name in sorted(set(values) - set(PLAN_FIELDS)):
+        errors.append(FieldError(f"/{name}", f"unknown field '{name}'", "unknown"))
+    for name in () if partial else ("name", "level_id", "price_fen", "days"):
+        if name not in values:
+            errors.append(FieldError(f"/{name}", f"'{name}' is required", "required"))
+    if "name" in values:
+        if not isinstance(values["name"], str) or not 1 <= len(values["name"].strip()) <= 40:
+            errors.append(FieldError("/name", "1-40 characters", "length"))
+        else:
+            out["name"] = values["name"].strip()
+    for name, low, high in (("price_fen", 1, 100_000_000), ("days", 1, 3660),
+                            ("level_id", 1, 2**62)):
+        if name in values:
+            v = values[name]
+            if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
+                errors.append(FieldError(f"/{name}", f"an integer from {low} to {high}", "range"))
+            else:
+                out[name] = v
+    if "is_active" in values:
+        if not isinstance(values["is_active"], bool):
+            errors.append(FieldError("/is_active", "true or false", "type"))
+        else:
+            out["is_active"] = values["is_active"]
+    if errors:
+        raise ValidationFailed(errors)
+    if "level_id" in out:
+        get_level(session, out["level_id"])
+    return out
+
+
+def create_plan(session: Session, values: dict[str, Any]) -> CardPlan:
+    plan = CardPlan(**_clean_plan(session, values, partial=False))
+    session.add(plan)
+    session.flush()
+    return plan
+
+
+def update_plan(session: Session, plan_id: int, values: dict[str, Any]) -> CardPlan:
+    plan = get_plan(session, plan_id)
+    for key, value in _clean_plan(session, values, partial=True).items():
+        setattr(plan, key, value)
+    session.flush()
+    return plan
+
+
+def active_cards(session: Session, member_id: int, now: datetime | None = None
+                 ) -> list[MemberCard]:
+    now = now or utcnow()
+    return list(session.scalars(select(MemberCard).where(
+        MemberCard.member_id == member_id, MemberCard.expires_at > now)
+        .order_by(MemberCard.starts_at)))
+
+
+def grant_card(session: Session, member_id: int, plan_id: int, *, key: str,
+               payment_ref: str = "") -> MemberCard:
+    """Give a member a card of ``plan_id`` (once per ``key``) and lift their level."""
+    if not key or len(key) > 120:
+        raise ValueError("an idempotency key of 1-120 characters is required")
+    member = lock_member(session, member_id)
+    existing = session.scalar(select(MemberCard).where(MemberCard.idempotency_key == key))
+    if existing is not None:
+        return existing
+    plan = get_plan(session, plan_id)
+    now = utcnow()
+    latest = session.scalar(select(func.max(MemberCard.expires_at)).where(
+        MemberCard.member_id == member.id, MemberCard.plan_id == plan.id,
+        MemberCard.expires_at > now))
+    starts = latest if latest is not None else now
+    card = MemberCard(member_id=member.id, plan_id=plan.id, level_id=plan.level_id,
+                      price_fen=plan.price_fen, starts_at=starts,
+                      expires_at=starts + timedelta(days=plan.days), idempotency_key=key,
+                      payment_ref=payment_ref[:64])
+    session.add(card)
+    session.flush()
+    refresh_level(session, member, reason="card_granted")
+    return card
+
+
+def buy_with_balance(session: Session, member_id: int, plan_id: int, *,
+                     request_key: str) -> MemberCard:
+    """Buy a card with the stored-value balance: one wallet charge and one card per
+    ``request_key`` (the client's idempotency key)."""
+    from runtime.modules.wallet.service import pay_for_card
+
+    plan = get_plan(session, plan_id)
+    if not plan.is_active:
+        raise ValidationFailed.single("/plan_id", "this card is no longer sold", "inactive")
+    key = f"card-{member_id}-{request_key}"
+    lock_member(session, member_id)
+    charge = pay_for_card(session, member_id, key=key, amount_fen=plan.price_fen,
+                          plan_id=plan.id)
+    return grant_card(session, member_id, plan.id, key=key,
+                      payment_ref=f"wallet:{charge.entry.id}")
+
+
+def expire_cards(session: Session, now: datetime | None = None) -> int:
+    """Members whose card has run out and who still hold its level go back to the level
+    their growth (or another active card) gives; returns how many changed."""
+    now = now or utcnow()
+    candidates = list(session.scalars(
+        select(Member.id).distinct().join(MemberCard, MemberCard.member_id == Member.id)
+        .where(MemberCard.expires_at <= now, Member.level_id == MemberCard.level_id)))
+    if not candidates:
+        return 0
+    return recompute_all_levels(session, reason="card_expired", member_ids=candidates)

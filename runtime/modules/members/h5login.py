@@ -1,0 +1,83 @@
+"""H5 login by phone: a one-time code (6 digits, 10 minutes, 5 tries, one per minute).
+
+Without an SMS provider the code can only be delivered in development: with the local
+simulators on (the embedded demo and tests) it is written to the log; otherwise asking for
+a code answers 503 ``sms_not_configured``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from runtime.clock import utcnow
+from runtime.errors import ServiceUnavailable, TooManyRequests, ValidationFailed
+from runtime.modules.members.errors import MemberErrorCode
+from runtime.modules.members.models import LoginCode
+from runtime.modules.members.service import LoginResult, check_phone, login_by_phone
+
+log = logging.getLogger("mallkit.members.h5login")
+
+CODE_TTL = timedelta(minutes=10)
+RESEND_AFTER = timedelta(seconds=60)
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class CodeSent:
+    phone: str
+    expires_in: int
+    resend_in: int
+
+
+def _hash(phone: str, code: str, secret: str) -> str:
+    return hmac.new(secret.encode(), f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def request_code(session: Session, phone: str, *, secret: str, dev_delivery: bool) -> CodeSent:
+    phone = check_phone(phone)
+    if not dev_delivery:
+        raise ServiceUnavailable("no SMS provider is configured for H5 login",
+                                 code=MemberErrorCode.SMS_NOT_CONFIGURED.value)
+    now = utcnow()
+    last = session.scalar(select(LoginCode).where(LoginCode.phone == phone)
+                          .order_by(LoginCode.id.desc()).limit(1))
+    if last is not None and now - last.created_at < RESEND_AFTER:
+        wait = int((RESEND_AFTER - (now - last.created_at)).total_seconds()) + 1
+        raise TooManyRequests(f"a code was sent less than a minute ago; retry in {wait}s",
+                              retry_after=wait)
+    code = f"{secrets.randbelow(10**6):06d}"
+    session.add(LoginCode(phone=phone, code_hash=_hash(phone, code, secret),
+                          expires_at=now + CODE_TTL))
+    session.flush()
+    log.warning("H5 login code for %s: %s (development delivery; valid %d minutes)",
+                phone, code, CODE_TTL.seconds // 60)
+    return CodeSent(phone, int(CODE_TTL.total_seconds()), int(RESEND_AFTER.total_seconds()))
+
+
+def verify_code(session: Session, phone: str, code: str, *, secret: str) -> LoginResult:
+    """Log in with the latest code sent to ``phone``; wrong codes count against it."""
+    phone = check_phone(phone)
+    if not isinstance(code, str) or not code.isdigit() or len(code) != 6:
+        raise ValidationFailed.single("/code", "the 6-digit code", "pattern")
+    now = utcnow()
+    record = session.scalar(select(LoginCode).where(LoginCode.phone == phone)
+                            .order_by(LoginCode.id.desc()).limit(1).with_for_update())
+    invalid = ValidationFailed.single("/code", "wrong or expired code",
+                                      MemberErrorCode.LOGIN_CODE_INVALID.value)
+    if record is None or record.used_at is not None or record.expires_at <= now \
+            or record.attempts >= MAX_ATTEMPTS:
+        raise invalid
+    if not hmac.compare_digest(record.code_hash, _hash(phone, code, secret)):
+        record.attempts += 1
+        session.commit()
+        raise invalid
+    record.used_at = now
+    return login_by_phone(session, phone)
