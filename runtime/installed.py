@@ -24,4 +24,5 @@ INSTALLED = [
     "builder.console",
     "builder.pages",
     "builder.media",
+    "builder.orders",
 ]

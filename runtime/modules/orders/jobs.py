@@ -94,3 +94,31 @@ PERIODIC = (
     ("orders-unpaid-sweeper", sweep_unpaid_orders, timedelta(minutes=1)),
     ("orders-auto-confirm", sweep_auto_confirm, timedelta(minutes=30)),
 )
+
+
+def export_orders(shop_id: int, export_id: str, filters: dict) -> str:
+    """Write the console's order export (.xlsx) and record where it is."""
+    from dataclasses import replace
+
+    from runtime.extension import state
+    from runtime.modules.orders import export
+
+    mk = state()
+    current = export.load(mk.redis, shop_id, export_id)
+    if current is None:
+        return "expired"
+    try:
+        with job_session(shop_id) as session:
+            shop = session.get(Shop, shop_id)
+            assert shop is not None
+            from zoneinfo import ZoneInfo
+
+            path = export.export_path(mk.settings.data_dir, shop_id, export_id)
+            rows = export.write_workbook(session, export.filter_from_dict(filters), path,
+                                         ZoneInfo(shop.timezone))
+    except Exception as exc:
+        export.save(mk.redis, shop_id, replace(current, status="failed", error=str(exc)[:200]))
+        raise
+    export.save(mk.redis, shop_id, replace(current, status="done", rows=rows,
+                                           filename=f"orders-{export_id}.xlsx"))
+    return "done"

@@ -1,0 +1,187 @@
+"""The orders console: list with filters, detail with timeline, ship, verify pickup, close,
+remark, settings, the .xlsx export job, and who may see it."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+from rq.job import Job
+
+from runtime.db import use_shop
+from runtime.modules.fulfilment import service as fulfilment
+from runtime.modules.orders.settings import update_settings
+from runtime.wechat.pay.simulator import send_payment_notification
+from runtime.wechat.transport import AppTransport
+from tests.orders.flow import shopper, sku_of
+
+
+def console(client, factory, shop, **kw):
+    user = factory.merchant(shop, **kw)
+    token = factory.console_login(client, user)
+    return user, {"X-CSRF-Token": token}
+
+
+def paid(app, buyer, sku_id, **quote):
+    order = buyer.buy(sku_id, 1, **quote)
+    buyer.pay(order["id"])
+    with app.app_context():
+        send_payment_notification(order["order_no"], transport=AppTransport(app))
+    return order
+
+
+def test_list_filters_detail_and_ship(app, client, factory, shop, clock):
+    sku = sku_of(factory, shop, factory.product(shop, "羊毛大衣", price_fen=59900, stock=9))
+    buyer = shopper(app, app.test_client(), factory, shop, openid="o-buyer")
+    buyer.add_address(name="李四", phone="13900001111")
+    unpaid = buyer.buy(sku.id, 1)
+    order = paid(app, buyer, sku.id)
+    _user, csrf = console(client, factory, shop)
+    base = f"/console/shops/{shop.slug}/orders"
+
+    page = client.get(base)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert unpaid["order_no"] in html and order["order_no"] in html and "¥599.00" in html
+    only_paid = client.get(base, query_string={"status": "paid"},
+                           headers={"Accept": "application/json"}).json
+    assert [o["order_no"] for o in only_paid["items"]] == [order["order_no"]]
+    by_phone = client.get(base, query_string={"keyword": "1111"},
+                          headers={"Accept": "application/json"}).json
+    assert len(by_phone["items"]) == 2
+    by_product = client.get(base, query_string={"keyword": "大衣", "fulfilment": "pickup"},
+                            headers={"Accept": "application/json"}).json
+    assert by_product["items"] == []
+    future = client.get(base, query_string={"date_from": "2026-11-26"},
+                        headers={"Accept": "application/json"}).json
+    assert future["items"] == []
+    bad = client.get(base, query_string={"status": "lost"},
+                     headers={"Accept": "application/json"})
+    assert bad.status_code == 422 and bad.json["errors"][0]["pointer"] == "/status"
+
+    detail = client.get(f"{base}/{order['id']}")
+    assert detail.status_code == 200 and "李四" in detail.get_data(as_text=True)
+    shipped = client.post(f"{base}/{order['id']}/ship", data={
+        "carrier_code": "SF", "tracking_no": "SF1234567890", **{"csrf_token":
+                                                                csrf["X-CSRF-Token"]}})
+    assert shipped.status_code == 302
+    data = client.get(f"{base}/{order['id']}", headers={"Accept": "application/json"}).json
+    assert data["status"] == "shipped" and data["shipments"][0]["tracking_no"] == "SF1234567890"
+    assert data["timeline"][-1]["actor_type"] == "merchant"
+
+    remark = client.post(f"{base}/{order['id']}/remark", json={"remark": "VIP 客户"},
+                         headers=csrf)
+    assert remark.status_code == 200
+    closed = client.post(f"{base}/{unpaid['id']}/close", json={"reason": "缺货"}, headers=csrf)
+    assert closed.status_code == 200
+    assert buyer.order(unpaid["id"])["close_reason"] == "cancelled_by_merchant"
+    again = client.post(f"{base}/{unpaid['id']}/close", json={}, headers=csrf)
+    assert again.status_code == 409
+
+
+def test_writes_need_the_csrf_token(app, client, factory, shop, clock):
+    console(client, factory, shop)
+    answer = client.post(f"/console/shops/{shop.slug}/orders/settings",
+                         json={"auto_confirm_days": 5})
+    assert answer.status_code == 403 and answer.json["code"] == "csrf_failed"
+
+
+def test_pickup_verification_screen(app, client, factory, shop, clock):
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        update_settings(s, {"allow_pickup": True})
+        point = fulfilment.create_pickup_point(s, {"name": "旗舰店", "address": "人民路 8 号"})
+        s.commit()
+    sku = sku_of(factory, shop, factory.product(shop, price_fen=1000, stock=9))
+    buyer = shopper(app, app.test_client(), factory, shop, openid="o-pick")
+    order = paid(app, buyer, sku.id, fulfilment="pickup", pickup_point_id=point.id)
+    code = buyer.call("GET", f"/orders/{order['id']}/pickup-code").json
+    assert code["qr_content"].endswith(f"/orders/pickup?code={code['code']}")
+    _user, csrf = console(client, factory, shop)
+    url = f"/console/shops/{shop.slug}/orders/pickup"
+    page = client.get(url, query_string={"code": code["code"]})
+    assert page.status_code == 200 and code["code"] in page.get_data(as_text=True)
+    first = client.post(url, json={"code": code["qr_content"]}, headers=csrf)
+    assert first.status_code == 200 and first.json["status"] == "completed"
+    second = client.post(url, json={"code": code["code"]}, headers=csrf)
+    assert second.status_code == 409 and second.json["code"] == "pickup_already_verified"
+
+
+def test_settings_screens(app, client, factory, shop, clock):
+    _user, csrf = console(client, factory, shop)
+    base = f"/console/shops/{shop.slug}/orders"
+    assert client.get(f"{base}/settings").status_code == 200
+    saved = client.post(f"{base}/settings", data={
+        "csrf_token": csrf["X-CSRF-Token"], "unpaid_timeout_minutes": "15",
+        "auto_confirm_days": "10", "allow_wechatpay": "on", "allow_express": "on",
+        "allow_pickup": "on"})
+    assert saved.status_code == 302
+    values = client.get(f"{base}/settings", headers={"Accept": "application/json"}).json
+    assert values["unpaid_timeout_minutes"] == 15 and values["allow_wallet"] is False
+    wrong = client.post(f"{base}/settings", json={"auto_confirm_days": 0}, headers=csrf)
+    assert wrong.status_code == 422 and wrong.json["errors"][0]["pointer"] == \
+        "/auto_confirm_days"
+
+    template = client.post(f"{base}/shipping-templates/new", data={
+        "csrf_token": csrf["X-CSRF-Token"], "name": "全国", "charge_by": "piece",
+        "free_over": "99", "rule0_regions": "", "rule0_first_units": "1",
+        "rule0_first_fee": "8", "rule0_extra_units": "1", "rule0_extra_fee": "2",
+        "rule1_regions": "650000, 540000", "rule1_first_units": "1", "rule1_first_fee": "20",
+        "rule1_extra_units": "1", "rule1_extra_fee": "10"})
+    assert template.status_code == 302
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        [tpl] = fulfilment.list_templates(s)
+        rules = fulfilment.template_rules(s, [tpl.id])[tpl.id]
+        assert tpl.is_default and tpl.free_over_fen == 9900
+        assert [(r.regions, r.first_fee_fen) for r in rules] == [([], 800),
+                                                                ([ "650000", "540000"], 2000)]
+    local = client.post(f"{base}/local-delivery", data={
+        "csrf_token": csrf["X-CSRF-Token"], "origin_lat": "22.54", "origin_lng": "113.93",
+        "radius_km": "5", "tier0_km": "3", "tier0_fee": "5", "tier1_km": "5", "tier1_fee": "8"})
+    assert local.status_code == 302
+    point = client.post(f"{base}/pickup-points", json={"name": "店", "address": "路 1 号"},
+                        headers=csrf)
+    assert point.status_code == 200
+    assert client.get(f"{base}/settings").status_code == 200
+
+
+def test_export_job_writes_the_filtered_orders(app, client, factory, shop, clock, redis_conn):
+    sku = sku_of(factory, shop, factory.product(shop, "茶叶", price_fen=12800, stock=9))
+    buyer = shopper(app, app.test_client(), factory, shop, openid="o-tea")
+    buyer.add_address()
+    paid(app, buyer, sku.id)
+    buyer.buy(sku.id, 1)
+    _user, csrf = console(client, factory, shop)
+    base = f"/console/shops/{shop.slug}/orders"
+    started = client.post(f"{base}/export?status=paid",
+                          headers={**csrf, "Accept": "application/json"})
+    assert started.status_code == 202
+    export_id = started.json["id"]
+    job = Job.fetch(f"orders-export-{shop.id}-{export_id}", connection=redis_conn)
+    with app.app_context():
+        assert job.func(*job.args) == "done"
+    listing = client.get(f"{base}/exports", headers={"Accept": "application/json"}).json
+    assert listing["items"][0]["rows"] == 1
+    download = client.get(f"{base}/exports/{export_id}")
+    assert download.status_code == 200
+    sheet = load_workbook(io.BytesIO(download.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "订单号" and len(rows) == 2
+    assert rows[1][2] == "待发货" and rows[1][13] == 128.0
+    assert client.get(f"{base}/exports/nope").status_code == 404
+
+
+def test_access_needs_the_orders_area_and_the_shop(app, client, factory, shop, clock):
+    sku = sku_of(factory, shop, factory.product(shop, price_fen=1000, stock=9))
+    buyer = shopper(app, app.test_client(), factory, shop)
+    buyer.add_address()
+    order = buyer.buy(sku.id, 1)
+    console(client, factory, shop, role="staff", areas=["catalog"])
+    assert client.get(f"/console/shops/{shop.slug}/orders").status_code == 403
+    other_client = app.test_client()
+    other = factory.shop(slug="beta")
+    console(other_client, factory, other)
+    assert other_client.get(f"/console/shops/{shop.slug}/orders/{order['id']}").status_code \
+        == 404
+    assert other_client.get(f"/console/shops/beta/orders/{order['id']}").status_code == 404
