@@ -10,6 +10,7 @@ INSTALLED = [
     "runtime.api.openapi",
     "runtime.pages",
     "runtime.storefront",
+    "runtime.storefront.shop",
     "runtime.accounts",
     "runtime.media",
     "runtime.modules.catalog",

@@ -1,0 +1,68 @@
+"""H5 pages of the money path under ``/s/<shop>/``: cart, checkout, my orders (by status
+tab), order detail, addresses. Each page is a small server-rendered shell; ``shop.js`` talks
+to the same JSON API as the mini-program (Bearer token from H5 login, kept in
+``localStorage``), so the H5 and the mini-program behave the same."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, render_template, request
+
+from runtime.api import enter_shop_from_url, keep_shop_in_url
+from runtime.tenancy import current_shop
+
+shop_pages = Blueprint("storefront_shop", __name__, url_prefix="/s/<shop_slug>",
+                       template_folder="templates", static_folder="static",
+                       static_url_path="/_shop-static")
+shop_pages.url_value_preprocessor(enter_shop_from_url)
+shop_pages.url_defaults(keep_shop_in_url)
+
+STATUS_TABS = (("all", "全部"), ("pending_payment", "待付款"), ("paid", "待发货"),
+               ("shipped", "待收货"), ("completed", "已完成"))
+
+
+def _page(template: str, title: str, **context: object) -> str:
+    shop = current_shop()
+    assert shop is not None
+    return render_template(f"shop/{template}", shop=shop, title=title,
+                           api_base=f"/api/v1/shops/{shop.slug}", **context)
+
+
+@shop_pages.get("/cart")
+def cart():
+    """购物车."""
+    return _page("cart.html", "购物车")
+
+
+@shop_pages.get("/checkout")
+def checkout():
+    """确认订单: the cart's selected lines, or ``?sku=<id>&qty=<n>`` to buy now."""
+    sku = request.args.get("sku", type=int)
+    qty = request.args.get("qty", default=1, type=int)
+    return _page("checkout.html", "确认订单", buy_now={"sku_id": sku, "qty": qty} if sku
+                 else None)
+
+
+@shop_pages.get("/orders")
+def orders():
+    """我的订单, by status tab."""
+    status = request.args.get("status", "all")
+    if status not in dict(STATUS_TABS):
+        status = "all"
+    return _page("orders.html", "我的订单", tabs=STATUS_TABS, status=status)
+
+
+@shop_pages.get("/orders/<int:order_id>")
+def order(order_id: int):
+    """订单详情."""
+    return _page("order.html", "订单详情", order_id=order_id)
+
+
+@shop_pages.get("/addresses")
+def addresses():
+    """收货地址."""
+    return _page("addresses.html", "收货地址",
+                 pick=request.args.get("pick") == "1")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(shop_pages)

@@ -1,0 +1,367 @@
+// The H5 cart / checkout / orders pages. One module, no dependencies: it calls the same
+// JSON API as the mini-program with the member's Bearer token (kept in localStorage after
+// the H5 phone login) and renders into <main id="app">. Money is integer fen.
+
+const app = document.getElementById("app");
+const API = app.dataset.api;
+const SHOP = app.dataset.shop;
+const TOKEN_KEY = `mallkit:${SHOP}:token`;
+const GUEST_KEY = `mallkit:${SHOP}:cart`;
+
+const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`;
+const esc = (value) => String(value ?? "").replace(/[&<>"']/g, (c) => (
+  { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+const html = (strings, ...values) => strings.reduce(
+  (out, s, i) => out + s + (i < values.length ? (values[i]?.raw ?? esc(values[i])) : ""), "");
+const raw = (value) => ({ raw: value });
+const when = (iso) => iso ? new Date(iso).toLocaleString("zh-CN", { hour12: false }) : "";
+
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+async function api(method, path, body, headers = {}) {
+  const token = localStorage.getItem(TOKEN_KEY);
+  const guest = localStorage.getItem(GUEST_KEY);
+  const response = await fetch(API + path, {
+    method,
+    headers: {
+      Accept: "application/json",
+      ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(guest ? { "X-Cart-Token": guest } : {}),
+      ...headers,
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => ({}));
+  if (response.status === 401 && token) localStorage.removeItem(TOKEN_KEY);
+  if (!response.ok) throw new ApiError(response.status, data);
+  if (data && "guest_token" in data) {
+    if (data.guest_token) localStorage.setItem(GUEST_KEY, data.guest_token);
+    else if (token) localStorage.removeItem(GUEST_KEY); // merged into the member's cart
+  }
+  return data;
+}
+
+function problemText(error) {
+  const errors = error.problem?.errors;
+  if (errors?.length) return errors.map((e) => e.message).join("；");
+  return error.message;
+}
+
+function toast(message) {
+  const box = document.createElement("div");
+  box.className = "toast";
+  box.textContent = message;
+  document.body.append(box);
+  setTimeout(() => box.remove(), 2600);
+}
+
+// --- login (H5 phone + one-time code, from the members module) -----------------------------
+
+function requireLogin() {
+  if (localStorage.getItem(TOKEN_KEY)) return Promise.resolve();
+  const sheet = document.getElementById("login");
+  const form = sheet.querySelector("[data-login]");
+  const error = sheet.querySelector("[data-login-error]");
+  sheet.hidden = false;
+  return new Promise((resolve) => {
+    sheet.querySelector("[data-send-code]").onclick = async () => {
+      try {
+        await api("POST", "/auth/h5/code", { phone: form.phone.value.trim() });
+        error.textContent = "验证码已发送";
+      } catch (e) { error.textContent = problemText(e); }
+    };
+    form.onsubmit = async (event) => {
+      event.preventDefault();
+      try {
+        const login = await api("POST", "/auth/h5", {
+          phone: form.phone.value.trim(), code: form.code.value.trim() });
+        localStorage.setItem(TOKEN_KEY, login.token);
+        sheet.hidden = true;
+        resolve();
+      } catch (e) { error.textContent = problemText(e); }
+    };
+  });
+}
+
+function done() { app.querySelector(".loading")?.remove(); }
+
+// --- cart ------------------------------------------------------------------------------------
+
+async function cartPage() {
+  const render = (cart) => {
+    done();
+    const lines = cart.lines.map((line) => html`
+      <li class="line${line.available ? "" : " unavailable"}" data-line="${line.id}">
+        <input type="checkbox" data-select ${raw(line.selected ? "checked" : "")}
+          ${raw(line.available ? "" : "disabled")} aria-label="选择">
+        <div class="grow"><strong>${line.title}</strong> <span class="muted">${line.spec_text}</span>
+          ${raw(line.issues.map((i) => html`<span class="issue">${i.label}</span>`).join(""))}
+          ${raw(line.issues.some((i) => i.code === "price_changed")
+            ? html`<button class="link" data-accept>按新价 ${yuan(line.unit_price_fen)} 购买</button>` : "")}
+          <div class="row"><span class="price">${yuan(line.unit_price_fen)}</span>
+            <span class="qty"><button data-step="-1" aria-label="减少">−</button><span>${line.qty}</span><button data-step="1" aria-label="增加">+</button></span>
+            <button class="link" data-remove>删除</button></div></div></li>`).join("");
+    app.innerHTML = cart.lines.length ? html`
+      <ul class="lines">${raw(lines)}</ul>
+      ${raw(cart.has_issues ? '<button class="link" data-clear>清空失效商品</button>' : "")}
+      <footer class="total"><label><input type="checkbox" data-all> 全选</label>
+        <span class="grow">合计 <strong>${yuan(cart.selected_total_fen)}</strong></span>
+        <a class="primary button${cart.selected_count ? "" : " disabled"}" href="${app.dataset.checkout}">结算(${cart.selected_count})</a></footer>`
+      : '<p class="empty">购物车是空的</p>';
+  };
+  const act = async (call) => {
+    try { render(await call()); } catch (e) { toast(problemText(e)); }
+  };
+  app.addEventListener("click", (event) => {
+    const li = event.target.closest("[data-line]");
+    const id = li && Number(li.dataset.line);
+    if (event.target.matches("[data-step]")) {
+      const qty = Number(li.querySelector(".qty span").textContent) + Number(event.target.dataset.step);
+      if (qty >= 1) act(() => api("PATCH", `/cart/items/${id}`, { qty }));
+    } else if (event.target.matches("[data-remove]")) {
+      act(() => api("DELETE", `/cart/items/${id}`));
+    } else if (event.target.matches("[data-accept]")) {
+      act(() => api("PATCH", `/cart/items/${id}`, { accept_price: true }));
+    } else if (event.target.matches("[data-clear]")) {
+      act(() => api("DELETE", "/cart/unavailable"));
+    }
+  });
+  app.addEventListener("change", (event) => {
+    if (event.target.matches("[data-select]")) {
+      const id = Number(event.target.closest("[data-line]").dataset.line);
+      act(() => api("PATCH", `/cart/items/${id}`, { selected: event.target.checked }));
+    } else if (event.target.matches("[data-all]")) {
+      act(() => api("POST", "/cart/select", { selected: event.target.checked }));
+    }
+  });
+  await act(() => api("GET", "/cart"));
+}
+
+// --- checkout --------------------------------------------------------------------------------
+
+async function pay(order, method) {
+  const started = await api("POST", `/orders/${order.id}/pay`, { method });
+  if (started.paid) return true;
+  const params = started.request_payment;
+  if (started.simulated) {  // the demo's local WeChat Pay stands in for wx.requestPayment
+    const answer = await fetch("/_sim/wechatpay/sim/request-payment", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(params) });
+    return answer.ok;
+  }
+  if (window.WeixinJSBridge) {
+    return new Promise((resolve) => window.WeixinJSBridge.invoke(
+      "getBrandWCPayRequest", params, (res) => resolve(res.err_msg === "get_brand_wcpay_request:ok")));
+  }
+  toast("请在微信中打开以使用微信支付");
+  return false;
+}
+
+async function checkoutPage() {
+  await requireLogin();
+  const buyNow = app.dataset.buyNow ? JSON.parse(app.dataset.buyNow) : null;
+  const options = await api("GET", "/checkout/options");
+  const key = `h5-${crypto.randomUUID ? crypto.randomUUID() : Date.now() + Math.random()}`;
+  const picked = new URLSearchParams(location.search).get("address");
+  const state = {
+    fulfilment: options.fulfilment[0] || "express", use_points: false, use_balance: false,
+    address_id: picked ? Number(picked) : options.default_address?.id ?? null,
+    pickup_point_id: options.pickup_points[0]?.id ?? null, remark: "",
+    method: options.payment_methods[0] || "wechatpay",
+  };
+  let quote = null;
+  const body = () => ({
+    ...(buyNow ? { source: "items", items: [buyNow] } : { source: "cart" }),
+    fulfilment: state.fulfilment, use_points: state.use_points,
+    use_balance: state.method === "wallet", remark: state.remark,
+    ...(state.fulfilment === "pickup" ? { pickup_point_id: state.pickup_point_id }
+      : state.address_id ? { address_id: state.address_id } : {}),
+  });
+  const labels = { express: "快递发货", pickup: "到店自提", local: "同城配送" };
+  const methods = { wechatpay: "微信支付", wallet: "余额支付", cod: "货到付款" };
+  const render = () => {
+    done();
+    const q = quote;
+    const where = state.fulfilment === "pickup"
+      ? html`<select data-point>${raw(options.pickup_points.map((p) => html`<option value="${p.id}" ${raw(p.id === state.pickup_point_id ? "selected" : "")}>${p.name} · ${p.address}</option>`).join(""))}</select>`
+      : q.address ? html`<a class="card link-card" href="${app.dataset.addresses}"><strong>${q.address.name} ${q.address.phone}</strong><br>${q.address.province}${q.address.city}${q.address.district}${q.address.detail}</a>`
+        : html`<a class="card link-card" href="${app.dataset.addresses}">+ 添加收货地址</a>`;
+    app.innerHTML = html`
+      <nav class="tabs">${raw(options.fulfilment.map((f) => html`<button data-fulfilment="${f}" class="${f === state.fulfilment ? "active" : ""}">${labels[f]}</button>`).join(""))}</nav>
+      ${raw(where)}
+      <ul class="lines">${raw(q.lines.map((l) => html`<li class="line"><div class="grow"><strong>${l.title}</strong> <span class="muted">${l.spec_text}</span><div class="row"><span>${yuan(l.unit_price_fen)} × ${l.qty}</span><span>${yuan(l.payable_fen)}</span></div></div></li>`).join(""))}</ul>
+      ${raw(q.unavailable_lines?.length ? html`<p class="muted">${q.unavailable_lines.length} 件商品不可购买，未计入</p>` : "")}
+      <dl class="breakdown">
+        <dt>商品金额</dt><dd>${yuan(q.goods_total_fen)}</dd>
+        ${raw(q.adjustments.map((a) => html`<dt>${a.label}</dt><dd>-${yuan(a.amount_fen)}</dd>`).join(""))}
+        <dt>运费</dt><dd>${yuan(q.shipping_fen)}</dd>
+        <dt><strong>应付</strong></dt><dd><strong>${yuan(q.payable_fen)}</strong></dd>
+      </dl>
+      <label class="row"><span>积分抵扣</span><input type="checkbox" data-points ${raw(state.use_points ? "checked" : "")}></label>
+      <label>支付方式 <select data-method>${raw(options.payment_methods.map((m) => html`<option value="${m}" ${raw(m === state.method ? "selected" : "")}>${methods[m]}</option>`).join(""))}</select></label>
+      ${raw(q.balance_available_fen != null ? html`<p class="muted">余额 ${yuan(q.balance_available_fen)}</p>` : "")}
+      <label>留言 <input data-remark maxlength="200" value="${state.remark}" placeholder="选填"></label>
+      ${raw(q.errors.map((e) => html`<p class="error">${e.message}</p>`).join(""))}
+      <footer class="total"><span class="grow">应付 <strong>${yuan(q.payable_fen)}</strong></span>
+        <button class="primary" data-submit ${raw(q.errors.length ? "disabled" : "")}>提交订单</button></footer>`;
+  };
+  const requote = async () => {
+    try { quote = await api("POST", "/checkout/quote", body()); render(); }
+    catch (e) { done(); app.innerHTML = html`<p class="error">${problemText(e)}</p>`; }
+  };
+  app.addEventListener("click", async (event) => {
+    if (event.target.matches("[data-fulfilment]")) {
+      state.fulfilment = event.target.dataset.fulfilment; requote();
+    } else if (event.target.matches("[data-submit]")) {
+      event.target.disabled = true;
+      try {
+        const order = await api("POST", "/orders", { quote_id: quote.quote_id },
+          { "Idempotency-Key": key });
+        const paid = await pay(order, state.method).catch((e) => { toast(problemText(e)); return false; });
+        location.href = `${app.dataset.orders}/${order.id}${paid ? "?paid=1" : ""}`;
+      } catch (e) {
+        toast(problemText(e));
+        if (e.problem?.code === "quote_changed") requote(); else event.target.disabled = false;
+      }
+    }
+  });
+  app.addEventListener("change", (event) => {
+    if (event.target.matches("[data-points]")) { state.use_points = event.target.checked; requote(); }
+    if (event.target.matches("[data-method]")) { state.method = event.target.value; requote(); }
+    if (event.target.matches("[data-point]")) { state.pickup_point_id = Number(event.target.value); requote(); }
+    if (event.target.matches("[data-remark]")) { state.remark = event.target.value; requote(); }
+  });
+  await requote();
+}
+
+// --- orders ----------------------------------------------------------------------------------
+
+function orderCard(o) {
+  return html`<a class="card order-card" href="/s/${SHOP}/orders/${o.id}">
+    <div class="row"><span class="muted">${o.order_no}</span><span class="status">${o.status_label}</span></div>
+    ${raw(o.lines.map((l) => html`<div class="row"><span>${l.title} <span class="muted">${l.spec_text}</span> ×${l.qty}</span></div>`).join(""))}
+    <div class="row"><span class="muted">${when(o.created_at)}</span><strong>${yuan(o.payable_fen)}</strong></div></a>`;
+}
+
+async function ordersPage() {
+  await requireLogin();
+  const list = app.querySelector("[data-list]");
+  let cursor = null;
+  const status = app.dataset.status;
+  const more = async () => {
+    const page = await api("GET", `/orders?status=${status}${cursor ? `&cursor=${cursor}` : ""}`);
+    done();
+    app.querySelector("[data-more]")?.remove();
+    list.insertAdjacentHTML("beforeend", page.items.map(orderCard).join("")
+      || (cursor ? "" : '<p class="empty">暂无订单</p>'));
+    cursor = page.next_cursor;
+    if (cursor) list.insertAdjacentHTML("afterend", '<button class="link" data-more>加载更多</button>');
+  };
+  app.addEventListener("click", (event) => { if (event.target.matches("[data-more]")) more(); });
+  await more();
+}
+
+async function orderPage() {
+  await requireLogin();
+  const id = app.dataset.orderId;
+  const render = async () => {
+    const o = await api("GET", `/orders/${id}`);
+    let pickup = "";
+    if (o.fulfilment === "pickup" && o.status === "paid") {
+      const code = await api("GET", `/orders/${id}/pickup-code`);
+      pickup = html`<section class="card center"><h2>提货码 ${code.code}</h2><div class="qr">${raw(code.qr_svg)}</div><p class="muted">到店出示给店员核销</p></section>`;
+    }
+    done();
+    const a = o.address;
+    app.innerHTML = html`
+      <section class="card"><h2>${o.status_label}</h2>
+        ${raw(o.status === "pending_payment" ? html`<p class="muted">请在 ${when(o.pay_deadline_at)} 前付款</p>` : "")}
+        <p class="muted">订单号 ${o.order_no} · ${o.fulfilment_label}</p></section>
+      ${raw(pickup)}
+      ${raw(a ? html`<section class="card">${a.name} ${a.phone}<br>${a.province}${a.city}${a.district}${a.detail}</section>` : "")}
+      ${raw(o.pickup_point ? html`<section class="card">自提点：${o.pickup_point.name} · ${o.pickup_point.address}</section>` : "")}
+      <ul class="lines">${raw(o.lines.map((l) => html`<li class="line"><div class="grow"><strong>${l.title}</strong> <span class="muted">${l.spec_text}</span><div class="row"><span>${yuan(l.unit_price_fen)} × ${l.qty}</span><span>${yuan(l.payable_fen)}</span></div></div></li>`).join(""))}</ul>
+      <dl class="breakdown"><dt>商品金额</dt><dd>${yuan(o.goods_total_fen)}</dd>
+        ${raw(o.pricing.adjustments.map((x) => html`<dt>${x.label}</dt><dd>-${yuan(x.amount_fen)}</dd>`).join(""))}
+        <dt>运费</dt><dd>${yuan(o.shipping_fen)}</dd><dt><strong>实付</strong></dt><dd><strong>${yuan(o.payable_fen)}</strong></dd></dl>
+      ${raw(o.shipments.map((s) => html`<section class="card">${s.carrier_name || "配送"} ${s.tracking_no} ${s.courier_name} ${s.courier_phone}<br><span class="muted">${when(s.shipped_at)}</span></section>`).join(""))}
+      <ol class="timeline">${raw(o.timeline.map((e) => html`<li>${when(e.at)} ${e.message || e.event}</li>`).join(""))}</ol>
+      <footer class="total"><span class="grow"></span>
+        ${raw(o.status === "pending_payment" ? '<button data-cancel>取消订单</button><button class="primary" data-pay>去付款</button>' : "")}
+        ${raw(o.status === "shipped" ? '<button class="primary" data-confirm>确认收货</button>' : "")}</footer>`;
+  };
+  app.addEventListener("click", async (event) => {
+    try {
+      if (event.target.matches("[data-cancel]") && confirm("确定取消订单？")) {
+        await api("POST", `/orders/${id}/cancel`, {});
+      } else if (event.target.matches("[data-confirm]")) {
+        await api("POST", `/orders/${id}/confirm-receipt`, {});
+      } else if (event.target.matches("[data-pay]")) {
+        const options = await api("GET", "/checkout/options");
+        await pay({ id }, options.payment_methods[0]);
+      } else return;
+      await render();
+    } catch (e) { toast(problemText(e)); }
+  });
+  await render();
+}
+
+// --- addresses -------------------------------------------------------------------------------
+
+async function addressesPage() {
+  await requireLogin();
+  const fields = [["name", "收货人"], ["phone", "手机号"], ["province", "省"], ["city", "市"],
+    ["district", "区"], ["detail", "详细地址"]];
+  const render = async () => {
+    const { items } = await api("GET", "/addresses");
+    done();
+    app.innerHTML = html`<ul class="lines">${raw(items.map((a) => html`
+      <li class="line" data-address="${a.id}"><div class="grow">
+        <strong>${a.name} ${a.phone}</strong>${raw(a.is_default ? ' <span class="issue">默认</span>' : "")}<br>
+        ${a.province}${a.city}${a.district}${a.detail}
+        <div class="row">${raw(app.dataset.pick ? '<button class="primary" data-use>使用</button>' : "")}
+          ${raw(a.is_default ? "" : '<button class="link" data-default>设为默认</button>')}
+          <button class="link" data-delete>删除</button></div></div></li>`).join(""))}</ul>
+      <form class="card" data-new><h2>新增地址</h2>
+        ${raw(fields.map(([n, label]) => html`<label>${label}<input name="${n}" ${raw(n === "district" ? "" : "required")}></label>`).join(""))}
+        <label class="row"><span>设为默认</span><input type="checkbox" name="is_default"></label>
+        <p class="error" data-error></p><button class="primary" type="submit">保存</button></form>`;
+  };
+  app.addEventListener("click", async (event) => {
+    const li = event.target.closest("[data-address]");
+    if (!li) return;
+    const id = li.dataset.address;
+    try {
+      if (event.target.matches("[data-use]")) { location.href = `${app.dataset.checkout}?address=${id}`; return; }
+      if (event.target.matches("[data-default]")) await api("POST", `/addresses/${id}/default`);
+      else if (event.target.matches("[data-delete]")) await api("DELETE", `/addresses/${id}`);
+      else return;
+      await render();
+    } catch (e) { toast(problemText(e)); }
+  });
+  app.addEventListener("submit", async (event) => {
+    if (!event.target.matches("[data-new]")) return;
+    event.preventDefault();
+    const form = event.target;
+    const body = Object.fromEntries(fields.map(([n]) => [n, form[n].value.trim()]));
+    body.is_default = form.is_default.checked;
+    try { await api("POST", "/addresses", body); await render(); }
+    catch (e) { form.querySelector("[data-error]").textContent = problemText(e); }
+  });
+  await render();
+}
+
+const pages = { cart: cartPage, checkout: checkoutPage, orders: ordersPage, order: orderPage,
+  addresses: addressesPage };
+pages[app.dataset.page]?.().catch((e) => {
+  done();
+  app.insertAdjacentHTML("beforeend", html`<p class="error">${problemText(e)}</p>`);
+});
