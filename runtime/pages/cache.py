@@ -1,15 +1,20 @@
-"""The published-output cache in Redis, and the per-shop versions that invalidate it.
+"""The published-output cache: Redis shared by every process, plus a small in-process mirror.
 
-Keys (all per shop):
+Redis keys (per shop):
 
 ``mallkit:{shop_id}:pages:versions``  hash: ``epoch`` (random, set once), ``config`` (bumped by
     publish, rollback, theme and module changes), ``data:<topic>`` (bumped by data-owning
-    modules through :func:`bump_data_version`). Its fields, sorted, form the *stamp*.
-``mallkit:{shop_id}:pages:out:{slug}:{variant}:{format}``  string: ``stamp \\n etag \\n body``.
+    modules through :func:`bump_data_version`). Its fields, sorted, form the shop's *stamp*.
+``mallkit:{shop_id}:pages:out:{slug}:{variant}:{format}``  string: ``stamp \\n etag \\n body``,
+    served only while its stamp is the shop's current one (one Lua call checks both).
+Channel ``mallkit:pages:invalidate:{db}``: every bump publishes the shop id on it.
 
-An entry is served only while its stamp equals the current one, so any bump makes every
-entry of the shop miss. Bumps happen after commit; the entry TTL bounds staleness if a bump
-is ever lost.
+Each process keeps the entries it has served in a mirror (:class:`OutputCache`), trusted only
+while a listener thread is subscribed to the channel: a bump in this process clears the shop's
+mirrored entries at once, a bump elsewhere as soon as its message arrives, and every mirrored
+entry is re-checked against Redis at least every ``MIRROR_TTL_SECONDS`` anyway. So a warm
+request needs no I/O at all. Bumps happen after commit; the Redis entry TTL bounds staleness if
+a bump is ever lost.
 """
 
 from __future__ import annotations
@@ -17,7 +22,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
 import secrets
+import threading
+import time
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +39,9 @@ from runtime.jobs import on_commit
 log = logging.getLogger(__name__)
 
 ENTRY_TTL_SECONDS = 3600
+MIRROR_TTL_SECONDS = 2.0
+MIRROR_SIZE = 1024
+CHANNEL = "mallkit:pages:invalidate:{db}"  # pub/sub ignores the db number
 TOPIC_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
@@ -68,6 +81,10 @@ def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
+def channel_of(conn: redis.Redis) -> str:
+    return CHANNEL.format(db=conn.connection_pool.connection_kwargs.get("db", 0))
+
+
 def current_stamp(conn: redis.Redis, shop_id: int) -> str:
     """The shop's stamp, giving the versions hash its random epoch on first use."""
     key = versions_key(shop_id)
@@ -75,13 +92,20 @@ def current_stamp(conn: redis.Redis, shop_id: int) -> str:
     return stamp_of(conn.hgetall(key))
 
 
-def bump_config_version(conn: redis.Redis, shop_id: int) -> None:
-    """Published pages, theme or modules changed: every cached output of the shop misses."""
+def _bump(conn: redis.Redis, shop_id: int, field: str) -> None:
+    _forget_locally(shop_id)
     key = versions_key(shop_id)
     pipe = conn.pipeline(transaction=False)
     pipe.hsetnx(key, "epoch", secrets.token_hex(8))
-    pipe.hincrby(key, "config", 1)
+    pipe.hincrby(key, field, 1)
+    pipe.publish(channel_of(conn), str(shop_id))
     pipe.execute()
+    _forget_locally(shop_id)
+
+
+def bump_config_version(conn: redis.Redis, shop_id: int) -> None:
+    """Published pages, theme or modules changed: every cached output of the shop misses."""
+    _bump(conn, shop_id, "config")
 
 
 def bump_data_version(conn: redis.Redis, shop_id: int, topic: str) -> None:
@@ -91,11 +115,7 @@ def bump_data_version(conn: redis.Redis, shop_id: int, topic: str) -> None:
     """
     if not topic or not set(topic) <= TOPIC_CHARS:
         raise ValueError(f"bad data topic {topic!r}: use lowercase letters, digits, '_' or '-'")
-    key = versions_key(shop_id)
-    pipe = conn.pipeline(transaction=False)
-    pipe.hsetnx(key, "epoch", secrets.token_hex(8))
-    pipe.hincrby(key, f"data:{topic}", 1)
-    pipe.execute()
+    _bump(conn, shop_id, f"data:{topic}")
 
 
 def _connection_for(session: Session) -> redis.Redis | None:
@@ -132,6 +152,10 @@ def bump_data_version_after_commit(session: Session, shop_id: int, topic: str) -
                                          bump_data_version, shop_id, topic))
 
 
+def etag_for(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
 @dataclass(frozen=True)
 class Entry:
     etag: str
@@ -144,21 +168,113 @@ class Lookup:
     stamp: str
 
 
+_caches: weakref.WeakSet[OutputCache] = weakref.WeakSet()
+
+
+def _forget_locally(shop_id: int) -> None:
+    for output_cache in list(_caches):
+        output_cache.forget(shop_id)
+
+
 class OutputCache:
-    """Reads and writes cached page outputs with one round trip per read."""
+    """Cached page outputs: the process mirror first, then one Redis round trip."""
 
     def __init__(self, conn: redis.Redis) -> None:
         self.conn = conn
-        self._script = conn.register_script(LOOKUP_SCRIPT)
+        self.sha = hashlib.sha1(LOOKUP_SCRIPT.encode()).hexdigest()
+        self._lock = threading.Lock()
+        self.changed = threading.Condition(self._lock)
+        self._mirror: OrderedDict[tuple[Any, ...], tuple[float, str, Entry]] = OrderedDict()
+        self._generation: dict[int, int] = {}
+        self._listener: _Listener | None = None
+        self._closed = False
+        _caches.add(self)
+
+    # --- the mirror -----------------------------------------------------------------------
+
+    def _mirror_usable(self) -> bool:
+        if self._closed:
+            return False
+        listener = self._listener
+        if listener is None or listener.pid != os.getpid() or not listener.is_alive():
+            self._listener = _Listener(self)
+            self._listener.start()
+            return False
+        return listener.subscribed.is_set()
+
+    def forget(self, shop_id: int) -> None:
+        """Drop the shop's mirrored entries (a bump happened)."""
+        with self._lock:
+            self._generation[shop_id] = self._generation.get(shop_id, 0) + 1
+            for key in [k for k in self._mirror if k[0] == shop_id]:
+                del self._mirror[key]
+            self.changed.notify_all()
+
+    def generation(self, shop_id: int) -> int:
+        """How many times the shop's mirrored entries were dropped (for waiting on it)."""
+        return self._generation.get(shop_id, 0)
+
+    def wait_until_forgotten(self, shop_id: int, past: int, timeout: float) -> bool:
+        """Block until the shop's generation is above ``past`` (a bump reached this process)."""
+        with self.changed:
+            return self.changed.wait_for(lambda: self.generation(shop_id) > past, timeout)
+
+    def mirror_ready(self, timeout: float) -> bool:
+        """Start the listener if needed and wait until it is subscribed."""
+        self._mirror_usable()
+        listener = self._listener
+        return listener is not None and listener.subscribed.wait(timeout)
+
+    def forget_all(self) -> None:
+        with self._lock:
+            for shop_id in {k[0] for k in self._mirror} | set(self._generation):
+                self._generation[shop_id] = self._generation.get(shop_id, 0) + 1
+            self._mirror.clear()
+            self.changed.notify_all()
+
+    def close(self) -> None:
+        """Stop the listener (the mirror is off from now on)."""
+        self._closed = True
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.stopped.set()
+        self.forget_all()
+
+    # --- lookups --------------------------------------------------------------------------
+
+    def _lookup_script(self, *keys: str) -> list[Any]:
+        try:
+            return self.conn.execute_command("EVALSHA", self.sha, len(keys), *keys)
+        except redis.exceptions.NoScriptError:
+            return self.conn.execute_command("EVAL", LOOKUP_SCRIPT, len(keys), *keys)
 
     def lookup(self, shop_id: int, slug: str, variant: str, fmt: str) -> Lookup:
-        hit, value = self._script(keys=[versions_key(shop_id),
-                                        entry_key(shop_id, slug, variant, fmt)])
-        if hit:
-            _stamp, etag, body = value.split(b"\n", 2)
-            return Lookup(Entry(etag.decode(), body), _stamp.decode())
-        stamp = _text(value) or current_stamp(self.conn, shop_id)
-        return Lookup(None, stamp)
+        key = (shop_id, slug, variant, fmt)
+        usable = self._mirror_usable()
+        if usable:
+            hit = self._mirror.get(key)
+            if hit is not None and hit[0] > time.monotonic():
+                return Lookup(hit[2], hit[1])
+        generation = self._generation.get(shop_id, 0)
+        hit_flag, value = self._lookup_script(versions_key(shop_id), entry_key(*key))
+        if not hit_flag:
+            return Lookup(None, _text(value) or current_stamp(self.conn, shop_id))
+        stamp, etag, body = value.split(b"\n", 2)
+        found = Lookup(Entry(etag.decode(), body), stamp.decode())
+        if usable:
+            self._remember(key, generation, found)
+        return found
+
+    def _remember(self, key: tuple[Any, ...], generation: int, found: Lookup) -> None:
+        with self._lock:
+            if self._generation.get(key[0], 0) != generation:
+                return  # a bump arrived while we asked Redis
+            assert found.entry is not None
+            self._mirror[key] = (time.monotonic() + MIRROR_TTL_SECONDS, found.stamp,
+                                 found.entry)
+            self._mirror.move_to_end(key)
+            while len(self._mirror) > MIRROR_SIZE:
+                self._mirror.popitem(last=False)
 
     def store(self, shop_id: int, slug: str, variant: str, fmt: str, stamp: str,
               body: bytes) -> Entry:
@@ -169,5 +285,54 @@ class OutputCache:
         return Entry(etag, body)
 
 
-def etag_for(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+class _Listener(threading.Thread):
+    """Subscribes to the invalidation channel and clears the mirror's shops as bumps arrive.
+
+    Holds the cache weakly, so an app that is gone takes its listener with it. Any error
+    clears the whole mirror (messages may have been missed) until it is subscribed again.
+    """
+
+    def __init__(self, output_cache: OutputCache) -> None:
+        super().__init__(name="mallkit-pages-invalidation", daemon=True)
+        self.cache_ref = weakref.ref(output_cache)
+        self.conn = output_cache.conn
+        self.pid = os.getpid()
+        self.subscribed = threading.Event()
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while self.cache_ref() is not None and not self.stopped.is_set():
+            try:
+                self._listen()
+            except Exception:
+                self.subscribed.clear()
+                cache = self.cache_ref()
+                if cache is not None:
+                    cache.forget_all()
+                if not self.stopped.is_set():
+                    log.warning("page cache listener lost Redis; mirror off until it is back",
+                                exc_info=True)
+                self.stopped.wait(1.0)
+
+    def _listen(self) -> None:
+        pubsub = self.conn.pubsub(ignore_subscribe_messages=False)
+        try:
+            pubsub.subscribe(channel_of(self.conn))
+            while True:
+                message = pubsub.get_message(timeout=1.0)
+                cache = self.cache_ref()
+                if cache is None or self.stopped.is_set():
+                    return
+                if message is None:
+                    continue
+                if message["type"] == "subscribe":
+                    cache.forget_all()
+                    self.subscribed.set()
+                elif message["type"] == "message":
+                    try:
+                        cache.forget(int(message["data"]))
+                    except ValueError:
+                        continue
+        finally:
+            self.subscribed.clear()
+            pubsub.close()

@@ -1,18 +1,21 @@
-"""Serving published pages over HTTP: cached in Redis, strong ETags, 304s, draft previews.
+"""Serving published pages over HTTP: cached, with strong ETags and 304s; draft previews.
 
-The warm path costs one Redis round trip and no SQL: the shop's id comes from a short-lived
-in-process map (slug -> id, 30 s), and one Lua call checks the entry against the shop's
-current stamp (see :mod:`runtime.pages.cache`).
+The warm path runs no SQL and usually no Redis call: the shop's id comes from a short-lived
+in-process map (slug -> id, 30 s) and the output from the process mirror of the cache (see
+:mod:`runtime.pages.cache`). A miss renders from the database; with Redis down pages are
+rendered uncached rather than failing.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import redis
 from flask import Response, request, url_for
 from sqlalchemy import select
 
@@ -20,11 +23,13 @@ from runtime.errors import NotFound, ValidationFailed
 from runtime.extension import state
 from runtime.pages import store
 from runtime.pages.blocks import parse_version
-from runtime.pages.cache import OutputCache
+from runtime.pages.cache import Entry, OutputCache, etag_for
 from runtime.pages.interpreter import Rendered, ShopInfo, interpret, render_html
 from runtime.pages.registries import Registries
 from runtime.shops.models import Shop
 from runtime.tenancy import db, enter_shop
+
+log = logging.getLogger(__name__)
 
 SHOP_REF_TTL = 30.0
 PAGE_PARAMS = {"product": ("id",), "category": ("id", "group")}
@@ -108,12 +113,23 @@ def published(shop_slug: str, page_slug: str, fmt: str) -> Response:
     shop_id = shop_id_for(shop_slug)
     variant = variant_of(regs, client, params)
     cache = output_cache()
-    found = cache.lookup(shop_id, page_slug, variant, fmt)
+    try:
+        found = cache.lookup(shop_id, page_slug, variant, fmt)
+    except redis.RedisError:
+        log.warning("page cache unavailable; rendering %s/%s uncached", shop_slug, page_slug,
+                    exc_info=True)
+        body = build(shop_slug, page_slug, fmt, client=client, params=params, preview=False)
+        db().commit()
+        return respond(Output(body, etag_for(body), _mimetype(fmt)))
     entry = found.entry
     if entry is None:
         body = build(shop_slug, page_slug, fmt, client=client, params=params, preview=False)
-        entry = cache.store(shop_id, page_slug, variant, fmt, found.stamp, body)
         db().commit()
+        try:
+            entry = cache.store(shop_id, page_slug, variant, fmt, found.stamp, body)
+        except redis.RedisError:
+            log.warning("could not cache %s/%s", shop_slug, page_slug, exc_info=True)
+            entry = Entry(etag_for(body), body)
     return respond(Output(entry.body, entry.etag, _mimetype(fmt)))
 
 
@@ -139,16 +155,14 @@ def _mimetype(fmt: str) -> str:
 
 
 def respond(output: Output) -> Response:
-    if output.etag is not None and request.if_none_match.contains(output.etag.strip('"')):
-        response = Response(status=304)
-        response.set_etag(output.etag.strip('"'))
-    else:
-        response = Response(output.body, mimetype=output.mimetype)
-        if output.etag is not None:
-            response.set_etag(output.etag.strip('"'))
-    response.headers["Cache-Control"] = "no-cache"
-    response.headers["Vary"] = "X-Client-Version"
-    return response
+    headers = {"Cache-Control": "no-cache", "Vary": "X-Client-Version"}
+    if output.etag is None:
+        return Response(output.body, mimetype=output.mimetype, headers=headers)
+    headers["ETag"] = output.etag
+    if "If-None-Match" in request.headers \
+            and request.if_none_match.contains(output.etag.strip('"')):
+        return Response(status=304, headers=headers)
+    return Response(output.body, mimetype=output.mimetype, headers=headers)
 
 
 def build(shop_slug: str, page_slug: str, fmt: str, *, client: tuple[int, int, int] | None,

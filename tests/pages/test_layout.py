@@ -224,3 +224,93 @@ def test_theme_assets_are_served_with_long_cache(client, path):
     assert client.get("/themes/default/0.9.0/theme.css").status_code == 404
     assert client.get("/themes/default/1.0.0/../theme.json").status_code == 404
     assert client.get("/themes/default/1.0.0/%2e%2e/theme.json").status_code == 404
+
+
+def evalsha_calls(redis_conn) -> int:
+    return redis_conn.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0)
+
+
+def test_warm_requests_are_served_from_the_process_mirror(client, app, shop, publish,
+                                                          redis_conn):
+    publish(shop, page_config(block("t1", "title", title="一")))
+    assert client.get("/api/v1/shops/alpha/layouts/home").status_code == 200
+    output_cache = app.extensions["mallkit"].registries["pages.cache"]
+    assert output_cache.mirror_ready(timeout=10)
+    first = client.get("/api/v1/shops/alpha/layouts/home")  # checked in Redis, mirrored
+    calls = evalsha_calls(redis_conn)
+    for _ in range(5):
+        assert client.get("/api/v1/shops/alpha/layouts/home",
+                          headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert evalsha_calls(redis_conn) == calls
+
+    # A bump in this process clears the mirror at once.
+    publish(shop, page_config(block("t1", "title", title="二")))
+    fresh = client.get("/api/v1/shops/alpha/layouts/home")
+    assert fresh.json["nodes"][0]["props"]["title"] == "二"
+
+
+def test_a_bump_from_another_process_reaches_the_mirror(client, app, shop, publish,
+                                                        redis_conn, settings):
+    """Another process bumps through its own connection; the invalidation message clears
+    this process's mirror."""
+    import redis as redis_lib
+
+    publish(shop, page_config(block("d1", "test-data")))
+    client.get("/api/v1/shops/alpha/layouts/home")
+    output_cache = app.extensions["mallkit"].registries["pages.cache"]
+    assert output_cache.mirror_ready(timeout=10)
+    first = client.get("/api/v1/shops/alpha/layouts/home")
+    assert client.get("/api/v1/shops/alpha/layouts/home",
+                      headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+    other = redis_lib.Redis(connection_pool=redis_lib.ConnectionPool(
+        **redis_conn.connection_pool.connection_kwargs,
+        connection_class=redis_conn.connection_pool.connection_class))
+    before = output_cache.generation(shop.id)
+    from sqlalchemy import update
+
+    from runtime.shops.models import Shop
+    with app.extensions["mallkit"].session_factory() as s:
+        s.execute(update(Shop).where(Shop.id == shop.id).values(name="别处改名"))
+        s.commit()
+    key = cache.versions_key(shop.id)
+    other.hincrby(key, "data:shops", 1)
+    other.publish(cache.channel_of(redis_conn), str(shop.id))
+    assert output_cache.wait_until_forgotten(shop.id, before, timeout=10)
+    fresh = client.get("/api/v1/shops/alpha/layouts/home",
+                       headers={"If-None-Match": first.headers["ETag"]})
+    assert fresh.status_code == 200
+    assert fresh.json["nodes"][0]["data"]["shop_name"] == "别处改名"
+    other.close()
+
+
+def test_pages_are_served_uncached_when_redis_is_down(settings, tmp_path):
+    """With Redis unreachable, the layout is rendered from the database (with its ETag)."""
+    from runtime.app import create_app
+    from tests.pages.conftest import EXTRA
+
+    app = create_app(settings.replace(extra=EXTRA, redis_url=f"unix://{tmp_path}/none.sock"))
+    from runtime.db import use_shop
+    from runtime.shops.models import Shop
+    with app.extensions["mallkit"].session_factory() as s:
+        s.info["shop_id"] = None
+        shop = Shop(slug="offline", name="离线", settings={})
+        s.add(shop)
+        s.commit()
+        shop_id = shop.id
+    try:
+        client = app.test_client()
+        response = client.get("/api/v1/shops/offline/layouts/home")
+        assert response.status_code == 200
+        assert response.json["page"]["slug"] == "home"
+        assert response.headers["ETag"].startswith('"')
+        again = client.get("/api/v1/shops/offline/layouts/home",
+                           headers={"If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304
+    finally:
+        app.extensions["mallkit"].registries["pages.cache"].close()
+        with app.extensions["mallkit"].session_factory() as s:
+            use_shop(s, None)
+            s.execute(Shop.__table__.delete().where(Shop.id == shop_id))
+            s.commit()
+        app.extensions["mallkit"].engine.dispose()

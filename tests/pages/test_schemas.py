@@ -102,10 +102,12 @@ def test_schemas_check_fails_with_file_and_pointer(tree, change, pointer, words)
 
 def test_schemas_check_checks_theme_presets_and_modules(tree):
     preset = tree / "themes" / "default" / "presets" / "home.json"
-    edit(preset, lambda p: p["blocks"][0]["settings"].update({"title": 7}))
+    first_title = [b["type"] for b in json.loads(preset.read_text())["blocks"]].index("title")
+    edit(preset, lambda p: p["blocks"][first_title]["settings"].update({"title": 7}))
     result = run_check(tree)
     assert result.exit_code == 1
-    assert f"{preset}: /blocks/0/settings/title: 7 is not of type 'string'" in result.output
+    assert (f"{preset}: /blocks/{first_title}/settings/title: 7 is not of type 'string'"
+            in result.output)
 
     shutil.copy(REPO_ROOT / "themes" / "default" / "presets" / "home.json", preset)
     module = next((tree / "runtime" / "modules").glob("*/module.json"))
