@@ -21,9 +21,12 @@ INSTALLED = [
     "runtime.modules.members",
     "runtime.modules.points",
     "runtime.modules.wallet",
+    "runtime.modules.signin",
     "runtime.wechat",
     "builder.console",
     "builder.pages",
     "builder.media",
+    "builder.catalog",
     "builder.orders",
+    "runtime.blocklib",
 ]
