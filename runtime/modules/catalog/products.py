@@ -580,6 +580,14 @@ def delete_products(session: Session, product_ids: Iterable[int]) -> list[Produc
     return products
 
 
+def place_in_group(session: Session, product_ids: Iterable[int], group_id: int, *,
+                   move: bool = False) -> list[Product]:
+    """Bulk 移动分组: put products in a manual group (``move``: and out of all others)."""
+    products = _products_for_bulk(session, product_ids)
+    add_to_groups(session, [p.id for p in products], [group_id], replace=move)
+    return products
+
+
 def _products_for_bulk(session: Session, product_ids: Iterable[int]) -> list[Product]:
     ids = list(dict.fromkeys(product_ids))
     if not ids:

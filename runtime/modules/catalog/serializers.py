@@ -101,3 +101,41 @@ def category_tree_json(session: Session, roots: list[CategoryNode]) -> list[dict
             "children": render(n.children),
         } for n in nodes]
     return render(roots)
+
+
+def _image_json(ref: dict[str, Any] | None, assets: dict[int, Any], size: int) -> Any:
+    if not ref:
+        return None
+    return {"ref": ref, "url": media_url(ref, size, assets=assets)}
+
+
+def product_admin_json(session: Session, product: Product) -> dict[str, Any]:
+    """Everything the console's product form edits (references *and* preview URLs)."""
+    from runtime.modules.catalog.products import product_skus
+    from runtime.modules.catalog.taxonomy import product_group_ids, product_tag_names
+
+    skus = product_skus(session, product.id)
+    assets = load_assets(session, _refs([product], skus))
+    return {
+        "id": product.id, "code": product.code, "title": product.title,
+        "subtitle": product.subtitle, "category_id": product.category_id,
+        "images": [_image_json(ref, assets, COVER_SIZE) for ref in product.images or []],
+        "video": _image_json(product.video, assets, GALLERY_SIZE),
+        "description_html": product.description_html, "unit": product.unit,
+        "weight_g": product.weight_g, "status": product.status,
+        "on_sale_at": product.on_sale_at.isoformat() if product.on_sale_at else None,
+        "off_sale_at": product.off_sale_at.isoformat() if product.off_sale_at else None,
+        "sales_count": product.sales_count, "sales_base": product.sales_base,
+        "limit_per_order": product.limit_per_order,
+        "limit_per_customer": product.limit_per_customer, "sort_weight": product.sort_weight,
+        "tags": product_tag_names(session, [product.id]).get(product.id, []),
+        "group_ids": product_group_ids(session, product.id),
+        "specs": [{"name": s["name"], "values": list(s["values"])} for s in product.specs or []],
+        "skus": [{
+            "id": s.id, "spec_values": list(s.spec_values), "price_fen": s.price_fen,
+            "original_price_fen": s.original_price_fen, "cost_fen": s.cost_fen,
+            "stock": s.stock, "code": s.code, "barcode": s.barcode, "weight_g": s.weight_g,
+            "low_stock_threshold": s.low_stock_threshold,
+            "image": _image_json(s.image, assets, SKU_IMAGE_SIZE),
+        } for s in skus],
+    }

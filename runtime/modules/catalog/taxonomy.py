@@ -156,6 +156,15 @@ def update_category(session: Session, category_id: int, data: Mapping[str, Any])
     return category
 
 
+def category_product_counts(session: Session) -> dict[int, int]:
+    """Live products directly in each category."""
+    rows = session.execute(
+        select(Product.category_id, func.count())
+        .where(Product.deleted_at.is_(None), Product.category_id.is_not(None))
+        .group_by(Product.category_id))
+    return {category_id: count for category_id, count in rows}
+
+
 def delete_category(session: Session, category_id: int) -> None:
     """Delete an empty category; one with sub-categories or products is refused."""
     category = get_category(session, category_id)
