@@ -314,3 +314,11 @@ def test_pages_are_served_uncached_when_redis_is_down(settings, tmp_path):
             s.execute(Shop.__table__.delete().where(Shop.id == shop_id))
             s.commit()
         app.extensions["mallkit"].engine.dispose()
+
+
+def test_factory_publish_page(client, factory, shop):
+    assert factory.publish_page(shop, page_config(block("f1", "title", title="工厂"))) == 2
+    assert ids_in_layout(client.get("/api/v1/shops/alpha/layouts/home").json["nodes"]) == ["f1"]
+    assert factory.publish_page(shop, page_config(block("c1", "spacer"), kind="custom",
+                                                  title="活动"), slug="promo-day") == 1
+    assert client.get("/s/alpha/pages/promo-day").status_code == 200
