@@ -39,17 +39,20 @@ class NavEntry:
     label: Any
     endpoint: str
     order: int = 100
+    module: str | None = None  # shown only while this module is on for the shop
 
 
 _entries: dict[str, NavEntry] = {}
 
 
-def register(area: str, label: Any, endpoint: str, order: int = 100) -> None:
-    """Add a console screen to the nav section ``area`` (a lazy_gettext label)."""
+def register(area: str, label: Any, endpoint: str, order: int = 100,
+             module: str | None = None) -> None:
+    """Add a console screen to the nav section ``area`` (a lazy_gettext label); with
+    ``module``, only while that module is switched on for the shop."""
     if area not in SECTION_AREAS:
         raise ValueError(f"unknown console nav area {area!r}; use one of "
                          f"{', '.join(sorted(SECTION_AREAS))}")
-    _entries[endpoint] = NavEntry(area, label, endpoint, order)
+    _entries[endpoint] = NavEntry(area, label, endpoint, order, module)
 
 
 def entries() -> list[NavEntry]:
@@ -83,7 +86,10 @@ def build(can: Any) -> list[NavSection]:
     """The sections and entries the current member may see, for the current shop."""
     endpoint = request.endpoint if request else None
     by_area: dict[str, list[NavEntry]] = {}
+    modules_on = _modules_on({e.module for e in entries() if e.module})
     for entry in entries():
+        if entry.module and entry.module not in modules_on:
+            continue
         by_area.setdefault(entry.area, []).append(entry)
     sections: list[NavSection] = []
     for area, label, icon in SECTIONS:
@@ -93,6 +99,19 @@ def build(can: Any) -> list[NavSection]:
                  for e in by_area[area]]
         sections.append(NavSection(area, str(label), icon, items))
     return sections
+
+
+def _modules_on(module_ids: set[str]) -> set[str]:
+    """Which of ``module_ids`` the current shop has on (one query, only when asked)."""
+    if not module_ids:
+        return set()
+    from runtime.modules.switches import module_state
+    from runtime.tenancy import current_shop, db
+
+    if current_shop() is None:
+        return set()
+    state = module_state(db())
+    return {m for m in module_ids if state.is_enabled(m)}
 
 
 def _is_active(entry_endpoint: str, endpoint: str | None) -> bool:
