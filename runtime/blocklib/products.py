@@ -84,11 +84,10 @@ def load_product_lists(session: Session, sources: Sequence[ProductSource],
     """
     result: dict[str, list[dict[str, Any]]] = {s.key: [] for s in sources}
     group_ids = {s.group_id for s in sources if s.source == "group" and s.group_id}
-    known: set[int] = set()
-    if group_ids:
-        # Loaded once, so the catalog's group filter finds them in the identity map.
-        known = {g.id for g in session.scalars(
-            select(ProductGroup).where(ProductGroup.id.in_(group_ids)))}
+    # Loaded once and held here, so the catalog's group filter finds them in the identity map.
+    groups = list(session.scalars(select(ProductGroup).where(ProductGroup.id.in_(group_ids)))
+                  ) if group_ids else []
+    known = {g.id for g in groups}
     shop_id = current_shop_id(session)
     parts = []
     for slot, source in enumerate(sources):
