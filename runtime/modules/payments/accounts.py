@@ -9,6 +9,7 @@ WeChat Pay is not available for the shop (503 ``wechatpay_not_configured``).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -93,9 +94,9 @@ def save_account(session: Session, data: Mapping[str, Any], shop_slug: str) -> W
     return account
 
 
-def _decrypt(account: WechatPayAccount) -> dict[str, Any]:
+def _decrypt_blob(secret_key: str, config_enc: str) -> dict[str, Any]:
     try:
-        raw = _fernet(_app_settings().secret_key).decrypt(account.config_enc.encode())
+        raw = _fernet(secret_key).decrypt(config_enc.encode())
     except InvalidToken:
         raise ServiceUnavailable("the stored WeChat Pay credentials cannot be read with this "
                                  "secret key", code=OrderErrorCode.WECHATPAY_NOT_CONFIGURED
@@ -105,18 +106,37 @@ def _decrypt(account: WechatPayAccount) -> dict[str, Any]:
 
 def shop_wechat(session: Session, shop_id: int, shop_slug: str,
                 base_url: str | None = None) -> ShopWechat:
-    """The configuration a shop pays with: its own account, else the simulator (if on)."""
+    """The configuration a shop pays with: its own account, else the simulator (if on).
+
+    Built configurations are kept per process (keyed by what they are built from): loading
+    and checking an RSA private key costs tens of milliseconds, and the notification
+    handler must answer fast."""
     account = get_account(session)
-    if account is not None and account.enabled:
-        blob = _decrypt(account)
-        config = WechatPayConfig.from_dict(blob["pay"])
-        mini = (WechatMiniConfig(appid=config.appid, secret=blob["mini_secret"])
-                if blob.get("mini_secret") else None)
-        return ShopWechat(config, mini)
     settings = _app_settings()
+    if account is not None and account.enabled:
+        return _real(settings.secret_key, account.config_enc)
     if not settings.simulators_enabled:
         raise ServiceUnavailable("WeChat Pay is not configured for this shop",
                                  code=OrderErrorCode.WECHATPAY_NOT_CONFIGURED.value)
     url = notify_url(base_url or SIMULATOR_NOTIFY_BASE, shop_slug)
-    return ShopWechat(simulator_pay_config(settings, shop_id=shop_id, notify_url=url),
-                      simulator_mini_config(settings))
+    key = (str(settings.data_dir), shop_id, url)
+    found = _simulated.get(key)
+    if found is None:
+        found = ShopWechat(simulator_pay_config(settings, shop_id=shop_id, notify_url=url),
+                           simulator_mini_config(settings))
+        if len(_simulated) >= 256:
+            _simulated.clear()
+        _simulated[key] = found
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def _real(secret_key: str, config_enc: str) -> ShopWechat:
+    blob = _decrypt_blob(secret_key, config_enc)
+    config = WechatPayConfig.from_dict(blob["pay"])
+    mini = (WechatMiniConfig(appid=config.appid, secret=blob["mini_secret"])
+            if blob.get("mini_secret") else None)
+    return ShopWechat(config, mini)
+
+
+_simulated: dict[tuple[str, int, str], ShopWechat] = {}
