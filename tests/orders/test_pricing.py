@@ -10,6 +10,7 @@ from runtime.modules.orders.money import allocate, percent_of
 from runtime.modules.orders.pricing import (
     AdjustmentKind,
     BalanceCover,
+    CouponCheck,
     FulfilmentMethod,
     MemberLevelDiscount,
     MemberPricing,
@@ -23,7 +24,7 @@ from runtime.modules.orders.pricing import (
     run_pipeline,
 )
 
-STEPS = [MemberLevelDiscount(), Shipping(), PointsDeduction(), BalanceCover()]
+STEPS = [MemberLevelDiscount(), Shipping(), PointsDeduction(), BalanceCover(), CouponCheck()]
 
 
 def line(key: str, price: int, qty: int = 1) -> PricingLine:
@@ -175,3 +176,23 @@ def test_random_pipelines_always_sum_exactly():
                 "points": PointsOffer(rng.randint(0, 100_000), rng.choice([1, 10, 100, 1000]),
                                       rng.randint(0, 100))}
         check_invariants(run_pipeline(request, data, STEPS))
+
+
+class TenOffCoupon:
+    """What a coupons module would register: 10 yuan off coupon 42 over 50 yuan."""
+
+    name = "coupon"
+    position = 400
+
+    def apply(self, state: PricingState) -> None:
+        if state.request.coupon_id == 42 and state.goods_payable_fen >= 5000:
+            state.add_adjustment("coupon:42", "满50减10", 1000)
+
+
+def test_a_coupon_nobody_applied_is_an_error():
+    request = PricingRequest(lines=(line("s1", 6000),), coupon_id=42)
+    assert run_pipeline(request, {}, STEPS).errors[0].code == "coupon_unavailable"
+    steps = sorted([*STEPS, TenOffCoupon()], key=lambda s: s.position)
+    quote = run_pipeline(request, {}, steps)
+    assert quote.ok and quote.payable_fen == 5000
+    check_invariants(quote)

@@ -280,8 +280,24 @@ class BalanceCover:
             state.balance_fen = payable
 
 
+class CouponCheck:
+    """A chosen coupon must have been applied by a coupon step (a later module); otherwise
+    the buyer is told rather than silently charged the full price."""
+
+    name = "coupon_check"
+    position = 990
+
+    def apply(self, state: PricingState) -> None:
+        coupon = state.request.coupon_id
+        if coupon is not None and not any(a.source == f"coupon:{coupon}"
+                                          for a in state.adjustments):
+            state.error("/coupon_id", "this coupon cannot be used for this order",
+                        "coupon_unavailable")
+
+
 def register_builtin_steps() -> None:
-    for step in (MemberLevelDiscount(), Shipping(), PointsDeduction(), BalanceCover()):
+    for step in (MemberLevelDiscount(), Shipping(), PointsDeduction(), BalanceCover(),
+                 CouponCheck()):
         if step.name not in _steps:
             register_step(step)
 
