@@ -222,3 +222,17 @@ def test_fulfilment_method_switched_off_is_refused(app, factory, shop, clock, al
     answer = alice.quote(422, source="items", items=[{"sku_id": sku.id, "qty": 1}],
                          fulfilment="pickup")
     assert answer["errors"][0]["pointer"] == "/fulfilment"
+
+
+def test_demo_seeder_is_idempotent(app, factory, shop):
+    from runtime.modules.fulfilment.demo import seed_demo_fulfilment
+    from runtime.modules.orders.settings import get_settings
+
+    for _ in range(2):
+        run(app, factory, shop, seed_demo_fulfilment, shop)
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        assert len(fulfilment.list_templates(s)) == 1
+        assert len(fulfilment.list_pickup_points(s)) == 1
+        assert fulfilment.get_local_delivery(s).radius_m == 5000
+        assert get_settings(s).allow_pickup is True

@@ -185,3 +185,43 @@ def test_access_needs_the_orders_area_and_the_shop(app, client, factory, shop, c
     assert other_client.get(f"/console/shops/{shop.slug}/orders/{order['id']}").status_code \
         == 404
     assert other_client.get(f"/console/shops/beta/orders/{order['id']}").status_code == 404
+
+
+def test_wechatpay_account_screen(app, client, factory, shop, clock):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    def pem(private: bool) -> str:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        if private:
+            return key.private_bytes(serialization.Encoding.PEM,
+                                     serialization.PrivateFormat.PKCS8,
+                                     serialization.NoEncryption()).decode()
+        return key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+    staff_client = app.test_client()
+    console(staff_client, factory, shop, role="staff", areas=["orders"])
+    url = f"/console/shops/{shop.slug}/orders/wechatpay"
+    assert staff_client.get(url).status_code == 403
+    _user, csrf = console(client, factory, shop)
+    status = client.get(url, headers={"Accept": "application/json"}).json
+    assert status == {"configured": False, "mchid": None, "appid": None,
+                      "simulators_enabled": True}
+    assert "模拟器" in client.get(url).get_data(as_text=True)
+    bad = client.post(url, json={"mchid": "12"}, headers=csrf)
+    assert bad.status_code == 422
+    assert {"/mchid", "/notify_base_url"} & {e["pointer"] for e in bad.json["errors"]}
+    saved = client.post(url, json={
+        "mchid": "1900000109", "appid": "wx0123456789abcdef",
+        "merchant_serial_no": "5157F09EFDC096DE15", "merchant_private_key_pem": pem(True),
+        "apiv3_key": "b" * 32, "public_key_id": "PUB_KEY_ID_0119000001092025",
+        "public_key_pem": pem(False), "notify_base_url": "https://shop.example.com"},
+        headers=csrf)
+    assert saved.status_code == 200, saved.get_data(as_text=True)
+    assert saved.json["configured"] is True and saved.json["mchid"] == "1900000109"
+    page = client.get(url).get_data(as_text=True)
+    assert "1900000109" in page and "b" * 32 not in page  # secrets are never shown
+    off = client.post(f"{url}/disable", headers={**csrf, "Accept": "application/json"})
+    assert off.status_code == 200
+    assert client.get(url, headers={"Accept": "application/json"}).json["configured"] is False
