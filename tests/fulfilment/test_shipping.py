@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from runtime.db import use_shop
 from runtime.errors import Conflict, NotFound, ValidationFailed
@@ -236,3 +237,46 @@ def test_demo_seeder_is_idempotent(app, factory, shop):
         assert len(fulfilment.list_pickup_points(s)) == 1
         assert fulfilment.get_local_delivery(s).radius_m == 5000
         assert get_settings(s).allow_pickup is True
+
+
+def test_upload_is_retried_until_accepted(app, factory, shop, clock, alice, redis_conn):
+    """WeChat cannot be reached (here: the shop's real account has no AppSecret yet): the
+    attempt is counted, the next one scheduled with back-off, and the sweeper sends it once
+    the shop is fixed."""
+    from rq.registry import ScheduledJobRegistry
+
+    from runtime import jobs
+    from runtime.modules.fulfilment.models import ShippingUpload
+    from runtime.modules.payments.models import WechatPayAccount
+
+    sku = sku_of(factory, shop, factory.product(shop, price_fen=1000, stock=5))
+    order = paid_order(app, alice, sku.id)
+    factory.add(shop, WechatPayAccount(mchid="1900000109", appid="wx0123456789abcdef",
+                                       config_enc="not-readable-with-this-key", enabled=True))
+    run(app, factory, shop, shipping.ship, order["id"], carrier_code="YTO",
+        tracking_no="YT9988776", actor=STAFF)
+    with app.app_context():
+        assert send_shipping_upload(shop.id, order["id"]) == "retry"
+    with factory._session() as s:
+        use_shop(s, shop.id)
+        upload = s.scalars(select(ShippingUpload)).one()
+        assert upload.attempts == 1 and upload.status == "pending" and upload.last_error
+        assert upload.next_attempt_at == clock.now() + timedelta(minutes=1)
+    registry = ScheduledJobRegistry(queue=jobs.get_queue(jobs.DEFAULT, redis_conn))
+    assert shipping.upload_job_id(shop.id, order["id"]) in registry.get_job_ids()
+    assert uploads(app, order["order_no"]) == []
+
+    with factory._session() as s:
+        use_shop(s, shop.id)
+        s.scalars(select(WechatPayAccount)).one().enabled = False
+        s.commit()
+    with app.app_context():
+        assert sweep_shipping_uploads() == 0  # not due yet
+    clock.advance(timedelta(minutes=1))
+    with app.app_context():
+        assert sweep_shipping_uploads() == 1
+    assert len(uploads(app, order["order_no"])) == 1
+    with factory._session() as s:
+        use_shop(s, shop.id)
+        upload = s.scalars(select(ShippingUpload)).one()
+        assert upload.status == "accepted" and upload.attempts == 2

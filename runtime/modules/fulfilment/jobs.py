@@ -10,6 +10,7 @@ from sqlalchemy import select
 from runtime import jobs
 from runtime.clock import utcnow
 from runtime.db import platform_access
+from runtime.errors import MallkitError
 from runtime.jobs import job_session
 from runtime.modules.fulfilment.models import ShippingUpload, UploadStatus
 from runtime.modules.fulfilment.shipping import retry_delay, upload_job_id
@@ -48,7 +49,7 @@ def send_shipping_upload(shop_id: int, order_id: int) -> str:
             if client is None:
                 raise WechatError("the shop has no mini-program AppSecret configured")
             client.upload_shipping_info(shipping_info(upload))
-        except WechatError as exc:
+        except MallkitError as exc:  # WeChat unreachable or refusing, or the shop misconfigured
             upload.last_error = exc.detail[:500]
             upload.next_attempt_at = utcnow() + retry_delay(upload.attempts)
             log.warning("shipping upload for order %s failed (attempt %s): %s", order_id,
