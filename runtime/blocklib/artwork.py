@@ -112,13 +112,23 @@ class Banner:
     end: str
     draw: Callable[[Image.Image], None]
     glow: tuple[int, int, int, int]
+    hints: str  # characters of a slide title this picture suits
 
 
 BANNERS = {
-    "new-season": Banner("new-season", "#ff4d4f", "#ff9a44", _bags, (255, 240, 200, 120)),
-    "members": Banner("members", "#5b5bff", "#b06bff", _gift, (255, 220, 255, 110)),
-    "fresh": Banner("fresh", "#0fa968", "#8bdc65", _fruit, (240, 255, 200, 120)),
+    "new-season": Banner("new-season", "#ff4d4f", "#ff9a44", _bags, (255, 240, 200, 120),
+                         "新品上市季购物"),
+    "members": Banner("members", "#5b5bff", "#b06bff", _gift, (255, 220, 255, 110),
+                      "会员礼专享新人福利"),
+    "fresh": Banner("fresh", "#0fa968", "#8bdc65", _fruit, (240, 255, 200, 120),
+                    "鲜果蔬产地直发到家"),
 }
+
+
+def banner_for(title: str, taken: set[str]) -> str:
+    """The key of the untaken banner whose hints best match ``title`` (ties: listed first)."""
+    free = [key for key in BANNERS if key not in taken] or list(BANNERS)
+    return max(free, key=lambda key: sum(ch in BANNERS[key].hints for ch in title))
 
 
 @functools.cache

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from runtime.blocklib.artwork import BANNERS, banner_png
+from runtime.blocklib.artwork import banner_for, banner_png
 from runtime.media.refs import ref_for
 from runtime.media.service import upload
 from runtime.modules.catalog.taxonomy import group_product_counts, list_groups
@@ -70,13 +70,15 @@ def build_home(session: Session, preset: dict[str, Any]) -> dict[str, Any]:
     counts = group_product_counts(session)
     groups = [g for g in list_groups(session) if counts.get(g.id)]
     links = _group_links(groups)
-    art = _artwork(session)
     for block in _walk(config["blocks"]):
         settings = block["settings"]
         if block["type"] == "banner":
+            taken: set[str] = set()
             for slide in settings.get("slides", []):
                 if slide.get("image") is None:
-                    slide["image"] = next(art, None)
+                    key = banner_for(slide.get("title", ""), taken)
+                    taken.add(key)
+                    slide["image"] = _artwork(session, key)
                 if slide.get("link") is None:
                     slide["link"] = next(links, None)
         elif block["type"] == "magic-cube":
@@ -113,9 +115,8 @@ def _group_links(groups: list[Any]) -> Iterator[dict[str, Any]]:
         yield {"kind": "page", "slug": "category"}
 
 
-def _artwork(session: Session) -> Iterator[dict[str, Any]]:
-    """Media references of the banner artwork, uploaded on first use (the library finds the
-    same bytes again on later runs)."""
-    for key in BANNERS:
-        result = upload(session, banner_png(key), f"banner-{key}.png", folder=MEDIA_FOLDER)
-        yield ref_for(result.asset)
+def _artwork(session: Session, key: str) -> dict[str, Any]:
+    """A media reference to banner artwork, uploaded on first use (the library finds the same
+    bytes again on later runs)."""
+    result = upload(session, banner_png(key), f"banner-{key}.png", folder=MEDIA_FOLDER)
+    return ref_for(result.asset)

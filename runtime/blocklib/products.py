@@ -133,6 +133,7 @@ def product_cards(session: Session, products: Iterable[Product]) -> dict[int, di
         "price_fen": p.min_price_fen,
         "max_price_fen": p.max_price_fen,
         "original_price_fen": p.original_price_fen,
+        "unit": p.unit,
         "sales": p.sales,
         "sold_out": stock.get(p.id, 0) <= 0,
         "link": {"kind": "product", "product_id": p.id},
