@@ -28,5 +28,6 @@ INSTALLED = [
     "builder.media",
     "builder.catalog",
     "builder.orders",
+    "builder.members",
     "runtime.blocklib",
 ]

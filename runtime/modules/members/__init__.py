@@ -11,13 +11,3 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(members_api)
     jobs.register()
-    _register_console(app)
-
-
-def _register_console(app: Flask) -> None:
-    """The console screens, once the console (builder) is part of the app."""
-    try:
-        from builder.members import init_app as init_console
-    except ImportError:
-        return
-    init_console(app)

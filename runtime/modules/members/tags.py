@@ -163,6 +163,12 @@ def untag_members(session: Session, tag_id: int, member_ids: Iterable[int]) -> i
         MemberTag.tag_id == tag.id, MemberTag.member_id.in_(list(member_ids)))).rowcount
 
 
+def member_counts(session: Session) -> dict[int, int]:
+    """How many members carry each tag."""
+    return dict(session.execute(select(MemberTag.tag_id, func.count(MemberTag.id))
+                                .group_by(MemberTag.tag_id)).all())
+
+
 def tags_of(session: Session, member_ids: Iterable[int]) -> dict[int, list[Tag]]:
     out: dict[int, list[Tag]] = {}
     rows = session.execute(select(MemberTag.member_id, Tag).join(Tag, Tag.id == MemberTag.tag_id)

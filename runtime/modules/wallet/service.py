@@ -195,8 +195,14 @@ def refund_to_balance(session: Session, member_id: int, order_id: int, refund_id
                   detail={"refund_id": str(refund_id)})
 
 
+@dataclass(frozen=True)
+class Adjustment:
+    entry: WalletEntry
+    applied: bool  # False: the key had been used before and nothing changed
+
+
 def adjust(session: Session, member_id: int, *, principal_delta_fen: int = 0,
-           bonus_delta_fen: int = 0, key: str) -> WalletEntry:
+           bonus_delta_fen: int = 0, key: str) -> Adjustment:
     """A merchant's manual change of either part (the caller writes the audit entry)."""
     _check_key(key)
     errors = []
@@ -212,12 +218,13 @@ def adjust(session: Session, member_id: int, *, principal_delta_fen: int = 0,
     account = account_for_update(session, member_id)
     existing = _existing(session, key, member_id)
     if existing is not None:
-        return existing
+        return Adjustment(existing, False)
     if account.principal_fen + principal_delta_fen < 0 or account.bonus_fen + bonus_delta_fen < 0:
         raise InsufficientBalance(account.balance_fen,
                                   -(min(principal_delta_fen, 0) + min(bonus_delta_fen, 0)))
-    return _write(session, account, principal_delta_fen, bonus_delta_fen,
-                  kind=WalletEntryKind.ADJUST, reason="manual_adjustment", key=key)
+    return Adjustment(_write(session, account, principal_delta_fen, bonus_delta_fen,
+                             kind=WalletEntryKind.ADJUST, reason="manual_adjustment", key=key),
+                      True)
 
 
 def history(session: Session, member_id: int, *, limit: int = 20,

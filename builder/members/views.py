@@ -1,0 +1,464 @@
+"""Console screens of the members area (``/console/shops/<shop>/members``): the member list
+(search, filters by level, tag, stage and spend; .xlsx export as a background job), member
+detail (purchases, points / balance / growth ledgers, tags, audit log) with manual
+adjustments that need a reason, levels, tags and membership cards.
+
+Views parse the form (or JSON), call a service, commit, and answer: browsers are redirected
+with a message, JSON clients get JSON or problem+json.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from builder import forms
+from builder.auth import can, current_user, shop_blueprint
+from builder.members.i18n import gettext as t
+from runtime.errors import Forbidden, MallkitError, ValidationFailed
+from runtime.extension import state
+from runtime.jobs import enqueue_after_commit, job_id
+from runtime.modules.members import admin, cards, export, levels, service, tags
+from runtime.modules.members.models import ExportStatus, GrowthEntry, LevelChange, Purchase
+from runtime.modules.members.queries import MemberFilters, search_members
+from runtime.modules.members.serializers import level_dict
+from runtime.tenancy import current_shop, db
+
+members_console = shop_blueprint("members_console", __name__, area="members",
+                                 template_folder="templates")
+
+STAGE_LABELS = {"new": "新客", "active": "活跃", "dormant": "沉睡", "lost": "流失"}
+GENDER_LABELS = {"unknown": "未知", "male": "男", "female": "女"}
+
+
+def _shop():
+    shop = current_shop()
+    assert shop is not None
+    return shop
+
+
+def yuan(fen: int | None) -> str:
+    return "" if fen is None else f"¥{fen / 100:,.2f}"
+
+
+def local(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if not value:
+        return ""
+    return value.astimezone(ZoneInfo(_shop().timezone)).strftime(fmt)
+
+
+def _render(template: str, **context: Any) -> str:
+    return render_template(template, t=t, yuan=yuan, local=local, stage_labels=STAGE_LABELS,
+                           gender_labels=GENDER_LABELS, **context)
+
+
+def _actor() -> admin.Actor:
+    user = current_user()
+    assert user is not None
+    return admin.Actor(user.id, user.display_name or user.email)
+
+
+def _act(action: Callable[[], Any], success: str, back: str) -> ResponseReturnValue:
+    """Run a service call and commit; browsers get a message and go back."""
+    try:
+        result = action()
+        db().commit()
+    except MallkitError as error:
+        db().rollback()
+        if forms.wants_json():
+            raise
+        flash("；".join(dict.fromkeys(forms.field_errors(error).values())), "error")
+        return redirect(back)
+    if forms.wants_json():
+        return jsonify({"ok": True, **(result if isinstance(result, dict) else {})})
+    flash(success, "success")
+    return redirect(back)
+
+
+def to_fen(value: Any, pointer: str) -> int:
+    """A yuan amount typed by a merchant ("12.5", "-3") in fen; empty is 0."""
+    if value in (None, ""):
+        return 0
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValidationFailed.single(pointer, t("an amount in yuan, like 12.50"),
+                                      "type") from None
+    fen = amount * 100
+    if fen != fen.to_integral_value() or abs(fen) > 100_000_000:
+        raise ValidationFailed.single(pointer, t("an amount in yuan, like 12.50"), "type")
+    return int(fen)
+
+
+def _page_arg() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+
+
+# --- list and export -------------------------------------------------------------------------
+
+
+def _row_json(row: Any) -> dict[str, Any]:
+    m = row.member
+    return {"id": m.id, "nickname": m.nickname, "phone": m.phone, "level": row.level.name
+            if row.level else None, "growth": m.growth, "points": row.points,
+            "balance_fen": row.balance_fen, "total_spent_fen": m.total_spent_fen,
+            "order_count": m.order_count, "lifecycle_stage": m.lifecycle_stage,
+            "tags": [tg.name for tg in row.tags], "status": m.status,
+            "created_at": m.created_at.isoformat()}
+
+
+@members_console.get("/members")
+def member_list() -> ResponseReturnValue:
+    filters = MemberFilters.parse(request.args)
+    page = search_members(db(), filters, page=_page_arg(), per_page=20)
+    if forms.wants_json():
+        return jsonify({"items": [_row_json(r) for r in page.rows], "total": page.total,
+                        "page": page.page, "pages": page.pages})
+    args = filters.as_dict()
+    return _render("members/list.html", page=page, args=args, filters=filters,
+                   levels=levels.list_levels(db()), tags=tags.list_tags(db()))
+
+
+@members_console.post("/members/export")
+def member_export() -> ResponseReturnValue:
+    from runtime.modules.members.jobs import run_export
+
+    filters = MemberFilters.parse(request.args)
+    user = current_user()
+    session = db()
+    record = export.request_export(session, filters, user.id if user else None)
+    enqueue_after_commit(session, state().redis, run_export, _shop().id, record.id,
+                         queue="bulk", jid=job_id("members-export", _shop().id, record.id))
+    session.commit()
+    if forms.wants_json():
+        return jsonify({"id": record.id, "status": record.status}), 202
+    flash(t("The export is being prepared; it appears below when ready."), "success")
+    return redirect(url_for(".exports"))
+
+
+@members_console.get("/members/exports")
+def exports() -> ResponseReturnValue:
+    items = export.recent_exports(db())
+    if forms.wants_json():
+        return jsonify({"items": [{"id": e.id, "status": e.status, "rows": e.row_count,
+                                   "error": e.error} for e in items]})
+    return _render("members/exports.html", items=items)
+
+
+@members_console.get("/members/exports/<int:export_id>")
+def export_download(export_id: int) -> ResponseReturnValue:
+    record = export.get_export(db(), export_id)
+    if record.status != ExportStatus.DONE:
+        abort(404)
+    path = export.export_path(state().settings.data_dir, _shop().id, record)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=f"{_shop().slug}-{record.file_name}",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# --- detail and adjustments -------------------------------------------------------------------
+
+
+def _detail_context(member_id: int) -> dict[str, Any]:
+    from runtime.modules.points.service import balance_of as points_of
+    from runtime.modules.points.service import history as points_history
+    from runtime.modules.wallet.service import balance_of as wallet_of
+    from runtime.modules.wallet.service import history as wallet_history
+
+    session = db()
+    member = service.get_member(session, member_id)
+    member_levels = {lv.id: lv for lv in levels.list_levels(session)}
+    purchases = list(session.scalars(select(Purchase).where(Purchase.member_id == member.id)
+                                     .order_by(Purchase.paid_at.desc()).limit(20)))
+    growth = list(session.scalars(select(GrowthEntry).where(GrowthEntry.member_id == member.id)
+                                  .order_by(GrowthEntry.id.desc()).limit(20)))
+    changes = list(session.scalars(select(LevelChange).where(LevelChange.member_id == member.id)
+                                   .order_by(LevelChange.id.desc()).limit(10)))
+    member_tags = tags.tags_of(session, [member.id]).get(member.id, [])
+    return {
+        "member": member, "level": member_levels.get(member.level_id),
+        "levels_by_id": member_levels, "points": points_of(session, member.id),
+        "wallet": wallet_of(session, member.id),
+        "point_entries": points_history(session, member.id, limit=20),
+        "wallet_entries": wallet_history(session, member.id, limit=20),
+        "growth_entries": growth, "level_changes": changes, "purchases": purchases,
+        "member_tags": member_tags,
+        "manual_tags": [tg for tg in tags.list_tags(session)
+                        if tg.kind == "manual" and tg not in member_tags],
+        "audit": admin.audit_log(session, member.id, limit=20),
+        "cards": cards.active_cards(session, member.id),
+        "request_id": secrets.token_urlsafe(12),
+        "can_finance": can("finance"),
+        "has_orders_console": "orders_console.order_view" in _endpoints(),
+    }
+
+
+def _endpoints() -> set[str]:
+    from flask import current_app
+
+    return set(current_app.view_functions)
+
+
+@members_console.get("/members/<int:member_id>")
+def member_view(member_id: int) -> ResponseReturnValue:
+    context = _detail_context(member_id)
+    if forms.wants_json():
+        m = context["member"]
+        return jsonify({
+            "id": m.id, "nickname": m.nickname, "phone": m.phone, "growth": m.growth,
+            "level": level_dict(context["level"]) if context["level"] else None,
+            "points": context["points"], "wallet": context["wallet"].as_dict(),
+            "tags": [tg.name for tg in context["member_tags"]],
+            "purchases": [{"order_id": p.order_id, "paid_fen": p.paid_fen,
+                           "refunded_fen": p.refunded_fen, "paid_at": p.paid_at.isoformat()}
+                          for p in context["purchases"]],
+            "audit": [{"action": a.action, "reason": a.reason, "actor": a.actor_name,
+                       "detail": a.detail, "at": a.created_at.isoformat()}
+                      for a in context["audit"]]})
+    return _render("members/detail.html", **context)
+
+
+def _back(member_id: int) -> str:
+    return url_for(".member_view", member_id=member_id)
+
+
+@members_console.post("/members/<int:member_id>/points")
+def adjust_points(member_id: int) -> ResponseReturnValue:
+    data = forms.payload()
+
+    def run() -> dict[str, Any]:
+        result = admin.adjust_points(db(), member_id, delta=data.get("delta"),
+                                     reason=data.get("reason"),
+                                     request_id=data.get("request_id"), actor=_actor())
+        return {"applied": result.applied, "points": result.balance_after}
+
+    return _act(run, t("Points adjusted."), _back(member_id))
+
+
+@members_console.post("/members/<int:member_id>/balance")
+def adjust_balance(member_id: int) -> ResponseReturnValue:
+    if not can("finance") and not can("members"):
+        raise Forbidden()
+    data = forms.payload()
+
+    def run() -> dict[str, Any]:
+        principal = data.get("principal_delta_fen")
+        bonus = data.get("bonus_delta_fen")
+        if "principal_delta_yuan" in data or "bonus_delta_yuan" in data:
+            principal = to_fen(data.get("principal_delta_yuan"), "/principal_delta_yuan")
+            bonus = to_fen(data.get("bonus_delta_yuan"), "/bonus_delta_yuan")
+        result = admin.adjust_balance(db(), member_id, principal_delta_fen=principal,
+                                      bonus_delta_fen=bonus, reason=data.get("reason"),
+                                      request_id=data.get("request_id"), actor=_actor())
+        return {"applied": result.applied, "balance_fen": result.balance_after}
+
+    return _act(run, t("Balance adjusted."), _back(member_id))
+
+
+@members_console.post("/members/<int:member_id>/payout")
+def payout(member_id: int) -> ResponseReturnValue:
+    """Refund the unused principal to WeChat Pay (finance only); the bonus is forfeited."""
+    if not can("finance"):
+        raise Forbidden(t("Refunds of stored value need the finance area."))
+    data = forms.payload()
+
+    def run() -> dict[str, Any]:
+        from runtime.modules.wallet.jobs import send_payouts_for_shop
+        from runtime.modules.wallet.service import refund_unused_principal
+
+        session = db()
+        reason = admin.check_reason(data.get("reason"))
+        request_id = data.get("request_id")
+        if not isinstance(request_id, str) or not admin.REQUEST_ID.match(request_id):
+            raise ValidationFailed.single("/request_id", t("the form's request id"))
+        service.get_member(session, member_id)
+        plan = refund_unused_principal(session, member_id, key=f"payout-{request_id}")
+        admin.record(session, member_id, _actor(), "principal_refunded", reason,
+                     {"principal_fen": sum(p.amount_fen for p in plan.payouts),
+                      "forfeited_bonus_fen": plan.forfeited_bonus_fen,
+                      "kept_principal_fen": plan.kept_principal_fen})
+        enqueue_after_commit(session, state().redis, send_payouts_for_shop, _shop().id,
+                             jid=job_id("wallet-payouts", _shop().id, plan.entry.id))
+        return {"payouts": [{"amount_fen": p.amount_fen, "out_refund_no": p.out_refund_no}
+                            for p in plan.payouts]}
+
+    return _act(run, t("The unused principal is being refunded."), _back(member_id))
+
+
+@members_console.post("/members/<int:member_id>/status")
+def set_status(member_id: int) -> ResponseReturnValue:
+    data = forms.payload()
+
+    def run() -> None:
+        reason = admin.check_reason(data.get("reason"))
+        member = service.set_status(db(), member_id, forms.text(data, "status"))
+        admin.record(db(), member_id, _actor(), f"member_{member.status}", reason, {})
+
+    return _act(run, t("Member status changed."), _back(member_id))
+
+
+@members_console.post("/members/<int:member_id>/tags")
+def add_tag(member_id: int) -> ResponseReturnValue:
+    data = forms.payload()
+
+    def run() -> None:
+        raw = str(data.get("tag_id", ""))
+        if not raw.isdigit():
+            raise ValidationFailed.single("/tag_id", t("choose a tag"), "required")
+        service.get_member(db(), member_id)
+        tags.tag_members(db(), int(raw), [member_id])
+
+    return _act(run, t("Tag added."), _back(member_id))
+
+
+@members_console.post("/members/<int:member_id>/tags/<int:tag_id>/remove")
+def remove_tag(member_id: int, tag_id: int) -> ResponseReturnValue:
+    return _act(partial(tags.untag_members, db(), tag_id, [member_id]), t("Tag removed."),
+                _back(member_id))
+
+
+# --- levels and cards --------------------------------------------------------------------------
+
+
+def _level_values(data: dict[str, Any]) -> dict[str, Any]:
+    """Form strings to the level service's types (JSON clients send them typed already)."""
+    if forms.wants_json() and request.is_json:
+        return data
+    out: dict[str, Any] = {}
+    for name in ("name", "description"):
+        if name in data:
+            out[name] = data[name]
+    for name in ("rank", "growth_threshold", "discount_percent", "birthday_gift_points"):
+        if data.get(name, "") != "":
+            value = str(data[name]).strip()
+            out[name] = int(value) if value.lstrip("-").isdigit() else value
+    if data.get("points_multiplier", "") != "":
+        out["points_multiplier"] = str(data["points_multiplier"]).strip()
+    out["free_shipping"] = data.get("free_shipping") in ("on", "true", "1", True)
+    return out
+
+
+@members_console.route("/members/levels", methods=["GET", "POST"], endpoint="levels")
+def levels_view() -> ResponseReturnValue:
+    if request.method == "POST":
+        values = _level_values(forms.payload())
+        return _act(lambda: {"id": levels.create_level(db(), values).id}, t("Level added."),
+                    url_for(".levels"))
+    items = levels.list_levels(db())
+    if forms.wants_json():
+        return jsonify({"items": [level_dict(lv) for lv in items]})
+    return _render("members/levels.html", items=items)
+
+
+
+@members_console.post("/members/levels/<int:level_id>")
+def level_update(level_id: int) -> ResponseReturnValue:
+    values = _level_values(forms.payload())
+    return _act(lambda: levels.update_level(db(), level_id, values) and None,
+                t("Level saved."), url_for(".levels"))
+
+
+@members_console.post("/members/levels/<int:level_id>/delete")
+def level_delete(level_id: int) -> ResponseReturnValue:
+    return _act(partial(levels.delete_level, db(), level_id), t("Level deleted."),
+                url_for(".levels"))
+
+
+def _plan_values(data: dict[str, Any]) -> dict[str, Any]:
+    if request.is_json:
+        return data
+    out: dict[str, Any] = {}
+    if "name" in data:
+        out["name"] = data["name"]
+    for name in ("level_id", "days"):
+        if data.get(name, "") != "":
+            value = str(data[name]).strip()
+            out[name] = int(value) if value.isdigit() else value
+    if data.get("price_yuan", "") != "":
+        out["price_fen"] = to_fen(data["price_yuan"], "/price_yuan")
+    if "is_active" in data or "name" in data:
+        out["is_active"] = data.get("is_active") in ("on", "true", "1", True)
+    return out
+
+
+@members_console.route("/members/cards", methods=["GET", "POST"], endpoint="cards")
+def cards_view() -> ResponseReturnValue:
+    if request.method == "POST":
+        values = _plan_values(forms.payload())
+        return _act(lambda: {"id": cards.create_plan(db(), values).id},
+                    t("Card plan added."), url_for(".cards"))
+    items = cards.list_plans(db())
+    if forms.wants_json():
+        return jsonify({"items": [{"id": p.id, "name": p.name, "level_id": p.level_id,
+                                   "price_fen": p.price_fen, "days": p.days,
+                                   "is_active": p.is_active} for p in items]})
+    return _render("members/cards.html", items=items, levels=levels.list_levels(db()))
+
+
+
+@members_console.post("/members/cards/<int:plan_id>")
+def card_update(plan_id: int) -> ResponseReturnValue:
+    values = _plan_values(forms.payload())
+    return _act(lambda: cards.update_plan(db(), plan_id, values) and None,
+                t("Card plan saved."), url_for(".cards"))
+
+
+# --- tags --------------------------------------------------------------------------------------
+
+
+def _rule_from_form(data: dict[str, Any]) -> dict[str, Any] | None:
+    kind = data.get("rule_type", "")
+    if not kind:
+        return None
+    if request.is_json:
+        return data.get("rule")
+
+    def number(name: str) -> Any:
+        value = str(data.get(name, "")).strip()
+        return int(value) if value.isdigit() else (None if value == "" else value)
+
+    if kind == "spent_at_least":
+        return {"type": kind, "min_fen": to_fen(data.get("min_yuan"), "/rule/min_fen"),
+                "days": number("days")}
+    if kind == "bought_category":
+        return {"type": kind, "category_id": number("category_id"), "days": number("days")}
+    return {"type": kind, "count": number("count"), "days": number("days")}
+
+
+@members_console.route("/members/tags", methods=["GET", "POST"], endpoint="tags")
+def tags_view() -> ResponseReturnValue:
+    if request.method == "POST":
+        data = forms.payload()
+        rule = data.get("rule") if request.is_json else _rule_from_form(data)
+        return _act(lambda: {"id": tags.create_tag(db(), data.get("name"), rule).id},
+                    t("Tag added."), url_for(".tags"))
+    items = tags.list_tags(db())
+    counts = tags.member_counts(db())
+    if forms.wants_json():
+        return jsonify({"items": [{"id": tg.id, "name": tg.name, "kind": tg.kind,
+                                   "rule": tg.rule, "members": counts.get(tg.id, 0)}
+                                  for tg in items]})
+    return _render("members/tags.html", items=items, counts=counts)
+
+
+
+@members_console.post("/members/tags/<int:tag_id>/delete")
+def tag_delete(tag_id: int) -> ResponseReturnValue:
+    return _act(partial(tags.delete_tag, db(), tag_id), t("Tag deleted."), url_for(".tags"))
+
+
+@members_console.post("/members/tags/recompute")
+def tags_recompute() -> ResponseReturnValue:
+    return _act(lambda: {"result": {str(k): v for k, v in
+                                    tags.recompute_segments(db())["tags"].items()}},
+                t("Tags and lifecycle stages recomputed."), url_for(".tags"))

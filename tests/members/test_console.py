@@ -1,0 +1,195 @@
+"""The members console: list with filters, detail, manual adjustments that need a reason
+and land in the audit log, the export job, levels and tags, who may see it; the stored-value
+reconciliation screen; the sign-in screens that exist only while the module is on."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+from rq.job import Job
+from sqlalchemy import select, text
+
+from runtime.db import use_shop
+from runtime.modules.members.models import AuditEntry
+from runtime.modules.members.purchases import PaidOrder, on_order_paid
+from runtime.modules.points import service as points
+from runtime.modules.wallet import service as wallet
+
+JSON = {"Accept": "application/json"}
+
+
+def console(client, factory, shop, **kw):
+    user = factory.merchant(shop, **kw)
+    token = factory.console_login(client, user)
+    return user, {"X-CSRF-Token": token}
+
+
+def test_list_filters_and_detail(app, client, factory, shop, session, clock):
+    gold = factory.level(shop, "金卡", 1, 100)
+    buyer = factory.member(shop, nickname="王小二", phone="13800000002")
+    factory.member(shop, nickname="路人")
+    use_shop(session, shop.id)
+    on_order_paid(session, PaidOrder(buyer.id, 11, 25_000, clock.now()))
+    session.commit()
+    _user, _csrf = console(client, factory, shop)
+    base = f"/console/shops/{shop.slug}/members"
+
+    html = client.get(base).get_data(as_text=True)
+    assert "王小二" in html and "路人" in html and "¥250.00" in html
+    found = client.get(base, query_string={"level_id": gold.id}, headers=JSON).json
+    assert [i["nickname"] for i in found["items"]] == ["王小二"]
+    assert found["items"][0]["points"] == 250
+    by_stage = client.get(base, query_string={"stage": "new"}, headers=JSON).json
+    assert [i["nickname"] for i in by_stage["items"]] == ["路人"]
+    bad = client.get(base, query_string={"stage": "x"}, headers=JSON)
+    assert bad.status_code == 422 and bad.json["errors"][0]["pointer"] == "/stage"
+
+    detail = client.get(f"{base}/{buyer.id}")
+    assert detail.status_code == 200
+    page = detail.get_data(as_text=True)
+    assert "王小二" in page and "#11" in page and "order_paid" in page
+    assert client.get(f"{base}/999999").status_code == 404
+
+
+def test_points_adjustment_needs_a_reason_and_is_audited(app, client, factory, shop, session,
+                                                         clock):
+    member = factory.member(shop)
+    user, csrf = console(client, factory, shop)
+    url = f"/console/shops/{shop.slug}/members/{member.id}/points"
+    missing = client.post(url, json={"delta": 50, "request_id": "req-00000001"},
+                          headers={**csrf, **JSON})
+    assert missing.status_code == 422 and missing.json["errors"][0]["pointer"] == "/reason"
+    form = client.post(url, data={"delta": "50", "reason": "活动补发",
+                                  "request_id": "req-00000002", "csrf_token":
+                                  csrf["X-CSRF-Token"]})
+    assert form.status_code == 302
+    again = client.post(url, data={"delta": "50", "reason": "活动补发",
+                                   "request_id": "req-00000002", "csrf_token":
+                                   csrf["X-CSRF-Token"]})
+    assert again.status_code == 302
+    no_csrf = client.post(url, data={"delta": "50", "reason": "x", "request_id": "req-3"})
+    assert no_csrf.status_code == 403
+    use_shop(session, shop.id)
+    assert points.balance_of(session, member.id) == 50
+    audit = session.scalars(select(AuditEntry)).one()
+    assert (audit.actor_user_id, audit.reason, audit.detail["delta"]) == (user.id, "活动补发", 50)
+    session.rollback()  # SQLite: no open transaction while the console request runs
+
+    balance = client.post(f"/console/shops/{shop.slug}/members/{member.id}/balance",
+                          data={"principal_delta_yuan": "12.50", "bonus_delta_yuan": "",
+                                "reason": "门店充值", "request_id": "req-00000004",
+                                "csrf_token": csrf["X-CSRF-Token"]})
+    assert balance.status_code == 302
+    session.expire_all()
+    assert wallet.balance_of(session, member.id) == wallet.WalletBalance(1250, 0)
+    session.rollback()
+    page = client.get(f"/console/shops/{shop.slug}/members/{member.id}").get_data(as_text=True)
+    assert "活动补发" in page and "门店充值" in page
+
+
+def test_export_job_writes_the_filtered_members(app, client, factory, shop, clock, redis_conn):
+    factory.member(shop, nickname="甲", phone="13800000011")
+    factory.member(shop, nickname="乙")
+    _user, csrf = console(client, factory, shop)
+    base = f"/console/shops/{shop.slug}/members"
+    started = client.post(f"{base}/export?q=13800000011", headers={**csrf, **JSON})
+    assert started.status_code == 202
+    export_id = started.json["id"]
+    job = Job.fetch(f"members-export-{shop.id}-{export_id}", connection=redis_conn)
+    with app.app_context():
+        assert job.func(*job.args) == f"members-{export_id}.xlsx"
+    listing = client.get(f"{base}/exports", headers=JSON).json
+    assert listing["items"][0] == {"id": export_id, "status": "done", "rows": 1, "error": ""}
+    download = client.get(f"{base}/exports/{export_id}")
+    assert download.status_code == 200
+    rows = list(load_workbook(io.BytesIO(download.data)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("会员ID", "昵称", "手机号")
+    assert [r[1] for r in rows[1:]] == ["甲"]
+    assert client.get(f"{base}/exports/{export_id + 1}").status_code == 404
+
+
+def test_levels_and_tags_screens(app, client, factory, shop, clock):
+    _user, csrf = console(client, factory, shop)
+    base = f"/console/shops/{shop.slug}/members"
+    added = client.post(f"{base}/levels", data={
+        "name": "银卡", "rank": "1", "growth_threshold": "0", "discount_percent": "98",
+        "points_multiplier": "1.2", "birthday_gift_points": "20", "free_shipping": "on",
+        "csrf_token": csrf["X-CSRF-Token"]})
+    assert added.status_code == 302
+    levels = client.get(f"{base}/levels", headers=JSON).json["items"]
+    assert [(lv["name"], lv["discount_percent"], lv["free_shipping"]) for lv in levels] == \
+        [("银卡", 98, True)]
+    bad = client.post(f"{base}/levels", json={"name": "金卡", "rank": 1, "growth_threshold": 5},
+                      headers={**csrf, **JSON})
+    assert bad.status_code == 422 and bad.json["errors"][0]["pointer"] == "/rank"
+    tag = client.post(f"{base}/tags", data={"name": "大客户", "rule_type": "spent_at_least",
+                                            "min_yuan": "500", "days": "90",
+                                            "csrf_token": csrf["X-CSRF-Token"]})
+    assert tag.status_code == 302
+    listed = client.get(f"{base}/tags", headers=JSON).json["items"]
+    assert listed == [{"id": listed[0]["id"], "name": "大客户", "kind": "rule", "members": 0,
+                       "rule": {"type": "spent_at_least", "min_fen": 50000, "days": 90}}]
+    assert "大客户" in client.get(f"{base}/tags").get_data(as_text=True)
+    assert client.get(f"{base}/cards").status_code == 200
+
+
+def test_staff_need_the_members_area(app, client, factory, shop, clock):
+    _user, _csrf = console(client, factory, shop, role="staff", areas=["orders"])
+    assert client.get(f"/console/shops/{shop.slug}/members").status_code == 403
+    assert client.get(f"/console/shops/{shop.slug}/wallet").status_code == 403
+    other = factory.shop(slug="beta")
+    assert client.get(f"/console/shops/{other.slug}/members").status_code == 404
+
+
+def test_reconciliation_screen_reports_a_tampered_balance(app, client, factory, shop, session,
+                                                          clock):
+    member = factory.member(shop)
+    use_shop(session, shop.id)
+    wallet.adjust(session, member.id, principal_delta_fen=1000, key="seed")
+    session.commit()
+    session.execute(text("UPDATE wallet_accounts SET bonus_fen = 77"))
+    session.commit()
+    _user, csrf = console(client, factory, shop, role="staff", areas=["finance"])
+    run = client.post(f"/console/shops/{shop.slug}/wallet/reconcile", headers={**csrf, **JSON})
+    assert run.status_code == 200
+    assert run.json["reconciliation"]["ok"] is False
+    page = client.get(f"/console/shops/{shop.slug}/wallet").get_data(as_text=True)
+    assert f"#{member.id}" in page
+
+
+def test_signin_console_follows_the_module_switch(app, client, factory, shop, clock):
+    _user, csrf = console(client, factory, shop)
+    base = f"/console/shops/{shop.slug}/signin"
+    home = client.get(f"/console/shops/{shop.slug}/members").get_data(as_text=True)
+    assert base + "/settings" not in home
+    assert client.get(base + "/settings").status_code == 404
+
+    factory.module_on(shop, "signin", {"daily_points": 3})
+    home = client.get(f"/console/shops/{shop.slug}/members").get_data(as_text=True)
+    assert base + "/settings" in home
+    assert client.get(base + "/settings", headers=JSON).json["settings"]["daily_points"] == 3
+    saved = client.post(base + "/settings", data={
+        "daily_points": "6", "cycle_days": "5", "rewards_day[]": ["5", ""],
+        "rewards_points[]": ["20", ""], "makeup_cost_points": "10",
+        "makeup_max_per_month": "3", "milestones_days[]": ["10"],
+        "milestones_points[]": ["60"], "remind_hour": "21", "reset_on_miss": "on",
+        "makeup_enabled": "on", "csrf_token": csrf["X-CSRF-Token"]})
+    assert saved.status_code == 302
+    settings = client.get(base + "/settings", headers=JSON).json["settings"]
+    assert (settings["daily_points"], settings["rewards"], settings["milestones"],
+            settings["remind_enabled"]) == (6, [{"day": 5, "points": 20}],
+                                            [{"days": 10, "points": 60}], False)
+    beyond = client.post(base + "/settings", json={"settings": {**settings, "cycle_days": 4}},
+                         headers={**csrf, **JSON})
+    assert beyond.status_code == 422
+    assert beyond.json["errors"][0]["pointer"] == "/settings/rewards/0/day"
+    assert client.get(base + "/records").status_code == 200
+    assert client.get(base + "/stats", headers=JSON).json["totals"]["signins"] == 0
+
+    off = client.post(base + "/disable", headers={**csrf, **JSON})
+    assert off.json == {"enabled": False}
+    assert client.get(base + "/settings").status_code == 404
+    factory.module_on(shop, "signin")
+    kept = client.get(base + "/settings", headers=JSON).json["settings"]
+    assert kept["daily_points"] == 6 and kept["cycle_days"] == 5
