@@ -150,6 +150,16 @@ def test_a_product_change_changes_the_page_and_its_etag(app, client, shop, catal
     assert new_h5.status_code == 200 and "手工陶瓷马克杯" in new_h5.get_data(as_text=True)
 
 
-def test_preview_shows_a_hint_for_an_empty_grid(client, shop, publish):
-    publish(shop, page_config(block("g", "product-grid", source="manual")))
-    assert "暂无可显示的商品" not in client.get("/s/alpha/").get_data(as_text=True)
+def test_an_empty_grid_hints_in_the_editor_preview_only(app, client, factory, shop, publish,
+                                                        regs):
+    config = page_config(block("g", "product-grid", source="manual"),
+                         block("t", "product-tabs", tabs=[{"title": "空", "source": "group",
+                                                           "group_id": None, "tag": ""}]))
+    publish(shop, config)
+    live = client.get("/s/alpha/").get_data(as_text=True)
+    assert "暂无可显示的商品" not in live and "这个选项卡还没有可显示的商品" not in live
+    factory.console_login(client, factory.merchant(shop))
+    preview = client.get("/console/shops/alpha/pages/home/preview")
+    assert preview.status_code == 200
+    html = preview.get_data(as_text=True)
+    assert "暂无可显示的商品" in html and "这个选项卡还没有可显示的商品" in html

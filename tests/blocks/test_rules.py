@@ -111,3 +111,22 @@ def test_banner_works_without_javascript(client, shop, publish):
     assert html.count('class="mk-banner__slide"') == 2
     assert "scroll-snap-type:x mandatory" in html
     assert 'data-autoplay="1" data-interval="6"' in html
+
+
+def test_store_info_map_and_call_links(client, shop, publish):
+    publish(shop, page_config(
+        block("flagship", "store-info", name="旗舰店", address="上海市静安区南京西路 1266 号",
+              phone="021-6288 1234", latitude=31.2304, longitude=121.4496),
+        block("plain", "store-info", address="杭州市西湖区文三路 1 号")))
+    nodes = client.get("/api/v1/shops/alpha/layouts/home").json["nodes"]
+    assert nodes[0]["data"]["tel"] == "tel:02162881234"
+    assert nodes[0]["data"]["location"] == {"latitude": 31.2304, "longitude": 121.4496,
+                                            "name": "旗舰店",
+                                            "address": "上海市静安区南京西路 1266 号"}
+    assert nodes[0]["data"]["map_url"].startswith(
+        "https://uri.amap.com/marker?position=121.4496%2C31.2304&name=")
+    assert nodes[1]["data"]["name"] == "Alpha 商店" and nodes[1]["data"]["tel"] is None
+    assert nodes[1]["data"]["map_url"].startswith("https://uri.amap.com/search?keyword=")
+    html = client.get("/s/alpha/").get_data(as_text=True)
+    assert 'href="tel:02162881234"' in html and "营业时间 09:00 - 21:00" in html
+    assert html.count('href="https://uri.amap.com/') == 2
