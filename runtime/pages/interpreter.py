@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import redis
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from runtime.modules.switches import ModuleState, module_state
@@ -142,15 +143,23 @@ def _image_expander(session: Session, refs: list[dict[str, Any]]) -> tree.ImageE
 def render_html(rendered: Rendered, registries: Registries, shop: ShopInfo,
                 stylesheet_url: str) -> str:
     """The H5 page: each block through the theme's sandboxed templates, then the page frame.
-    A block whose template fails is left out (logged), not the page."""
+    A block whose template fails is left out (logged), not the page; a theme whose page frame
+    fails gets the default theme's frame."""
     theme = rendered.theme.theme
-    fallback = registries.themes.default.page_template
-    templates = theme_templates(registries.blocks, theme, fallback)
+    default = registries.themes.default
+    templates = theme_templates(registries.blocks, theme, default.page_template)
     base = {"page": rendered.page, "shop": {"slug": shop.slug, "name": shop.name},
             "theme": rendered.theme.tokens}
     blocks = render_nodes(templates, rendered.nodes, base, rendered.dropped)
-    from markupsafe import Markup
-
     body = Markup("\n".join(html for _id, html in blocks))
-    return render_bounded(templates.env, "page", {**base, "body": body,
-                                                  "stylesheet_url": stylesheet_url})
+    context = {**base, "body": body, "stylesheet_url": stylesheet_url}
+    try:
+        return render_bounded(templates.env, "page", context)
+    except Exception:
+        if theme.id == default.id:
+            raise
+        log.exception("page frame of theme %s failed on page %s; using the default frame",
+                      theme.id, rendered.page.get("slug"))
+    frame = theme_templates(registries.blocks, default, default.page_template)
+    return render_bounded(frame.env, "page", {
+        **context, "theme": {**default.defaults, **rendered.theme.tokens}})

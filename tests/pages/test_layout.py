@@ -322,3 +322,26 @@ def test_factory_publish_page(client, factory, shop):
     assert factory.publish_page(shop, page_config(block("c1", "spacer"), kind="custom",
                                                   title="活动"), slug="promo-day") == 1
     assert client.get("/s/alpha/pages/promo-day").status_code == 200
+
+
+def test_images_are_expanded_with_sizes_in_both_outputs(client, app, factory, shop, publish):
+    asset = factory.media_image(shop, width=1200, height=800)
+    publish(shop, page_config(
+        block("img", "test-image", photo={"media_id": asset.id, "alt": "新品"},
+              link={"kind": "product", "product_id": 12}),
+        block("ext", "test-image", photo={"url": "https://img.example.com/a.png"}),
+        block("gone", "test-image", photo={"media_id": asset.id + 1000})))
+    nodes = layout_of(client).json["nodes"]
+    photo = nodes[0]["props"]["photo"]
+    assert photo["media_id"] == asset.id and photo["alt"] == "新品"
+    assert photo["url"].startswith("/media/") or photo["url"].startswith("http")
+    assert sorted(int(w) for w in photo["sizes"]) == sorted(asset.thumbnail_keys())
+    assert (photo["width"], photo["height"]) == (1200, 800)
+    assert nodes[1]["props"]["photo"] == {"url": "https://img.example.com/a.png", "sizes": {},
+                                          "alt": ""}
+    assert nodes[2]["props"]["photo"]["url"] is None
+    html = client.get("/s/alpha/").get_data(as_text=True)
+    smallest_300 = photo["sizes"][str(min(w for w in map(int, photo["sizes"]) if w >= 300))]
+    assert f'src="{smallest_300}"' in html
+    assert 'href="/s/alpha/pages/product?id=12"' in html
+    assert 'src="https://img.example.com/a.png"' in html

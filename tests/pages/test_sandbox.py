@@ -85,6 +85,10 @@ def test_failing_theme_templates_drop_only_their_blocks(client, app, shop, publi
     assert "subclasses" not in text and "<class" not in text
     assert "block sp (spacer) left out" in caplog.text
     assert "block rt (rich-text) left out" in caplog.text
+    # the evil frame failed too: the default theme's frame (and its stylesheet) is used
+    assert "page frame of theme evil failed" in caplog.text
+    assert 'class="mk-page mk-page--home' in text
+    assert "/themes/default/1.0.0/theme.css" in text
     # the layout does not run theme templates: every block is there
     layout = client.get("/api/v1/shops/alpha/layouts/home").json
     assert ids_in_layout(layout["nodes"]) == ["t1", "sp", "rt", "t2"]
