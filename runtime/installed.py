@@ -25,6 +25,7 @@ INSTALLED = [
     "runtime.wechat",
     "builder.console",
     "builder.pages",
+    "builder.editor",
     "builder.media",
     "builder.catalog",
     "builder.orders",

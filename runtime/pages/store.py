@@ -138,8 +138,13 @@ def save_draft(session: Session, slug: str, config: Any, revision: int,
 
 
 def publish(session: Session, slug: str, *, user_id: int | None = None,
-            revision: int | None = None, registries: Registries | None = None) -> PageVersion:
-    """Publish the current draft as a new immutable version, atomically."""
+            revision: int | None = None, note: str = "",
+            registries: Registries | None = None) -> PageVersion:
+    """Publish the current draft as a new immutable version, atomically (``note``: what
+    changed, up to 200 characters, shown in the history)."""
+    if not isinstance(note, str) or len(note) > 200:
+        raise ValidationFailed.single("/note", "a note is text of at most 200 characters",
+                                      "maxLength")
     page = get_page(session, slug, lock=True)
     if revision is not None and revision != page.draft_revision:
         raise Conflict(f"the draft changed (revision {page.draft_revision}, yours {revision})",
@@ -147,7 +152,8 @@ def publish(session: Session, slug: str, *, user_id: int | None = None,
     config, errors = check_page(page.draft, _reg(registries).blocks, page.kind)
     if errors:
         raise ValidationFailed(errors, detail="the draft is not valid any more; fix it first")
-    return _publish_config(session, page, config, source="publish", user_id=user_id)
+    return _publish_config(session, page, config, source="publish", note=note.strip(),
+                           user_id=user_id)
 
 
 def rollback(session: Session, slug: str, number: int, *,

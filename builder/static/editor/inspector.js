@@ -1,0 +1,204 @@
+// The settings panel: the selected block's settings as a form generated from its schema (with
+// client-side checks as you type and the server's errors on their fields), or, with nothing
+// selected, the page's own settings and the theme's tokens.
+import { h } from "./dom.js";
+import { label, t } from "./i18n.js";
+import { icon } from "./icons.js";
+import { SchemaForm } from "./form.js";
+import * as model from "./model.js";
+import { check, localizeServer } from "./validate.js";
+
+const PAGE_SCHEMA = {
+  type: "object",
+  properties: {
+    title: { type: "string", minLength: 1, maxLength: 60, "x-ui": "text", default: "" },
+    background: { type: "string", pattern: "^(#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8}))?$",
+      "x-ui": "color", default: "" },
+  },
+};
+
+export class Inspector {
+  constructor({ el, store, catalogue, services, actions, theme }) {
+    this.el = el;
+    this.store = store;
+    this.catalogue = catalogue;
+    this.services = services;
+    this.actions = actions;
+    this.theme = theme;
+    this.form = null;
+    this.shownId = undefined;
+    this.unsubs = [
+      store.on("select", () => this.draw()),
+      store.on("change", (e) => this.changed(e)),
+      store.on("errors", () => this.showErrors()),
+    ];
+    this.draw();
+  }
+
+  block() {
+    const hit = this.store.selection ? model.find(this.store.config, this.store.selection) : null;
+    return hit ? hit.block : null;
+  }
+
+  changed({ reason }) {
+    const block = this.block();
+    const id = block ? block.id : null;
+    if (id !== this.shownId || (block && this.shownType !== block.type)) { this.draw(); return; }
+    if (reason === "form") { this.showErrors(); return; }
+    if (this.form) {
+      if (block) this.form.setValue(block.settings || {});
+      else this.form.setValue({ title: this.store.config.title, background: this.store.config.background || "" });
+    }
+    if (block && this.hiddenNote) this.hiddenNote.hidden = !block.hidden;
+    this.showErrors();
+  }
+
+  draw() {
+    if (this.form) { this.form.teardown(); this.form = null; }
+    const block = this.block();
+    this.shownId = block ? block.id : null;
+    this.shownType = block ? block.type : null;
+    this.hiddenNote = null;
+    if (!block) { this.drawPage(); return; }
+    const entry = this.catalogue.blocks[block.type];
+    const head = h("div", { class: "ed-inspector-head" }, [
+      h("span", { class: "ed-inspector-icon" }, [icon(entry ? entry.icon || "unknown" : "unknown")]),
+      h("div", { class: "ed-inspector-title" }, [
+        h("h2", { text: entry ? label(entry.name) : t("layers.unknownNamed", { type: block.type }) }),
+        entry && entry.description ? h("p", { text: label(entry.description) }) : null,
+      ]),
+      h("button", { type: "button", class: "ed-icon-btn", title: t("action.deselect"), "aria-label": t("action.deselect"),
+        onclick: () => this.store.select(null) }, [icon("close")]),
+    ]);
+    const tools = h("div", { class: "ed-inspector-tools" }, [
+      h("button", { type: "button", class: "btn small", onclick: () => this.actions.shift(block.id, -1),
+        title: "Alt+↑" }, [icon("up"), t("action.moveUp")]),
+      h("button", { type: "button", class: "btn small", onclick: () => this.actions.shift(block.id, 1),
+        title: "Alt+↓" }, [icon("down"), t("action.moveDown")]),
+      h("button", { type: "button", class: "btn small", onclick: () => this.actions.duplicate(block.id),
+        title: "Ctrl+D" }, [icon("copy"), t("action.duplicate")]),
+      h("button", { type: "button", class: "btn small", "data-action": "toggle-hidden",
+        onclick: () => this.actions.toggleHidden(block.id) },
+      [icon(block.hidden ? "eye" : "eye-off"), block.hidden ? t("action.show") : t("action.hide")]),
+      h("button", { type: "button", class: "btn small danger", onclick: () => this.actions.remove(block.id),
+        title: "Delete" }, [icon("trash"), t("action.delete")]),
+    ]);
+    this.blockError = h("div", { class: "ed-block-error", role: "alert", hidden: true });
+    const parts = [head, tools, this.blockError];
+    this.hiddenNote = h("p", { class: "ed-note", text: t("inspector.hiddenNote"), hidden: !block.hidden });
+    parts.push(this.hiddenNote);
+    if (!entry) {
+      parts.push(h("p", { class: "ed-note warn", text: t("inspector.unknown") }),
+        h("pre", { class: "ed-json", text: JSON.stringify(block, null, 2) }));
+      this.el.replaceChildren(...parts);
+      this.showErrors();
+      return;
+    }
+    if (!this.catalogue.palette.includes(block.type) && !model.find(this.store.config, block.id).parentId) {
+      parts.push(h("p", { class: "ed-note warn", text: t("inspector.notOffered") }));
+    }
+    this.form = new SchemaForm({
+      schema: entry.settings_schema, value: block.settings || {}, services: this.services,
+      onChange: (value, { coalesce, pointer }) => {
+        const id = block.id;
+        const blockPointer = this.store.pointerOf(id);
+        if (blockPointer) this.store.clearServerErrors(`${blockPointer}/settings${pointer}`);
+        this.store.commit(model.setSetting(this.store.config, id, "", value),
+          { coalesce: coalesce ? `${id}:${coalesce}` : null, reason: "form", ids: [id] });
+      },
+    });
+    parts.push(this.form.el);
+    if (entry.children) {
+      parts.push(h("p", { class: "ed-hint", text: t("inspector.children", { n: entry.children.max }) }));
+    }
+    this.el.replaceChildren(...parts);
+    this.showErrors();
+  }
+
+  drawPage() {
+    const config = this.store.config;
+    this.form = new SchemaForm({
+      schema: {
+        ...PAGE_SCHEMA,
+        properties: {
+          title: { ...PAGE_SCHEMA.properties.title, "x-label": { "zh-CN": t("page.title"), en: t("page.title") } },
+          background: { ...PAGE_SCHEMA.properties.background,
+            "x-label": { "zh-CN": t("page.background"), en: t("page.background") } },
+        },
+      },
+      value: { title: config.title, background: config.background || "" },
+      services: this.services,
+      onChange: (value, { coalesce, pointer }) => {
+        const next = { ...this.store.config, title: value.title };
+        if (value.background) next.background = value.background; else delete next.background;
+        this.store.clearServerErrors(pointer);
+        this.store.commit(next, { coalesce: coalesce ? `page:${coalesce}` : null, reason: "form" });
+      },
+    });
+    const themeBox = h("div", { class: "ed-theme-box" });
+    this.el.replaceChildren(
+      h("div", { class: "ed-inspector-head" }, [
+        h("span", { class: "ed-inspector-icon" }, [icon("page")]),
+        h("div", { class: "ed-inspector-title" }, [h("h2", { text: t("page.settings") }),
+          h("p", { text: t("page.settingsHint") })]),
+      ]),
+      this.form.el,
+      themeBox);
+    this.theme.mount(themeBox);
+    this.showErrors();
+  }
+
+  /** Client-side errors of the shown block plus the server's for it, on their fields. */
+  showErrors() {
+    if (!this.form) {
+      if (this.blockError) this.paintBlockError(this.serverFor(this.block()).filter((e) => !e.inSettings));
+      return;
+    }
+    const block = this.block();
+    if (!block) {
+      const server = this.store.serverErrors.filter((e) => /^\/(title|background)$/.test(e.pointer));
+      const local = [];
+      const title = this.store.config.title || "";
+      if (!title.trim()) local.push({ pointer: "/title", message: t("error.empty") });
+      else if (title.length > 60) local.push({ pointer: "/title", message: t("error.maxLength", { n: 60 }) });
+      this.form.showErrors([...local, ...server]);
+      return;
+    }
+    const entry = this.catalogue.blocks[block.type];
+    const local = check(block.type, entry.settings_schema, block.settings || {});
+    const server = this.serverFor(block);
+    const settingsErrors = server.filter((e) => e.inSettings && !local.some((l) => l.pointer === e.pointer));
+    this.form.showErrors([...local, ...settingsErrors]);
+    this.paintBlockError(server.filter((e) => !e.inSettings));
+  }
+
+  paintBlockError(errors) {
+    if (!this.blockError) return;
+    this.blockError.hidden = !errors.length;
+    this.blockError.textContent = errors.map((e) => e.message).join(" ");
+  }
+
+  serverFor(block) {
+    if (!block) return [];
+    const base = this.store.pointerOf(block.id);
+    if (!base) return [];
+    const entry = this.catalogue.blocks[block.type];
+    return this.store.serverErrors.filter((e) => e.pointer === base || e.pointer.startsWith(`${base}/`))
+      .map((e) => {
+        const rest = e.pointer.slice(base.length);
+        if (rest.startsWith("/settings")) {
+          const relative = rest.slice("/settings".length);
+          return { pointer: relative, inSettings: true,
+            message: localizeServer(e, entry && entry.settings_schema, relative) };
+        }
+        if (e.code === "limit") return { pointer: rest, message: t("error.limit", { n: entry ? entry.limit : "" }) };
+        if (e.code === "unknown_block") return { pointer: rest, message: t("error.unknownBlock") };
+        return { pointer: rest, message: e.message };
+      });
+  }
+
+  teardown() {
+    this.unsubs.forEach((u) => u());
+    if (this.form) this.form.teardown();
+  }
+}
