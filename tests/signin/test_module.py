@@ -106,3 +106,12 @@ def test_api_validation_names_fields(app, client, shop, member_auth, clock):
     assert client.post(api).status_code == 401
     future = client.post(api + "/makeup", headers=member_auth, json={"date": "2026-12-01"})
     assert future.status_code == 422
+
+
+def test_signin_endpoints_are_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    base = "/api/v1/shops/{shop_slug}"
+    assert set(paths[f"{base}/signin"]) == {"get", "post"}
+    assert paths[f"{base}/signin/makeup"]["post"]["security"] == [{"bearerAuth": []}]
+    assert paths[f"{base}/signin"]["get"]["responses"]["200"]["content"]["application/json"] \
+        == {"schema": {"$ref": "#/components/schemas/SigninCalendar"}}
