@@ -29,9 +29,12 @@ INTEGER_FIELDS = ("daily_points", "cycle_days", "makeup_cost_points", "makeup_ma
 FLAG_FIELDS = ("reset_on_miss", "makeup_enabled", "remind_enabled")
 
 
+ALWAYS_OPEN = {"signin_console.enable"}
+
+
 @signin_console.before_request
 def _module_on() -> None:
-    if not switches.is_enabled(db(), MODULE_ID):
+    if request.endpoint not in ALWAYS_OPEN and not switches.is_enabled(db(), MODULE_ID):
         abort(404)
 
 
@@ -95,6 +98,17 @@ def settings_view() -> ResponseReturnValue:
         return jsonify({"enabled": True, "settings": values})
     return _render("members/signin_settings.html", values=values,
                    rules=signin_settings(session))
+
+
+@signin_console.post("/signin/enable")
+def enable() -> ResponseReturnValue:
+    """Switch the module on (with the settings it had, or the defaults)."""
+    session = db()
+    switches.enable(session, MODULE_ID)
+    session.commit()
+    if forms.wants_json():
+        return jsonify({"enabled": True})
+    return redirect(url_for(".settings"))
 
 
 @signin_console.post("/signin/disable")

@@ -190,6 +190,7 @@ def test_signin_console_follows_the_module_switch(app, client, factory, shop, cl
     off = client.post(base + "/disable", headers={**csrf, **JSON})
     assert off.json == {"enabled": False}
     assert client.get(base + "/settings").status_code == 404
-    factory.module_on(shop, "signin")
+    on = client.post(base + "/enable", headers={**csrf, **JSON})
+    assert on.json == {"enabled": True}
     kept = client.get(base + "/settings", headers=JSON).json["settings"]
     assert kept["daily_points"] == 6 and kept["cycle_days"] == 5
