@@ -185,7 +185,11 @@ def _detail_context(member_id: int) -> dict[str, Any]:
     changes = list(session.scalars(select(LevelChange).where(LevelChange.member_id == member.id)
                                    .order_by(LevelChange.id.desc()).limit(10)))
     member_tags = tags.tags_of(session, [member.id]).get(member.id, [])
+    from runtime.modules.orders.service import OrderFilter, list_orders
+
+    recent_orders = list_orders(session, OrderFilter(member_id=member.id), None, 10).orders
     return {
+        "orders": recent_orders,
         "member": member, "level": member_levels.get(member.level_id),
         "levels_by_id": member_levels, "points": points_of(session, member.id),
         "wallet": wallet_of(session, member.id),
