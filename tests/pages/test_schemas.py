@@ -149,3 +149,18 @@ def test_parsed_manifests_are_cached_until_a_file_changes(tree):
     second = load_blocks((tree / "blocks",))
     assert second is not first
     assert second["spacer"].defaults["height"] == 20
+
+
+def test_mallkit_schemas_check_needs_no_database(tmp_path):
+    """The console script finds the command without creating the app (no migrated DB here)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLKIT_")}
+    env["MALLKIT_DATA_DIR"] = str(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "runtime.cli", "schemas", "check"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok: ")
+    assert not (tmp_path / "mallkit.sqlite3").exists()
