@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 
+from runtime.app import create_app
 from tests.browser_support import browser, live_url  # noqa: F401
+from tests.conftest import _wipe_database
 
 BASE = "/console/shops/alpha"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def app(settings) -> Iterator[Flask]:
+    """The app with the editor's fixture blocks (a container block with conditional fields)."""
+    application = create_app(settings.replace(extra={"block_dirs": str(FIXTURES / "blocks")}))
+    yield application
+    state = application.extensions["mallkit"]
+    _wipe_database(state.engine)
+    state.redis.flushdb()
+    state.engine.dispose()
 
 
 class Console:

@@ -70,18 +70,17 @@ export class Inspector {
       h("button", { type: "button", class: "ed-icon-btn", title: t("action.deselect"), "aria-label": t("action.deselect"),
         onclick: () => this.store.select(null) }, [icon("close")]),
     ]);
+    const tool = (name, text, run, extra = {}) => h("button", { type: "button", class: "ed-icon-btn",
+      title: extra.title || text, "aria-label": text, onclick: run, ...extra.attrs }, [icon(name), h("span", { text })]);
     const tools = h("div", { class: "ed-inspector-tools" }, [
-      h("button", { type: "button", class: "btn small", onclick: () => this.actions.shift(block.id, -1),
-        title: "Alt+↑" }, [icon("up"), t("action.moveUp")]),
-      h("button", { type: "button", class: "btn small", onclick: () => this.actions.shift(block.id, 1),
-        title: "Alt+↓" }, [icon("down"), t("action.moveDown")]),
-      h("button", { type: "button", class: "btn small", onclick: () => this.actions.duplicate(block.id),
-        title: "Ctrl+D" }, [icon("copy"), t("action.duplicate")]),
-      h("button", { type: "button", class: "btn small", "data-action": "toggle-hidden",
-        onclick: () => this.actions.toggleHidden(block.id) },
-      [icon(block.hidden ? "eye" : "eye-off"), block.hidden ? t("action.show") : t("action.hide")]),
-      h("button", { type: "button", class: "btn small danger", onclick: () => this.actions.remove(block.id),
-        title: "Delete" }, [icon("trash"), t("action.delete")]),
+      tool("up", t("action.moveUp"), () => this.actions.shift(block.id, -1), { title: `${t("action.moveUp")} (Alt+↑)` }),
+      tool("down", t("action.moveDown"), () => this.actions.shift(block.id, 1), { title: `${t("action.moveDown")} (Alt+↓)` }),
+      tool("copy", t("action.duplicate"), () => this.actions.duplicate(block.id), { title: `${t("action.duplicate")} (Ctrl+D)` }),
+      tool(block.hidden ? "eye" : "eye-off", block.hidden ? t("action.show") : t("action.hide"),
+        () => this.actions.toggleHidden(block.id), { attrs: { "data-action": "toggle-hidden" } }),
+      h("span", { class: "spacer" }),
+      h("button", { type: "button", class: "ed-icon-btn danger", title: `${t("action.delete")} (Delete)`,
+        "aria-label": t("action.delete"), onclick: () => this.actions.remove(block.id) }, [icon("trash")]),
     ]);
     this.blockError = h("div", { class: "ed-block-error", role: "alert", hidden: true });
     const parts = [head, tools, this.blockError];
@@ -107,12 +106,28 @@ export class Inspector {
           { coalesce: coalesce ? `${id}:${coalesce}` : null, reason: "form", ids: [id] });
       },
     });
+    this.form.el.addEventListener("focusout", () => this.store.seal());
     parts.push(this.form.el);
-    if (entry.children) {
-      parts.push(h("p", { class: "ed-hint", text: t("inspector.children", { n: entry.children.max }) }));
-    }
+    if (entry.children) parts.push(this.childrenBox(block, entry));
     this.el.replaceChildren(...parts);
     this.showErrors();
+  }
+
+  /** A container block: its child blocks and buttons to add the allowed kinds. */
+  childrenBox(block, entry) {
+    const count = (block.blocks || []).length;
+    const full = count >= entry.children.max;
+    const allowed = this.catalogue.child_palette[block.type] || [];
+    return h("div", { class: "ed-children" }, [
+      h("h3", { class: "ed-section-title", text: t("inspector.childrenTitle", { n: count, max: entry.children.max }) }),
+      h("p", { class: "ed-hint", text: t("inspector.children", { n: entry.children.max }) }),
+      h("div", { class: "ed-children-add" }, allowed.map((type) => {
+        const child = this.catalogue.blocks[type];
+        return h("button", { type: "button", class: "btn small", disabled: full, "data-add-child": type,
+          onclick: () => this.actions.add(type, null, { parentId: block.id, beforeId: null }) },
+        [icon(child.icon || "unknown"), label(child.name)]);
+      })),
+    ]);
   }
 
   drawPage() {
@@ -135,6 +150,7 @@ export class Inspector {
         this.store.commit(next, { coalesce: coalesce ? `page:${coalesce}` : null, reason: "form" });
       },
     });
+    this.form.el.addEventListener("focusout", () => this.store.seal());
     const themeBox = h("div", { class: "ed-theme-box" });
     this.el.replaceChildren(
       h("div", { class: "ed-inspector-head" }, [

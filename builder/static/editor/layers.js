@@ -86,19 +86,29 @@ export class Layers {
   }
 
   key(event, id) {
+    const handled = this.handleKey(event, id);
+    if (handled) { event.preventDefault(); event.stopPropagation(); }
+  }
+
+  handleKey(event, id) {
     const mod = event.ctrlKey || event.metaKey;
-    if (event.key === "Enter" || event.key === " ") { event.preventDefault(); this.store.select(id); }
-    else if (event.altKey && event.key === "ArrowUp") { event.preventDefault(); this.actions.shift(id, -1); this.focus(id); }
-    else if (event.altKey && event.key === "ArrowDown") { event.preventDefault(); this.actions.shift(id, 1); this.focus(id); }
-    else if (event.key === "Delete" || event.key === "Backspace") { event.preventDefault(); this.actions.remove(id); }
-    else if (mod && event.key.toLowerCase() === "d") { event.preventDefault(); this.actions.duplicate(id); }
-    else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      event.preventDefault();
+    if (mod && event.key.toLowerCase() === "z") return false;
+    if (event.key === "Enter" || event.key === " ") { this.store.select(id); return true; }
+    if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+      this.actions.shift(id, event.key === "ArrowUp" ? -1 : 1);
+      this.focus(id);
+      return true;
+    }
+    if (event.key === "Delete" || event.key === "Backspace") { this.actions.remove(id); return true; }
+    if (mod && event.key.toLowerCase() === "d") { this.actions.duplicate(id); return true; }
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       const rows = [...this.el.querySelectorAll(".ed-layer-row")];
       const at = rows.indexOf(event.currentTarget);
       const next = rows[at + (event.key === "ArrowDown" ? 1 : -1)];
       if (next) next.focus();
+      return true;
     }
+    return false;
   }
 
   focus(id) {

@@ -118,7 +118,7 @@ export function start(root, boot) {
         return;
       }
       const preset = presetIndex === null || presetIndex === undefined ? null : entry.presets[presetIndex];
-      const block = model.makeBlock(entry, preset, model.allIds(store.config));
+      const block = model.makeBlock(entry, preset, model.allIds(store.config), catalogue.blocks);
       store.commit(model.insert(store.config, block, where.parentId, where.beforeId),
         { select: block.id, reason: "structure" });
     },

@@ -46,8 +46,11 @@ export function countType(config, type) {
   return n;
 }
 
-/** A new block instance from the catalogue entry (defaults, then the preset's settings). */
-export function makeBlock(entry, preset, taken) {
+/**
+ * A new block instance from the catalogue entry (defaults, then the preset's settings); the
+ * preset's child blocks get their own type's defaults from `blocks` (type -> entry).
+ */
+export function makeBlock(entry, preset, taken, blocks = {}) {
   const ids = new Set(taken);
   const id = newBlockId(ids);
   ids.add(id);
@@ -57,7 +60,9 @@ export function makeBlock(entry, preset, taken) {
     block.blocks = preset.blocks.map((child) => {
       const childId = newBlockId(ids);
       ids.add(childId);
-      return { id: childId, type: child.type, settings: deepClone(child.settings) };
+      const childEntry = blocks[child.type];
+      return { id: childId, type: child.type, ...(childEntry ? { version: childEntry.version } : {}),
+        settings: { ...deepClone(childEntry ? childEntry.defaults : {}), ...deepClone(child.settings) } };
     });
   }
   return block;

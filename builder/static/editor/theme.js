@@ -32,8 +32,12 @@ export class ThemePanel {
       revert.disabled = !this.dirty;
       status.textContent = this.dirty ? t("theme.unsaved") : "";
     };
+    const properties = {};
+    for (const [key, prop] of Object.entries(this.theme.schema.properties || {})) {
+      properties[key] = { ...prop, "x-allowEmpty": false };
+    }
     this.form = new SchemaForm({
-      schema: this.theme.schema, value: this.tokens, services: this.services,
+      schema: { ...this.theme.schema, properties }, value: this.tokens, services: this.services,
       onChange: (value) => {
         this.tokens = { ...value };
         const errors = check(`theme-${this.theme.id}`, this.theme.schema, this.tokens);

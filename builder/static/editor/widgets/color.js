@@ -11,7 +11,8 @@ function sixDigits(value) {
 }
 
 export function render(field) {
-  const allowEmpty = !field.schema.pattern || new RegExp(field.schema.pattern).test("");
+  const allowEmpty = field.schema["x-allowEmpty"] !== false
+    && (!field.schema.pattern || new RegExp(field.schema.pattern).test(""));
   const picker = h("input", { type: "color", "aria-label": field.label });
   const text = h("input", { type: "text", id: field.id, class: "ed-color-text", maxlength: 9,
     placeholder: allowEmpty ? t("color.theme") : "#", spellcheck: "false",
