@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,8 +11,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from runtime.pages.manifests import (
+    FrozenRegistry,
     ManifestError,
-    RegistryFrozen,
     cached,
     check_against,
     compile_settings,
@@ -42,40 +42,21 @@ class ModuleManifest:
         return copy.deepcopy(self.defaults)
 
 
-class ModuleRegistry:
+class ModuleRegistry(FrozenRegistry[ModuleManifest]):
     """Module manifests by id; frozen after start-up."""
 
-    def __init__(self) -> None:
-        self._modules: dict[str, ModuleManifest] = {}
-        self._frozen = False
+    def key(self, item: ModuleManifest) -> str:
+        return item.id
 
-    def register(self, module: ModuleManifest) -> None:
-        if self._frozen:
-            raise RegistryFrozen(f"module '{module.id}' registered after start-up; add "
-                                 f"runtime/modules/{module.id}/module.json instead")
-        if module.id in self._modules:
-            raise ManifestError(module.path, "/id", f"module '{module.id}' is defined twice")
-        self._modules[module.id] = module
+    def manifest_path(self, item: ModuleManifest) -> Path:
+        return item.path
 
-    def freeze(self) -> ModuleRegistry:
-        self._frozen = True
-        return self
-
-    def get(self, module_id: str) -> ModuleManifest | None:
-        return self._modules.get(module_id)
-
-    def __getitem__(self, module_id: str) -> ModuleManifest:
-        return self._modules[module_id]
-
-    def __contains__(self, module_id: object) -> bool:
-        return module_id in self._modules
-
-    def __iter__(self) -> Iterator[ModuleManifest]:
-        return iter(sorted(self._modules.values(), key=lambda m: m.id))
+    def late_hint(self, item: ModuleManifest) -> str:
+        return f"add runtime/modules/{item.id}/module.json instead"
 
     @property
     def core_ids(self) -> frozenset[str]:
-        return frozenset(m.id for m in self._modules.values() if m.core)
+        return frozenset(m.id for m in self if m.core)
 
 
 def manifest_paths(roots: Iterable[Path] = (MODULES_DIR,)) -> list[Path]:

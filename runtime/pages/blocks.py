@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import inspect
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from runtime.pages.manifests import (
+    FrozenRegistry,
     ManifestError,
-    RegistryFrozen,
     cached,
     check_against,
     compile_settings,
@@ -116,48 +116,29 @@ def apply_migration_op(settings: dict[str, Any], op: Mapping[str, Any]) -> None:
             settings[op["key"]] = copy.deepcopy(op["values"][str(value)])
 
 
-class BlockRegistry:
+class BlockRegistry(FrozenRegistry[BlockType]):
     """Block types by name; frozen after start-up."""
 
+    key_field = "type"
+
     def __init__(self, types: Iterable[BlockType] = ()) -> None:
-        self._types: dict[str, BlockType] = {}
-        self._frozen = False
+        super().__init__()
         for block in types:
             self.register(block)
 
-    def register(self, block: BlockType) -> None:
-        if self._frozen:
-            raise RegistryFrozen(
-                f"block '{block.type}' registered after start-up; put it in blocks/"
-                f"{block.type}/ (or a block dir named in settings) so create_app loads it")
-        if block.type in self._types:
-            raise ManifestError(block.folder / "block.json", "/type",
-                                f"block type '{block.type}' is defined twice "
-                                f"(also in {self._types[block.type].folder})")
-        self._types[block.type] = block
+    def key(self, item: BlockType) -> str:
+        return item.type
 
-    def freeze(self) -> BlockRegistry:
-        self._frozen = True
-        return self
+    def manifest_path(self, item: BlockType) -> Path:
+        return item.folder / "block.json"
 
-    def get(self, type_: str) -> BlockType | None:
-        return self._types.get(type_)
-
-    def __getitem__(self, type_: str) -> BlockType:
-        return self._types[type_]
-
-    def __contains__(self, type_: object) -> bool:
-        return type_ in self._types
-
-    def __iter__(self) -> Iterator[BlockType]:
-        return iter(sorted(self._types.values(), key=lambda b: b.type))
-
-    def __len__(self) -> int:
-        return len(self._types)
+    def late_hint(self, item: BlockType) -> str:
+        return (f"put it in blocks/{item.type}/ (or a block dir named in settings) so "
+                "create_app loads it")
 
     @property
     def min_client_thresholds(self) -> tuple[tuple[int, int, int], ...]:
-        return tuple(sorted({b.min_client for b in self._types.values() if b.min_client}))
+        return tuple(sorted({b.min_client for b in self if b.min_client}))
 
 
 def load_blocks(dirs: Iterable[Path] = (BLOCKS_DIR,)) -> BlockRegistry:

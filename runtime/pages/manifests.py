@@ -4,9 +4,9 @@ error messages that name the file and the JSON pointer, and a per-process parse 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
@@ -32,6 +32,55 @@ class ManifestError(Exception):
 
 class RegistryFrozen(RuntimeError):
     """A registry was changed after start-up."""
+
+
+class FrozenRegistry(Generic[T]):
+    """Manifests by id, filled at start-up and then frozen (blocks, modules, themes)."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, T] = {}
+        self._frozen = False
+
+    def key(self, item: T) -> str:
+        raise TypeError(f"{type(self).__name__} must define key()")
+
+    def manifest_path(self, item: T) -> Path:
+        raise TypeError(f"{type(self).__name__} must define manifest_path()")
+
+    def late_hint(self, item: T) -> str:
+        """What to do instead of registering ``item`` after start-up."""
+        return "add its manifest to the repository so create_app loads it"
+
+    def register(self, item: T) -> None:
+        key = self.key(item)
+        if self._frozen:
+            raise RegistryFrozen(f"'{key}' registered after start-up; {self.late_hint(item)}")
+        if key in self._items:
+            raise ManifestError(self.manifest_path(item), "/" + self.key_field,
+                                f"'{key}' is defined twice (also in "
+                                f"{self.manifest_path(self._items[key])})")
+        self._items[key] = item
+
+    key_field = "id"
+
+    def freeze(self) -> Self:
+        self._frozen = True
+        return self
+
+    def get(self, key: str) -> T | None:
+        return self._items.get(key)
+
+    def __getitem__(self, key: str) -> T:
+        return self._items[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._items[k] for k in sorted(self._items))
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def read_json(path: Path) -> Any:

@@ -8,7 +8,7 @@ overrides ``blocks/<type>.html`` and static ``assets/``.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,8 +16,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from runtime.pages.manifests import (
+    FrozenRegistry,
     ManifestError,
-    RegistryFrozen,
     cached,
     check_against,
     compile_settings,
@@ -68,41 +68,21 @@ class Theme:
         return target
 
 
-class ThemeRegistry:
+class ThemeRegistry(FrozenRegistry[Theme]):
     """Themes by id; frozen after start-up."""
 
-    def __init__(self) -> None:
-        self._themes: dict[str, Theme] = {}
-        self._frozen = False
+    def key(self, item: Theme) -> str:
+        return item.id
 
-    def register(self, theme: Theme) -> None:
-        if self._frozen:
-            raise RegistryFrozen(f"theme '{theme.id}' registered after start-up; add "
-                                 f"themes/{theme.id}/ instead")
-        if theme.id in self._themes:
-            raise ManifestError(theme.folder / "theme.json", "/id",
-                                f"theme '{theme.id}' is defined twice")
-        self._themes[theme.id] = theme
+    def manifest_path(self, item: Theme) -> Path:
+        return item.folder / "theme.json"
 
-    def freeze(self) -> ThemeRegistry:
-        self._frozen = True
-        return self
-
-    def get(self, theme_id: str) -> Theme | None:
-        return self._themes.get(theme_id)
-
-    def __getitem__(self, theme_id: str) -> Theme:
-        return self._themes[theme_id]
-
-    def __contains__(self, theme_id: object) -> bool:
-        return theme_id in self._themes
-
-    def __iter__(self) -> Iterator[Theme]:
-        return iter(sorted(self._themes.values(), key=lambda t: t.id))
+    def late_hint(self, item: Theme) -> str:
+        return f"add themes/{item.id}/ instead"
 
     @property
     def default(self) -> Theme:
-        return self._themes[DEFAULT_THEME]
+        return self[DEFAULT_THEME]
 
 
 def load_themes(roots: Iterable[Path] = (THEMES_DIR,)) -> ThemeRegistry:
