@@ -14,6 +14,7 @@ INSTALLED = [
     "runtime.accounts",
     "runtime.media",
     "runtime.modules.catalog",
+    "runtime.modules.catalog.importing",
     "runtime.modules.cart",
     "runtime.modules.orders",
     "runtime.modules.payments",
@@ -29,6 +30,7 @@ INSTALLED = [
     "builder.media",
     "builder.catalog",
     "builder.orders",
+    "builder.catalog.imports",
     "builder.members",
     "runtime.blocklib",
 ]

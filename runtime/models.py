@@ -6,6 +6,7 @@ from runtime.media import models as _media  # noqa: F401
 from runtime.modules import models as _modules  # noqa: F401
 from runtime.modules.cart import models as _cart  # noqa: F401
 from runtime.modules.catalog import models as _catalog  # noqa: F401
+from runtime.modules.catalog.importing import models as _catalog_importing  # noqa: F401
 from runtime.modules.fulfilment import models as _fulfilment  # noqa: F401
 from runtime.modules.members import models as _members  # noqa: F401
 from runtime.modules.orders import models as _orders  # noqa: F401
