@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select
 
 from runtime.db import use_shop
+from runtime.modules.fulfilment.shipping import ship
 from runtime.modules.orders.service import close_order
 from runtime.modules.orders.settings import update_settings
 from runtime.modules.orders.state import Actor, OrderEvent
@@ -71,6 +72,12 @@ def test_cash_on_delivery_is_a_shop_option(app, client, factory, shop, clock):
     assert detail["status"] == "paid" and detail["paid_at"] is None
     assert detail["timeline"][-1]["event"] == "cod_accepted"
     assert alice.pay(order["id"], "bitcoin", expect=422)["errors"][0]["pointer"] == "/method"
+
+    in_shop(app, factory, shop, ship, order["id"], carrier_code="EMS", tracking_no="EM12345",
+            actor=Actor.merchant(None, "店员"))
+    done = alice.call("POST", f"/orders/{order['id']}/confirm-receipt").json
+    assert done["status"] == "completed" and done["paid_fen"] == done["payable_fen"]
+    assert done["payments"][0]["status"] == "collected"
 
 
 def test_points_are_spent_at_submit_and_returned_on_cancel(app, client, factory, shop, clock):

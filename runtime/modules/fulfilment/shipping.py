@@ -288,6 +288,9 @@ def mark_delivered(session: Session, order_id: int, actor: Actor) -> Order:
         raise Conflict(f"order {order.order_no} is not a local delivery",
                        code="wrong_fulfilment")
     state.transition(session, order, OrderEvent.DELIVERED, actor)
+    from runtime.modules.orders.service import settle_cash_on_delivery
+
+    settle_cash_on_delivery(session, order)
     for shipment in session.scalars(select(Shipment).where(Shipment.order_id == order.id,
                                                            Shipment.delivered_at.is_(None))):
         shipment.delivered_at = utcnow()

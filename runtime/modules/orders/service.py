@@ -274,8 +274,32 @@ def confirm_receipt(session: Session, order_id: int, actor: Actor,
     if actor.type.value == "member" and order.member_id != actor.id:
         raise order_not_found(order_id)
     state.transition(session, order, event, actor)
+    settle_cash_on_delivery(session, order)
     session.flush()
     return order
+
+
+def settle_cash_on_delivery(session: Session, order: Order) -> None:
+    """A cash-on-delivery order reached the buyer: the money counts as collected now, and
+    the purchase follow-up (member stats, growth, points) runs. ``order`` must be locked."""
+    from runtime.modules.payments.models import Payment, PaymentStatus
+
+    if order.payment_method != "cod" or order.paid_at is not None:
+        return
+    now = utcnow()
+    session.execute(update(Payment).where(Payment.order_id == order.id, Payment.method == "cod",
+                                          Payment.status == PaymentStatus.COD_PENDING)
+                    .values(status=PaymentStatus.COLLECTED, paid_at=now,
+                            amount_fen=order.payable_fen)
+                    .execution_options(synchronize_session=False))
+    order.paid_fen = order.payable_fen
+    order.paid_at = now
+    shop_id = current_shop_id(session)
+    assert shop_id is not None
+    from runtime.modules.orders.jobs import order_paid_followup
+
+    effects.enqueue_after_commit(session, order_paid_followup, shop_id, order.id,
+                                 jid=f"order-paid-{shop_id}-{order.id}-cod")
 
 
 def set_auto_confirm(session: Session, order: Order) -> None:
@@ -300,6 +324,7 @@ def auto_confirm_due(session: Session, now: datetime | None = None, limit: int =
                              Actor.system("auto-confirm"),
                              f"confirmed automatically {get_settings(session).auto_confirm_days}"
                              " days after shipping")
+            settle_cash_on_delivery(session, order)
             done.append(order.id)
     session.flush()
     return done
