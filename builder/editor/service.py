@@ -8,7 +8,7 @@ turn their results into JSON or HTML.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -192,22 +192,46 @@ class DraftRender:
     invalid: dict[str, list[FieldError]]
 
 
-def _block_errors(config: Mapping[str, Any], registries: Registries,
-                  kind: str) -> dict[int, list[FieldError]]:
-    """Errors per top-level block index (the page itself under -1)."""
-    _normalised, errors = check_page(config, registries.blocks, kind)
+def _block_errors(config: Mapping[str, Any], registries: Registries, kind: str,
+                  only: list[str] | None) -> dict[int, list[FieldError]]:
+    """Errors per top-level block index (the page itself under -1). With ``only``, just those
+    blocks are checked (plus the per-page limits, counted over the whole page), so a keystroke
+    in one block of a long page costs one block's validation."""
+    blocks = config["blocks"]
+    indexes = list(range(len(blocks))) if only is None else [
+        i for i, b in enumerate(blocks) if isinstance(b, Mapping) and str(b.get("id")) in only]
+    subset = {**config, "blocks": [blocks[i] for i in indexes]}
+    _normalised, errors = check_page(subset, registries.blocks, kind)
     out: dict[int, list[FieldError]] = {}
     for error in errors:
         parts = error.pointer.split("/")
-        index = int(parts[2]) if len(parts) > 2 and parts[1] == "blocks" \
-            and parts[2].isdigit() else -1
-        out.setdefault(index, []).append(error)
+        if len(parts) > 2 and parts[1] == "blocks" and parts[2].isdigit():
+            index = indexes[int(parts[2])]
+            pointer = "/".join(["", "blocks", str(index), *parts[3:]])
+            if error.code == "limit" and only is not None:
+                continue  # counted over the whole page below
+            out.setdefault(index, []).append(FieldError(pointer, error.message, error.code))
+        else:
+            out.setdefault(-1, []).append(error)
+    if only is not None:
+        seen: dict[str, int] = {}
+        for i, instance in enumerate(blocks):
+            if not isinstance(instance, Mapping):
+                continue
+            block = registries.blocks.get(str(instance.get("type", "")))
+            if block is None or block.limit is None:
+                continue
+            seen[block.type] = seen.get(block.type, 0) + 1
+            if seen[block.type] > block.limit and i in indexes:
+                out.setdefault(i, []).append(FieldError(
+                    f"/blocks/{i}", f"at most {block.limit} '{block.type}' block(s) per page",
+                    "limit"))
     return out
 
 
 def render_draft(session: Session, registries: Registries, shop: ShopInfo, page: Page,
-                 config: Any, *, only: list[str] | None, stylesheet_url: str,
-                 conn: Any = None) -> DraftRender:
+                 config: Any, *, only: list[str] | None,
+                 stylesheet_url: Callable[[], str], conn: Any = None) -> DraftRender:
     """Render an unsaved draft through the real interpreter and templates, never cached.
 
     Top-level blocks whose settings are not valid are left out and reported (the editor
@@ -216,7 +240,7 @@ def render_draft(session: Session, registries: Registries, shop: ShopInfo, page:
     """
     if not isinstance(config, Mapping) or not isinstance(config.get("blocks"), list):
         raise ValidationFailed.single("/config", "the draft config is required", "required")
-    errors = _block_errors(config, registries, page.kind)
+    errors = _block_errors(config, registries, page.kind, only)
     if errors.get(-1) and only is None:
         raise ValidationFailed(errors[-1])
     instances = config["blocks"]
@@ -237,7 +261,8 @@ def render_draft(session: Session, registries: Registries, shop: ShopInfo, page:
                  "title": str(draft.get("title") or page.title), "version": 0}
     rendered = interpret(session, registries, shop, page_info, draft, conn=conn, preview=True)
     if only is None:
-        return DraftRender(render_html(rendered, registries, shop, stylesheet_url), {}, invalid)
+        return DraftRender(render_html(rendered, registries, shop, stylesheet_url()), {},
+                           invalid)
     theme = rendered.theme.theme
     templates = theme_templates(registries.blocks, theme,
                                 registries.themes.default.page_template)

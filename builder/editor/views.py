@@ -108,9 +108,12 @@ def _row_json(row: editor.PageRow) -> dict[str, Any]:
 def _fixed_page(slug: str) -> Page:
     """The page, creating a fixed one (home, ...) from the theme preset on first need."""
     store.check_slug(slug)
-    if slug in store.FIXED_KINDS:
-        store.ensure_page(db(), slug, _regs())
-    return store.get_page(db(), slug)
+    page = store.find_page(db(), slug)
+    if page is None and slug in store.FIXED_KINDS:
+        page = store.ensure_page(db(), slug, _regs())
+    if page is None:
+        raise NotFound(f"no page '{slug}'", code="page_not_found")
+    return page
 
 
 # --- the pages list ----------------------------------------------------------------------------
@@ -395,7 +398,7 @@ def render(slug: str) -> ResponseReturnValue:
     data = json_body()
     page = _fixed_page(slug)
     result = editor.render_draft(db(), _regs(), _shop_info(), page, data.get("config"),
-                                 only=_only(data), stylesheet_url=_stylesheet_url(),
+                                 only=_only(data), stylesheet_url=_stylesheet_url,
                                  conn=state().redis)
     db().rollback()
     body = {"invalid": {k: [e.as_dict() for e in v] for k, v in result.invalid.items()}}

@@ -5,6 +5,7 @@
 import { h } from "./dom.js";
 import { label, t } from "./i18n.js";
 import { icon } from "./icons.js";
+import { walk as model_walk } from "./model.js";
 
 export class Layers {
   constructor({ el, catalogue, store, actions, onDragStart, problems }) {
@@ -17,7 +18,7 @@ export class Layers {
     this.unsubs = [
       store.on("change", () => this.draw()),
       store.on("select", () => this.markSelection()),
-      store.on("errors", () => this.draw()),
+      store.on("errors", () => this.refreshRows()),
     ];
     this.draw();
   }
@@ -116,7 +117,56 @@ export class Layers {
     if (row) row.focus();
   }
 
+  /** What decides the rows' shape: ids, nesting, types, hidden flags. */
+  structure() {
+    const parts = [];
+    const visit = (blocks, parent) => (blocks || []).forEach((b) => {
+      parts.push(`${parent}>${b.id}:${b.type}:${b.hidden ? 1 : 0}`);
+      visit(b.blocks, b.id);
+    });
+    visit(this.store.config.blocks, "");
+    return parts.join("|");
+  }
+
+  /** Redraw the tree when its shape changed; otherwise refresh summaries and badges in place. */
   draw() {
+    const shape = this.structure();
+    if (shape === this.shape && this.el.firstChild) {
+      this.refreshRows();
+      return;
+    }
+    this.shape = shape;
+    this.redraw();
+  }
+
+  rowKey(block) {
+    return `${this.summary(block)}|${block.hidden ? 1 : 0}|${this.problems(block.id) ? 1 : 0}`;
+  }
+
+  refreshRows() {
+    const keys = this.keys || new Map();
+    const search = (blocks, parentId) => (blocks || []).forEach((block) => {
+      const key = this.rowKey(block);
+      if (keys.get(block.id) !== key) {
+        keys.set(block.id, key);
+        const li = this.el.querySelector(`[data-id="${CSS.escape(block.id)}"]`);
+        if (li) {
+          const fresh = this.row(block, parentId).firstChild;
+          const row = li.firstChild;
+          const focused = row === document.activeElement;
+          row.replaceWith(fresh);
+          if (focused) fresh.focus();
+        }
+      }
+      search(block.blocks, block.id);
+    });
+    search(this.store.config.blocks, null);
+    this.keys = keys;
+  }
+
+  redraw() {
+    this.keys = new Map();
+    model_walk(this.store.config.blocks, (block) => this.keys.set(block.id, this.rowKey(block)));
     const focused = document.activeElement && this.el.contains(document.activeElement)
       ? document.activeElement.closest("[data-id]") : null;
     const focusId = focused ? focused.dataset.id : null;

@@ -151,7 +151,8 @@ export class Preview {
     let fresh = {};
     let invalid = {};
     if (stale.length) {
-      const data = await api.post(this.renderUrl, { config, only: stale });
+      const subset = { ...config, blocks: config.blocks.filter((b) => stale.includes(b.id)) };
+      const data = await api.post(this.renderUrl, { config: subset, only: stale });
       fresh = data.blocks || {};
       invalid = data.invalid || {};
       if (this.store.config !== config) this.again = true;
