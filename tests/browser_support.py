@@ -40,17 +40,34 @@ def require_chromium() -> None:
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
 
 
+_shared: dict[str, Any] = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """One Chromium for the whole session."""
+    """One Chromium for the whole session. Each test package's conftest imports this fixture
+    (so pytest holds one fixture per package); they all share one Playwright and one browser,
+    closed when the last of them is torn down."""
     require_chromium()
-    from playwright.sync_api import sync_playwright
+    if _shared["users"] == 0:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+        playwright = sync_playwright().start()
+        try:
+            _shared["browser"] = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        except Exception:
+            playwright.stop()
+            raise
+        _shared["playwright"] = playwright
+    _shared["users"] += 1
+    try:
+        yield _shared["browser"]
+    finally:
+        _shared["users"] -= 1
+        if _shared["users"] == 0:
+            _shared.pop("browser").close()
+            _shared.pop("playwright").stop()
 
 
 @contextmanager
