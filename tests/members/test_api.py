@@ -178,3 +178,10 @@ def test_levels_are_listed_and_in_openapi(client, shop, factory):
 def test_login_code_type_is_checked(client, shop, payload):
     response = client.post(f"/api/v1/shops/{shop.slug}/auth/wechat", json=payload)
     assert response.status_code == 422
+
+
+def test_h5_codes_are_limited_per_address(client, shop, clock):
+    base = f"/api/v1/shops/{shop.slug}/auth/h5/code"
+    answers = [client.post(base, json={"phone": f"1390000{n:04d}"}).status_code
+               for n in range(11)]
+    assert answers == [202] * 10 + [429]

@@ -94,6 +94,9 @@ def h5_request_code():
     if not member_settings(session).h5_login_enabled:
         raise Conflict("H5 login is switched off", code=MemberErrorCode.H5_LOGIN_DISABLED.value)
     mk = state()
+    shop = current_shop()
+    assert shop is not None
+    h5login.count_ip_request(mk.redis, shop.id, request.remote_addr or "")
     sent = h5login.request_code(session, phone, secret=mk.settings.secret_key,
                                 dev_delivery=mk.settings.simulators_enabled)
     session.commit()
