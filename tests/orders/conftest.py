@@ -1,1 +1,0 @@
-from tests.browser_support import browser, live_url, phone  # noqa: F401
