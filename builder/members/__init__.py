@@ -25,6 +25,9 @@ def init_app(app: Flask) -> None:
     nav.register("members", lazy("Tags"), "members_console.tags", order=30)
     nav.register("members", lazy("Membership cards"), "members_console.cards", order=40)
     nav.register("members", lazy("Member exports"), "members_console.exports", order=50)
+    nav.register("members", lazy("Member and points settings"), "members_console.settings",
+                 order=60)
     nav.register("finance", lazy("Stored value"), "wallet_console.overview", order=20)
+    nav.register("finance", lazy("Top-up settings"), "wallet_console.settings", order=25)
     nav.register("marketing", lazy("Daily sign-in"), "signin_console.settings", order=30,
                  module="signin")

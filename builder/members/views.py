@@ -36,6 +36,8 @@ members_console = shop_blueprint("members_console", __name__, area="members",
                                  template_folder="templates")
 
 STAGE_LABELS = {"new": "新客", "active": "活跃", "dormant": "沉睡", "lost": "流失"}
+OPTION_LABELS = {"never": "永不过期", "end_of_next_year": "获得次年年底过期",
+                 "days": "获得后 N 天过期"}
 GENDER_LABELS = {"unknown": "未知", "male": "男", "female": "女"}
 
 
@@ -57,7 +59,7 @@ def local(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def _render(template: str, **context: Any) -> str:
     return render_template(template, t=t, yuan=yuan, local=local, stage_labels=STAGE_LABELS,
-                           gender_labels=GENDER_LABELS, **context)
+                           gender_labels=GENDER_LABELS, option_labels=OPTION_LABELS, **context)
 
 
 def _actor() -> admin.Actor:
@@ -466,3 +468,38 @@ def tags_recompute() -> ResponseReturnValue:
     return _act(lambda: {"result": {str(k): v for k, v in
                                     tags.recompute_segments(db())["tags"].items()}},
                 t("Tags and lifecycle stages recomputed."), url_for(".tags"))
+
+
+# --- module settings (members, points) -------------------------------------------------------
+
+
+@members_console.route("/members/settings", methods=["GET", "POST"], endpoint="settings")
+def settings_view() -> ResponseReturnValue:
+    """Growth, login and lifecycle rules (members) and earning, deduction and expiry rules
+    (points) — the modules' settings, validated by their schemas."""
+    from builder.members import settings_form
+    from runtime.modules import switches
+
+    session = db()
+    if request.method == "POST":
+        data = forms.payload()
+
+        def run() -> dict[str, Any]:
+            out = {}
+            for module_id in ("members", "points"):
+                given = data.get(module_id) if request.is_json else None
+                current = switches.settings_of(session, module_id)
+                values = ({**current, **given} if isinstance(given, dict)
+                          else settings_form.parse(module_id, {
+                              k.removeprefix(f"{module_id}."): v for k, v in data.items()
+                              if k.startswith(f"{module_id}.")}, current))
+                out[module_id] = switches.update_settings(session, module_id, values)
+            return {"settings": out}
+
+        return _act(run, t("Settings saved."), url_for(".settings"))
+    values = {m: switches.settings_of(session, m) for m in ("members", "points")}
+    if forms.wants_json():
+        return jsonify({"settings": values})
+    return _render("members/settings.html", sections=[
+        ("members", t("Members and growth"), settings_form.fields("members", values["members"])),
+        ("points", t("Points"), settings_form.fields("points", values["points"]))])

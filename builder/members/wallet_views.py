@@ -3,7 +3,7 @@ payouts, the reconciliation runs and a button to run one now."""
 
 from __future__ import annotations
 
-from flask import jsonify, url_for
+from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
@@ -50,3 +50,54 @@ def reconcile() -> ResponseReturnValue:
         return {"reconciliation": {"ok": result.ok, "differences": result.differences}}
 
     return _act(run, t("Reconciliation finished."), url_for(".overview"))
+
+
+@wallet_console.route("/wallet/settings", methods=["GET", "POST"], endpoint="settings")
+def settings_view() -> ResponseReturnValue:
+    """Top-up tiers (充 X 送 Y, in yuan here) and limits."""
+    from builder.members import settings_form
+    from builder.members.i18n import gettext as t
+    from builder.members.views import to_fen
+    from runtime.errors import FieldError, ValidationFailed
+    from runtime.modules import switches
+
+    session = db()
+    current = switches.settings_of(session, "wallet")
+    if request.method == "POST":
+        data = forms.payload()
+
+        def run() -> dict[str, object]:
+            if request.is_json:
+                values = {**current, **(data.get("settings") or {})}
+            else:
+                values = settings_form.parse("wallet", data, current)
+                pays = data.get("tier_pay_yuan") or []
+                bonuses = data.get("tier_bonus_yuan") or []
+                pays = pays if isinstance(pays, list) else [pays]
+                bonuses = bonuses if isinstance(bonuses, list) else [bonuses]
+                tiers = []
+                for pay, bonus in zip(pays, bonuses, strict=False):
+                    if not str(pay).strip() and not str(bonus).strip():
+                        continue
+                    n = len(tiers)
+                    tiers.append({"pay_fen": to_fen(pay, f"/settings/topup_tiers/{n}/pay_fen"),
+                                  "bonus_fen": to_fen(bonus or "0",
+                                                      f"/settings/topup_tiers/{n}/bonus_fen")})
+                values["topup_tiers"] = tiers
+            paid = [tier.get("pay_fen") for tier in values.get("topup_tiers", [])]
+            if len(paid) != len(set(paid)):
+                raise ValidationFailed.single("/settings/topup_tiers",
+                                              t("each tier needs its own amount"), "unique")
+            if values.get("min_topup_fen", 0) > values.get("max_topup_fen", 0):
+                raise ValidationFailed([FieldError("/settings/min_topup_fen",
+                                                   t("the minimum is above the maximum"),
+                                                   "range")])
+            return {"settings": switches.update_settings(session, "wallet", values)}
+
+        return _act(run, t("Settings saved."), url_for(".settings"))
+    if forms.wants_json():
+        return jsonify({"settings": current})
+    return _render("members/wallet_settings.html",
+                   fields=[f for f in settings_form.fields("wallet", current)
+                           if f.name not in ("min_topup_fen", "max_topup_fen")],
+                   values=current)

@@ -194,3 +194,50 @@ def test_signin_console_follows_the_module_switch(app, client, factory, shop, cl
     assert on.json == {"enabled": True}
     kept = client.get(base + "/settings", headers=JSON).json["settings"]
     assert kept["daily_points"] == 6 and kept["cycle_days"] == 5
+
+
+def test_member_points_and_topup_settings_screens(app, client, factory, shop, session, clock):
+    _user, csrf = console(client, factory, shop)
+    base = f"/console/shops/{shop.slug}"
+    page = client.get(f"{base}/members/settings").get_data(as_text=True)
+    assert "每消费 1 元得积分" in page and "获得次年年底过期" in page
+    form = {"members.token_ttl_days": "15", "members.growth_per_yuan": "2",
+            "members.growth_signup": "0", "members.growth_bind_phone": "0",
+            "members.growth_complete_profile": "0", "members.active_days": "30",
+            "members.dormant_days": "90", "members.h5_login_enabled": "on",
+            "points.earn_points_per_yuan": "3", "points.points_signup": "100",
+            "points.points_bind_phone": "0", "points.points_complete_profile": "0",
+            "points.deduction_points_per_yuan": "100", "points.deduction_max_percent": "30",
+            "points.expiry_policy": "days", "points.expiry_days": "365",
+            "points.expiry_notice_days": "30", "csrf_token": csrf["X-CSRF-Token"]}
+    assert client.post(f"{base}/members/settings", data=form).status_code == 302
+    saved = client.get(f"{base}/members/settings", headers=JSON).json["settings"]
+    assert (saved["members"]["growth_per_yuan"], saved["points"]["deduction_enabled"],
+            saved["points"]["expiry_policy"], saved["points"]["points_signup"]) == \
+        (2, False, "days", 100)
+    bad = client.post(f"{base}/members/settings", data={**form, "points.expiry_days": "x"},
+                      headers=JSON)
+    assert bad.status_code == 422 and bad.json["errors"][0]["pointer"] == \
+        "/settings/expiry_days"
+    out_of_range = client.post(f"{base}/members/settings",
+                               json={"points": {"deduction_max_percent": 120}},
+                               headers={**csrf, **JSON})
+    assert out_of_range.status_code == 422
+
+    # a new shopper now gets the signup points
+    login = client.post(f"/api/v1/shops/{shop.slug}/auth/wechat", json={"code": "dev-new"})
+    assert login.json["member"]["points"] == 100
+
+    tiers = client.post(f"{base}/wallet/settings", data={
+        "topup_enabled": "on", "allow_custom_amount": "", "min_topup_fen": "100",
+        "max_topup_fen": "1000000", "tier_pay_yuan[]": ["100", "200.5", ""],
+        "tier_bonus_yuan[]": ["10", "30", ""], "csrf_token": csrf["X-CSRF-Token"]})
+    assert tiers.status_code == 302
+    wallet_settings = client.get(f"{base}/wallet/settings", headers=JSON).json["settings"]
+    assert wallet_settings["topup_tiers"] == [{"pay_fen": 10000, "bonus_fen": 1000},
+                                              {"pay_fen": 20050, "bonus_fen": 3000}]
+    assert wallet_settings["allow_custom_amount"] is False
+    dup = client.post(f"{base}/wallet/settings", json={"settings": {"topup_tiers": [
+        {"pay_fen": 100, "bonus_fen": 1}, {"pay_fen": 100, "bonus_fen": 2}]}},
+        headers={**csrf, **JSON})
+    assert dup.status_code == 422
