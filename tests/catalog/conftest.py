@@ -14,3 +14,6 @@ def shop_session(session: Session, shop, redis_conn) -> Session:
     use_shop(session, shop.id)
     session.info["redis"] = redis_conn
     return session
+
+
+from tests.browser_support import browser, live_url, phone  # noqa: E402, F401

@@ -185,3 +185,11 @@ def test_delete_keeps_rows_and_frees_the_code(shop_session):
     products.create_product(shop_session, {"title": "新款", "code": "OLD",
                                            "skus": [{"price_fen": 1, "code": "OLD-1"}]})
     shop_session.commit()
+
+
+def test_an_update_cannot_blank_the_title(shop_session):
+    product = products.create_product(shop_session, {"title": "围巾",
+                                                     "skus": [{"price_fen": 1}]})
+    with pytest.raises(ValidationFailed) as info:
+        products.update_product(shop_session, product.id, {"title": "  "})
+    assert [(e.pointer, e.code) for e in info.value.errors] == [("/title", "required")]

@@ -108,10 +108,11 @@ function renderVideo() {
     const url = input.value.trim();
     state.video = url ? { ref: { url }, url } : null;
   });
-  videoBox.replaceChildren(input,
+  const parts = [input,
     state.video?.ref?.media_id ? el("span", { class: "muted", text: `#${state.video.ref.media_id}` }) : null,
     state.video ? el("button", { type: "button", class: "btn small danger", text: s("Remove"),
-      onclick: () => { state.video = null; renderVideo(); } }) : null);
+      onclick: () => { state.video = null; renderVideo(); } }) : null];
+  videoBox.replaceChildren(...parts.filter(Boolean));
 }
 
 // --- specs and the SKU matrix ------------------------------------------------------------

@@ -215,7 +215,7 @@ def _product_fields(session: Session, data: Mapping[str, Any], check: Checker, *
         check.add(f"/{key}", "unknown field", "unknown")
     values: dict[str, Any] = {
         "code": check.text(data, "code", "", max_len=64, nullable=True),
-        "title": check.text(data, "title", "", required=creating, max_len=120),
+        "title": check.text(data, "title", "", required=creating, blank=False, max_len=120),
         "subtitle": check.text(data, "subtitle", "", max_len=200),
         "images": check.images(data, "images", ""),
         "video": check.optional_image(data, "video", ""),

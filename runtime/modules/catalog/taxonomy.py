@@ -110,7 +110,7 @@ def _category_fields(session: Session, data: Mapping[str, Any], *, creating: boo
                      category: Category | None = None) -> dict[str, Any]:
     check = Checker()
     values = {
-        "name": check.text(data, "name", "", required=creating, max_len=40),
+        "name": check.text(data, "name", "", required=creating, blank=False, max_len=40),
         "icon": check.optional_image(data, "icon", ""),
         "image": check.optional_image(data, "image", ""),
         "position": check.integer(data, "position", "", minimum=-100000, maximum=100000),
@@ -294,7 +294,7 @@ def _group_fields(session: Session, data: Mapping[str, Any], *, creating: bool,
                   group: ProductGroup | None = None) -> dict[str, Any]:
     check = Checker()
     values = {
-        "name": check.text(data, "name", "", required=creating, max_len=40),
+        "name": check.text(data, "name", "", required=creating, blank=False, max_len=40),
         "kind": check.choice(data, "kind", "", tuple(GroupKind),
                              default=GroupKind.MANUAL if creating else MISSING),
         "position": check.integer(data, "position", "", minimum=-100000, maximum=100000),

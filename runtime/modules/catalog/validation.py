@@ -42,7 +42,10 @@ class Checker:
             raise ValidationFailed(self.errors)
 
     def text(self, data: Mapping[str, Any], key: str, pointer: str, *, required: bool = False,
-             max_len: int, nullable: bool = False, default: Any = MISSING) -> Any:
+             max_len: int, nullable: bool = False, blank: bool = True,
+             default: Any = MISSING) -> Any:
+        """A trimmed string. ``required``: the key must be present; ``blank=False``: when
+        present it must not be empty (a title or a name)."""
         value = data.get(key, MISSING)
         if value is MISSING:
             if required:
@@ -57,7 +60,7 @@ class Checker:
             self.add(f"{pointer}/{key}", "must be a string", "type")
             return default
         value = value.strip()
-        if required and not value:
+        if (required or not blank) and not value:
             self.add(f"{pointer}/{key}", "must not be empty", "required")
             return default
         if len(value) > max_len:
