@@ -173,3 +173,26 @@ def test_notification_for_another_shop_url_is_rejected(app, factory, shop, prepa
     answer = deliver(app, sim, moved)
     assert answer.status in (400, 404)
     assert snapshot(factory, shop) == before
+
+
+def test_concurrent_retries_of_one_notification_apply_once(app, factory, shop, prepaid):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.parse import urlsplit
+
+    _alice, order, sim = prepaid
+    with app.app_context():
+        notification = sim.payment_notification(order["order_no"])
+    barrier = threading.Barrier(6)
+
+    def send(_i):
+        client = app.test_client()
+        barrier.wait()
+        return client.post(urlsplit(notification.url).path, data=notification.body,
+                           headers=notification.headers).status_code
+
+    with ThreadPoolExecutor(6) as pool:
+        assert set(pool.map(send, range(6))) == {204}
+    after = snapshot(factory, shop)
+    assert after["status"] == "paid" and after["notifications"] == 1
+    assert after["transitions"] == 2  # created, paid: once
