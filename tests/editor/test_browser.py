@@ -333,6 +333,16 @@ def test_layers_child_blocks_keyboard_and_conditional_fields(desktop, live_url, 
     page.locator(".ed-layer[data-id=note] > .ed-layer-row [aria-label='隐藏']").click()
     expect(frame.locator("[data-block-id=note]")).to_have_count(0)
     wait_saved(page)
+
+    # theme tokens: the preview follows as they change; nothing is applied until asked
+    page.keyboard.press("Escape")
+    primary = right.locator(".ed-field[data-key=color_primary] .ed-color-text")
+    primary.fill("#0a7cff")
+    root_style = "document.documentElement.style.getPropertyValue('--mk-color-primary')"
+    expect(page.locator(".ed-theme-actions")).to_contain_text("未应用")
+    assert frame.locator("html").evaluate(f"() => {root_style}") == "#0a7cff"
+    assert console.get("/editor/theme").json["tokens"]["color_primary"] != "#0a7cff"
+
     saved = console.get("/editor/pages/home").json["config"]["blocks"]
     assert [b["id"] for b in saved][:2] == ["note", "welcome"] and saved[0]["hidden"] is True
     assert saved[2]["settings"] == {"layout": "three", "gap": 8, "show_heading": True,
@@ -365,3 +375,10 @@ def test_an_unknown_block_is_kept_unchanged(desktop, live_url, console, merchant
     page.locator(".ed-layer[data-id=old] > .ed-layer-row").click()
     expect(page.locator(".ed-block-error")).to_contain_text("这种组件已不存在")
     expect(page.locator(".ed-right pre.ed-json")).to_contain_text("retired-block")
+
+    # leaving with changes the server has not taken warns first (and staying is possible)
+    with page.expect_event("dialog") as asked:
+        page.close(run_before_unload=True)
+    assert asked.value.type == "beforeunload"
+    asked.value.dismiss()
+    assert not page.is_closed()
