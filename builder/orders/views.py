@@ -41,6 +41,7 @@ from runtime.modules.orders.models import STATUS_LABELS, OrderStatus
 from runtime.modules.orders.serializers import (
     FULFILMENT_LABELS,
     METHOD_LABELS,
+    PAYMENT_STATUS_LABELS,
     order_detail,
     order_summary,
 )
@@ -84,6 +85,7 @@ def _render(template: str, **context: Any) -> str:
     return render_template(template, t=t, yuan=yuan, local=local,
                            status_labels={s.value: lbl for s, lbl in STATUS_LABELS.items()},
                            fulfilment_labels=FULFILMENT_LABELS, method_labels=METHOD_LABELS,
+                           payment_labels=PAYMENT_STATUS_LABELS,
                            **context)
 
 
