@@ -112,7 +112,7 @@ async function cartPage() {
     app.innerHTML = cart.lines.length ? html`
       <ul class="lines">${raw(lines)}</ul>
       ${raw(cart.has_issues ? '<button class="link" data-clear>清空失效商品</button>' : "")}
-      <footer class="total"><label><input type="checkbox" data-all> 全选</label>
+      <footer class="total"><label><input type="checkbox" data-all ${raw(cart.lines.every((l) => l.selected || !l.available) ? "checked" : "")}> 全选</label>
         <span class="grow">合计 <strong>${yuan(cart.selected_total_fen)}</strong></span>
         <a class="primary button${cart.selected_count ? "" : " disabled"}" href="${app.dataset.checkout}">结算(${cart.selected_count})</a></footer>`
       : '<p class="empty">购物车是空的</p>';
