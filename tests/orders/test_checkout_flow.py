@@ -76,3 +76,51 @@ def test_paid_followup_records_the_purchase_once(app, client, factory, shop, clo
         use_shop(s, shop.id)
         member = s.get(Member, alice.member.id)
         assert member.order_count == 1 and member.total_spent_fen == order["payable_fen"]
+
+
+def test_quote_applies_level_discount_template_fee_remark_and_invoice(
+        app, client, factory, shop, clock):
+    from runtime.modules.fulfilment import service as fulfilment
+    from runtime.modules.members.levels import add_growth
+    from runtime.modules.orders.settings import update_settings
+
+    factory.level(shop, "金卡", 1, 0, discount_percent=90)
+    sku = sku_of(factory, shop, factory.product(shop, "茶具", price_fen=3333, stock=9))
+    alice = shopper(app, client, factory, shop, openid="o-gold")
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        add_growth(s, alice.member.id, 10, reason="test", key="g-1")
+        fulfilment.create_template(s, {"name": "全国", "charge_by": "piece",
+                                       "free_over_fen": 10000, "rules": [
+                                           {"regions": [], "first_units": 1,
+                                            "first_fee_fen": 800, "extra_units": 1,
+                                            "extra_fee_fen": 200}]})
+        s.commit()
+    alice.add_address()
+    invoice = {"type": "company", "title": "某某科技有限公司", "tax_no": "91440300MA5F000000",
+               "email": "fapiao@example.com"}
+    refused = alice.quote(422, source="items", items=[{"sku_id": sku.id, "qty": 2}],
+                          invoice=invoice)
+    assert refused["errors"][0]["pointer"] == "/invoice"
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        update_settings(s, {"invoice_enabled": True})
+        s.commit()
+    bad = alice.quote(422, source="items", items=[{"sku_id": sku.id, "qty": 2}],
+                      invoice={**invoice, "tax_no": "x"})
+    assert bad["errors"][0]["pointer"] == "/invoice/tax_no"
+
+    quote = alice.quote(source="items", items=[{"sku_id": sku.id, "qty": 2}],
+                        invoice=invoice, remark="请周末送")
+    assert quote["goods_total_fen"] == 6666
+    assert quote["adjustments"][0]["source"] == "member_level"
+    assert quote["adjustments"][0]["amount_fen"] == 667  # 10 % of 66.66, rounded half up
+    assert quote["shipping_fen"] == 1000  # 8 + 2 for the second piece (under 100 yuan)
+    assert quote["payable_fen"] == 6666 - 667 + 1000
+    order = alice.submit(quote["quote_id"]).json
+    assert order["invoice"]["tax_no"] == "91440300MA5F000000"
+    assert order["buyer_remark"] == "请周末送"
+    assert sum(line["payable_fen"] for line in order["lines"]) + order["shipping_fen"] \
+        == order["payable_fen"]
+    free = alice.quote(source="items", items=[{"sku_id": sku.id, "qty": 4}])
+    assert free["shipping_fen"] == 0  # 133.32 - 10 % >= 100 yuan: free shipping
