@@ -130,3 +130,19 @@ def test_store_info_map_and_call_links(client, shop, publish):
     html = client.get("/s/alpha/").get_data(as_text=True)
     assert 'href="tel:02162881234"' in html and "营业时间 09:00 - 21:00" in html
     assert html.count('href="https://uri.amap.com/') == 2
+
+
+def test_the_editor_autosave_answers_422_with_pointers(client, factory, shop):
+    """The same rules through the console's draft autosave: problem+json naming each field."""
+    token = factory.console_login(client, factory.merchant(shop))
+    state = client.get("/console/shops/alpha/editor/pages/home")
+    assert state.status_code == 200
+    config = page_config(block("ad", "image-ad", zones=[zone(70, 0, 40, 100)]),
+                         block("cube", "magic-cube", layout="1-3"))
+    response = client.put("/console/shops/alpha/editor/pages/home/draft",
+                          json={"config": config, "revision": state.json["revision"]},
+                          headers={"X-CSRF-Token": token})
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert [e["pointer"] for e in response.json["errors"]] == [
+        "/blocks/0/settings/zones/0/w", "/blocks/1/settings/cells"]
