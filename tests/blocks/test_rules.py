@@ -138,7 +138,7 @@ def test_the_editor_autosave_answers_422_with_pointers(client, factory, shop):
     state = client.get("/console/shops/alpha/editor/pages/home")
     assert state.status_code == 200
     config = page_config(block("ad", "image-ad", zones=[zone(70, 0, 40, 100)]),
-                         block("cube", "magic-cube", layout="1-3"))
+                         block("cube", "magic-cube", layout="2-2"))
     response = client.put("/console/shops/alpha/editor/pages/home/draft",
                           json={"config": config, "revision": state.json["revision"]},
                           headers={"X-CSRF-Token": token})
