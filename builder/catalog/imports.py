@@ -92,12 +92,10 @@ def _allow_upload_body(endpoint: str | None, _values: dict[str, Any] | None) -> 
 
 @catalog_imports.errorhandler(RequestEntityTooLarge)
 def _too_large(_exc: RequestEntityTooLarge) -> ResponseReturnValue:
-    message = t("Files may be at most %(size)s MB.", size=MAX_FILE_BYTES // (1024 * 1024))
-    error = MallkitError(message, code="too_large")
-    error.status, error.title = 413, "Payload too large"
+    error = service.FileTooLarge()
     if forms.wants_json():
         return problem_response(error)
-    flash(message, "error")
+    flash(t("Files may be at most %(size)s MB.", size=MAX_FILE_BYTES // (1024 * 1024)), "error")
     return redirect(url_for("catalog_imports.imports"))
 
 
@@ -145,8 +143,13 @@ def upload() -> ResponseReturnValue:
         session.rollback()
         if forms.wants_json():
             raise
-        flash("; ".join(t(e.message) for e in error.errors) if isinstance(
-            error, ValidationFailed) else error.detail, "error")
+        if isinstance(error, service.FileTooLarge):
+            flash(t("Files may be at most %(size)s MB.", size=MAX_FILE_BYTES // (1024 * 1024)),
+                  "error")
+        elif isinstance(error, ValidationFailed):
+            flash("; ".join(t(e.message) for e in error.errors), "error")
+        else:
+            flash(error.detail, "error")
         return redirect(url_for("catalog_imports.imports"))
     if forms.wants_json():
         return jsonify(_import_json(run)), 202

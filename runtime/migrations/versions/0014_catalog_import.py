@@ -59,6 +59,7 @@ def upgrade() -> None:
     sa.Column('has_report', sa.Boolean(), nullable=False),
     sa.Column('error', sa.String(length=500), nullable=False),
     sa.Column('image_products', sa.JSON(), nullable=False),
+    sa.Column('image_urls', sa.JSON(), nullable=False),
     sa.Column('images_status', sa.String(length=16), nullable=False),
     sa.Column('started_at', runtime.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('finished_at', runtime.db.UTCDateTime(timezone=True), nullable=True),

@@ -23,7 +23,8 @@ KEY_TO_HEADER = {c.key: c.zh for c in COLUMNS}
 
 def workbook_bytes(rows: list[dict[str, Any]], headers: list[str] | None = None,
                    sheet: str = "商品") -> bytes:
-    """A workbook whose rows are dicts keyed by column key (``price``) or header."""
+    """A workbook whose rows are dicts keyed by column key (``price``) or header; text that
+    starts with ``=`` stays text (build a workbook by hand for formulas)."""
     headers = headers or HEADERS
     workbook = Workbook()
     ws = workbook.active
@@ -32,6 +33,9 @@ def workbook_bytes(rows: list[dict[str, Any]], headers: list[str] | None = None,
     for row in rows:
         values = {KEY_TO_HEADER.get(k, k): v for k, v in row.items()}
         ws.append([values.get(h) for h in headers])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -3,8 +3,8 @@
 The import writes image cells as ``{"url"}`` references, which are shown as they are at
 once. This follow-up turns each into a media asset with ``adopt_external`` (the library
 copies the file in the background, retries an unreachable host and gives up quietly) and
-points the product and SKU images at it. Only references still holding the imported URL
-are swapped, under the catalog's row locks, so an edit made since the import is kept; a
+points the product and SKU images at it. Only references still holding a URL the import
+wrote are swapped, under the catalog's row locks, so an edit made since the import is kept; a
 URL the library refuses (a private host) stays a plain URL. Running it twice is harmless.
 """
 
@@ -31,12 +31,15 @@ QUEUED, DONE = "queued", "done"
 
 
 class _Adopter:
-    def __init__(self, session: Session) -> None:
+    """Adopts each imported URL once; leaves every other reference as it is."""
+
+    def __init__(self, session: Session, urls: set[str]) -> None:
         self.session = session
+        self.urls = urls
         self.known: dict[str, int | None] = {}
 
     def ref(self, ref: Any) -> Any:
-        if not isinstance(ref, dict) or set(ref) != {"url"}:
+        if not isinstance(ref, dict) or set(ref) != {"url"} or ref["url"] not in self.urls:
             return ref
         url = ref["url"]
         if url not in self.known:
@@ -57,8 +60,8 @@ def adopt_import_images(session: Session, import_id: int) -> int:
     if run is None or run.images_status == DONE:
         return 0
     ids = sorted(set(run.image_products or []))
+    adopter = _Adopter(session, set(run.image_urls or []))
     session.commit()
-    adopter = _Adopter(session)
     swapped = 0
     for start in range(0, len(ids), BATCH):
         batch = ids[start:start + BATCH]

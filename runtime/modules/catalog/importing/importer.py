@@ -104,10 +104,12 @@ def _carry_out(session: Session, run: CatalogImport, data_dir: Path,
     writer = CatalogWriter(session, lookups)
     pending = [(d, matched.get(i)) for i, d in enumerate(drafts) if not d.failed]
     image_products: list[int] = []
+    image_urls: set[str] = set()
     for chunk in _chunks(pending, CHUNK_SIZE):
         result = writer.write_chunk(chunk)
         failed += result.failed
         image_products += result.image_products
+        image_urls |= result.image_urls
         run.created_count += result.created
         run.updated_count += result.updated
         run.unchanged_count += result.unchanged
@@ -123,6 +125,7 @@ def _carry_out(session: Session, run: CatalogImport, data_dir: Path,
         run.has_report = True
     if image_products:
         run.image_products = image_products
+        run.image_urls = sorted(image_urls)
         run.images_status = QUEUED
         on_commit(session, functools.partial(enqueue_import_images, _redis(session),
                                              run.shop_id, run.id))

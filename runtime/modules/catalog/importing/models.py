@@ -54,8 +54,9 @@ class CatalogImport(TenantMixin, Base):
     failed_rows: Mapped[int] = mapped_column(default=0)
     has_report: Mapped[bool] = mapped_column(default=False)
     error: Mapped[str] = mapped_column(String(500), default="")
-    #: Products written with image URLs; the follow-up job adopts those into the library.
+    #: Products written with image URLs, and those URLs: the follow-up job adopts them.
     image_products: Mapped[list[int]] = mapped_column(JSON, default=list)
+    image_urls: Mapped[list[str]] = mapped_column(JSON, default=list)
     images_status: Mapped[str] = mapped_column(String(16), default="")  # "", queued, done
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

@@ -23,6 +23,19 @@ MAX_FILENAME = 255
 RECENT = 20
 
 
+class FileTooLarge(ValidationFailed):
+    """The import file is over the size limit (413, naming ``/file``)."""
+
+    status = 413
+    code = "too_large"
+    title = "Payload too large"
+
+    def __init__(self) -> None:
+        super().__init__([FieldError(
+            "/file", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB",
+            "too_large")])
+
+
 def _clean_filename(filename: str) -> str:
     name = Path(str(filename or "").replace("\\", "/")).name.strip()
     name = "".join(ch for ch in name if ch.isprintable())
@@ -62,9 +75,7 @@ def create_import(session: Session, data_dir: Path, filename: str, source: bytes
     if size == 0:
         raise ValidationFailed.single("/file", "the file is empty", "empty_file")
     if size > MAX_FILE_BYTES:
-        raise ValidationFailed.single(
-            "/file", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB",
-            "too_large")
+        raise FileTooLarge()
     run = CatalogImport(filename=name,
                         extension=suffix if suffix in paths.ALLOWED_EXTENSIONS else "",
                         status=RunStatus.QUEUED.value, options=check_options(options or {}),

@@ -177,7 +177,7 @@ def _variant(cols: HeaderIndex, row: SourceRow, r: int, draft: ProductDraft,
                            Msg("give the spec a name in {column}", column=f"Option{n} Name"))
     sku.spec_values = tuple(values)
     price = _money(cols, row, r, "Variant Price", sku, "price_fen", draft)
-    if price is None and sku.has("price_fen"):
+    if "price_fen" in sku.values and price is None:  # blank (a bad value is reported)
         draft.fail(sku.cell("price_fen"), Msg("is required"))
     compare = _money(cols, row, r, "Variant Compare At Price", sku, "original_price_fen",
                      draft)

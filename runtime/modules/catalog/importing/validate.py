@@ -45,6 +45,7 @@ class Lookups:
 
     product_codes: dict[str, int] = field(default_factory=dict)
     sku_codes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    owner_codes: dict[int, str | None] = field(default_factory=dict)
     categories: dict[tuple[str, ...], int] = field(default_factory=dict)
     category_names: dict[str, list[int]] = field(default_factory=dict)
     media_ids: set[int] = field(default_factory=set)
@@ -77,6 +78,10 @@ def load_lookups(session: Session, drafts: list[ProductDraft], *,
                 select(Sku.code, Sku.id, Sku.product_id).where(Sku.code.in_(batch),
                                                                Sku.retired_at.is_(None))):
             lookups.sku_codes[code] = (sku_id, product_id)
+    owners = {product_id for _sku, product_id in lookups.sku_codes.values()}
+    for batch in _batches(owners):
+        lookups.owner_codes.update(session.execute(
+            select(Product.id, Product.code).where(Product.id.in_(batch))).all())
     refresh_categories(session, lookups)
     wanted = {int(m.group(1)) for d in drafts for token in image_tokens(d)
               if (m := _MEDIA.match(token))}
@@ -187,13 +192,18 @@ def match_existing(drafts: list[ProductDraft], lookups: Lookups) -> dict[int, in
                                  products=", ".join(str(p) for p in sorted(owners))))
             continue
         if product_id is None and owners:
-            product_id = owners.pop()
+            owner = owners.pop()
+            # a product found by its SKU codes takes the file's product code only if it
+            # has none; one with another code is another product
+            if not draft.code or lookups.owner_codes.get(owner) in (None, draft.code):
+                product_id = owner
         for sku in draft.skus:
             owner = lookups.sku_codes.get(sku.values.get("code") or "")
             if owner is not None and owner[1] != product_id:
                 draft.fail(sku.cell("code"), Msg(
                     "SKU code {code} belongs to another product ({product})",
-                    code=sku.values["code"], product=owner[1]))
+                    code=sku.values["code"],
+                    product=lookups.owner_codes.get(owner[1]) or f"#{owner[1]}"))
         if product_id is not None:
             matched[i] = product_id
     by_product = Counter(matched.values())

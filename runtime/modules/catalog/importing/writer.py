@@ -84,6 +84,7 @@ class ChunkResult:
     unchanged: int = 0
     failed: list[ProductDraft] = field(default_factory=list)
     image_products: list[int] = field(default_factory=list)
+    image_urls: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -150,6 +151,10 @@ class CatalogWriter:
             result.updated += 1
             if _has_urls(item):
                 result.image_products.append(item.product_id)
+        failed = {id(d) for d in result.failed}
+        for item in ready:
+            if id(item.draft) not in failed:
+                result.image_urls.update(_urls(item))
         if result.created or result.updated:
             on_catalog_changed(self.session, self.shop_id)
         return result
@@ -365,9 +370,13 @@ def image_ref(token: str) -> dict[str, Any]:
     return {"url": token}
 
 
-def _has_urls(item: _Ready) -> bool:
+def _urls(item: _Ready) -> list[str]:
     refs = [*(item.images or []), *item.sku_images]
-    return any(isinstance(ref, dict) and "url" in ref for ref in refs)
+    return [ref["url"] for ref in refs if isinstance(ref, dict) and "url" in ref]
+
+
+def _has_urls(item: _Ready) -> bool:
+    return bool(_urls(item))
 
 
 def _same_images(tokens: list[str], refs: list[Any], assets: dict[int, MediaAsset]) -> bool:
