@@ -1,0 +1,17 @@
+// The home tab: the shop's `home` layout (built with Component so tests can load it).
+const layoutPage = require('../../utils/layout-page')
+
+Component({
+  behaviors: [layoutPage],
+  methods: {
+    onLoad() {
+      return this.loadLayout('home')
+    },
+    onPullDownRefresh() {
+      return this.reloadLayout().then(() => wx.stopPullDownRefresh())
+    },
+    onShareAppMessage() {
+      return {title: (this.data.layout && this.data.layout.page && this.data.layout.page.title) || '', path: '/pages/index/index'}
+    },
+  },
+})

@@ -1,0 +1,114 @@
+/**
+ * The product page: the product (GET products/<id>) with images, price, specs and the SKU
+ * picker (add to cart / buy now), its description, and below it the shop's `product` layout
+ * for this product (layouts/product?id=<id>). `buy=1` opens the picker at once.
+ */
+const api = require('../../utils/api')
+const layoutPage = require('../../utils/layout-page')
+const {absoluteUrl, priceText, yuan} = require('../../utils/format')
+const {findSku, specOptions, maxQty} = require('../../utils/sku')
+
+function imageSrc(value) {
+  if (typeof value === 'string') return absoluteUrl(value)
+  return value && typeof value === 'object' && value.url ? absoluteUrl(value.url) : ''
+}
+
+Component({
+  behaviors: [layoutPage],
+  data: {
+    product: null, error: '', images: [], price: '', original: '', description: '',
+    chosen: [], chosenText: '', specs: [], sku: null, qty: 1, maxQty: 0, picker: false, pickerMode: 'cart', busy: false,
+  },
+  methods: {
+    onLoad(options) {
+      this.layoutSetsTitle = false
+      const id = Number(options && options.id)
+      if (!(id > 0)) {
+        this.setData({error: '商品不存在'})
+        return Promise.resolve(null)
+      }
+      this.productId = id
+      const product = api.get(`/products/${id}`, {auth: false}).then(p => {
+        this.showProduct(p)
+        if (options.buy) this.openPicker('cart')
+      }, err => this.setData({error: err.message}))
+      return Promise.all([product, this.loadLayout('product', {id})])
+    },
+    showProduct(p) {
+      const chosen = (p.specs || []).map(spec => (spec.values && spec.values.length === 1 ? spec.values[0] : ''))
+      wx.setNavigationBarTitle({title: p.title})
+      this.setData({
+        product: p,
+        images: (p.images || []).map(imageSrc).filter(Boolean),
+        description: (p.description_html || '').replace(/(<img\b[^>]*\ssrc=")(\/[^"]*)"/g,
+          (all, head, src) => `${head}${absoluteUrl(src)}"`),
+        chosen,
+      })
+      this.pick(chosen)
+    },
+    pick(chosen) {
+      const p = this.data.product
+      const sku = findSku(p, chosen)
+      const max = maxQty(p, sku)
+      this.setData({
+        chosen,
+        sku,
+        specs: specOptions(p, chosen),
+        price: sku ? yuan(sku.price_fen) : priceText(p.price_fen, p.max_price_fen),
+        original: (sku ? sku.original_price_fen > sku.price_fen : p.original_price_fen > p.price_fen)
+          ? yuan(sku ? sku.original_price_fen : p.original_price_fen) : '',
+        chosenText: sku && sku.spec_values ? sku.spec_values.join(' / ') : `请选择 ${(p.specs || []).length} 项规格`,
+        maxQty: max,
+        qty: Math.max(1, Math.min(this.data.qty, max || 1)),
+      })
+    },
+    onSpec(event) {
+      const {spec, value, disabled} = event.currentTarget.dataset
+      if (disabled) return
+      const chosen = this.data.chosen.slice()
+      chosen[spec] = chosen[spec] === value ? '' : value
+      this.pick(chosen)
+    },
+    onQty(event) {
+      const qty = this.data.qty + Number(event.currentTarget.dataset.step)
+      if (qty >= 1 && qty <= this.data.maxQty) this.setData({qty})
+    },
+    openPicker(mode) {
+      this.setData({picker: true, pickerMode: typeof mode === 'string' ? mode : mode.currentTarget.dataset.mode})
+    },
+    closePicker() {
+      this.setData({picker: false})
+    },
+    onConfirm() {
+      const {sku, qty, pickerMode} = this.data
+      if (!sku) {
+        wx.showToast({title: '请选择规格', icon: 'none'})
+        return Promise.resolve(null)
+      }
+      if (pickerMode === 'buy') {
+        wx.navigateTo({url: `/pages/checkout/index?sku=${sku.id}&qty=${qty}`})
+        this.setData({picker: false})
+        return Promise.resolve(null)
+      }
+      this.setData({busy: true})
+      return api.post('/cart/items', {sku_id: sku.id, qty}).then(cart => {
+        this.setData({picker: false, busy: false})
+        wx.showToast({title: '已加入购物车', icon: 'success'})
+        return cart
+      }, err => {
+        this.setData({busy: false})
+        api.showError(err)
+      })
+    },
+    onPreview(event) {
+      wx.previewImage({urls: this.data.images, current: event.currentTarget.dataset.src})
+    },
+    goCart() {
+      wx.switchTab({url: '/pages/cart/index'})
+    },
+    onShareAppMessage() {
+      const p = this.data.product
+      return {title: p ? p.title : '', path: `/pages/product/index?id=${this.productId}`}
+    },
+  },
+})

@@ -1,0 +1,296 @@
+"""Capture what a mallkit server really sends to the mini-program, as jest fixtures.
+
+Seeds the demo shop (every module's demo seeder) in a throw-away data directory, publishes a
+custom page ``all-blocks`` holding one block of every bundled type (plus a hidden block and a
+block of a module that is off), then records the exchanges the reference mini-program makes
+with the Flask test client: layouts (200, 304, 404), login, product, cart, checkout options,
+quote, order, pay, orders, member. Each fixture is ``{"request", "status", "headers",
+"body"}`` and is written to ``miniprogram/test/fixtures/<name>.json``.
+
+The clock is frozen, so everything but the random values (tokens, quote ids, order numbers,
+payment signatures: :data:`VOLATILE`) comes out the same on every run;
+``tests/miniprogram/test_fixtures.py`` re-captures and compares, so the jest tests never run
+against a server shape that no longer exists.
+
+    .venv/bin/python miniprogram/scripts/capture_fixtures.py      # rewrite the fixtures
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "miniprogram" / "test" / "fixtures"
+FROZEN_AT = datetime(2026, 11, 25, 4, 0, tzinfo=UTC)
+CLIENT_VERSION = "1.0.0"
+SHOP = "demo"
+API = f"/api/v1/shops/{SHOP}"
+OPENID = "miniprogram-fixture"
+IDEMPOTENCY_KEY = "mp-fixture-order-1"
+
+# Values the server draws at random: compared by presence, not by value.
+VOLATILE = frozenset({"token", "quote_id", "order_no", "out_trade_no", "appId", "nonceStr", "paySign",
+                      "package", "Authorization"})
+# Headers the mini-program reads.
+KEPT_HEADERS = ("ETag", "Cache-Control", "Vary", "Content-Type", "X-Cart-Token")
+
+
+def all_blocks_page(media: list[dict[str, int]], product_ids: list[int],
+                    group_id: int | None) -> dict[str, Any]:
+    """A custom page with one block of every bundled type, images from the demo library."""
+    def img(i: int) -> dict[str, int] | None:
+        return media[i % len(media)] if media else None
+
+    product_link = {"kind": "product", "product_id": product_ids[0]}
+    group_link = {"kind": "group", "group_id": group_id} if group_id else None
+    blocks = [
+        ("search", "search-bar", {"hot_words": ["口红", "坚果"], "sticky": True}),
+        ("hero", "banner", {"slides": [
+            {"image": img(0), "link": product_link, "title": "新品", "subtitle": "抢先看"},
+            {"image": img(1), "link": {"kind": "url", "url": "https://example.com/sale"},
+             "title": "活动", "subtitle": ""}]}),
+        ("nav", "icon-nav", {"columns": 4, "entries": [
+            {"title": "分类", "icon": "grid", "image": None, "color": "",
+             "link": {"kind": "page", "slug": "category"}},
+            {"title": "分组", "icon": "hot", "image": None, "color": "#ff976a",
+             "link": group_link},
+            {"title": "会员", "icon": "vip", "image": img(2), "color": "",
+             "link": {"kind": "page", "slug": "user"}},
+            {"title": "小程序", "icon": "shop", "image": None, "color": "",
+             "link": {"kind": "miniprogram", "path": "/pages/orders/index"}}]}),
+        ("notice", "notice-bar", {"text": "全场满 99 元包邮", "mode": "static",
+                                  "link": {"kind": "page", "slug": "home"}}),
+        ("hotspots", "image-ad", {"image": img(0), "zones": [
+            {"x": 0, "y": 0, "w": 50, "h": 100, "link": product_link, "label": "左边"},
+            {"x": 50, "y": 0, "w": 50, "h": 100, "link": group_link, "label": "右边"}]}),
+        ("cube", "magic-cube", {"layout": "1l-2r", "cells": [
+            {"image": img(0), "link": product_link, "title": "一", "subtitle": "左"},
+            {"image": img(1), "link": None, "title": "二", "subtitle": "右上"},
+            {"image": None, "link": group_link, "title": "三", "subtitle": "右下"}]}),
+        ("heading", "title", {"title": "热卖推荐", "subtitle": "大家都在买", "more_text": "更多",
+                              "link": {"kind": "page", "slug": "category"}}),
+        ("notes", "rich-text", {"content": "<h3>购物须知</h3><ul><li>七天无理由退换</li></ul>"
+                                           "<p><strong>正品</strong>保障</p>",
+                                "background": "#fff7e6"}),
+        ("gap", "spacer", {"height": 24, "line": True}),
+        ("rule", "divider", {"text": "猜你喜欢", "line_style": "dashed"}),
+        ("picks", "product-grid", {"source": "manual",
+                                   "product_ids": [{"product_id": i} for i in product_ids],
+                                   "layout": "grid-2", "badge": "热卖", "show_sales": True}),
+        ("tabs", "product-tabs", {"limit": 2, "tabs": [
+            {"title": "热销", "source": "best_selling", "group_id": None, "tag": ""},
+            {"title": "新品", "source": "newest", "group_id": None, "tag": ""}]}),
+        ("store", "store-info", {"name": "旗舰店", "image": img(1),
+                                 "address": "上海市静安区南京西路 1266 号",
+                                 "phone": "021-62881234", "latitude": 31.2304,
+                                 "longitude": 121.4496}),
+        ("film", "video", {"video": {"url": "https://example.com/brand.mp4"},
+                           "poster": img(2), "title": "品牌故事"}),
+        ("story", "image-text", {"image": img(2), "link": {"kind": "page", "slug": "home"}}),
+        ("follow", "follow-account", {"account_name": "演示商城", "avatar": img(0)}),
+        ("coupons", "coupon-strip", {}),
+        ("signin", "signin-calendar", {}),
+        ("service", "service-button", {"action": "phone", "phone": "400-800-1234"}),
+    ]
+    config: dict[str, Any] = {
+        "schema": 1, "title": "全部组件", "kind": "custom",
+        "blocks": [{"id": i, "type": t, "settings": s} for i, t, s in blocks],
+    }
+    config["blocks"].insert(1, {"id": "hidden-title", "type": "title", "hidden": True,
+                                "settings": {"title": "不应出现"}})
+    return config
+
+
+def _exchange(response: Any, method: str, path: str, headers: dict[str, str] | None,
+              body: Any) -> dict[str, Any]:
+    return {
+        "request": {"method": method, "path": path, "headers": headers or {},
+                    "body": body},
+        "status": response.status_code,
+        "headers": {k: response.headers[k] for k in KEPT_HEADERS if k in response.headers},
+        "body": response.get_json(silent=True),
+    }
+
+
+class Recorder:
+    """Calls the app through the Flask test client and keeps each exchange."""
+
+    def __init__(self, app: Any) -> None:
+        self.client = app.test_client()
+        self.fixtures: dict[str, dict[str, Any]] = {}
+        self.token: str | None = None
+
+    def call(self, name: str | None, method: str, path: str, body: Any = None,
+             headers: dict[str, str] | None = None, auth: bool = True,
+             expect: int = 200) -> dict[str, Any]:
+        sent = {"X-Client-Version": CLIENT_VERSION, **(headers or {})}
+        if auth and self.token:
+            sent["Authorization"] = f"Bearer {self.token}"
+        response = self.client.open(path, method=method, json=body, headers=sent)
+        exchange = _exchange(response, method, path, sent, body)
+        if response.status_code != expect:
+            raise RuntimeError(f"{method} {path}: {response.status_code}, expected {expect}: "
+                               f"{response.get_data(as_text=True)[:500]}")
+        if name:
+            self.fixtures[name] = exchange
+        return exchange
+
+
+def _seed(app: Any, session_factory: Any) -> tuple[int, list[dict[str, int]]]:
+    """Run the demo seeders; return the demo shop's id and its banner artwork references."""
+    from sqlalchemy import select
+
+    from runtime.blocklib.demo import MEDIA_FOLDER
+    from runtime.db import use_shop
+    from runtime.demo import ensure_demo_shop, seeders
+    from runtime.media.models import MediaAsset
+
+    with session_factory() as session:
+        session.info["shop_id"] = None
+        shop, _created, _owner = ensure_demo_shop(session)
+        session.commit()
+        for seeder in seeders().values():
+            use_shop(session, shop.id)
+            seeder(session, shop)
+            session.commit()
+        use_shop(session, shop.id)
+        media = [{"media_id": asset_id} for asset_id in session.scalars(
+            select(MediaAsset.id).where(MediaAsset.folder == MEDIA_FOLDER)
+            .order_by(MediaAsset.id))]
+        return shop.id, media
+
+
+def _publish_all_blocks(session_factory: Any, shop_id: int, config: dict[str, Any]) -> None:
+    from runtime.db import use_shop
+    from runtime.pages import store
+
+    with session_factory() as session:
+        use_shop(session, shop_id)
+        page = store.create_page(session, "all-blocks", title=config["title"])
+        store.save_draft(session, "all-blocks", config, page.draft_revision)
+        store.publish(session, "all-blocks", note="mini-program fixtures")
+        session.commit()
+
+
+def capture(app: Any) -> dict[str, dict[str, Any]]:
+    """Seed the demo shop in ``app``'s (empty) database and record every fixture."""
+    from runtime.clock import clock
+    from runtime.extension import state
+
+    clock.freeze(FROZEN_AT)
+    try:
+        # Requests run outside this app context: a shared one would share ``g`` between them.
+        with app.app_context():
+            session_factory = state().session_factory
+            shop_id, media = _seed(app, session_factory)
+        rec = Recorder(app)
+        listing = rec.call(None, "GET", f"{API}/products?limit=3")["body"]["items"]
+        product_ids = [p["id"] for p in listing]
+        home = rec.call(None, "GET", f"{API}/layouts/home")["body"]["nodes"]
+        group_id = next((n["props"]["slides"][0]["link"].get("group_id")
+                         for n in home if n["type"] == "banner"), None)
+        with app.app_context():
+            _publish_all_blocks(session_factory, shop_id,
+                                all_blocks_page(media, product_ids, group_id))
+        return _record_flow(rec, product_ids[0])
+    finally:
+        clock.unfreeze()
+
+
+def _record_flow(rec: Recorder, product_id: int) -> dict[str, dict[str, Any]]:
+    home = rec.call("layout-home", "GET", f"{API}/layouts/home")
+    rec.call("layout-home-304", "GET", f"{API}/layouts/home",
+             headers={"If-None-Match": home["headers"]["ETag"]}, expect=304)
+    rec.call("layout-all-blocks", "GET", f"{API}/layouts/all-blocks")
+    rec.call("layout-product", "GET", f"{API}/layouts/product?id={product_id}")
+    rec.call("layout-missing", "GET", f"{API}/layouts/no-such-page", expect=404)
+    rec.call("orders-anonymous", "GET", f"{API}/orders", auth=False, expect=401)
+    login = rec.call("login", "POST", f"{API}/auth/wechat", {"code": f"dev-{OPENID}"},
+                     expect=201)
+    rec.token = login["body"]["token"]
+    rec.call("me", "GET", f"{API}/me")
+    product = rec.call("product", "GET", f"{API}/products/{product_id}")
+    sku_id = product["body"]["skus"][0]["id"]
+    rec.call("cart-add", "POST", f"{API}/cart/items", {"sku_id": sku_id, "qty": 2})
+    rec.call("cart", "GET", f"{API}/cart")
+    rec.call("checkout-options", "GET", f"{API}/checkout/options")
+    rec.call("address-invalid", "POST", f"{API}/addresses", {"name": "张三"}, expect=422)
+    address = rec.call("address", "POST", f"{API}/addresses", {
+        "name": "张三", "phone": "13800138000", "province": "上海市", "city": "上海市",
+        "district": "静安区", "detail": "南京西路 1266 号"}, expect=201)
+    rec.call("addresses", "GET", f"{API}/addresses")
+    quote = rec.call("quote", "POST", f"{API}/checkout/quote",
+                     {"address_id": address["body"]["id"], "fulfilment": "express"})
+    order = rec.call("order", "POST", f"{API}/orders", {"quote_id": quote["body"]["quote_id"]},
+                     headers={"Idempotency-Key": IDEMPOTENCY_KEY}, expect=201)
+    order_id = order["body"]["id"]
+    rec.call("pay", "POST", f"{API}/orders/{order_id}/pay", {"method": "wechatpay"})
+    rec.call("order-detail", "GET", f"{API}/orders/{order_id}")
+    rec.call("orders", "GET", f"{API}/orders?status=all")
+    rec.call("order-counts", "GET", f"{API}/orders/counts")
+    rec.call("signin", "GET", f"{API}/signin")
+    return rec.fixtures
+
+
+def masked(value: Any, key: str | None = None) -> Any:
+    """``value`` with the random parts (:data:`VOLATILE`) replaced by a marker."""
+    if key in VOLATILE and value is not None:
+        return "<volatile>"
+    if isinstance(value, dict):
+        return {k: masked(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    return value
+
+
+def dump(fixture: dict[str, Any]) -> str:
+    return json.dumps(fixture, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write(fixtures: dict[str, dict[str, Any]], out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, fixture in sorted(fixtures.items()):
+        path = out / f"{name}.json"
+        path.write_text(dump(fixture), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=FIXTURES, help="fixture folder")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    from runtime.app import create_app
+    from runtime.db import make_engine
+    from runtime.migrate import upgrade
+    from runtime.settings import Settings
+
+    with tempfile.TemporaryDirectory(prefix="mallkit-mp-") as tmp:
+        data_dir = Path(tmp)
+        url = f"sqlite:///{data_dir / 'mallkit.sqlite3'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        settings = Settings(data_dir=data_dir, database_url=url, testing=True,
+                            secret_key="miniprogram-fixtures", embedded_worker=False,
+                            argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1)
+        app = create_app(settings)
+        try:
+            fixtures = capture(app)
+        finally:
+            app.extensions["mallkit"].engine.dispose()
+    for path in write(fixtures, args.out):
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,267 @@
+/**
+ * The layout renderer against layouts a real mallkit server sent (test/fixtures, captured by
+ * scripts/capture_fixtures.py): every node renders its block component, unknown types are
+ * skipped, hidden / module-off blocks are absent, prices show in ¥ from fen, taps navigate.
+ */
+const fs = require('fs')
+const path = require('path')
+const {fixture, installWx} = require('./helpers/wx')
+const {ROOT, render, text, tap} = require('./helpers/render')
+const KNOWN = require('../utils/block-types')
+
+const allBlocks = fixture('layout-all-blocks').body
+const home = fixture('layout-home').body
+const BLOCK_DIRS = fs.readdirSync(path.join(ROOT, '..', 'blocks'))
+  .filter(name => fs.existsSync(path.join(ROOT, '..', 'blocks', name, 'block.json')))
+
+// The element each block component draws when it has something to show.
+const ROOTS = {
+  'search-bar': '.search', banner: '.banner', 'icon-nav': '.nav', 'notice-bar': '.notice',
+  'image-ad': '.hotspots', 'magic-cube': '.cube', title: '.title', 'rich-text': '.rich',
+  spacer: '.spacer', divider: '.divider', 'product-grid': '#list', 'product-tabs': '.ptabs',
+  'store-info': '.store', video: '.video', 'image-text': '.itext', 'follow-account': '.follow',
+  'coupon-strip': '.coupons', 'signin-calendar': '.signin', 'service-button': '.service',
+}
+
+function renderLayout(layout) {
+  return render('components/layout-renderer/index', {layout})
+}
+
+function expectedYuan(fen) {
+  return `¥${(fen / 100).toFixed(2)}`
+}
+
+function cards(renderer, nodeId) {
+  return renderer.querySelector(`#node-${nodeId}`).querySelector('#list').querySelectorAll('.card')
+}
+
+beforeEach(() => {
+  installWx(null)
+})
+
+describe('a captured layout', () => {
+  test('covers every block type the server bundles, and this client knows them all', () => {
+    expect(KNOWN.slice().sort()).toEqual(BLOCK_DIRS.slice().sort())
+    const sent = new Set(allBlocks.nodes.map(n => n.type))
+    // coupon-strip needs the coupons module, which the server does not have switched on.
+    expect([...sent, 'coupon-strip'].sort()).toEqual(BLOCK_DIRS.slice().sort())
+  })
+
+  test('every node renders the component of its type, in order', () => {
+    const renderer = renderLayout(allBlocks)
+    const rendered = renderer.querySelectorAll('.node')
+    expect(rendered.length).toBe(allBlocks.nodes.length)
+    allBlocks.nodes.forEach((node, i) => {
+      const comp = renderer.querySelector(`#node-${node.id}`)
+      expect(comp).toBeTruthy()
+      expect(rendered[i].dom).toBe(comp.dom)
+      expect(comp.dom.tagName.toLowerCase()).toBe(`block-${node.type}`)
+      expect(comp.querySelector(ROOTS[node.type])).toBeTruthy()
+    })
+  })
+
+  test('the home page renders every node the server sent', () => {
+    const renderer = renderLayout(home)
+    expect(renderer.querySelectorAll('.node').map(c => c.dom.tagName.toLowerCase()))
+      .toEqual(home.nodes.map(n => `block-${n.type}`))
+    expect(text(renderer)).toContain('春夏新品上市')
+  })
+
+  test('a hidden block and a block of a module that is off are absent', () => {
+    const ids = allBlocks.nodes.map(n => n.id)
+    expect(ids).not.toContain('hidden-title')
+    expect(ids).not.toContain('coupons')
+    const renderer = renderLayout(allBlocks)
+    expect(renderer.querySelector('#node-hidden-title')).toBeFalsy()
+    expect(renderer.querySelector('#node-coupons')).toBeFalsy()
+    expect(text(renderer)).not.toContain('不应出现')
+  })
+
+  test('theme tokens become CSS variables on the page', () => {
+    const renderer = renderLayout(allBlocks)
+    const style = renderer.querySelector('.layout').dom.getAttribute('style')
+    expect(style).toContain(`--color-primary: ${allBlocks.theme.tokens.color_primary}`)
+    expect(style).toContain(`--radius: ${allBlocks.theme.tokens.radius}px`)
+  })
+
+  test('product prices show in ¥ from fen, with the original price and sales', () => {
+    const node = allBlocks.nodes.find(n => n.id === 'picks')
+    const renderer = renderLayout(allBlocks)
+    const shown = cards(renderer, 'picks')
+    expect(shown.length).toBe(node.data.products.length)
+    node.data.products.forEach((product, i) => {
+      const card = text(shown[i])
+      expect(card).toContain(product.title)
+      expect(card).toContain(expectedYuan(product.price_fen))
+      if (product.original_price_fen > product.price_fen) {
+        expect(card).toContain(expectedYuan(product.original_price_fen))
+      }
+      expect(card).toContain(`已售 ${product.sales}`)
+    })
+    expect(text(renderer.querySelector('#node-picks'))).toContain('热卖')
+  })
+
+  test('tapping a product opens its page; the buy button opens the SKU picker', async () => {
+    const node = allBlocks.nodes.find(n => n.id === 'picks')
+    const renderer = renderLayout(allBlocks)
+    const list = renderer.querySelector('#node-picks').querySelector('#list')
+    await tap(list.querySelectorAll('.card')[0])
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({url: `/pages/product/index?id=${node.data.products[0].id}`})
+    await tap(list.querySelectorAll('.card__buy')[0])
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({url: `/pages/product/index?id=${node.data.products[0].id}&buy=1`})
+    expect(wx.navigateTo).toHaveBeenCalledTimes(2) // catchtap: the card did not also open
+  })
+
+  test('product tabs switch and their products navigate', async () => {
+    const node = allBlocks.nodes.find(n => n.type === 'product-tabs')
+    const renderer = renderLayout(allBlocks)
+    const tabs = renderer.querySelector(`#node-${node.id}`)
+    const titles = tabs.querySelectorAll('.ptabs__tab')
+    expect(titles.map(text)).toEqual(node.data.tabs.map(t => t.title))
+    await tap(titles[1])
+    const second = node.data.tabs[1].products
+    const list = tabs.querySelector('#list')
+    expect(list.querySelectorAll('.card__title').map(text)).toEqual(second.map(p => p.title))
+    const shown = list.querySelectorAll('.card')
+    await tap(shown[0])
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({url: `/pages/product/index?id=${second[0].id}`})
+  })
+
+  test('links go where the protocol says', async () => {
+    const renderer = renderLayout(allBlocks)
+    const hero = allBlocks.nodes.find(n => n.id === 'hero')
+    const slides = renderer.querySelector('#node-hero').querySelectorAll('.banner__slide')
+    await tap(slides[0])
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({url: `/pages/product/index?id=${hero.props.slides[0].link.product_id}`})
+    await tap(slides[1])
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({url: `/pages/webview/index?url=${encodeURIComponent('https://example.com/sale')}`})
+
+    const nav = allBlocks.nodes.find(n => n.id === 'nav')
+    const entries = renderer.querySelector('#node-nav').querySelectorAll('.nav__item')
+    expect(entries.length).toBe(nav.props.entries.length)
+    await tap(entries[0])
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({url: '/pages/page/index?slug=category'})
+    await tap(entries[1])
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({url: `/pages/page/index?slug=category&group=${nav.props.entries[1].link.group_id}`})
+    await tap(entries[2])
+    expect(wx.switchTab).toHaveBeenLastCalledWith({url: '/pages/user/index'})
+    await tap(entries[3])
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({url: '/pages/orders/index'})
+
+    const zones = renderer.querySelector('#node-hotspots').querySelectorAll('.hotspots__zone')
+    expect(zones.length).toBe(2)
+    await tap(zones[1])
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({url: expect.stringMatching(/^\/pages\/page\/index\?slug=category&group=\d+$/)})
+
+    await tap(renderer.querySelector('#node-notice').querySelector('.notice'))
+    expect(wx.switchTab).toHaveBeenLastCalledWith({url: '/pages/index/index'})
+  })
+
+  test('image-ad zones are placed in % of the image', () => {
+    const renderer = renderLayout(allBlocks)
+    const zones = renderer.querySelector('#node-hotspots').querySelectorAll('.hotspots__zone')
+    expect(zones[0].dom.getAttribute('style')).toContain('left: 0%; top: 0%; width: 50%; height: 100%')
+    expect(zones[1].dom.getAttribute('style')).toContain('left: 50%')
+  })
+
+  test('rich text goes to the rich-text component as the server cleaned it', () => {
+    const node = allBlocks.nodes.find(n => n.type === 'rich-text')
+    const renderer = renderLayout(allBlocks)
+    const block = renderer.querySelector(`#node-${node.id}`)
+    expect(block.data.html).toBe(node.props.content)
+    expect(block.querySelector('.rich__body')).toBeTruthy()
+  })
+
+  test('images are loaded from the server at the size that fits', () => {
+    const renderer = renderLayout(allBlocks)
+    const hero = allBlocks.nodes.find(n => n.id === 'hero')
+    const image = hero.props.slides[0].image
+    // 702 rpx on a 375 pt, 2x screen = 702 physical pixels: larger than every size sent.
+    const block = renderer.querySelector('#node-hero')
+    expect(block.data.slides[0].src).toBe(`http://127.0.0.1:5000${image.url}`)
+    const nav = renderer.querySelector('#node-nav')
+    const icon = allBlocks.nodes.find(n => n.id === 'nav').props.entries[2].image
+    expect(nav.data.entries[2].image).toBe(`http://127.0.0.1:5000${icon.sizes['150']}`)
+  })
+
+  test('store info opens the map and dials the number the server prepared', async () => {
+    const node = allBlocks.nodes.find(n => n.type === 'store-info')
+    const block = renderLayout(allBlocks).querySelector(`#node-${node.id}`)
+    expect(text(block)).toContain(node.data.name)
+    await tap(block.querySelector('.store__action--map'))
+    expect(wx.openLocation).toHaveBeenCalledWith(expect.objectContaining({
+      latitude: node.data.location.latitude, longitude: node.data.location.longitude}))
+    await tap(block.querySelector('.store__action--call'))
+    expect(wx.makePhoneCall).toHaveBeenCalledWith({phoneNumber: node.data.tel.replace('tel:', '')})
+  })
+
+  test('the sign-in card shows the rules the server sent', () => {
+    const node = allBlocks.nodes.find(n => n.type === 'signin-calendar')
+    const block = renderLayout(allBlocks).querySelector(`#node-${node.id}`)
+    const steps = block.querySelectorAll('.signin__step')
+    expect(steps.length).toBe(node.data.cycle.length)
+    expect(text(steps[2])).toContain(`+${node.data.cycle[2].points}`)
+    expect(block.querySelectorAll('.signin__mile').length).toBe(node.data.milestones.length)
+  })
+})
+
+describe('protocol rules', () => {
+  test('unknown node types are skipped with their children; the rest still renders', () => {
+    const layout = JSON.parse(JSON.stringify(allBlocks))
+    layout.nodes.splice(2, 0, {
+      id: 'future', type: 'countdown', v: 3, props: {ends_at: '2030-01-01'}, data: null,
+      children: [{id: 'inner-title', type: 'title', v: 2, props: {title: '子节点'}, data: null, children: []}],
+    })
+    const renderer = renderLayout(layout)
+    expect(renderer.querySelector('#node-future')).toBeFalsy()
+    expect(renderer.querySelector('#node-inner-title')).toBeFalsy()
+    expect(text(renderer)).not.toContain('子节点')
+    expect(renderer.querySelectorAll('.node').length).toBe(allBlocks.nodes.length)
+    expect(renderer.querySelector(`#node-${allBlocks.nodes[2].id}`)).toBeTruthy()
+  })
+
+  test('a document of another protocol version asks for an update', () => {
+    const renderer = renderLayout(Object.assign({}, allBlocks, {protocol: 2}))
+    expect(renderer.querySelectorAll('.node').length).toBe(0)
+    expect(text(renderer)).toContain('请更新')
+  })
+
+  test.each(KNOWN)('%s never crashes on missing, null or mistyped props and data', type => {
+    const broken = [
+      {id: 'a', type},
+      {id: 'b', type, v: 1, props: null, data: 'nonsense', children: null},
+      {id: 'c', type, v: 1, props: {slides: 'x', entries: 5, cells: [null, 3], zones: [{}], tabs: {},
+        text: 7, title: null, content: 42, video: 'x', image: 'x', link: 'x', columns: 'x', height: 'x'},
+      data: {products: [null, {id: 'x'}], tabs: [null], cycle: 'x', coupons: [{}]}, children: []},
+      {id: 'd', type, v: 1, props: {}, data: {}, children: []},
+    ]
+    const renderer = renderLayout({protocol: 1, page: {}, theme: {}, nodes: broken})
+    expect(renderer.querySelectorAll('.node').length).toBe(4)
+  })
+
+  test('nodes without an id, duplicates and non-objects are dropped', () => {
+    const title = {type: 'title', v: 2, props: {title: 'T'}, data: null, children: []}
+    const renderer = renderLayout({protocol: 1, page: {}, theme: {}, nodes: [
+      null, 'x', Object.assign({}, title), Object.assign({id: 'one'}, title), Object.assign({id: 'one'}, title)]})
+    expect(renderer.querySelectorAll('.node').length).toBe(1)
+  })
+})
+
+describe('coupon-strip (the coupons module is not on in the demo shop)', () => {
+  test('renders coupons in the shape the coupons module documents', () => {
+    const node = {id: 'coupons', type: 'coupon-strip', v: 1,
+      props: {source: 'available', coupon_ids: [], limit: 6, style: 'ticket', color: ''},
+      data: {coupons: [
+        {id: 1, title: '满减', kind: 'amount', value_fen: 1000, threshold_fen: 9900, valid_text: '', claimed: false},
+        {id: 2, title: '折扣', kind: 'discount', discount_percent: 85, threshold_fen: 0, valid_text: '', claimed: true},
+      ]}, children: []}
+    const block = renderLayout({protocol: 1, page: {}, theme: {}, nodes: [node]}).querySelector('#node-coupons')
+    const shown = block.querySelectorAll('.coupon')
+    expect(shown.length).toBe(2)
+    expect(text(shown[0])).toContain('¥10')
+    expect(text(shown[0])).toContain('满 99.00 可用')
+    expect(text(shown[1])).toContain('8.5折')
+    expect(text(shown[1])).toContain('无门槛')
+    expect(text(shown[1])).toContain('已领取')
+  })
+})

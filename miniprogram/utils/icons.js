@@ -1,0 +1,36 @@
+/**
+ * The built-in line icons of the icon-nav block (the same drawings as the H5 block in
+ * blocks/icon-nav/template.html, 24x24 viewBox), as SVG data URIs for <image>.
+ */
+const PATHS = {
+  grid: '<rect x="4" y="4" width="6.5" height="6.5" rx="1.5"/><rect x="13.5" y="4" width="6.5" height="6.5" rx="1.5"/><rect x="4" y="13.5" width="6.5" height="6.5" rx="1.5"/><rect x="13.5" y="13.5" width="6.5" height="6.5" rx="1.5"/>',
+  new: '<path d="M12 3l2 4.4 4.6-1.3-1.3 4.6L21.5 12l-4.2 1.9 1.3 4.6-4.6-1.3L12 21.5l-1.9-4.3-4.6 1.3 1.3-4.6L2.5 12l4.3-1.9-1.3-4.6 4.6 1.3z"/><path d="M9.5 14.5v-5l5 5v-5"/>',
+  hot: '<path d="M12 3c.6 3.6 5.2 5.6 5.2 10.6a5.2 5.2 0 0 1-10.4 0c0-2.7 1.5-4.5 2.7-5.7.3 1.9 1.1 3 2.2 3.5C12 9.3 11 6.1 12 3z"/>',
+  flash: '<path d="M13.5 2.5L4.5 14h7l-1 7.5 9-11.5h-7z"/>',
+  vip: '<path d="M3 8l4.5 4L12 5l4.5 7L21 8l-2 11H5z"/><path d="M8 16h8"/>',
+  coupon: '<path d="M3 7h18v3.2a1.8 1.8 0 0 0 0 3.6V17H3v-3.2a1.8 1.8 0 0 0 0-3.6z"/><path d="M9.5 7.5v9" stroke-dasharray="1.6 2"/><path d="M13 12h4"/>',
+  gift: '<rect x="3.5" y="8" width="17" height="4" rx="1"/><path d="M5 12v8h14v-8M12 8v12M12 8C10.5 5 7 4.5 7 6.7 7 8 9.5 8 12 8zm0 0c1.5-3 5-3.5 5-1.3C17 8 14.5 8 12 8z"/>',
+  sign: '<rect x="4" y="5" width="16" height="15" rx="2"/><path d="M8 3v4M16 3v4M4 10h16M9 14.5l2 2 4-4"/>',
+  group: '<circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c.5-3.5 3.2-5.5 6.5-5.5s6 2 6.5 5.5M16 4.8a3.5 3.5 0 0 1 0 6.4M18 14.8c2 .8 3.2 2.6 3.5 5.2"/>',
+  service: '<path d="M4 14v-2a8 8 0 0 1 16 0v2"/><rect x="3" y="13" width="4" height="6" rx="1.5"/><rect x="17" y="13" width="4" height="6" rx="1.5"/><path d="M19 19c0 1.5-2 2.5-5 2.5"/>',
+  cart: '<circle cx="9" cy="20" r="1.3"/><circle cx="18" cy="20" r="1.3"/><path d="M2.5 3.5h3l2.4 11.2a1.5 1.5 0 0 0 1.5 1.2h8.4a1.5 1.5 0 0 0 1.5-1.1L21 7.5H6.5"/>',
+  star: '<path d="M12 2.8l2.9 5.9 6.4.9-4.7 4.5 1.1 6.4L12 17.5l-5.7 3 1.1-6.4-4.7-4.5 6.4-.9z"/>',
+  heart: '<path d="M20.8 4.6a5.5 5.5 0 0 0-7.8 0L12 5.7l-1-1.1a5.5 5.5 0 0 0-7.8 7.8l1 1.1L12 21l7.8-7.5 1-1.1a5.5 5.5 0 0 0 0-7.8z"/>',
+  fresh: '<path d="M20 4C9 4 4 9 4 16c0 1.5.4 2.8 1 4 7 0 15-4 15-16z"/><path d="M4.5 19.5C8 15 12 11.5 16 9"/>',
+  home: '<path d="M3 10.5L12 3l9 7.5V20a1 1 0 0 1-1 1h-5v-6h-6v6H4a1 1 0 0 1-1-1z"/>',
+  order: '<rect x="5" y="4" width="14" height="17" rx="2"/><path d="M9 2.5h6v3H9zM8.5 10h7M8.5 14h7M8.5 18h4"/>',
+  location: '<path d="M12 21s-7-6.2-7-11.5a7 7 0 0 1 14 0C19 14.8 12 21 12 21z"/><circle cx="12" cy="9.5" r="2.5"/>',
+  shop: '<path d="M4 10v10h16V10M3 9.5L5 4h14l2 5.5a3 3 0 0 1-6 0 3 3 0 0 1-6 0 3 3 0 0 1-6 0zM10 20v-5h4v5"/>',
+}
+
+/** A data URI of icon `name` stroked in `stroke` ("" when there is no such icon). */
+function iconSrc(name, stroke) {
+  const body = PATHS[name]
+  if (!body) return ''
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" ' +
+    `stroke="${stroke || '#ffffff'}" stroke-width="1.7" stroke-linecap="round" ` +
+    `stroke-linejoin="round">${body}</svg>`
+  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`
+}
+
+module.exports = {iconSrc, ICONS: Object.keys(PATHS)}

@@ -1,0 +1,48 @@
+/**
+ * Turning a layout document (GET layouts/<slug>, docs/protocol.md) into what the
+ * layout-renderer draws. Pure: no wx calls. Nodes of a type with no component here are
+ * skipped with their children; another protocol version gives `outdated`.
+ */
+const KNOWN = require('./block-types')
+const {isObject} = require('./props')
+const {themeStyle, color} = require('./format')
+
+const PROTOCOL = 1
+// Blocks whose whole element sticks to the top when their `sticky` prop is on (product-tabs
+// sticks only its tab bar, inside the block).
+const STICKY = ['search-bar']
+
+/** The nodes to draw: known types only, each with an id, props and data that are safe to read. */
+function renderable(nodes) {
+  const seen = {}
+  return (Array.isArray(nodes) ? nodes : []).filter(node => {
+    if (!isObject(node) || KNOWN.indexOf(node.type) < 0) return false
+    const id = typeof node.id === 'string' && node.id ? node.id : ''
+    if (!id || seen[id]) return false
+    seen[id] = true
+    return true
+  }).map(node => {
+    const props = isObject(node.props) ? node.props : {}
+    return {
+      id: node.id,
+      type: node.type,
+      v: typeof node.v === 'number' ? node.v : 1,
+      props,
+      data: node.data === undefined ? null : node.data,
+      sticky: STICKY.indexOf(node.type) >= 0 && props.sticky === true,
+    }
+  })
+}
+
+function build(layout) {
+  if (!isObject(layout)) return {nodes: [], outdated: false, rootStyle: ''}
+  if (layout.protocol !== PROTOCOL) return {nodes: [], outdated: true, rootStyle: ''}
+  const theme = isObject(layout.theme) ? layout.theme : {}
+  const page = isObject(layout.page) ? layout.page : {}
+  const style = [themeStyle(theme.tokens)]
+  const background = color(page.background)
+  if (background) style.push(`background: ${background}`)
+  return {nodes: renderable(layout.nodes), outdated: false, rootStyle: style.filter(Boolean).join('; ')}
+}
+
+module.exports = {renderable, build, PROTOCOL}
