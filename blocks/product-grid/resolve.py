@@ -1,7 +1,10 @@
 """product-grid: the cards of every product grid on the page, loaded together.
 
 All grids (whatever their source: picks, group, tag, newest, best-selling) are answered by
-:func:`runtime.blocklib.products.load_product_lists` with a fixed number of queries.
+:func:`runtime.blocklib.products.load_product_lists` with a fixed number of queries. A grid with
+source ``context`` follows the page's parameters (the category page's ``group`` or category
+``id``), so a link to a group lands on a page showing that group; without one it shows the
+newest products.
 """
 
 from __future__ import annotations
@@ -9,15 +12,45 @@ from __future__ import annotations
 from typing import Any
 
 from runtime.blocklib.products import load_product_lists, source_of
+from runtime.errors import NotFound
+
+
+def page_context(ctx: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Source settings for ``context`` grids and what they show (kind, id, name)."""
+    from runtime.modules.catalog.taxonomy import get_category, get_group
+
+    group_id, category_id = ctx.params.get("group"), ctx.params.get("id")
+    try:
+        if group_id:
+            group = get_group(ctx.session, group_id)
+            return ({"source": "group", "group_id": group.id},
+                    {"kind": "group", "id": group.id, "name": group.name})
+        if category_id and ctx.page.get("kind") == "category":
+            category = get_category(ctx.session, category_id)
+            return ({"source": "category", "category_id": category.id},
+                    {"kind": "category", "id": category.id, "name": category.name})
+    except NotFound:
+        return {"source": "group", "group_id": None}, None
+    return {"source": "newest"}, None
 
 
 def resolve(batch: list[Any], ctx: Any) -> dict[str, Any]:
+    context: tuple[dict[str, Any], dict[str, Any] | None] | None = None
     sources = []
     for instance in batch:
         settings = dict(instance.settings)
         if settings.get("source") == "manual":
             settings["limit"] = len(settings.get("product_ids") or [])
+        elif settings.get("source") == "context":
+            context = context or page_context(ctx)
+            settings.update(context[0])
         sources.append(source_of(instance.id, settings))
     lists = load_product_lists(ctx.session, sources)
     extra = {"preview": True} if ctx.preview else {}
-    return {instance.id: {"products": lists[instance.id], **extra} for instance in batch}
+    out = {}
+    for instance in batch:
+        data: dict[str, Any] = {"products": lists[instance.id], **extra}
+        if instance.settings.get("source") == "context" and context and context[1]:
+            data["context"] = context[1]
+        out[instance.id] = data
+    return out

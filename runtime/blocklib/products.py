@@ -21,7 +21,7 @@ from runtime.media.refs import load_assets, media_url
 from runtime.modules.catalog.models import Product, ProductGroup
 from runtime.modules.catalog.queries import ProductFilter, conditions, stock_totals
 
-SOURCES = ("manual", "group", "tag", "newest", "best_selling")
+SOURCES = ("manual", "group", "category", "tag", "newest", "best_selling")
 COVER_SIZE = 300
 LARGE_COVER_SIZE = 750
 
@@ -35,6 +35,7 @@ class ProductSource:
     limit: int
     product_ids: tuple[int, ...] = ()
     group_id: int | None = None
+    category_id: int | None = None
     tag: str = ""
 
 
@@ -46,7 +47,8 @@ def source_of(key: str, settings: Mapping[str, Any]) -> ProductSource:
         if isinstance(p, Mapping) and isinstance(p.get("product_id"), int)))
     return ProductSource(key=key, source=settings.get("source", "newest"),
                          limit=int(settings.get("limit") or 1), product_ids=picks,
-                         group_id=settings.get("group_id"), tag=settings.get("tag") or "")
+                         group_id=settings.get("group_id"),
+                         category_id=settings.get("category_id"), tag=settings.get("tag") or "")
 
 
 def _order(source: ProductSource) -> list[ColumnElement[Any]]:
@@ -68,6 +70,8 @@ def _filter(source: ProductSource, known_groups: set[int]) -> ProductFilter | No
     if source.source == "group":
         return ProductFilter(group_id=source.group_id) \
             if source.group_id in known_groups else None
+    if source.source == "category":
+        return ProductFilter(category_id=source.category_id) if source.category_id else None
     if source.source == "tag":
         return ProductFilter(tag=source.tag) if source.tag.strip() else None
     if source.source in ("newest", "best_selling"):
@@ -90,9 +94,12 @@ def load_product_lists(session: Session, sources: Sequence[ProductSource],
     known = {g.id for g in groups}
     shop_id = current_shop_id(session)
     parts = []
+    found: dict[ProductFilter, list[ColumnElement[bool]] | None] = {}
     for slot, source in enumerate(sources):
         wanted = _filter(source, known)
-        where = conditions(session, wanted) if wanted is not None else None
+        if wanted is not None and wanted not in found:
+            found[wanted] = conditions(session, wanted)  # a category costs a query: once
+        where = list(found[wanted] or []) if wanted is not None and found[wanted] else None
         if where is None or source.limit < 1:
             continue
         if source.source == "manual":

@@ -163,3 +163,34 @@ def test_an_empty_grid_hints_in_the_editor_preview_only(app, client, factory, sh
     assert preview.status_code == 200
     html = preview.get_data(as_text=True)
     assert "暂无可显示的商品" in html and "这个选项卡还没有可显示的商品" in html
+
+
+def test_a_context_grid_follows_the_category_pages_group_or_category(app, client, shop,
+                                                                      catalog, publish):
+    from runtime.modules.catalog.taxonomy import create_category
+
+    with in_shop(app, shop) as s:
+        drinks = create_category(s, {"name": "饮品"})
+        update_product(s, catalog.products["coffee"], {"category_id": drinks.id})
+        s.commit()
+        drinks_id = drinks.id
+    publish(shop, page_config(block("goods", "product-grid", source="context", limit=20),
+                              block("also", "product-grid", source="context", limit=1),
+                              kind="category", title="分类"), slug="category")
+    plain = layout(client, "category").json["nodes"][0]
+    assert "context" not in plain["data"] and len(titles(plain)) == 6  # newest
+
+    grouped = layout(client, f"category?group={catalog.groups['manual']}").json["nodes"]
+    assert grouped[0]["data"]["context"] == {"kind": "group", "id": catalog.groups["manual"],
+                                             "name": "店长推荐"}
+    assert set(titles(grouped[0])) == {"每日坚果礼盒", "陶瓷马克杯"}
+    assert len(titles(grouped[1])) == 1
+
+    by_category = layout(client, f"category?id={drinks_id}").json["nodes"][0]
+    assert by_category["data"]["context"]["name"] == "饮品"
+    assert titles(by_category) == ["冷萃挂耳咖啡"]
+    assert layout(client, "category?group=999999").json["nodes"][0]["data"] == {"products": []}
+
+    html = client.get(f"/s/alpha/pages/category?group={catalog.groups['manual']}")
+    text = html.get_data(as_text=True)
+    assert "店长推荐" in text and "共 2 件" in text and "纯棉短袖T恤" not in text
