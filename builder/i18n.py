@@ -14,7 +14,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request
-from flask_babel import Babel
+from flask_babel import Babel, Domain
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,24 @@ def compile_translations(directory: Path = TRANSLATIONS) -> list[Path]:
         built.append(mo_path)
         log.info("compiled %s", mo_path)
     return built
+
+
+class ModuleCatalog:
+    """A console package's own message catalog (its ``translations`` folder) as a Flask-Babel
+    domain, so each package owns its strings; the ``.mo`` files are built at start-up."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.domain = Domain(translation_directories=[str(directory)])
+        self.gettext = self.domain.gettext
+        self.lazy_gettext = self.domain.lazy_gettext
+        self.ngettext = self.domain.ngettext
+
+    def compile(self) -> None:
+        try:
+            compile_translations(self.directory)
+        except OSError:  # a read-only install ships its .mo files
+            log.warning("could not compile %s", self.directory, exc_info=True)
 
 
 def select_locale() -> str:

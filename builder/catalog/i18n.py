@@ -1,22 +1,16 @@
-"""The catalog console's own message catalog (``builder/catalog/translations``); templates
-and views call ``t(...)``. The ``.mo`` is built from the ``.po`` at start-up."""
+"""The catalog console's own message catalog (``builder/catalog/translations``); templates and views
+call ``t(...)``."""
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
-from flask_babel import Domain
+from builder.i18n import ModuleCatalog
 
-TRANSLATIONS = Path(__file__).parent / "translations"
-
-domain = Domain(translation_directories=[str(TRANSLATIONS)])
-gettext = domain.gettext
-lazy_gettext = domain.lazy_gettext
-
-
-def compile_catalog() -> None:
-    from builder.i18n import compile_translations
-
-    with contextlib.suppress(OSError):  # a read-only install ships its .mo
-        compile_translations(TRANSLATIONS)
+catalog = ModuleCatalog(Path(__file__).parent / "translations")
+TRANSLATIONS = catalog.directory
+domain = catalog.domain
+gettext = catalog.gettext
+lazy_gettext = catalog.lazy_gettext
+ngettext = catalog.ngettext
+compile_catalog = catalog.compile

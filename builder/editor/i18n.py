@@ -9,21 +9,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask_babel import Domain, get_locale
+from flask_babel import get_locale
 
-TRANSLATIONS = Path(__file__).parent / "translations"
+from builder.i18n import ModuleCatalog
+
 SCRIPT_CATALOGS = Path(__file__).resolve().parents[1] / "static" / "editor" / "i18n"
 
-domain = Domain(translation_directories=[str(TRANSLATIONS)])
-gettext = domain.gettext
-lazy_gettext = domain.lazy_gettext
-ngettext = domain.ngettext
-
-
-def compile_catalog() -> None:
-    from builder.i18n import compile_translations
-
-    compile_translations(TRANSLATIONS)
+catalog = ModuleCatalog(Path(__file__).parent / "translations")
+TRANSLATIONS = catalog.directory
+domain = catalog.domain
+gettext = catalog.gettext
+lazy_gettext = catalog.lazy_gettext
+ngettext = catalog.ngettext
+compile_catalog = catalog.compile
 
 
 def current_locale() -> str:

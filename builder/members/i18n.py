@@ -1,20 +1,16 @@
-"""The members console's own message catalog (``builder/members/translations``): English
-source strings, Chinese translations. Templates call ``t(...)``."""
+"""The members console's own message catalog (``builder/members/translations``); templates and views
+call ``t(...)``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask_babel import Domain
+from builder.i18n import ModuleCatalog
 
-TRANSLATIONS = Path(__file__).parent / "translations"
-
-domain = Domain(translation_directories=[str(TRANSLATIONS)])
-gettext = domain.gettext
-lazy_gettext = domain.lazy_gettext
-
-
-def compile_catalog() -> None:
-    from builder.i18n import compile_translations
-
-    compile_translations(TRANSLATIONS)
+catalog = ModuleCatalog(Path(__file__).parent / "translations")
+TRANSLATIONS = catalog.directory
+domain = catalog.domain
+gettext = catalog.gettext
+lazy_gettext = catalog.lazy_gettext
+ngettext = catalog.ngettext
+compile_catalog = catalog.compile
