@@ -3,7 +3,8 @@
 Every route under ``/api/v1`` appears automatically: its path (Flask converters become path
 parameters), method and the first line of the view's docstring as the summary. A view adds
 the rest with :func:`operation` (parameters, responses, tags ...); shared schemas go in with
-:func:`register_schema` and are referred to as ``#/components/schemas/<name>``.
+:func:`register_schema` and are referred to as ``#/components/schemas/<name>``; other
+components (security schemes, shared parameters ...) with :func:`register_component`.
 
     @bp.get("/products/<int:product_id>")
     @operation(tags=["catalog"], responses={"200": json_response("Product")})
@@ -24,6 +25,9 @@ from runtime.api import API_PREFIX
 F = TypeVar("F", bound=Callable[..., Any])
 
 _schemas: dict[str, dict[str, Any]] = {}
+_components: dict[str, dict[str, dict[str, Any]]] = {}
+COMPONENT_KINDS = frozenset({"responses", "parameters", "examples", "requestBodies", "headers",
+                             "securitySchemes", "links", "callbacks", "pathItems"})
 _CONVERTERS = {"int": {"type": "integer", "minimum": 0}, "float": {"type": "number"},
                "path": {"type": "string"}, "string": {"type": "string"},
                "uuid": {"type": "string", "format": "uuid"}}
@@ -51,6 +55,21 @@ def register_schema(name: str, schema: dict[str, Any]) -> None:
     if name in _schemas and _schemas[name] != schema:
         raise ValueError(f"OpenAPI schema {name!r} is already registered differently")
     _schemas[name] = copy.deepcopy(schema)
+
+
+def register_component(kind: str, name: str, component: dict[str, Any]) -> None:
+    """A reusable component under ``#/components/<kind>/<name>`` (e.g. a security scheme that
+    operations name in ``security``); same name, same component."""
+    if kind == "schemas":
+        register_schema(name, component)
+        return
+    if kind not in COMPONENT_KINDS:
+        raise ValueError(f"unknown OpenAPI component kind {kind!r}; use one of "
+                         f"{', '.join(sorted(COMPONENT_KINDS))}")
+    registered = _components.setdefault(kind, {})
+    if name in registered and registered[name] != component:
+        raise ValueError(f"OpenAPI component {kind}/{name} is already registered differently")
+    registered[name] = copy.deepcopy(component)
 
 
 def json_response(schema_name: str, description: str = "OK") -> dict[str, Any]:
@@ -104,7 +123,7 @@ def build_document(app: Flask) -> dict[str, Any]:
                                 "errors are application/problem+json."},
         "servers": [{"url": "/"}],
         "paths": paths,
-        "components": {"schemas": copy.deepcopy(_schemas)},
+        "components": {"schemas": copy.deepcopy(_schemas), **copy.deepcopy(_components)},
     }
 
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from flask import g, request
 
+from runtime.api.openapi import register_component
 from runtime.errors import Unauthorized
 from runtime.modules.members.errors import MemberErrorCode
 from runtime.modules.members.models import Member, MemberToken
@@ -21,6 +22,11 @@ from runtime.tenancy import db
 
 F = TypeVar("F", bound=Callable[..., Any])
 BEARER = {"bearerAuth": []}
+
+register_component("securitySchemes", "bearerAuth", {
+    "type": "http", "scheme": "bearer",
+    "description": "A member token from POST /api/v1/shops/{shop_slug}/auth/wechat (or the H5 "
+                   "phone login), sent as Authorization: Bearer <token>"})
 
 
 def _resolve() -> tuple[Member, MemberToken] | None:
