@@ -35,8 +35,8 @@ OPENID = "miniprogram-fixture"
 IDEMPOTENCY_KEY = "mp-fixture-order-1"
 
 # Values the server draws at random: compared by presence, not by value.
-VOLATILE = frozenset({"token", "quote_id", "order_no", "out_trade_no", "appId", "nonceStr", "paySign",
-                      "package", "Authorization"})
+VOLATILE = frozenset({"token", "quote_id", "order_no", "out_trade_no", "appId", "nonceStr",
+                      "paySign", "package", "Authorization"})
 # Headers the mini-program reads.
 KEPT_HEADERS = ("ETag", "Cache-Control", "Vary", "Content-Type", "X-Cart-Token")
 
@@ -209,6 +209,7 @@ def _record_flow(rec: Recorder, product_id: int) -> dict[str, dict[str, Any]]:
              headers={"If-None-Match": home["headers"]["ETag"]}, expect=304)
     rec.call("layout-all-blocks", "GET", f"{API}/layouts/all-blocks")
     rec.call("layout-product", "GET", f"{API}/layouts/product?id={product_id}")
+    rec.call("layout-user", "GET", f"{API}/layouts/user")
     rec.call("layout-missing", "GET", f"{API}/layouts/no-such-page", expect=404)
     rec.call("orders-anonymous", "GET", f"{API}/orders", auth=False, expect=401)
     login = rec.call("login", "POST", f"{API}/auth/wechat", {"code": f"dev-{OPENID}"},
@@ -225,8 +226,10 @@ def _record_flow(rec: Recorder, product_id: int) -> dict[str, dict[str, Any]]:
         "name": "张三", "phone": "13800138000", "province": "上海市", "city": "上海市",
         "district": "静安区", "detail": "南京西路 1266 号"}, expect=201)
     rec.call("addresses", "GET", f"{API}/addresses")
+    # The body the mini-program's checkout page sends.
     quote = rec.call("quote", "POST", f"{API}/checkout/quote",
-                     {"address_id": address["body"]["id"], "fulfilment": "express"})
+                     {"fulfilment": "express", "use_points": False, "use_balance": False,
+                      "remark": "", "address_id": address["body"]["id"]})
     order = rec.call("order", "POST", f"{API}/orders", {"quote_id": quote["body"]["quote_id"]},
                      headers={"Idempotency-Key": IDEMPOTENCY_KEY}, expect=201)
     order_id = order["body"]["id"]

@@ -3,12 +3,18 @@ const path = require('path')
 const simulate = require('miniprogram-simulate')
 
 const ROOT = path.resolve(__dirname, '..', '..')
-const ids = {}
 
-/** Render the component (or Component-built page) at `rel` (e.g. "components/layout-renderer/index"). */
+/**
+ * Render the component (or Component-built page) at `rel` (e.g. "components/layout-renderer/index").
+ * miniprogram-simulate runs each component's JS with `require` and then drops it from
+ * require.cache so the next load runs it again; jest's module registry ignores that, so the
+ * registry is reset before each load (otherwise a component shared by two pages would only be
+ * defined for the first one).
+ */
 function render(rel, props) {
-  if (!ids[rel]) ids[rel] = simulate.load(path.join(ROOT, rel), {rootPath: ROOT})
-  const comp = simulate.render(ids[rel], props || {})
+  jest.resetModules()
+  const id = simulate.load(path.join(ROOT, rel), {rootPath: ROOT})
+  const comp = simulate.render(id, props || {})
   comp.attach(document.createElement('parent-wrapper'))
   return comp
 }

@@ -1,0 +1,221 @@
+/**
+ * The pages against exchanges recorded from a real server: the home layout (cached, then
+ * revalidated), a product (price, SKU, add to cart), the cart, checkout (quote breakdown,
+ * order with an Idempotency-Key, wx.requestPayment with the server's parameters), orders.
+ */
+const config = require('../config')
+const api = require('../utils/api')
+const {fixture, replay, installWx, settle, headerOf} = require('./helpers/wx')
+const {render, text, tap} = require('./helpers/render')
+
+const BASE = `${config.baseUrl}/api/v1/shops/${config.shop}`
+const yuan = fen => `¥${(fen / 100).toFixed(2)}`
+
+function page(name) {
+  return render(`pages/${name}/index`)
+}
+
+function sent(requests, method, path) {
+  return requests.filter(r => r.method === method && r.url === `${BASE}${path}`)
+}
+
+describe('home', () => {
+  test('renders the home layout, then shows the stored copy at once and revalidates it', async () => {
+    const home = fixture('layout-home')
+    const {requests} = installWx(replay('layout-home', 'layout-home-304'))
+    const first = page('index')
+    await first.instance.onLoad()
+    expect(first.data.layout).toEqual(home.body)
+    expect(first.querySelector('#layout').querySelectorAll('.node').length).toBe(home.body.nodes.length)
+    expect(wx.setNavigationBarTitle).toHaveBeenCalledWith({title: home.body.page.title})
+
+    const again = page('index')
+    const loading = again.instance.onLoad()
+    expect(again.data.layout).toEqual(home.body) // before the network answered
+    const result = await loading
+    expect(result.fromCache).toBe(true)
+    expect(headerOf(requests[1].header, 'If-None-Match')).toBe(home.headers.ETag)
+  })
+
+  test('a page that does not exist says so', async () => {
+    installWx(replay('layout-missing'))
+    const view = page('page')
+    await view.instance.onLoad({slug: 'no-such-page'})
+    expect(view.data.layout).toBeNull()
+    expect(text(view)).toContain('页面不存在或未发布')
+  })
+})
+
+describe('product', () => {
+  const product = fixture('product')
+  const layout = fixture('layout-product')
+
+  test('shows the product and its layout, prices in ¥ from fen', async () => {
+    installWx(replay(product, layout))
+    const view = page('product')
+    await view.instance.onLoad({id: String(product.body.id)})
+    expect(text(view)).toContain(product.body.title)
+    expect(view.data.price).toBe(product.body.max_price_fen > product.body.price_fen
+      ? `${yuan(product.body.price_fen)} 起` : yuan(product.body.price_fen))
+    expect(view.data.layout).toEqual(layout.body)
+    expect(view.querySelector('#layout').querySelectorAll('.node').length).toBe(layout.body.nodes.length)
+  })
+
+  test('picking the spec and adding to the cart posts that SKU', async () => {
+    const add = fixture('cart-add')
+    const {requests} = installWx(replay(product, layout, 'login', add))
+    const view = page('product')
+    await view.instance.onLoad({id: String(product.body.id), buy: '1'})
+    expect(view.data.picker).toBe(true)
+    const sku = product.body.skus.find(s => s.id === add.request.body.sku_id)
+    sku.spec_values.forEach((value, i) => {
+      view.instance.onSpec({currentTarget: {dataset: {spec: i, value, disabled: false}}})
+    })
+    expect(view.data.sku.id).toBe(sku.id)
+    expect(view.data.price).toBe(yuan(sku.price_fen))
+    view.instance.onQty({currentTarget: {dataset: {step: add.request.body.qty - 1}}})
+    await view.instance.onConfirm()
+    expect(sent(requests, 'POST', '/cart/items')[0].data).toEqual(add.request.body)
+    expect(wx.showToast).toHaveBeenCalledWith({title: '已加入购物车', icon: 'success'})
+  })
+})
+
+test('cart: lines, totals and the checkout button', async () => {
+  const cart = fixture('cart')
+  installWx(replay('login', cart))
+  const view = page('cart')
+  await view.instance.onShow()
+  const line = cart.body.lines[0]
+  expect(text(view)).toContain(line.title)
+  expect(text(view)).toContain(yuan(line.unit_price_fen))
+  expect(view.data.total).toBe(yuan(cart.body.selected_total_fen))
+  expect(wx.setTabBarBadge).toHaveBeenCalledWith({index: 1, text: String(cart.body.count)})
+  view.instance.onCheckout()
+  expect(wx.navigateTo).toHaveBeenCalledWith({url: '/pages/checkout/index'})
+})
+
+describe('checkout', () => {
+  const quote = fixture('quote')
+  const order = fixture('order')
+  const pay = fixture('pay')
+
+  async function checkout() {
+    const env = installWx(replay('login', 'checkout-options', 'addresses', quote, order, pay))
+    const view = page('checkout')
+    await view.instance.onLoad({})
+    return Object.assign(env, {view})
+  }
+
+  test('quotes the cart for the default address and shows the breakdown', async () => {
+    const {view, requests} = await checkout()
+    expect(sent(requests, 'POST', '/checkout/quote')[0].data).toEqual(quote.request.body)
+    const rows = view.data.rows
+    expect(rows[0]).toEqual({label: '商品金额', amount: yuan(quote.body.goods_total_fen)})
+    expect(rows).toContainEqual({label: '运费', amount: quote.body.shipping_fen ? yuan(quote.body.shipping_fen) : '免运费'})
+    expect(view.data.payable).toBe(yuan(quote.body.payable_fen))
+    expect(text(view)).toContain(yuan(quote.body.payable_fen))
+    expect(text(view)).toContain(quote.body.lines[0].title)
+  })
+
+  test('submits the order once per quote and pays with the parameters the server signed', async () => {
+    const {view, requests} = await checkout()
+    const done = await view.instance.onSubmit()
+    const posted = sent(requests, 'POST', '/orders')
+    expect(posted).toHaveLength(1)
+    expect(posted[0].data).toEqual({quote_id: quote.body.quote_id})
+    expect(posted[0].header['Idempotency-Key']).toMatch(/^[A-Za-z0-9_.:-]{8,80}$/)
+    expect(sent(requests, 'POST', `/orders/${order.body.id}/pay`)[0].data).toEqual({method: 'wechatpay'})
+    const params = pay.body.request_payment
+    expect(wx.requestPayment).toHaveBeenCalledTimes(1)
+    expect(wx.requestPayment.mock.calls[0][0]).toEqual(expect.objectContaining({
+      timeStamp: params.timeStamp, nonceStr: params.nonceStr, package: params.package,
+      signType: params.signType, paySign: params.paySign}))
+    expect(done.result.paid).toBe(true)
+    expect(wx.redirectTo).toHaveBeenCalledWith({url: `/pages/order/index?id=${order.body.id}`})
+  })
+
+  test('a cancelled payment still lands on the order, unpaid', async () => {
+    const {view} = await checkout()
+    wx.requestPayment.mockImplementation(opts => opts.fail({errMsg: 'requestPayment:fail cancel'}))
+    const done = await view.instance.onSubmit()
+    expect(done.result).toEqual(expect.objectContaining({paid: false, cancelled: true}))
+    expect(wx.showModal).not.toHaveBeenCalled()
+    expect(wx.redirectTo).toHaveBeenCalledWith({url: `/pages/order/index?id=${order.body.id}`})
+  })
+
+  test('a simulator payment WeChat refuses tells the developer how to finish it', async () => {
+    expect(pay.body.simulated).toBe(true)
+    const {view} = await checkout()
+    wx.requestPayment.mockImplementation(opts => opts.fail({errMsg: 'requestPayment:fail invalid signature'}))
+    await view.instance.onSubmit()
+    expect(wx.showModal.mock.calls[0][0].content).toContain(`simulate-paid ${order.body.order_no}`)
+  })
+
+  test('an address the server refuses shows the message under each field', async () => {
+    const invalid = fixture('address-invalid')
+    installWx(replay('login', 'checkout-options', 'addresses', quote, invalid))
+    const view = page('checkout')
+    await view.instance.onLoad({})
+    view.instance.toggleForm()
+    view.instance.onField({currentTarget: {dataset: {field: 'name'}}, detail: {value: invalid.request.body.name}})
+    await view.instance.onSaveForm()
+    invalid.body.errors.forEach(e => {
+      expect(view.data.formErrors[e.pointer.slice(1)]).toBe(e.message)
+    })
+    expect(text(view)).toContain(invalid.body.errors[0].message)
+  })
+
+  test('buy now quotes the chosen items instead of the cart', async () => {
+    const {requests} = installWx(replay('login', 'checkout-options', 'addresses', quote))
+    const view = page('checkout')
+    await view.instance.onLoad({sku: '180', qty: '3'})
+    const body = sent(requests, 'POST', '/checkout/quote')[0].data
+    expect(body.source).toBe('items')
+    expect(body.items).toEqual([{sku_id: 180, qty: 3}])
+  })
+})
+
+describe('orders', () => {
+  test('the list shows each order with its status and amount', async () => {
+    const orders = fixture('orders')
+    installWx(replay('login', orders, 'order-counts'))
+    const view = page('orders')
+    view.instance.onLoad({})
+    await view.instance.onShow()
+    await settle()
+    const first = orders.body.items[0]
+    expect(text(view)).toContain(first.status_label)
+    expect(text(view)).toContain(yuan(first.payable_fen))
+    expect(view.data.counts).toEqual(fixture('order-counts').body)
+    await tap(view.querySelectorAll('.order')[0])
+    expect(wx.navigateTo).toHaveBeenCalledWith({url: `/pages/order/index?id=${first.id}`})
+  })
+
+  test('the order page shows the breakdown and pays an unpaid order', async () => {
+    const detail = fixture('order-detail')
+    const pay = fixture('pay')
+    const {requests} = installWx(replay('login', detail, 'checkout-options', pay))
+    const view = page('order')
+    await view.instance.onLoad({id: String(detail.body.id)})
+    await settle()
+    expect(text(view)).toContain(detail.body.status_label)
+    expect(view.data.rows).toContainEqual({label: '应付', amount: yuan(detail.body.payable_fen), total: true})
+    expect(view.data.methods.map(m => m.key)).toEqual(fixture('checkout-options').body.payment_methods)
+    await view.instance.onPay({currentTarget: {dataset: {method: 'wechatpay'}}})
+    expect(sent(requests, 'POST', `/orders/${detail.body.id}/pay`)).toHaveLength(1)
+    expect(wx.requestPayment).toHaveBeenCalledTimes(1)
+  })
+})
+
+test('user centre: the member, order counts and the user layout', async () => {
+  const me = fixture('me')
+  const layout = fixture('layout-user')
+  installWx(replay('login', me, 'order-counts', layout))
+  const view = page('user')
+  await Promise.all([view.instance.onLoad(), view.instance.onShow()])
+  expect(view.data.member).toEqual(me.body)
+  expect(text(view)).toContain(me.body.level.name)
+  expect(view.data.layout).toEqual(layout.body)
+  expect(view.querySelector('#layout').querySelectorAll('.node').length).toBe(layout.body.nodes.length)
+  expect(api.storedToken()).toBe(fixture('login').body.token)
+})
