@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PG_TEST_URL    ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: demo test test-embedded test-services bench lint clean
+.PHONY: demo test test-embedded test-services test-miniprogram bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(MAKE) test-embedded
+	$(MAKE) test-miniprogram
 	@if $(BIN)/python -m tests.services_up "$(PG_TEST_URL)" "$(REDIS_TEST_URL)"; then \
 		$(MAKE) test-services; \
 	elif [ -n "$$CI" ]; then \
@@ -33,6 +34,16 @@ test: $(STAMP)
 
 test-embedded: $(STAMP)
 	env -u MALLKIT_TEST_DATABASE_URL -u MALLKIT_TEST_REDIS_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+# The reference mini-program's jest tests (miniprogram-simulate); skipped only without npm, outside CI.
+test-miniprogram:
+	@if command -v npm >/dev/null 2>&1; then \
+		cd miniprogram && npm ci --no-audit --no-fund && npx jest; \
+	elif [ -n "$$CI" ]; then \
+		echo "CI needs npm for the mini-program tests" >&2; exit 1; \
+	else \
+		echo "npm not found: skipped the mini-program tests (install Node.js and npm)"; \
+	fi
 
 test-services: $(STAMP)
 	MALLKIT_TEST_DATABASE_URL=$(PG_TEST_URL) MALLKIT_TEST_REDIS_URL=$(REDIS_TEST_URL) \
