@@ -39,7 +39,6 @@ from sqlalchemy.orm import (
     sessionmaker,
     with_loader_criteria,
 )
-from sqlalchemy.pool import NullPool
 from sqlalchemy.sql import visitors
 
 from runtime.clock import utcnow
@@ -118,9 +117,10 @@ def tenant_tables() -> set[str]:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the per-backend settings mallkit relies on."""
     if url.startswith("sqlite"):
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 50)
         engine = create_engine(
-            url, connect_args={"timeout": 30, "check_same_thread": False},
-            poolclass=NullPool if ":memory:" not in url else None, **kwargs)
+            url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         # Take the write lock at BEGIN so concurrent writers queue instead of deadlocking.
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
