@@ -2,9 +2,9 @@
 
 All grids (whatever their source: picks, group, tag, newest, best-selling) are answered by
 :func:`runtime.blocklib.products.load_product_lists` with a fixed number of queries. A grid with
-source ``context`` follows the page's parameters (the category page's ``group`` or category
-``id``), so a link to a group lands on a page showing that group; without one it shows the
-newest products.
+source ``context`` follows the page's parameters (the category page's search ``keyword``,
+``group`` or category ``id``), so the search bar and a link to a group land on a page showing
+those products; without one it shows the newest products.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ def page_context(ctx: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
     from runtime.modules.catalog.taxonomy import get_category, get_group
 
     group_id, category_id = ctx.params.get("group"), ctx.params.get("id")
+    keyword = ctx.params.get("keyword")
+    if keyword and ctx.page.get("kind") == "category":
+        return ({"source": "search", "keyword": keyword},
+                {"kind": "search", "id": None, "name": keyword})
     try:
         if group_id:
             group = get_group(ctx.session, group_id)

@@ -37,6 +37,7 @@ class ProductSource:
     group_id: int | None = None
     category_id: int | None = None
     tag: str = ""
+    keyword: str = ""
 
 
 def source_of(key: str, settings: Mapping[str, Any]) -> ProductSource:
@@ -48,7 +49,8 @@ def source_of(key: str, settings: Mapping[str, Any]) -> ProductSource:
     return ProductSource(key=key, source=settings.get("source", "newest"),
                          limit=int(settings.get("limit") or 1), product_ids=picks,
                          group_id=settings.get("group_id"),
-                         category_id=settings.get("category_id"), tag=settings.get("tag") or "")
+                         category_id=settings.get("category_id"), tag=settings.get("tag") or "",
+                         keyword=settings.get("keyword") or "")
 
 
 def _order(source: ProductSource) -> list[ColumnElement[Any]]:
@@ -76,6 +78,8 @@ def _filter(source: ProductSource, known_groups: set[int]) -> ProductFilter | No
         return ProductFilter(tag=source.tag) if source.tag.strip() else None
     if source.source in ("newest", "best_selling"):
         return ProductFilter()
+    if source.source == "search":
+        return ProductFilter(keyword=source.keyword) if source.keyword.strip() else None
     return None
 
 

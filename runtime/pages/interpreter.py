@@ -37,7 +37,7 @@ class ResolveContext:
     redis: redis.Redis | None
     shop: ShopInfo
     page: Mapping[str, Any]
-    params: Mapping[str, int]
+    params: Mapping[str, int | str]
     client_version: tuple[int, int, int] | None
     modules: ModuleState
     theme_tokens: Mapping[str, Any]
@@ -68,7 +68,7 @@ class Rendered:
 
 def interpret(session: Session, registries: Registries, shop: ShopInfo, page: Mapping[str, Any],
               config: Mapping[str, Any], *, client_version: tuple[int, int, int] | None = None,
-              params: Mapping[str, int] | None = None, conn: redis.Redis | None = None,
+              params: Mapping[str, int | str] | None = None, conn: redis.Redis | None = None,
               preview: bool = False) -> Rendered:
     """Resolve every shown block, one ``resolve`` call per block type, and build the nodes.
 

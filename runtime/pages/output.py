@@ -8,6 +8,7 @@ rendered uncached rather than failing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 
 SHOP_REF_TTL = 30.0
 PAGE_PARAMS = {"product": ("id",), "category": ("id", "group")}
+TEXT_PARAMS = {"category": ("keyword",)}
+MAX_TEXT_PARAM = 50
 
 
 def registries() -> Registries:
@@ -75,8 +78,10 @@ def client_version() -> tuple[int, int, int] | None:
                                                  "e.g. 2.3.0", "format") from None
 
 
-def page_params(slug: str) -> dict[str, int]:
-    params: dict[str, int] = {}
+def page_params(slug: str) -> dict[str, int | str]:
+    """The query parameters a page kind reads: ids (the category page's ``group``, the product
+    page's ``id``) and the category page's search ``keyword``."""
+    params: dict[str, int | str] = {}
     for name in PAGE_PARAMS.get(slug, ()):
         raw = request.args.get(name)
         if raw is None:
@@ -84,17 +89,31 @@ def page_params(slug: str) -> dict[str, int]:
         if not raw.isdigit() or not 0 < int(raw) < 2**63:
             raise ValidationFailed.single(f"/{name}", "must be a positive integer", "type")
         params[name] = int(raw)
+    for name in TEXT_PARAMS.get(slug, ()):
+        text = " ".join((request.args.get(name) or "").split())
+        if len(text) > MAX_TEXT_PARAM:
+            raise ValidationFailed.single(f"/{name}", f"at most {MAX_TEXT_PARAM} characters",
+                                          "max_length")
+        if text:
+            params[name] = text
     return params
 
 
 def variant_of(regs: Registries, client: tuple[int, int, int] | None,
-               params: Mapping[str, int]) -> str:
+               params: Mapping[str, int | str]) -> str:
     """Requests that get the same output share a variant: the client version counts only
     through how many ``min_client`` thresholds it passes."""
     thresholds = regs.blocks.min_client_thresholds
     bucket = len(thresholds) if client is None else sum(1 for t in thresholds if t <= client)
-    extra = "".join(f"-{k}{v}" for k, v in sorted(params.items()))
+    extra = "".join(f"-{k}{_variant_part(v)}" for k, v in sorted(params.items()))
     return f"c{bucket}{extra}"
+
+
+def _variant_part(value: int | str) -> str:
+    """Ids as they are; text (a search keyword) as a short digest, safe in a cache key."""
+    if isinstance(value, int):
+        return str(value)
+    return hashlib.sha256(value.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -166,7 +185,7 @@ def respond(output: Output) -> Response:
 
 
 def build(shop_slug: str, page_slug: str, fmt: str, *, client: tuple[int, int, int] | None,
-          params: Mapping[str, int], preview: bool) -> bytes:
+          params: Mapping[str, int | str], preview: bool) -> bytes:
     """Render a page from the database (the cache-miss path)."""
     shop = enter_shop(shop_slug)
     session = db()
