@@ -198,9 +198,18 @@ def capture(app: Any) -> dict[str, dict[str, Any]]:
         with app.app_context():
             _publish_all_blocks(session_factory, shop_id,
                                 all_blocks_page(media, product_ids, group_id))
-        return _record_flow(rec, product_ids[0])
+        return _record_flow(rec, _product_with_specs(rec))
     finally:
         clock.unfreeze()
+
+
+def _product_with_specs(rec: Recorder) -> int:
+    """A product with specs and several SKUs, so the fixtures exercise the SKU picker."""
+    for item in rec.call(None, "GET", f"{API}/products?limit=20")["body"]["items"]:
+        detail = rec.call(None, "GET", f"{API}/products/{item['id']}")["body"]
+        if detail["specs"] and len(detail["skus"]) > 1:
+            return detail["id"]
+    raise RuntimeError("the demo catalog has no product with specs")
 
 
 def _record_flow(rec: Recorder, product_id: int) -> dict[str, dict[str, Any]]:
