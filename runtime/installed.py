@@ -32,5 +32,6 @@ INSTALLED = [
     "builder.orders",
     "builder.catalog.imports",
     "builder.members",
+    "builder.modules",
     "runtime.blocklib",
 ]
