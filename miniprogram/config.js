@@ -11,4 +11,8 @@ module.exports = {
   clientVersion: '1.0.0',
   // Show a problem's `detail` to the user (debug builds only, per docs/protocol.md).
   debug: true,
+  // A server without the shop's AppSecret uses its WeChat simulator, which cannot exchange a
+  // real wx.login code: it accepts "dev-<openid>". With an openid here the app logs in as that
+  // simulated shopper. Empty it for a real mini-program (the wx.login code is used).
+  simulatorOpenid: 'devtools-shopper',
 }

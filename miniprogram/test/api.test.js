@@ -73,6 +73,18 @@ describe('layouts are cached by ETag', () => {
 })
 
 describe('login and the Bearer token', () => {
+  const simulatorOpenid = config.simulatorOpenid
+  beforeEach(() => { config.simulatorOpenid = '' })
+  afterEach(() => { config.simulatorOpenid = simulatorOpenid })
+
+  test('against the WeChat simulator the code is dev-<openid>, without wx.login', async () => {
+    const {requests} = installWx(replay('login', 'me'))
+    config.simulatorOpenid = 'miniprogram-fixture'
+    await api.get('/me')
+    expect(wx.login).not.toHaveBeenCalled()
+    expect(requests[0].data).toEqual(login.request.body)
+  })
+
   test('wx.login once, POST auth/wechat with the code, then every call sends the token', async () => {
     const {requests, storage} = installWx(replay('login', 'me', 'order-counts'))
     const [me, counts] = await Promise.all([api.get('/me'), api.get('/orders/counts')])

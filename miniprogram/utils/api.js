@@ -116,10 +116,17 @@ function failure(res) {
 
 let pendingLogin = null
 
-/** wx.login -> POST /auth/wechat; stores and returns the login ({token, expires_at, member}). */
+/**
+ * wx.login -> POST /auth/wechat (or the simulator's "dev-<openid>" code, see config.js);
+ * stores and returns the login ({token, expires_at, member}).
+ */
 function login() {
   if (pendingLogin) return pendingLogin
   pendingLogin = new Promise((resolve, reject) => {
+    if (config.simulatorOpenid) {
+      resolve(`dev-${config.simulatorOpenid}`)
+      return
+    }
     wx.login({
       success: res => (res && res.code ? resolve(res.code)
         : reject(new ApiError({code: 'login_failed', detail: 'wx.login gave no code'}))),
@@ -146,7 +153,7 @@ function ensureToken() {
 /**
  * Call the shop API. `auth` (default true): send the member's token (logging in when needed)
  * and, on a 401 for a missing/expired token, log in again and retry once. Resolves with the
- * JSON body (and `header` when `full` is set); rejects with ApiError.
+ * JSON body; rejects with ApiError.
  */
 function request(method, path, options) {
   const opts = Object.assign({auth: true}, options || {})
@@ -159,7 +166,7 @@ function request(method, path, options) {
         return attempt(true)
       }
       if (res.statusCode >= 400) throw failure(res)
-      return opts.full ? res : res.data
+      return res.data
     })
   return attempt(false)
 }
