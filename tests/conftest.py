@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -30,7 +31,20 @@ from runtime.settings import Settings
 from tests.factories import Factory
 
 PG_URL = os.environ.get("MALLKIT_TEST_DATABASE_URL", "")
-REDIS_URL = os.environ.get("MALLKIT_TEST_REDIS_URL", "")
+
+
+def _redis_url_for_worker(url: str) -> str:
+    """Under pytest-xdist each worker takes its own Redis db (base db + worker number), since
+    every test flushes its db; the embedded Redis is per run anyway."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{base + int(worker[2:])}"))
+
+
+REDIS_URL = _redis_url_for_worker(os.environ.get("MALLKIT_TEST_REDIS_URL", ""))
 BACKEND = "postgresql" if PG_URL else "sqlite"
 
 
