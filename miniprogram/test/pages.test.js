@@ -15,6 +15,12 @@ function page(name) {
   return render(`pages/${name}/index`)
 }
 
+/** The server's image_url of a line, as the page loads it (made absolute). */
+function shown(line) {
+  expect(line.image_url).toMatch(/^\/media\//)
+  return config.baseUrl.replace(/\/+$/, '') + line.image_url
+}
+
 function sent(requests, method, path) {
   return requests.filter(r => r.method === method && r.url === `${BASE}${path}`)
 }
@@ -88,6 +94,7 @@ test('cart: lines, totals and the checkout button', async () => {
   const line = cart.body.lines[0]
   expect(text(view)).toContain(line.title)
   expect(text(view)).toContain(yuan(line.unit_price_fen))
+  expect(view.data.lines[0].image).toBe(shown(line))
   expect(view.data.total).toBe(yuan(cart.body.selected_total_fen))
   expect(wx.setTabBarBadge).toHaveBeenCalledWith({index: 1, text: String(cart.body.count)})
   view.instance.onCheckout()
@@ -115,6 +122,7 @@ describe('checkout', () => {
     expect(view.data.payable).toBe(yuan(quote.body.payable_fen))
     expect(text(view)).toContain(yuan(quote.body.payable_fen))
     expect(text(view)).toContain(quote.body.lines[0].title)
+    expect(view.data.lines[0].image).toBe(shown(quote.body.lines[0]))
   })
 
   test('submits the order once per quote and pays with the parameters the server signed', async () => {
@@ -187,6 +195,7 @@ describe('orders', () => {
     expect(text(view)).toContain(first.status_label)
     expect(text(view)).toContain(yuan(first.payable_fen))
     expect(view.data.counts).toEqual(fixture('order-counts').body)
+    expect(view.data.orders[0].lines[0].image).toBe(shown(first.lines[0]))
     await tap(view.querySelectorAll('.order')[0])
     expect(wx.navigateTo).toHaveBeenCalledWith({url: `/pages/order/index?id=${first.id}`})
   })
@@ -199,6 +208,7 @@ describe('orders', () => {
     await view.instance.onLoad({id: String(detail.body.id)})
     await settle()
     expect(text(view)).toContain(detail.body.status_label)
+    expect(view.data.card.lines[0].image).toBe(shown(detail.body.lines[0]))
     expect(view.data.rows).toContainEqual({label: '应付', amount: yuan(detail.body.payable_fen), total: true})
     expect(view.data.methods.map(m => m.key)).toEqual(fixture('checkout-options').body.payment_methods)
     await view.instance.onPay({currentTarget: {dataset: {method: 'wechatpay'}}})

@@ -1,5 +1,5 @@
 /** Orders as the pages show them (pure). */
-const {yuan, imageUrl, dateTime} = require('./format')
+const {yuan, imageUrl, absoluteUrl, dateTime} = require('./format')
 
 const TABS = [
   {key: 'all', label: '全部'},
@@ -8,6 +8,17 @@ const TABS = [
   {key: 'shipped', label: '待收货'},
   {key: 'completed', label: '已完成'},
 ]
+
+/**
+ * The picture of a cart, quote or order line: the server's `image_url` (a thumbnail it
+ * resolved, the same one the H5 pages show) when present, else an `{url, sizes}` image
+ * fitted to `rpx`; "" when there is none.
+ */
+function lineImage(line, rpx) {
+  if (!line) return ''
+  if (typeof line.image_url === 'string' && line.image_url) return absoluteUrl(line.image_url)
+  return imageUrl(line.image, rpx)
+}
 
 function orderCard(order) {
   const lines = Array.isArray(order.lines) ? order.lines : []
@@ -20,7 +31,7 @@ function orderCard(order) {
     count: order.item_count || lines.reduce((n, l) => n + (l.qty || 0), 0),
     createdAt: dateTime(order.created_at),
     lines: lines.map(l => ({id: l.id, title: l.title, spec: l.spec_text || '', qty: l.qty,
-      price: yuan(l.unit_price_fen), image: imageUrl(l.image, 140), productId: l.product_id})),
+      price: yuan(l.unit_price_fen), image: lineImage(l, 140), productId: l.product_id})),
   }
 }
 
@@ -39,4 +50,4 @@ function orderBreakdown(order) {
   return rows
 }
 
-module.exports = {TABS, orderCard, orderBreakdown}
+module.exports = {TABS, lineImage, orderCard, orderBreakdown}

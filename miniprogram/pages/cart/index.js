@@ -4,7 +4,8 @@
  * as it labels them; blocked lines cannot be selected.
  */
 const api = require('../../utils/api')
-const {yuan, imageUrl} = require('../../utils/format')
+const {yuan} = require('../../utils/format')
+const {lineImage} = require('../../utils/orders')
 
 function lineView(line) {
   const issues = Array.isArray(line.issues) ? line.issues : []
@@ -14,7 +15,7 @@ function lineView(line) {
     productId: line.product_id,
     title: line.title,
     spec: line.spec_text || '',
-    image: imageUrl(line.image, 160),
+    image: lineImage(line, 160),
     qty: line.qty,
     stock: line.stock,
     selected: line.selected === true,

@@ -6,7 +6,8 @@
  * `?sku=<id>&qty=<n>` is "buy now" (a quote of those items instead of the cart).
  */
 const api = require('../../utils/api')
-const {yuan, imageUrl} = require('../../utils/format')
+const {yuan} = require('../../utils/format')
+const {lineImage} = require('../../utils/orders')
 const {payOrder, METHOD_LABELS} = require('../../utils/pay')
 
 const FULFILMENT_LABELS = {express: '快递发货', pickup: '到店自提', local: '同城配送'}
@@ -75,7 +76,7 @@ Component({
           loading: false,
           rows: breakdown(quote),
           lines: (quote.lines || []).map(l => ({key: l.key, title: l.title, spec: l.spec_text, qty: l.qty,
-            price: yuan(l.unit_price_fen), image: imageUrl(l.image, 140)})),
+            price: yuan(l.unit_price_fen), image: lineImage(l, 140)})),
           quoteErrors: (quote.errors || []).map(e => e.message),
           payable: yuan(quote.payable_fen),
           balanceHint: typeof quote.balance_available_fen === 'number' ? `（可用 ${yuan(quote.balance_available_fen)}）` : '',

@@ -4,14 +4,13 @@ the member's on the first authenticated request that still carries the token."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import jsonify, request
 
 from runtime.api import shop_api_blueprint
 from runtime.api.openapi import json_response, operation, register_schema
 from runtime.errors import NotFound, ValidationFailed
 from runtime.http import json_body
+from runtime.media.refs import load_assets
 from runtime.modules.cart import service
 from runtime.modules.cart.fetch import CartInfo
 from runtime.modules.cart.service import CartOwner
@@ -38,7 +37,11 @@ register_schema("Cart", {
             "id": {"type": "integer"}, "sku_id": {"type": "integer"},
             "product_id": {"type": "integer"}, "qty": {"type": "integer"},
             "selected": {"type": "boolean"}, "title": {"type": "string"},
-            "spec_text": {"type": "string"}, "unit_price_fen": {"type": "integer"},
+            "spec_text": {"type": "string"},
+            "image": {"type": ["object", "null"], "description": "the image reference"},
+            "image_url": {"type": ["string", "null"],
+                          "description": "the image to show (300 px wide thumbnail)"},
+            "unit_price_fen": {"type": "integer"},
             "added_price_fen": {"type": "integer"}, "stock": {"type": "integer"},
             "line_total_fen": {"type": "integer"}, "available": {"type": "boolean"},
             "issues": {"type": "array", "items": {"type": "object", "properties": {
@@ -77,9 +80,9 @@ def _require_owner() -> tuple[CartOwner, str | None]:
     return owner, token
 
 
-def _answer(info: Any, token: str | None, status: int = 200):
+def _answer(info: CartInfo, token: str | None, status: int = 200):
+    body = {**info.as_dict(load_assets(db(), info.image_refs())), "guest_token": token}
     db().commit()
-    body = {**info.as_dict(), "guest_token": token}
     response = jsonify(body)
     response.status_code = status
     if token:

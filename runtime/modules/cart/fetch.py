@@ -8,7 +8,7 @@ The SKU/product join reads the catalog's tables read-only: the catalog has no bu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -18,10 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
+from runtime.media.models import MediaAsset
+from runtime.media.refs import media_url
 from runtime.modules.cart.models import Cart, CartLine
 from runtime.modules.catalog.models import Product, Sku
 from runtime.modules.catalog.products import is_visible
-from runtime.modules.orders.pricing import PricingLine
+from runtime.modules.orders.pricing import LINE_IMAGE_SIZE, PricingLine
 
 MAX_QTY = 999
 
@@ -119,13 +121,17 @@ class CartLineInfo:
         assert self.info is not None
         return pricing_line(str(self.line.id), self.info, self.line.qty)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, assets: Mapping[int, MediaAsset]) -> dict[str, Any]:
+        """The line for the API; ``assets`` (see :meth:`CartInfo.image_refs`) resolve
+        ``image_url`` without a query per line."""
         info = self.info
+        image = info.image if info else None
         return {
             "id": self.line.id, "sku_id": self.line.sku_id, "product_id": self.line.product_id,
             "qty": self.line.qty, "selected": self.line.selected,
             "title": info.title if info else "", "spec_text": info.spec_text if info else "",
-            "image": info.image if info else None,
+            "image": image,
+            "image_url": media_url(image, size=LINE_IMAGE_SIZE, assets=assets),
             "unit_price_fen": self.unit_price_fen,
             "added_price_fen": self.line.added_price_fen,
             "stock": info.sku.stock if info else 0,
@@ -153,9 +159,13 @@ class CartInfo:
     def selected_total_fen(self) -> int:
         return sum(li.unit_price_fen * li.line.qty for li in self.checkout_lines)
 
-    def as_dict(self) -> dict[str, Any]:
+    def image_refs(self) -> list[dict[str, Any]]:
+        """Every line's image reference, for one ``load_assets`` per response."""
+        return [li.info.image for li in self.lines if li.info and li.info.image]
+
+    def as_dict(self, assets: Mapping[int, MediaAsset]) -> dict[str, Any]:
         return {
-            "lines": [li.as_dict() for li in self.lines],
+            "lines": [li.as_dict(assets) for li in self.lines],
             "count": sum(li.line.qty for li in self.lines),
             "selected_count": sum(li.line.qty for li in self.checkout_lines),
             "selected_total_fen": self.selected_total_fen,

@@ -10,6 +10,7 @@ from runtime.api import shop_api_blueprint
 from runtime.api.openapi import json_response, operation, register_schema
 from runtime.errors import ValidationFailed
 from runtime.http import json_body
+from runtime.media.refs import load_assets
 from runtime.modules.fulfilment import service as fulfilment
 from runtime.modules.members.auth import (
     current_member,
@@ -121,7 +122,7 @@ def checkout_options():
 def quote():
     """Price the cart's selected lines (or a buy-now item list) for checkout."""
     priced, stored = checkout.create_quote(db(), current_member().id, json_body())
-    return _commit(checkout.quote_payload(priced, stored))
+    return _commit(checkout.quote_payload(db(), priced, stored))
 
 
 @orders_api.post("/orders")
@@ -184,7 +185,9 @@ def my_orders():
     page = orders.list_orders(db(), orders.OrderFilter(status=_status_arg(),
                                                        member_id=current_member().id),
                               request.args.get("cursor"), _limit_arg())
-    return _commit({"items": [order_summary(o, page.lines[o.id]) for o in page.orders],
+    assets = load_assets(db(), [line.image for o in page.orders for line in page.lines[o.id]])
+    return _commit({"items": [order_summary(o, page.lines[o.id], assets=assets)
+                              for o in page.orders],
                     "next_cursor": page.next_cursor})
 
 

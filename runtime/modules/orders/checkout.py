@@ -25,10 +25,12 @@ from sqlalchemy.orm import Session
 from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
+from runtime.media.refs import load_assets
 from runtime.modules.cart import service as cart_service
 from runtime.modules.cart.fetch import (
     BLOCKING,
     ISSUE_LABELS,
+    CartLineInfo,
     LineIssue,
     load_skus,
     pricing_line,
@@ -173,7 +175,7 @@ class PricedCheckout:
     quote: Quote
     address: dict[str, Any] | None
     pickup_point: dict[str, Any] | None
-    unavailable: tuple[dict[str, Any], ...]
+    unavailable: tuple[CartLineInfo, ...]
 
 
 def price(session: Session, member_id: int, data: CheckoutInput) -> PricedCheckout:
@@ -191,11 +193,11 @@ def price(session: Session, member_id: int, data: CheckoutInput) -> PricedChecko
     if errors:
         raise ValidationFailed(errors)
 
-    unavailable: list[dict[str, Any]] = []
+    unavailable: list[CartLineInfo] = []
     if data.source == "cart":
         info = cart_service.get_cart_info(session, cart_service.CartOwner(member_id=member_id))
         lines = [li.pricing_line() for li in info.checkout_lines]
-        unavailable = [li.as_dict() for li in info.selected if not li.available]
+        unavailable = [li for li in info.selected if not li.available]
         if not lines:
             raise ValidationFailed.single("/source", "no selected item in the cart can be "
                                           "bought", OrderErrorCode.CART_EMPTY.value)
@@ -256,10 +258,16 @@ def price(session: Session, member_id: int, data: CheckoutInput) -> PricedChecko
                           tuple(unavailable))
 
 
-def quote_payload(priced: PricedCheckout, stored: CheckoutQuote) -> dict[str, Any]:
+def quote_payload(session: Session, priced: PricedCheckout, stored: CheckoutQuote
+                  ) -> dict[str, Any]:
+    """The quote for the API: lines and unavailable lines with ``image_url`` (one query)."""
+    assets = load_assets(session, [*priced.quote.image_refs(),
+                                   *(li.info.image for li in priced.unavailable
+                                     if li.info and li.info.image)])
     return {"quote_id": stored.token, "expires_at": stored.expires_at.isoformat(),
-            **priced.quote.as_dict(), "address": priced.address,
-            "pickup_point": priced.pickup_point, "unavailable_lines": list(priced.unavailable),
+            **priced.quote.as_dict(assets), "address": priced.address,
+            "pickup_point": priced.pickup_point,
+            "unavailable_lines": [li.as_dict(assets) for li in priced.unavailable],
             "remark": priced.input.remark, "invoice": priced.input.invoice}
 
 
@@ -366,8 +374,10 @@ def submit(session: Session, member_id: int, quote_token: Any, idempotency_key: 
     if _canonical(_fingerprint(priced)) != _canonical(stored.result):
         raise Conflict("prices or availability changed since the quote; ask for a new quote",
                        code=OrderErrorCode.QUOTE_CHANGED.value,
-                       extra={"quote": {**priced.quote.as_dict(), "address": priced.address,
-                                        "pickup_point": priced.pickup_point}})
+                       extra={"quote": {
+                           **priced.quote.as_dict(load_assets(session,
+                                                              priced.quote.image_refs())),
+                           "address": priced.address, "pickup_point": priced.pickup_point}})
     quote = priced.quote
     if not quote.ok:
         raise ValidationFailed(quote.errors, detail="the quote cannot be submitted: "

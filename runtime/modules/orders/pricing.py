@@ -17,7 +17,12 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from runtime.errors import FieldError
+from runtime.media.models import MediaAsset
+from runtime.media.refs import media_url
 from runtime.modules.orders.money import allocate, percent_of
+
+# The width (px) of the thumbnail behind a cart, quote or order line's ``image_url``.
+LINE_IMAGE_SIZE = 300
 
 
 class AdjustmentKind(StrEnum):
@@ -320,13 +325,19 @@ class QuoteLine:
     adjustments: Mapping[str, int]
     image: Mapping[str, Any] | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "sku_id": self.sku_id, "product_id": self.product_id,
+    def as_dict(self, assets: Mapping[int, MediaAsset] | None = None) -> dict[str, Any]:
+        """The line; with ``assets`` (loaded once per response) it also carries ``image_url``.
+        Without, it is what a quote's fingerprint compares: a thumbnail that finished between
+        quote and submit is not a change of the order."""
+        data = {"key": self.key, "sku_id": self.sku_id, "product_id": self.product_id,
                 "title": self.title, "spec_text": self.spec_text,
                 "unit_price_fen": self.unit_price_fen, "qty": self.qty,
                 "total_fen": self.total_fen, "discount_fen": self.discount_fen,
                 "payable_fen": self.payable_fen, "adjustments": dict(self.adjustments),
                 "image": dict(self.image) if self.image else None}
+        if assets is not None:
+            data["image_url"] = media_url(self.image, size=LINE_IMAGE_SIZE, assets=assets)
+        return data
 
 
 @dataclass(frozen=True)
@@ -354,10 +365,14 @@ class Quote:
     def ok(self) -> bool:
         return not self.errors
 
-    def as_dict(self) -> dict[str, Any]:
+    def image_refs(self) -> list[Mapping[str, Any]]:
+        return [line.image for line in self.lines if line.image]
+
+    def as_dict(self, assets: Mapping[int, MediaAsset] | None = None) -> dict[str, Any]:
+        """See :meth:`QuoteLine.as_dict` for ``assets``."""
         return {
             "fulfilment": str(self.fulfilment),
-            "lines": [line.as_dict() for line in self.lines],
+            "lines": [line.as_dict(assets) for line in self.lines],
             "adjustments": [a.as_dict() for a in self.adjustments],
             "goods_total_fen": self.goods_total_fen,
             "discount_total_fen": self.discount_total_fen,

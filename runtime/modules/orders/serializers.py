@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from runtime.media.models import MediaAsset
+from runtime.media.refs import load_assets, media_url
 from runtime.modules.orders.models import STATUS_LABELS, Order, OrderLine, OrderStatus
+from runtime.modules.orders.pricing import LINE_IMAGE_SIZE
 from runtime.modules.orders.service import timeline
 
 FULFILMENT_LABELS = {"express": "快递发货", "pickup": "到店自提", "local": "同城配送"}
@@ -20,16 +24,24 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def line_dict(line: OrderLine) -> dict[str, Any]:
-    return {"id": line.id, "sku_id": line.sku_id, "product_id": line.product_id,
+def line_dict(line: OrderLine, assets: Mapping[int, MediaAsset] | None = None
+              ) -> dict[str, Any]:
+    """The line; with ``assets`` (``load_assets`` over every line of the response, once) it
+    also carries ``image_url``, the image to show."""
+    data = {"id": line.id, "sku_id": line.sku_id, "product_id": line.product_id,
             "title": line.title, "spec_text": line.spec_text, "image": line.image,
             "unit_price_fen": line.unit_price_fen, "qty": line.qty,
             "total_fen": line.total_fen, "discount_fen": line.discount_fen,
             "payable_fen": line.payable_fen, "adjustments": dict(line.adjustments or {}),
             "shipped_qty": line.shipped_qty}
+    if assets is not None:
+        data["image_url"] = media_url(line.image, size=LINE_IMAGE_SIZE, assets=assets)
+    return data
 
 
-def order_summary(order: Order, lines: list[OrderLine]) -> dict[str, Any]:
+def order_summary(order: Order, lines: list[OrderLine], *,
+                  assets: Mapping[int, MediaAsset] | None = None) -> dict[str, Any]:
+    """See :func:`line_dict` for ``assets``."""
     return {
         "id": order.id, "order_no": order.order_no, "status": order.status,
         "status_label": STATUS_LABELS[OrderStatus(order.status)],
@@ -43,7 +55,7 @@ def order_summary(order: Order, lines: list[OrderLine]) -> dict[str, Any]:
         "pay_deadline_at": _iso(order.pay_deadline_at), "paid_at": _iso(order.paid_at),
         "shipped_at": _iso(order.shipped_at), "completed_at": _iso(order.completed_at),
         "closed_at": _iso(order.closed_at), "close_reason": order.close_reason,
-        "lines": [line_dict(line) for line in lines],
+        "lines": [line_dict(line, assets) for line in lines],
     }
 
 
@@ -57,7 +69,7 @@ def order_detail(session: Session, order: Order, lines: list[OrderLine], *,
     )
     from runtime.modules.payments.service import payment_dicts
 
-    data = order_summary(order, lines)
+    data = order_summary(order, lines, assets=load_assets(session, [ln.image for ln in lines]))
     pickup = pickup_code_of(session, order.id)
     data.update({
         "pricing": order.pricing, "address": order.address,

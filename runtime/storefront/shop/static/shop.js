@@ -14,6 +14,9 @@ const esc = (value) => String(value ?? "").replace(/[&<>"']/g, (c) => (
 const html = (strings, ...values) => strings.reduce(
   (out, s, i) => out + s + (i < values.length ? (values[i]?.raw ?? esc(values[i])) : ""), "");
 const raw = (value) => ({ raw: value });
+// A line's picture: the server's image_url (the same one the mini-program shows), or nothing.
+const thumb = (line) => line.image_url
+  ? html`<img class="thumb" src="${line.image_url}" alt="" loading="lazy">` : "";
 const when = (iso) => iso ? new Date(iso).toLocaleString("zh-CN", { hour12: false }) : "";
 
 class ApiError extends Error {
@@ -102,7 +105,7 @@ async function cartPage() {
       <li class="line${line.available ? "" : " unavailable"}" data-line="${line.id}">
         <input type="checkbox" data-select ${raw(line.selected ? "checked" : "")}
           ${raw(line.available ? "" : "disabled")} aria-label="选择">
-        <div class="grow"><strong>${line.title}</strong> <span class="muted">${line.spec_text}</span>
+        ${raw(thumb(line))}<div class="grow"><strong>${line.title}</strong> <span class="muted">${line.spec_text}</span>
           ${raw(line.issues.map((i) => html`<span class="issue">${i.label}</span>`).join(""))}
           ${raw(line.issues.some((i) => i.code === "price_changed")
             ? html`<button class="link" data-accept>按新价 ${yuan(line.unit_price_fen)} 购买</button>` : "")}
@@ -197,7 +200,7 @@ async function checkoutPage() {
     app.innerHTML = html`
       <nav class="tabs">${raw(options.fulfilment.map((f) => html`<button data-fulfilment="${f}" class="${f === state.fulfilment ? "active" : ""}">${labels[f]}</button>`).join(""))}</nav>
       ${raw(where)}
-      <ul class="lines">${raw(q.lines.map((l) => html`<li class="line"><div class="grow"><strong>${l.title}</strong> <span class="muted">${l.spec_text}</span><div class="row"><span>${yuan(l.unit_price_fen)} × ${l.qty}</span><span>${yuan(l.payable_fen)}</span></div></div></li>`).join(""))}</ul>
+      <ul class="lines">${raw(q.lines.map((l) => html`<li class="line">${raw(thumb(l))}<div class="grow"><strong>${l.title}</strong> <span class="muted">${l.spec_text}</span><div class="row"><span>${yuan(l.unit_price_fen)} × ${l.qty}</span><span>${yuan(l.payable_fen)}</span></div></div></li>`).join(""))}</ul>
       ${raw(q.unavailable_lines?.length ? html`<p class="muted">${q.unavailable_lines.length} 件商品不可购买，未计入</p>` : "")}
       <dl class="breakdown">
         <dt>商品金额</dt><dd>${yuan(q.goods_total_fen)}</dd>
@@ -247,7 +250,7 @@ async function checkoutPage() {
 function orderCard(o) {
   return html`<a class="card order-card" href="/s/${SHOP}/orders/${o.id}">
     <div class="row"><span class="muted">${o.order_no}</span><span class="status">${o.status_label}</span></div>
-    ${raw(o.lines.map((l) => html`<div class="row"><span>${l.title} <span class="muted">${l.spec_text}</span> ×${l.qty}</span></div>`).join(""))}
+    ${raw(o.lines.map((l) => html`<div class="row">${raw(thumb(l))}<span class="grow">${l.title} <span class="muted">${l.spec_text}</span> ×${l.qty}</span></div>`).join(""))}
     <div class="row"><span class="muted">${when(o.created_at)}</span><strong>${yuan(o.payable_fen)}</strong></div></a>`;
 }
 
@@ -288,7 +291,7 @@ async function orderPage() {
       ${raw(pickup)}
       ${raw(a ? html`<section class="card">${a.name} ${a.phone}<br>${a.province}${a.city}${a.district}${a.detail}</section>` : "")}
       ${raw(o.pickup_point ? html`<section class="card">自提点：${o.pickup_point.name} · ${o.pickup_point.address}</section>` : "")}
-      <ul class="lines">${raw(o.lines.map((l) => html`<li class="line"><div class="grow"><strong>${l.title}</strong> <span class="muted">${l.spec_text}</span><div class="row"><span>${yuan(l.unit_price_fen)} × ${l.qty}</span><span>${yuan(l.payable_fen)}</span></div></div></li>`).join(""))}</ul>
+      <ul class="lines">${raw(o.lines.map((l) => html`<li class="line">${raw(thumb(l))}<div class="grow"><strong>${l.title}</strong> <span class="muted">${l.spec_text}</span><div class="row"><span>${yuan(l.unit_price_fen)} × ${l.qty}</span><span>${yuan(l.payable_fen)}</span></div></div></li>`).join(""))}</ul>
       <dl class="breakdown"><dt>商品金额</dt><dd>${yuan(o.goods_total_fen)}</dd>
         ${raw(o.pricing.adjustments.map((x) => html`<dt>${x.label}</dt><dd>-${yuan(x.amount_fen)}</dd>`).join(""))}
         <dt>运费</dt><dd>${yuan(o.shipping_fen)}</dd><dt><strong>实付</strong></dt><dd><strong>${yuan(o.payable_fen)}</strong></dd></dl>
