@@ -67,6 +67,9 @@ def import_command(shop_slug: str, fmt: str, create_categories: bool | None, lan
     click.echo(f"created: {run.created_count}  updated: {run.updated_count}  "
                f"unchanged: {run.unchanged_count}  failed: {run.failed_count} "
                f"({run.failed_rows} rows)")
+    if run.image_products:
+        click.echo(f"image URLs of {len(run.image_products)} products are shown as they are; "
+                   "a worker (`mallkit worker`) copies them into the media library")
     if report is not None:
         click.echo(f"error report: {report}")
     if run.failed_rows or run.failed_count:

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TypeVar
 
 import redis
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
@@ -36,6 +37,9 @@ from runtime.modules.catalog.importing.writer import CatalogWriter
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 250
+ANALYZE_AFTER = 500  # products written; below that the planner's statistics still hold
+CATALOG_TABLES = ("catalog_products", "catalog_skus", "catalog_stock_ledger",
+                  "catalog_product_tags", "catalog_search")
 T = TypeVar("T")
 Progress = Callable[[CatalogImport], None]
 
@@ -118,6 +122,8 @@ def _carry_out(session: Session, run: CatalogImport, data_dir: Path,
         session.commit()
         progress(run)
 
+    if run.created_count + run.updated_count >= ANALYZE_AFTER:
+        refresh_statistics(session)
     if failed or parsed.stray_problems:
         failed.sort(key=lambda d: d.first_row)
         run.failed_rows = write_report(paths.import_report(data_dir, run), parsed, failed,
@@ -132,6 +138,22 @@ def _carry_out(session: Session, run: CatalogImport, data_dir: Path,
     run.status = RunStatus.DONE.value
     run.finished_at = utcnow()
     session.commit()
+
+
+def refresh_statistics(session: Session) -> None:
+    """After a big import, let the query planner know the catalog grew: stale statistics
+    make PostgreSQL scan instead of using the code indexes (a re-import's look-ups, the
+    product list). Skipped quietly where the role may not analyze."""
+    dialect = session.get_bind().dialect.name
+    try:
+        if dialect == "postgresql":
+            session.execute(text(f"ANALYZE {', '.join(CATALOG_TABLES)}"))
+        else:
+            session.execute(text("PRAGMA optimize"))
+        session.commit()
+    except DBAPIError:
+        session.rollback()
+        log.warning("could not refresh the catalog's planner statistics", exc_info=True)
 
 
 def _redis(session: Session) -> redis.Redis:

@@ -66,17 +66,20 @@ def _batches(values: Iterable[Any]) -> Iterable[list[Any]]:
 
 def load_lookups(session: Session, drafts: list[ProductDraft], *,
                  create_categories: bool) -> Lookups:
+    """Load what the checks need; the code look-ups repeat the partial unique indexes'
+    conditions (``code IS NOT NULL`` ...) so PostgreSQL can use them."""
     lookups = Lookups(create_categories=create_categories)
     codes = {d.code for d in drafts if d.code}
     for batch in _batches(codes):
         lookups.product_codes.update(session.execute(
-            select(Product.code, Product.id).where(Product.code.in_(batch),
-                                                   Product.deleted_at.is_(None))).all())
+            select(Product.code, Product.id).where(
+                Product.code.is_not(None), Product.code.in_(batch),
+                Product.deleted_at.is_(None))).all())
     sku_codes = {s.values["code"] for d in drafts for s in d.skus if s.values.get("code")}
     for batch in _batches(sku_codes):
         for code, sku_id, product_id in session.execute(
-                select(Sku.code, Sku.id, Sku.product_id).where(Sku.code.in_(batch),
-                                                               Sku.retired_at.is_(None))):
+                select(Sku.code, Sku.id, Sku.product_id).where(
+                    Sku.code.is_not(None), Sku.code.in_(batch), Sku.retired_at.is_(None))):
             lookups.sku_codes[code] = (sku_id, product_id)
     owners = {product_id for _sku, product_id in lookups.sku_codes.values()}
     for batch in _batches(owners):
