@@ -294,6 +294,9 @@ def init_app(app: Flask) -> None:
     imports_i18n.compile_catalog()
     app.register_blueprint(catalog_imports)
     app.register_blueprint(imports_static)
+    # The product list's filter form offers "export these products" (GET to the exports
+    # page, which takes its filters) when this module is installed.
+    app.jinja_env.globals["catalog_imports_t"] = t
     nav.register("catalog", lazy_gettext("Import products"), "catalog_imports.imports",
                  order=40)
     nav.register("catalog", lazy_gettext("Export products"), "catalog_imports.exports",

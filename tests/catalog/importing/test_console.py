@@ -191,3 +191,8 @@ def test_the_nav_lists_import_and_export(owner):
     html = owner.get(f"{BASE}/imports").get_data(as_text=True)
     assert f"{BASE}/imports" in html and f"{BASE}/exports" in html
     assert "导入商品" in html and "导出商品" in html
+
+
+def test_the_product_list_offers_to_export_what_it_shows(owner):
+    html = owner.get(f"{BASE}/products?status=draft").get_data(as_text=True)
+    assert f'formaction="{BASE}/exports"' in html and "导出筛选结果" in html
