@@ -3,40 +3,13 @@ lock is taken before the balance is written."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import event
 
 from runtime.db import use_shop
 from runtime.modules.points import service
 from runtime.modules.points.errors import InsufficientPoints
-
-
-def _run_threads(app, shop_id, work, n):
-    factory = app.extensions["mallkit"].session_factory
-    barrier = threading.Barrier(n)
-    outcomes: list[object] = [None] * n
-
-    def run(i):
-        session = factory()
-        use_shop(session, shop_id)
-        try:
-            barrier.wait()
-            outcomes[i] = work(session, i)
-            session.commit()
-        except Exception as exc:
-            session.rollback()
-            outcomes[i] = exc
-        finally:
-            session.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return outcomes
+from tests.concurrency import run_in_threads
 
 
 @pytest.mark.postgres
@@ -46,7 +19,7 @@ def test_concurrent_debits_never_overdraw(app, factory, shop, session, clock):
     service.credit(session, member.id, 100, reason="gift", key="start")
     session.commit()
 
-    outcomes = _run_threads(app, shop.id, lambda s, i: service.debit(
+    outcomes = run_in_threads(app, shop.id, lambda s, i: service.debit(
         s, member.id, 30, reason="spend", key=f"spend-{i}"), 10)
     ok = [o for o in outcomes if isinstance(o, service.LedgerResult)]
     refused = [o for o in outcomes if isinstance(o, InsufficientPoints)]
@@ -57,7 +30,7 @@ def test_concurrent_debits_never_overdraw(app, factory, shop, session, clock):
 
 def test_concurrent_retries_of_one_key_apply_once(app, factory, shop, session, clock):
     member = factory.member(shop)
-    outcomes = _run_threads(app, shop.id, lambda s, i: service.credit(
+    outcomes = run_in_threads(app, shop.id, lambda s, i: service.credit(
         s, member.id, 5, reason="gift", key="one-key"), 8)
     assert all(isinstance(o, service.LedgerResult) for o in outcomes), outcomes
     assert sum(o.applied for o in outcomes) == 1

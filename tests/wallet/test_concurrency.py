@@ -3,40 +3,13 @@ before it is written; concurrent top-up notifications credit once."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import event
 
 from runtime.db import use_shop
 from runtime.modules.wallet import service
 from runtime.modules.wallet.errors import InsufficientBalance
-
-
-def _threads(app, shop_id, work, n):
-    make = app.extensions["mallkit"].session_factory
-    barrier = threading.Barrier(n)
-    out: list[object] = [None] * n
-
-    def run(i):
-        s = make()
-        use_shop(s, shop_id)
-        try:
-            barrier.wait()
-            out[i] = work(s, i)
-            s.commit()
-        except Exception as exc:
-            s.rollback()
-            out[i] = exc
-        finally:
-            s.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return out
+from tests.concurrency import run_in_threads
 
 
 @pytest.mark.postgres
@@ -45,7 +18,8 @@ def test_concurrent_payments_never_overdraw(app, factory, shop, session, clock):
     use_shop(session, shop.id)
     service.adjust(session, member.id, principal_delta_fen=10000, key="seed")
     session.commit()
-    out = _threads(app, shop.id, lambda s, i: service.pay_for_order(s, member.id, i, 3000), 12)
+    out = run_in_threads(app, shop.id,
+                         lambda s, i: service.pay_for_order(s, member.id, i, 3000), 12)
     assert sum(isinstance(o, service.WalletCharge) for o in out) == 3
     assert sum(isinstance(o, InsufficientBalance) for o in out) == 9
     session.expire_all()
@@ -57,7 +31,7 @@ def test_concurrent_confirmations_of_one_topup_credit_once(app, factory, shop, s
     use_shop(session, shop.id)
     topup = service.create_topup(session, member.id, 10000)
     session.commit()
-    out = _threads(app, shop.id, lambda s, i: service.confirm_topup(
+    out = run_in_threads(app, shop.id, lambda s, i: service.confirm_topup(
         s, topup.out_trade_no, paid_fen=10000, transaction_id="t"), 8)
     assert all(not isinstance(o, Exception) for o in out), out
     session.expire_all()
