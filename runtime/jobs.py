@@ -121,8 +121,19 @@ def enqueue_after_commit(session: Session, connection: redis.Redis,
     on_commit(session, functools.partial(enqueue, connection, func, *args, **options))
 
 
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction: Any) -> None:
+    """Remember where a savepoint's callbacks start, so rolling it back drops only those."""
+    if transaction.nested:
+        marks = session.info.setdefault("after_commit_marks", {})
+        marks[transaction] = len(session.info.get("after_commit", []))
+
+
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released: its callbacks wait for the real commit
+    session.info.pop("after_commit_marks", None)
     callbacks = session.info.pop("after_commit", [])
     for callback in callbacks:
         try:
@@ -133,9 +144,13 @@ def _run_after_commit(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _drop_after_commit(session: Session, _previous: Any) -> None:
-    if not session.in_transaction():
+def _drop_after_commit(session: Session, previous: Any) -> None:
+    marks = session.info.get("after_commit_marks", {})
+    if previous.nested and previous in marks:
+        del session.info.setdefault("after_commit", [])[marks.pop(previous):]
+    elif not session.in_transaction():
         session.info.pop("after_commit", None)
+        session.info.pop("after_commit_marks", None)
 
 
 # --- scheduling with the injectable clock ---------------------------------------------------

@@ -62,6 +62,27 @@ def test_enqueue_after_commit_waits_for_commit_and_drops_on_rollback(
     assert queue.job_ids == ["committed"]
 
 
+def test_after_commit_waits_for_the_outer_commit_and_honours_savepoints(
+        redis_conn, session, shop, factory):
+    queue = Queue("default", connection=redis_conn)
+    use_shop(session, shop.id)
+    user = factory.user()
+    session.add(Membership(user_id=user.id, role="staff", areas=[]))
+    jobs.enqueue_after_commit(session, redis_conn, count_call, "outer", jid="outer")
+
+    with session.begin_nested():
+        jobs.enqueue_after_commit(session, redis_conn, count_call, "kept", jid="released")
+    assert queue.job_ids == []  # a released savepoint is not a commit
+
+    savepoint = session.begin_nested()
+    jobs.enqueue_after_commit(session, redis_conn, count_call, "dropped", jid="rolled-back-sp")
+    savepoint.rollback()
+    assert queue.job_ids == []
+
+    session.commit()
+    assert sorted(queue.job_ids) == ["outer", "released"]
+
+
 def test_scheduled_job_fires_on_a_real_worker(app, redis_conn, shop, clock, worker_env):
     jid = jobs.job_id("record-name", shop.id)
     jobs.enqueue(redis_conn, record_shop_name, shop.id, "shop-name", jid=jid,
