@@ -21,7 +21,6 @@ from runtime.media.service import adopt_external
 from runtime.modules.catalog import locks
 from runtime.modules.catalog.effects import on_catalog_changed
 from runtime.modules.catalog.importing.models import CatalogImport
-from runtime.modules.catalog.importing.writer import savepoint
 from runtime.modules.catalog.models import Sku
 
 log = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ class _Adopter:
         url = ref["url"]
         if url not in self.known:
             try:
-                with savepoint(self.session):
+                with self.session.begin_nested():
                     self.known[url] = adopt_external(self.session, url).id
             except ValidationFailed as error:
                 log.info("import image %s kept as a URL: %s", url, error.detail)

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,26 +54,6 @@ log = logging.getLogger(__name__)
 
 SKU_COMPARE = ("price_fen", "original_price_fen", "cost_fen", "stock", "code", "barcode",
                "weight_g", "low_stock_threshold")
-
-
-@contextmanager
-def savepoint(session: Session) -> Iterator[None]:
-    """A SAVEPOINT whose after-commit callbacks wait for the outer commit.
-
-    SQLAlchemy emits ``after_commit`` when a savepoint is released, so callbacks registered
-    inside one (a page-cache bump, a queued job) would otherwise run before the data is
-    committed, and survive a rolled-back savepoint.
-    """
-    held = session.info.pop("after_commit", [])
-    inner: list[Any] = []
-    try:
-        with session.begin_nested():
-            yield
-            inner = session.info.pop("after_commit", [])  # taken out before the release
-    except BaseException:
-        session.info["after_commit"] = held  # what the savepoint registered goes with it
-        raise
-    session.info["after_commit"] = held + inner
 
 
 @dataclass
@@ -180,7 +159,7 @@ class CatalogWriter:
             return found
         created: list[tuple[tuple[str, ...], int]] = []
         try:
-            with savepoint(self.session):
+            with self.session.begin_nested():
                 parent: int | None = None
                 for depth in range(1, len(draft.category) + 1):
                     path = tuple(draft.category[:depth])
@@ -275,7 +254,7 @@ class CatalogWriter:
         its id, or None when it failed (the reasons are on the draft)."""
         draft = item.draft
         try:
-            with savepoint(self.session):
+            with self.session.begin_nested():
                 if item.product_id is None:
                     product = catalog_products.create_product(self.session,
                                                               self._payload(item))
@@ -302,7 +281,7 @@ class CatalogWriter:
         """Insert new products in bulk; their ids, or None (nothing written) when the
         database refuses the batch."""
         try:
-            with savepoint(self.session):
+            with self.session.begin_nested():
                 return self._insert(items)
         except (SQLAlchemyError, MallkitError):
             log.info("import: bulk insert of %s products refused; saving them one by one",
