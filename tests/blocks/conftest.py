@@ -4,7 +4,6 @@ publishing helpers, and the browser fixtures."""
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,9 +15,9 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from runtime.db import use_shop
-from runtime.pages import store
 from runtime.pages.registries import Registries
 from tests.browser_support import browser, live_url, phone  # noqa: F401
+from tests.page_helpers import block, ids_in_html, ids_in_layout, page_config  # noqa: F401
 
 
 @pytest.fixture
@@ -36,42 +35,10 @@ def in_shop(app: Flask, shop: Any) -> Iterator[Session]:
         yield s
 
 
-def block(block_id: str, type_: str, **settings: Any) -> dict[str, Any]:
-    return {"id": block_id, "type": type_, "settings": settings}
-
-
-def page_config(*blocks: dict[str, Any], kind: str = "home", title: str = "首页") -> dict[str, Any]:
-    return {"schema": 1, "title": title, "kind": kind, "blocks": list(blocks)}
-
-
 @pytest.fixture
-def publish(app: Flask, regs: Registries) -> Callable[..., int]:
-    """Save ``config`` as the draft of page ``slug`` of ``shop`` and publish it."""
-
-    def run(shop: Any, config: dict[str, Any], slug: str = "home") -> int:
-        with in_shop(app, shop) as s:
-            if slug in store.FIXED_KINDS:
-                page = store.ensure_page(s, slug, regs)
-            else:
-                page = store.find_page(s, slug) or store.create_page(s, slug, registries=regs)
-            store.save_draft(s, slug, config, page.draft_revision, regs)
-            version = store.publish(s, slug, registries=regs)
-            s.commit()
-            return version.number
-
-    return run
-
-
-def ids_in_html(html: str) -> list[str]:
-    return re.findall(r'data-block-id="([^"]+)"', html)
-
-
-def ids_in_layout(nodes: list[dict[str, Any]]) -> list[str]:
-    out: list[str] = []
-    for node in nodes:
-        out.append(node["id"])
-        out.extend(ids_in_layout(node["children"]))
-    return out
+def publish(factory) -> Callable[..., int]:
+    """Save ``config`` as the draft of ``slug`` in ``shop`` and publish it; returns the version."""
+    return factory.publish_page
 
 
 def png(colour: str, size: int = 64) -> bytes:
