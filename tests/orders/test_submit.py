@@ -144,3 +144,25 @@ def test_fifty_concurrent_submits_for_stock_ten_give_ten_orders(app, factory, sh
         last = s.scalars(select(StockLedgerEntry).where(StockLedgerEntry.sku_id == sku.id)
                          .order_by(StockLedgerEntry.id.desc())).first()
         assert last.balance == 0
+
+
+def test_cart_line_sold_out_after_the_quote_is_a_409_insufficient_stock(app, client, factory,
+                                                                       shop, clock):
+    product = factory.product(shop, price_fen=1000, stock=3)
+    sku = sku_of(factory, shop, product)
+    alice = shopper(app, client, factory, shop)
+    alice.add_address()
+    alice.add_to_cart(sku.id, 2)
+    quote = alice.quote(source="cart")
+    assert [line["sku_id"] for line in quote["lines"]] == [sku.id]
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        update_product(s, product.id, {"skus": [{"id": sku.id, "price_fen": 1000,
+                                                 "stock": 0}]})
+        s.commit()
+    answer = alice.submit(quote["quote_id"], expect=409)
+    assert answer.json["code"] == "insufficient_stock"
+    assert answer.json["skus"] == [{"sku_id": sku.id, "requested": 2, "available": 0}]
+    assert count(factory, shop, Order) == 0
+    again = alice.quote(source="cart", expect=422)  # a new quote: nothing left to buy
+    assert again["errors"][0]["code"] == "cart_empty"

@@ -62,6 +62,7 @@ def test_forged_notification_changes_nothing(client, shop, session):
                                   "Wechatpay-Signature": "x", "Wechatpay-Serial": "y",
                                   "Wechatpay-Timestamp": "1", "Wechatpay-Nonce": "n"})
     assert 400 <= forged.status_code < 500
+    assert forged.json["code"] == "FAIL" and forged.json["message"]  # WeChat's own shape
     use_shop(session, shop.id)
     assert service.balance_of(session, member_id).balance_fen == 0
 

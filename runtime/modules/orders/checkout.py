@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -178,8 +178,12 @@ class PricedCheckout:
     unavailable: tuple[CartLineInfo, ...]
 
 
-def price(session: Session, member_id: int, data: CheckoutInput) -> PricedCheckout:
-    """Run the pipeline for ``data``: the cart's selected lines or the given items."""
+def price(session: Session, member_id: int, data: CheckoutInput,
+          quoted_skus: Collection[int] = ()) -> PricedCheckout:
+    """Run the pipeline for ``data``: the cart's selected lines or the given items.
+
+    ``quoted_skus`` (at submit: the SKUs of the stored quote) turns a cart line that ran out
+    since the quote into one 409 ``insufficient_stock``."""
     settings = get_settings(session)
     errors: list[FieldError] = []
     allowed = {FulfilmentMethod.EXPRESS: settings.allow_express,
@@ -198,6 +202,12 @@ def price(session: Session, member_id: int, data: CheckoutInput) -> PricedChecko
         info = cart_service.get_cart_info(session, cart_service.CartOwner(member_id=member_id))
         lines = [li.pricing_line() for li in info.checkout_lines]
         unavailable = [li for li in info.selected if not li.available]
+        short_now = [ShortLine(li.line.sku_id, li.line.qty, max(li.info.sku.stock, 0))
+                     for li in unavailable if li.info is not None
+                     and li.line.sku_id in quoted_skus
+                     and {x for x in li.issues if x in BLOCKING} <= STOCK_ISSUES]
+        if short_now:
+            raise InsufficientStock(short_now)
         if not lines:
             raise ValidationFailed.single("/source", "no selected item in the cart can be "
                                           "bought", OrderErrorCode.CART_EMPTY.value)
@@ -370,7 +380,8 @@ def submit(session: Session, member_id: int, quote_token: Any, idempotency_key: 
         raise Conflict("the quote has expired; get a new one",
                        code=OrderErrorCode.QUOTE_EXPIRED.value)
     data = parse_checkout(stored.request)
-    priced = price(session, member_id, data)
+    priced = price(session, member_id, data,
+                   {line["sku_id"] for line in stored.result["quote"]["lines"]})
     if _canonical(_fingerprint(priced)) != _canonical(stored.result):
         raise Conflict("prices or availability changed since the quote; ask for a new quote",
                        code=OrderErrorCode.QUOTE_CHANGED.value,

@@ -4,13 +4,11 @@ notification endpoint (``POST /api/v1/payments/wechatpay/notify/<shop>``)."""
 from __future__ import annotations
 
 import functools
-import logging
 
 from flask import Blueprint, Response, json, request
 
 from runtime.api import API_PREFIX, shop_api_blueprint
 from runtime.api.openapi import operation, register_schema
-from runtime.errors import MallkitError
 from runtime.http import json_body
 from runtime.modules.members.auth import (
     current_member,
@@ -20,9 +18,7 @@ from runtime.modules.orders.service import get_order
 from runtime.modules.payments import accounts
 from runtime.modules.payments.service import PayContext, handle_notification, start_payment
 from runtime.tenancy import current_shop, db, enter_shop
-from runtime.wechat.errors import NotificationError
-
-log = logging.getLogger(__name__)
+from runtime.wechat import notify
 
 payments_api = shop_api_blueprint("payments_api", __name__)
 notify_api = Blueprint("wechatpay_notify", __name__, url_prefix=f"{API_PREFIX}/payments")
@@ -59,14 +55,6 @@ def pay(order_id: int):
                     mimetype="application/json")
 
 
-def _answer(status: int, code: str, message: str) -> Response:
-    """WeChat reads ``{"code", "message"}``; 200/204 means received, anything else: retry."""
-    if status in (200, 204):
-        return Response(status=204)
-    return Response(json.dumps({"code": code, "message": message}, ensure_ascii=False),
-                    status=status, mimetype="application/json")
-
-
 @notify_api.post("/wechatpay/notify/<shop_slug>")
 @operation(tags=["payments"], security=[], responses={
     "204": {"description": "Received (also for a replay of a handled notification)"},
@@ -77,22 +65,12 @@ def _answer(status: int, code: str, message: str) -> Response:
     "404": {"description": "No such shop, payment or refund"}})
 def wechatpay_notify(shop_slug: str):
     """WeChat Pay's payment and refund notifications (verified, applied exactly once)."""
-    try:
+    def apply() -> str:
         shop = enter_shop(shop_slug)
         wechat = accounts.shop_wechat(db(), shop.id, shop.slug)
         notification = wechat.pay_client().parse_notification(request.headers,
                                                               request.get_data())
         outcome = handle_notification(db(), notification)
-        db().commit()
-    except NotificationError as exc:
-        log.warning("WeChat Pay notification for %s rejected: %s", shop_slug, exc.detail)
-        db().rollback()
-        return _answer(exc.status, "FAIL", exc.detail)
-    except MallkitError as exc:
-        log.warning("WeChat Pay notification for %s not applied: %s (%s)", shop_slug,
-                    exc.detail, exc.code)
-        db().rollback()
-        return _answer(exc.status if exc.status < 500 else 500, "FAIL", exc.detail)
-    log.info("WeChat Pay %s %s for %s: %s", notification.event_type, notification.id,
-             shop_slug, outcome)
-    return _answer(204, "SUCCESS", str(outcome))
+        return f"{notification.event_type} {notification.id}: {outcome}"
+
+    return notify.receive(db(), shop_slug, apply)

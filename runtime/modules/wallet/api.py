@@ -16,6 +16,7 @@ from runtime.modules.wallet import service, wechatpay
 from runtime.modules.wallet.models import TopUp, WalletEntry
 from runtime.modules.wallet.settings import wallet_settings
 from runtime.tenancy import current_shop, db
+from runtime.wechat import notify
 
 wallet_api = shop_api_blueprint("wallet_api", __name__)
 TAGS = ["wallet"]
@@ -131,12 +132,16 @@ def get_topup(topup_id: int):
 
 
 @wallet_api.post("/wallet/wechatpay/notify")
-@operation(tags=TAGS, responses={"204": {"description": "Accepted"}})
+@operation(tags=TAGS, security=[], responses={
+    "204": {"description": "Received (also for a replay of a handled notification)"},
+    "400": {"description": "WeChat's {code, message}: malformed or undecryptable"},
+    "401": {"description": "WeChat's {code, message}: signature invalid or stale"}})
 def wechatpay_notify():
     """WeChat Pay notifications for top-ups and payouts (signed, encrypted)."""
-    session = db()
-    client = _shop_wechat().pay_client()
-    notification = client.parse_notification(request.headers, request.get_data())
-    wechatpay.handle_notification(session, notification)
-    session.commit()
-    return "", 204
+    def apply() -> str:
+        notification = _shop_wechat().pay_client().parse_notification(request.headers,
+                                                                      request.get_data())
+        outcome = wechatpay.handle_notification(db(), notification)
+        return f"{notification.event_type} {notification.id}: {outcome}"
+
+    return notify.receive(db(), f"the wallet of {current_shop().slug}", apply)
