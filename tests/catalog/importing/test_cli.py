@@ -45,7 +45,7 @@ def test_failed_rows_exit_one_and_name_the_report(app, shop, worker_env):
 def test_woocommerce_is_detected_too(app, shop, worker_env):
     result = _mallkit(worker_env, "--shop", "alpha", str(DATA / "woocommerce_products.csv"))
     assert result.returncode == 1  # the export has rows mallkit cannot take
-    assert "(woocommerce)" in result.stdout and "created: 3" in result.stdout
+    assert "(woocommerce)" in result.stdout and "created: 4" in result.stdout
 
 
 def test_unreadable_files_and_unknown_shops(app, shop, worker_env, tmp_path: Path):

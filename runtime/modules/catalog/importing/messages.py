@@ -108,7 +108,13 @@ ZH: dict[str, str] = {
     "unsupported WooCommerce product type {type}": "不支持的 WooCommerce 商品类型“{type}”",
     "variation of an unknown parent {parent}": "变体的父商品 {parent} 不存在",
     "a variable product needs variation rows": "可变商品需要变体行",
-    "attribute {name} is 'any' on this variation; mallkit needs one SKU per value":
-        "该变体的属性“{name}”为“任意”，mallkit 需要每个值一个 SKU",
-    "not a weight in kg": "不是有效的重量（千克）",
+    "attribute {name} is 'any' on this variation and the parent lists no values for it":
+        "该变体的属性“{name}”为“任意”，但父商品没有列出它的取值",
+    "a grouped product only lists other products; mallkit has no grouped products, so "
+    "import its products on their own rows":
+        "组合商品（grouped）只是列出其他商品；mallkit 没有组合商品，请单独导入其中的商品",
+    "an external product is sold on another site; a mallkit shop sells only its own "
+    "products, so it is not imported":
+        "外部商品（external）在其他网站销售；mallkit 店铺只销售自己的商品，因此不导入",
+    "not a weight": "不是有效的重量",
 }

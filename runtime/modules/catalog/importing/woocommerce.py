@@ -2,7 +2,8 @@
 
 ``Type`` says what a row is: ``simple`` (a product with one SKU), ``variable`` (a product
 whose SKUs are the ``variation`` rows naming it in ``Parent`` as ``id:<ID>`` or by SKU).
-Grouped and external products have no mallkit equivalent and are reported. The mapping:
+Grouped products (a set of other products) and external ones (sold on another site) have no
+mallkit equivalent and are reported with one message each. The mapping:
 
 - SKU of the product (else ``woo-<ID>``) -> product code; Name -> title; Description ->
   description; Short description -> subtitle when it is short plain text, else it leads
@@ -10,8 +11,14 @@ Grouped and external products have no mallkit equivalent and are reported. The m
 - the first of Categories (``Clothing > Tshirts, Sale``) -> category, created if missing;
   Tags -> tags; Published 1 -> on sale, otherwise draft;
 - the variable product's attributes used by its variations -> specs (values in the
-  parent's order); each variation's values, SKU, prices, Stock, Low stock amount, Weight
-  (kg, inherited from the parent when blank) and its image -> a SKU;
+  parent's order; an attribute only the variations name comes after); each variation's
+  values, SKU, prices, Stock, Low stock amount, Weight (the store's unit, kg, g, lbs or oz,
+  inherited from the parent when blank) and its image -> a SKU;
+- a variation whose attribute is "any" (WooCommerce's blank value) becomes one SKU per
+  value the parent lists (a combination another variation names keeps that one; the code
+  gains ``-<value>`` when there are several; a managed stock is split evenly), and the
+  combinations no variation covers (a sparse matrix) are created sold out: stock 0, the
+  price of a sibling, no code;
 - Sale price (while its sale dates allow) is the price and Regular price the compare-at
   price, else Regular price is the price; Stock below zero counts as 0, a blank Stock
   (stock not managed) leaves it unset (0 for a new SKU);
@@ -20,6 +27,8 @@ Grouped and external products have no mallkit equivalent and are reported. The m
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -52,6 +61,14 @@ BASE_TYPES = SUPPORTED | {"grouped", "external"}
 _ESCAPED_SPLIT = re.compile(r"(?<!\\),")
 _TAGS = re.compile(r"<[^>]+>")
 MAX_SUBTITLE = 200
+WEIGHT_UNITS = {"kg": Decimal(1000), "g": Decimal(1), "lbs": Decimal("453.59237"),
+                "oz": Decimal("28.349523125")}
+UNSUPPORTED = {
+    "grouped": Msg("a grouped product only lists other products; mallkit has no grouped "
+                   "products, so import its products on their own rows"),
+    "external": Msg("an external product is sold on another site; a mallkit shop sells "
+                    "only its own products, so it is not imported"),
+}
 
 
 def is_woocommerce(headers: list[str]) -> bool:
@@ -87,8 +104,9 @@ def parse(table: Table) -> ParsedFile:
         draft = ProductDraft(rows=[r])
         parsed.products.append(draft)
         if kind not in SUPPORTED:
-            draft.fail(cols.ref(r, "Type"), Msg("unsupported WooCommerce product type {type}",
-                                                type=cols.text(row, "Type")[:30] or "-"))
+            draft.fail(cols.ref(r, "Type"), UNSUPPORTED.get(kind) or Msg(
+                "unsupported WooCommerce product type {type}",
+                type=cols.text(row, "Type")[:30] or "-"))
             continue
         woo_id = cols.text(row, "ID") if cols.has("ID") else ""
         sku = cols.text(row, "SKU") if cols.has("SKU") else ""
@@ -182,27 +200,93 @@ def _variations(cols: HeaderIndex, rows: list[SourceRow], draft: ProductDraft,
                     for n, name, value in _attributes(cols, parent_row)}
     order = [name for name in parent_attrs if name in used]
     order += [name for name in used if name not in parent_attrs]
+    listed = [parent_attrs.get(name, (0, []))[1] for name in order]
     for name in order:
-        number = parent_attrs[name][0] if name in parent_attrs else 1
+        if name in parent_attrs:
+            cell = cols.ref(draft.first_row, f"Attribute {parent_attrs[name][0]} name")
+        else:  # only the variations name it: point at the first one that does
+            r = next(r for r in variation_rows
+                     if any(a[1] == name for a in _attributes(cols, rows[r])))
+            number = next(n for n, a, _v in _attributes(cols, rows[r]) if a == name)
+            cell = cols.ref(r, f"Attribute {number} name")
         draft.specs.append({"name": name, "values": []})
-        draft.spec_cells.append(cols.ref(draft.first_row, f"Attribute {number} name"))
-    skus = [_sku(cols, rows[r], r, draft, order, parent_row=parent_row)
-            for r in variation_rows]
+        draft.spec_cells.append(cell)
+    explicit: list[SkuDraft] = []
+    wildcards: list[SkuDraft] = []
+    for r in variation_rows:
+        sku = _sku(cols, rows[r], r, draft, order, parent_row=parent_row, listed=listed)
+        (wildcards if "" in sku.spec_values else explicit).append(sku)
+    skus = _expand_any(explicit, wildcards, listed)
     # Values in the parent's order (a value only the variations name comes after), SKUs in
     # matrix order, so the specs read the way the shop listed them.
-    ranks = []
-    for i, name in enumerate(order):
-        listed = parent_attrs.get(name, (0, []))[1]
+    values = []
+    for i in range(len(order)):
         seen = list(dict.fromkeys(s.spec_values[i] for s in skus if s.spec_values[i]))
-        values = [v for v in listed if v in seen] + [v for v in seen if v not in listed]
-        ranks.append({v: k for k, v in enumerate(values)})
+        values.append([v for v in listed[i] if v in seen] + [v for v in seen
+                                                             if v not in listed[i]])
+    if draft.failed:  # an attribute with no value anywhere is already reported on its cell
+        keep = [i for i, vs in enumerate(values) if vs]
+        draft.specs[:] = [draft.specs[i] for i in keep]
+        draft.spec_cells[:] = [draft.spec_cells[i] for i in keep]
+    else:
+        skus += _sold_out_combinations(cols, parent_row, draft, skus, values)
+    ranks = [{v: k for k, v in enumerate(vs)} for vs in values]
     skus.sort(key=lambda s: tuple(ranks[i].get(v, len(ranks[i]))
                                   for i, v in enumerate(s.spec_values)))
     draft.skus.extend(skus)
 
 
+def _expand_any(explicit: list[SkuDraft], wildcards: list[SkuDraft],
+                listed: list[list[str]]) -> list[SkuDraft]:
+    """One SKU per combination an 'any' variation stands for, leaving out the ones an
+    explicit variation (or an earlier 'any' one) already names, as WooCommerce matches."""
+    taken = {s.spec_values for s in explicit}
+    skus = list(explicit)
+    for wild in wildcards:
+        choices = [listed[i] if not v else [v] for i, v in enumerate(wild.spec_values)]
+        combos = [c for c in itertools.product(*choices) if c not in taken]
+        taken.update(combos)
+        stock = wild.values.get("stock")
+        code = wild.values.get("code")
+        for k, combo in enumerate(combos):
+            values = dict(wild.values)
+            if stock is not None:  # the shared stock, split so the total stays the same
+                values["stock"] = stock // len(combos) + (1 if k < stock % len(combos) else 0)
+            if code and len(combos) > 1:
+                extra = [v for v, w in zip(combo, wild.spec_values, strict=True) if not w]
+                values["code"] = fit_code("-".join([code, *extra]))
+            skus.append(SkuDraft(row=wild.row, spec_values=combo, values=values,
+                                 image=wild.image, columns=dict(wild.columns)))
+    return skus
+
+
+def _sold_out_combinations(cols: HeaderIndex, parent_row: SourceRow, draft: ProductDraft,
+                           skus: list[SkuDraft], values: list[list[str]]) -> list[SkuDraft]:
+    """The combinations no variation covers, as SKUs that cannot be bought (stock 0, the
+    price of the first variation sharing the most leading values, no code)."""
+    present = {s.spec_values for s in skus}
+    filled = []
+    weight = _weight_column(cols)
+    for combo in itertools.product(*values):
+        if combo in present:
+            continue
+        sibling = max(skus, key=lambda s: next(
+            (i for i, (a, b) in enumerate(zip(s.spec_values, combo, strict=True)) if a != b),
+            len(combo)))
+        sku = SkuDraft(row=draft.first_row, spec_values=combo, values={
+            "price_fen": sibling.values.get("price_fen"),
+            "original_price_fen": sibling.values.get("original_price_fen"), "code": None})
+        if weight is not None:
+            with contextlib.suppress(CellValueError):  # reported on the variations
+                sku.values["weight_g"] = _grams(cols.text(parent_row, weight[0]), weight[1])
+        filled.append(sku)
+    return filled
+
+
 def _sku(cols: HeaderIndex, row: SourceRow, r: int, draft: ProductDraft, order: list[str],
-         *, parent_row: SourceRow | None) -> SkuDraft:
+         *, parent_row: SourceRow | None, listed: list[list[str]] | None = None) -> SkuDraft:
+    """A variation (or simple product) row as a SKU; an 'any' attribute stays ``""`` when
+    the parent lists values for it (expanded later), else it is reported."""
     sku = SkuDraft(row=r)
     attrs = {name: (n, value) for n, name, value in _attributes(cols, row)}
     values = []
@@ -210,10 +294,10 @@ def _sku(cols: HeaderIndex, row: SourceRow, r: int, draft: ProductDraft, order: 
         n, value = attrs.get(name, (None, ""))
         sku.columns[f"spec:{i}"] = cols.column(f"Attribute {n} value(s)") if n else None
         value = split_escaped(value)[0] if split_escaped(value) else ""
-        if not value:
+        if not value and not (listed and listed[i]):
             draft.fail(sku.cell(f"spec:{i}"),
-                       Msg("attribute {name} is 'any' on this variation; mallkit needs one "
-                           "SKU per value", name=name))
+                       Msg("attribute {name} is 'any' on this variation and the parent "
+                           "lists no values for it", name=name))
         values.append(value)
     sku.spec_values = tuple(values)
     _prices(cols, row, r, sku, draft)
@@ -237,13 +321,15 @@ def _sku(cols: HeaderIndex, row: SourceRow, r: int, draft: ProductDraft, order: 
             sku.values[name] = max(number, 0)
         elif name == "low_stock_threshold":
             sku.values[name] = None
-    if cols.has("Weight (kg)"):
-        sku.columns["weight_g"] = cols.column("Weight (kg)")
-        raw = cols.text(row, "Weight (kg)")
+    weight = _weight_column(cols)
+    if weight is not None:
+        column, grams_per_unit = weight
+        sku.columns["weight_g"] = cols.column(column)
+        raw = cols.text(row, column)
         if not raw and parent_row is not None:
-            raw = cols.text(parent_row, "Weight (kg)")
+            raw = cols.text(parent_row, column)
         try:
-            sku.values["weight_g"] = _grams(raw)
+            sku.values["weight_g"] = _grams(raw, grams_per_unit)
         except CellValueError as error:
             draft.fail(sku.cell("weight_g"), error.message)
     if parent_row is not None and cols.has("Images"):
@@ -253,15 +339,21 @@ def _sku(cols: HeaderIndex, row: SourceRow, r: int, draft: ProductDraft, order: 
     return sku
 
 
-def _grams(kg: str) -> int | None:
-    if not kg:
+def _weight_column(cols: HeaderIndex) -> tuple[str, Decimal] | None:
+    """The weight column (named in the store's unit) and grams per unit."""
+    return next(((f"Weight ({unit})", grams) for unit, grams in WEIGHT_UNITS.items()
+                 if cols.has(f"Weight ({unit})")), None)
+
+
+def _grams(raw: str, grams_per_unit: Decimal) -> int | None:
+    if not raw:
         return None
     try:
-        grams = (Decimal(kg) * 1000).quantize(Decimal(1))
+        grams = (Decimal(raw) * grams_per_unit).quantize(Decimal(1))
     except InvalidOperation:
-        raise CellValueError(Msg("not a weight in kg")) from None
+        raise CellValueError(Msg("not a weight")) from None
     if not grams.is_finite() or grams < 0:
-        raise CellValueError(Msg("not a weight in kg"))
+        raise CellValueError(Msg("not a weight"))
     if grams > MAX_WEIGHT_G:
         raise CellValueError(Msg("must be at most {maximum}", maximum=MAX_WEIGHT_G))
     return int(grams)
