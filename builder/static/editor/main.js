@@ -268,6 +268,34 @@ export function start(root, boot) {
   });
 
   // --- publish, history, devices ----------------------------------------------------------------
+  /** The block a JSON pointer (/blocks/2/blocks/0/settings/x) lies in, or null (page level). */
+  const blockAt = (pointer) => {
+    const parts = model.parsePointer(pointer || "");
+    let list = store.config.blocks;
+    let found = null;
+    for (let i = 0; parts[i] === "blocks" && i + 1 < parts.length; i += 2) {
+      const next = (list || [])[Number(parts[i + 1])];
+      if (!next) break;
+      found = next;
+      list = next.blocks;
+    }
+    return found;
+  };
+  /** Publishing found errors: select the first broken block and bring its field into view. */
+  const revealFirstError = (errors) => {
+    const first = (errors || [])[0];
+    const block = first ? blockAt(first.pointer) : null;
+    store.select(block ? block.id : null);
+    toast(t("publish.invalid"), { kind: "error", timeout: 8000 });
+    requestAnimationFrame(() => {
+      const target = document.querySelector(".ed-right .ed-field.invalid:not([hidden])")
+        || document.querySelector(".ed-right .ed-block-error:not([hidden])");
+      if (!target) return;
+      target.scrollIntoView({ block: "center" });
+      const control = target.querySelector("input, select, textarea, [role=radiogroup] input, button");
+      if (control) control.focus({ preventScroll: true });
+    });
+  };
   const live = $("[data-live]");
   $("[data-publish]").addEventListener("click", async () => {
     const m = modal({ title: t("publish.title"), className: "ed-publish" });
@@ -283,9 +311,13 @@ export function start(root, boot) {
       go.disabled = true;
       problem.hidden = true;
       const ready = await autosave.flush();
+      if (!ready && autosave.state === "invalid") {
+        m.close(null);
+        revealFirstError(store.serverErrors);
+        return;
+      }
       if (!ready) {
-        problem.textContent = autosave.state === "conflict" ? t("conflict.message")
-          : autosave.state === "invalid" ? t("publish.invalid") : t("publish.notSaved");
+        problem.textContent = autosave.state === "conflict" ? t("conflict.message") : t("publish.notSaved");
         problem.hidden = false;
         go.disabled = false;
         return;
@@ -294,8 +326,13 @@ export function start(root, boot) {
         const version = await api.post(urls.publish, { revision: store.revision, note: note.value.trim() });
         m.close(version);
       } catch (error) {
-        if (error.status === 422) store.setServerErrors(error.errors);
-        problem.textContent = error.status === 422 ? t("publish.invalid") : error.message;
+        if (error.status === 422) {
+          store.setServerErrors(error.errors);
+          m.close(null);
+          revealFirstError(error.errors);
+          return;
+        }
+        problem.textContent = error.message;
         problem.hidden = false;
         go.disabled = false;
       }

@@ -94,7 +94,13 @@ export function schemaAt(schema, parts) {
   for (const part of parts) {
     if (here.properties && here.properties[part]) here = resolve(here.properties[part]);
     else if (here.items && /^\d+$/.test(part)) here = resolve(here.items);
-    else return null;
+    else {
+      // a oneOf/anyOf value (a link): the branch that has the property
+      const branch = [...(here.oneOf || []), ...(here.anyOf || [])].map(resolve)
+        .find((b) => b.properties && b.properties[part]);
+      if (!branch) return null;
+      here = resolve(branch.properties[part]);
+    }
   }
   return here;
 }

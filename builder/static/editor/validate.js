@@ -2,7 +2,7 @@
 // errors as {pointer, code, message} with messages from the editor's catalog, and the server's
 // problem+json errors localized the same way when their keyword is known.
 
-import { t } from "./i18n.js";
+import { label, t } from "./i18n.js";
 import { defs, schemaAt, resolve } from "./schema.js";
 import { parsePointer } from "./model.js";
 
@@ -73,7 +73,8 @@ export function messageFor(code, field = {}, params = {}) {
       return t("error.type", { type: t(TYPE_WORDS[wanted] || "type.value") });
     }
     case "enum": case "const": return t("error.enum");
-    case "pattern": case "format": return t("error.pattern");
+    case "pattern": case "format":
+      return s["x-patternMessage"] ? label(s["x-patternMessage"]) : t("error.pattern");
     case "required": return t("error.required");
     case "unknown": case "additionalProperties": return t("error.unknown");
     case "uniqueItems": return t("error.unique");

@@ -9,14 +9,17 @@ const KINDS = ["none", "page", "product", "group", "url", "miniprogram"];
 export function render(field) {
   const { catalog } = field.services;
   let value = field.value ?? null;
+  // every control is named with the field's own label first ("跳转链接：链接类型"), so a
+  // screen reader tells the links of a block apart
+  const named = (key) => `${field.label}：${t(key)}`;
   const kindSelect = h("select", { id: field.id, "aria-describedby": field.errorId,
-    "aria-label": t("link.kind") },
+    "aria-label": named("link.kind") },
   KINDS.map((k) => h("option", { value: k, text: t(`link.${k}`) })));
   const detail = h("div", { class: "ed-link-detail" });
   const emit = (next, coalesce) => { value = next; field.onChange(value, { coalesce }); };
 
   const pageSelect = () => {
-    const select = h("select", { "aria-label": t("link.page") });
+    const select = h("select", { "aria-label": named("link.page") });
     catalog.pages().then((pages) => {
       select.replaceChildren(...pages.map((p) => h("option", { value: p.slug, text: `${p.title} (${p.slug})` })));
       if (value && value.slug && !pages.some((p) => p.slug === value.slug)) {
@@ -44,7 +47,7 @@ export function render(field) {
       } })]);
   };
   const groupSelect = () => {
-    const select = h("select", { "aria-label": t("link.group") });
+    const select = h("select", { "aria-label": named("link.group") });
     catalog.groups().then((groups) => {
       select.replaceChildren(h("option", { value: "", text: t("group.choose") }),
         ...groups.map((g) => h("option", { value: String(g.id), text: g.name })));
@@ -57,7 +60,7 @@ export function render(field) {
   };
   const text = (key, placeholder, build) => {
     const input = h("input", { type: "text", placeholder, value: (value && value[key]) || "",
-      "aria-label": t(`link.${key}`) });
+      "aria-label": named(`link.${key}`), "aria-describedby": field.errorId });
     input.addEventListener("input", () => emit(build(input.value.trim()), `${field.pointer}/${key}`));
     return input;
   };

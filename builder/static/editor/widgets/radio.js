@@ -8,7 +8,7 @@ export function render(field) {
   let current = field.value;
   const inputs = values.map((v) => h("input", { type: "radio", name, value: JSON.stringify(v) }));
   const group = h("div", { class: "ed-segmented", role: "radiogroup", id: field.id,
-    "aria-describedby": field.errorId }, values.map((v, i) =>
+    "aria-label": field.label, "aria-describedby": field.errorId }, values.map((v, i) =>
     h("label", { class: "ed-segment" }, [inputs[i], h("span", { text: optionLabel(field.schema, v) })])));
   const sync = () => inputs.forEach((input, i) => { input.checked = values[i] === current; });
   sync();

@@ -1,0 +1,132 @@
+"""The settings form in a real browser: fields that do not apply are hidden (x-visibleIf in
+the block manifests), text fields count characters and never cut a paste silently, a bad web
+address says what is expected, link and radio controls have accessible names, and publishing
+with an error selects the broken block and brings its field into view."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser_support import save_screenshot
+from tests.editor.conftest import block, config
+from tests.editor.test_browser import expect, log_in, open_editor, wait_saved
+
+pytestmark = pytest.mark.browser
+
+TABLET = {"viewport": {"width": 1024, "height": 700}, "locale": "zh-CN"}
+
+
+@pytest.fixture
+def tablet(browser):
+    context = browser.new_context(**TABLET)
+    context.set_default_timeout(15_000)
+    errors: list[str] = []
+    context.on("weberror", lambda e: errors.append(str(e.error)))
+    yield context
+    context.close()
+    assert errors == [], errors
+
+
+def seed(console, *blocks) -> None:
+    state = console.get("/editor/pages/home").json
+    answer = console.put("/editor/pages/home/draft", json={"config": config(*blocks),
+                                                           "revision": state["revision"]})
+    assert answer.status_code == 200, answer.json
+
+
+def field(page, key: str):
+    return page.locator(f".ed-right .ed-field[data-key={key}]")
+
+
+def test_product_grid_shows_only_the_fields_of_its_source(tablet, live_url, console,
+                                                          merchant):
+    seed(console, block("grid", "product-grid", source="newest"))
+    page = tablet.new_page()
+    log_in(page, live_url, merchant.email)
+    frame = open_editor(page, live_url)
+    frame.locator("[data-block-id=grid]").click()
+    source = field(page, "source").locator("select")
+    for key in ("product_ids", "group_id", "tag", "buy_text"):
+        expect(field(page, key)).to_be_hidden()
+    expect(field(page, "limit")).to_be_visible()
+
+    source.select_option(label="商品分组")
+    expect(field(page, "group_id")).to_be_visible()
+    expect(field(page, "tag")).to_be_hidden()
+    expect(field(page, "product_ids")).to_be_hidden()
+
+    source.select_option(label="手动选择")
+    expect(field(page, "product_ids")).to_be_visible()
+    expect(field(page, "group_id")).to_be_hidden()
+    expect(field(page, "limit")).to_be_hidden()  # a manual pick shows every picked product
+
+    field(page, "buy_button").locator("select").select_option(label="文字按钮")
+    expect(field(page, "buy_text")).to_be_visible()
+    save_screenshot(page, "editor-forms-01-conditional.png", full_page=False)
+    wait_saved(page)
+    stored = console.get("/editor/pages/home").json["config"]["blocks"][0]["settings"]
+    assert (stored["source"], stored["buy_button"]) == ("manual", "text")
+
+
+def test_counter_url_message_and_accessible_names(tablet, live_url, console, merchant):
+    seed(console, block("welcome", "title", title="欢迎光临"))
+    page = tablet.new_page()
+    log_in(page, live_url, merchant.email)
+    frame = open_editor(page, live_url)
+    frame.locator("[data-block-id=welcome]").click()
+
+    title = field(page, "title")
+    expect(title.locator(".ed-counter")).to_have_text("4/40")
+    long_text = "春季上新" * 11  # 44 characters: nothing is cut, the counter says by how much
+    title.locator("input").fill(long_text)
+    expect(title.locator("input")).to_have_value(long_text)
+    expect(title.locator(".ed-counter")).to_have_text("超出 4 字（最多 40 字），请删减")
+    expect(title.locator(".ed-field-error")).to_have_text("最多 40 个字")
+    title.locator("input").fill("春季上新")
+    expect(title.locator(".ed-counter")).to_have_text("4/40")
+    expect(title.locator(".ed-field-error")).to_be_hidden()
+
+    expect(page.get_by_role("radiogroup", name="对齐")).to_be_visible()
+    kind = page.get_by_role("combobox", name="链接：链接类型")
+    expect(kind).to_be_visible()
+    kind.select_option("url")
+    address = page.get_by_role("textbox", name="链接：网页地址")
+    address.fill("www.example.com/sale")
+    expect(field(page, "link").locator(".ed-field-error")).to_have_text(
+        "请填写以 https:// 开头的完整网址（不含空格和引号），例如 https://example.com/sale")
+    save_screenshot(page, "editor-forms-02-url-message.png", full_page=False)
+    address.fill("https://example.com/sale")
+    expect(field(page, "link").locator(".ed-field-error")).to_be_hidden()
+    wait_saved(page)
+
+
+def test_publishing_with_an_error_selects_the_block_and_its_field(tablet, live_url, console,
+                                                                 merchant, factory, shop):
+    factory.product(shop, "有机红富士苹果", price_fen=1290)
+    seed(console, block("welcome", "title", title="欢迎光临"),
+         *[block(f"gap{i}", "spacer", height=80) for i in range(4)],
+         block("grid", "product-grid", source="newest"))
+    page = tablet.new_page()
+    log_in(page, live_url, merchant.email)
+    frame = open_editor(page, live_url)
+    frame.locator("[data-block-id=grid]").click()
+    count = field(page, "limit").locator(".ed-range-value")
+    count.fill("80")
+    expect(page.locator("[data-status]")).to_have_attribute("data-state", "invalid")
+    frame.locator("[data-block-id=welcome]").click()
+    expect(field(page, "title")).to_be_visible()
+
+    page.locator("[data-publish]").click()
+    page.locator("[data-publish-go]").click()
+    expect(page.locator(".ed-toast.error")).to_contain_text("已选中第一个出错的组件")
+    assert page.evaluate("window.mallkitEditor.store.selection") == "grid"
+    limit = field(page, "limit")
+    expect(limit).to_have_class(re.compile(r"\binvalid\b"))
+    expect(limit).to_be_in_viewport()
+    expect(limit.locator(".ed-field-error")).to_have_text("不能大于 50")
+    focused = "document.activeElement.closest('.ed-field')?.dataset.key"
+    page.wait_for_function(f"{focused} === 'limit'")
+    save_screenshot(page, "editor-forms-03-publish-error.png", full_page=False)
+    assert console.get("/editor/pages/home/versions").json  # still only the first version
