@@ -16,8 +16,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/mallkit db upgrade
-	$(BIN)/mallkit demo
-	$(BIN)/mallkit run
+	$(BIN)/mallkit demo --serve
 
 # The suite on the embedded default, then on PostgreSQL + Redis when they answer.
 test: $(STAMP)

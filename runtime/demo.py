@@ -8,6 +8,7 @@ demo twice creates nothing new). The command commits after each seeder.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from runtime.accounts import service as accounts
 from runtime.accounts.models import Membership, Role
 from runtime.db import use_shop
 from runtime.extension import state
+from runtime.settings import PREFIX
 from runtime.shops.models import Shop
 from runtime.shops.service import create_shop
 
@@ -67,8 +69,11 @@ def ensure_demo_shop(session: Session) -> tuple[Shop, bool, bool]:
 @click.command("demo")
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
               help="Where `mallkit run` serves, for the printed links.")
+@click.option("--serve", is_flag=True,
+              help="Then serve it (like `mallkit run`) with the WeChat simulators on.")
 @with_appcontext
-def demo_command(base_url: str) -> None:
+@click.pass_context
+def demo_command(ctx: click.Context, base_url: str, serve: bool) -> None:
     """Create the demo shop and owner (idempotent) and run every module's demo seeder."""
     with state().session_factory() as session:
         session.info["shop_id"] = None
@@ -85,3 +90,20 @@ def demo_command(base_url: str) -> None:
                f"  storefront: {base}/s/{DEMO_SLUG}/\n"
                f"  login:      {DEMO_EMAIL} / "
                + (DEMO_PASSWORD if owner_created else f"{DEMO_PASSWORD} (unless changed since)"))
+    if serve:
+        _serve_with_simulators(ctx, base)
+    else:
+        click.echo("  serve it with simulated payments: mallkit demo --serve "
+                   "(or MALLKIT_SIMULATORS=1 mallkit run)")
+
+
+def _serve_with_simulators(ctx: click.Context, base_url: str) -> None:
+    """``mallkit run`` with the WeChat simulators switched on (for its worker too)."""
+    from urllib.parse import urlsplit
+
+    from runtime.cli import run_command
+
+    os.environ[f"{PREFIX}SIMULATORS"] = "1"
+    parts = urlsplit(base_url)
+    ctx.invoke(run_command, host=parts.hostname or "127.0.0.1", port=parts.port or 5000,
+               no_worker=False)

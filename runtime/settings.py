@@ -61,7 +61,8 @@ class Settings:
     embedded_worker: bool = True
     check_schema: bool = True
     testing: bool = False
-    simulators: bool | None = None
+    simulators: bool = False  # local WeChat simulators: only by explicit choice
+    allow_simulators_in_production: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -80,10 +81,9 @@ class Settings:
 
     @property
     def simulators_enabled(self) -> bool:
-        """Local simulators of WeChat's servers: on in the embedded demo and tests only."""
-        if self.simulators is not None:
-            return self.simulators
-        return self.embedded_database or self.testing
+        """Local simulators of WeChat's servers: only when switched on (``mallkit demo
+        --serve``, ``MALLKIT_SIMULATORS=1``, the tests), never by default."""
+        return self.simulators
 
     @property
     def tz(self) -> ZoneInfo:
@@ -112,7 +112,9 @@ class Settings:
             cookie_secure=(_bool(get("COOKIE_SECURE"), "COOKIE_SECURE")
                            if get("COOKIE_SECURE") else None),
             embedded_worker=_bool(get("EMBEDDED_WORKER", "1"), "EMBEDDED_WORKER"),
-            simulators=_bool(get("SIMULATORS"), "SIMULATORS") if get("SIMULATORS") else None,
+            simulators=_bool(get("SIMULATORS", "0"), "SIMULATORS"),
+            allow_simulators_in_production=_bool(get("ALLOW_SIMULATORS_IN_PRODUCTION", "0"),
+                                                 "ALLOW_SIMULATORS_IN_PRODUCTION"),
             max_upload_bytes=_int(get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)),
                                   "MAX_UPLOAD_BYTES"),
             max_video_bytes=_int(get("MAX_VIDEO_BYTES", str(30 * 1024 * 1024)), "MAX_VIDEO_BYTES"),
@@ -139,6 +141,12 @@ class Settings:
                 f"got {self.database_url!r}")
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise SettingsError(f"{PREFIX}REDIS_URL must be redis://, rediss:// or unix://")
+        if self.simulators and not self.embedded_database \
+                and not self.allow_simulators_in_production:
+            raise SettingsError(
+                f"{PREFIX}SIMULATORS is on with a production database: the WeChat simulators "
+                f"let orders be marked paid without payment. Switch them off, or set "
+                f"{PREFIX}ALLOW_SIMULATORS_IN_PRODUCTION=1 if this database is not a real shop's")
 
 
 def _persistent_secret(data_dir: Path) -> str:

@@ -101,6 +101,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         secret_key="test-secret-key-not-for-production", testing=True,
         argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1,
         embedded_worker=False,
+        # the suite drives WeChat through its simulators: switched on explicitly, and allowed
+        # on the PostgreSQL run's throw-away database
+        simulators=True, allow_simulators_in_production=bool(PG_URL),
     )
     if PG_URL:
         _drop_pg_database(database_url)
@@ -185,6 +188,8 @@ def worker_env(settings: Settings) -> dict[str, str]:
         "MALLKIT_DATA_DIR": str(settings.data_dir),
         "MALLKIT_SECRET_KEY": settings.secret_key,
         "MALLKIT_EMBEDDED_WORKER": "0",
+        "MALLKIT_SIMULATORS": "1",
+        "MALLKIT_ALLOW_SIMULATORS_IN_PRODUCTION": "1" if PG_URL else "0",
     })
     if settings.redis_url:
         env["MALLKIT_REDIS_URL"] = settings.redis_url

@@ -531,4 +531,4 @@ def _account_status() -> dict[str, Any]:
     return {"configured": account is not None and account.enabled,
             "mchid": account.mchid if account else None,
             "appid": account.appid if account else None,
-            "simulators_enabled": state().settings.simulators_enabled}
+            "simulator_stands_in": state().settings.simulators_enabled and account is None}

@@ -293,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         engine.dispose()
         settings = Settings(data_dir=data_dir, database_url=url, testing=True,
                             secret_key="miniprogram-fixtures", embedded_worker=False,
+                            simulators=True,
                             argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1)
         app = create_app(settings)
         try:

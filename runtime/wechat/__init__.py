@@ -40,11 +40,14 @@ def mini_client(config: WechatMiniConfig, app: Flask | Any) -> HttpWechatMiniCli
 
 
 def init_app(app: Flask) -> None:
-    """Mount the simulators (``/_sim/wechatpay``, ``/_sim/wechat``) only when enabled."""
+    """Mount the simulators (``/_sim/wechatpay``, ``/_sim/wechat``) only when enabled, and
+    then show their banner on every console and storefront page."""
     if not app.extensions["mallkit"].settings.simulators_enabled:
         return
     from runtime.wechat import mini_simulator
+    from runtime.wechat.guard import add_banner
     from runtime.wechat.pay import simulator
 
     app.register_blueprint(simulator.blueprint)
     app.register_blueprint(mini_simulator.blueprint)
+    app.after_request(add_banner)

@@ -21,6 +21,7 @@ from flask import Blueprint, Response, current_app, request
 
 from runtime.clock import utcnow
 from runtime.wechat import keys
+from runtime.wechat.guard import refusal
 from runtime.wechat.login import MINI_SIMULATOR_PREFIX
 from runtime.wechat.pay.objects import TradeState, parse_time
 from runtime.wechat.pay.simulator import SimPayError, WechatPaySimulator
@@ -55,9 +56,10 @@ def _errcode(error: WechatErrcode) -> Response:
 
 @blueprint.before_request
 def _guard() -> Response | None:
-    if not current_app.extensions["mallkit"].settings.simulators_enabled:
-        return Response(json.dumps({"errcode": -1, "errmsg": "WeChat simulators are disabled"}),
-                        status=404, mimetype="application/json")
+    refused = refusal()
+    if refused:
+        return Response(json.dumps({"errcode": -1, "errmsg": refused}), status=404,
+                        mimetype="application/json")
     return None
 
 

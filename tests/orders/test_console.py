@@ -207,7 +207,7 @@ def test_wechatpay_account_screen(app, client, factory, shop, clock):
     _user, csrf = console(client, factory, shop)
     status = client.get(url, headers={"Accept": "application/json"}).json
     assert status == {"configured": False, "mchid": None, "appid": None,
-                      "simulators_enabled": True}
+                      "simulator_stands_in": True}
     assert "模拟器" in client.get(url).get_data(as_text=True)
     bad = client.post(url, json={"mchid": "12"}, headers=csrf)
     assert bad.status_code == 422

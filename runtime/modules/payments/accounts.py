@@ -1,8 +1,9 @@
 """Which WeChat Pay merchant (and mini-program) a shop talks to, and the clients for them.
 
-A shop with its own enabled :class:`WechatPayAccount` always uses it: real credentials,
-WeChat's real hosts, never the simulator. Without one, the local simulator stands in, but
-only while ``settings.simulators_enabled`` (the embedded demo and the tests); otherwise
+A shop with its own :class:`WechatPayAccount` always uses it: real credentials, WeChat's
+real hosts, never the simulator (while the account is switched off, WeChat Pay is simply not
+available). Without one, the local simulator stands in, but only while
+``settings.simulators_enabled`` (switched on explicitly: the demo and the tests); otherwise
 WeChat Pay is not available for the shop (503 ``wechatpay_not_configured``).
 """
 
@@ -107,6 +108,8 @@ def _decrypt_blob(secret_key: str, config_enc: str) -> dict[str, Any]:
 def shop_wechat(session: Session, shop_id: int, shop_slug: str,
                 base_url: str | None = None) -> ShopWechat:
     """The configuration a shop pays with: its own account, else the simulator (if on).
+    A shop that has stored its own account never falls back to the simulator, even while
+    the account is switched off.
 
     Built configurations are kept per process (keyed by what they are built from): loading
     and checking an RSA private key costs tens of milliseconds, and the notification
@@ -115,7 +118,7 @@ def shop_wechat(session: Session, shop_id: int, shop_slug: str,
     settings = _app_settings()
     if account is not None and account.enabled:
         return _real(settings.secret_key, account.config_enc)
-    if not settings.simulators_enabled:
+    if account is not None or not settings.simulators_enabled:
         raise ServiceUnavailable("WeChat Pay is not configured for this shop",
                                  code=OrderErrorCode.WECHATPAY_NOT_CONFIGURED.value)
     url = notify_url(base_url or SIMULATOR_NOTIFY_BASE, shop_slug)

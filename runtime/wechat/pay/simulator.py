@@ -29,6 +29,7 @@ from runtime.clock import utcnow
 from runtime.settings import Settings
 from runtime.wechat import keys
 from runtime.wechat.errors import NotificationError, SimulatorDisabled
+from runtime.wechat.guard import refusal
 from runtime.wechat.pay import crypto
 from runtime.wechat.pay.client import wechat_time
 from runtime.wechat.pay.config import SIMULATOR_PREFIX, WechatPayConfig
@@ -637,8 +638,9 @@ def _simulator() -> WechatPaySimulator:
 
 @blueprint.before_request
 def _guard_and_authenticate() -> Response | None:
-    if not current_app.extensions["mallkit"].settings.simulators_enabled:
-        return SimPayError(404, "NOT_FOUND", "WeChat simulators are disabled").response()
+    refused = refusal()
+    if refused:
+        return SimPayError(404, "NOT_FOUND", refused).response()
     if request.path.startswith(f"{SIMULATOR_PREFIX}/v3/"):
         g.wxpay_mchid = _simulator().authenticate(
             method=request.method, url=_signed_url(),

@@ -1,0 +1,56 @@
+"""Who may reach the WeChat simulators over HTTP, and the banner shown while they are on.
+
+The simulators let anyone who can call them mark an order paid, so they exist only by
+explicit choice (``settings.simulators_enabled``) and, even then, answer only clients on this
+machine: a loopback address that no reverse proxy forwarded. Behind a proxy configured with
+``MALLKIT_TRUSTED_PROXIES`` (werkzeug's ``ProxyFix``) the address is the real client's.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from flask import Response, current_app, request
+
+FORWARDING_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
+BANNER_TEXT = "模拟支付 — 订单不会真实收款"
+BANNER = (
+    '<div class="mallkit-simulator-banner" role="alert" style="position:sticky;top:0;'
+    'z-index:2147483647;padding:6px 12px;background:#b42318;color:#fff;font:600 13px/1.5 '
+    'system-ui,sans-serif;text-align:center">' + BANNER_TEXT + "</div>")
+BANNER_PATHS = ("/s/", "/console")
+
+
+def is_local_client() -> bool:
+    """The request comes from this machine itself (in-process calls included)."""
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return False
+    if not address.is_loopback:
+        return False
+    if "werkzeug.proxy_fix.orig" in request.environ:
+        return True  # ProxyFix already replaced the proxy's address by the client's
+    return not any(name in request.headers for name in FORWARDING_HEADERS)
+
+
+def refusal() -> str | None:
+    """Why the simulators will not answer this request, or None when they will."""
+    if not current_app.extensions["mallkit"].settings.simulators_enabled:
+        return "WeChat simulators are disabled"
+    if not is_local_client():
+        return "the WeChat simulators answer only this machine"
+    return None
+
+
+def add_banner(response: Response) -> Response:
+    """Put the simulator banner at the top of every console and storefront HTML page."""
+    if (response.mimetype != "text/html" or response.direct_passthrough
+            or response.is_streamed or not request.path.startswith(BANNER_PATHS)):
+        return response
+    html = response.get_data(as_text=True)
+    start = html.find("<body")
+    end = html.find(">", start) if start >= 0 else -1
+    if end >= 0:
+        response.set_data("".join((html[:end + 1], BANNER, html[end + 1:])))
+    return response
