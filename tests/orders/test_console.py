@@ -172,6 +172,26 @@ def test_export_job_writes_the_filtered_orders(app, client, factory, shop, clock
     assert client.get(f"{base}/exports/nope").status_code == 404
 
 
+def test_export_never_writes_a_live_formula(app, client, factory, shop, clock, redis_conn):
+    """A buyer's remark or name starting with = + - @ stays text (OWASP CSV injection)."""
+    sku = sku_of(factory, shop, factory.product(shop, "茶叶", price_fen=12800, stock=9))
+    buyer = shopper(app, app.test_client(), factory, shop, openid="o-evil")
+    buyer.add_address(name="@SUM(1+1)")
+    paid(app, buyer, sku.id, remark='=HYPERLINK("http://evil.example","发票")')
+    _user, csrf = console(client, factory, shop)
+    base = f"/console/shops/{shop.slug}/orders"
+    export_id = client.post(f"{base}/export", headers={**csrf, "Accept": "application/json"}
+                            ).json["id"]
+    job = Job.fetch(f"orders-export-{shop.id}-{export_id}", connection=redis_conn)
+    with app.app_context():
+        job.func(*job.args)
+    sheet = load_workbook(io.BytesIO(client.get(f"{base}/exports/{export_id}").data)).active
+    row = next(sheet.iter_rows(min_row=2))
+    assert all(cell.data_type != "f" for cell in row)
+    assert row[5].value == "'@SUM(1+1)"
+    assert row[14].value == "'=HYPERLINK(\"http://evil.example\",\"发票\")"
+
+
 def test_access_needs_the_orders_area_and_the_shop(app, client, factory, shop, clock):
     sku = sku_of(factory, shop, factory.product(shop, price_fen=1000, stock=9))
     buyer = shopper(app, app.test_client(), factory, shop)

@@ -18,6 +18,7 @@ from runtime.db import current_shop_id
 from runtime.modules.members.errors import MemberErrorCode, not_found
 from runtime.modules.members.models import ExportStatus, MemberExport
 from runtime.modules.members.queries import MemberFilters, search_members
+from runtime.spreadsheet import neutralised_row
 
 HEADERS = ["会员ID", "昵称", "手机号", "等级", "成长值", "积分", "余额(元)", "累计消费(元)",
            "订单数", "最近购买", "生命周期", "标签", "注册时间"]
@@ -70,12 +71,12 @@ def write_export(session: Session, export_id: int, data_dir: Path) -> str:
         result = search_members(session, filters, page=page, per_page=PAGE)
         for row in result.rows:
             m = row.member
-            sheet.append([
+            sheet.append(neutralised_row([
                 m.id, m.nickname, m.phone or "", row.level.name if row.level else "", m.growth,
                 row.points, _yuan(row.balance_fen), _yuan(m.total_spent_fen), m.order_count,
                 m.last_purchase_at.strftime("%Y-%m-%d %H:%M") if m.last_purchase_at else "",
                 STAGES.get(m.lifecycle_stage, m.lifecycle_stage),
-                "、".join(t.name for t in row.tags), m.created_at.strftime("%Y-%m-%d %H:%M")])
+                "、".join(t.name for t in row.tags), m.created_at.strftime("%Y-%m-%d %H:%M")]))
             rows += 1
         if page >= result.pages:
             break

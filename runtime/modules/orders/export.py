@@ -18,6 +18,7 @@ from runtime.clock import utcnow
 from runtime.modules.orders.models import STATUS_LABELS, OrderStatus
 from runtime.modules.orders.serializers import FULFILMENT_LABELS, METHOD_LABELS
 from runtime.modules.orders.service import OrderFilter, all_matching
+from runtime.spreadsheet import neutralised_row
 
 EXPORT_TTL = 24 * 3600
 HEADERS = ("订单号", "下单时间", "状态", "配送方式", "支付方式", "收货人", "电话", "地址", "商品",
@@ -103,7 +104,7 @@ def write_workbook(session: Session, flt: OrderFilter, path: Path, zone: ZoneInf
         place = "".join(str(address.get(k, "")) for k in ("province", "city", "district",
                                                           "detail")) or address.get(
             "address", "")
-        sheet.append([
+        sheet.append(neutralised_row([
             order.order_no, order.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
             STATUS_LABELS[OrderStatus(order.status)],
             FULFILMENT_LABELS.get(order.fulfilment, order.fulfilment),
@@ -112,7 +113,7 @@ def write_workbook(session: Session, flt: OrderFilter, path: Path, zone: ZoneInf
             "；".join(f"{li.title} {li.spec_text} ×{li.qty}".replace("  ", " ") for li in lines),
             order.item_count, _yuan(order.goods_total_fen), _yuan(order.discount_fen),
             _yuan(order.shipping_fen), _yuan(order.payable_fen), order.buyer_remark,
-            order.merchant_remark])
+            order.merchant_remark]))
         rows += 1
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
