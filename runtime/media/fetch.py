@@ -1,14 +1,19 @@
 """Downloading an external image: http(s) only, a timeout, a size cap, no private hosts.
 
-Every hop of a redirect is checked again. :class:`Unreachable` means "try again later"
-(network errors, timeouts, 5xx, 408, 429); :class:`FetchRefused` means it never will work.
+Every hop of a redirect is checked again, and each connection goes to the very address that
+was checked (the host is resolved once per connection, inside it), so a DNS answer that
+changes between the check and the connect (DNS rebinding) cannot reach a private host.
+Environment proxies are not used. :class:`Unreachable` means "try again later" (network
+errors, timeouts, 5xx, 408, 429); :class:`FetchRefused` means it never will work.
 """
 
 from __future__ import annotations
 
+import functools
 import http.client
 import ipaddress
 import socket
+import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -42,17 +47,72 @@ class FetchPolicy:
     allow_private_hosts: bool = False
 
 
-def host_is_public(host: str) -> bool:
-    """True when every address ``host`` resolves to is a public unicast one."""
+def _resolve(host: str, port: int | None) -> list[Any]:
     try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise Unreachable(f"cannot resolve {host}: {exc}") from None
+
+
+def _is_public(info: Any) -> bool:
+    address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+    return address.is_global and not address.is_multicast
+
+
+def host_is_public(host: str) -> bool:
+    """True when every address ``host`` resolves to is a public unicast one."""
+    return all(_is_public(info) for info in _resolve(host, None))
+
+
+def _connect_checked(policy: FetchPolicy, address: tuple[str, int],
+                     timeout: Any = socket._GLOBAL_DEFAULT_TIMEOUT,  # type: ignore[attr-defined]
+                     source_address: Any = None) -> socket.socket:
+    """Resolve ``address`` once, refuse it unless every answer is allowed, and connect to
+    one of exactly those answers (``http.client``'s ``_create_connection``)."""
+    host, port = address
+    infos = _resolve(host, port)
+    if not policy.allow_private_hosts and not all(_is_public(info) for info in infos):
+        raise FetchRefused(f"{host} is not a public host", code="forbidden_host")
+    error: OSError | None = None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if not address.is_global or address.is_multicast:
-            return False
-    return True
+        try:  # a literal address: create_connection does no further look-up
+            return socket.create_connection(info[4][:2], timeout, source_address)
+        except OSError as exc:
+            error = exc
+    raise error or OSError(f"cannot connect to {host}")
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, policy: FetchPolicy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = functools.partial(_connect_checked, policy)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """TLS to the checked address, with SNI and certificate checks for the URL's host."""
+
+    def __init__(self, *args: Any, policy: FetchPolicy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = functools.partial(_connect_checked, policy)
+
+
+class _PinnedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, policy: FetchPolicy) -> None:
+        super().__init__()
+        self.policy = policy
+
+    def http_open(self, req: Any) -> Any:
+        return self.do_open(functools.partial(_PinnedHTTPConnection, policy=self.policy), req)
+
+
+class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, policy: FetchPolicy) -> None:
+        super().__init__()
+        self.policy = policy
+
+    def https_open(self, req: Any) -> Any:
+        return self.do_open(functools.partial(_PinnedHTTPSConnection, policy=self.policy), req,
+                            context=ssl.create_default_context())
 
 
 def check_url(url: str, policy: FetchPolicy) -> None:
@@ -79,7 +139,9 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
 def fetch(url: str, policy: FetchPolicy) -> bytes:
     """The body at ``url`` (at most ``policy.max_bytes``), or a :class:`FetchError`."""
     check_url(url, policy)
-    opener = urllib.request.build_opener(_CheckedRedirects(policy))
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
+                                         _PinnedHTTPHandler(policy), _PinnedHTTPSHandler(policy),
+                                         _CheckedRedirects(policy))
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT,
                                                    "Accept": "image/*"})
     try:

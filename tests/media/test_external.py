@@ -102,6 +102,29 @@ def test_every_redirect_hop_is_checked(image_server):
     assert info.value.code == "forbidden_host"
 
 
+def test_dns_rebinding_cannot_reach_a_private_host(image_server, monkeypatch):
+    """The name answers a public address when checked, then this machine's: the fetch must
+    connect to what it checked, or refuse; it never reaches the private server."""
+    import socket
+
+    real = socket.getaddrinfo
+    answers = iter(["93.184.216.34"])
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "rebind.example":
+            return real(host, port, *args, **kwargs)
+        address = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port or 80))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    url = image_server.serve("/secret.png", imagegen.png(20, 20))
+    port = url.split(":")[2].split("/")[0]
+    with pytest.raises(FetchRefused) as info:
+        fetch(f"http://rebind.example:{port}/secret.png", FetchPolicy(allow_private_hosts=False))
+    assert info.value.code == "forbidden_host"
+    assert image_server.hits == []
+
+
 def test_copy_job_stores_the_image(shop, shop_session, app_ctx, image_server, storage,
                                    redis_conn):
     url = image_server.serve("/p/photo.jpg", imagegen.jpeg_with_exif(900, 450))
