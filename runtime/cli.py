@@ -116,6 +116,16 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
     run_worker(current_app._get_current_object(), tuple(queues) or QUEUE_NAMES, burst=burst)
 
 
+def _add_offline_commands() -> None:
+    """Commands that need no app or database (an agency runs them on its own machine)."""
+    from runtime.themes.cli import theme_cli
+
+    cli.add_command(theme_cli)
+
+
+_add_offline_commands()
+
+
 def main() -> None:
     cli.main(prog_name="mallkit")
 

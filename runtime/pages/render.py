@@ -63,17 +63,19 @@ class BoundedSandbox(SandboxedEnvironment):
         _check_deadline()
         if operator == "**":
             if isinstance(right, int | float) and abs(right) > 100:
-                raise RenderLimitExceeded("exponent too large")
+                raise RenderLimitExceeded("the template raised a number to a power over 100")
             return left**right
         if operator == "*":
             for seq, n in ((left, right), (right, left)):
                 if isinstance(seq, str | list | tuple) and isinstance(n, int) \
                         and len(seq) * n > MAX_SEQUENCE:
-                    raise RenderLimitExceeded("sequence too long")
+                    raise RenderLimitExceeded(f"the template built a string or list longer "
+                                              f"than {MAX_SEQUENCE}")
             return left * right
         result = left + right
         if isinstance(result, str | list | tuple) and len(result) > MAX_OUTPUT:
-            raise RenderLimitExceeded("sequence too long")
+            raise RenderLimitExceeded(f"the template built a string or list longer than "
+                                      f"{MAX_OUTPUT}")
         return result
 
     def getattr(self, obj: Any, attribute: str) -> Any:

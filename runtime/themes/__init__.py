@@ -1,1 +1,1 @@
-"""Themes: the registry of bundled theme packages and each shop's installed theme and tokens."""
+"""Themes: bundled and uploaded theme packages, each shop's installed theme and tokens."""
