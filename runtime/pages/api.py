@@ -6,6 +6,9 @@ cached path answers without SQL, and the cache-miss path enters the shop itself.
 
 from __future__ import annotations
 
+import io
+import mimetypes
+
 from flask import Blueprint, abort, send_file
 
 from runtime.api import API_PREFIX
@@ -73,15 +76,33 @@ def layout(shop_slug: str, slug: str):
 
 
 theme_assets = Blueprint("theme_assets", __name__)
+ASSET_MAX_AGE = 365 * 24 * 3600
 
 
 @theme_assets.get("/themes/<theme_id>/<version>/<path:asset>")
 def asset(theme_id: str, version: str, asset: str):
-    """A theme's static file; the version in the URL lets it be cached for a year."""
+    """A theme's static file (bundled or uploaded); the version in the URL lets it be cached
+    for a year."""
     theme = output.registries().themes.get(theme_id)
-    if theme is None or theme.version != version:
+    if theme is None:
+        return _uploaded_asset(theme_id, version, asset)
+    if theme.version != version:
         abort(404)
     path = theme.asset_path(asset)
     if path is None:
         abort(404)
-    return send_file(path, max_age=365 * 24 * 3600)
+    return send_file(path, max_age=ASSET_MAX_AGE)
+
+
+def _uploaded_asset(theme_id: str, version: str, asset: str):
+    from runtime.tenancy import db
+    from runtime.themes import catalog
+
+    row = catalog.find_version(db(), theme_id, version)
+    digest = row.files.get(f"assets/{asset}") if row is not None else None
+    content = catalog.blob(db(), digest) if digest else None
+    if content is None:
+        abort(404)
+    mimetype = mimetypes.guess_type(asset)[0] or "application/octet-stream"
+    return send_file(io.BytesIO(content), mimetype=mimetype, max_age=ASSET_MAX_AGE,
+                     etag=digest, last_modified=row.created_at)

@@ -69,13 +69,14 @@ class Rendered:
 def interpret(session: Session, registries: Registries, shop: ShopInfo, page: Mapping[str, Any],
               config: Mapping[str, Any], *, client_version: tuple[int, int, int] | None = None,
               params: Mapping[str, int | str] | None = None, conn: redis.Redis | None = None,
-              preview: bool = False) -> Rendered:
+              preview: bool = False, theme: ActiveTheme | None = None) -> Rendered:
     """Resolve every shown block, one ``resolve`` call per block type, and build the nodes.
 
-    ``page``: ``id``, ``slug``, ``kind``, ``title``, ``version`` of what is being shown.
+    ``page``: ``id``, ``slug``, ``kind``, ``title``, ``version`` of what is being shown;
+    ``theme``: another theme than the shop's active one (a gallery preview).
     """
     modules = module_state(session, registries.modules)
-    theme = active_theme(session, registries.themes)
+    theme = theme or active_theme(session, registries.themes)
     visibility = tree.Visibility(modules.enabled, client_version, page["kind"])
     instances = tree.visible_instances(config, registries.blocks, visibility)
     ctx = ResolveContext(session=session, redis=conn, shop=shop, page=page,

@@ -29,6 +29,7 @@ from runtime.pages.interpreter import Rendered, ShopInfo, interpret, render_html
 from runtime.pages.registries import Registries
 from runtime.shops.models import Shop
 from runtime.tenancy import db, enter_shop
+from runtime.themes.service import ActiveTheme
 
 log = logging.getLogger(__name__)
 
@@ -185,8 +186,10 @@ def respond(output: Output) -> Response:
 
 
 def build(shop_slug: str, page_slug: str, fmt: str, *, client: tuple[int, int, int] | None,
-          params: Mapping[str, int | str], preview: bool) -> bytes:
-    """Render a page from the database (the cache-miss path)."""
+          params: Mapping[str, int | str], preview: bool,
+          theme: ActiveTheme | None = None) -> bytes:
+    """Render a page from the database (the cache-miss path); ``theme``: another theme than
+    the shop's active one (a theme gallery preview, never cached)."""
     shop = enter_shop(shop_slug)
     session = db()
     regs = registries()
@@ -207,7 +210,7 @@ def build(shop_slug: str, page_slug: str, fmt: str, *, client: tuple[int, int, i
         page_info = {"id": page.id, "slug": page.slug, "kind": page.kind,
                      "title": config.get("title", page.title), "version": version.number}
     rendered = interpret(session, regs, info, page_info, config, client_version=client,
-                         params=params, conn=state().redis, preview=preview)
+                         params=params, conn=state().redis, preview=preview, theme=theme)
     if fmt == "json":
         return json.dumps(rendered.layout(), ensure_ascii=False,
                           separators=(",", ":")).encode()

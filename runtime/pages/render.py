@@ -91,16 +91,29 @@ class BoundedSandbox(SandboxedEnvironment):
         return super().call(context, obj, *args, **kwargs)
 
 
-class IdLoader(BaseLoader):
-    """Loads a template by internal id from a fixed id -> file map."""
+@dataclass(frozen=True)
+class TemplateText:
+    """A template held in memory (an uploaded theme's), named for log messages."""
 
-    def __init__(self, files: Mapping[str, Path]) -> None:
+    name: str
+    text: str
+
+
+TemplateSource = Path | TemplateText
+
+
+class IdLoader(BaseLoader):
+    """Loads a template by internal id from a fixed id -> file (or in-memory text) map."""
+
+    def __init__(self, files: Mapping[str, TemplateSource]) -> None:
         self.files = dict(files)
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         path = self.files.get(template)
         if path is None:
             raise TemplateNotFound(template)
+        if isinstance(path, TemplateText):
+            return path.text, path.name, lambda: True
         source = path.read_text(encoding="utf-8")
         return source, str(path), lambda: True
 
@@ -149,7 +162,7 @@ def _richtext(html: Any) -> Markup:
     return Markup(sanitize_html(html if isinstance(html, str) else ""))
 
 
-def make_environment(files: Mapping[str, Path]) -> BoundedSandbox:
+def make_environment(files: Mapping[str, TemplateSource]) -> BoundedSandbox:
     env = BoundedSandbox(loader=IdLoader(files), autoescape=True, auto_reload=False,
                          cache_size=0 if not files else 400)
     env.filters.update(link_url=pass_context(_link_url), image_url=_image_url, money=_money,
@@ -204,7 +217,7 @@ def theme_templates(blocks: BlockRegistry, theme: Any,
     cached = _environments.get(key)
     if cached is not None:
         return cached
-    files: dict[str, Path] = {f"block/{b.type}": b.template_path for b in blocks}
+    files: dict[str, TemplateSource] = {f"block/{b.type}": b.template_path for b in blocks}
     files.update({f"block/{t}": p for t, p in theme.block_templates.items() if t in blocks})
     page = theme.page_template or fallback_page
     if page is not None:

@@ -24,6 +24,7 @@ from runtime.pages.manifests import (
     files_signature,
     read_json,
 )
+from runtime.pages.render import TemplateSource
 from runtime.pages.schemas import REPO_ROOT
 
 THEMES_DIR = REPO_ROOT / "themes"
@@ -39,8 +40,11 @@ class Theme:
     validator: Draft202012Validator
     defaults: dict[str, Any]
     presets: dict[str, dict[str, Any]]
-    page_template: Path | None
-    block_templates: dict[str, Path] = field(default_factory=dict)
+    page_template: TemplateSource | None
+    block_templates: dict[str, TemplateSource] = field(default_factory=dict)
+    asset_files: dict[str, str] = field(default_factory=dict)
+    """An uploaded theme's assets: path under ``assets/`` -> the hash its bytes are kept by."""
+    uploaded: bool = False
 
     @property
     def name(self) -> dict[str, str]:

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runtime.db import current_shop_id
-from runtime.errors import FieldError, NotFound, ValidationFailed
+from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
 from runtime.pages import schemas
 from runtime.pages.cache import bump_config_after_commit
+from runtime.themes import catalog
 from runtime.themes.models import ShopTheme
 from runtime.themes.registry import DEFAULT_THEME, Theme, ThemeRegistry, load_themes
 
@@ -31,21 +32,23 @@ def _registry(themes: ThemeRegistry | None) -> ThemeRegistry:
     return themes if themes is not None else load_themes()
 
 
-def _theme(registry: ThemeRegistry, theme_id: str) -> Theme:
-    theme = registry.get(theme_id)
-    if theme is None:
-        raise NotFound(f"no theme '{theme_id}'", code="theme_not_found")
-    return theme
+def theme_for(session: Session, registry: ThemeRegistry, theme_id: str,
+              version: str) -> Theme | None:
+    """A bundled theme by id, or an uploaded theme's version."""
+    bundled = registry.get(theme_id)
+    if bundled is not None:
+        return bundled
+    return catalog.load_theme(session, theme_id, version)
 
 
 def active_theme(session: Session, themes: ThemeRegistry | None = None) -> ActiveTheme:
     """The shop's active theme with its tokens; the default theme when none is installed."""
     registry = _registry(themes)
     row = session.scalar(select(ShopTheme).where(ShopTheme.active.is_(True)))
-    if row is None or row.theme_id not in registry:
+    theme = theme_for(session, registry, row.theme_id, row.theme_version) if row else None
+    if row is None or theme is None:
         theme = registry.default
         return ActiveTheme(theme, theme.effective_tokens(None), 0)
-    theme = registry[row.theme_id]
     return ActiveTheme(theme, theme.effective_tokens(row.tokens), row.revision)
 
 
@@ -53,29 +56,61 @@ def installed_themes(session: Session) -> list[ShopTheme]:
     return list(session.scalars(select(ShopTheme).order_by(ShopTheme.id)))
 
 
-def install_theme(session: Session, theme_id: str,
-                  themes: ThemeRegistry | None = None) -> ShopTheme:
-    """Install (or update to the registry's version of) a theme; stored tokens are kept."""
-    theme = _theme(_registry(themes), theme_id)
+def install_theme(session: Session, theme_id: str, themes: ThemeRegistry | None = None, *,
+                  version: str | None = None, accept_major: bool = False) -> ShopTheme:
+    """Install a theme, or move an installed one to ``version`` (bundled: the registry's;
+    uploaded: a version the shop may use, default the newest published). Stored tokens and
+    pages are kept; a new major version needs ``accept_major``."""
+    registry = _registry(themes)
+    if theme_id in registry:
+        target = registry[theme_id].version
+    else:
+        target = catalog.shop_version(session, _shop(session), theme_id, version).version
     row = session.scalar(select(ShopTheme).where(ShopTheme.theme_id == theme_id)
                          .with_for_update())
     if row is None:
-        row = ShopTheme(theme_id=theme_id, theme_version=theme.version, tokens={}, active=False,
+        row = ShopTheme(theme_id=theme_id, theme_version=target, tokens={}, active=False,
                         revision=1)
         session.add(row)
-    elif row.theme_version != theme.version:
-        row.theme_version = theme.version
-        row.revision += 1
-        if row.active:
-            bump_config_after_commit(session, _shop(session))
+    elif row.theme_version != target:
+        _move(session, row, target, accept_major or theme_id in registry)
     session.flush()
     return row
 
 
-def activate_theme(session: Session, theme_id: str,
-                   themes: ThemeRegistry | None = None) -> ShopTheme:
-    """Make ``theme_id`` the shop's theme (installing it first if needed)."""
-    row = install_theme(session, theme_id, themes)
+def _move(session: Session, row: ShopTheme, target: str, accept_major: bool) -> None:
+    if (not accept_major
+            and catalog.version_key(target)[0] > catalog.version_key(row.theme_version)[0]):
+        raise Conflict(f"{target} is a new major version of '{row.theme_id}': it may change "
+                       f"your pages' look a lot; accept it explicitly to update",
+                       code="major_update_needs_acceptance",
+                       extra={"from": row.theme_version, "to": target})
+    row.previous_version = row.theme_version
+    row.theme_version = target
+    row.revision += 1
+    if row.active:
+        bump_config_after_commit(session, _shop(session))
+
+
+def rollback_theme(session: Session, theme_id: str) -> ShopTheme:
+    """Back to the version installed before the last update (tokens kept)."""
+    row = session.scalar(select(ShopTheme).where(ShopTheme.theme_id == theme_id)
+                         .with_for_update())
+    if row is None or not row.previous_version:
+        raise Conflict("there is no earlier version to go back to", code="nothing_to_roll_back")
+    if catalog.find_version(session, theme_id, row.previous_version) is None:
+        raise NotFound(f"version {row.previous_version} is gone", code="theme_not_found")
+    target = row.previous_version
+    _move(session, row, target, accept_major=True)
+    session.flush()
+    return row
+
+
+def activate_theme(session: Session, theme_id: str, themes: ThemeRegistry | None = None, *,
+                   version: str | None = None, accept_major: bool = False) -> ShopTheme:
+    """Make ``theme_id`` the shop's theme (installing it first if needed); the shop's page
+    caches are dropped after commit."""
+    row = install_theme(session, theme_id, themes, version=version, accept_major=accept_major)
     for other in session.scalars(select(ShopTheme).where(ShopTheme.active.is_(True))):
         if other.id != row.id:
             other.active = False
@@ -102,7 +137,7 @@ def update_tokens(session: Session, tokens: dict[str, Any],
     row = session.scalar(select(ShopTheme).where(ShopTheme.theme_id == theme.id)
                          .with_for_update())
     if row is None:
-        row = activate_theme(session, theme.id, registry)
+        row = activate_theme(session, theme.id, registry, version=theme.version)
     row.tokens = {k: v for k, v in values.items() if v != theme.defaults.get(k)}
     row.revision += 1
     session.flush()
@@ -118,4 +153,4 @@ def _shop(session: Session) -> int:
 
 
 __all__ = ["DEFAULT_THEME", "ActiveTheme", "activate_theme", "active_theme", "install_theme",
-           "installed_themes", "update_tokens"]
+           "installed_themes", "rollback_theme", "theme_for", "update_tokens"]

@@ -1,0 +1,166 @@
+"""Uploaded themes: versions (semver, immutable once published, deprecation), visibility,
+install / switch / update / rollback in a shop keeping tokens and pages, rendering."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from runtime.accounts import service as accounts
+from runtime.errors import Conflict, NotFound, ValidationFailed
+from runtime.themes import catalog
+from runtime.themes import service as themes
+from runtime.themes.models import ThemeBlob, ThemePackage, ThemeVersion
+from tests.page_helpers import block, page_config
+from tests.themes.conftest import in_shop, theme_zip
+
+
+def upload(platform, agency, regs, data, publish=True, changelog="fixes"):
+    row = catalog.upload(platform, agency.id, data, regs.blocks, regs.themes)
+    if publish:
+        catalog.publish(platform, agency.id, row.manifest["id"], row.version, changelog)
+    platform.commit()
+    return row
+
+
+def test_upload_refuses_a_bad_package_before_any_write(platform, agency, regs):
+    bad = theme_zip(extra={"blocks/title.html": b"{{ ''.__class__ }}", "presets/cart.json": None})
+    with pytest.raises(catalog.PackageInvalid) as caught:
+        catalog.upload(platform, agency.id, bad, regs.blocks, regs.themes)
+    problem = caught.value.to_problem()
+    assert problem["status"] == 422
+    assert {(e["file"], e["pointer"]) for e in problem["errors"]} == {
+        ("blocks/title.html", "line 1"), ("theme.json", "/presets/cart")}
+    platform.rollback()
+    assert platform.scalars(select(ThemePackage)).all() == []
+    assert platform.scalars(select(ThemeBlob)).all() == []
+
+
+def test_versions_must_grow_and_published_ones_never_change(platform, agency, regs):
+    upload(platform, agency, regs, theme_zip("1.1.0"), changelog="")
+    for version, message in [("1.1.0", "is published"), ("1.0.9", "must be greater")]:
+        with pytest.raises(catalog.PackageInvalid, match=message):
+            catalog.upload(platform, agency.id, theme_zip(version), regs.blocks, regs.themes)
+    draft = catalog.upload(platform, agency.id, theme_zip("1.2.0", marker="ONE"), regs.blocks,
+                           regs.themes)
+    replaced = catalog.upload(platform, agency.id, theme_zip("1.2.0", marker="TWO"),
+                              regs.blocks, regs.themes)
+    assert replaced.id == draft.id and replaced.status == "draft"
+    with pytest.raises(ValidationFailed, match="changelog"):
+        catalog.publish(platform, agency.id, "acme", "1.2.0", " ")
+    catalog.publish(platform, agency.id, "acme", "1.2.0", "Bigger titles")
+    with pytest.raises(Conflict):
+        catalog.publish(platform, agency.id, "acme", "1.2.0", "again")
+
+
+def test_theme_ids_belong_to_one_agency_and_bundled_ids_are_reserved(platform, agency, regs):
+    other = accounts.create_agency(platform, slug="other", name="Other")
+    upload(platform, agency, regs, theme_zip())
+    with pytest.raises(catalog.PackageInvalid, match="another agency"):
+        catalog.upload(platform, other.id, theme_zip("2.0.0"), regs.blocks, regs.themes)
+    with pytest.raises(catalog.PackageInvalid, match="bundled"):
+        catalog.upload(platform, agency.id, theme_zip(theme_id="fresh"), regs.blocks,
+                       regs.themes)
+    with pytest.raises(NotFound):
+        catalog.publish(platform, other.id, "acme", "1.0.0", "x")
+
+
+def test_private_themes_reach_only_granted_shops(app, platform, agency, regs, factory):
+    alpha, beta = factory.shop(slug="alpha"), factory.shop(slug="beta")
+    upload(platform, agency, regs, theme_zip())
+    with in_shop(app, alpha) as s, pytest.raises(NotFound):
+        themes.activate_theme(s, "acme", regs.themes)
+    catalog.set_visibility(platform, agency.id, "acme", "private", ["alpha"])
+    platform.commit()
+    with in_shop(app, alpha) as s:
+        assert [v.package.theme_id for v in catalog.shop_packages(s, alpha.id)] == ["acme"]
+        themes.activate_theme(s, "acme", regs.themes)
+        s.commit()
+    with in_shop(app, beta) as s:
+        assert catalog.shop_packages(s, beta.id) == []
+        with pytest.raises(NotFound):
+            themes.install_theme(s, "acme", regs.themes)
+    catalog.set_visibility(platform, agency.id, "acme", "listed")
+    platform.commit()
+    with in_shop(app, beta) as s:
+        themes.install_theme(s, "acme", regs.themes)
+        s.commit()
+    assert catalog.install_counts(platform, "acme") == {"1.0.0": 2}
+
+
+def test_install_tokens_update_and_rollback(app, client, platform, agency, regs, shop, factory):
+    factory.publish_page(shop, page_config(block("t1", "title", title="你好")))
+    upload(platform, agency, regs, theme_zip("1.0.0", marker="V1"))
+    catalog.set_visibility(platform, agency.id, "acme", "listed")
+    platform.commit()
+    assert "V1" not in client.get("/s/alpha/").get_data(as_text=True)
+    with in_shop(app, shop) as s:
+        themes.activate_theme(s, "acme", regs.themes)
+        s.commit()
+        themes.update_tokens(s, {"color_primary": "#123456"}, regs.themes)
+        s.commit()
+    html = client.get("/s/alpha/").get_data(as_text=True)
+    assert "V1 你好" in html and "#123456" in html
+    upload(platform, agency, regs, theme_zip("1.1.0", marker="V11"), changelog="Minor")
+    with in_shop(app, shop) as s:
+        themes.install_theme(s, "acme", regs.themes, version="1.1.0")
+        s.commit()
+    html = client.get("/s/alpha/").get_data(as_text=True)
+    assert "V11 你好" in html and "#123456" in html
+    upload(platform, agency, regs, theme_zip("2.0.0", marker="V2"), changelog="Major")
+    with in_shop(app, shop) as s:
+        with pytest.raises(Conflict) as caught:
+            themes.install_theme(s, "acme", regs.themes)
+        assert caught.value.code == "major_update_needs_acceptance"
+        themes.install_theme(s, "acme", regs.themes, accept_major=True)
+        s.commit()
+    assert "V2 你好" in client.get("/s/alpha/").get_data(as_text=True)
+    with in_shop(app, shop) as s:
+        row = themes.rollback_theme(s, "acme")
+        s.commit()
+        assert (row.theme_version, row.previous_version) == ("1.1.0", "2.0.0")
+    html = client.get("/s/alpha/").get_data(as_text=True)
+    assert "V11 你好" in html and "#123456" in html
+    with in_shop(app, shop) as s:
+        themes.activate_theme(s, "default", regs.themes)
+        s.commit()
+    html = client.get("/s/alpha/").get_data(as_text=True)
+    assert "V11" not in html and "你好" in html
+
+
+def test_deprecated_versions_keep_working_for_shops_on_them(app, client, platform, agency,
+                                                           regs, shop, factory):
+    factory.publish_page(shop, page_config(block("t1", "title", title="标题")))
+    upload(platform, agency, regs, theme_zip("1.0.0", marker="OLD"))
+    catalog.set_visibility(platform, agency.id, "acme", "listed")
+    platform.commit()
+    with in_shop(app, shop) as s:
+        themes.activate_theme(s, "acme", regs.themes)
+        s.commit()
+    catalog.deprecate(platform, agency.id, "acme", "1.0.0")
+    platform.commit()
+    assert "OLD 标题" in client.get("/s/alpha/").get_data(as_text=True)
+    newcomer = factory.shop(slug="new")
+    with in_shop(app, newcomer) as s, pytest.raises(NotFound):
+        themes.install_theme(s, "acme", regs.themes)
+
+
+def test_uploaded_assets_are_served_by_version(client, platform, agency, regs):
+    upload(platform, agency, regs, theme_zip())
+    css = client.get("/themes/acme/1.0.0/theme.css")
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    assert "max-age=31536000" in css.headers["Cache-Control"]
+    assert client.get("/themes/acme/1.0.0/shot.png").mimetype == "image/png"
+    assert client.get("/themes/acme/9.9.9/theme.css").status_code == 404
+    assert client.get("/themes/acme/1.0.0/../theme.json").status_code == 404
+    assert client.get("/themes/acme/1.0.0/nothing.css").status_code == 404
+
+
+def test_published_versions_share_stored_files(platform, agency, regs):
+    upload(platform, agency, regs, theme_zip("1.0.0", marker="A"))
+    upload(platform, agency, regs, theme_zip("1.0.1", marker="B"))
+    versions = platform.scalars(select(ThemeVersion)).all()
+    first, second = (v.files for v in versions)
+    assert first["assets/theme.css"] == second["assets/theme.css"]
+    assert first["blocks/title.html"] != second["blocks/title.html"]
+    assert len(platform.scalars(select(ThemeBlob)).all()) == len(first) + 2  # manifest, title
