@@ -278,7 +278,10 @@ def agency() -> ResponseReturnValue:
         return jsonify({"agency": {"slug": the_agency.slug, "name": the_agency.name},
                         "users": [{"email": u.email, "display_name": u.display_name}
                                   for u in users]})
-    return render_template("console/agency.html", agency=the_agency, users=users)
+    from builder.themes.i18n import gettext as theme_gettext
+
+    return render_template("console/agency.html", agency=the_agency, users=users,
+                           theme_studio_label=theme_gettext("Theme studio"))
 
 
 # --- wiring ----------------------------------------------------------------------------------

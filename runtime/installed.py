@@ -28,6 +28,7 @@ INSTALLED = [
     "builder.pages",
     "builder.editor",
     "builder.media",
+    "builder.themes",
     "builder.catalog",
     "builder.orders",
     "builder.catalog.imports",

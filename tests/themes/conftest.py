@@ -12,6 +12,8 @@ from runtime.accounts import service as accounts
 from runtime.accounts.models import Agency
 from runtime.themes.package import read_folder, write_zip
 from runtime.themes.registry import THEMES_DIR
+from tests.browser_support import browser, live_url  # noqa: F401
+from tests.editor.test_browser import desktop  # noqa: F401
 from tests.pages.conftest import in_shop  # noqa: F401
 
 

@@ -1,0 +1,118 @@
+"""The theme studio and the theme gallery over HTTP: the report by file and pointer, versions,
+fixture previews, install / switch from the gallery; agencies never reach a shop's data."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from tests.page_helpers import block, page_config
+from tests.themes.conftest import theme_zip
+
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture
+def designer(factory, agency):
+    return factory.user(email="designer@acme.test", agency_id=agency.id)
+
+
+def post_zip(client, csrf, data, accept=JSON):
+    return client.post("/console/agency/themes/", headers={"X-CSRF-Token": csrf, **accept},
+                       data={"package": (io.BytesIO(data), "acme.zip")},
+                       content_type="multipart/form-data")
+
+
+def publish(client, csrf, version="1.0.0", changelog="first", visibility="listed"):
+    done = client.post(f"/console/agency/themes/acme/versions/{version}/publish",
+                       headers={"X-CSRF-Token": csrf, **JSON}, json={"changelog": changelog})
+    assert done.status_code == 200, done.get_data(as_text=True)
+    done = client.post("/console/agency/themes/acme/visibility",
+                       headers={"X-CSRF-Token": csrf, **JSON},
+                       json={"visibility": visibility, "shops": ""})
+    assert done.status_code == 200, done.get_data(as_text=True)
+
+
+def test_upload_report_names_file_and_pointer(client, factory, designer):
+    csrf = factory.console_login(client, designer)
+    bad = theme_zip(extra={"blocks/title.html": b"{{ block.__class__ }}"})
+    answer = post_zip(client, csrf, bad)
+    assert answer.status_code == 422
+    assert answer.mimetype == "application/problem+json"
+    assert answer.json["errors"] == [{"file": "blocks/title.html", "pointer": "line 1",
+                                      "message": "'__class__': names starting with '_' are "
+                                                 "not allowed"}]
+    page = post_zip(client, csrf, bad, accept={"Accept": "text/html"})
+    assert page.status_code == 422
+    html = page.get_data(as_text=True)
+    assert 'id="validation-report"' in html and "blocks/title.html" in html
+    assert post_zip(client, csrf, b"not a zip").json["errors"][0]["message"].startswith(
+        "not a zip file")
+
+
+def test_upload_publish_versions_and_fixture_preview(client, factory, designer):
+    csrf = factory.console_login(client, designer)
+    created = post_zip(client, csrf, theme_zip(marker="FIXTURE"))
+    assert created.status_code == 201 and created.json["status"] == "draft"
+    preview = client.get("/console/agency/themes/acme/versions/1.0.0/preview?kind=home")
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and preview.headers["Cache-Control"] == "no-store"
+    assert "示例小店" in html and "/themes/acme/1.0.0/theme.css" in html
+    publish(client, csrf)
+    assert post_zip(client, csrf, theme_zip()).status_code == 422
+    assert post_zip(client, csrf, theme_zip("1.0.1")).status_code == 201
+    missing = client.post("/console/agency/themes/acme/versions/1.0.1/publish",
+                          headers={"X-CSRF-Token": csrf, **JSON}, json={"changelog": ""})
+    assert missing.status_code == 422 and missing.json["errors"][0]["pointer"] == "/changelog"
+    listing = client.get("/console/agency/themes/acme", headers=JSON).json
+    assert [(v["version"], v["status"], v["installs"]) for v in listing["versions"]] == [
+        ("1.0.1", "draft", 0), ("1.0.0", "published", 0)]
+    studio = client.get("/console/agency/themes/acme").get_data(as_text=True)
+    assert "1.0.1" in studio and "/themes/acme/1.0.1/shot.png" in studio
+
+
+def test_merchant_previews_installs_and_switches_back(client, app, factory, designer, shop):
+    factory.publish_page(shop, page_config(block("t1", "title", title="我的首页")))
+    csrf = factory.console_login(client, designer)
+    post_zip(client, csrf, theme_zip(marker="ACME"))
+    publish(client, csrf)
+    merchant = factory.merchant(shop)
+    csrf = factory.console_login(client, merchant)
+    gallery = client.get("/console/shops/alpha/themes", headers=JSON).json["themes"]
+    assert [g["id"] for g in gallery] == ["default", "fresh", "acme"]
+    preview = client.get("/console/shops/alpha/themes/acme/preview?version=1.0.0")
+    assert "ACME 我的首页" in preview.get_data(as_text=True)
+    assert "ACME" not in client.get("/s/alpha/").get_data(as_text=True)
+    done = client.post("/console/shops/alpha/themes/acme/activate",
+                       headers={"X-CSRF-Token": csrf, **JSON}, json={"version": "1.0.0"})
+    assert done.json == {"id": "acme", "version": "1.0.0", "active": True}
+    assert "ACME 我的首页" in client.get("/s/alpha/").get_data(as_text=True)
+    page = client.get("/console/shops/alpha/themes").get_data(as_text=True)
+    assert 'data-theme="acme"' in page
+    client.post("/console/shops/alpha/themes/default/activate",
+                headers={"X-CSRF-Token": csrf, **JSON})
+    assert "ACME" not in client.get("/s/alpha/").get_data(as_text=True)
+
+
+def test_agencies_never_reach_a_shops_data(client, factory, designer, shop):
+    factory.console_login(client, designer)
+    for path in ("/console/shops/alpha/themes", "/console/shops/alpha/orders",
+                 "/console/shops/alpha/products", "/console/shops/alpha/members",
+                 "/console/shops/alpha/pages"):
+        assert client.get(path, headers=JSON).status_code == 404, path
+
+
+def test_a_merchant_cannot_change_another_shops_theme(client, app, factory, shop):
+    other = factory.shop(slug="beta")
+    csrf = factory.console_login(client, factory.merchant(other))
+    answer = client.post("/console/shops/alpha/themes/fresh/activate",
+                         headers={"X-CSRF-Token": csrf, **JSON})
+    assert answer.status_code == 404
+    assert client.get("/console/shops/alpha/themes", headers=JSON).status_code == 404
+    assert "fresh" not in client.get("/s/alpha/").get_data(as_text=True)
+
+
+def test_studio_is_404_for_users_outside_an_agency(client, factory, shop):
+    factory.console_login(client, factory.merchant(shop))
+    assert client.get("/console/agency/themes/", headers=JSON).status_code == 404
