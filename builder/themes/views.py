@@ -36,6 +36,7 @@ from runtime.tenancy import current_shop, db
 from runtime.themes import catalog, gallery, preview
 from runtime.themes import service as themes
 from runtime.themes.package import MAX_ZIP_BYTES, Problem
+from runtime.themes.presets import presets_as_drafts
 
 studio = Blueprint("theme_studio", __name__, url_prefix="/console/agency/themes",
                    template_folder="templates")
@@ -295,13 +296,16 @@ def gallery_preview(theme_id: str) -> ResponseReturnValue:
 def _shop_action(theme_id: str, action: str) -> ResponseReturnValue:
     data = forms.payload()
     version = forms.text(data, "version") or None
-    accept_major = str(data.get("accept_major", "")).lower() in ("1", "true", "on", "yes")
+    accept_major = _flag(data, "accept_major")
     target = url_for("shop_themes.gallery_page")
     regs = _regs().themes
+    copied = None
     try:
         if action == "activate":
             row = themes.activate_theme(db(), theme_id, regs, version=version,
                                         accept_major=accept_major)
+            if _flag(data, "presets"):
+                copied = presets_as_drafts(db(), _regs())
         elif action == "update":
             row = themes.install_theme(db(), theme_id, regs, version=version,
                                        accept_major=accept_major)
@@ -316,8 +320,19 @@ def _shop_action(theme_id: str, action: str) -> ResponseReturnValue:
                             "are kept.", id=theme_id, version=row.theme_version),
                 "rollback": t("%(id)s is back at version %(version)s.", id=theme_id,
                               version=row.theme_version)}
-    return _done(messages[action], target, {"id": theme_id, "version": row.theme_version,
-                                            "active": row.active})
+    body = {"id": theme_id, "version": row.theme_version, "active": row.active}
+    if copied is not None:
+        body.update(drafts_from_presets=copied.copied, drafts_kept=copied.kept)
+        messages[action] += " " + t("Drafts started from its presets: %(copied)s; kept (they "
+                                    "have unpublished edits): %(kept)s. Publish a page in the "
+                                    "editor when it is ready.",
+                                    copied=", ".join(copied.copied) or "-",
+                                    kept=", ".join(copied.kept) or "-")
+    return _done(messages[action], target, body)
+
+
+def _flag(data: dict[str, Any], name: str) -> bool:
+    return str(data.get(name, "")).lower() in ("1", "true", "on", "yes")
 
 
 @shop_themes.post("/themes/<theme_id>/activate")

@@ -59,15 +59,22 @@ def installed_themes(session: Session) -> list[ShopTheme]:
 def install_theme(session: Session, theme_id: str, themes: ThemeRegistry | None = None, *,
                   version: str | None = None, accept_major: bool = False) -> ShopTheme:
     """Install a theme, or move an installed one to ``version`` (bundled: the registry's;
-    uploaded: a version the shop may use, default the newest published). Stored tokens and
-    pages are kept; a new major version needs ``accept_major``."""
+    uploaded: a published version the shop may use; None: the installed version, else the
+    newest published). Tokens and pages are kept; a new major version needs ``accept_major``;
+    a deprecated version is kept by the shops on it but offered to no one else."""
     registry = _registry(themes)
-    if theme_id in registry:
-        target = registry[theme_id].version
-    else:
-        target = catalog.shop_version(session, _shop(session), theme_id, version).version
     row = session.scalar(select(ShopTheme).where(ShopTheme.theme_id == theme_id)
                          .with_for_update())
+    if theme_id in registry:
+        target = registry[theme_id].version
+    elif version is None and row is not None:
+        target = row.theme_version
+    else:
+        found = catalog.shop_version(session, _shop(session), theme_id, version)
+        if found.status != "published" and (row is None or row.theme_version != found.version):
+            raise NotFound(f"version {found.version} of '{theme_id}' is no longer offered",
+                           code="theme_not_found")
+        target = found.version
     if row is None:
         row = ShopTheme(theme_id=theme_id, theme_version=target, tokens={}, active=False,
                         revision=1)

@@ -110,9 +110,13 @@ def test_install_tokens_update_and_rollback(app, client, platform, agency, regs,
     upload(platform, agency, regs, theme_zip("2.0.0", marker="V2"), changelog="Major")
     with in_shop(app, shop) as s:
         with pytest.raises(Conflict) as caught:
-            themes.install_theme(s, "acme", regs.themes)
+            themes.install_theme(s, "acme", regs.themes, version="2.0.0")
         assert caught.value.code == "major_update_needs_acceptance"
-        themes.install_theme(s, "acme", regs.themes, accept_major=True)
+        themes.activate_theme(s, "default", regs.themes)
+        themes.activate_theme(s, "acme", regs.themes)
+        s.commit()
+        assert themes.active_theme(s, regs.themes).theme.version == "1.1.0"
+        themes.install_theme(s, "acme", regs.themes, version="2.0.0", accept_major=True)
         s.commit()
     assert "V2 你好" in client.get("/s/alpha/").get_data(as_text=True)
     with in_shop(app, shop) as s:
@@ -140,9 +144,15 @@ def test_deprecated_versions_keep_working_for_shops_on_them(app, client, platfor
     catalog.deprecate(platform, agency.id, "acme", "1.0.0")
     platform.commit()
     assert "OLD 标题" in client.get("/s/alpha/").get_data(as_text=True)
+    with in_shop(app, shop) as s:
+        themes.activate_theme(s, "default", regs.themes)
+        themes.activate_theme(s, "acme", regs.themes)
+        s.commit()
+    assert "OLD 标题" in client.get("/s/alpha/").get_data(as_text=True)
     newcomer = factory.shop(slug="new")
-    with in_shop(app, newcomer) as s, pytest.raises(NotFound):
-        themes.install_theme(s, "acme", regs.themes)
+    for version in (None, "1.0.0"):
+        with in_shop(app, newcomer) as s, pytest.raises(NotFound):
+            themes.install_theme(s, "acme", regs.themes, version=version)
 
 
 def test_uploaded_assets_are_served_by_version(client, platform, agency, regs):

@@ -4,11 +4,14 @@ fixture previews, install / switch from the gallery; agencies never reach a shop
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
+from runtime.pages import store
+from runtime.themes.registry import THEMES_DIR
 from tests.page_helpers import block, page_config
-from tests.themes.conftest import theme_zip
+from tests.themes.conftest import in_shop, theme_zip
 
 JSON = {"Accept": "application/json"}
 
@@ -116,3 +119,30 @@ def test_a_merchant_cannot_change_another_shops_theme(client, app, factory, shop
 def test_studio_is_404_for_users_outside_an_agency(client, factory, shop):
     factory.console_login(client, factory.merchant(shop))
     assert client.get("/console/agency/themes/", headers=JSON).status_code == 404
+
+
+def test_switching_can_start_drafts_from_the_presets(client, app, factory, designer, shop):
+    factory.publish_page(shop, page_config(block("t1", "title", title="上线中")))
+    factory.publish_page(shop, page_config(block("c1", "title", title="分类"), kind="category"),
+                         slug="category")
+    with in_shop(app, shop) as s:
+        page = store.get_page(s, "category")
+        store.save_draft(s, "category", page_config(block("c2", "title", title="未发布"),
+                                                     kind="category"), page.draft_revision)
+        s.commit()
+    csrf = factory.console_login(client, designer)
+    post_zip(client, csrf, theme_zip(marker="ACME"))
+    publish(client, csrf)
+    csrf = factory.console_login(client, factory.merchant(shop))
+    done = client.post("/console/shops/alpha/themes/acme/activate",
+                       headers={"X-CSRF-Token": csrf, **JSON},
+                       json={"version": "1.0.0", "presets": "1"})
+    assert done.json["drafts_from_presets"] == ["home"]
+    assert done.json["drafts_kept"] == ["category"]
+    with in_shop(app, shop) as s:
+        home = store.get_page(s, "home")
+        preset = json.loads((THEMES_DIR / "default" / "presets" / "home.json").read_text())
+        assert [b["id"] for b in home.draft["blocks"]] == [b["id"] for b in preset["blocks"]]
+        assert store.live_config(s, "home")[1].config["blocks"][0]["settings"]["title"] == "上线中"
+        assert store.get_page(s, "category").draft["blocks"][0]["id"] == "c2"
+    assert "ACME 上线中" in client.get("/s/alpha/").get_data(as_text=True)
