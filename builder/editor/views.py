@@ -11,6 +11,7 @@ images). Members need the ``pages`` area.
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -91,9 +92,27 @@ def _page_json(page: Page) -> dict[str, Any]:
             "live_version": page.live_version, "published_at": _iso(page.published_at)}
 
 
+def _version_note(version: PageVersion) -> str:
+    """The note in the user's language: notes the system wrote (a theme preset, a rollback)
+    are stored in English and translated here."""
+    note = version.note or ""
+    if version.source == "preset" and note == store.PRESET_NOTE:
+        return t("Created from the theme preset")
+    rolled = store.ROLLBACK_NOTE_RE.fullmatch(note)
+    if version.source == "rollback" and rolled:
+        return t("Rolled back to v%(n)s", n=rolled.group(1))
+    return note
+
+
 def _version_json(version: PageVersion) -> dict[str, Any]:
-    return {"number": version.number, "source": version.source, "note": version.note,
-            "published_at": _iso(version.created_at), "published_by": version.published_by,
+    published = version.created_at
+    if published is not None and published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    return {"number": version.number, "source": version.source, "note": _version_note(version),
+            "published_at": _iso(version.created_at),
+            "published_local": published.astimezone(_shop_zone()).strftime("%Y-%m-%d %H:%M")
+            if published is not None else None,
+            "published_by": version.published_by,
             "blocks": len(version.config.get("blocks") or []), "title": version.config.get(
                 "title", "")}
 
@@ -123,15 +142,19 @@ def _kind_labels() -> dict[str, str]:
     return {kind: t(label) for kind, label in KIND_LABELS.items()}
 
 
-def _list_context(rows: list[editor.PageRow], form: dict[str, Any] | None = None,
-                  errors: dict[str, str] | None = None) -> dict[str, Any]:
+def _shop_zone() -> ZoneInfo:
+    """The shop's time zone: history and lists show times as the shop reads its clock."""
     shop = current_shop()
     try:
-        zone = ZoneInfo(shop.timezone if shop is not None else "Asia/Shanghai")
+        return ZoneInfo(shop.timezone if shop is not None else "Asia/Shanghai")
     except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("Asia/Shanghai")
+        return ZoneInfo("Asia/Shanghai")
+
+
+def _list_context(rows: list[editor.PageRow], form: dict[str, Any] | None = None,
+                  errors: dict[str, str] | None = None) -> dict[str, Any]:
     return {"t": t, "rows": rows, "kinds": _kind_labels(), "form": form or {},
-            "errors": errors or {}, "shop_zone": zone}
+            "errors": errors or {}, "shop_zone": _shop_zone()}
 
 
 @editor_console.get("/pages")

@@ -23,6 +23,10 @@ from runtime.pages.validation import check_page
 from runtime.themes.service import active_theme
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+# Notes of versions the system publishes; stored in English, translated where shown.
+PRESET_NOTE = "theme preset"
+ROLLBACK_NOTE = "rollback to version {number}"
+ROLLBACK_NOTE_RE = re.compile(r"rollback to version (\d+)")
 FIXED_KINDS = tuple(k for k in PAGE_KINDS if k != "custom")  # one page each, slug == kind
 
 
@@ -72,7 +76,7 @@ def ensure_page(session: Session, kind: str, registries: Registries | None = Non
     try:
         with session.begin_nested():
             page = _new_page(session, kind, kind, config)
-            _publish_config(session, page, config, source="preset", note="theme preset")
+            _publish_config(session, page, config, source="preset", note=PRESET_NOTE)
     except IntegrityError:
         page = find_page(session, kind)
         if page is None:
@@ -88,7 +92,7 @@ def create_page(session: Session, slug: str, title: str | None = None,
         raise ValidationFailed.single("/slug", "1-60 lowercase letters, digits or dashes",
                                       "pattern")
     if slug in PAGE_KINDS:
-        raise ValidationFailed.single("/slug", f"'{slug}' is reserved for the {slug} page",
+        raise ValidationFailed.single("/slug", "this address is reserved",
                                       "reserved")
     reg = _reg(registries)
     preset = active_theme(session, reg.themes).theme.preset("custom")
@@ -165,7 +169,7 @@ def rollback(session: Session, slug: str, number: int, *,
     if old is None:
         raise NotFound(f"page '{slug}' has no version {number}", code="version_not_found")
     return _publish_config(session, page, copy.deepcopy(old.config), source="rollback",
-                           note=f"rollback to version {number}", user_id=user_id)
+                           note=ROLLBACK_NOTE.format(number=number), user_id=user_id)
 
 
 def history(session: Session, slug: str) -> list[PageVersion]:

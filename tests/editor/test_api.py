@@ -191,3 +191,23 @@ def test_writes_need_the_csrf_token(console):
     response = console.client.put(BASE + "/editor/pages/home/draft",
                                   json={"config": config(), "revision": state["revision"]})
     assert response.status_code == 403 and response.json["code"] == "csrf_failed"
+
+
+def test_history_notes_in_chinese_and_times_in_the_shops_zone(console, clock, factory, shop):
+    from datetime import UTC, datetime
+
+    clock.freeze(datetime(2026, 3, 1, 16, 30, tzinfo=UTC))  # 00:30 the next day in Shanghai
+    state = draft_of(console)
+    console.post("/editor/pages/home/publish", json={"revision": state["revision"]})
+    console.post("/editor/pages/home/versions/1/rollback", json={})
+    versions = console.get("/editor/pages/home/versions").json["versions"]
+    assert [(v["number"], v["note"]) for v in versions] == [
+        (3, "回滚到 v1"), (2, ""), (1, "由主题预设创建")]
+    assert versions[0]["published_local"] == "2026-03-02 00:30"
+    reserved = console.post("/pages", json={"slug": "cart", "title": "购物车"})
+    assert reserved.status_code == 422
+    assert reserved.json["errors"][0]["message"] == "this address is reserved"
+    html = console.post("/pages", data={"slug": "cart", "title": "购物车",
+                                        "csrf_token": console.token},
+                        headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "该地址为系统保留" in html and "reserved" not in html

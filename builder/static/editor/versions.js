@@ -45,7 +45,7 @@ export class Versions {
             h("strong", { text: `v${v.number}` }),
             live ? h("span", { class: "ed-badge ok", text: t("history.live") }) : null,
             h("span", { class: "ed-badge", text: t(`history.source.${v.source}`) }),
-            h("span", { class: "ed-version-time", text: when(v.published_at) }),
+            h("span", { class: "ed-version-time", text: v.published_local || when(v.published_at) }),
           ]),
           v.note ? h("p", { class: "ed-version-note", text: v.note }) : null,
           h("div", { class: "ed-version-actions" }, [
