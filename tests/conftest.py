@@ -27,8 +27,10 @@ from runtime.app import create_app
 from runtime.clock import clock as _clock
 from runtime.db import Base, make_engine, use_shop
 from runtime.migrate import upgrade
+from runtime.redis_client import stop_embedded
 from runtime.settings import Settings
 from tests.factories import Factory
+from tests.processes import describe, leftover_processes
 
 PG_URL = os.environ.get("MALLKIT_TEST_DATABASE_URL", "")
 
@@ -86,6 +88,19 @@ def _drop_pg_database(url: str) -> None:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_leftover_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """After the run, no redis-server or mallkit worker tied to its temporary directories may
+    still be running (the run's own embedded Redis is stopped first, as at a clean exit)."""
+    yield
+    stop_embedded()
+    left = leftover_processes(tmp_path_factory.getbasetemp())
+    for proc in left:
+        proc.kill()
+    if left:
+        pytest.fail(f"the test run left processes running: {describe(left)}")
 
 
 @pytest.fixture(scope="session")
