@@ -4,21 +4,29 @@ safe, and an import whose image follow-up was lost gets it again."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import os
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
 
-from rq.job import Job
+from rq.job import Job, JobStatus
 
 from runtime.db import use_shop
 from runtime.modules.catalog import exporting
 from runtime.modules.catalog.importing import service
 from runtime.modules.catalog.importing.jobs import (
+    HEARTBEAT_LOST,
+    enqueue_import,
     export_job_id,
     images_job_id,
     import_job_id,
     sweep_catalog_runs,
 )
 from runtime.modules.catalog.importing.models import CatalogImport
-from tests.catalog.importing.helpers import import_file, workbook_bytes
+from runtime.modules.catalog.models import Product
+from tests.catalog.importing.helpers import count_rows, import_file, workbook_bytes
+from tests.processes import wait_while_running
 
 
 def _queued_ids(redis_conn) -> list[str]:
@@ -74,3 +82,78 @@ def test_a_lost_image_follow_up_is_queued_again(app, shop, shop_session, redis_c
     with app.extensions["mallkit"].session_factory() as session:
         use_shop(session, shop.id)
         assert session.get(CatalogImport, run.id).images_status == "done"
+
+
+def _started_job(redis_conn, shop, run, beat: datetime, attempt: int = 1) -> None:
+    """The job of ``run`` as a worker killed mid-run leaves it: started, last beat at
+    ``beat``."""
+    enqueue_import(redis_conn, shop.id, run.id, attempt)
+    job = Job.fetch(import_job_id(shop.id, run.id), connection=redis_conn)
+    job.set_status(JobStatus.STARTED)
+    job.heartbeat(beat, 90)
+
+
+def test_a_killed_worker_is_retried_once_then_failed(app, shop, shop_session, redis_conn,
+                                                     clock):
+    run = service.create_import(shop_session, app.extensions["mallkit"].settings.data_dir,
+                                "a.xlsx", workbook_bytes([{"title": "x", "price": "1"}]),
+                                locale="en")
+    run.status = "running"
+    shop_session.commit()
+    _started_job(redis_conn, shop, run, clock.now())
+    clock.advance(HEARTBEAT_LOST - timedelta(seconds=1))
+    assert sweep_catalog_runs() == 0  # the worker may still be beating
+    clock.advance(timedelta(seconds=2))
+    assert sweep_catalog_runs() == 1  # dead: queued again, second attempt
+    job = Job.fetch(import_job_id(shop.id, run.id), connection=redis_conn)
+    assert job.get_status() == JobStatus.QUEUED and job.meta == {"attempt": 2}
+    assert sweep_catalog_runs() == 0
+
+    _started_job(redis_conn, shop, run, clock.now(), attempt=2)  # ... and killed again
+    clock.advance(HEARTBEAT_LOST + timedelta(seconds=1))
+    assert sweep_catalog_runs() == 1
+    shop_session.expire_all()
+    run = shop_session.get(CatalogImport, run.id)
+    assert run.status == "failed" and run.error.startswith("the import stopped")
+    shop_session.commit()
+
+
+def test_an_import_whose_worker_was_sigkilled_is_resumed(app, shop, shop_session, redis_conn,
+                                                          worker_env, clock):
+    rows = [{"product_code": f"K-{i}", "title": f"商品 {i}", "price": "9.9", "stock": 3}
+            for i in range(1000)]
+    run = service.create_import(shop_session, app.extensions["mallkit"].settings.data_dir,
+                                "big.xlsx", workbook_bytes(rows), locale="en")
+    service.queue_import(shop_session, run, redis_conn)
+    shop_session.commit()
+    worker = subprocess.Popen([sys.executable, "-m", "runtime.cli", "worker", "-q", "bulk"],
+                              env=worker_env, text=True, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def importing() -> bool:
+        with app.extensions["mallkit"].session_factory() as session:
+            use_shop(session, shop.id)
+            run_now = session.get(CatalogImport, run.id)
+            return run_now.status == "running" and run_now.processed_products > 0
+
+    try:
+        wait_while_running(worker, importing, timeout=120)
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)  # the worker and its work horse
+        worker.wait()
+    assert importing()  # killed mid-import
+
+    clock.freeze(datetime.now(UTC) + timedelta(minutes=3))  # the worker beat in real time
+    assert sweep_catalog_runs() == 1
+    assert Job.fetch(import_job_id(shop.id, run.id), connection=redis_conn).meta == {
+        "attempt": 2}
+    done = subprocess.run([sys.executable, "-m", "runtime.cli", "worker", "--burst",
+                           "-q", "bulk"], env=worker_env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    shop_session.expire_all()
+    run = shop_session.get(CatalogImport, run.id)
+    assert run.status == "done" and run.failed_count == 0
+    assert run.created_count + run.updated_count + run.unchanged_count == 1000
+    shop_session.commit()
+    assert count_rows(app, shop, Product) == 1000  # nothing written twice

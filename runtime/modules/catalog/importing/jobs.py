@@ -1,5 +1,12 @@
 """Background work of catalog import/export: the import job, its image follow-up, the export
-job, and a sweeper that re-queues runs whose job was lost and fails runs whose worker died.
+job, and a sweeper that re-queues runs whose job was lost or whose worker died (once), and
+fails them after that.
+
+A worker that dies (SIGKILL, out of memory, a lost machine) leaves its job "started" in Redis;
+RQ's worker beats the job's ``last_heartbeat`` every 30 s, so a started job whose heartbeat is
+older than :data:`HEARTBEAT_LOST` is dead. The sweeper runs every minute: a killed import is
+queued again (an import re-run updates what the first attempt wrote, never duplicates it)
+within about three minutes, and a second death fails it.
 
 The jobs go on the ``bulk`` queue with a long timeout of their own (a 10 000-product
 import outlives RQ's default three minutes on a slow machine). Job ids are deterministic
@@ -9,11 +16,11 @@ import outlives RQ's default three minutes on a slow machine). Job ids are deter
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import redis
 from rq.job import Job, JobStatus
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from runtime.clock import utcnow
 from runtime.db import platform_access, use_shop
@@ -24,9 +31,11 @@ from runtime.modules.catalog.importing.models import CatalogExport, CatalogImpor
 log = logging.getLogger(__name__)
 
 JOB_TIMEOUT = 2 * 3600
-SWEEP_EVERY = timedelta(minutes=10)
+SWEEP_EVERY = timedelta(minutes=1)
 QUEUED_GRACE = timedelta(minutes=5)
-STALLED_AFTER = timedelta(minutes=30)
+HEARTBEAT_LOST = timedelta(minutes=2)
+STALLED_AFTER = timedelta(minutes=30)  # a run with no job at all (Redis lost it)
+ATTEMPTS = 2
 STALLED_IMPORT = Msg("the import stopped before it finished (the worker was lost); start it "
                      "again: products already imported are updated, not duplicated")
 STALLED_EXPORT = Msg("the export stopped before it finished (the worker was lost); start it "
@@ -46,30 +55,46 @@ def images_job_id(shop_id: int, import_id: int) -> str:
     return job_id("catalog-import-images", shop_id, import_id)
 
 
-def _live(connection: redis.Redis, jid: str) -> bool:
+def _fetch(connection: redis.Redis, jid: str) -> Job | None:
     try:
-        return Job.fetch(jid, connection=connection).get_status(refresh=False) in _LIVE
+        return Job.fetch(jid, connection=connection)
     except Exception:  # no such job, or a half-written one
-        return False
+        return None
+
+
+def _live(connection: redis.Redis, jid: str) -> bool:
+    job = _fetch(connection, jid)
+    return job is not None and job.get_status(refresh=False) in _LIVE
+
+
+def _dead(job: Job, now: datetime) -> bool:
+    """A job that ended without finishing its run, or whose worker stopped beating."""
+    status = job.get_status(refresh=False)
+    if status == JobStatus.STARTED:
+        beat = job.last_heartbeat or job.started_at
+        return beat is None or beat.replace(tzinfo=UTC) < now - HEARTBEAT_LOST
+    return status not in _LIVE
 
 
 def _enqueue(connection: redis.Redis, func: object, shop_id: int, run_id: int,
-             jid: str) -> None:
+             jid: str, attempt: int = 1) -> None:
     if _live(connection, jid):
         return
     get_queue(BULK, connection).enqueue_call(
         func, args=(shop_id, run_id), job_id=jid, timeout=JOB_TIMEOUT,
-        result_ttl=24 * 3600, failure_ttl=7 * 24 * 3600)
+        result_ttl=24 * 3600, failure_ttl=7 * 24 * 3600, meta={"attempt": attempt})
 
 
-def enqueue_import(connection: redis.Redis, shop_id: int, import_id: int) -> None:
+def enqueue_import(connection: redis.Redis, shop_id: int, import_id: int,
+                   attempt: int = 1) -> None:
     _enqueue(connection, run_catalog_import, shop_id, import_id,
-             import_job_id(shop_id, import_id))
+             import_job_id(shop_id, import_id), attempt)
 
 
-def enqueue_export(connection: redis.Redis, shop_id: int, export_id: int) -> None:
+def enqueue_export(connection: redis.Redis, shop_id: int, export_id: int,
+                   attempt: int = 1) -> None:
     _enqueue(connection, run_catalog_export, shop_id, export_id,
-             export_job_id(shop_id, export_id))
+             export_job_id(shop_id, export_id), attempt)
 
 
 def enqueue_import_images(connection: redis.Redis, shop_id: int, import_id: int) -> None:
@@ -122,8 +147,9 @@ def run_catalog_export(shop_id: int, export_id: int) -> str:
 
 
 def sweep_catalog_runs() -> int:
-    """Re-queue runs still queued after a grace period whose job is gone; fail running
-    runs that made no progress for a long time and have no live job. Returns how many."""
+    """Re-queue runs whose job was lost (after a grace period) or died (once); fail a run
+    that died again, or that has had no job and no progress for a long time. Returns how
+    many runs it touched."""
     from runtime.extension import state
 
     connection = state().redis
@@ -132,16 +158,27 @@ def sweep_catalog_runs() -> int:
     with job_session() as session, platform_access(session, "catalog: sweep import runs"):
         for model, enqueue, make_id in ((CatalogImport, enqueue_import, import_job_id),
                                         (CatalogExport, enqueue_export, export_job_id)):
-            runs = list(session.scalars(select(model).where(or_(
-                (model.status == RunStatus.QUEUED) & (model.created_at < now - QUEUED_GRACE),
-                (model.status == RunStatus.RUNNING)
-                & (model.updated_at < now - STALLED_AFTER)))))
+            runs = session.scalars(select(model).where(
+                model.status.in_([RunStatus.QUEUED, RunStatus.RUNNING])))
             for run in runs:
-                if _live(connection, make_id(run.shop_id, run.id)):
+                job = _fetch(connection, make_id(run.shop_id, run.id))
+                if job is None:
+                    lost = (run.created_at < now - QUEUED_GRACE
+                            if run.status == RunStatus.QUEUED
+                            else run.updated_at < now - STALLED_AFTER)
+                    attempt = ATTEMPTS if run.status == RunStatus.RUNNING else 0
+                elif _dead(job, now):
+                    lost, attempt = True, int(job.meta.get("attempt", 1))
+                    job.delete()
+                else:
+                    continue
+                if not lost:
                     continue
                 touched += 1
-                if run.status == RunStatus.QUEUED:
-                    enqueue(connection, run.shop_id, run.id)
+                if attempt < ATTEMPTS:
+                    log.warning("catalog %s run %s of shop %s lost its job; queued again",
+                                model.__tablename__, run.id, run.shop_id)
+                    enqueue(connection, run.shop_id, run.id, attempt + 1)
                     continue
                 run.status = RunStatus.FAILED.value
                 run.finished_at = now
