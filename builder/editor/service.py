@@ -201,7 +201,7 @@ def _block_errors(config: Mapping[str, Any], registries: Registries, kind: str,
     indexes = list(range(len(blocks))) if only is None else [
         i for i, b in enumerate(blocks) if isinstance(b, Mapping) and str(b.get("id")) in only]
     subset = {**config, "blocks": [blocks[i] for i in indexes]}
-    _normalised, errors = check_page(subset, registries.blocks, kind)
+    _normalised, errors = check_page(subset, registries.blocks, kind, fixed=only is None)
     out: dict[int, list[FieldError]] = {}
     for error in errors:
         parts = error.pointer.split("/")

@@ -64,7 +64,13 @@ describe('product', () => {
     expect(view.data.price).toBe(product.body.max_price_fen > product.body.price_fen
       ? `${yuan(product.body.price_fen)} 起` : yuan(product.body.price_fen))
     expect(view.data.layout).toEqual(layout.body)
-    expect(view.querySelector('#layout').querySelectorAll('.node').length).toBe(layout.body.nodes.length)
+    // The merchant's blocks go around the page's own buy box; the product-buybox node is it.
+    const buybox = layout.body.nodes.findIndex(n => n.type === 'product-buybox')
+    expect(buybox).toBeGreaterThanOrEqual(0)
+    const after = layout.body.nodes.slice(buybox + 1)
+    expect(view.querySelector('#layout').querySelectorAll('.node').length).toBe(after.length)
+    after.forEach(n => expect(view.querySelector('#layout').querySelector(`#node-${n.id}`)).toBeTruthy())
+    expect(view.querySelector('#layout-before')).toBeFalsy()
   })
 
   test('picking the spec and adding to the cart posts that SKU', async () => {

@@ -21,6 +21,7 @@ const ROOTS = {
   spacer: '.spacer', divider: '.divider', 'product-grid': '#list', 'product-tabs': '.ptabs',
   'store-info': '.store', video: '.video', 'image-text': '.itext', 'follow-account': '.follow',
   'coupon-strip': '.coupons', 'signin-calendar': '.signin', 'service-button': '.service',
+  'product-buybox': '.buybox',
 }
 
 function renderLayout(layout) {
@@ -43,8 +44,9 @@ describe('a captured layout', () => {
   test('covers every block type the server bundles, and this client knows them all', () => {
     expect(KNOWN.slice().sort()).toEqual(BLOCK_DIRS.slice().sort())
     const sent = new Set(allBlocks.nodes.map(n => n.type))
-    // coupon-strip needs the coupons module, which the server does not have switched on.
-    expect([...sent, 'coupon-strip'].sort()).toEqual(BLOCK_DIRS.slice().sort())
+    // coupon-strip needs the coupons module, which the server does not have switched on;
+    // product-buybox belongs on product pages (layout-product).
+    expect([...sent, 'coupon-strip', 'product-buybox'].sort()).toEqual(BLOCK_DIRS.slice().sort())
   })
 
   test('every node renders the component of its type, in order', () => {

@@ -45,4 +45,17 @@ function build(layout) {
   return {nodes: renderable(layout.nodes), outdated: false, rootStyle: style.filter(Boolean).join('; ')}
 }
 
-module.exports = {renderable, build, PROTOCOL}
+/** The layout cut at its first node of `type`: the nodes before it and after it, each as a
+ * layout document of its own (the product page draws its buy box between them). */
+function splitAt(layout, type) {
+  if (!isObject(layout) || !Array.isArray(layout.nodes)) return {before: null, after: layout}
+  const at = layout.nodes.findIndex(node => isObject(node) && node.type === type)
+  if (at < 0) return {before: null, after: layout}
+  const before = layout.nodes.slice(0, at)
+  return {
+    before: before.length ? {...layout, nodes: before} : null,
+    after: {...layout, nodes: layout.nodes.slice(at + 1)},
+  }
+}
+
+module.exports = {renderable, build, splitAt, PROTOCOL}

@@ -59,6 +59,7 @@ class BlockType:
     requires: tuple[str, ...] = ()
     page_kinds: tuple[str, ...] = PAGE_KINDS
     limit: int | None = None
+    fixed: bool = False
     min_client: tuple[int, int, int] | None = None
     child_types: tuple[str, ...] = ()
     max_children: int = 0
@@ -190,6 +191,8 @@ def load_block(folder: Path) -> BlockType:
                                 f"no migration from version {missing} to {missing + 1}")
     min_client = manifest.get("min_client")
     children = manifest.get("blocks") or {}
+    if manifest.get("fixed") and ("page_kinds" not in manifest or manifest.get("limit") != 1):
+        raise ManifestError(path, "/fixed", "a fixed block names its page_kinds and has limit 1")
     block = BlockType(
         type=type_, version=version, manifest=manifest, folder=folder, validator=validator,
         defaults=defaults, resolver=_load_resolver(folder, type_),
@@ -197,6 +200,7 @@ def load_block(folder: Path) -> BlockType:
         requires=tuple(manifest.get("requires", ())),
         page_kinds=tuple(manifest.get("page_kinds", PAGE_KINDS)),
         limit=manifest.get("limit"),
+        fixed=bool(manifest.get("fixed")),
         min_client=parse_version(min_client) if min_client else None,
         child_types=tuple(children.get("types", ())), max_children=children.get("max", 0),
         richtext_keys=tuple(k for k, p in manifest["settings"]["properties"].items()

@@ -32,7 +32,7 @@ def available_blocks(session: Session, page_kind: str, *, child_of: str | None =
         out.append({
             "type": block.type, "version": block.version, "name": manifest["name"],
             "description": manifest.get("description"), "category": manifest["category"],
-            "icon": manifest.get("icon"), "limit": block.limit,
+            "icon": manifest.get("icon"), "limit": block.limit, "fixed": block.fixed,
             "min_client": manifest.get("min_client"), "settings_schema": manifest["settings"],
             "defaults": block.default_settings(), "presets": block.presets,
             "children": ({"types": list(block.child_types), "max": block.max_children}

@@ -57,7 +57,7 @@ def check_references(registries: Registries) -> bool:
         compile_check(block.template_path, block.template_path.read_text(encoding="utf-8"))
     for theme in registries.themes:
         for kind, preset in theme.presets.items():
-            _normalised, errors = check_page(preset, registries.blocks, kind)
+            _normalised, errors = check_page(preset, registries.blocks, kind, fixed=False)
             if errors:
                 path = theme.folder / theme.manifest["presets"][kind]
                 raise ManifestError(path, errors[0].pointer, errors[0].message)

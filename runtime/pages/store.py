@@ -19,7 +19,7 @@ from runtime.pages.blocks import PAGE_KINDS
 from runtime.pages.cache import _connection_for, bump_config_after_commit
 from runtime.pages.models import Page, PageSchedule, PageVersion
 from runtime.pages.registries import Registries, default_registries
-from runtime.pages.validation import check_page
+from runtime.pages.validation import check_page, with_fixed_blocks
 from runtime.themes.service import active_theme
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
@@ -69,8 +69,9 @@ def ensure_page(session: Session, kind: str, registries: Registries | None = Non
     if page is not None:
         return page
     reg = _reg(registries)
-    config, errors = check_page(active_theme(session, reg.themes).theme.preset(kind),
-                                reg.blocks, kind)
+    preset = with_fixed_blocks(active_theme(session, reg.themes).theme.preset(kind),
+                               reg.blocks, kind)
+    config, errors = check_page(preset, reg.blocks, kind)
     if errors:
         raise ValidationFailed(errors, detail=f"the theme's {kind} preset is invalid")
     try:

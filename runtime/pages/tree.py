@@ -50,8 +50,14 @@ def shown(block: BlockType, visibility: Visibility) -> bool:
 def visible_instances(config: Mapping[str, Any], blocks: BlockRegistry,
                       visibility: Visibility) -> list[Instance]:
     """The blocks to show, in page order; hidden, unknown, module-off and too-new blocks (and
-    everything inside them) are left out."""
-    return _instances(config.get("blocks") or [], blocks, visibility, parent=None)
+    everything inside them) are left out. A fixed block the page lacks (a product page saved
+    before its buy box existed) is shown first with its defaults."""
+    shown_ = _instances(config.get("blocks") or [], blocks, visibility, parent=None)
+    present = {i.type for i in shown_}
+    missing = [Instance(b.type, b.type, b.version, b.default_settings()) for b in blocks
+               if b.fixed and visibility.page_kind in b.page_kinds and b.type not in present
+               and shown(b, visibility)]
+    return missing + shown_
 
 
 def _instances(raw: Iterable[Any], blocks: BlockRegistry, visibility: Visibility,

@@ -16,9 +16,10 @@ from runtime.pages import schemas
 from runtime.pages.blocks import BlockRegistry
 
 
-def check_page(config: Any, blocks: BlockRegistry,
-               kind: str | None = None) -> tuple[dict[str, Any], list[FieldError]]:
-    """Validate ``config``; return (normalised config, errors)."""
+def check_page(config: Any, blocks: BlockRegistry, kind: str | None = None, *,
+               fixed: bool = True) -> tuple[dict[str, Any], list[FieldError]]:
+    """Validate ``config``; return (normalised config, errors). ``fixed=False`` leaves out the
+    rule that a page keeps its fixed blocks (theme presets, which get them added on use)."""
     errors = schemas.validate("page", config)
     if not isinstance(config, dict):
         return {}, errors or [FieldError("", "a page config must be a JSON object", "type")]
@@ -31,7 +32,40 @@ def check_page(config: Any, blocks: BlockRegistry,
         walker = _Walker(blocks, page_kind if isinstance(page_kind, str) else None)
         walker.walk(instances, "/blocks", parent=None)
         errors += walker.errors
+        if fixed and isinstance(page_kind, str):
+            errors += fixed_block_errors(instances, blocks, page_kind)
     return normalised, _dedupe(errors)
+
+
+def fixed_block_errors(instances: list[Any], blocks: BlockRegistry,
+                       page_kind: str) -> list[FieldError]:
+    """A page of a kind with a fixed block (the product page's buy box) keeps it, shown, at the
+    top level; it may be moved but not removed or hidden."""
+    errors = []
+    for block in blocks:
+        if not block.fixed or page_kind not in block.page_kinds:
+            continue
+        found = [(i, b) for i, b in enumerate(instances)
+                 if isinstance(b, dict) and b.get("type") == block.type]
+        if not found:
+            errors.append(FieldError("/blocks", f"a {page_kind} page keeps its '{block.type}' "
+                                                "block", "fixed"))
+        for i, instance in found:
+            if instance.get("hidden"):
+                errors.append(FieldError(f"/blocks/{i}/hidden",
+                                         f"'{block.type}' cannot be hidden", "fixed"))
+    return errors
+
+
+def with_fixed_blocks(config: dict[str, Any], blocks: BlockRegistry,
+                      page_kind: str) -> dict[str, Any]:
+    """``config`` with the fixed blocks of ``page_kind`` it lacks added at the top."""
+    present = {b.get("type") for b in config.get("blocks") or [] if isinstance(b, dict)}
+    missing = [{"id": b.type, "type": b.type, "version": b.version, "settings": {}}
+               for b in blocks if b.fixed and page_kind in b.page_kinds
+               and b.type not in present]
+    return {**config, "blocks": missing + list(config.get("blocks") or [])} if missing \
+        else config
 
 
 class _Walker:

@@ -132,6 +132,10 @@ export function start(root, boot) {
       const hit = model.find(store.config, id);
       if (!hit) return;
       const entry = catalogue.blocks[hit.block.type];
+      if (entry && entry.fixed && !hit.parentId) {
+        toast(t("action.fixed", { name: label(entry.name) }), { kind: "error" });
+        return;
+      }
       store.commit(model.remove(store.config, id), { select: null, reason: "structure" });
       toast(t("action.deleted", { name: entry ? label(entry.name) : hit.block.type }),
         { action: { label: t("action.undo"), run: () => store.undo() } });
@@ -157,6 +161,11 @@ export function start(root, boot) {
     toggleHidden(id) {
       const hit = model.find(store.config, id);
       if (!hit) return;
+      const entry = catalogue.blocks[hit.block.type];
+      if (entry && entry.fixed && !hit.parentId && !hit.block.hidden) {
+        toast(t("action.fixed", { name: label(entry.name) }), { kind: "error" });
+        return;
+      }
       store.commit(model.setHidden(store.config, id, !hit.block.hidden), { reason: "structure" });
     },
   };

@@ -1,10 +1,12 @@
 /**
  * The product page: the product (GET products/<id>) with images, price, specs and the SKU
- * picker (add to cart / buy now), its description, and below it the shop's `product` layout
- * for this product (layouts/product?id=<id>). `buy=1` opens the picker at once.
+ * picker (add to cart / buy now), its description, and around it the shop's `product` layout
+ * for this product (layouts/product?id=<id>): the blocks placed above the product-buybox
+ * block show above, the rest below. `buy=1` opens the picker at once.
  */
 const api = require('../../utils/api')
 const layoutPage = require('../../utils/layout-page')
+const {splitAt} = require('../../utils/layout')
 const {absoluteUrl, priceText, yuan} = require('../../utils/format')
 const {findSku, specOptions, maxQty} = require('../../utils/sku')
 
@@ -16,8 +18,16 @@ function imageSrc(value) {
 Component({
   behaviors: [layoutPage],
   data: {
+    layoutBefore: null, layoutAfter: null,
     product: null, error: '', images: [], price: '', original: '', description: '',
     chosen: [], chosenText: '', specs: [], sku: null, qty: 1, maxQty: 0, picker: false, pickerMode: 'cart', busy: false,
+  },
+  observers: {
+    // The merchant's blocks go around the fixed buy box (the product-buybox node).
+    layout(layout) {
+      const {before, after} = splitAt(layout, 'product-buybox')
+      this.setData({layoutBefore: before, layoutAfter: after})
+    },
   },
   methods: {
     onLoad(options) {

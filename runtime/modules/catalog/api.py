@@ -13,9 +13,6 @@ from flask import jsonify, request
 from runtime.api import shop_api_blueprint
 from runtime.api.openapi import json_response, operation, register_schema
 from runtime.errors import FieldError, ValidationFailed
-from runtime.modules.catalog import products as product_service
-from runtime.modules.catalog.errors import CatalogErrorCode, not_found
-from runtime.modules.catalog.models import Category
 from runtime.modules.catalog.queries import (
     MAX_LIMIT,
     SORTS,
@@ -25,9 +22,9 @@ from runtime.modules.catalog.queries import (
 from runtime.modules.catalog.serializers import (
     category_tree_json,
     product_cards,
-    product_detail,
+    shopper_product,
 )
-from runtime.modules.catalog.taxonomy import category_tree, product_tag_names
+from runtime.modules.catalog.taxonomy import category_tree
 from runtime.tenancy import db
 
 catalog_api = shop_api_blueprint("catalog_api", __name__)
@@ -176,14 +173,7 @@ def list_products_view() -> Any:
 @operation(tags=["catalog"], responses={"200": json_response("ProductDetail")})
 def product_detail_view(product_id: int) -> Any:
     """A product on sale with its specs and SKUs (404 when it is not on sale)."""
-    session = db()
-    product = session.get(product_service.Product, product_id)
-    if product is None or not product_service.is_visible(product):
-        raise not_found("product", product_id, CatalogErrorCode.PRODUCT_NOT_FOUND)
-    skus = product_service.product_skus(session, product.id)
-    category = session.get(Category, product.category_id) if product.category_id else None
-    tags = product_tag_names(session, [product.id]).get(product.id, [])
-    return jsonify(product_detail(session, product, skus, category, tags))
+    return jsonify(shopper_product(db(), product_id))
 
 
 @catalog_api.get("/categories")

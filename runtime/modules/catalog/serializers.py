@@ -82,6 +82,21 @@ def product_detail(session: Session, product: Product, skus: Sequence[Sku],
     }
 
 
+def shopper_product(session: Session, product_id: int) -> dict[str, Any]:
+    """The product page's data: a product on sale with its specs and SKUs (404 otherwise)."""
+    from runtime.modules.catalog import products
+    from runtime.modules.catalog.errors import CatalogErrorCode, not_found
+    from runtime.modules.catalog.taxonomy import product_tag_names
+
+    product = session.get(Product, product_id)
+    if product is None or not products.is_visible(product):
+        raise not_found("product", product_id, CatalogErrorCode.PRODUCT_NOT_FOUND)
+    skus = products.product_skus(session, product.id)
+    category = session.get(Category, product.category_id) if product.category_id else None
+    tags = product_tag_names(session, [product.id]).get(product.id, [])
+    return product_detail(session, product, skus, category, tags)
+
+
 def category_tree_json(session: Session, roots: list[CategoryNode]) -> list[dict[str, Any]]:
     refs: list[Any] = []
 

@@ -345,8 +345,8 @@ def queue_upload(session: Session, order: Order, logistics_type: LogisticsType,
     payment = session.scalar(select(Payment).where(
         Payment.order_id == order.id, Payment.method == "wechatpay",
         Payment.status == PaymentStatus.SUCCEEDED))
-    if payment is None or not payment.transaction_id:
-        return None
+    if payment is None or not payment.transaction_id or not payment.payer_openid:
+        return None  # nothing to tell the mini-program: no payment, or paid in an H5 browser
     existing = session.scalar(select(ShippingUpload).where(ShippingUpload.order_id == order.id))
     if existing is not None:
         return existing

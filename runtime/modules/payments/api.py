@@ -29,7 +29,10 @@ register_schema("PayStart", {"type": "object", "properties": {
     "payment_status": {"type": "string"}, "simulated": {"type": "boolean"},
     "request_payment": {"type": ["object", "null"], "description":
                         "Pass to wx.requestPayment: appId, timeStamp, nonceStr, package, "
-                        "signType, paySign"}}})
+                        "signType, paySign"},
+    "h5_url": {"type": ["string", "null"], "description":
+               "WeChat Pay H5 (a member without an openid, in a browser): open this cashier "
+               "URL with redirect_url appended"}}})
 
 
 @payments_api.post("/orders/<int:order_id>/pay")
@@ -47,7 +50,8 @@ def pay(order_id: int):
     assert shop is not None
     base = request.host_url
     ctx = PayContext(shop.id, current_member().id, functools.partial(
-        accounts.shop_wechat, db(), shop.id, shop.slug, base))
+        accounts.shop_wechat, db(), shop.id, shop.slug, base),
+        client_ip=request.remote_addr or "")
     started = start_payment(db(), order_id, body.get("method"), ctx)
     db().commit()
     order = get_order(db(), order_id)

@@ -77,6 +77,7 @@ class PayContext:
     shop_id: int
     member_id: int
     wechat: Callable[[], Any] | None = None  # -> accounts.ShopWechat, loaded on first use
+    client_ip: str = ""  # the payer's browser, for WeChat Pay H5 (members without an openid)
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,12 @@ class PayStart:
     paid: bool
     payment: Payment
     params: dict[str, Any] = field(default_factory=dict)
+    h5_url: str | None = None
 
     def as_dict(self, order: Order) -> dict[str, Any]:
         return {"method": self.method, "paid": self.paid, "order_status": order.status,
                 "amount_fen": self.payment.amount_fen, "payment_status": self.payment.status,
-                "request_payment": self.params or None,
+                "request_payment": self.params or None, "h5_url": self.h5_url,
                 "simulated": self.payment.simulated}
 
 
@@ -166,7 +168,8 @@ class CashOnDeliveryProvider:
 
 
 class WechatPayProvider:
-    """WeChat Pay JSAPI for the mini-program: prepay, then ``wx.requestPayment`` params.
+    """WeChat Pay JSAPI for the mini-program: prepay, then ``wx.requestPayment`` params; for
+    a member without an openid (H5 phone login), WeChat Pay H5: the cashier's ``h5_url``.
 
     The prepay call goes to WeChat outside any row lock: the payment row is committed
     first, then WeChat is asked, then the ``prepay_id`` is stored. The prepay carries the
@@ -183,8 +186,7 @@ class WechatPayProvider:
         wechat = ctx.wechat()
         openid = integrations.member_openid(session, order.member_id)
         if not openid:
-            raise ValidationFailed.single("/method", "WeChat Pay needs a member who logged in "
-                                          "with WeChat", "wechat_login_required")
+            return self._start_h5(session, order, ctx, wechat)
         payment = _payment_for(session, order, self.method)
         client: WechatPayClient = wechat.pay_client()
         now = utcnow()
@@ -208,6 +210,25 @@ class WechatPayProvider:
             session.commit()
         params = client.jsapi_payment_params(payment.prepay_id).as_dict()
         return PayStart(self.method.value, False, payment, params)
+
+
+    def _start_h5(self, session: Session, order: Order, ctx: PayContext, wechat: Any
+                  ) -> PayStart:
+        if not ctx.client_ip:
+            raise ValidationFailed.single("/method", "WeChat Pay needs a member who logged in "
+                                          "with WeChat, or a browser", "wechat_login_required")
+        payment = _payment_for(session, order, self.method)
+        payment.mchid, payment.appid = wechat.config.mchid, wechat.config.appid
+        payment.simulated = wechat.simulator
+        description = _description(session, order)
+        deadline = order.pay_deadline_at
+        session.commit()
+        h5_url = wechat.pay_client().h5_prepay(
+            out_trade_no=payment.out_trade_no, description=description,
+            amount_fen=payment.amount_fen, payer_client_ip=ctx.client_ip,
+            notify_url=wechat.config.notify_url, attach=f"shop:{ctx.shop_id}",
+            time_expire=deadline)
+        return PayStart(self.method.value, False, payment, h5_url=h5_url)
 
 
 PROVIDERS: dict[str, PaymentProvider] = {

@@ -107,9 +107,12 @@ def my_wallet():
                        "content": {"application/json": {"schema": {
                            "type": "object", "properties": {
                                "topup": {"$ref": "#/components/schemas/TopUp"},
-                               "request_payment": {"type": "object"}}}}}}})
+                               "request_payment": {"type": ["object", "null"]},
+                               "h5_url": {"type": ["string", "null"]},
+                               "simulated": {"type": "boolean"}}}}}}})
 def create_topup():
-    """Start a top-up: the bonus of its tier is fixed now; pay with wx.requestPayment."""
+    """Start a top-up: the bonus of its tier is fixed now; pay with wx.requestPayment, or in
+    a browser (phone login) through WeChat Pay H5's ``h5_url``."""
     body = json_body()
     if "amount_fen" not in body:
         raise ValidationFailed.single("/amount_fen", "'amount_fen' is required", "required")
@@ -117,10 +120,11 @@ def create_topup():
     shop = current_shop()
     assert shop is not None
     service.check_topup_amount(wallet_settings(session), body["amount_fen"])
-    topup, params = wechatpay.start_topup(session, member.id, member.openid, body["amount_fen"],
-                                          wechat=_shop_wechat(), shop_id=shop.id,
-                                          shop_slug=shop.slug)
-    return jsonify({"topup": topup_dict(topup), "request_payment": params}), 201
+    topup, payment = wechatpay.start_topup(
+        session, member.id, member.openid, body["amount_fen"], wechat=_shop_wechat(),
+        shop_id=shop.id, shop_slug=shop.slug, client_ip=request.remote_addr or "")
+    return jsonify({"topup": topup_dict(topup), "request_payment": None, "h5_url": None,
+                    "simulated": topup.simulated, **payment}), 201
 
 
 @wallet_api.get("/me/wallet/topups/<int:topup_id>")

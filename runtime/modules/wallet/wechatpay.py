@@ -38,25 +38,34 @@ def wallet_notify_url(payments_notify_url: str, shop_slug: str) -> str:
 
 
 def start_topup(session: Session, member_id: int, openid: str | None, amount_fen: Any, *,
-                wechat: Any, shop_id: int, shop_slug: str) -> tuple[TopUp, dict[str, str]]:
-    """Create a top-up and its WeChat Pay prepay; returns the ``wx.requestPayment`` params."""
-    if not openid:
+                wechat: Any, shop_id: int, shop_slug: str, client_ip: str = ""
+                ) -> tuple[TopUp, dict[str, Any]]:
+    """Create a top-up and its WeChat Pay order. Returns the top-up and how to pay it:
+    ``{"request_payment": params}`` (JSAPI, a member with an openid) or ``{"h5_url": url}``
+    (WeChat Pay H5, a member who logged in with a phone number in a browser)."""
+    if not openid and not client_ip:
         raise ValidationFailed.single("/amount_fen", "topping up needs a member who logged in "
-                                      "with WeChat", "wechat_login_required")
+                                      "with WeChat, or a browser", "wechat_login_required")
     topup = service.create_topup(session, member_id, amount_fen)
     topup.mchid = wechat.config.mchid
     topup.simulated = wechat.simulator
     session.commit()
     client: WechatPayClient = wechat.pay_client()
     expires = utcnow() + PREPAY_TTL
-    prepay_id = client.jsapi_prepay(
-        out_trade_no=topup.out_trade_no, description=DESCRIPTION, amount_fen=topup.amount_fen,
-        payer_openid=openid, attach=f"shop:{shop_id}:topup", time_expire=expires,
-        notify_url=wallet_notify_url(wechat.config.notify_url, shop_slug))
+    order = {"out_trade_no": topup.out_trade_no, "description": DESCRIPTION,
+             "amount_fen": topup.amount_fen, "attach": f"shop:{shop_id}:topup",
+             "time_expire": expires,
+             "notify_url": wallet_notify_url(wechat.config.notify_url, shop_slug)}
+    if not openid:
+        h5_url = client.h5_prepay(payer_client_ip=client_ip, **order)
+        topup.prepay_expires_at = expires
+        session.commit()
+        return topup, {"h5_url": h5_url}
+    prepay_id = client.jsapi_prepay(payer_openid=openid, **order)
     topup.prepay_id = prepay_id
     topup.prepay_expires_at = expires
     session.commit()
-    return topup, client.jsapi_payment_params(prepay_id).as_dict()
+    return topup, {"request_payment": client.jsapi_payment_params(prepay_id).as_dict()}
 
 
 def apply_transaction(session: Session, tx: Transaction) -> TopUp | None:

@@ -75,14 +75,38 @@ class WechatPayClient:
                      payer_openid: str, notify_url: str | None = None, attach: str = "",
                      time_expire: datetime | None = None) -> str:
         """Create the JSAPI (mini-program) order; returns its ``prepay_id`` (valid 2 hours)."""
-        _check_out_no("/out_trade_no", out_trade_no)
         errors = []
+        if not isinstance(payer_openid, str) or not payer_openid:
+            errors.append(FieldError("/payer_openid", "the payer's openid is required"))
+        body = self._order_body(out_trade_no, description, amount_fen, notify_url, attach,
+                                time_expire, errors)
+        body["payer"] = {"openid": payer_openid}
+        answer = self._call("POST", "/v3/pay/transactions/jsapi", body=body)
+        return self._answer_field(answer, "prepay_id")
+
+    def h5_prepay(self, *, out_trade_no: str, description: str, amount_fen: int,
+                  payer_client_ip: str, notify_url: str | None = None, attach: str = "",
+                  time_expire: datetime | None = None) -> str:
+        """Create an H5 (mobile browser, 微信H5支付) order for a payer without an openid;
+        returns the ``h5_url`` cashier to send the browser to (append ``redirect_url``)."""
+        errors = []
+        if not isinstance(payer_client_ip, str) or not 1 <= len(payer_client_ip) <= 45:
+            errors.append(FieldError("/payer_client_ip", "the payer's IP address is required"))
+        body = self._order_body(out_trade_no, description, amount_fen, notify_url, attach,
+                                time_expire, errors)
+        body["scene_info"] = {"payer_client_ip": payer_client_ip, "h5_info": {"type": "Wap"}}
+        answer = self._call("POST", "/v3/pay/transactions/h5", body=body)
+        return self._answer_field(answer, "h5_url")
+
+    def _order_body(self, out_trade_no: str, description: str, amount_fen: int,
+                    notify_url: str | None, attach: str, time_expire: datetime | None,
+                    errors: list[FieldError]) -> dict[str, Any]:
+        """The fields every payment order carries; raises with ``errors`` and its own."""
+        _check_out_no("/out_trade_no", out_trade_no)
         if not isinstance(description, str) or not 1 <= len(description) <= 127:
             errors.append(FieldError("/description", "1-127 characters"))
         if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
             errors.append(FieldError("/amount_fen", "a positive whole number of fen"))
-        if not isinstance(payer_openid, str) or not payer_openid:
-            errors.append(FieldError("/payer_openid", "the payer's openid is required"))
         if len(attach) > 128:
             errors.append(FieldError("/attach", "at most 128 characters"))
         url = notify_url or self.config.notify_url
@@ -91,23 +115,25 @@ class WechatPayClient:
         if time_expire is not None and time_expire.tzinfo is None:
             errors.append(FieldError("/time_expire", "must be an aware datetime"))
         if errors:
-            raise ValidationFailed(errors)
+            raise ValidationFailed(sorted(errors, key=lambda e: e.pointer))
         body: dict[str, Any] = {
             "appid": self.config.appid, "mchid": self.config.mchid,
             "description": description, "out_trade_no": out_trade_no, "notify_url": url,
             "amount": {"total": amount_fen, "currency": "CNY"},
-            "payer": {"openid": payer_openid},
         }
         if attach:
             body["attach"] = attach
         if time_expire is not None:
             body["time_expire"] = wechat_time(time_expire)
-        answer = self._call("POST", "/v3/pay/transactions/jsapi", body=body)
-        prepay_id = answer.get("prepay_id") if answer else None
-        if not isinstance(prepay_id, str) or not prepay_id:
-            raise WechatPayApiError("answer has no prepay_id", http_status=200,
+        return body
+
+    @staticmethod
+    def _answer_field(answer: dict[str, Any] | None, name: str) -> str:
+        value = answer.get(name) if answer else None
+        if not isinstance(value, str) or not value:
+            raise WechatPayApiError(f"answer has no {name}", http_status=200,
                                     wechat_code="MALFORMED_RESPONSE")
-        return prepay_id
+        return value
 
     def jsapi_payment_params(self, prepay_id: str) -> JsapiPaymentParams:
         """The signed parameters for ``wx.requestPayment`` (``signType: RSA``)."""

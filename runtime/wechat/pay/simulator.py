@@ -23,7 +23,16 @@ from urllib.parse import urlsplit
 
 import redis
 from cryptography.hazmat.primitives.asymmetric import rsa
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    redirect,
+    render_template_string,
+    request,
+)
 
 from runtime.clock import utcnow
 from runtime.settings import Settings
@@ -207,19 +216,28 @@ class WechatPaySimulator:
 
     def create_jsapi(self, mchid: str, body: Mapping[str, Any]) -> str:
         """``POST /v3/pay/transactions/jsapi``: returns the ``prepay_id``."""
-        out_trade_no = self._check_jsapi(mchid, body)
+        return self._create(mchid, body, "JSAPI")
+
+    def create_h5(self, mchid: str, body: Mapping[str, Any]) -> str:
+        """``POST /v3/pay/transactions/h5``: returns the ``h5_url`` of the simulated cashier
+        (a path on this server: ``/_sim/wechatpay/sim/h5pay?prepay_id=...``)."""
+        prepay_id = self._create(mchid, body, "MWEB")
+        return f"{SIMULATOR_PREFIX}/sim/h5pay?prepay_id={prepay_id}"
+
+    def _create(self, mchid: str, body: Mapping[str, Any], trade_type: str) -> str:
+        out_trade_no = self._check_order(mchid, body, trade_type)
         amount = body["amount"]
         with self._locked(mchid, out_trade_no):
             key = keys.sim_transaction(mchid, out_trade_no)
             existing = self._get(key)
             if existing is not None:
-                return self._repeat_jsapi(existing, body)
+                return self._repeat(existing, body, trade_type)
             prepay_id = f"wx{utcnow():%Y%m%d%H%M%S}{secrets.token_hex(10)}"
             record: dict[str, Any] = {
                 "appid": body["appid"], "mchid": mchid, "out_trade_no": out_trade_no,
-                "trade_type": "JSAPI", "trade_state": TradeState.NOTPAY.value,
+                "trade_type": trade_type, "trade_state": TradeState.NOTPAY.value,
                 "trade_state_desc": "订单未支付", "attach": body.get("attach", ""),
-                "payer": {"openid": body["payer"]["openid"]},
+                "payer": ({"openid": body["payer"]["openid"]} if trade_type == "JSAPI" else {}),
                 "amount": {"total": amount["total"], "currency": "CNY",
                            "payer_currency": "CNY"},
                 "_description": body["description"], "_notify_url": body["notify_url"],
@@ -234,7 +252,7 @@ class WechatPaySimulator:
             self.redis.expire(index, keys.SIM_STATE_TTL)
             return prepay_id
 
-    def _check_jsapi(self, mchid: str, body: Mapping[str, Any]) -> str:
+    def _check_order(self, mchid: str, body: Mapping[str, Any], trade_type: str) -> str:
         def fail(message: str) -> SimPayError:
             return SimPayError(400, "PARAM_ERROR", message)
 
@@ -257,23 +275,30 @@ class WechatPaySimulator:
             raise fail("amount.total 须为正整数 (分)")
         if amount.get("currency", "CNY") != "CNY":
             raise fail("amount.currency 仅支持 CNY")
-        payer = body.get("payer")
-        if not isinstance(payer, dict) or not isinstance(payer.get("openid"), str) \
-                or not payer["openid"]:
-            raise fail("payer.openid 不能为空")
+        if trade_type == "JSAPI":
+            payer = body.get("payer")
+            if not isinstance(payer, dict) or not isinstance(payer.get("openid"), str) \
+                    or not payer["openid"]:
+                raise fail("payer.openid 不能为空")
+        else:
+            scene = body.get("scene_info")
+            if not isinstance(scene, dict) or not scene.get("payer_client_ip") \
+                    or not isinstance(scene.get("h5_info"), dict):
+                raise fail("scene_info.payer_client_ip 和 scene_info.h5_info 不能为空")
         if body.get("time_expire") and parse_time(body["time_expire"]) is None:
             raise fail("time_expire 须为 RFC 3339 时间")
         return out_trade_no
 
     @staticmethod
-    def _repeat_jsapi(existing: dict[str, Any], body: Mapping[str, Any]) -> str:
+    def _repeat(existing: dict[str, Any], body: Mapping[str, Any], trade_type: str) -> str:
         state = existing["trade_state"]
         if state in (TradeState.SUCCESS, TradeState.REFUND):
             raise SimPayError(400, "ORDERPAID", "该订单已支付")
         if state == TradeState.CLOSED:
             raise SimPayError(400, "ORDER_CLOSED", "订单已关闭")
         same = (existing["amount"]["total"] == body["amount"]["total"]
-                and existing["payer"]["openid"] == body["payer"]["openid"]
+                and existing["trade_type"] == trade_type
+                and existing["payer"].get("openid") == (body.get("payer") or {}).get("openid")
                 and existing["_description"] == body["description"]
                 and existing["appid"] == body["appid"])
         if not same:
@@ -699,6 +724,11 @@ def jsapi() -> Response:
     return _json({"prepay_id": _simulator().create_jsapi(g.wxpay_mchid, _json_body())})
 
 
+@blueprint.post("/v3/pay/transactions/h5")
+def h5() -> Response:
+    return _json({"h5_url": _simulator().create_h5(g.wxpay_mchid, _json_body())})
+
+
 @blueprint.get("/v3/pay/transactions/out-trade-no/<out_trade_no>")
 def query_transaction(out_trade_no: str) -> Response:
     return _json(_simulator().query(_query_mchid(), out_trade_no))
@@ -730,6 +760,51 @@ def request_payment() -> Response:
     """``wx.requestPayment`` stand-in: verifies ``paySign``, pays and notifies in-process."""
     delivery = _simulator().request_payment(_json_body(), AppTransport(current_app))
     return _json({"errMsg": "requestPayment:ok", "notification": _delivery_json(delivery)})
+
+
+@blueprint.get("/sim/h5pay")
+def h5_cashier() -> Response:
+    """The H5 cashier ``h5_url`` leads to: the order's amount and a button that pays it."""
+    record = _simulator().transaction_by_prepay_id(request.args.get("prepay_id", ""))
+    return Response(render_template_string(
+        H5_CASHIER, record=record, prepay_id=request.args.get("prepay_id", ""),
+        redirect_url=_local_redirect(request.args.get("redirect_url", ""))),
+        mimetype="text/html")
+
+
+@blueprint.post("/sim/h5pay")
+def h5_pay() -> Response:
+    """The payer confirms in the H5 cashier: pay, notify in-process, go back to the shop."""
+    record = _simulator().transaction_by_prepay_id(request.form.get("prepay_id", ""))
+    _simulator().send_payment_notification(record["out_trade_no"], mchid=record["mchid"],
+                                           transport=AppTransport(current_app))
+    target = _local_redirect(request.form.get("redirect_url", ""))
+    return redirect(target) if target else _json({"paid": True})
+
+
+def _local_redirect(url: str) -> str:
+    """Only a URL on the host that served the cashier is followed (no open redirect)."""
+    parts = urlsplit(url)
+    if not url or (parts.netloc and parts.netloc != request.host) \
+            or parts.scheme not in ("", "http", "https"):
+        return ""
+    return url
+
+
+H5_CASHIER = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>微信支付（模拟）</title>
+<style>body{margin:0;font:15px/1.5 sans-serif;background:#f7f7f7;text-align:center}
+main{margin:40px 16px;padding:24px 16px;border-radius:12px;background:#fff}
+.amount{font-size:32px;font-weight:700}button{width:100%;min-height:44px;border:0;border-radius:8px;
+background:#07c160;color:#fff;font:inherit;font-size:17px}p{color:#888}</style></head>
+<body><main><h1>微信支付（模拟）</h1><p>{{ record._description }}</p>
+<div class="amount">¥{{ '%.2f' % (record.amount.total / 100) }}</div>
+{% if record.trade_state in ('NOTPAY', 'USERPAYING') %}
+<form method="post"><input type="hidden" name="prepay_id" value="{{ prepay_id }}">
+<input type="hidden" name="redirect_url" value="{{ redirect_url }}">
+<button type="submit">确认支付</button></form>
+{% else %}<p>{{ record.trade_state_desc }}</p>{% endif %}
+<p>这是 mallkit 的本地模拟收银台，不会产生真实扣款。</p></main></body></html>"""
 
 
 @blueprint.post("/sim/refunds/<out_refund_no>/complete")

@@ -1,98 +1,15 @@
-// The H5 cart / checkout / orders pages. One module, no dependencies: it calls the same
-// JSON API as the mini-program with the member's Bearer token (kept in localStorage after
-// the H5 phone login) and renders into <main id="app">. Money is integer fen.
+// The H5 cart / checkout / orders / addresses / wallet pages. One module over api.js: it
+// calls the same JSON API as the mini-program and renders into <main id="app">. Money is fen.
+
+import {
+  api, BASE, html, problemText, raw, requireLogin, settle, SHOP, toast, yuan,
+} from "./api.js";
 
 const app = document.getElementById("app");
-const API = app.dataset.api;
-const SHOP = app.dataset.shop;
-const TOKEN_KEY = `mallkit:${SHOP}:token`;
-const GUEST_KEY = `mallkit:${SHOP}:cart`;
-
-const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`;
-const esc = (value) => String(value ?? "").replace(/[&<>"']/g, (c) => (
-  { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-const html = (strings, ...values) => strings.reduce(
-  (out, s, i) => out + s + (i < values.length ? (values[i]?.raw ?? esc(values[i])) : ""), "");
-const raw = (value) => ({ raw: value });
 // A line's picture: the server's image_url (the same one the mini-program shows), or nothing.
 const thumb = (line) => line.image_url
   ? html`<img class="thumb" src="${line.image_url}" alt="" loading="lazy">` : "";
 const when = (iso) => iso ? new Date(iso).toLocaleString("zh-CN", { hour12: false }) : "";
-
-class ApiError extends Error {
-  constructor(status, problem) {
-    super(problem.detail || problem.title || `HTTP ${status}`);
-    this.status = status;
-    this.problem = problem;
-  }
-}
-
-async function api(method, path, body, headers = {}) {
-  const token = localStorage.getItem(TOKEN_KEY);
-  const guest = localStorage.getItem(GUEST_KEY);
-  const response = await fetch(API + path, {
-    method,
-    headers: {
-      Accept: "application/json",
-      ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(guest ? { "X-Cart-Token": guest } : {}),
-      ...headers,
-    },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  if (response.status === 204) return null;
-  const data = await response.json().catch(() => ({}));
-  if (response.status === 401 && token) localStorage.removeItem(TOKEN_KEY);
-  if (!response.ok) throw new ApiError(response.status, data);
-  if (data && "guest_token" in data) {
-    if (data.guest_token) localStorage.setItem(GUEST_KEY, data.guest_token);
-    else if (token) localStorage.removeItem(GUEST_KEY); // merged into the member's cart
-  }
-  return data;
-}
-
-function problemText(error) {
-  const errors = error.problem?.errors;
-  if (errors?.length) return errors.map((e) => e.message).join("；");
-  return error.message;
-}
-
-function toast(message) {
-  const box = document.createElement("div");
-  box.className = "toast";
-  box.textContent = message;
-  document.body.append(box);
-  setTimeout(() => box.remove(), 2600);
-}
-
-// --- login (H5 phone + one-time code, from the members module) -----------------------------
-
-function requireLogin() {
-  if (localStorage.getItem(TOKEN_KEY)) return Promise.resolve();
-  const sheet = document.getElementById("login");
-  const form = sheet.querySelector("[data-login]");
-  const error = sheet.querySelector("[data-login-error]");
-  sheet.hidden = false;
-  return new Promise((resolve) => {
-    sheet.querySelector("[data-send-code]").onclick = async () => {
-      try {
-        await api("POST", "/auth/h5/code", { phone: form.phone.value.trim() });
-        error.textContent = "验证码已发送";
-      } catch (e) { error.textContent = problemText(e); }
-    };
-    form.onsubmit = async (event) => {
-      event.preventDefault();
-      try {
-        const login = await api("POST", "/auth/h5", {
-          phone: form.phone.value.trim(), code: form.code.value.trim() });
-        localStorage.setItem(TOKEN_KEY, login.token);
-        sheet.hidden = true;
-        resolve();
-      } catch (e) { error.textContent = problemText(e); }
-    };
-  });
-}
 
 function done() { app.querySelector(".loading")?.remove(); }
 
@@ -152,20 +69,7 @@ async function cartPage() {
 
 async function pay(order, method) {
   const started = await api("POST", `/orders/${order.id}/pay`, { method });
-  if (started.paid) return true;
-  const params = started.request_payment;
-  if (started.simulated) {  // the demo's local WeChat Pay stands in for wx.requestPayment
-    const answer = await fetch("/_sim/wechatpay/sim/request-payment", {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(params) });
-    return answer.ok;
-  }
-  if (window.WeixinJSBridge) {
-    return new Promise((resolve) => window.WeixinJSBridge.invoke(
-      "getBrandWCPayRequest", params, (res) => resolve(res.err_msg === "get_brand_wcpay_request:ok")));
-  }
-  toast("请在微信中打开以使用微信支付");
-  return false;
+  return settle(started, `${BASE}/orders/${order.id}?paid=1`);
 }
 
 async function checkoutPage() {
