@@ -48,8 +48,11 @@ def test_the_fixtures_cover_what_the_jest_tests_rely_on():
     blocks = {p.parent.name for p in (ROOT / "blocks").glob("*/block.json")}
     nodes = recaptured["layout-all-blocks"]["body"]["nodes"]
     sent = {n["type"] for n in nodes}
-    # Everything but coupon-strip: it needs the coupons module, which is off in the demo shop.
-    assert sent == blocks - {"coupon-strip"}
+    # Everything but coupon-strip (it needs the coupons module, which is off in the demo shop)
+    # and product-buybox, which belongs on the product page.
+    assert sent == blocks - {"coupon-strip", "product-buybox"}
+    product = recaptured["layout-product"]["body"]["nodes"]
+    assert product[0]["type"] == "product-buybox" and product[0]["data"]["product"]["skus"]
     assert "hidden-title" not in {n["id"] for n in nodes}
 
     home = recaptured["layout-home"]
