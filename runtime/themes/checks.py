@@ -104,7 +104,7 @@ def _manifest_problems(manifest: dict[str, Any], files: dict[str, bytes],
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             problems.append(Problem(name, "", f"not valid JSON: {exc}"))
             continue
-        _normalised, errors = check_page(preset, blocks, kind)
+        _normalised, errors = check_page(preset, blocks, kind, fixed=False)
         problems += [Problem(name, e.pointer, e.message) for e in errors]
     for where, name in [("/stylesheet", manifest.get("stylesheet")),
                         *((f"/screenshots/{i}", s)

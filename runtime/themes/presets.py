@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from runtime.pages import store
 from runtime.pages.registries import Registries
+from runtime.pages.validation import with_fixed_blocks
 from runtime.themes.service import active_theme
 
 
@@ -32,6 +33,7 @@ def presets_as_drafts(session: Session, registries: Registries) -> PresetsCopied
         if live is not None and page.draft != live[1].config:
             result.kept.append(kind)
             continue
-        store.save_draft(session, kind, theme.preset(kind), page.draft_revision, registries)
+        preset = with_fixed_blocks(theme.preset(kind), registries.blocks, kind)
+        store.save_draft(session, kind, preset, page.draft_revision, registries)
         result.copied.append(kind)
     return result
