@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 MAX_SECONDS = 0.25  # per template render
 MAX_OUTPUT = 256 * 1024  # characters per template render
 MAX_SEQUENCE = 10_000  # longest string or list a template may build with * or +
+MAX_POWER_BITS = 256  # largest integer a template may build with **
 
 _deadline: contextvars.ContextVar[float] = contextvars.ContextVar("mallkit_render_deadline",
                                                                   default=0.0)
@@ -64,6 +65,10 @@ class BoundedSandbox(SandboxedEnvironment):
         if operator == "**":
             if isinstance(right, int | float) and abs(right) > 100:
                 raise RenderLimitExceeded("the template raised a number to a power over 100")
+            if isinstance(left, int) and isinstance(right, int) \
+                    and abs(left).bit_length() * right > MAX_POWER_BITS:
+                raise RenderLimitExceeded(f"the template built a number over {MAX_POWER_BITS} "
+                                          "bits with **")
             return left**right
         if operator == "*":
             for seq, n in ((left, right), (right, left)):
