@@ -24,6 +24,7 @@ from flask import Blueprint, Response, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from runtime import logs
 from runtime.accounts.models import Membership, Role, User
 from runtime.accounts.service import membership_of
 from runtime.accounts.sessions import (
@@ -67,6 +68,8 @@ def current_session() -> ActiveSession | None:
         session = db()
         active = resolve_session(session, token)
         session.commit()  # keeps last_seen_at / an idle revocation, ends the read transaction
+        if active is not None:
+            logs.bind(user_id=active.user.id)
     g._console_session = active
     return active
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import importlib
-import logging
 from pathlib import Path
 
 from flask import Flask
 
-from runtime import errors, tenancy
+from runtime import errors, logs, tenancy
 from runtime.db import make_engine, make_session_factory
 from runtime.extension import Mallkit
 from runtime.installed import INSTALLED
@@ -46,7 +45,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         settings=settings, engine=engine, session_factory=make_session_factory(engine),
         redis=connect(settings))
 
-    logging.getLogger("mallkit").setLevel(logging.INFO)
+    logs.configure()
+    logs.init_app(app)
     errors.register_error_handlers(app)
     tenancy.init_app(app)
     _register_blueprints(app)

@@ -26,6 +26,7 @@ from rq.registry import ScheduledJobRegistry
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from runtime import logs
 from runtime.clock import utcnow
 from runtime.db import session_scope
 
@@ -242,6 +243,7 @@ class AppWorker(Worker):
     def perform_job(self, job: Job, queue: Queue, *args: Any, **kwargs: Any) -> bool:
         from runtime.extension import Mallkit
 
+        logs.bind(job_id=job.id, job=job.func_name)
         with self.app.app_context():
             mk: Mallkit = self.app.extensions["mallkit"]
             if getattr(mk, "_pid", None) != os.getpid():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, g
 from sqlalchemy.orm import Session
 
+from runtime import logs
 from runtime.db import use_shop
 from runtime.extension import state
 from runtime.shops.models import Shop
@@ -24,6 +25,7 @@ def enter_shop(slug: str) -> Shop:
     shop = get_shop_by_slug(db(), slug)
     use_shop(db(), shop.id)
     g.shop = shop
+    logs.bind(shop=shop.slug, shop_id=shop.id)
     return shop
 
 

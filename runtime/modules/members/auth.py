@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from flask import g, request
 
+from runtime import logs
 from runtime.api.openapi import register_component
 from runtime.errors import Unauthorized
 from runtime.modules.members.errors import MemberErrorCode
@@ -43,6 +44,7 @@ def _resolve() -> tuple[Member, MemberToken] | None:
                 raise Unauthorized("the token is invalid, expired or revoked",
                                    code=MemberErrorCode.TOKEN_INVALID.value)
             db().commit()  # keeps last_used_at; later writes run in a fresh transaction
+            logs.bind(member_id=found[0].id)
         g.member_auth = found
     return g.member_auth
 

@@ -1,0 +1,138 @@
+"""Structured logs: one JSON object per line (structlog), for mallkit's own loggers and every
+standard-library logger alike (RQ, gunicorn, werkzeug).
+
+Each request gets a request id (the caller's ``X-Request-ID`` when it is a sane token, else a
+new one), bound to every line logged while it runs and sent back as the ``X-Request-ID``
+response header; the request's own line carries shop, user or member, route, status and
+duration. Values under secret-looking keys (passwords, tokens, keys, AppSecret,
+Authorization, cookies) and bearer tokens inside messages are replaced by ``[redacted]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any, TextIO
+
+import structlog
+from flask import Flask, Response, g, request, request_started
+
+REDACTED = "[redacted]"
+REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_SECRET_KEY = re.compile(
+    r"pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|^key$|_key$|authorization|"
+    r"cookie|credential|signature|^sign$", re.IGNORECASE)
+_SECRET_IN_TEXT = re.compile(
+    r"(?i)((?:password|passwd|secret|token|api_?key|authorization)[\"']?\s*[=:]\s*[\"']?"
+    r"(?:bearer\s+|basic\s+)?|bearer\s+)([^\s\"'&,;]+)")
+_HANDLER_NAME = "mallkit-json"
+
+
+def redact(value: Any, key: str = "") -> Any:
+    """``value`` with every secret replaced: by key (recursively through dicts and lists)
+    and, inside strings, after ``Bearer`` or ``password=``-like prefixes."""
+    if key and _SECRET_KEY.search(key) and value not in (None, "", 0, False):
+        return REDACTED
+    if isinstance(value, Mapping):
+        return {k: redact(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact(v) for v in value]
+    if isinstance(value, str):
+        return _SECRET_IN_TEXT.sub(lambda m: m.group(1) + REDACTED, value)
+    return value
+
+
+def _redact_event(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+    return {k: (redact(v, k) if k != "event" else redact(v)) for k, v in event.items()}
+
+
+_SHARED: list[Any] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_logger_name,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.PositionalArgumentsFormatter(),
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+    structlog.processors.format_exc_info,
+    _redact_event,
+]
+
+
+def configure(stream: TextIO | None = None, level: int = logging.INFO) -> logging.Handler:
+    """Send every log record to ``stream`` (stderr) as JSON; safe to call again (the previous
+    handler is replaced). Returns the handler."""
+    structlog.configure(
+        processors=[*_SHARED, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.name = _HANDLER_NAME
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=_SHARED,
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.JSONRenderer(ensure_ascii=False)]))
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.name == _HANDLER_NAME]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    return handler
+
+
+def get_logger(name: str) -> Any:
+    return structlog.get_logger(name)
+
+
+# --- per request ----------------------------------------------------------------------------
+
+_request_log = get_logger("mallkit.request")
+
+
+def init_app(app: Flask) -> None:
+    """Request ids, per-request context and one log line per request."""
+
+    request_started.connect(_start)  # once for all apps; before url processors bind a shop
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        request_id = g.get("request_id")
+        if request_id is None:
+            return response
+        response.headers[REQUEST_ID_HEADER] = request_id
+        _request_log.info("request", **request_fields(response.status_code))
+        return response
+
+    @app.teardown_request
+    def _clear(_exc: BaseException | None) -> None:
+        structlog.contextvars.clear_contextvars()
+
+
+def _start(_sender: Flask, **_extra: Any) -> None:
+    incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.request_started = time.perf_counter()
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(request_id=g.request_id)
+
+
+def request_fields(status: int) -> dict[str, Any]:
+    """How the request ended and how long it took; who and which shop were bound to the log
+    context (:func:`bind`) when the request looked them up."""
+    return {
+        "method": request.method, "path": request.path,
+        "route": request.url_rule.rule if request.url_rule else None,
+        "status": status,
+        "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 1),
+    }
+
+
+def bind(**fields: Any) -> None:
+    """Add ``fields`` (shop, user_id, member_id ...) to every line logged for the rest of this
+    request or job."""
+    structlog.contextvars.bind_contextvars(**fields)
