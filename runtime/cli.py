@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -65,6 +66,50 @@ def db_current() -> None:
     click.echo(f"code:     {', '.join(sorted(want))}")
     if have != want:
         raise click.ClickException("out of date: run `mallkit db upgrade`")
+
+
+# --- backup and restore ----------------------------------------------------------------------
+
+
+@cli.command("backup", with_appcontext=False)
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+def backup_command(dest: Path) -> None:
+    """Back up the database, the media folder and a manifest into the new folder DEST."""
+    from runtime.backup import BackupError, create_backup
+
+    try:
+        manifest = create_backup(_settings(), dest)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backup in {dest}: {sum(manifest['tables'].values())} rows in "
+               f"{len(manifest['tables'])} tables, {len(manifest['files'])} files, schema "
+               f"{', '.join(manifest['schema_revision'])}")
+
+
+@cli.command("restore", with_appcontext=False)
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already has rows.")
+def restore_command(src: Path, force: bool) -> None:
+    """Restore a backup made by `mallkit backup`, then rebuild Redis's timers by running
+    every periodic sweeper once."""
+    from runtime.backup import BackupError, rebuild_redis_state, restore_backup
+
+    settings = _settings()
+    try:
+        manifest = restore_backup(settings, src, force=force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored {sum(manifest['tables'].values())} rows and "
+               f"{len(manifest['files'])} files (schema {', '.join(manifest['schema_revision'])})")
+    try:
+        app = create_app(settings)
+    except Exception as exc:
+        raise click.ClickException(
+            f"{exc}\nthe data is restored; run `mallkit db upgrade`, then start the workers "
+            "(their sweepers rebuild the timers)") from None
+    with app.app_context():
+        for name, result in rebuild_redis_state().items():
+            click.echo(f"  sweeper {name}: {result}")
 
 
 # --- run and worker -------------------------------------------------------------------------
