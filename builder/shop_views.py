@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -10,11 +12,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from builder import forms, nav
-from builder.auth import current_membership, current_user, require_shop_manager, shop_blueprint
+from builder.auth import (
+    can,
+    current_membership,
+    current_user,
+    require_shop_manager,
+    shop_blueprint,
+)
+from builder.orders.views import yuan
 from runtime.accounts import service as accounts
 from runtime.accounts.models import Membership
+from runtime.clock import utcnow
 from runtime.errors import MallkitError
 from runtime.extension import state
+from runtime.modules.catalog import stock
+from runtime.modules.orders import overview
 from runtime.shops import service as shops
 from runtime.tenancy import current_shop, db
 
@@ -38,7 +50,37 @@ def home() -> ResponseReturnValue:
         member = current_membership()
         return jsonify({"shop": _shop_json(shop), "role": member.role if member else None,
                         "areas": member.areas if member else []})
-    return render_template("console/shop_home.html")
+    return render_template("console/shop_home.html", **_overview(shop))
+
+
+def _overview(shop: Any) -> dict[str, Any]:
+    """Today's and yesterday's figures (in the shop's time zone), the work waiting and the
+    shortcuts, each only for members who may use its area."""
+    session = db()
+    zone = _zone(shop.timezone)
+    today = utcnow().astimezone(zone).date()
+    figures = None
+    if can("orders"):
+        figures = {"today": overview.paid_on(session, today, zone),
+                   "yesterday": overview.paid_on(session, today - timedelta(days=1), zone),
+                   "waiting": overview.waiting(session)}
+    low_stock = (len({s.product_id for s in stock.low_stock_skus(session)})
+                 if can("catalog") else None)
+    shortcuts = [(area, label, url_for(endpoint, **args)) for area, label, endpoint, args in (
+        ("catalog", _("Add a product"), "catalog_console.products_new", {}),
+        ("orders", _("Orders to ship"), "orders_console.order_list", {"status": "paid"}),
+        ("pages", _("Edit the home page"), "editor.edit", {"slug": "home"}),
+        ("members", _("Members"), "members_console.member_list", {}),
+    ) if can(area)]
+    return {"figures": figures, "low_stock": low_stock, "shortcuts": shortcuts,
+            "today": today, "yuan": yuan}
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("Asia/Shanghai")
 
 
 # --- staff -----------------------------------------------------------------------------------
