@@ -47,7 +47,8 @@ def twenty_blocks() -> dict:
     return {"schema": 1, "title": "首页", "kind": "home", "blocks": blocks}
 
 
-def setup(data_dir: Path):
+def bench_app(data_dir: Path):
+    """A migrated app on the embedded default, or MALLKIT_BENCH_DATABASE_URL / _REDIS_URL."""
     database_url = os.environ.get("MALLKIT_BENCH_DATABASE_URL",
                                   f"sqlite:///{data_dir / 'bench.sqlite3'}")
     engine = make_engine(database_url)
@@ -56,7 +57,11 @@ def setup(data_dir: Path):
     settings = Settings(data_dir=data_dir, database_url=database_url,
                         redis_url=os.environ.get("MALLKIT_BENCH_REDIS_URL", ""),
                         secret_key="bench-secret", embedded_worker=False)
-    app = create_app(settings)
+    return create_app(settings)
+
+
+def setup(data_dir: Path):
+    app = bench_app(data_dir)
 
     @app.get("/bench/bare")
     def bare():

@@ -12,7 +12,6 @@ again after the first renders.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
@@ -20,14 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from layout import interleaved, twenty_blocks
+from layout import bench_app, interleaved, twenty_blocks
 
 from runtime.accounts import service as accounts
-from runtime.app import create_app
-from runtime.db import make_engine, use_shop
-from runtime.migrate import upgrade
+from runtime.db import use_shop
 from runtime.pages import cache, render, store
-from runtime.settings import Settings
 from runtime.shops.models import Shop
 from runtime.themes import catalog
 from runtime.themes import service as themes
@@ -49,14 +45,7 @@ def agency_zip() -> bytes:
 
 
 def setup(data_dir: Path):
-    database_url = os.environ.get("MALLKIT_BENCH_DATABASE_URL",
-                                  f"sqlite:///{data_dir / 'bench.sqlite3'}")
-    engine = make_engine(database_url)
-    upgrade(engine)
-    engine.dispose()
-    app = create_app(Settings(data_dir=data_dir, database_url=database_url,
-                              redis_url=os.environ.get("MALLKIT_BENCH_REDIS_URL", ""),
-                              secret_key="bench-secret", embedded_worker=False))
+    app = bench_app(data_dir)
     mk = app.extensions["mallkit"]
     mk.redis.flushdb()
     regs = mk.registries["pages"]

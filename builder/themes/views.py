@@ -29,7 +29,7 @@ from builder.themes.i18n import gettext as t
 from runtime.accounts import service as accounts
 from runtime.accounts.models import Agency
 from runtime.errors import MallkitError, NotFound, ValidationFailed, problem_response
-from runtime.pages import output
+from runtime.pages import output, store
 from runtime.pages.blocks import PAGE_KINDS
 from runtime.pages.registries import Registries
 from runtime.tenancy import current_shop, db
@@ -278,7 +278,8 @@ def gallery_page() -> ResponseReturnValue:
 
 @shop_themes.get("/themes/<theme_id>/preview")
 def gallery_preview(theme_id: str) -> ResponseReturnValue:
-    """The shop's own published home page in a theme (``?version=``), before installing it."""
+    """One of the shop's own published pages (``?page=``, default home) in a theme
+    (``?version=``), before installing it."""
     shop = current_shop()
     assert shop is not None
     if theme_id in _regs().themes:
@@ -287,7 +288,9 @@ def gallery_preview(theme_id: str) -> ResponseReturnValue:
         row = catalog.shop_version(db(), shop.id, theme_id, request.args.get("version") or None)
         found = catalog.theme_of(db(), row)
     candidate = preview.as_candidate(db(), found)
-    body = output.build(shop.slug, "home", "html", client=None, params={}, preview=False,
+    slug = request.args.get("page") or "home"
+    store.check_slug(slug)
+    body = output.build(shop.slug, slug, "html", client=None, params={}, preview=False,
                         theme=candidate)
     db().rollback()
     return _no_store(body.decode())

@@ -86,6 +86,12 @@ def test_merchant_previews_installs_and_switches_back(client, app, factory, desi
     assert [g["id"] for g in gallery] == ["default", "fresh", "acme"]
     preview = client.get("/console/shops/alpha/themes/acme/preview?version=1.0.0")
     assert "ACME 我的首页" in preview.get_data(as_text=True)
+    user_page = client.get("/console/shops/alpha/themes/fresh/preview?page=user")
+    assert user_page.status_code == 200 and "fresh-tabbar" in user_page.get_data(as_text=True)
+    assert client.get("/console/shops/alpha/themes/acme/preview?page=nope",
+                      headers=JSON).status_code == 404
+    assert client.get("/console/shops/alpha/themes/acme/preview?version=9.0.0",
+                      headers=JSON).status_code == 404
     assert "ACME" not in client.get("/s/alpha/").get_data(as_text=True)
     done = client.post("/console/shops/alpha/themes/acme/activate",
                        headers={"X-CSRF-Token": csrf, **JSON}, json={"version": "1.0.0"})
