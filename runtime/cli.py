@@ -50,7 +50,7 @@ def db_upgrade(target: str) -> None:
     if settings.embedded_database:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
-    upgrade(engine, target)
+    upgrade(engine, target, secret_key=settings.secret_key)
     click.echo(f"database at {', '.join(sorted(database_heads(engine)))}")
 
 

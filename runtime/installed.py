@@ -34,5 +34,6 @@ INSTALLED = [
     "builder.catalog.imports",
     "builder.members",
     "builder.modules",
+    "builder.wechat",
     "runtime.blocklib",
 ]

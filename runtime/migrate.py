@@ -25,17 +25,20 @@ def alembic_config() -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, target: str = "heads") -> None:
+def upgrade(engine: Engine, target: str = "heads", *, secret_key: str | None = None) -> None:
+    """Apply migrations; ``secret_key`` lets a migration re-seal stored credentials."""
     cfg = alembic_config()
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
+        cfg.attributes["secret_key"] = secret_key
         command.upgrade(cfg, target)
 
 
-def downgrade(engine: Engine, target: str) -> None:
+def downgrade(engine: Engine, target: str, *, secret_key: str | None = None) -> None:
     cfg = alembic_config()
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
+        cfg.attributes["secret_key"] = secret_key
         command.downgrade(cfg, target)
 
 

@@ -17,5 +17,6 @@ from runtime.modules.wallet import models as _wallet  # noqa: F401
 from runtime.pages import models as _pages  # noqa: F401
 from runtime.shops import models as _shops  # noqa: F401
 from runtime.themes import models as _themes  # noqa: F401
+from runtime.wechat import models as _wechat  # noqa: F401
 
 metadata = Base.metadata

@@ -8,7 +8,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from builder import nav
-    from builder.orders import i18n
+    from builder.orders import i18n, wechatpay  # noqa: F401  (the WeChat Pay screen's routes)
     from builder.orders.views import orders_console
 
     i18n.compile_catalog()

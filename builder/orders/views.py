@@ -27,7 +27,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from builder import forms
-from builder.auth import current_user, require_shop_manager, shop_blueprint
+from builder.auth import current_user, shop_blueprint
 from builder.orders.i18n import gettext as t
 from runtime.errors import FieldError, MallkitError, ValidationFailed
 from runtime.extension import state
@@ -470,65 +470,3 @@ def local_delivery_save() -> ResponseReturnValue:
             raise ValidationFailed.single("/origin_lat", t("a number")) from None
     return _act(lambda: fulfilment.local_delivery_dict(fulfilment.set_local_delivery(db(), data)),
                 t("Local delivery saved."), url_for(".order_settings"))
-
-
-# --- WeChat Pay merchant account ---------------------------------------------------------------
-
-ACCOUNT_FIELDS = ("mchid", "appid", "merchant_serial_no", "merchant_private_key_pem",
-                  "apiv3_key", "public_key_id", "public_key_pem", "notify_base_url",
-                  "mini_secret")
-
-
-@orders_console.route("/orders/wechatpay", methods=["GET", "POST"])
-@require_shop_manager
-def wechatpay_account() -> ResponseReturnValue:
-    """The shop's own WeChat Pay merchant credentials (owners and admins only). Secrets are
-    stored encrypted and never shown again."""
-    from runtime.modules.payments import accounts
-
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        data = forms.payload()
-        body = {k: forms.text(data, k).strip() for k in ACCOUNT_FIELDS}
-        try:
-            accounts.save_account(db(), body, _shop().slug)
-            db().commit()
-        except ValidationFailed as error:
-            db().rollback()
-            if forms.wants_json():
-                raise
-            errors = forms.field_errors(error)
-        else:
-            if forms.wants_json():
-                return jsonify(_account_status())
-            flash(t("WeChat Pay credentials saved; payments now go to your merchant account."),
-                  "success")
-            return redirect(url_for(".wechatpay_account"))
-    status = _account_status()
-    if forms.wants_json():
-        return jsonify(status)
-    return _render("orders/wechatpay.html", status=status, errors=errors)
-
-
-@orders_console.post("/orders/wechatpay/disable")
-@require_shop_manager
-def wechatpay_disable() -> ResponseReturnValue:
-    from runtime.modules.payments import accounts
-
-    def disable() -> None:
-        account = accounts.get_account(db())
-        if account is not None:
-            account.enabled = False
-
-    return _act(disable, t("WeChat Pay credentials switched off."),
-                url_for(".wechatpay_account"))
-
-
-def _account_status() -> dict[str, Any]:
-    from runtime.modules.payments import accounts
-
-    account = accounts.get_account(db())
-    return {"configured": account is not None and account.enabled,
-            "mchid": account.mchid if account else None,
-            "appid": account.appid if account else None,
-            "simulator_stands_in": state().settings.simulators_enabled and account is None}

@@ -19,7 +19,8 @@ from runtime.wechat.pay.config import WechatPayConfig
 from runtime.wechat.transport import AppTransport, Transport, UrllibTransport
 
 
-def _transport(app: Flask, simulator: bool) -> Transport:
+def transport_for(app: Flask | Any, simulator: bool) -> Transport:
+    """In-process to the simulators (only while on) or over the network to WeChat."""
     if not simulator:
         return UrllibTransport()
     if not app.extensions["mallkit"].settings.simulators_enabled:
@@ -30,12 +31,12 @@ def _transport(app: Flask, simulator: bool) -> Transport:
 
 def pay_client(config: WechatPayConfig, app: Flask | Any) -> WechatPayClient:
     """The WeChat Pay client for ``config``: simulator in-process, or real over HTTPS."""
-    return WechatPayClient(config, _transport(app, config.simulator))
+    return WechatPayClient(config, transport_for(app, config.simulator))
 
 
 def mini_client(config: WechatMiniConfig, app: Flask | Any) -> HttpWechatMiniClient:
     """The mini-program API client for ``config``, its access token cached in Redis."""
-    return HttpWechatMiniClient(config, _transport(app, config.simulator),
+    return HttpWechatMiniClient(config, transport_for(app, config.simulator),
                                 cache=app.extensions["mallkit"].redis)
 
 

@@ -39,6 +39,22 @@ class SimulatorDisabled(SimulatorGuardError):
     title = "WeChat simulators are disabled"
 
 
+class WechatAppNotConfigured(WechatError):
+    """The shop has no mini-program AppID and AppSecret (and no simulator stands in)."""
+
+    status = 503
+    code = "wechat_app_not_configured"
+    title = "WeChat mini-program not configured"
+
+
+class WechatCredentialsUnreadable(WechatError):
+    """Stored WeChat credentials cannot be opened with this app's secret key."""
+
+    status = 503
+    code = "wechat_credentials_unreadable"
+    title = "WeChat credentials unreadable"
+
+
 # --- WeChat Pay ------------------------------------------------------------------------------
 
 

@@ -56,6 +56,12 @@ def sim_deliveries() -> str:
     return f"{SIM}:pay:deliveries"
 
 
+def sim_platform_certificates() -> str:
+    """JSON list of [certificate PEM, private key PEM] the simulated WeChat Pay has issued
+    beyond its key material's own, newest first (see ``issue_platform_certificate``)."""
+    return f"{SIM}:pay:platform-certificates"
+
+
 def sim_access_token(token: str) -> str:
     return f"{SIM}:mini:token:{token}"
 

@@ -17,7 +17,7 @@ import re
 import secrets
 import threading
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 
@@ -125,27 +125,30 @@ def _load_or_generate(directory: Path) -> SimulatorMaterial:
         return material
 
 
-def _self_signed(key: rsa.RSAPrivateKey, common_name: str, organization: str,
-                 ) -> x509.Certificate:
+def self_signed(key: rsa.RSAPrivateKey, common_name: str, organization: str, *,
+                not_before: datetime | None = None,
+                not_after: datetime | None = None) -> x509.Certificate:
+    """A self-signed certificate (valid from yesterday for ten years unless told)."""
     name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
                       x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = utcnow()
     return (x509.CertificateBuilder().subject_name(name).issuer_name(name)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=3650))
+            .not_valid_before(not_before or now - timedelta(days=1))
+            .not_valid_after(not_after or now + timedelta(days=3650))
             .sign(key, hashes.SHA256()))
 
 
-def _generate() -> SimulatorMaterial:
-    def new_key() -> rsa.RSAPrivateKey:
-        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+def new_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
+
+def _generate() -> SimulatorMaterial:
     merchant_key, wechatpay_key, platform_key = new_key(), new_key(), new_key()
-    merchant_cert = _self_signed(merchant_key, "mallkit simulated merchant",
+    merchant_cert = self_signed(merchant_key, "mallkit simulated merchant",
                                  "mallkit simulated merchant")
-    platform_cert = _self_signed(platform_key, "mallkit WeChat Pay simulator platform",
+    platform_cert = self_signed(platform_key, "mallkit WeChat Pay simulator platform",
                                  "mallkit WeChat Pay simulator")
     public_key_id = (f"{crypto.PUBLIC_KEY_ID_PREFIX}01"
                      f"{utcnow():%Y%m%d}{secrets.randbelow(10**20):020d}")

@@ -240,19 +240,19 @@ def test_demo_seeder_is_idempotent(app, factory, shop):
 
 
 def test_upload_is_retried_until_accepted(app, factory, shop, clock, alice, redis_conn):
-    """WeChat cannot be reached (here: the shop's real account has no AppSecret yet): the
+    """WeChat cannot be reached (here: the shop's mini-program AppSecret cannot be read): the
     attempt is counted, the next one scheduled with back-off, and the sweeper sends it once
     the shop is fixed."""
     from rq.registry import ScheduledJobRegistry
 
     from runtime import jobs
     from runtime.modules.fulfilment.models import ShippingUpload
-    from runtime.modules.payments.models import WechatPayAccount
+    from runtime.wechat.models import WechatApp
 
     sku = sku_of(factory, shop, factory.product(shop, price_fen=1000, stock=5))
     order = paid_order(app, alice, sku.id)
-    factory.add(shop, WechatPayAccount(mchid="1900000109", appid="wx0123456789abcdef",
-                                       config_enc="not-readable-with-this-key", enabled=True))
+    factory.add(shop, WechatApp(appid="wx0123456789abcdef",
+                                secret_enc="not-readable-with-this-key"))
     run(app, factory, shop, shipping.ship, order["id"], carrier_code="YTO",
         tracking_no="YT9988776", actor=STAFF)
     with app.app_context():
@@ -268,7 +268,7 @@ def test_upload_is_retried_until_accepted(app, factory, shop, clock, alice, redi
 
     with factory._session() as s:
         use_shop(s, shop.id)
-        s.scalars(select(WechatPayAccount)).one().enabled = False
+        s.delete(s.scalars(select(WechatApp)).one())  # back to the simulator
         s.commit()
     with app.app_context():
         assert sweep_shipping_uploads() == 0  # not due yet

@@ -232,8 +232,10 @@ def test_wechatpay_account_screen(app, client, factory, shop, clock):
     bad = client.post(url, json={"mchid": "12"}, headers=csrf)
     assert bad.status_code == 422
     assert {"/mchid", "/notify_base_url"} & {e["pointer"] for e in bad.json["errors"]}
+    client.post(f"/console/shops/{shop.slug}/settings/wechat",
+                json={"appid": "wx0123456789abcdef"}, headers=csrf)
     saved = client.post(url, json={
-        "mchid": "1900000109", "appid": "wx0123456789abcdef",
+        "mchid": "1900000109",
         "merchant_serial_no": "5157F09EFDC096DE15", "merchant_private_key_pem": pem(True),
         "apiv3_key": "b" * 32, "public_key_id": "PUB_KEY_ID_0119000001092025",
         "public_key_pem": pem(False), "notify_base_url": "https://shop.example.com"},

@@ -20,6 +20,7 @@ from runtime.modules.payments.models import Payment, Refund
 from runtime.modules.points.service import balance_of as points_balance
 from runtime.modules.points.service import credit
 from runtime.modules.wallet.service import adjust, balance_of
+from runtime.wechat.apps import save_app
 from runtime.wechat.pay.simulator import (
     WechatPaySimulator,
     send_payment_notification,
@@ -198,6 +199,8 @@ def test_a_shop_with_real_credentials_never_trusts_the_simulator(app, client, fa
             "apiv3_key": "a" * 32, "public_key_id": "PUB_KEY_ID_0119000001092025",
             "public_key_pem": pem(False), "notify_base_url": "https://shop.example.com"}
     with app.test_request_context():
+        in_shop(app, factory, shop, save_app, {"appid": real["appid"]},
+                app.extensions["mallkit"].settings.secret_key)
         in_shop(app, factory, shop, save_account, real, shop.slug)
     with app.app_context():
         delivery = send_payment_notification(order["order_no"], transport=AppTransport(app))

@@ -25,6 +25,7 @@ from runtime.wechat.pay.client import WechatPayClient
 from runtime.wechat.pay.config import WechatPayConfig
 from runtime.wechat.pay.simulator import WechatPaySimulator, simulator_pay_config
 from runtime.wechat.transport import AppTransport
+from tests.wechat.network import wechat_network  # noqa: F401  (a fixture)
 
 NOTIFY_PATH = "/_test/wechatpay/notify"
 NOTIFY_URL = f"https://shop.example.com{NOTIFY_PATH}"

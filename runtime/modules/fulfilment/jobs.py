@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from runtime import jobs
@@ -14,7 +15,7 @@ from runtime.errors import MallkitError
 from runtime.jobs import job_session
 from runtime.modules.fulfilment.models import ShippingUpload, UploadStatus
 from runtime.modules.fulfilment.shipping import retry_delay, upload_job_id
-from runtime.shops.models import Shop
+from runtime.wechat import apps
 from runtime.wechat.errors import WechatError
 from runtime.wechat.shipping import DeliveryMode, LogisticsType, ShippingInfo, ShippingItem
 
@@ -34,18 +35,15 @@ def shipping_info(upload: ShippingUpload) -> ShippingInfo:
 def send_shipping_upload(shop_id: int, order_id: int) -> str:
     """Send one upload; on failure count the attempt and schedule the next one."""
     from runtime.extension import state
-    from runtime.modules.payments import accounts
 
     with job_session(shop_id) as session:
         upload = session.scalar(select(ShippingUpload).where(ShippingUpload.order_id == order_id)
                                 .with_for_update())
         if upload is None or upload.status == UploadStatus.ACCEPTED:
             return "done"
-        shop = session.get(Shop, shop_id)
-        assert shop is not None
         upload.attempts += 1
         try:
-            client = accounts.shop_wechat(session, shop_id, shop.slug).mini_client()
+            client = apps.shop_mini_client(session, current_app)
             if client is None:
                 raise WechatError("the shop has no mini-program AppSecret configured")
             client.upload_shipping_info(shipping_info(upload))

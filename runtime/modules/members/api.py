@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
 from runtime.api import shop_api_blueprint
 from runtime.api.openapi import json_response, operation
@@ -25,6 +25,7 @@ from runtime.modules.members.serializers import (
 from runtime.modules.members.service import LoginResult
 from runtime.modules.members.settings import member_settings
 from runtime.tenancy import current_shop, db
+from runtime.wechat import apps
 from runtime.wechat.errors import InvalidCode
 
 members_api = shop_api_blueprint("members_api", __name__)
@@ -40,11 +41,7 @@ def _body_field(body: dict[str, Any], name: str) -> Any:
 def _mini_client() -> Any:
     """The shop's mini-program API client (its own AppID, or the simulator in development).
     The request's transaction ends here: WeChat is never called while it is open."""
-    from runtime.modules.payments.accounts import shop_wechat
-
-    shop = current_shop()
-    assert shop is not None
-    client = shop_wechat(db(), shop.id, shop.slug).mini_client()
+    client = apps.shop_mini_client(db(), current_app)
     db().commit()
     if client is None:
         raise ServiceUnavailable("the shop has not configured its mini-program AppSecret",

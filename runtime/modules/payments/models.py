@@ -90,14 +90,13 @@ class Refund(TenantMixin, Base):
 
 
 class WechatPayAccount(TenantMixin, Base):
-    """The shop's own WeChat Pay merchant credentials (a ``WechatPayConfig``, encrypted with a
-    key derived from the app's secret key). With one enabled, the simulator is never used for
-    this shop."""
+    """The shop's own WeChat Pay merchant credentials (a ``WechatPayConfig`` without its AppID,
+    which comes from the shop's ``WechatApp``; sealed by ``runtime.credentials``). With one
+    enabled, the simulator is never used for this shop."""
 
     __tablename__ = "wechatpay_accounts"
     __table_args__ = (UniqueConstraint("shop_id"),)
 
     mchid: Mapped[str] = mapped_column(String(32))
-    appid: Mapped[str] = mapped_column(String(32))
     config_enc: Mapped[str] = mapped_column(Text)
     enabled: Mapped[bool] = mapped_column(default=True)

@@ -243,20 +243,9 @@ class WechatPayClient:
 
     def _call(self, method: str, path: str, *, body: dict[str, Any] | None = None,
               query: Mapping[str, str] | None = None) -> dict[str, Any] | None:
-        url = path + (f"?{urlencode(query)}" if query else "")
-        data = (json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-                if body is not None else b"")
-        auth = crypto.build_authorization(
-            mchid=self.config.mchid, serial_no=self.config.merchant_serial_no,
-            private_key=self.config.merchant_private_key, method=method, url=url, body=data)
-        headers = {"Authorization": auth.header(), "Accept": "application/json",
-                   "User-Agent": USER_AGENT}
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-        response = self.transport(HttpRequest(method, self.config.base_url.rstrip("/") + url,
-                                              headers, data))
+        response = self.send(method, path, body=body, query=query)
         if not response.ok:
-            raise self._api_error(response)
+            raise api_error(response)
         try:
             self.config.verifier.verify(lower_headers(response.headers), response.body)
         except NotificationError as exc:
@@ -270,16 +259,41 @@ class WechatPayClient:
                                     wechat_code="MALFORMED_RESPONSE") from None
         return answer if isinstance(answer, dict) else None
 
-    @staticmethod
-    def _api_error(response: HttpResponse) -> WechatPayApiError:
-        try:
-            answer = json.loads(response.body or b"{}")
-        except ValueError:
-            answer = {}
-        if not isinstance(answer, dict):
-            answer = {}
-        code = str(answer.get("code") or f"HTTP_{response.status}")
-        message = str(answer.get("message") or response.body[:200].decode(errors="replace"))
-        cls = TransactionNotFound if (response.status == 404 or code in NOT_FOUND_CODES) \
-            else WechatPayApiError
-        return cls(message, http_status=response.status, wechat_code=code)
+    def send(self, method: str, path: str, *, body: dict[str, Any] | None = None,
+             query: Mapping[str, str] | None = None) -> HttpResponse:
+        """A signed request as this merchant; the answer as it came (not yet verified)."""
+        return send_signed(self.transport, self.config, method, path, body=body, query=query)
+
+
+
+def send_signed(transport: Transport, merchant: Any, method: str, path: str, *,
+                body: dict[str, Any] | None = None,
+                query: Mapping[str, str] | None = None) -> HttpResponse:
+    """Sign and send one API v3 request as ``merchant`` (anything with ``base_url``, ``mchid``,
+    ``merchant_serial_no`` and ``merchant_private_key``, e.g. a :class:`WechatPayConfig`)."""
+    url = path + (f"?{urlencode(query)}" if query else "")
+    data = (json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            if body is not None else b"")
+    auth = crypto.build_authorization(
+        mchid=merchant.mchid, serial_no=merchant.merchant_serial_no,
+        private_key=merchant.merchant_private_key, method=method, url=url, body=data)
+    headers = {"Authorization": auth.header(), "Accept": "application/json",
+               "User-Agent": USER_AGENT}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    return transport(HttpRequest(method, merchant.base_url.rstrip("/") + url, headers, data))
+
+
+def api_error(response: HttpResponse) -> WechatPayApiError:
+    """The error a non-2xx answer means (``TransactionNotFound`` for a missing order)."""
+    try:
+        answer = json.loads(response.body or b"{}")
+    except ValueError:
+        answer = {}
+    if not isinstance(answer, dict):
+        answer = {}
+    code = str(answer.get("code") or f"HTTP_{response.status}")
+    message = str(answer.get("message") or response.body[:200].decode(errors="replace"))
+    cls = TransactionNotFound if (response.status == 404 or code in NOT_FOUND_CODES) \
+        else WechatPayApiError
+    return cls(message, http_status=response.status, wechat_code=code)

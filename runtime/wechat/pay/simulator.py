@@ -10,6 +10,7 @@ sends can mark a real order paid.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -18,6 +19,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,6 +42,7 @@ from runtime.wechat import keys
 from runtime.wechat.errors import NotificationError, SimulatorDisabled
 from runtime.wechat.guard import refusal
 from runtime.wechat.pay import crypto
+from runtime.wechat.pay.certificates import ASSOCIATED_DATA as CERTIFICATE_ASSOCIATED_DATA
 from runtime.wechat.pay.client import wechat_time
 from runtime.wechat.pay.config import SIMULATOR_PREFIX, WechatPayConfig
 from runtime.wechat.pay.objects import RefundStatus, TradeState, parse_time
@@ -47,6 +50,8 @@ from runtime.wechat.simkeys import (
     KeyMode,
     SimulatorMaterial,
     is_sim_mchid,
+    new_key,
+    self_signed,
     sim_key_mode,
     sim_mchid,
     simulator_material,
@@ -123,6 +128,11 @@ class Delivery:
     @property
     def accepted(self) -> bool:
         return self.status in (200, 204)
+
+
+@functools.lru_cache(maxsize=16)
+def _private_key(pem: str) -> rsa.RSAPrivateKey:
+    return crypto.load_private_key(pem)
 
 
 def _digits(n: int) -> str:
@@ -460,10 +470,59 @@ class WechatPaySimulator:
     # --- signing ----------------------------------------------------------------------------
 
     def signing_key(self, mchid: str) -> tuple[str, rsa.RSAPrivateKey]:
-        """(serial, private key) WeChat signs with towards this sim merchant."""
-        if sim_key_mode(mchid) is KeyMode.PLATFORM_CERTIFICATE:
-            return self.material.platform_serial, self.material.platform_key
-        return self.material.public_key_id, self.material.wechatpay_key
+        """(serial, private key) WeChat signs with towards this sim merchant: its public key,
+        or the newest platform certificate in force."""
+        if sim_key_mode(mchid) is KeyMode.PUBLIC_KEY:
+            return self.material.public_key_id, self.material.wechatpay_key
+        now = utcnow()
+        for cert_pem, key_pem in self.platform_certificates():
+            cert = crypto.load_certificate(cert_pem)
+            if cert.not_valid_before_utc <= now < cert.not_valid_after_utc:
+                return crypto.certificate_serial(cert), _private_key(key_pem)
+        return self.material.platform_serial, self.material.platform_key
+
+    # --- platform certificates --------------------------------------------------------------
+
+    def platform_certificates(self) -> list[tuple[str, str]]:
+        """(certificate PEM, private key PEM) of every platform certificate issued, newest
+        first; the key material's own until :meth:`issue_platform_certificate` runs."""
+        raw = self.redis.get(keys.sim_platform_certificates())
+        issued = [tuple(pair) for pair in json.loads(raw)] if raw else []
+        return [*issued, (self.material.platform_cert_pem, self.material.platform_key_pem)]
+
+    def issue_platform_certificate(self, *, effective_at: datetime | None = None,
+                                   expires_at: datetime | None = None) -> str:
+        """WeChat issues a new platform certificate (it signs with it once in force; the
+        older ones stay valid until they expire). Returns its serial."""
+        key = new_key()
+        effective = effective_at or utcnow()
+        cert = self_signed(key, "mallkit WeChat Pay simulator platform",
+                           "mallkit WeChat Pay simulator", not_before=effective,
+                           not_after=expires_at or effective + timedelta(days=5 * 365))
+        raw = self.redis.get(keys.sim_platform_certificates())
+        issued = json.loads(raw) if raw else []
+        issued.insert(0, [crypto.certificate_pem(cert), crypto.private_key_pem(key)])
+        self.redis.set(keys.sim_platform_certificates(), json.dumps(issued),
+                       ex=keys.SIM_STATE_TTL)
+        return crypto.certificate_serial(cert)
+
+    def certificates(self) -> dict[str, Any]:
+        """``GET /v3/certificates``: every unexpired platform certificate, encrypted with
+        the APIv3 key as WeChat does (the answer is signed like any other)."""
+        now = utcnow()
+        data = []
+        for cert_pem, _key in self.platform_certificates():
+            cert = crypto.load_certificate(cert_pem)
+            if cert.not_valid_after_utc <= now:
+                continue
+            data.append({
+                "serial_no": crypto.certificate_serial(cert),
+                "effective_time": wechat_time(cert.not_valid_before_utc),
+                "expire_time": wechat_time(cert.not_valid_after_utc),
+                "encrypt_certificate": crypto.aead_encrypt(
+                    self.material.apiv3_key, cert_pem.encode(),
+                    associated_data=CERTIFICATE_ASSOCIATED_DATA)})
+        return {"data": data}
 
     def sign_answer(self, mchid: str, body: bytes) -> dict[str, str]:
         serial, key = self.signing_key(mchid)
@@ -740,6 +799,11 @@ def close_transaction(out_trade_no: str) -> Response:
         raise SimPayError(400, "PARAM_ERROR", "mchid 与 Authorization 中的商户号不一致")
     _simulator().close(g.wxpay_mchid, out_trade_no)
     return Response(status=204)
+
+
+@blueprint.get("/v3/certificates")
+def certificates() -> Response:
+    return _json(_simulator().certificates())
 
 
 @blueprint.post("/v3/refund/domestic/refunds")
