@@ -3,14 +3,17 @@ per-field messages for a re-rendered form, and keep redirects on this site."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import request
+from flask import flash, jsonify, redirect, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from runtime.errors import MallkitError, ValidationFailed
 from runtime.http import json_body
+from runtime.tenancy import db
 
 ROLE_LABELS = {"owner": _l("Owner"), "admin": _l("Admin"), "staff": _l("Staff")}
 AREA_LABELS = {"pages": _l("Pages"), "catalog": _l("Products"), "orders": _l("Orders"),
@@ -72,6 +75,26 @@ def field_errors(error: MallkitError) -> dict[str, str]:
     if not errors:
         errors["_form"] = _(error.detail)
     return errors
+
+
+def save(action: Callable[[], Any], status: Callable[[], Any], success: str, back: str,
+         errors_of: Callable[[ValidationFailed], dict[str, str]] = field_errors,
+         ) -> ResponseReturnValue | dict[str, str]:
+    """Run a settings form's save and commit. JSON clients get ``status()`` (or the 422),
+    browsers a redirect with ``success``; on a 422 a browser gets the field messages back, to
+    render the form again with them."""
+    try:
+        action()
+        db().commit()
+    except ValidationFailed as error:
+        db().rollback()
+        if wants_json():
+            raise
+        return errors_of(error)
+    if wants_json():
+        return jsonify(status())
+    flash(success, "success")
+    return redirect(back)
 
 
 def safe_next(target: str | None, default: str) -> str:

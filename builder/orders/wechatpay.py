@@ -77,20 +77,13 @@ def wechatpay_account() -> ResponseReturnValue:
     if request.method == "POST":
         data = forms.payload()
         form = {k: forms.text(data, k).strip() for k in ACCOUNT_FIELDS}
-        try:
-            accounts.save_account(db(), form, _shop().slug)
-            db().commit()
-        except ValidationFailed as error:
-            db().rollback()
-            if forms.wants_json():
-                raise
-            errors = _form_errors(error)
-        else:
-            if forms.wants_json():
-                return jsonify(_status())
-            flash(t("WeChat Pay credentials saved; payments now go to your merchant account."),
-                  "success")
-            return redirect(url_for(".wechatpay_account"))
+        saved = forms.save(
+            lambda: accounts.save_account(db(), form, _shop().slug), _status,
+            t("WeChat Pay credentials saved; payments now go to your merchant account."),
+            url_for(".wechatpay_account"), errors_of=_form_errors)
+        if not isinstance(saved, dict):
+            return saved
+        errors = saved
     status = _status()
     if forms.wants_json():
         return jsonify(status)

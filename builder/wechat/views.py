@@ -11,7 +11,6 @@ from flask.typing import ResponseReturnValue
 from builder import forms
 from builder.auth import require_shop_manager, shop_blueprint
 from builder.wechat.i18n import gettext as t
-from runtime.errors import ValidationFailed
 from runtime.extension import state
 from runtime.tenancy import db
 from runtime.wechat import apps
@@ -33,19 +32,11 @@ def app_settings() -> ResponseReturnValue:
     if request.method == "POST":
         data = forms.payload()
         body = {k: forms.text(data, k) for k in ("appid", "secret")}
-        try:
-            apps.save_app(db(), body, state().settings.secret_key)
-            db().commit()
-        except ValidationFailed as error:
-            db().rollback()
-            if forms.wants_json():
-                raise
-            errors = forms.field_errors(error)
-        else:
-            if forms.wants_json():
-                return jsonify(_status())
-            flash(t("Mini-program settings saved."), "success")
-            return redirect(url_for(".app_settings"))
+        saved = forms.save(lambda: apps.save_app(db(), body, state().settings.secret_key),
+                           _status, t("Mini-program settings saved."), url_for(".app_settings"))
+        if not isinstance(saved, dict):
+            return saved
+        errors = saved
     if forms.wants_json():
         return jsonify(_status())
     return render_template("wechat/app.html", t=t, status=_status(), errors=errors)

@@ -184,6 +184,8 @@ def test_console_platform_certificate_mode_download_and_expiry_warning(
     expiring = sim.issue_platform_certificate(effective_at=now - timedelta(hours=2),
                                               expires_at=now + timedelta(days=12))
     form = _own_merchant(settings, shop, KeyMode.PLATFORM_CERTIFICATE)
+    odd = client.post(url, json={**form, "key_mode": ["platform_certificate"]}, headers=csrf)
+    assert odd.status_code == 422 and odd.json["errors"][0]["pointer"] == "/key_mode"
     wrong = client.post(url, json={**form, "apiv3_key": "z" * 32}, headers=csrf)
     assert wrong.status_code == 422
     assert wrong.json["errors"][0]["pointer"] == "/platform_certificates"
@@ -250,3 +252,30 @@ def test_console_test_these_credentials_in_a_merchants_words(
     staff_csrf = {"X-CSRF-Token": factory.console_login(staff, user)}
     assert staff.post(f"{url}/check", headers=staff_csrf).status_code == 403
     assert staff.post(f"{url}/certificates", headers=staff_csrf).status_code == 403
+
+
+def test_the_periodic_refresh_keeps_the_successor_before_the_old_one_expires(
+        app, client, factory, shop, settings, sim, clock, wechat_network):
+    from runtime.modules.payments.jobs import refresh_platform_certificates
+
+    csrf = _console(client, factory, shop)
+    other = factory.shop("beta")  # verifies with the public key: nothing to download
+    for target, mode in ((shop, KeyMode.PLATFORM_CERTIFICATE), (other, KeyMode.PUBLIC_KEY)):
+        with app.app_context(), factory._session() as s:
+            use_shop(s, target.id)
+            apps.save_app(s, {"appid": simulator_material(settings).appid}, settings.secret_key)
+            s.commit()
+        headers = csrf if target is shop else _console(client, factory, target)
+        saved = client.post(f"/console/shops/{target.slug}/orders/wechatpay",
+                            json=_own_merchant(settings, target, mode), headers=headers)
+        assert saved.status_code == 200, saved.get_data(as_text=True)
+    successor = sim.issue_platform_certificate(effective_at=clock.now() - timedelta(minutes=5))
+    with app.app_context():
+        assert refresh_platform_certificates() == 1
+    status = client.get(f"/console/shops/{other.slug}/orders/wechatpay",
+                        headers={"Accept": "application/json"}).json
+    assert status["key_mode"] == "public_key" and status["certificates"] == []
+    _console(client, factory, shop)  # log in as an owner of the first shop again
+    status = client.get(f"/console/shops/{shop.slug}/orders/wechatpay",
+                        headers={"Accept": "application/json"}).json
+    assert [c["serial_no"] for c in status["certificates"] if c["current"]] == [successor]

@@ -77,7 +77,7 @@ def save_account(session: Session, data: Mapping[str, Any], shop_slug: str) -> W
         errors.append(FieldError("/appid", "set the mini-program's AppID first (Settings > "
                                            "WeChat mini-program)", "wechat_app_missing"))
     key_mode = data.get("key_mode") or KeyMode.PUBLIC_KEY.value
-    if key_mode not in set(KeyMode):
+    if not isinstance(key_mode, str) or key_mode not in set(KeyMode):
         errors.append(FieldError("/key_mode", "public_key or platform_certificate"))
     if errors:
         raise ValidationFailed(errors)
@@ -119,7 +119,10 @@ def _certificates_for(session: Session, fields: dict[str, Any]) -> list[str]:
     account = get_account(session)
     kept: list[certificates.PlatformCertificate] = []
     if account is not None and account.mchid == fields["mchid"]:
-        stored = _decrypt_blob(_app_settings().secret_key, account.config_enc)["pay"]
+        try:
+            stored = _decrypt_blob(_app_settings().secret_key, account.config_enc)["pay"]
+        except ServiceUnavailable:  # sealed with another secret key: start afresh
+            stored = {}
         kept = [certificates.PlatformCertificate.from_pem(p)
                 for p in stored.get("platform_certificates", [])]
     signer = certificates.MerchantSigner(

@@ -6,10 +6,13 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from runtime.db import platform_access
+from runtime.errors import Conflict, MallkitError
 from runtime.jobs import job_session
 from runtime.modules.payments import accounts
-from runtime.modules.payments.models import Payment, PaymentStatus
+from runtime.modules.payments.models import Payment, PaymentStatus, WechatPayAccount
 from runtime.modules.payments.service import (
     create_refund,
     reconcile,
@@ -76,4 +79,29 @@ def sweep_pending_payments() -> int:
     return done
 
 
-PERIODIC = (("payments-reconcile", sweep_pending_payments, timedelta(minutes=5)),)
+def refresh_platform_certificates() -> int:
+    """Download WeChat Pay's platform certificates again for every shop that verifies with
+    them, so a successor is kept before the old one expires (WeChat suggests every 12 h)."""
+    with job_session() as session, platform_access(session, "payments: certificate refresh"):
+        shop_ids = list(session.scalars(select(WechatPayAccount.shop_id)
+                                        .where(WechatPayAccount.enabled)))
+    refreshed = 0
+    for shop_id in shop_ids:
+        with job_session(shop_id) as session:
+            shop = session.get(Shop, shop_id)
+            assert shop is not None
+            try:
+                accounts.refresh_certificates(session, shop_id, shop.slug)
+            except Conflict:  # verifies with WeChat Pay's public key: nothing to download
+                continue
+            except MallkitError as exc:
+                log.warning("platform certificates of shop %s not refreshed: %s", shop_id,
+                            exc.detail)
+                continue
+            refreshed += 1
+    return refreshed
+
+
+PERIODIC = (("payments-reconcile", sweep_pending_payments, timedelta(minutes=5)),
+            ("payments-platform-certificates", refresh_platform_certificates,
+             timedelta(hours=12)))
