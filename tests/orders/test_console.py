@@ -226,14 +226,9 @@ def test_wechatpay_account_screen(app, client, factory, shop, clock):
     assert staff_client.get(url).status_code == 403
     _user, csrf = console(client, factory, shop)
     status = client.get(url, headers={"Accept": "application/json"}).json
-<<<<<<< HEAD
-    assert status == {"configured": False, "mchid": None, "appid": None,
-                      "simulator_stands_in": True}
-=======
     assert status == {"configured": False, "mchid": None, "appid": None, "key_mode": None,
                       "certificates": [], "certificate_warning": None,
-                      "simulators_enabled": True}
->>>>>>> 05cba79 (WeChat Pay: platform certificates refreshed every 12 h (payments-platform-certificates); one forms.save for the console's settings forms; docs (wechat.md, orders, members, architecture))
+                      "simulator_stands_in": True}
     assert "模拟器" in client.get(url).get_data(as_text=True)
     bad = client.post(url, json={"mchid": "12"}, headers=csrf)
     assert bad.status_code == 422
