@@ -86,7 +86,7 @@ def test_a_shop_with_its_own_account_never_uses_the_simulator(app, factory, shop
     buyer, order = _unpaid_order(app, factory, shop)
     with factory._session() as s:
         use_shop(s, shop.id)
-        s.add(WechatPayAccount(mchid="1900000109", appid="wx0123456789abcdef",
+        s.add(WechatPayAccount(mchid="1900000109",
                                config_enc="not-used-while-off", enabled=False))
         s.commit()
     assert buyer.pay(order["id"], expect=503)["code"] == "wechatpay_not_configured"
