@@ -96,6 +96,7 @@ def all_blocks_page(media: list[dict[str, int]], product_ids: list[int],
         ("follow", "follow-account", {"account_name": "演示商城", "avatar": img(0)}),
         ("coupons", "coupon-strip", {}),
         ("signin", "signin-calendar", {}),
+        ("member", "user-card", {"style": "card"}),
         ("service", "service-button", {"action": "phone", "phone": "400-800-1234"}),
     ]
     config: dict[str, Any] = {

@@ -1,7 +1,8 @@
 """A new shopper buys on the H5 storefront in Chromium at 375 px: home -> search -> a
 multi-SKU product -> pick a combination in the picker -> add to cart -> log in with a phone
 code -> address -> check out -> pay through the WeChat Pay H5 simulator -> the paid order;
-then tops up the balance (WeChat Pay H5 again) and pays an order from it."""
+then sees it counted on the user centre's member card, tops up the balance (WeChat Pay H5
+again) and buys a single-SKU product now, paying from the balance."""
 
 from __future__ import annotations
 
@@ -131,8 +132,41 @@ def test_a_shopper_buys_a_multi_sku_product_and_pays_on_h5(sim_app, caplog):
             page.wait_for_url("**/s/alpha/orders/*")
             page.get_by_text("待发货").wait_for()
             assert "条纹衬衫" in page.inner_text("main")
+            first_order = int(page.url.split("/orders/")[1].split("?")[0])
+
+            # the user centre: the member's figures, then a top-up through WeChat Pay H5
+            page.goto(f"{live_url}/s/alpha/pages/user")
+            card = page.locator("[data-mk-usercard]")
+            card.locator('[data-count="paid"]').wait_for()
+            assert card.locator('[data-count="paid"]').inner_text() == "1"
+            assert card.locator("[data-balance]").inner_text() == "¥0.00"
+            assert card.locator("[data-login]").is_hidden()
+            card.get_by_role("link", name=re.compile("余额充值")).click()
+            page.get_by_role("button", name=re.compile("充 ¥100.00")).click()
+            page.wait_for_url("**/_sim/wechatpay/sim/h5pay*")
+            page.get_by_role("button", name="确认支付").click()
+            page.wait_for_url("**/s/alpha/wallet?topup=*")
+            page.get_by_text("充值成功 +¥110.00").wait_for()
+            assert page.locator("[data-balance]").inner_text() == "¥110.00"
+
+            # and pays the next order from the balance: buy now on a single-SKU product
+            page.goto(f"{live_url}/s/alpha/")
+            page.get_by_role("link", name="帆布包").first.click()
+            page.get_by_role("button", name="立即购买").click()
+            page.wait_for_url("**/checkout?sku=*")
+            page.get_by_text("提交订单").wait_for()
+            page.get_by_label("支付方式").select_option("wallet")
+            page.wait_for_function(
+                "document.querySelector('footer.total').textContent.includes('59.00')")
+            page.get_by_role("button", name="提交订单").click()
+            page.wait_for_url("**/s/alpha/orders/*?paid=1")
+            page.get_by_text("待发货").wait_for()
+            page.goto(f"{live_url}/s/alpha/pages/user")
+            page.wait_for_function(
+                "document.querySelector('[data-count=paid]').textContent === '2'")
+            assert card.locator("[data-balance]").inner_text() == "¥51.00"
             assert not errors, errors
-            return int(page.url.split("/orders/")[1].split("?")[0])
+            return first_order
 
         order_id = in_browser(steps)
 
@@ -140,4 +174,5 @@ def test_a_shopper_buys_a_multi_sku_product_and_pays_on_h5(sim_app, caplog):
         use_shop(s, shop.id)
         order = s.get(Order, order_id)
         assert (order.status, order.payable_fen) == ("paid", 45800)
-        assert s.scalars(select(Order)).all() == [order]
+        assert [o.payment_method for o in s.scalars(select(Order).order_by(Order.id))] == [
+            "wechatpay", "wallet"]

@@ -1,7 +1,8 @@
 """H5 pages of the money path under ``/s/<shop>/``: cart, checkout, my orders (by status
-tab), order detail, addresses. Each page is a small server-rendered shell; ``shop.js`` talks
-to the same JSON API as the mini-program (Bearer token from H5 login, kept in
-``localStorage``), so the H5 and the mini-program behave the same."""
+tab), order detail, addresses, balance (top-up) and points. Each page is a small
+server-rendered shell; ``shop.js`` talks to the same JSON API as the mini-program (Bearer
+token from H5 login, kept in ``localStorage``), so the H5 and the mini-program behave the
+same."""
 
 from __future__ import annotations
 
@@ -62,6 +63,18 @@ def addresses():
     """收货地址."""
     return _page("addresses.html", "收货地址",
                  pick=request.args.get("pick") == "1")
+
+
+@shop_pages.get("/wallet")
+def wallet():
+    """我的余额: balance, top-up tiers, top-up through WeChat Pay, the ledger."""
+    return _page("wallet.html", "我的余额", topup=request.args.get("topup", type=int))
+
+
+@shop_pages.get("/points")
+def points():
+    """我的积分: balance, points about to expire, the ledger."""
+    return _page("points.html", "我的积分")
 
 
 def init_app(app: Flask) -> None:

@@ -266,8 +266,67 @@ async function addressesPage() {
   await render();
 }
 
+// --- balance and points -----------------------------------------------------------------
+
+const ENTRY_KINDS = { topup: "充值", pay: "余额支付", refund: "退款", adjust: "调整", payout: "退回本金" };
+
+async function walletPage() {
+  await requireLogin();
+  const returned = app.dataset.topup;
+  const render = async (note = "") => {
+    const [wallet, tiers] = await Promise.all([api("GET", "/me/wallet"), api("GET", "/wallet/tiers")]);
+    done();
+    app.innerHTML = html`
+      <section class="card center"><p class="muted">账户余额</p><h2 data-balance>${yuan(wallet.balance_fen)}</h2>
+        <p class="muted">本金 ${yuan(wallet.principal_fen)} · 赠送 ${yuan(wallet.bonus_fen)}</p>
+        ${raw(note ? html`<p class="status" role="status">${note}</p>` : "")}</section>
+      ${raw(tiers.enabled ? html`<section class="card"><h2>充值</h2>
+        <div class="tiers">${raw(tiers.tiers.map((t) => html`<button type="button" data-amount="${t.pay_fen}">充 ${yuan(t.pay_fen)}${raw(t.bonus_fen ? html`<br><small>送 ${yuan(t.bonus_fen)}</small>` : "")}</button>`).join(""))}</div>
+        ${raw(tiers.allow_custom_amount ? html`<form class="row" data-custom><input name="yuan" inputmode="decimal" aria-label="充值金额（元）" placeholder="其他金额（元）"><button class="primary" type="submit">充值</button></form>` : "")}
+        <p class="error" data-error role="alert"></p></section>` : '<p class="muted center">本店暂未开放充值</p>')}
+      <section class="card"><h2>余额明细</h2><ul class="ledger">${raw(wallet.entries.map((e) => html`<li class="row"><span>${ENTRY_KINDS[e.kind] || e.reason || e.kind}<br><span class="muted">${when(e.created_at)}</span></span><strong>${e.delta_fen > 0 ? "+" : ""}${yuan(e.delta_fen)}</strong></li>`).join("") || '<li class="muted">暂无记录</li>')}</ul></section>`;
+  };
+  const topUp = async (amount) => {
+    try {
+      const started = await api("POST", "/me/wallet/topups", { amount_fen: amount });
+      const paid = await settle(started, `${BASE}/wallet?topup=${started.topup.id}`);
+      await render(paid ? "充值成功" : "");
+    } catch (e) {
+      const box = app.querySelector("[data-error]");
+      if (box) box.textContent = problemText(e); else toast(problemText(e));
+    }
+  };
+  app.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-amount]");
+    if (button) topUp(Number(button.dataset.amount));
+  });
+  app.addEventListener("submit", (event) => {
+    if (!event.target.matches("[data-custom]")) return;
+    event.preventDefault();
+    const fen = Math.round(Number.parseFloat(event.target.yuan.value) * 100);
+    if (fen > 0) topUp(fen);
+    else app.querySelector("[data-error]").textContent = "请输入充值金额";
+  });
+  let note = "";
+  if (returned) {
+    const topup = await api("GET", `/me/wallet/topups/${returned}`);
+    note = topup.status === "paid" ? `充值成功 +${yuan(topup.amount_fen + topup.bonus_fen)}` : "充值处理中，请稍后刷新";
+  }
+  await render(note);
+}
+
+async function pointsPage() {
+  await requireLogin();
+  const points = await api("GET", "/me/points");
+  done();
+  app.innerHTML = html`
+    <section class="card center"><p class="muted">可用积分</p><h2 data-points>${points.balance}</h2>
+      ${raw(points.expiring.map((x) => html`<p class="muted">${x.points} 积分将于 ${when(x.expires_at)} 过期</p>`).join(""))}</section>
+    <section class="card"><h2>积分明细</h2><ul class="ledger">${raw(points.entries.map((e) => html`<li class="row"><span>${e.label || e.kind}<br><span class="muted">${when(e.created_at)}</span></span><strong>${e.delta > 0 ? "+" : ""}${e.delta}</strong></li>`).join("") || '<li class="muted">暂无记录</li>')}</ul></section>`;
+}
+
 const pages = { cart: cartPage, checkout: checkoutPage, orders: ordersPage, order: orderPage,
-  addresses: addressesPage };
+  addresses: addressesPage, wallet: walletPage, points: pointsPage };
 pages[app.dataset.page]?.().catch((e) => {
   done();
   app.insertAdjacentHTML("beforeend", html`<p class="error">${problemText(e)}</p>`);

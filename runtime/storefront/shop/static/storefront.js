@@ -1,9 +1,12 @@
 // The H5 block pages' shopping: the product page's buy box (live price and stock, SKU picker,
 // add to cart, buy now, share), the cart buttons of product cards (add a single-SKU product at
-// once, open the picker otherwise), the cart badge. Blocks include this module; a module
+// once, open the picker otherwise), the cart badge, and the member card (user-card) filled
+// from the member's own endpoints. Blocks include this module; a module
 // script runs once however many blocks include it.
 
-import { api, BASE, html, problemText, raw, sheet, toast, yuan } from "./api.js";
+import {
+  api, BASE, html, loggedIn, problemText, raw, requireLogin, sheet, toast, yuan,
+} from "./api.js";
 
 const products = new Map();
 
@@ -186,4 +189,41 @@ async function share(root) {
   }
 }
 
+// --- the member card -------------------------------------------------------------------------
+
+async function usercard(root) {
+  const set = (selector, text) => root.querySelectorAll(selector).forEach((el) => { el.textContent = text; });
+  const login = root.querySelector("[data-login]");
+  login.addEventListener("click", async () => {
+    try { await requireLogin(); await fill(); } catch (e) { if (e.status !== 401) toast(problemText(e)); }
+  });
+  async function fill() {
+    if (!loggedIn()) { login.hidden = false; return; }
+    let me;
+    let counts;
+    try {
+      [me, counts] = await Promise.all([api("GET", "/me"), api("GET", "/orders/counts")]);
+    } catch (e) {
+      if (e.status === 401) login.hidden = false;
+      return;
+    }
+    login.hidden = true;
+    set("[data-name]", me.nickname || (me.phone ? `${me.phone.slice(0, 3)}****${me.phone.slice(-4)}` : "会员"));
+    set("[data-level]", me.level ? me.level.name : "");
+    const avatar = root.querySelector("[data-avatar]");
+    if (me.avatar_url) avatar.innerHTML = html`<img src="${me.avatar_url}" alt="">`;
+    else avatar.textContent = (me.nickname || "会")[0];
+    set("[data-points]", String(me.points));
+    set("[data-balance]", yuan(me.wallet ? me.wallet.balance_fen : 0));
+    set("[data-order-total]", String(Object.values(counts).reduce((n, c) => n + c, 0)));
+    root.querySelectorAll("[data-count]").forEach((badge) => {
+      const n = counts[badge.dataset.count] || 0;
+      badge.textContent = n > 99 ? "99+" : String(n);
+      badge.hidden = !n;
+    });
+  }
+  await fill();
+}
+
 document.querySelectorAll("[data-mk-buybox]").forEach(buybox);
+document.querySelectorAll("[data-mk-usercard]").forEach(usercard);
