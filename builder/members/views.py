@@ -9,6 +9,7 @@ with a message, JSON clients get JSON or problem+json.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -145,6 +146,55 @@ def member_export() -> ResponseReturnValue:
         return jsonify({"id": record.id, "status": record.status}), 202
     flash(t("The export is being prepared; it appears below when ready."), "success")
     return redirect(url_for(".exports"))
+
+
+# --- import from another system (会员数据导入) ----------------------------------------------
+
+
+def _import_report_path(digest: str):
+    return state().settings.data_dir / "imports" / str(_shop().id) / f"members-{digest}.xlsx"
+
+
+@members_console.get("/members/import")
+def member_import() -> ResponseReturnValue:
+    return _render("members/import.html", result=None)
+
+
+@members_console.post("/members/import")
+def member_import_run() -> ResponseReturnValue:
+    """Import an .xlsx of members; the page lists every bad cell and offers the report."""
+    from runtime.modules.members import importing
+
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise ValidationFailed.single("/file", t("Choose an .xlsx file"), "required")
+        result = importing.import_members(db(), upload.read(importing.MAX_FILE_BYTES + 1))
+        db().commit()
+    except MallkitError as error:
+        db().rollback()
+        if forms.wants_json():
+            raise
+        flash("；".join(dict.fromkeys(forms.field_errors(error).values())), "error")
+        return redirect(url_for(".member_import"))
+    if result.problems:
+        path = _import_report_path(result.digest)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(importing.write_report(result))
+    if forms.wants_json():
+        return jsonify({"created": result.created, "updated": result.updated,
+                        "unchanged": result.unchanged, "failed": result.failed,
+                        "problems": [{"cell": p.cell, "row": p.row, "message": p.message}
+                                     for p in result.problems]})
+    return _render("members/import.html", result=result)
+
+
+@members_console.get("/members/import/<digest>/report.xlsx")
+def member_import_report(digest: str) -> ResponseReturnValue:
+    if not re.fullmatch(r"[0-9a-f]{16}", digest) or not _import_report_path(digest).is_file():
+        abort(404)
+    return send_file(_import_report_path(digest), as_attachment=True,
+                     download_name="member-import-report.xlsx")
 
 
 @members_console.get("/members/exports")

@@ -31,6 +31,7 @@ from runtime.db import Base, BigId, TenantMixin
 class MemberSource(StrEnum):
     MINIPROGRAM = "miniprogram"
     H5 = "h5"
+    IMPORT = "import"  # brought over from another system (会员数据导入)
 
 
 class MemberStatus(StrEnum):
