@@ -32,6 +32,7 @@ from builder.orders.i18n import gettext as t
 from runtime.errors import FieldError, MallkitError, ValidationFailed
 from runtime.extension import state
 from runtime.jobs import enqueue
+from runtime.media.refs import load_assets
 from runtime.modules.fulfilment import service as fulfilment
 from runtime.modules.fulfilment import shipping
 from runtime.modules.fulfilment.shipping import CARRIERS
@@ -143,7 +144,8 @@ def _filter() -> orders.OrderFilter:
 def order_list() -> ResponseReturnValue:
     flt = _filter()
     page = orders.list_orders(db(), flt, request.args.get("cursor"), 20)
-    items = [order_summary(o, page.lines[o.id]) for o in page.orders]
+    assets = load_assets(db(), [ln.image for o in page.orders for ln in page.lines[o.id]])
+    items = [order_summary(o, page.lines[o.id], assets=assets) for o in page.orders]
     for item, order in zip(items, page.orders, strict=True):
         item["receiver_name"] = order.receiver_name
         item["receiver_phone"] = order.receiver_phone

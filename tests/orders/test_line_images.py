@@ -62,3 +62,21 @@ def test_unavailable_quote_lines_carry_image_url_too(app, client, factory, shop)
     quote = alice.quote()
     assert [li["title"] for li in quote["unavailable_lines"]] == ["紧俏款"]
     assert_serves_image(client, quote["unavailable_lines"][0]["image_url"])
+
+
+def test_the_console_order_list_shows_line_thumbnails(app, client, factory, shop):
+    cover = factory.media_image(shop, 800, 800, "cover.png")
+    product = factory.product(shop, "红色卫衣", images=[{"media_id": cover.id}])
+    plain = factory.product(shop, "无图款", price_fen=500)
+    alice = shopper(app, app.test_client(), factory, shop)
+    alice.add_address()
+    alice.add_to_cart(sku_of(factory, shop, product).id)
+    alice.add_to_cart(sku_of(factory, shop, plain).id)
+    order = alice.submit(alice.quote()["quote_id"]).json
+    factory.console_login(client, factory.merchant(shop))
+    html = client.get(f"/console/shops/{shop.slug}/orders",
+                      headers={"Accept": "text/html"}).get_data(as_text=True)
+    thumb = next(li["image_url"] for li in order["lines"] if li["title"] == "红色卫衣")
+    assert f'<img class="line-thumb" src="{thumb}"' in html
+    assert_serves_image(client, thumb)
+    assert '<span class="line-thumb empty" aria-hidden="true">无</span>' in html
