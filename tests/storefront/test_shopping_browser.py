@@ -6,7 +6,6 @@ again) and buys a single-SKU product now, paying from the balance."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
-from runtime.app import create_app
 from runtime.db import use_shop
 from runtime.modules.orders.models import Order
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, PHONE, require_chromium, serving
@@ -44,19 +42,6 @@ def in_browser(steps):
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(run).result()
-
-
-@pytest.fixture
-def sim_app(settings):
-    """The app with the WeChat simulators switched on explicitly."""
-    application = create_app(dataclasses.replace(settings, simulators=True))
-    yield application
-    state = application.extensions["mallkit"]
-    from tests.conftest import _wipe_database
-
-    _wipe_database(state.engine)
-    state.redis.flushdb()
-    state.engine.dispose()
 
 
 def login_code(caplog) -> str:
