@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter, Map
 
 from runtime import errors, logs, tenancy
 from runtime.db import make_engine, make_session_factory
@@ -16,6 +18,15 @@ from runtime.redis_client import connect
 from runtime.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` path segments: only values a BIGINT id column can hold match, so a larger
+    number is a 404 like any unknown id instead of an overflow in the database driver."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -34,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         TESTING=settings.testing,
     )
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     if settings.embedded_database:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
