@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
@@ -72,8 +73,13 @@ def upload(session: Session, agency_id: int, data: bytes, blocks: BlockRegistry,
         raise _refuse("/id", f"the theme id '{checked.id}' belongs to another agency")
     if package is None:
         package = ThemePackage(theme_id=checked.id, agency_id=agency_id, visibility="private")
-        session.add(package)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(package)
+                session.flush()
+        except IntegrityError:
+            raise Conflict(f"the theme id '{checked.id}' was taken a moment ago; upload again",
+                           code="theme_id_taken") from None
     existing = {v.version: v for v in _versions(session, package.id)}
     _check_next_version(checked.version, existing.values())
     files = _store_files(session, checked)
@@ -105,10 +111,16 @@ def _store_files(session: Session, checked: CheckedTheme) -> dict[str, str]:
     have = set(session.scalars(select(ThemeBlob.sha256)
                                .where(ThemeBlob.sha256.in_(set(hashes.values())))))
     for name, digest in hashes.items():
-        if digest not in have:
-            content = checked.files[name]
-            session.add(ThemeBlob(sha256=digest, size=len(content), content=content))
-            have.add(digest)
+        if digest in have:
+            continue
+        content = checked.files[name]
+        try:
+            with session.begin_nested():
+                session.add(ThemeBlob(sha256=digest, size=len(content), content=content))
+                session.flush()
+        except IntegrityError:
+            pass  # the same bytes stored by a concurrent upload: shared, as intended
+        have.add(digest)
     return hashes
 
 

@@ -23,7 +23,8 @@ def theme_zip(version: str = "1.0.0", theme_id: str = "acme", marker: str = "ACM
     files = read_folder(THEMES_DIR / "default")
     manifest = json.loads(files["theme.json"])
     manifest.update(id=theme_id, version=version, author="Acme Design",
-                    name={"zh-CN": "艾克米", "en": "Acme"}, screenshots=["assets/shot.png"])
+                    name={"zh-CN": "艾克米", "en": "Acme"}, screenshots=["assets/shot.png"],
+                    min_client="2.1.0")
     files["theme.json"] = json.dumps(manifest, ensure_ascii=False).encode()
     files["blocks/title.html"] = (f'<h2 class="acme-title">{marker} {{{{ block.settings.title }}}}'
                                   f'</h2>').encode()
