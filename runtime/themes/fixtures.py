@@ -20,9 +20,25 @@ PRODUCTS = [
 ]
 
 
+PRODUCT = {
+    "id": 2, "title": "土鸡蛋 10 枚", "subtitle": "散养", "images": [], "video": None,
+    "description_html": "<p>农家散养，每日现捡。</p>", "unit": "盒", "weight_g": 600,
+    "category": None, "tags": [], "price_fen": 2380, "max_price_fen": 2980,
+    "original_price_fen": None, "sales": 56, "stock": 40, "limit_per_order": 5,
+    "limit_per_customer": None, "off_sale_at": None,
+    "specs": [{"name": "规格", "values": ["10 枚", "20 枚"]}],
+    "skus": [{"id": 21, "spec_values": ["10 枚"], "price_fen": 2380, "original_price_fen": None,
+              "stock": 30, "image": None},
+             {"id": 22, "spec_values": ["20 枚"], "price_fen": 2980, "original_price_fen": None,
+              "stock": 10, "image": None}],
+}
+"""The product page's product, shaped as the product API answers."""
+
+
 def block_data(block_type: str) -> dict[str, Any]:
-    """Data for any block: the product list product blocks show, plus the preview flag."""
-    return {"products": PRODUCTS, "context": None, "preview": True,
+    """Data for any block: the product list product blocks show, the product page's product,
+    plus the preview flag."""
+    return {"products": PRODUCTS, "context": None, "preview": True, "product": PRODUCT,
             "tabs": [{"title": "推荐", "products": PRODUCTS}]}
 
 

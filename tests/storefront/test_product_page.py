@@ -93,3 +93,12 @@ def test_the_palette_marks_the_buy_box_fixed(app, factory, shop):
         custom = {b["type"] for b in available_blocks(s, "custom")}
     assert product["product-buybox"]["fixed"] is True and product["product-buybox"]["limit"] == 1
     assert product["title"]["fixed"] is False and "product-buybox" not in custom
+
+
+def test_theme_previews_show_a_sample_buy_box():
+    """Agencies preview the product page with the sample product, never a shop's."""
+    from runtime.themes.preview import fixture_page
+
+    regs = default_registries()
+    html = fixture_page(regs, regs.themes.default, "product", "/theme.css")
+    assert 'data-mk-buybox="2"' in html and "土鸡蛋 10 枚" in html and "请选择 规格" in html
