@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter, Map
 from runtime import errors, logs, tenancy
 from runtime.db import make_engine, make_session_factory
 from runtime.extension import Mallkit
+from runtime.http import JSONProvider
 from runtime.installed import INSTALLED
 from runtime.migrate import check_schema
 from runtime.redis_client import connect
@@ -45,8 +46,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         TESTING=settings.testing,
     )
-    app.url_map.converters["int"] = DatabaseIdConverter
+    app.json = JSONProvider(app)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.url_map.converters["int"] = DatabaseIdConverter
     if settings.embedded_database:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import redis
+import sqlalchemy.exc
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -189,6 +191,23 @@ def register_error_handlers(app: Flask) -> None:
             error.status, error.title = exc.code or 500, exc.name
             return render(error)
         return http_problem(exc)
+
+    @app.errorhandler(redis.ConnectionError)
+    @app.errorhandler(redis.TimeoutError)
+    def _redis_down(exc: redis.RedisError) -> Response:
+        log.warning("Redis not answering on %s %s: %s", request.method, request.path, exc)
+        error = ServiceUnavailable("a backing service is not answering; try again shortly",
+                                   code="redis_unavailable")
+        response = render(error)
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(sqlalchemy.exc.DataError)
+    def _out_of_range(exc: Exception) -> Response:
+        log.info("value out of range on %s %s: %s", request.method, request.path, exc)
+        return render(ValidationFailed.single("", "a value is out of range (numbers and ids "
+                                                  f"are at most {2**63 - 1})", "out_of_range"))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

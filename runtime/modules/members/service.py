@@ -147,7 +147,7 @@ def update_profile(session: Session, member_id: int, values: dict[str, Any]) -> 
         changes["birthday"] = _parse_birthday(values["birthday"], errors)
     if "gender" in values:
         gender = values["gender"]
-        if gender not in {g.value for g in Gender}:
+        if not isinstance(gender, str) or gender not in {g.value for g in Gender}:
             errors.append(FieldError("/gender", "one of unknown, male, female", "enum"))
         else:
             changes["gender"] = gender
