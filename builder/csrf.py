@@ -1,4 +1,5 @@
-"""CSRF protection for every unsafe request (POST/PUT/PATCH/DELETE) under ``/console``.
+"""CSRF protection for every request under ``/console`` but GET, HEAD and OPTIONS (HEAD runs
+as a bodiless GET, ``runtime.http.HeadAsGet``, so it never writes).
 
 The token is an HMAC of the browser's console-session token (or, before login, of a random
 value in the ``mallkit_csrf`` cookie) under the app's secret, so it is tied to the session and
@@ -24,7 +25,7 @@ from runtime.extension import state
 CSRF_COOKIE = "mallkit_csrf"
 FORM_FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class CsrfFailed(Forbidden):

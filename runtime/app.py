@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter, Map
 from runtime import errors, logs, tenancy
 from runtime.db import make_engine, make_session_factory
 from runtime.extension import Mallkit
-from runtime.http import JSONProvider
+from runtime.http import HeadAsGet, JSONProvider
 from runtime.installed import INSTALLED
 from runtime.migrate import check_schema
 from runtime.redis_client import connect
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.register_error_handlers(app)
     tenancy.init_app(app)
     _register_blueprints(app)
+    app.wsgi_app = HeadAsGet(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 

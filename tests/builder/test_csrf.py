@@ -93,7 +93,7 @@ def test_login_and_signup_posts_need_the_token_too(client, owner):
     assert signup.status_code == 403
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "TRACE"])
 def test_every_unsafe_method_is_checked(client, owner, factory, method):
     factory.console_login(client, owner)
     response = client.open("/console/shops/alpha/staff/1", method=method, headers=JSON)
@@ -104,3 +104,20 @@ def test_every_unsafe_method_is_checked(client, owner, factory, method):
 def test_csrf_is_not_required_outside_the_console(client, shop):
     response = client.post("/api/v1/shops/alpha/nothing-here", json={})
     assert response.status_code in (404, 405)
+
+
+def test_head_with_a_body_never_writes(client, owner, factory, session):
+    """HEAD skips the CSRF check, so it must not reach a view's submit branch."""
+    factory.console_login(client, owner)
+    writes = [("/console/shops/alpha/settings", {"name": "HEAD 改名"}),
+              ("/console/signup", {"shop_name": "Head shop", "shop_slug": "head-shop",
+                                   "timezone": "Asia/Shanghai"}),
+              ("/console/account", {"display_name": "HEAD"})]
+    for path, form in writes:
+        for body in ({"data": form}, {"json": form}):
+            answer = client.open(path, method="HEAD", **body)
+            assert answer.status_code == 200 and answer.data == b"", path
+            assert int(answer.headers["Content-Length"]) > 0
+    assert session.scalar(select(Shop.name).where(Shop.slug == "alpha")) != "HEAD 改名"
+    assert session.scalar(select(Shop).where(Shop.slug == "head-shop")) is None
+    assert session.scalar(select(User.display_name).where(User.id == owner.id)) != "HEAD"
