@@ -10,7 +10,6 @@ images). Members need the ``pages`` area.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,7 +24,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from markupsafe import Markup
+from jinja2.utils import htmlsafe_json_dumps
 
 from builder import forms
 from builder.auth import current_user, shop_blueprint
@@ -376,8 +375,8 @@ def edit(slug: str) -> ResponseReturnValue:
         },
     }
     db().commit()
-    payload = json.dumps(boot, ensure_ascii=False).replace("</", "<\\/")
-    return render_template("editor/editor.html", t=t, page=page, boot=Markup(payload),
+    payload = htmlsafe_json_dumps(boot, ensure_ascii=False)  # < > & ' as \u escapes
+    return render_template("editor/editor.html", t=t, page=page, boot=payload,
                            kinds=_kind_labels())
 
 

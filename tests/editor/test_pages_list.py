@@ -43,6 +43,21 @@ def test_create_a_custom_page_then_edit_it(console):
     assert row["unpublished_changes"] is True
 
 
+def test_the_boot_data_cannot_break_out_of_its_script_element(console):
+    import json
+    import re
+
+    title = "</script><!--<script>'&"
+    assert console.post("/pages", json={"title": title, "slug": "tricky"}).status_code == 201
+    html = console.client.get(BASE + "/pages/tricky/edit").get_data(as_text=True)
+    found = re.search(r'<script type="application/json" id="editor-boot">(.*?)</script>', html,
+                      re.S)
+    assert found is not None
+    raw = found.group(1)
+    assert not set("<>&'") & set(raw)
+    assert json.loads(raw)["page"]["title"] == title
+
+
 def test_create_names_the_field_that_is_wrong(console):
     bad = form(console, "/pages", title="", slug="ok")
     assert bad.status_code == 422 and "field-error" in bad.get_data(as_text=True)
