@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PREFIX = "MALLKIT_"
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class SettingsError(ValueError):
@@ -126,6 +127,11 @@ class Settings:
             if not settings.embedded_database:
                 raise SettingsError(f"{PREFIX}SECRET_KEY is required outside the embedded default")
             settings = settings.replace(secret_key=_persistent_secret(data_dir))
+        elif len(settings.secret_key) < MIN_SECRET_KEY_LENGTH and not settings.embedded_database:
+            raise SettingsError(
+                f"{PREFIX}SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters (it "
+                f"signs sessions and CSRF tokens); generate one with: python -c 'import "
+                f"secrets; print(secrets.token_urlsafe(48))'")
         return settings
 
     def validate(self) -> None:

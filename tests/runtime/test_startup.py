@@ -33,6 +33,15 @@ def test_production_settings_need_a_secret_key(tmp_path):
     assert settings.secure_cookies is True
 
 
+@pytest.mark.parametrize("key", ["x", "s" * 31])
+def test_production_secret_keys_are_at_least_32_characters(tmp_path, key):
+    env = {"MALLKIT_DATA_DIR": str(tmp_path),
+           "MALLKIT_DATABASE_URL": "postgresql+psycopg://u@db/x"}
+    with pytest.raises(SettingsError, match="at least 32 characters"):
+        Settings.from_env({**env, "MALLKIT_SECRET_KEY": key})
+    assert Settings.from_env({**env, "MALLKIT_SECRET_KEY": "s" * 32}).secret_key == "s" * 32
+
+
 @pytest.mark.parametrize("name,value,message", [
     ("TIMEZONE", "Mars/Olympus", "TIMEZONE"),
     ("DATABASE_URL", "mysql://x", "DATABASE_URL"),
