@@ -53,7 +53,8 @@ def setup(data_dir: Path):
     settings = Settings(data_dir=data_dir, database_url=database_url,
                         redis_url=os.environ.get("MALLKIT_BENCH_REDIS_URL", ""),
                         secret_key="bench-secret", embedded_worker=False, simulators=True,
-                        allow_simulators_in_production=True)  # a throw-away bench database
+                        allow_simulators_in_production=True,  # a throw-away bench database
+                        allow_privileged_database_role=True)
     app = create_app(settings)
 
     @app.get("/bench/bare")

@@ -84,7 +84,8 @@ def setup(data_dir: Path):
     engine.dispose()
     settings = Settings(data_dir=data_dir, database_url=database_url,
                         redis_url=os.environ.get("MALLKIT_BENCH_REDIS_URL", ""),
-                        secret_key="bench-secret", embedded_worker=False)
+                        secret_key="bench-secret", embedded_worker=False,
+                        allow_privileged_database_role=True)  # a scratch database, warned
     app = create_app(settings)
     mk = app.extensions["mallkit"]
     mk.redis.flushdb()

@@ -67,7 +67,8 @@ def settings(data_dir: Path):
                     database_url=os.environ.get("MALLKIT_BENCH_DATABASE_URL",
                                                 f"sqlite:///{data_dir / 'bench.sqlite3'}"),
                     redis_url=os.environ.get("MALLKIT_BENCH_REDIS_URL", ""),
-                    secret_key="bench-secret", embedded_worker=False)
+                    secret_key="bench-secret", embedded_worker=False,
+                    allow_privileged_database_role=True)  # a scratch database, warned
 
 
 def prepare(data_dir: Path) -> None:

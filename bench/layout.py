@@ -56,7 +56,8 @@ def bench_app(data_dir: Path):
     engine.dispose()
     settings = Settings(data_dir=data_dir, database_url=database_url,
                         redis_url=os.environ.get("MALLKIT_BENCH_REDIS_URL", ""),
-                        secret_key="bench-secret", embedded_worker=False)
+                        secret_key="bench-secret", embedded_worker=False,
+                        allow_privileged_database_role=True)  # a scratch database, warned
     return create_app(settings)
 
 

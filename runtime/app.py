@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from runtime import errors, logs, tenancy
-from runtime.db import make_engine, make_session_factory
+from runtime.db import make_engine, make_session_factory, role_privileges
 from runtime.extension import Mallkit
 from runtime.http import HeadAsGet, JSONProvider
 from runtime.installed import INSTALLED
 from runtime.migrate import check_schema
 from runtime.redis_client import connect
-from runtime.settings import Settings
+from runtime.settings import PREFIX, Settings, SettingsError
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -53,6 +56,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
 
     engine = make_engine(settings.database_url)
+    _check_database_role(engine, settings)
     if settings.check_schema:
         check_schema(engine)
     app.extensions["mallkit"] = Mallkit(
@@ -65,7 +69,29 @@ def create_app(settings: Settings | None = None) -> Flask:
     tenancy.init_app(app)
     _register_blueprints(app)
     app.wsgi_app = HeadAsGet(app.wsgi_app)  # type: ignore[method-assign]
+    if settings.trusted_proxies:
+        # the client address, scheme and host as the proxies in front saw them
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n,  # type: ignore[method-assign]
+                                x_host=n, x_port=n)
     return app
+
+
+def _check_database_role(engine: Engine, settings: Settings) -> None:
+    """Refuse a PostgreSQL role that row-level security does not hold (or, when explicitly
+    allowed, say so loudly at every start)."""
+    privileges = role_privileges(engine)
+    if not privileges:
+        return
+    message = (f"the database role {engine.url.username!r} is {' and '.join(privileges)}: "
+               f"row-level security does not apply to it, so one SQL mistake could show every "
+               f"shop's data. Connect as a plain role (NOSUPERUSER NOBYPASSRLS; see "
+               f"docs/architecture.md)")
+    if not settings.allow_privileged_database_role:
+        engine.dispose()
+        raise SettingsError(message + f", or set {PREFIX}ALLOW_PRIVILEGED_DATABASE_ROLE=1 to "
+                                      f"start anyway")
+    logging.getLogger("mallkit").warning("SECURITY WARNING: %s", message)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -114,6 +114,17 @@ def tenant_tables() -> set[str]:
 # --- engine ---------------------------------------------------------------------------------
 
 
+def role_privileges(engine: Engine) -> list[str]:
+    """What lets the connecting PostgreSQL role see every shop's rows despite row-level
+    security: ``superuser`` and/or ``BYPASSRLS`` (empty on SQLite and for a plain role)."""
+    if engine.dialect.name != "postgresql":
+        return []
+    with engine.connect() as connection:
+        row = connection.execute(text(
+            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")).one()
+    return [name for name, held in zip(("superuser", "BYPASSRLS"), row, strict=True) if held]
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the per-backend settings mallkit relies on."""
     if url.startswith("sqlite"):

@@ -59,11 +59,17 @@ class Settings:
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 30
     login_window_seconds: int = 15 * 60
+    login_delay_after_failures: int = 10  # then 2, 4, 8 ... s between attempts on an account
+    login_max_delay_seconds: int = 5 * 60
+    signup_max_per_ip: int = 10
+    signup_window_seconds: int = 60 * 60
+    trusted_proxies: int = 0  # reverse proxies in front that append X-Forwarded-For
     embedded_worker: bool = True
     check_schema: bool = True
     testing: bool = False
     simulators: bool = False  # local WeChat simulators: only by explicit choice
     allow_simulators_in_production: bool = False
+    allow_privileged_database_role: bool = False  # only warn about a superuser/BYPASSRLS role
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -116,6 +122,9 @@ class Settings:
             simulators=_bool(get("SIMULATORS", "0"), "SIMULATORS"),
             allow_simulators_in_production=_bool(get("ALLOW_SIMULATORS_IN_PRODUCTION", "0"),
                                                  "ALLOW_SIMULATORS_IN_PRODUCTION"),
+            trusted_proxies=_int(get("TRUSTED_PROXIES", "0"), "TRUSTED_PROXIES"),
+            allow_privileged_database_role=_bool(get("ALLOW_PRIVILEGED_DATABASE_ROLE", "0"),
+                                                 "ALLOW_PRIVILEGED_DATABASE_ROLE"),
             max_upload_bytes=_int(get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)),
                                   "MAX_UPLOAD_BYTES"),
             max_video_bytes=_int(get("MAX_VIDEO_BYTES", str(30 * 1024 * 1024)), "MAX_VIDEO_BYTES"),

@@ -93,3 +93,23 @@ def test_a_downgraded_database_is_refused(tmp_path, settings):
     with pytest.raises(SchemaOutOfDate):
         create_app(settings.replace(database_url=url))
     assert code_heads()
+
+
+@pytest.mark.postgres
+def test_a_superuser_database_role_is_refused_unless_explicitly_allowed(settings, caplog):
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import PG_URL
+
+    admin = make_url(PG_URL)
+    as_superuser = make_url(settings.database_url).set(username=admin.username,
+                                                      password=admin.password)
+    privileged = settings.replace(
+        database_url=as_superuser.render_as_string(hide_password=False))
+    with pytest.raises(SettingsError, match="superuser"):
+        create_app(privileged)
+    app = create_app(privileged.replace(allow_privileged_database_role=True))
+    app.extensions["mallkit"].engine.dispose()
+    assert any("SECURITY WARNING" in r.getMessage() and "superuser" in r.getMessage()
+               for r in caplog.records)
+    create_app(settings).extensions["mallkit"].engine.dispose()  # the plain app role starts
