@@ -37,7 +37,7 @@ from builder.auth import (
 )
 from runtime.accounts import service as accounts
 from runtime.accounts.sessions import live_sessions, revoke_user_sessions
-from runtime.accounts.throttle import LoginThrottle
+from runtime.accounts.throttle import LoginThrottle, count_signup
 from runtime.errors import MallkitError, NotFound, TooManyRequests, Unauthorized
 from runtime.extension import state
 from runtime.shops.models import Shop
@@ -154,6 +154,7 @@ def signup() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("console/signup.html", form={"timezone": "Asia/Shanghai"},
                                errors={})
+    count_signup(state().redis, state().settings, auth.client_ip())
     data = forms.payload()
     form = {k: forms.text(data, k) for k in
             ("email", "display_name", "shop_name", "shop_slug", "timezone")}

@@ -125,7 +125,7 @@ def authenticate(session: Session, settings: Settings, throttle: LoginThrottle, 
     if not ok or user is None or not user.is_active:
         throttle.record_failure(email, ip)
         raise Unauthorized("wrong email or password", code="invalid_credentials")
-    throttle.clear_account(email)
+    throttle.clear_account(email, ip)
     if ph.check_needs_rehash(user.password_hash):
         user.password_hash = ph.hash(password)
         session.flush()
