@@ -14,10 +14,11 @@ from flask import Response, current_app, request
 
 FORWARDING_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
 BANNER_TEXT = "模拟支付 — 订单不会真实收款"
-BANNER = (
-    '<div class="mallkit-simulator-banner" role="alert" style="position:sticky;top:0;'
-    'z-index:2147483647;padding:6px 12px;background:#b42318;color:#fff;font:600 13px/1.5 '
-    'system-ui,sans-serif;text-align:center">' + BANNER_TEXT + "</div>")
+BANNER = (  # over the page, never taking clicks or moving its layout
+    '<div class="mallkit-simulator-banner" role="status" style="position:fixed;top:4px;'
+    'left:50%;transform:translateX(-50%);z-index:2147483647;pointer-events:none;'
+    'padding:3px 12px;border-radius:999px;background:rgba(180,35,24,.92);color:#fff;'
+    'font:600 12px/1.5 system-ui,sans-serif;white-space:nowrap">' + BANNER_TEXT + "</div>")
 BANNER_PATHS = ("/s/", "/console")
 
 
