@@ -299,6 +299,7 @@ class _Listener(threading.Thread):
         self.pid = os.getpid()
         self.subscribed = threading.Event()
         self.stopped = threading.Event()
+        self.outage_reported = False
 
     def run(self) -> None:
         while self.cache_ref() is not None and not self.stopped.is_set():
@@ -309,9 +310,10 @@ class _Listener(threading.Thread):
                 cache = self.cache_ref()
                 if cache is not None:
                     cache.forget_all()
-                if not self.stopped.is_set():
+                if not self.stopped.is_set() and not self.outage_reported:
                     log.warning("page cache listener lost Redis; mirror off until it is back",
                                 exc_info=True)
+                    self.outage_reported = True  # once per outage, not once per retry
                 self.stopped.wait(1.0)
 
     def _listen(self) -> None:
@@ -328,6 +330,7 @@ class _Listener(threading.Thread):
                 if message["type"] == "subscribe":
                     cache.forget_all()
                     self.subscribed.set()
+                    self.outage_reported = False
                 elif message["type"] == "message":
                     try:
                         cache.forget(int(message["data"]))

@@ -1,0 +1,224 @@
+"""Cross-tenant sweep over ``app.url_map``: every route that takes a shop object is called
+with shop A's objects by shop B's member (API) and merchant (console), and no row of shop A
+may change.
+
+- Under B's address, A's object must be answered exactly as an object that exists nowhere
+  (a "ghost" id): 404, or the same refusal a ghost gets when the input is checked before the
+  look-up — B learns nothing about A's objects.
+- Under A's address, B's credentials must get what an anonymous caller gets: public pages
+  and products as anyone sees them, 401/403/404 for everything else.
+
+New routes are picked up on their own: a URL parameter must be mapped to one of A's objects
+(``OBJECTS``) or exempted with a reason (``EXEMPT_PARAMS``), and a route outside the shop
+prefixes must be exempted (``EXEMPT_ROUTES``, ``EXEMPT_PREFIXES``); otherwise this test fails.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import func, select
+
+from runtime.db import Base, platform_access, use_shop
+from runtime.extension import state
+from runtime.modules.catalog import exporting, taxonomy
+from runtime.modules.catalog.importing import service as imports
+from runtime.modules.fulfilment import service as fulfilment
+from runtime.modules.members import cards, notices, tags
+from runtime.modules.members.export import request_export
+from runtime.modules.members.queries import MemberFilters
+from runtime.modules.orders.models import Order
+from runtime.modules.wallet import service as wallet
+from tests.orders.flow import shopper, sku_of
+
+SHOP_PREFIXES = ("/api/v1/shops/<shop_slug>/", "/console/shops/<shop_slug>/", "/s/<shop_slug>/")
+
+#: URL parameter -> key of shop A's object in ``_shop_a_objects`` (a callable picks by rule).
+OBJECTS: dict[str, Any] = {
+    "product_id": "product", "category_id": "category", "group_id": "group",
+    "tag_id": "tag", "level_id": "level", "plan_id": "plan", "order_id": "order",
+    "address_id": "address", "notice_id": "notice", "topup_id": "topup",
+    "asset_id": "asset", "import_id": "import", "point_id": "pickup_point",
+    "template_id": "shipping_template", "line_id": "cart_line", "number": "page_version",
+    "slug": "page", "digest": "member_import_report",
+    "member_id": lambda rule: "staff" if "/staff/" in rule else "member",
+    "export_id": lambda rule: ("member_export" if "/members/" in rule
+                               else "order_export" if "/orders/" in rule else "catalog_export"),
+}
+
+#: Parameters that do not name a shop's object.
+EXEMPT_PARAMS = {
+    "module_id": "a module id names a capability; the route acts on the caller's own shop",
+    "theme_id": "themes are platform-wide packages; the route acts on the caller's own shop",
+    "version": "a theme package version, platform-wide",
+}
+
+#: Routes outside the shop prefixes, or whose answer holds nothing of the object.
+EXEMPT_ROUTES = {
+    "/s/<shop_slug>/orders/<int:order_id>": "an H5 shell page: the order itself is loaded "
+                                            "through the API route, which is swept",
+    "/console/agency/themes/<theme_id>": "agency theme studio: themes belong to agencies",
+    "/console/agency/themes/<theme_id>/visibility": "agency theme studio",
+    "/console/agency/themes/<theme_id>/versions/<version>/delete": "agency theme studio",
+    "/console/agency/themes/<theme_id>/versions/<version>/deprecate": "agency theme studio",
+    "/console/agency/themes/<theme_id>/versions/<version>/preview": "agency theme studio",
+    "/console/agency/themes/<theme_id>/versions/<version>/publish": "agency theme studio",
+    "/themes/<theme_id>/<version>/<path:asset>": "public theme assets",
+    "/media/<path:key>": "public media files, served by unguessable content keys",
+    "/static/<path:filename>": "static files of the app",
+    "/console/static/<path:filename>": "static files of the console",
+    "/console/catalog-static/<path:filename>": "static files of the console",
+    "/console/catalog-imports-static/<path:filename>": "static files of the console",
+    "/console/media-static/<path:filename>": "static files of the console",
+    "/console/modules-static/<path:filename>": "static files of the console",
+    "/s/<shop_slug>/_shop-static/<path:filename>": "static files of the storefront",
+}
+
+#: Whole areas outside the shops' routes.
+EXEMPT_PREFIXES = {
+    "/_sim/": "WeChat's simulated servers (switched on explicitly, loopback only): they "
+              "identify the merchant by its own API credentials, as WeChat does",
+}
+
+DENIED = {401, 403, 404}
+
+
+def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
+    """One object of every kind the routes take, all in shop A."""
+    product = factory.product(shop, price_fen=900, stock=9)
+    sku = sku_of(factory, shop, product)
+    alice = shopper(app, client, factory, shop)
+    address = alice.add_address()
+    order = alice.buy(sku.id, 1)
+    line = alice.add_to_cart(sku.id, 1)
+    asset = factory.media_image(shop)
+    level = factory.level(shop, "银卡", 1, 100)
+    staff = factory.membership(factory.user(), shop, "staff")
+    version = factory.publish_page(shop, store_config(), slug="promo")
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        s.info["redis"] = state().redis
+        objects = {
+            "category": taxonomy.create_category(s, {"name": "A 分类"}).id,
+            "group": taxonomy.create_group(s, {"name": "A 分组"}).id,
+            "tag": tags.create_tag(s, "A 标签").id,
+            "plan": cards.create_plan(s, {"name": "A 月卡", "level_id": level.id,
+                                          "price_fen": 990, "days": 30}).id,
+            "topup": wallet.create_topup(s, alice.member.id, 1000).id,
+            "import": imports.create_import(s, state().settings.data_dir, "a.csv",
+                                            b"title\nx\n").id,
+            "catalog_export": exporting.create_export(s, {}).id,
+            "member_export": request_export(s, MemberFilters(), None).id,
+            "pickup_point": fulfilment.create_pickup_point(
+                s, {"name": "A 门店", "address": "A 路 1 号"}).id,
+            "shipping_template": fulfilment.create_template(s, {
+                "name": "A 运费", "charge_by": "piece", "free_over_fen": 10000, "rules": [
+                    {"regions": [], "first_units": 1, "first_fee_fen": 800,
+                     "extra_units": 1, "extra_fee_fen": 200}]}).id,
+        }
+        notices.notify(s, alice.member.id, kind="system", title="A", body="A",
+                       dedupe_key="sweep-notice")
+        s.commit()
+        from runtime.modules.members.models import Notice
+        objects["notice"] = s.scalar(select(Notice.id))
+    report = app.extensions["mallkit"].settings.data_dir / "imports" / str(shop.id) / (
+        "members-0123456789abcdef.xlsx")  # what a members import leaves for its report
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_bytes(b"report of shop A")
+    objects.update(member_import_report="0123456789abcdef", product=product.id,
+                   order=order["id"], address=address["id"],
+                   cart_line=line["lines"][0]["id"], asset=asset.id, level=level.id,
+                   member=alice.member.id, staff=staff.id, page="promo",
+                   page_version=version, order_export="a0a0a0a0")
+    return objects
+
+
+def store_config() -> dict[str, Any]:
+    from tests.page_helpers import page_config
+
+    return page_config(kind="custom", title="A 活动页")
+
+
+def _fingerprint(app, shop) -> dict[str, tuple[int, Any]]:
+    """Row count and latest update of every tenant table, for shop A only."""
+    prints = {}
+    with app.extensions["mallkit"].session_factory() as s, \
+            platform_access(s, "test: cross-tenant sweep"):
+        for table in Base.metadata.sorted_tables:
+            if "shop_id" not in table.c:
+                continue
+            latest = table.c.updated_at if "updated_at" in table.c else table.c.shop_id
+            prints[table.name] = tuple(s.execute(
+                select(func.count(), func.max(latest)).where(table.c.shop_id == shop.id)).one())
+    return prints
+
+
+def _url(rule: str, slug: str, objects: dict[str, Any]) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "shop_slug":
+            return slug
+        key = OBJECTS[name]
+        return str(objects[key(rule) if callable(key) else key])
+    return re.sub(r"<(?:[^:<>]+:)?(\w+)>", value, rule)
+
+
+def _swept_rules(app) -> list[Any]:
+    """The routes to sweep; fails on a route or parameter nobody said how to handle."""
+    swept, unhandled = [], []
+    for rule in app.url_map.iter_rules():
+        params = set(rule.arguments) - {"shop_slug"}
+        if not params or rule.rule in EXEMPT_ROUTES or rule.rule.startswith(
+                tuple(EXEMPT_PREFIXES)):
+            continue
+        unknown = params - set(OBJECTS) - set(EXEMPT_PARAMS)
+        if unknown or not rule.rule.startswith(SHOP_PREFIXES):
+            unhandled.append(f"{rule.rule} ({', '.join(sorted(unknown)) or 'not a shop route'})")
+        elif params & set(OBJECTS):
+            swept.append(rule)
+    assert not unhandled, f"routes this sweep does not know how to handle: {unhandled}"
+    return swept
+
+
+def _ghosts(objects: dict[str, Any]) -> dict[str, Any]:
+    """Objects that exist in no shop, of the same kinds."""
+    return {key: (2**62 if isinstance(value, int) else f"ghost{key[:3]}")
+            for key, value in objects.items()}
+
+
+def test_shop_b_cannot_reach_shop_a_objects_through_any_route(app, client, factory, shop,
+                                                                clock):
+    objects = _shop_a_objects(app, client, factory, shop)
+    ghosts = _ghosts(objects)
+    other = factory.shop(slug="beta", name="Beta 商店")
+    b_token = factory.member_token(other, factory.member(other))
+    b_client, anonymous = app.test_client(), app.test_client()
+    csrf = factory.console_login(b_client, factory.merchant(other))
+    b_headers = {"Authorization": f"Bearer {b_token}", "X-CSRF-Token": csrf,
+                 "Accept": "application/json"}
+    before = _fingerprint(app, shop)
+    problems, calls, not_found = [], 0, 0
+    for rule in _swept_rules(app):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            def call(who, slug, objs, method=method, rule=rule):
+                return who.open(_url(rule.rule, slug, objs), method=method, json={},
+                                headers=b_headers if who is b_client else
+                                {"Accept": "application/json"}).status_code
+
+            as_b = call(b_client, other.slug, objects)
+            ghost = call(b_client, other.slug, ghosts)
+            in_a = call(b_client, shop.slug, objects)
+            anon = call(anonymous, shop.slug, objects)
+            calls += 2
+            not_found += as_b == 404
+            if as_b != ghost:
+                problems.append(f"{method} {rule.rule} in B: A's object {as_b}, ghost {ghost}")
+            if in_a != anon and in_a not in DENIED:
+                problems.append(f"{method} {rule.rule} in A: B {in_a}, anonymous {anon}")
+    assert not problems, "\n".join(problems)
+    assert calls >= 150 and not_found >= 50
+    assert _fingerprint(app, shop) == before
+    with app.extensions["mallkit"].session_factory() as s:
+        use_shop(s, shop.id)
+        assert s.get(Order, objects["order"]).status == "pending_payment"
