@@ -4,6 +4,7 @@ moved them out of the WeChat Pay account."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -164,15 +165,28 @@ def test_another_shop_never_sees_the_app(app, client, factory, shop, settings):
         assert apps.get_app(s).appid == APPID
 
 
+@pytest.fixture
+def scratch_url(tmp_path) -> Iterator[str]:
+    """An empty database of the run's backend, dropped afterwards."""
+    from tests.conftest import PG_URL, _create_pg_database, _drop_pg_database
+
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'm.sqlite3'}"
+        return
+    url = _create_pg_database(PG_URL)
+    yield url
+    _drop_pg_database(url)
+
+
 def test_migration_moves_the_appid_and_appsecret_out_of_the_pay_account(
-        tmp_path, settings, merchant_keys):
-    if not settings.database_url.startswith("sqlite"):
-        pytest.skip("runs on a scratch SQLite database")
+        scratch_url, merchant_keys):
     key = "the-install-secret-key"
-    engine = make_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    engine = make_engine(scratch_url)
     upgrade(engine, "0012_payments")
     pay = merchant_keys.config(appid=APPID).to_dict()
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # row-level security: write as the platform
+            conn.execute(sa.text("SELECT set_config('mallkit.platform', 'on', true)"))
         conn.execute(sa.text("INSERT INTO shops (id, slug, name, timezone, status, "
                              "contact_phone, settings, created_at, updated_at) VALUES "
                              "(1, 'a', 'A', 'Asia/Shanghai', 'active', '', '{}', "
@@ -181,13 +195,16 @@ def test_migration_moves_the_appid_and_appsecret_out_of_the_pay_account(
         for shop_id, secret in ((1, "old-secret"), (2, "")):
             conn.execute(sa.text(
                 "INSERT INTO wechatpay_accounts (shop_id, mchid, appid, config_enc, enabled, "
-                "created_at, updated_at) VALUES (:shop, '1900000109', :appid, :enc, 1, "
-                "'2026-01-01', '2026-01-01')"), {"shop": shop_id, "appid": APPID, "enc":
-                credentials.seal(key, "wechatpay-account", {"pay": pay, "mini_secret": secret})})
+                "created_at, updated_at) VALUES (:shop, '1900000109', :appid, :enc, :on, "
+                "'2026-01-01', '2026-01-01')"), {"shop": shop_id, "appid": APPID, "on": True,
+                "enc": credentials.seal(key, "wechatpay-account",
+                                        {"pay": pay, "mini_secret": secret})})
     with pytest.raises(RuntimeError, match="secret key"):
         upgrade(engine)
     upgrade(engine, secret_key=key)
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT set_config('mallkit.platform', 'on', true)"))
         rows = conn.execute(sa.text("SELECT shop_id, appid, secret_enc FROM wechat_apps "
                                     "ORDER BY shop_id")).all()
         blobs = [credentials.unseal(key, "wechatpay-account", enc) for (enc,) in conn.execute(
@@ -200,9 +217,12 @@ def test_migration_moves_the_appid_and_appsecret_out_of_the_pay_account(
     assert blobs[0]["pay"]["apiv3_key"] == merchant_keys.apiv3_key and "appid" not in columns
 
     downgrade(engine, "0012_payments", secret_key=key)
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT set_config('mallkit.platform', 'on', true)"))
         back = conn.execute(sa.text("SELECT appid, config_enc FROM wechatpay_accounts "
                                     "ORDER BY shop_id")).all()
     assert [r.appid for r in back] == [APPID, APPID]
     first = credentials.unseal(key, "wechatpay-account", back[0].config_enc)
     assert first["mini_secret"] == "old-secret" and first["pay"]["appid"] == APPID
+    engine.dispose()
