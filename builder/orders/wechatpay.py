@@ -48,6 +48,8 @@ OUTCOME_WORDS = {
     Outcome.UNREACHABLE: _l("WeChat Pay could not be reached from this server: check its "
                             "network connection."),
     Outcome.WECHAT_ERROR: _l("WeChat Pay answered with an error."),
+    Outcome.NOT_CONFIGURED: _l("WeChat Pay is not set up for this shop yet: fill in the "
+                               "merchant credentials below."),
 }
 
 

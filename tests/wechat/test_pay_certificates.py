@@ -247,6 +247,9 @@ def test_console_test_these_credentials_in_a_merchants_words(
     refused = client.post(f"{url}/check", headers={**csrf, **accept})
     assert refused.json["outcome"] == "signature_rejected"
     assert client.post(f"{url}/certificates", headers={**csrf, **accept}).status_code == 409
+    assert client.post(f"{url}/disable", headers={**csrf, **accept}).status_code == 200
+    off = client.post(f"{url}/check", headers={**csrf, **accept})
+    assert off.json["outcome"] == "not_configured" and "尚未设置微信支付" in off.json["message"]
     staff = app.test_client()
     user = factory.merchant(shop, role="staff", areas=["orders"])
     staff_csrf = {"X-CSRF-Token": factory.console_login(staff, user)}

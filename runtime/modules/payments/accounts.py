@@ -167,7 +167,10 @@ def _platform_certificates(config: WechatPayConfig) -> list[certificates.Platfor
 def check_credentials(session: Session, shop_id: int, shop_slug: str) -> probe.ProbeResult:
     """"Test these credentials": a harmless query (and, in platform-certificate mode, a
     certificate download, which also proves the APIv3 key)."""
-    config = shop_wechat(session, shop_id, shop_slug).config
+    try:
+        config = shop_wechat(session, shop_id, shop_slug).config
+    except ServiceUnavailable as error:
+        return probe.ProbeResult(probe.Outcome.NOT_CONFIGURED, detail=error.detail)
     client = pay_client(config, current_app)
     result = probe.probe(client)
     if result.ok and not config.public_key_id:

@@ -39,6 +39,7 @@ class Outcome(enum.StrEnum):
     CLOCK_SKEW = "clock_skew"
     UNREACHABLE = "unreachable"
     WECHAT_ERROR = "wechat_error"
+    NOT_CONFIGURED = "not_configured"  # nothing to test: no account, no simulator
 
 
 @dataclass(frozen=True)
