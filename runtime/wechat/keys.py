@@ -70,6 +70,11 @@ def sim_current_access_token(appid: str) -> str:
     return f"{SIM}:mini:{appid}:current-token"
 
 
+def certificate_refresh_gate(shop_id: int) -> str:
+    """Set while a shop's platform certificates were just downloaded after an unknown serial."""
+    return f"mallkit:wechatpay:{shop_id}:certificate-refresh"
+
+
 def access_token_cache(appid: str) -> str:
     """The mini-program client's cached ``access_token`` for ``appid`` (JSON with expiry)."""
     return f"mallkit:wechat:{appid}:access-token"

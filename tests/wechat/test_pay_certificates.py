@@ -7,11 +7,12 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
 from runtime.db import use_shop
-from runtime.wechat import apps
+from runtime.wechat import apps, keys
 from runtime.wechat.errors import (
     DecryptError,
     ResponseVerificationFailed,
@@ -282,3 +283,47 @@ def test_the_periodic_refresh_keeps_the_successor_before_the_old_one_expires(
     status = client.get(f"/console/shops/{shop.slug}/orders/wechatpay",
                         headers={"Accept": "application/json"}).json
     assert [c["serial_no"] for c in status["certificates"] if c["current"]] == [successor]
+
+
+def test_a_notification_signed_by_a_successor_fetches_it_once(
+        app, client, factory, shop, settings, sim, clock, wechat_network, redis_conn):
+    """WeChat starts signing with a new platform certificate before the shop downloaded it:
+    the notification makes one download and is applied; forged serials cannot make the shop
+    call WeChat Pay again and again."""
+    from runtime.wechat.pay.simulator import send_payment_notification
+    from tests.orders.flow import shopper, sku_of
+
+    material = simulator_material(settings)
+    csrf = _console(client, factory, shop)
+    assert client.post(f"/console/shops/{shop.slug}/settings/wechat", headers=csrf, json={
+        "appid": material.appid, "secret": material.mini_secret}).status_code == 200
+    assert client.post(f"/console/shops/{shop.slug}/orders/wechatpay", headers=csrf,
+                       json=_own_merchant(settings, shop, KeyMode.PLATFORM_CERTIFICATE),
+                       ).status_code == 200
+    sku = sku_of(factory, shop, factory.product(shop, price_fen=1500, stock=3))
+    buyer = shopper(app, app.test_client(), factory, shop, openid="o-rotation")
+    buyer.add_address()
+    order = buyer.buy(sku.id, 1)
+    buyer.pay(order["id"])  # a prepay at "WeChat", with the shop's own credentials
+    successor = sim.issue_platform_certificate(effective_at=clock.now() - timedelta(minutes=1))
+    downloads = len([r for r in wechat_network.requests if r.url.endswith("/v3/certificates")])
+
+    with app.app_context():
+        delivery = send_payment_notification(order["order_no"], transport=AppTransport(app))
+    assert delivery.status == 204, delivery.body
+    assert buyer.order(order["id"])["status"] != "pending_payment"
+    assert len([r for r in wechat_network.requests
+                if r.url.endswith("/v3/certificates")]) == downloads + 1
+    status = client.get(f"/console/shops/{shop.slug}/orders/wechatpay",
+                        headers={"Accept": "application/json"}).json
+    assert successor in {c["serial_no"] for c in status["certificates"]}
+
+    redis_conn.delete(keys.certificate_refresh_gate(shop.id))  # ten minutes later
+    forged = sim.payment_notification(order["order_no"])
+    headers = {**forged.headers, "Wechatpay-Serial": "0123456789ABCDEF"}
+    for _ in range(3):
+        answer = app.test_client().post(urlsplit(forged.url).path, headers=headers,
+                                        data=forged.body)
+        assert answer.status_code == 401
+    assert len([r for r in wechat_network.requests
+                if r.url.endswith("/v3/certificates")]) == downloads + 2  # one, then gated

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,16 +26,20 @@ from runtime.clock import utcnow
 from runtime.errors import Conflict, FieldError, MallkitError, ServiceUnavailable, ValidationFailed
 from runtime.modules.orders.errors import OrderErrorCode
 from runtime.modules.payments.models import WechatPayAccount
-from runtime.wechat import apps, pay_client, transport_for
+from runtime.wechat import apps, keys, pay_client, transport_for
+from runtime.wechat.errors import UnknownSerial
 from runtime.wechat.pay import certificates, crypto, probe
 from runtime.wechat.pay.client import WechatPayClient
 from runtime.wechat.pay.config import WECHATPAY_BASE_URLS, WechatPayConfig
+from runtime.wechat.pay.objects import Notification
 from runtime.wechat.pay.simulator import simulator_pay_config
 from runtime.wechat.simkeys import KeyMode
 
 NOTIFY_PATH = "/api/v1/payments/wechatpay/notify/{shop}"
 SIMULATOR_NOTIFY_BASE = "http://127.0.0.1:5000"
 PURPOSE = "wechatpay-account"
+REFRESH_ON_UNKNOWN_SERIAL = 600  # seconds
+log = logging.getLogger(__name__)
 
 
 def _app_settings() -> Any:
@@ -162,6 +167,32 @@ def refresh_certificates(session: Session, shop_id: int,
 
 def _platform_certificates(config: WechatPayConfig) -> list[certificates.PlatformCertificate]:
     return [certificates.PlatformCertificate.from_pem(p) for p in config.platform_certificates]
+
+
+def parse_notification(session: Session, shop_id: int, shop_slug: str, headers: Any,
+                       body: bytes) -> Notification:
+    """Verify and decrypt a notification for the shop. In platform-certificate mode an
+    unknown ``Wechatpay-Serial`` (WeChat signing with a successor not yet downloaded) makes
+    one certificate download first, at most every :data:`REFRESH_ON_UNKNOWN_SERIAL` per shop
+    so forged serials cannot make it call WeChat Pay over and over."""
+    config = shop_wechat(session, shop_id, shop_slug).config
+    try:
+        return pay_client(config, current_app).parse_notification(headers, body)
+    except UnknownSerial:
+        redis = current_app.extensions["mallkit"].redis
+        if config.simulator or config.public_key_id or not redis.set(
+                keys.certificate_refresh_gate(shop_id), "1", nx=True,
+                ex=REFRESH_ON_UNKNOWN_SERIAL):
+            raise
+        try:
+            refresh_certificates(session, shop_id, shop_slug)
+        except MallkitError as exc:
+            log.warning("certificate download for shop %s after an unknown serial failed: %s",
+                        shop_id, exc.detail)
+            raise UnknownSerial("Wechatpay-Serial is unknown, and downloading the platform "
+                                "certificates did not help") from exc
+    config = shop_wechat(session, shop_id, shop_slug).config
+    return pay_client(config, current_app).parse_notification(headers, body)
 
 
 def check_credentials(session: Session, shop_id: int, shop_slug: str) -> probe.ProbeResult:

@@ -71,9 +71,8 @@ def wechatpay_notify(shop_slug: str):
     """WeChat Pay's payment and refund notifications (verified, applied exactly once)."""
     def apply() -> str:
         shop = enter_shop(shop_slug)
-        wechat = accounts.shop_wechat(db(), shop.id, shop.slug)
-        notification = wechat.pay_client().parse_notification(request.headers,
-                                                              request.get_data())
+        notification = accounts.parse_notification(db(), shop.id, shop.slug,
+                                                    request.headers, request.get_data())
         outcome = handle_notification(db(), notification)
         return f"{notification.event_type} {notification.id}: {outcome}"
 

@@ -143,8 +143,12 @@ def get_topup(topup_id: int):
 def wechatpay_notify():
     """WeChat Pay notifications for top-ups and payouts (signed, encrypted)."""
     def apply() -> str:
-        notification = _shop_wechat().pay_client().parse_notification(request.headers,
-                                                                      request.get_data())
+        from runtime.modules.payments.accounts import parse_notification
+
+        shop = current_shop()
+        assert shop is not None
+        notification = parse_notification(db(), shop.id, shop.slug, request.headers,
+                                          request.get_data())
         outcome = wechatpay.handle_notification(db(), notification)
         return f"{notification.event_type} {notification.id}: {outcome}"
 
