@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
-from runtime import errors, logs, tenancy
+from runtime import errors, headers, logs, tenancy
 from runtime.db import make_engine, make_session_factory, role_privileges
 from runtime.extension import Mallkit
 from runtime.http import HeadAsGet, JSONProvider
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     logs.configure()
     logs.init_app(app)
     errors.register_error_handlers(app)
+    headers.init_app(app)
     tenancy.init_app(app)
     _register_blueprints(app)
     app.wsgi_app = HeadAsGet(app.wsgi_app)  # type: ignore[method-assign]

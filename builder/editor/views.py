@@ -33,6 +33,7 @@ from builder.editor import service as editor
 from builder.editor.i18n import gettext as t
 from runtime.errors import MallkitError, NotFound, ValidationFailed
 from runtime.extension import state
+from runtime.headers import allow_eval, storefront_page
 from runtime.http import json_body
 from runtime.media.processing import MediaLimits
 from runtime.pages import output, schemas, store
@@ -376,6 +377,7 @@ def edit(slug: str) -> ResponseReturnValue:
     }
     db().commit()
     payload = htmlsafe_json_dumps(boot, ensure_ascii=False)  # < > & ' as \u escapes
+    allow_eval()  # Ajv compiles the block schemas into functions
     return render_template("editor/editor.html", t=t, page=page, boot=payload,
                            kinds=_kind_labels())
 
@@ -464,6 +466,7 @@ def version_preview(slug: str, number: int) -> ResponseReturnValue:
     html = editor.render_version(db(), _regs(), _shop_info(), slug, number,
                                  stylesheet_url=_stylesheet_url(), conn=state().redis)
     db().rollback()
+    storefront_page()
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response

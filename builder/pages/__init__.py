@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask, request
 
 from builder.auth import shop_blueprint
+from runtime.headers import storefront_page
 from runtime.pages import output
 
 pages_console = shop_blueprint("pages_console", __name__, area="pages")
@@ -15,6 +16,7 @@ pages_console = shop_blueprint("pages_console", __name__, area="pages")
 def preview(slug: str):
     """The page's current draft as H5, or as layout JSON with ``?format=layout``."""
     fmt = "json" if request.args.get("format") == "layout" else "html"
+    storefront_page()
     return output.preview(slug, fmt)
 
 

@@ -29,6 +29,7 @@ from builder.themes.i18n import gettext as t
 from runtime.accounts import service as accounts
 from runtime.accounts.models import Agency
 from runtime.errors import MallkitError, NotFound, ValidationFailed, problem_response
+from runtime.headers import storefront_page
 from runtime.pages import output, store
 from runtime.pages.blocks import PAGE_KINDS
 from runtime.pages.registries import Registries
@@ -69,6 +70,8 @@ def _failed(error: MallkitError, target: str) -> ResponseReturnValue:
 
 
 def _no_store(html: str) -> Response:
+    """A theme preview: never cached, and sandboxed (an agency's HTML on the console's site)."""
+    storefront_page(foreign=True)
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -72,7 +72,7 @@ export class Preview {
     this.onInvalid(data.invalid || {});
     await new Promise((resolve) => {
       this.frame.addEventListener("load", resolve, { once: true });
-      this.frame.srcdoc = data.html;
+      this.frame.srcdoc = withNonce(data.html);
     });
     this.versionMode = false;
     this.setup();
@@ -265,4 +265,12 @@ export class Preview {
   blockRects() {
     return [...this.elements().entries()].map(([id, el]) => ({ id, rect: el.getBoundingClientRect(), el }));
   }
+}
+
+/** The draft's HTML with the console page's CSP nonce on its scripts: a srcdoc frame inherits
+ * the console's Content-Security-Policy, and the blocks' own scripts should run in the preview
+ * as they do on the storefront. */
+function withNonce(html) {
+  const nonce = (document.getElementById("editor-main") || {}).nonce;
+  return nonce ? html.replace(/<script(?=[\s>])/gi, `<script nonce="${nonce}"`) : html;
 }
