@@ -133,6 +133,42 @@ def test_h5_code_guessing_is_limited(client, shop, caplog, clock):
     assert client.post(base, json={"phone": "13700000000", "code": code}).status_code == 422
 
 
+def test_h5_guesses_per_phone_are_bounded_across_codes_and_addresses(client, shop, caplog,
+                                                                     clock):
+    """A fresh code each minute from a fresh address no longer buys 5 more guesses: at most
+    10 wrong codes and 5 codes per phone an hour (it was ~300 guesses an hour)."""
+    from datetime import timedelta
+
+    base = f"/api/v1/shops/{shop.slug}/auth/h5"
+    phone = "13600000000"
+    wrong_answers = []
+    codes = []
+    for n in range(6):
+        with caplog.at_level(logging.WARNING, logger="mallkit.members.h5login"):
+            sent = client.post(base + "/code", json={"phone": phone},
+                               environ_base={"REMOTE_ADDR": f"198.51.100.{n}"})
+        if sent.status_code != 202:
+            codes.append(sent)
+            break
+        code = re.findall(rf"{phone}: (\d{{6}})", caplog.text)[-1]
+        codes.append(code)
+        wrong = f"{(int(code) + 1) % 10**6:06d}"
+        for _ in range(5):
+            wrong_answers.append(client.post(base, json={"phone": phone, "code": wrong},
+                                             environ_base={"REMOTE_ADDR": f"198.51.100.{n}"}
+                                             ).status_code)
+        clock.advance(timedelta(seconds=61))
+    assert wrong_answers.count(422) == 10 and set(wrong_answers) == {422, 429}
+    held = client.post(base, json={"phone": phone, "code": codes[-2]})
+    assert held.status_code == 429 and int(held.headers["Retry-After"]) > 0
+    assert codes[-1].status_code == 429  # the 6th code of the hour is not sent
+    clock.advance(timedelta(hours=1))
+    with caplog.at_level(logging.WARNING, logger="mallkit.members.h5login"):
+        assert client.post(base + "/code", json={"phone": phone}).status_code == 202
+    code = re.findall(rf"{phone}: (\d{{6}})", caplog.text)[-1]
+    assert client.post(base, json={"phone": phone, "code": code}).status_code == 201
+
+
 def test_notices_list_and_read(client, shop, app, clock):
     login = _login(client, shop).json
     with app.extensions["mallkit"].session_factory() as s:

@@ -1,5 +1,9 @@
 """H5 login by phone: a one-time code (6 digits, 10 minutes, 5 tries, one per minute).
 
+Guessing is bounded per phone, whatever the client address: at most
+``CODES_PER_PHONE_PER_HOUR`` codes and ``WRONG_CODES_PER_PHONE_PER_HOUR`` wrong guesses in any
+hour (then 429 until the hour's first code ages out), i.e. about 10 in a million an hour.
+
 Without an SMS provider the code can only be delivered in development: with the local
 simulators on (the embedded demo and tests) it is written to the log; otherwise asking for
 a code answers 503 ``sms_not_configured``.
@@ -30,6 +34,9 @@ CODE_TTL = timedelta(minutes=10)
 RESEND_AFTER = timedelta(seconds=60)
 MAX_ATTEMPTS = 5
 CODES_PER_IP_PER_HOUR = 10
+CODES_PER_PHONE_PER_HOUR = 5
+WRONG_CODES_PER_PHONE_PER_HOUR = 10
+HOUR = timedelta(hours=1)
 IP_KEY = "mallkit:{shop_id}:members:h5code:ip:{ip}"
 
 # Count one code request from an IP.
@@ -79,6 +86,9 @@ def request_code(session: Session, phone: str, *, secret: str, dev_delivery: boo
         wait = int((RESEND_AFTER - (now - last.created_at)).total_seconds()) + 1
         raise TooManyRequests(f"a code was sent less than a minute ago; retry in {wait}s",
                               retry_after=wait)
+    recent = _codes_of_the_hour(session, phone, now)
+    if len(recent) >= CODES_PER_PHONE_PER_HOUR:
+        raise _hour_limit(recent, now, "too many login codes for this phone")
     code = f"{secrets.randbelow(10**6):06d}"
     session.add(LoginCode(phone=phone, code_hash=_hash(phone, code, secret),
                           expires_at=now + CODE_TTL))
@@ -98,6 +108,9 @@ def verify_code(session: Session, phone: str, code: str, *, secret: str) -> Logi
                             .order_by(LoginCode.id.desc()).limit(1).with_for_update())
     invalid = ValidationFailed.single("/code", "wrong or expired code",
                                       MemberErrorCode.LOGIN_CODE_INVALID.value)
+    recent = _codes_of_the_hour(session, phone, now)
+    if sum(c.attempts for c in recent) >= WRONG_CODES_PER_PHONE_PER_HOUR:
+        raise _hour_limit(recent, now, "too many wrong codes for this phone")
     if record is None or record.used_at is not None or record.expires_at <= now \
             or record.attempts >= MAX_ATTEMPTS:
         raise invalid
@@ -107,3 +120,14 @@ def verify_code(session: Session, phone: str, code: str, *, secret: str) -> Logi
         raise invalid
     record.used_at = now
     return login_by_phone(session, phone)
+
+
+def _codes_of_the_hour(session: Session, phone: str, now: Any) -> list[LoginCode]:
+    return list(session.scalars(select(LoginCode).where(
+        LoginCode.phone == phone, LoginCode.created_at > now - HOUR)
+        .order_by(LoginCode.created_at)))
+
+
+def _hour_limit(recent: list[LoginCode], now: Any, message: str) -> TooManyRequests:
+    wait = int((recent[0].created_at + HOUR - now).total_seconds()) + 1
+    return TooManyRequests(f"{message}; try again later", retry_after=max(wait, 1))
