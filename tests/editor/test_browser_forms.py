@@ -130,3 +130,22 @@ def test_publishing_with_an_error_selects_the_block_and_its_field(tablet, live_u
     page.wait_for_function(f"{focused} === 'limit'")
     save_screenshot(page, "editor-forms-03-publish-error.png", full_page=False)
     assert console.get("/editor/pages/home/versions").json  # still only the first version
+
+
+def test_a_preview_that_cannot_render_says_why(tablet, live_url, console, merchant):
+    seed(console, block("welcome", "title", title="欢迎光临"))
+    page = tablet.new_page()
+    log_in(page, live_url, merchant.email)
+    frame = open_editor(page, live_url)
+    problem = page.locator("[data-preview-problem]")
+    expect(problem).to_be_hidden()
+    page.keyboard.press("Escape")  # nothing selected: the page's own settings
+    title = field(page, "title").locator("input")
+    title.fill("")
+    expect(problem).to_have_text("预览暂停更新：页面标题：不能为空。修正后会继续更新。")
+    expect(frame.locator("[data-block-id=welcome]")).to_contain_text("欢迎光临")  # last render
+    save_screenshot(page, "editor-forms-04-preview-problem.png", full_page=False)
+    title.fill("春季上新")
+    expect(problem).to_be_hidden()
+    page.wait_for_function("document.querySelector('[data-frame]').contentDocument.title"
+                           ".startsWith('春季上新')")

@@ -17,7 +17,7 @@ import { setDefs } from "./schema.js";
 import { EditorStore } from "./store.js";
 import { Autosave } from "./autosave.js";
 import { ThemePanel } from "./theme.js";
-import { check } from "./validate.js";
+import { check, messageFor } from "./validate.js";
 import { Versions } from "./versions.js";
 import * as api from "./api.js";
 
@@ -172,6 +172,19 @@ export function start(root, boot) {
 
   // --- preview -------------------------------------------------------------------------------
   const invalidIds = new Set();
+  // A preview that cannot be rendered says why (the frame keeps its last good render).
+  const previewProblem = $("[data-preview-problem]");
+  const PAGE_FIELDS = { "/title": { key: "page.title", schema: { minLength: 1, maxLength: 60 } },
+    "/background": { key: "page.background", schema: {} } };
+  const showPreviewProblem = (error) => {
+    previewProblem.hidden = !error;
+    if (!error) return;
+    const first = (error.errors || [])[0];
+    const field = first && PAGE_FIELDS[first.pointer];
+    const reason = field ? `${t(field.key)}：${messageFor(first.code, field.schema) || first.message}`
+      : (first ? first.message : error.message);
+    previewProblem.textContent = t("preview.stale", { reason });
+  };
   const preview = new Preview({
     frame, store, catalogue, renderUrl: urls.render,
     onSelect: (id) => { if (!dnd.justDragged()) store.select(id); },
@@ -180,6 +193,7 @@ export function start(root, boot) {
       Object.keys(invalid).forEach((id) => invalidIds.add(id));
     },
     onPointerDown: (event, id) => dnd.begin(event, { kind: "move", id }, { fromFrame: true }),
+    onProblem: (error) => showPreviewProblem(error),
   });
 
   // --- panes ---------------------------------------------------------------------------------
@@ -411,6 +425,15 @@ export function start(root, boot) {
   frame.addEventListener("load", () => {
     if (frame.contentDocument) frame.contentDocument.addEventListener("keydown", onKey);
   });
+
+  // The workspace starts under whatever sits above it (the console's top bar, and a banner
+  // such as the payment simulator's), measured rather than assumed.
+  const fitUnderTopBar = () => {
+    const bar = document.querySelector(".topbar");
+    if (bar) root.style.setProperty("--ed-top", `${Math.max(0, bar.getBoundingClientRect().bottom)}px`);
+  };
+  fitUnderTopBar();
+  window.addEventListener("resize", fitUnderTopBar);
 
   root.dataset.ready = "loading";
   preview.load().then(() => { root.dataset.ready = "true"; }).catch((error) => {

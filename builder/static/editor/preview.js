@@ -35,8 +35,10 @@ export function tokenVariables(tokens) {
 }
 
 export class Preview {
-  constructor({ frame, store, catalogue, renderUrl, onSelect, onInvalid, onPointerDown }) {
+  constructor({ frame, store, catalogue, renderUrl, onSelect, onInvalid, onPointerDown,
+    onProblem = () => {} }) {
     this.frame = frame;
+    this.onProblem = onProblem;
     this.store = store;
     this.catalogue = catalogue;
     this.renderUrl = renderUrl;
@@ -132,8 +134,9 @@ export class Preview {
   schedule() {
     if (this.versionMode) return;
     if (this.inFlight) { this.again = true; return; }
-    this.inFlight = this.sync().catch((error) => {
-      console.warn("preview update failed", error);
+    this.inFlight = this.sync().then(() => this.onProblem(null)).catch((error) => {
+      // the frame keeps the last good render; the editor says why it is not updating
+      this.onProblem(error);
     }).finally(() => {
       this.inFlight = null;
       if (this.again) { this.again = false; this.schedule(); }
