@@ -149,3 +149,48 @@ def test_a_preview_that_cannot_render_says_why(tablet, live_url, console, mercha
     expect(problem).to_be_hidden()
     page.wait_for_function("document.querySelector('[data-frame]').contentDocument.title"
                            ".startsWith('春季上新')")
+
+
+@pytest.fixture
+def ipad(browser):
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="zh-CN",
+                                  has_touch=True)
+    context.set_default_timeout(15_000)
+    errors: list[str] = []
+    context.on("weberror", lambda e: errors.append(str(e.error)))
+    yield context
+    context.close()
+    assert errors == [], errors
+
+
+def inside(box, width: int, height: int) -> bool:
+    return (box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= width
+            and box["y"] + box["height"] <= height)
+
+
+def test_the_editor_works_at_tablet_width(ipad, live_url, console, merchant):
+    seed(console, block("welcome", "title", title="欢迎光临"))
+    page = ipad.new_page()
+    log_in(page, live_url, merchant.email)
+    frame = open_editor(page, live_url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    for selector in ("[data-phone]", "[data-publish]", "[data-history]",
+                     ".ed-palette-item[data-type=banner]"):
+        assert inside(page.locator(selector).bounding_box(), 768, 1024), selector
+    expect(page.locator(".ed-right")).to_be_hidden()  # the preview has the room
+
+    frame.locator("[data-block-id=welcome]").click()
+    title = field(page, "title").locator("input")
+    expect(title).to_be_visible()
+    title.fill("平板上改的标题")
+    expect(frame.locator("[data-block-id=welcome]")).to_contain_text("平板上改的标题")
+    assert inside(page.locator(".ed-right").bounding_box(), 768, 1024)  # slid in
+    save_screenshot(page, "editor-forms-05-tablet.png", full_page=False)
+    page.get_by_role("button", name="取消选择").click()
+    expect(page.locator(".ed-right")).to_be_hidden()
+
+    page.locator("[data-page-settings]").click()
+    expect(field(page, "title").locator("input")).to_have_value("首页")
+    page.locator(".ed-palette-item[data-type=banner]").click()  # adding still works
+    expect(frame.locator(".mk-block[data-block-type=banner]")).to_have_count(1)
+    wait_saved(page)

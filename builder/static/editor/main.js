@@ -235,6 +235,14 @@ export function start(root, boot) {
     $("[data-page-title]").textContent = store.config.title || "";
   });
   store.on("select", (id) => preview.highlight(id));
+  // Narrow screens (tablets): the settings pane slides over the preview while something is
+  // being edited; "page settings" opens it with nothing selected.
+  const syncDrawer = (open) => root.classList.toggle("ed-drawer-open", open);
+  store.on("select", (id) => syncDrawer(Boolean(id)));
+  $("[data-page-settings]").addEventListener("click", () => {
+    store.select(null);
+    syncDrawer(!root.classList.contains("ed-drawer-open"));
+  });
 
   // --- undo/redo -----------------------------------------------------------------------------
   const undoBtn = $("[data-undo]");
