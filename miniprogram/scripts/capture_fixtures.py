@@ -97,6 +97,8 @@ def all_blocks_page(media: list[dict[str, int]], product_ids: list[int],
         ("coupons", "coupon-strip", {}),
         ("signin", "signin-calendar", {}),
         ("member", "user-card", {"style": "card"}),
+        ("photo", "single-image", {"image": img(1), "link": product_link, "style": "card",
+                                   "radius": 8}),
         ("service", "service-button", {"action": "phone", "phone": "400-800-1234"}),
     ]
     config: dict[str, Any] = {

@@ -21,7 +21,7 @@ const ROOTS = {
   spacer: '.spacer', divider: '.divider', 'product-grid': '#list', 'product-tabs': '.ptabs',
   'store-info': '.store', video: '.video', 'image-text': '.itext', 'follow-account': '.follow',
   'coupon-strip': '.coupons', 'signin-calendar': '.signin', 'service-button': '.service',
-  'product-buybox': '.buybox', 'user-card': '.ucard',
+  'product-buybox': '.buybox', 'user-card': '.ucard', 'single-image': '.single',
 }
 
 function renderLayout(layout) {

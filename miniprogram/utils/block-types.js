@@ -2,5 +2,5 @@
 module.exports = [
   'banner', 'coupon-strip', 'divider', 'follow-account', 'icon-nav', 'image-ad', 'image-text',
   'magic-cube', 'notice-bar', 'product-buybox', 'product-grid', 'product-tabs', 'rich-text', 'search-bar',
-  'service-button', 'signin-calendar', 'spacer', 'store-info', 'title', 'user-card', 'video',
+  'service-button', 'signin-calendar', 'single-image', 'spacer', 'store-info', 'title', 'user-card', 'video',
 ]

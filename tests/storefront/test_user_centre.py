@@ -47,3 +47,4 @@ def test_balance_and_points_pages_are_shells_for_the_api(client, shop):
         html = client.get(f"/s/alpha/{path}").get_data(as_text=True)
         assert f"<title>{title}" in html and f'data-page="{page}"' in html
     assert 'data-topup="7"' in client.get("/s/alpha/wallet?topup=7").get_data(as_text=True)
+
