@@ -461,6 +461,13 @@ def versions(slug: str) -> ResponseReturnValue:
                     "versions": [_version_json(v) for v in items]})
 
 
+@editor_console.get("/editor/pages/<slug>/versions/<int:number>")
+def version_config(slug: str, number: int) -> ResponseReturnValue:
+    """A published version with its config (to compare with the draft or load into it)."""
+    version = store.get_version(db(), slug, number)
+    return jsonify({**_version_json(version), "config": version.config})
+
+
 @editor_console.get("/editor/pages/<slug>/versions/<int:number>/preview")
 def version_preview(slug: str, number: int) -> ResponseReturnValue:
     html = editor.render_version(db(), _regs(), _shop_info(), slug, number,

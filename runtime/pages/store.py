@@ -173,6 +173,16 @@ def rollback(session: Session, slug: str, number: int, *,
                            note=ROLLBACK_NOTE.format(number=number), user_id=user_id)
 
 
+def get_version(session: Session, slug: str, number: int) -> PageVersion:
+    """Version ``number`` of the page; 404 ``version_not_found`` when there is none."""
+    page = get_page(session, slug)
+    version = session.scalar(select(PageVersion).where(PageVersion.page_id == page.id,
+                                                       PageVersion.number == number))
+    if version is None:
+        raise NotFound(f"page '{slug}' has no version {number}", code="version_not_found")
+    return version
+
+
 def history(session: Session, slug: str) -> list[PageVersion]:
     page = get_page(session, slug)
     return list(session.scalars(select(PageVersion).where(PageVersion.page_id == page.id)

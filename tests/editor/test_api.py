@@ -211,3 +211,12 @@ def test_history_notes_in_chinese_and_times_in_the_shops_zone(console, clock, fa
                                         "csrf_token": console.token},
                         headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "该地址为系统保留" in html and "reserved" not in html
+
+
+def test_a_version_with_its_config(console):
+    draft_of(console)  # the home page and its first version are made on first need
+    first = console.get("/editor/pages/home/versions/1").json
+    assert first["number"] == 1 and first["source"] == "preset"
+    assert first["config"]["kind"] == "home" and isinstance(first["config"]["blocks"], list)
+    missing = console.get("/editor/pages/home/versions/9")
+    assert missing.status_code == 404 and missing.json["code"] == "version_not_found"

@@ -194,3 +194,48 @@ def test_the_editor_works_at_tablet_width(ipad, live_url, console, merchant):
     page.locator(".ed-palette-item[data-type=banner]").click()  # adding still works
     expect(frame.locator(".mk-block[data-block-type=banner]")).to_have_count(1)
     wait_saved(page)
+
+
+def test_version_view_is_read_only_and_a_rollback_offers_the_draft(tablet, live_url, console,
+                                                                  merchant):
+    seed(console, block("welcome", "title", title="双十一上线"))
+    state = console.get("/editor/pages/home").json
+    assert console.post("/editor/pages/home/publish",
+                        json={"revision": state["revision"]}).status_code == 201  # v2
+    seed(console, block("welcome", "title", title="第三版"))
+    state = console.get("/editor/pages/home").json
+    assert console.post("/editor/pages/home/publish",
+                        json={"revision": state["revision"]}).status_code == 201  # v3
+    seed(console, block("welcome", "title", title="还在改的草稿"))
+    page = tablet.new_page()
+    log_in(page, live_url, merchant.email)
+    frame = open_editor(page, live_url)
+
+    page.locator("[data-history]").click()
+    page.locator(".ed-version[data-version='2'] [data-action=preview]").click()
+    expect(page.locator("[data-version-banner]")).to_contain_text("v2")
+    expect(frame.locator("body")).to_contain_text("双十一上线")
+    blocks_before = page.evaluate("window.mallkitEditor.store.config.blocks.length")
+    page.locator(".ed-palette-item[data-type=banner]").click(force=True)  # inert: nothing
+    page.keyboard.press("Control+z")
+    assert page.evaluate("window.mallkitEditor.store.config.blocks.length") == blocks_before
+    assert page.evaluate("document.querySelector('.ed-left').inert") is True
+    save_screenshot(page, "editor-forms-06-read-only-version.png", full_page=False)
+    page.locator("[data-version-exit]").click()
+    expect(frame.locator("[data-block-id=welcome]")).to_contain_text("还在改的草稿")
+    assert page.evaluate("document.querySelector('.ed-left').inert") is False
+
+    page.locator("[data-history]").click()
+    page.locator(".ed-version[data-version='2'] [data-action=rollback]").click()
+    expect(page.get_by_text("把版本 v2 重新发布为线上页面")).to_be_visible()
+    page.locator("[data-confirm-ok]").click()  # the live page is v2 again (as v4)
+    offer = page.locator(".ed-toast", has_text="草稿仍是之前编辑的内容")
+    expect(offer).to_be_visible()
+    page.keyboard.press("Escape")  # close the history
+    offer.get_by_role("button", name="把此版本载入草稿").click()
+    expect(frame.locator("[data-block-id=welcome]")).to_contain_text("双十一上线")
+    wait_saved(page)
+    draft = console.get("/editor/pages/home").json["config"]
+    assert draft["blocks"][0]["settings"]["title"] == "双十一上线"
+    live = console.get("/editor/pages/home/versions/4").json
+    assert live["source"] == "rollback" and live["config"]["blocks"] == draft["blocks"]

@@ -377,21 +377,48 @@ export function start(root, boot) {
   });
 
   const banner = $("[data-version-banner]");
+  let viewing = null;
+  // Viewing a version is read-only: the panes and the bar's edit buttons are inert.
+  const editable = [$(".ed-left"), $(".ed-right"), $("[data-undo]"), $("[data-redo]"), $("[data-publish]")];
+  const setViewing = (version) => {
+    viewing = version;
+    root.classList.toggle("ed-viewing-version", Boolean(version));
+    banner.hidden = !version;
+    editable.forEach((el) => { if (el) el.inert = Boolean(version); });
+  };
+  const sameContent = (a, b) => JSON.stringify({ title: a.title, background: a.background || "", blocks: a.blocks })
+    === JSON.stringify({ title: b.title, background: b.background || "", blocks: b.blocks });
+  /** Replace the draft by a version's config (one undoable step; autosave stores it). */
+  const loadIntoDraft = async (number) => {
+    const version = await api.get(`${urls.versions}/${number}`);
+    store.commit({ ...store.config, ...version.config, kind: store.config.kind }, { select: null, reason: "load-version" });
+    toast(t("history.loaded", { n: number }), { kind: "success" });
+  };
   const versions = new Versions({
     url: urls.versions, preview,
     onPreview: async (v) => {
       banner.querySelector("[data-version-label]").textContent = t("history.viewing", { n: v.number });
-      banner.hidden = false;
-      root.classList.add("ed-viewing-version");
+      setViewing(v);
       await preview.showVersion(`${urls.versions}/${v.number}/preview`);
     },
-    onRolledBack: () => { live.hidden = false; },
+    onRolledBack: async (done) => {
+      live.hidden = false;
+      const version = await api.get(`${urls.versions}/${done.number}`);
+      if (sameContent(version.config, store.config)) return;
+      toast(t("history.draftDiffers", { n: done.number }), { kind: "info", timeout: 0,
+        action: { label: t("history.loadIntoDraft"), run: () => loadIntoDraft(done.number) } });
+    },
   });
   $("[data-history]").addEventListener("click", () => versions.open());
-  banner.querySelector("[data-version-exit]").addEventListener("click", async () => {
-    banner.hidden = true;
-    root.classList.remove("ed-viewing-version");
+  const exitViewing = async () => {
+    setViewing(null);
     await preview.load();
+  };
+  banner.querySelector("[data-version-exit]").addEventListener("click", exitViewing);
+  banner.querySelector("[data-version-load]").addEventListener("click", async () => {
+    const number = viewing.number;
+    await exitViewing();
+    await loadIntoDraft(number);
   });
 
   const phone = $("[data-phone]");
@@ -411,7 +438,7 @@ export function start(root, boot) {
   const onKey = (event) => {
     const mod = event.ctrlKey || event.metaKey;
     const key = event.key.toLowerCase();
-    if (document.querySelector("dialog[open]")) return;
+    if (document.querySelector("dialog[open]") || viewing) return;
     if (mod && key === "z" && !event.shiftKey) { event.preventDefault(); store.undo(); return; }
     if ((mod && key === "z" && event.shiftKey) || (mod && key === "y")) { event.preventDefault(); store.redo(); return; }
     const id = store.selection;
