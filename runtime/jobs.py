@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -275,3 +275,30 @@ def job_session(shop_id: int | None = None) -> Iterator[Session]:
 
     with session_scope(state().session_factory, shop_id) as session:
         yield session
+
+
+def active_shop_ids() -> list[int]:
+    """Every active shop, by id (for sweeps that visit each shop)."""
+    from sqlalchemy import select
+
+    from runtime.db import platform_access
+    from runtime.shops.models import Shop
+
+    with job_session() as session, platform_access(session, "list the shops for a sweep"):
+        return list(session.scalars(select(Shop.id).where(Shop.status == "active")
+                                    .order_by(Shop.id)))
+
+
+def for_each_shop(work: Callable[[Session], Any], what: str,
+                  shop_ids: Iterable[int] | None = None) -> dict[int, Any]:
+    """Run ``work`` once per shop (default: every active shop), each in its own shop-scoped
+    transaction; returns its results by shop id. One shop failing does not stop the others:
+    it is logged (and left for the next run) and has no result."""
+    results: dict[int, Any] = {}
+    for shop_id in shop_ids if shop_ids is not None else active_shop_ids():
+        try:
+            with job_session(shop_id) as session:
+                results[shop_id] = work(session)
+        except Exception:
+            log.exception("%s failed for shop %s", what, shop_id)
+    return results

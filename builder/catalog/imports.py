@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -39,6 +38,7 @@ from runtime.modules.catalog.importing import service
 from runtime.modules.catalog.importing.models import RunStatus, SourceFormat
 from runtime.modules.catalog.importing.reader import MAX_FILE_BYTES
 from runtime.modules.catalog.importing.template import template_bytes
+from runtime.shoptime import local_text, zone_of
 from runtime.tenancy import current_shop, db
 
 catalog_imports = shop_blueprint("catalog_imports", __name__, area="catalog",
@@ -68,14 +68,7 @@ def _requested_by() -> str:
 
 def local(moment: datetime | None) -> str:
     """A stored UTC time in the shop's time zone."""
-    if moment is None:
-        return ""
-    shop = current_shop()
-    try:
-        zone = ZoneInfo(shop.timezone if shop else "Asia/Shanghai")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("Asia/Shanghai")
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return local_text(moment, zone_of(current_shop()))
 
 
 def _render(template: str, **context: Any) -> str:

@@ -8,7 +8,6 @@ next to the fields their pointers name.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +24,8 @@ from runtime.modules.catalog import products as product_service
 from runtime.modules.catalog import queries, stock, taxonomy
 from runtime.modules.catalog.models import GroupKind, Product, ProductStatus
 from runtime.modules.catalog.serializers import product_admin_json
+from runtime.money import fen_text, yuan_field
+from runtime.shoptime import local_text, zone_of
 from runtime.tenancy import current_shop, db
 
 catalog_console = shop_blueprint("catalog_console", __name__, area="catalog")
@@ -42,41 +43,13 @@ SORT_LABELS = {"updated": "Recently updated", "newest": "Newest", "sales": "Best
 # --- helpers --------------------------------------------------------------------------------
 
 
-def yuan(fen: int | None) -> str:
-    """``12345`` -> ``"123.45"`` (exact; for display and form values)."""
-    if fen is None:
-        return ""
-    sign = "-" if fen < 0 else ""
-    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
-
-
-def yuan_to_fen(value: Any, pointer: str, errors: list[FieldError]) -> int | None:
-    """A price typed in yuan (at most two decimals) as integer fen; blank is None."""
-    text = str(value or "").strip().replace("¥", "").replace(",", "")
-    if not text:
-        return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        errors.append(FieldError(pointer, t("Enter an amount in yuan, e.g. 99.90"), "type"))
-        return None
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount > 10_000_000:
-        errors.append(FieldError(pointer, t("Enter an amount in yuan, e.g. 99.90"), "type"))
-        return None
-    return int(amount * 100)
-
-
 def _shop_zone() -> ZoneInfo:
-    shop = current_shop()
-    try:
-        return ZoneInfo(shop.timezone if shop else "Asia/Shanghai")
-    except (KeyError, ValueError):
-        return ZoneInfo("Asia/Shanghai")
+    return zone_of(current_shop())
 
 
 def _local_input(moment: datetime | None) -> str:
     """An aware UTC time as the value of a ``datetime-local`` input in the shop's zone."""
-    return moment.astimezone(_shop_zone()).strftime("%Y-%m-%dT%H:%M") if moment else ""
+    return local_text(moment, _shop_zone(), "%Y-%m-%dT%H:%M")
 
 
 def _localize_times(data: dict[str, Any]) -> None:
@@ -112,7 +85,7 @@ def _flash_error(error: MallkitError) -> None:
 
 
 def _common() -> dict[str, Any]:
-    return {"t": t, "yuan": yuan, "status_labels": STATUS_LABELS}
+    return {"t": t, "yuan": fen_text, "status_labels": STATUS_LABELS}
 
 
 # --- products: list and bulk actions --------------------------------------------------------
@@ -386,8 +359,8 @@ def _group_form() -> dict[str, Any]:
         tags = [x.strip() for x in request.form.get("rule_tags", "").replace("，", ",")
                 .split(",") if x.strip()]
         rule: dict[str, Any] = {"tags": tags}
-        low = yuan_to_fen(request.form.get("rule_min_price"), "/rule/min_price_fen", errors)
-        high = yuan_to_fen(request.form.get("rule_max_price"), "/rule/max_price_fen", errors)
+        low = yuan_field(request.form.get("rule_min_price"), "/rule/min_price_fen", errors)
+        high = yuan_field(request.form.get("rule_max_price"), "/rule/max_price_fen", errors)
         if low is not None:
             rule["min_price_fen"] = low
         if high is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from flask import (
     Response,
@@ -42,6 +42,7 @@ from runtime.pages.interpreter import ShopInfo
 from runtime.pages.models import Page, PageVersion
 from runtime.pages.palette import available_blocks
 from runtime.pages.registries import Registries
+from runtime.shoptime import zone_of
 from runtime.tenancy import current_shop, db
 from runtime.themes.service import active_theme, update_tokens
 
@@ -144,11 +145,7 @@ def _kind_labels() -> dict[str, str]:
 
 def _shop_zone() -> ZoneInfo:
     """The shop's time zone: history and lists show times as the shop reads its clock."""
-    shop = current_shop()
-    try:
-        return ZoneInfo(shop.timezone if shop is not None else "Asia/Shanghai")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Asia/Shanghai")
+    return zone_of(current_shop())
 
 
 def _list_context(rows: list[editor.PageRow], form: dict[str, Any] | None = None,

@@ -12,10 +12,8 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
@@ -31,6 +29,8 @@ from runtime.modules.members import admin, cards, export, levels, service, tags
 from runtime.modules.members.models import ExportStatus, GrowthEntry, LevelChange, Purchase
 from runtime.modules.members.queries import MemberFilters, search_members
 from runtime.modules.members.serializers import level_dict
+from runtime.money import yuan_field
+from runtime.shoptime import local_text, zone_of
 from runtime.tenancy import current_shop, db
 
 members_console = shop_blueprint("members_console", __name__, area="members",
@@ -53,9 +53,7 @@ def yuan(fen: int | None) -> str:
 
 
 def local(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if not value:
-        return ""
-    return value.astimezone(ZoneInfo(_shop().timezone)).strftime(fmt)
+    return local_text(value, zone_of(_shop()), fmt)
 
 
 def _render(template: str, **context: Any) -> str:
@@ -84,21 +82,6 @@ def _act(action: Callable[[], Any], success: str, back: str) -> ResponseReturnVa
         return jsonify({"ok": True, **(result if isinstance(result, dict) else {})})
     flash(success, "success")
     return redirect(back)
-
-
-def to_fen(value: Any, pointer: str) -> int:
-    """A yuan amount typed by a merchant ("12.5", "-3") in fen; empty is 0."""
-    if value in (None, ""):
-        return 0
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValidationFailed.single(pointer, t("an amount in yuan, like 12.50"),
-                                      "type") from None
-    fen = amount * 100
-    if fen != fen.to_integral_value() or abs(fen) > 100_000_000:
-        raise ValidationFailed.single(pointer, t("an amount in yuan, like 12.50"), "type")
-    return int(fen)
 
 
 def _page_arg() -> int:
@@ -311,8 +294,10 @@ def adjust_balance(member_id: int) -> ResponseReturnValue:
         principal = data.get("principal_delta_fen")
         bonus = data.get("bonus_delta_fen")
         if "principal_delta_yuan" in data or "bonus_delta_yuan" in data:
-            principal = to_fen(data.get("principal_delta_yuan"), "/principal_delta_yuan")
-            bonus = to_fen(data.get("bonus_delta_yuan"), "/bonus_delta_yuan")
+            principal = yuan_field(data.get("principal_delta_yuan"), "/principal_delta_yuan",
+                                   negative=True) or 0
+            bonus = yuan_field(data.get("bonus_delta_yuan"), "/bonus_delta_yuan",
+                               negative=True) or 0
         result = admin.adjust_balance(db(), member_id, principal_delta_fen=principal,
                                       bonus_delta_fen=bonus, reason=data.get("reason"),
                                       request_id=data.get("request_id"), actor=_actor())
@@ -441,7 +426,7 @@ def _plan_values(data: dict[str, Any]) -> dict[str, Any]:
             value = str(data[name]).strip()
             out[name] = int(value) if value.isdigit() else value
     if data.get("price_yuan", "") != "":
-        out["price_fen"] = to_fen(data["price_yuan"], "/price_yuan")
+        out["price_fen"] = yuan_field(data["price_yuan"], "/price_yuan")
     if "is_active" in data or "name" in data:
         out["is_active"] = data.get("is_active") in ("on", "true", "1", True)
     return out
@@ -484,7 +469,7 @@ def _rule_from_form(data: dict[str, Any]) -> dict[str, Any] | None:
         return int(value) if value.isdigit() else (None if value == "" else value)
 
     if kind == "spent_at_least":
-        return {"type": kind, "min_fen": to_fen(data.get("min_yuan"), "/rule/min_fen"),
+        return {"type": kind, "min_fen": yuan_field(data.get("min_yuan"), "/rule/min_fen") or 0,
                 "days": number("days")}
     if kind == "bought_category":
         return {"type": kind, "category_id": number("category_id"), "days": number("days")}

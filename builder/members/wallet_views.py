@@ -57,9 +57,9 @@ def settings_view() -> ResponseReturnValue:
     """Top-up tiers (充 X 送 Y, in yuan here) and limits."""
     from builder.members import settings_form
     from builder.members.i18n import gettext as t
-    from builder.members.views import to_fen
     from runtime.errors import FieldError, ValidationFailed
     from runtime.modules import switches
+    from runtime.money import yuan_field
 
     session = db()
     current = switches.settings_of(session, "wallet")
@@ -80,9 +80,9 @@ def settings_view() -> ResponseReturnValue:
                     if not str(pay).strip() and not str(bonus).strip():
                         continue
                     n = len(tiers)
-                    tiers.append({"pay_fen": to_fen(pay, f"/settings/topup_tiers/{n}/pay_fen"),
-                                  "bonus_fen": to_fen(bonus or "0",
-                                                      f"/settings/topup_tiers/{n}/bonus_fen")})
+                    pointer = f"/settings/topup_tiers/{n}"
+                    tiers.append({"pay_fen": yuan_field(pay, f"{pointer}/pay_fen") or 0,
+                                  "bonus_fen": yuan_field(bonus, f"{pointer}/bonus_fen") or 0})
                 values["topup_tiers"] = tiers
             paid = [tier.get("pay_fen") for tier in values.get("topup_tiers", [])]
             if len(paid) != len(set(paid)):

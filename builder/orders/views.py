@@ -48,6 +48,8 @@ from runtime.modules.orders.serializers import (
 )
 from runtime.modules.orders.settings import get_settings, settings_dict, update_settings
 from runtime.modules.orders.state import Actor
+from runtime.money import yuan_field
+from runtime.shoptime import local_text, zone_of
 from runtime.tenancy import current_shop, db
 
 orders_console = shop_blueprint("orders_console", __name__, area="orders",
@@ -61,7 +63,7 @@ def _shop():
 
 
 def _zone() -> ZoneInfo:
-    return ZoneInfo(_shop().timezone)
+    return zone_of(_shop())
 
 
 def _actor() -> Actor:
@@ -75,15 +77,11 @@ def yuan(fen: int | None) -> str:
 
 
 def local(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.astimezone(_zone()).strftime(fmt)
+    return local_text(value, _zone(), fmt)
 
 
-def _render(template: str, **context: Any) -> str:
-    return render_template(template, t=t, yuan=yuan, local=local,
+def _render(template_name: str, /, **context: Any) -> str:
+    return render_template(template_name, t=t, yuan=yuan, local=local,
                            status_labels={s.value: lbl for s, lbl in STATUS_LABELS.items()},
                            fulfilment_labels=FULFILMENT_LABELS, method_labels=METHOD_LABELS,
                            payment_labels=PAYMENT_STATUS_LABELS,
@@ -331,18 +329,6 @@ def order_settings() -> ResponseReturnValue:
                        fulfilment.get_local_delivery(db())))
 
 
-def _fen(raw: Any, pointer: str) -> int | None:
-    """A yuan amount typed in a form ("12.5") as fen."""
-    text = str(raw or "").strip()
-    if not text:
-        return None
-    try:
-        value = round(float(text) * 100)
-    except ValueError:
-        raise ValidationFailed.single(pointer, t("an amount in yuan, e.g. 12.50")) from None
-    return value
-
-
 def _int(raw: Any, pointer: str) -> int | None:
     text = str(raw or "").strip()
     if not text:
@@ -364,14 +350,14 @@ def _template_from_form(data: dict[str, Any]) -> dict[str, Any]:
             continue
         rules.append({"regions": _regions(data.get(f"rule{i}_regions")),
                       "first_units": _int(first, f"/rules/{i}/first_units"),
-                      "first_fee_fen": _fen(data.get(f"rule{i}_first_fee"),
-                                            f"/rules/{i}/first_fee_fen") or 0,
+                      "first_fee_fen": yuan_field(data.get(f"rule{i}_first_fee"),
+                                                  f"/rules/{i}/first_fee_fen") or 0,
                       "extra_units": _int(data.get(f"rule{i}_extra_units"),
                                           f"/rules/{i}/extra_units") or 1,
-                      "extra_fee_fen": _fen(data.get(f"rule{i}_extra_fee"),
-                                            f"/rules/{i}/extra_fee_fen") or 0})
+                      "extra_fee_fen": yuan_field(data.get(f"rule{i}_extra_fee"),
+                                                  f"/rules/{i}/extra_fee_fen") or 0})
     return {"name": data.get("name", ""), "charge_by": data.get("charge_by", "piece"),
-            "free_over_fen": _fen(data.get("free_over"), "/free_over_fen"),
+            "free_over_fen": yuan_field(data.get("free_over"), "/free_over_fen"),
             "free_over_units": _int(data.get("free_over_units"), "/free_over_units"),
             "excluded_regions": _regions(data.get("excluded_regions")),
             "is_default": data.get("is_default") == "on", "rules": rules}
@@ -396,6 +382,9 @@ def shipping_template(template_id: int | None = None) -> ResponseReturnValue:
             if forms.wants_json():
                 raise
             errors = forms.field_errors(error)
+            # the form's inputs are in yuan: free_over for /free_over_fen
+            errors.update({k.removesuffix("_fen"): v for k, v in errors.items()
+                           if k.endswith("_fen")})
         else:
             if forms.wants_json():
                 rules = fulfilment.template_rules(db(), [template.id])[template.id]
@@ -457,18 +446,18 @@ def local_delivery_save() -> ResponseReturnValue:
                 continue
             try:
                 up_to_m = round(float(up_to) * 1000)
-            except ValueError:
+            except (ValueError, OverflowError):
                 raise ValidationFailed.single(f"/tiers/{i}/up_to_m", t("a number")) from None
-            tiers.append({"up_to_m": up_to_m, "fee_fen": _fen(data.get(f"tier{i}_fee"),
-                                                              f"/tiers/{i}/fee_fen") or 0})
+            fee = yuan_field(data.get(f"tier{i}_fee"), f"/tiers/{i}/fee_fen")
+            tiers.append({"up_to_m": up_to_m, "fee_fen": fee or 0})
         try:
             data = {"origin_lat": float(data.get("origin_lat") or "nan"),
                     "origin_lng": float(data.get("origin_lng") or "nan"),
                     "radius_m": round(float(data.get("radius_km") or 0) * 1000),
-                    "min_order_fen": _fen(data.get("min_order"), "/min_order_fen") or 0,
-                    "free_over_fen": _fen(data.get("free_over"), "/free_over_fen"),
+                    "min_order_fen": yuan_field(data.get("min_order"), "/min_order_fen") or 0,
+                    "free_over_fen": yuan_field(data.get("free_over"), "/free_over_fen"),
                     "tiers": tiers}
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationFailed.single("/origin_lat", t("a number")) from None
     return _act(lambda: fulfilment.local_delivery_dict(fulfilment.set_local_delivery(db(), data)),
                 t("Local delivery saved."), url_for(".order_settings"))

@@ -23,6 +23,7 @@ import redis
 
 from runtime.clock import utcnow
 from runtime.errors import TooManyRequests
+from runtime.redis_scripts import COUNT_ACCOUNT_FAILURE, COUNT_IN_WINDOW
 from runtime.settings import Settings
 
 PAIR_KEY = "mallkit:login:fail:account:{digest}:ip:{ip}"
@@ -30,29 +31,6 @@ IP_KEY = "mallkit:login:fail:ip:{ip}"
 ACCOUNT_KEY = "mallkit:login:fail:account:{digest}"
 SIGNUP_KEY = "mallkit:signup:ip:{ip}"
 
-# Count one event.
-# KEYS[1]: the counter key.  ARGV[1]: the window in seconds.
-# Returns {count, ttl_seconds}; the window starts at the first event (or a lost TTL).
-COUNT = """
-local n = redis.call('INCR', KEYS[1])
-local ttl = redis.call('TTL', KEYS[1])
-if n == 1 or ttl < 0 then
-  redis.call('EXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
-return {n, ttl}
-"""
-
-# Count one failure of an account from anywhere and remember when it happened.
-# KEYS[1]: the account hash (fields n, last).  ARGV[1]: window seconds, ARGV[2]: now (epoch).
-ACCOUNT_FAILURE = """
-local n = redis.call('HINCRBY', KEYS[1], 'n', 1)
-redis.call('HSET', KEYS[1], 'last', ARGV[2])
-if n == 1 or redis.call('TTL', KEYS[1]) < 0 then
-  redis.call('EXPIRE', KEYS[1], ARGV[1])
-end
-return n
-"""
 
 
 def _digest(email: str) -> str:
@@ -83,8 +61,6 @@ class LoginThrottle:
         self.redis = connection
         self.settings = settings
         self.window = settings.login_window_seconds
-        self._count = connection.register_script(COUNT)
-        self._account_failure = connection.register_script(ACCOUNT_FAILURE)
 
     def check(self, email: str, ip: str) -> None:
         """Raise 429 with the seconds to wait while this attempt is held back."""
@@ -112,8 +88,8 @@ class LoginThrottle:
 
     def record_failure(self, email: str, ip: str) -> None:
         for key in (account_key(email, ip), ip_key(ip)):
-            self._count(keys=[key], args=[self.window])
-        self._account_failure(keys=[account_total_key(email)],
+            COUNT_IN_WINDOW(self.redis, keys=[key], args=[self.window])
+        COUNT_ACCOUNT_FAILURE(self.redis, keys=[account_total_key(email)],
                               args=[self.window, utcnow().timestamp()])
 
     def clear_account(self, email: str, ip: str) -> None:
@@ -122,8 +98,8 @@ class LoginThrottle:
 
 def count_signup(connection: redis.Redis, settings: Settings, ip: str) -> None:
     """Count a sign-up attempt from ``ip``; 429 past ``signup_max_per_ip`` in the window."""
-    count, ttl = connection.register_script(COUNT)(
-        keys=[SIGNUP_KEY.format(ip=_ip(ip))], args=[settings.signup_window_seconds])
+    count, ttl = COUNT_IN_WINDOW(connection, keys=[SIGNUP_KEY.format(ip=_ip(ip))],
+                                 args=[settings.signup_window_seconds])
     if int(count) > settings.signup_max_per_ip:
         raise TooManyRequests("too many sign-ups from this address; try again later",
                               retry_after=int(ttl) if int(ttl) > 0 else

@@ -35,6 +35,7 @@ import redis
 from sqlalchemy.orm import Session
 
 from runtime.jobs import on_commit
+from runtime.redis_scripts import PAGE_OUTPUT_LOOKUP
 
 log = logging.getLogger(__name__)
 
@@ -53,26 +54,8 @@ def entry_key(shop_id: int, slug: str, variant: str, fmt: str) -> str:
     return f"mallkit:{shop_id}:pages:out:{slug}:{variant}:{fmt}"
 
 
-# KEYS[1] versions hash, KEYS[2] entry key.
-# Returns {1, entry} when the entry's stamp is current, else {0, current stamp or ""}.
-LOOKUP_SCRIPT = """
-local flat = redis.call('HGETALL', KEYS[1])
-if #flat == 0 then return {0, ''} end
-local names = {}
-local values = {}
-for i = 1, #flat, 2 do names[#names + 1] = flat[i]; values[flat[i]] = flat[i + 1] end
-table.sort(names)
-local parts = {}
-for _, name in ipairs(names) do parts[#parts + 1] = name .. '=' .. values[name] end
-local stamp = table.concat(parts, ';')
-local entry = redis.call('GET', KEYS[2])
-if entry and string.sub(entry, 1, #stamp + 1) == stamp .. '\\n' then return {1, entry} end
-return {0, stamp}
-"""
-
-
 def stamp_of(fields: dict[bytes | str, bytes | str]) -> str:
-    """The stamp of a versions hash, exactly as ``LOOKUP_SCRIPT`` computes it."""
+    """The stamp of a versions hash, exactly as ``PAGE_OUTPUT_LOOKUP`` computes it."""
     pairs = sorted((_text(k), _text(v)) for k, v in fields.items())
     return ";".join(f"{k}={v}" for k, v in pairs)
 
@@ -181,7 +164,6 @@ class OutputCache:
 
     def __init__(self, conn: redis.Redis) -> None:
         self.conn = conn
-        self.sha = hashlib.sha1(LOOKUP_SCRIPT.encode()).hexdigest()
         self._lock = threading.Lock()
         self.changed = threading.Condition(self._lock)
         self._mirror: OrderedDict[tuple[Any, ...], tuple[float, str, Entry]] = OrderedDict()
@@ -242,12 +224,6 @@ class OutputCache:
 
     # --- lookups --------------------------------------------------------------------------
 
-    def _lookup_script(self, *keys: str) -> list[Any]:
-        try:
-            return self.conn.execute_command("EVALSHA", self.sha, len(keys), *keys)
-        except redis.exceptions.NoScriptError:
-            return self.conn.execute_command("EVAL", LOOKUP_SCRIPT, len(keys), *keys)
-
     def lookup(self, shop_id: int, slug: str, variant: str, fmt: str) -> Lookup:
         key = (shop_id, slug, variant, fmt)
         usable = self._mirror_usable()
@@ -256,7 +232,7 @@ class OutputCache:
             if hit is not None and hit[0] > time.monotonic():
                 return Lookup(hit[2], hit[1])
         generation = self._generation.get(shop_id, 0)
-        hit_flag, value = self._lookup_script(versions_key(shop_id), entry_key(*key))
+        hit_flag, value = PAGE_OUTPUT_LOOKUP(self.conn, [versions_key(shop_id), entry_key(*key)])
         if not hit_flag:
             return Lookup(None, _text(value) or current_stamp(self.conn, shop_id))
         stamp, etag, body = value.split(b"\n", 2)

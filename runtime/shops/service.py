@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
 from runtime.shops.models import Shop
+from runtime.shoptime import DEFAULT_ZONE, is_known_zone
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
 RESERVED_SLUGS = frozenset({"api", "admin", "console", "static", "www", "healthz", "platform"})
@@ -24,16 +24,14 @@ def validate_shop_fields(slug: str, name: str, timezone: str) -> None:
         errors.append(FieldError("/slug", "this address is reserved", "reserved"))
     if not (name or "").strip() or len(name) > 120:
         errors.append(FieldError("/name", "a name of 1-120 characters is required", "required"))
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not is_known_zone(timezone):
         errors.append(FieldError("/timezone", "unknown time zone", "enum"))
     if errors:
         raise ValidationFailed(errors)
 
 
 def create_shop(session: Session, *, slug: str, name: str,
-                timezone: str = "Asia/Shanghai") -> Shop:
+                timezone: str = DEFAULT_ZONE) -> Shop:
     slug = (slug or "").strip().lower()
     validate_shop_fields(slug, name, timezone)
     if session.scalar(select(Shop.id).where(Shop.slug == slug)) is not None:
@@ -56,7 +54,7 @@ def get_shop_by_slug(session: Session, slug: str) -> Shop:
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{2,30}$")
 
 #: Offered first in the console's time-zone picker; any IANA zone is accepted.
-COMMON_TIMEZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Macau",
+COMMON_TIMEZONES = (DEFAULT_ZONE, "Asia/Hong_Kong", "Asia/Taipei", "Asia/Macau",
                     "Asia/Singapore", "Asia/Tokyo", "Asia/Seoul", "Europe/London",
                     "Europe/Berlin", "America/New_York", "America/Los_Angeles",
                     "Australia/Sydney", "UTC")
@@ -70,9 +68,7 @@ def update_shop(session: Session, shop: Shop, *, name: str, timezone: str,
     errors: list[FieldError] = []
     if not name or len(name) > 120:
         errors.append(FieldError("/name", "a name of 1-120 characters is required", "required"))
-    try:
-        ZoneInfo(timezone or "")
-    except (ZoneInfoNotFoundError, ValueError):
+    if not is_known_zone(timezone):
         errors.append(FieldError("/timezone", "unknown time zone", "enum"))
     if contact_phone and not PHONE_RE.match(contact_phone):
         errors.append(FieldError("/contact_phone", "digits, spaces and dashes, optionally "

@@ -84,6 +84,20 @@ def test_points_adjustment_needs_a_reason_and_is_audited(app, client, factory, s
     session.expire_all()
     assert wallet.balance_of(session, member.id) == wallet.WalletBalance(1250, 0)
     session.rollback()
+    for typed, code in (("1.005", "precision"), ("inf", "type"), ("nan", "type")):
+        wrong = client.post(f"/console/shops/{shop.slug}/members/{member.id}/balance",
+                            json={"principal_delta_yuan": typed, "reason": "x",
+                                  "request_id": f"req-bad-{code}"}, headers=csrf)
+        assert wrong.status_code == 422
+        assert [(e["pointer"], e["code"]) for e in wrong.json["errors"]] == [
+            ("/principal_delta_yuan", code)]
+    taken_back = client.post(f"/console/shops/{shop.slug}/members/{member.id}/balance",
+                             json={"principal_delta_yuan": "-2.5", "reason": "退回",
+                                   "request_id": "req-00000005"}, headers=csrf)
+    assert taken_back.status_code == 200, taken_back.get_data(as_text=True)
+    session.expire_all()
+    assert wallet.balance_of(session, member.id) == wallet.WalletBalance(1000, 0)
+    session.rollback()
     page = client.get(f"/console/shops/{shop.slug}/members/{member.id}").get_data(as_text=True)
     assert "活动补发" in page and "门店充值" in page
 

@@ -248,3 +248,38 @@ def test_wechatpay_account_screen(app, client, factory, shop, clock):
     off = client.post(f"{url}/disable", headers={**csrf, "Accept": "application/json"})
     assert off.status_code == 200
     assert client.get(url, headers={"Accept": "application/json"}).json["configured"] is False
+
+
+def test_yuan_fields_are_exact_and_refuse_what_is_not_an_amount(app, client, factory, shop,
+                                                                 clock):
+    """'1.005' is not rounded to 100 fen, 'inf' is not 500: both are 422s naming the field."""
+    _user, csrf = console(client, factory, shop)
+    base = f"/console/shops/{shop.slug}/orders"
+    form = {"csrf_token": csrf["X-CSRF-Token"], "name": "全国", "charge_by": "piece",
+            "rule0_regions": "", "rule0_first_units": "1", "rule0_first_fee": "8",
+            "rule0_extra_units": "1", "rule0_extra_fee": "2"}
+    as_json = {"Accept": "application/json"}
+    for typed, field, code in (("1.005", "free_over", "precision"), ("inf", "free_over", "type"),
+                               ("nan", "rule0_first_fee", "type"),
+                               ("-1", "rule0_extra_fee", "range")):
+        wrong = client.post(f"{base}/shipping-templates/new", data={**form, field: typed},
+                            headers=as_json)
+        assert wrong.status_code == 422, (typed, wrong.get_data(as_text=True))
+        pointer = {"free_over": "/free_over_fen", "rule0_first_fee": "/rules/0/first_fee_fen",
+                   "rule0_extra_fee": "/rules/0/extra_fee_fen"}[field]
+        assert [(e["pointer"], e["code"]) for e in wrong.json["errors"]] == [(pointer, code)]
+    html = client.post(f"{base}/shipping-templates/new", data={**form, "free_over": "1.005"})
+    assert "最多两位小数" in html.get_data(as_text=True)
+    saved = client.post(f"{base}/shipping-templates/new", data={**form, "free_over": "1.01"},
+                        headers=as_json)
+    assert saved.status_code == 200 and saved.json["free_over_fen"] == 101
+
+    local = {"csrf_token": csrf["X-CSRF-Token"], "origin_lat": "22.54", "origin_lng": "113.93",
+             "radius_km": "5", "tier0_km": "3", "tier0_fee": "5"}
+    for field, typed in (("tier0_fee", "inf"), ("tier0_km", "inf"), ("min_order", "1.005")):
+        wrong = client.post(f"{base}/local-delivery", data={**local, field: typed},
+                            headers=as_json)
+        assert wrong.status_code == 422, (field, wrong.get_data(as_text=True))
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        assert [t.free_over_fen for t in fulfilment.list_templates(s)] == [101]

@@ -6,10 +6,11 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
-from runtime.db import platform_access, use_shop
-from runtime.jobs import job_session
+from runtime.db import current_shop_id, platform_access
+from runtime.jobs import for_each_shop, job_session
 from runtime.modules.catalog import stock
 from runtime.modules.catalog.effects import on_catalog_changed
 from runtime.modules.catalog.models import Product
@@ -61,15 +62,10 @@ def sweep_product_schedules() -> int:
 
 def reconcile_stock() -> int:
     """Compare every SKU's stock with its ledger, shop by shop; mismatches are logged."""
-    from runtime.shops.models import Shop
+    def check(session: Session) -> int:
+        mismatches = stock.reconcile(session)
+        for mismatch in mismatches:
+            log.error("stock ledger mismatch in shop %s: %s", current_shop_id(session), mismatch)
+        return len(mismatches)
 
-    with job_session() as session:
-        shop_ids = list(session.scalars(select(Shop.id).order_by(Shop.id)))
-        found = 0
-        for shop_id in shop_ids:
-            use_shop(session, shop_id)
-            for mismatch in stock.reconcile(session):
-                found += 1
-                log.error("stock ledger mismatch in shop %s: %s", shop_id, mismatch)
-        use_shop(session, None)
-    return found
+    return sum(for_each_shop(check, "stock reconciliation").values())

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from runtime.errors import FieldError, NotFound, ValidationFailed
+from runtime.errors import FieldError, NotFound
+from runtime.fielderrors import FieldErrors
 from runtime.modules.fulfilment.fees import (
     ChargeBy,
     FeeLine,
@@ -41,56 +42,14 @@ MAX_FEE_FEN = 1_000_000
 # --- validation helpers ----------------------------------------------------------------------
 
 
-class _Checker:
-    def __init__(self) -> None:
-        self.errors: list[FieldError] = []
-
-    def text(self, data: Mapping[str, Any], name: str, limit: int, *, required: bool = True,
-             pointer: str = "") -> str | None:
-        where = f"{pointer}/{name}"
-        value = data.get(name)
-        if value is None and not required:
-            return None
-        if not isinstance(value, str) or (required and not value.strip()):
-            self.errors.append(FieldError(where, f"{name} is required", "required"))
-            return None
-        if len(value.strip()) > limit:
-            self.errors.append(FieldError(where, f"at most {limit} characters", "max_length"))
-            return None
-        return value.strip()
-
-    def integer(self, data: Mapping[str, Any], name: str, low: int, high: int, *,
-                required: bool = True, pointer: str = "") -> int | None:
-        where = f"{pointer}/{name}"
-        value = data.get(name)
-        if value is None and not required:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.errors.append(FieldError(where, f"a whole number from {low} to {high}"))
-            return None
-        return value
-
-    def number(self, data: Mapping[str, Any], name: str, low: float, high: float,
-               pointer: str = "") -> float | None:
-        value = data.get(name)
-        if isinstance(value, bool) or not isinstance(value, int | float) \
-                or not low <= value <= high:
-            self.errors.append(FieldError(f"{pointer}/{name}", f"a number from {low} to {high}"))
-            return None
-        return float(value)
-
-    def regions(self, data: Mapping[str, Any], name: str, pointer: str = "") -> tuple[str, ...]:
+class _Checker(FieldErrors):
+    def regions(self, data: Mapping[str, Any], name: str, at: str = "") -> tuple[str, ...]:
         value = data.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and 0 < len(v) <= 32
                                                   for v in value):
-            self.errors.append(FieldError(f"{pointer}/{name}",
-                                          "a list of region codes or names", "type"))
+            self.add(f"{at}/{name}", "a list of region codes or names", "type")
             return ()
         return parse_regions(value)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationFailed(self.errors)
 
 
 # --- shipping templates ----------------------------------------------------------------------
@@ -126,7 +85,7 @@ def _clean_template(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict[
     clean: dict[str, Any] = {"name": check.text(data, "name", 40)}
     charge_by = data.get("charge_by", "piece")
     if charge_by not in (ChargeBy.PIECE, ChargeBy.WEIGHT):
-        check.errors.append(FieldError("/charge_by", "piece or weight", "enum"))
+        check.append(FieldError("/charge_by", "piece or weight", "enum"))
     clean["charge_by"] = charge_by
     clean["free_over_fen"] = check.integer(data, "free_over_fen", 0, 100_000_000,
                                            required=False)
@@ -135,33 +94,33 @@ def _clean_template(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict[
     clean["excluded_regions"] = list(check.regions(data, "excluded_regions"))
     is_default = data.get("is_default", False)
     if not isinstance(is_default, bool):
-        check.errors.append(FieldError("/is_default", "must be true or false", "type"))
+        check.append(FieldError("/is_default", "must be true or false", "type"))
     clean["is_default"] = bool(is_default)
     rules_in = data.get("rules")
     rules: list[dict[str, Any]] = []
     if not isinstance(rules_in, list) or not 1 <= len(rules_in) <= MAX_RULES:
-        check.errors.append(FieldError("/rules", f"1-{MAX_RULES} fee rules", "required"))
+        check.append(FieldError("/rules", f"1-{MAX_RULES} fee rules", "required"))
     else:
         defaults = 0
         for i, rule in enumerate(rules_in):
             where = f"/rules/{i}"
             if not isinstance(rule, Mapping):
-                check.errors.append(FieldError(where, "must be an object", "type"))
+                check.append(FieldError(where, "must be an object", "type"))
                 continue
             regions = check.regions(rule, "regions", where)
             defaults += not regions
             rules.append({
                 "regions": list(regions), "position": i,
-                "first_units": check.integer(rule, "first_units", 1, 1_000_000, pointer=where),
+                "first_units": check.integer(rule, "first_units", 1, 1_000_000, at=where),
                 "first_fee_fen": check.integer(rule, "first_fee_fen", 0, MAX_FEE_FEN,
-                                               pointer=where),
-                "extra_units": check.integer(rule, "extra_units", 1, 1_000_000, pointer=where),
+                                               at=where),
+                "extra_units": check.integer(rule, "extra_units", 1, 1_000_000, at=where),
                 "extra_fee_fen": check.integer(rule, "extra_fee_fen", 0, MAX_FEE_FEN,
-                                               pointer=where),
+                                               at=where),
             })
         if defaults > 1:
-            check.errors.append(FieldError("/rules", "only one rule may leave regions empty "
-                                                     "(the rule for everywhere else)"))
+            check.append(FieldError("/rules", "only one rule may leave regions empty "
+                                    "(the rule for everywhere else)"))
     check.raise_if_any()
     return clean, rules
 
@@ -284,7 +243,7 @@ def _clean_point(data: Mapping[str, Any]) -> dict[str, Any]:
                        else None)
     active = data.get("is_active", True)
     if not isinstance(active, bool):
-        check.errors.append(FieldError("/is_active", "must be true or false", "type"))
+        check.append(FieldError("/is_active", "must be true or false", "type"))
     clean["is_active"] = bool(active)
     check.raise_if_any()
     return clean
@@ -329,19 +288,19 @@ def set_local_delivery(session: Session, data: Mapping[str, Any]) -> LocalDelive
     tiers_in = data.get("tiers")
     tiers: list[dict[str, int]] = []
     if not isinstance(tiers_in, list) or not 1 <= len(tiers_in) <= 20:
-        check.errors.append(FieldError("/tiers", "1-20 fee tiers by distance", "required"))
+        check.append(FieldError("/tiers", "1-20 fee tiers by distance", "required"))
     else:
         for i, tier in enumerate(tiers_in):
             if not isinstance(tier, Mapping):
-                check.errors.append(FieldError(f"/tiers/{i}", "must be an object", "type"))
+                check.append(FieldError(f"/tiers/{i}", "must be an object", "type"))
                 continue
-            up_to = check.integer(tier, "up_to_m", 1, 100_000, pointer=f"/tiers/{i}")
-            fee = check.integer(tier, "fee_fen", 0, MAX_FEE_FEN, pointer=f"/tiers/{i}")
+            up_to = check.integer(tier, "up_to_m", 1, 100_000, at=f"/tiers/{i}")
+            fee = check.integer(tier, "fee_fen", 0, MAX_FEE_FEN, at=f"/tiers/{i}")
             if up_to is not None and fee is not None:
                 tiers.append({"up_to_m": up_to, "fee_fen": fee})
         ups = [t["up_to_m"] for t in tiers]
         if len(set(ups)) != len(ups):
-            check.errors.append(FieldError("/tiers", "each tier needs its own distance"))
+            check.append(FieldError("/tiers", "each tier needs its own distance"))
     check.raise_if_any()
     row = get_local_delivery(session)
     if row is None:

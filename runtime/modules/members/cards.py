@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
-from runtime.errors import FieldError, ValidationFailed
+from runtime.errors import ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.modules.members.errors import MemberErrorCode, not_found
 from runtime.modules.members.levels import get_level, recompute_all_levels, refresh_level
 from runtime.modules.members.models import CardPlan, Member, MemberCard
@@ -39,33 +40,22 @@ def get_plan(session: Session, plan_id: int) -> CardPlan:
 
 
 def _clean_plan(session: Session, values: dict[str, Any], partial: bool) -> dict[str, Any]:
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     out: dict[str, Any] = {}
-    for name in sorted(set(values) - set(PLAN_FIELDS)):
-        errors.append(FieldError(f"/{name}", f"unknown field '{name}'", "unknown"))
-    for name in () if partial else ("name", "level_id", "price_fen", "days"):
-        if name not in values:
-            errors.append(FieldError(f"/{name}", f"'{name}' is required", "required"))
+    errors.unknown(values, PLAN_FIELDS)
+    errors.require(values, () if partial else ("name", "level_id", "price_fen", "days"))
     if "name" in values:
         if not isinstance(values["name"], str) or not 1 <= len(values["name"].strip()) <= 40:
-            errors.append(FieldError("/name", "1-40 characters", "length"))
+            errors.add("/name", "1-40 characters", "length")
         else:
             out["name"] = values["name"].strip()
     for name, low, high in (("price_fen", 1, 100_000_000), ("days", 1, 3660),
                             ("level_id", 1, 2**62)):
         if name in values:
-            v = values[name]
-            if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
-                errors.append(FieldError(f"/{name}", f"an integer from {low} to {high}", "range"))
-            else:
-                out[name] = v
+            out[name] = errors.integer(values, name, low, high)
     if "is_active" in values:
-        if not isinstance(values["is_active"], bool):
-            errors.append(FieldError("/is_active", "true or false", "type"))
-        else:
-            out["is_active"] = values["is_active"]
-    if errors:
-        raise ValidationFailed(errors)
+        out["is_active"] = errors.boolean(values, "is_active")
+    errors.raise_if_any()
     if "level_id" in out:
         get_level(session, out["level_id"])
     return out

@@ -27,6 +27,7 @@ from runtime.errors import ServiceUnavailable, TooManyRequests, ValidationFailed
 from runtime.modules.members.errors import MemberErrorCode
 from runtime.modules.members.models import LoginCode
 from runtime.modules.members.service import LoginResult, check_phone, login_by_phone
+from runtime.redis_scripts import COUNT_IN_WINDOW
 
 log = logging.getLogger("mallkit.members.h5login")
 
@@ -39,25 +40,12 @@ WRONG_CODES_PER_PHONE_PER_HOUR = 10
 HOUR = timedelta(hours=1)
 IP_KEY = "mallkit:{shop_id}:members:h5code:ip:{ip}"
 
-# Count one code request from an IP.
-# KEYS[1]: the counter key (IP_KEY).  ARGV[1]: the window in seconds.
-# Returns {count, ttl_seconds}; the window starts at the first request (or a lost TTL).
-COUNT_REQUEST = """
-local n = redis.call('INCR', KEYS[1])
-local ttl = redis.call('TTL', KEYS[1])
-if n == 1 or ttl < 0 then
-  redis.call('EXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
-return {n, ttl}
-"""
 
 
 def count_ip_request(connection: Any, shop_id: int, ip: str) -> None:
     """At most ``CODES_PER_IP_PER_HOUR`` code requests per client IP and shop: 429 beyond."""
-    script = connection.register_script(COUNT_REQUEST)
-    count, ttl = script(keys=[IP_KEY.format(shop_id=shop_id, ip=(ip or "unknown")[:64])],
-                        args=[3600])
+    count, ttl = COUNT_IN_WINDOW(
+        connection, keys=[IP_KEY.format(shop_id=shop_id, ip=(ip or "unknown")[:64])], args=[3600])
     if int(count) > CODES_PER_IP_PER_HOUR:
         raise TooManyRequests("too many login codes from this address; try again later",
                               retry_after=max(int(ttl), 1))

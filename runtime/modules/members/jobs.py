@@ -5,42 +5,19 @@ from __future__ import annotations
 
 import calendar
 import logging
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import extract, select
 from sqlalchemy.orm import Session
 
-from runtime.db import platform_access
-from runtime.jobs import job_session, register_periodic
+from runtime.jobs import for_each_shop, job_session, register_periodic
 from runtime.modules.members.cards import expire_cards
 from runtime.modules.members.models import Level, Member, MemberStatus
-from runtime.modules.members.shoptime import local_today, shop_zone
 from runtime.modules.members.tags import recompute_segments
-from runtime.shops.models import Shop
+from runtime.shoptime import local_today, shop_zone
 
 log = logging.getLogger(__name__)
-
-
-def active_shop_ids() -> list[int]:
-    with job_session() as session, platform_access(session, "members: list shops for a sweep"):
-        return list(session.scalars(select(Shop.id).where(Shop.status == "active")
-                                    .order_by(Shop.id)))
-
-
-def for_each_shop(work: Callable[[Session], Any], what: str,
-                  shop_ids: list[int] | None = None) -> dict[int, Any]:
-    """Run ``work`` once per shop in its own transaction; one shop failing does not stop
-    the others (it is logged and retried on the next run)."""
-    results: dict[int, Any] = {}
-    for shop_id in shop_ids if shop_ids is not None else active_shop_ids():
-        try:
-            with job_session(shop_id) as session:
-                results[shop_id] = work(session)
-        except Exception:
-            log.exception("%s failed for shop %s", what, shop_id)
-    return results
 
 
 def birthday_gifts(session: Session) -> int:

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
-from runtime.errors import FieldError, ValidationFailed
+from runtime.errors import ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.modules.members import locks
 from runtime.modules.members.errors import MemberErrorCode, not_found
 from runtime.modules.members.models import (
@@ -63,38 +64,22 @@ def get_level(session: Session, level_id: int) -> Level:
 
 
 def _clean_level(values: dict[str, Any], partial: bool) -> dict[str, Any]:
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     out: dict[str, Any] = {}
-    for name in sorted(set(values) - set(LEVEL_FIELDS)):
-        errors.append(FieldError(f"/{name}", f"unknown field '{name}'", "unknown"))
-    required = () if partial else ("name", "rank", "growth_threshold")
-    for name in required:
-        if name not in values:
-            errors.append(FieldError(f"/{name}", f"'{name}' is required", "required"))
-
-    def integer(name: str, low: int, high: int) -> None:
-        if name in values:
-            v = values[name]
-            if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
-                errors.append(FieldError(f"/{name}", f"an integer from {low} to {high}", "range"))
-            else:
-                out[name] = v
-
+    errors.unknown(values, LEVEL_FIELDS)
+    errors.require(values, () if partial else ("name", "rank", "growth_threshold"))
     if "name" in values:
         name = values["name"]
         if not isinstance(name, str) or not 1 <= len(name.strip()) <= 40:
-            errors.append(FieldError("/name", "1-40 characters", "length"))
+            errors.add("/name", "1-40 characters", "length")
         else:
             out["name"] = name.strip()
-    integer("rank", 1, 100)
-    integer("growth_threshold", 0, 1_000_000_000)
-    integer("discount_percent", 1, 100)
-    integer("birthday_gift_points", 0, 1_000_000)
+    for field, low, high in (("rank", 1, 100), ("growth_threshold", 0, 1_000_000_000),
+                             ("discount_percent", 1, 100), ("birthday_gift_points", 0, 1_000_000)):
+        if field in values:
+            out[field] = errors.integer(values, field, low, high)
     if "free_shipping" in values:
-        if not isinstance(values["free_shipping"], bool):
-            errors.append(FieldError("/free_shipping", "true or false", "type"))
-        else:
-            out["free_shipping"] = values["free_shipping"]
+        out["free_shipping"] = errors.boolean(values, "free_shipping")
     if "points_multiplier" in values:
         try:
             raw = values["points_multiplier"]
@@ -105,16 +90,15 @@ def _clean_level(values: dict[str, Any], partial: bool) -> dict[str, Any]:
                 raise InvalidOperation
             out["points_multiplier"] = mult
         except (InvalidOperation, ValueError):
-            errors.append(FieldError("/points_multiplier", "a number from 0 to 10 with at most "
-                                                           "two decimals", "range"))
+            errors.add("/points_multiplier", "a number from 0 to 10 with at most two decimals",
+                       "range")
     if "description" in values:
         d = values["description"]
         if not isinstance(d, str) or len(d) > 200:
-            errors.append(FieldError("/description", "at most 200 characters", "length"))
+            errors.add("/description", "at most 200 characters", "length")
         else:
             out["description"] = d
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     return out
 
 

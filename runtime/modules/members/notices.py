@@ -5,27 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.modules.members.errors import MemberErrorCode, not_found
 from runtime.modules.members.models import Notice
+from runtime.upsert import upsert
 
 
 def notify(session: Session, member_id: int, *, kind: str, title: str, body: str,
            dedupe_key: str, data: dict[str, Any] | None = None) -> bool:
     """Write a notice unless one with ``dedupe_key`` exists; True when it was written."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     now = utcnow()
-    result = session.execute(
-        insert(Notice).values(shop_id=current_shop_id(session), member_id=member_id, kind=kind,
-                              title=title[:80], body=body[:500], data=data or {},
-                              dedupe_key=dedupe_key[:120], created_at=now, updated_at=now)
-        .on_conflict_do_nothing(index_elements=["shop_id", "dedupe_key"])
-        .returning(Notice.id))
+    result = upsert(session, Notice,
+                    {"shop_id": current_shop_id(session), "member_id": member_id, "kind": kind,
+                     "title": title[:80], "body": body[:500], "data": data or {},
+                     "dedupe_key": dedupe_key[:120], "created_at": now, "updated_at": now},
+                    conflict=("shop_id", "dedupe_key"), returning=(Notice.id,))
     return result.first() is not None
 
 

@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
-from runtime.errors import Conflict, FieldError, ValidationFailed
+from runtime.errors import Conflict, ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.modules.members.errors import MemberErrorCode, not_found
 from runtime.modules.members.models import (
     LifecycleStage,
@@ -38,40 +39,27 @@ RULE_TYPES = ("spent_at_least", "bought_category", "orders_at_least")
 MAX_DAYS = 3650
 
 
-def _int(rule: dict[str, Any], name: str, low: int, high: int, errors: list[FieldError],
-         optional: bool = False) -> int | None:
-    value = rule.get(name)
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        errors.append(FieldError(f"/rule/{name}", f"an integer from {low} to {high}", "range"))
-        return None
-    return value
-
-
 def validate_rule(rule: Any) -> dict[str, Any]:
     if not isinstance(rule, dict):
         raise ValidationFailed.single("/rule", "a rule object is required", "type")
     kind = rule.get("type")
     if kind not in RULE_TYPES:
         raise ValidationFailed.single("/rule/type", f"one of {', '.join(RULE_TYPES)}", "enum")
-    errors: list[FieldError] = []
-    allowed = {"type", "days", {"spent_at_least": "min_fen", "bought_category": "category_id",
-                                "orders_at_least": "count"}[kind]}
-    for name in sorted(set(rule) - allowed):
-        errors.append(FieldError(f"/rule/{name}", f"unknown property '{name}'", "unknown"))
+    errors = FieldErrors()
+    errors.unknown(rule, {"type", "days", {"spent_at_least": "min_fen",
+                                           "bought_category": "category_id",
+                                           "orders_at_least": "count"}[kind]}, at="/rule")
     out: dict[str, Any] = {"type": kind}
     if kind == "spent_at_least":
-        out["min_fen"] = _int(rule, "min_fen", 1, 10**11, errors)
-        out["days"] = _int(rule, "days", 1, MAX_DAYS, errors)
+        out["min_fen"] = errors.integer(rule, "min_fen", 1, 10**11, at="/rule")
+        out["days"] = errors.integer(rule, "days", 1, MAX_DAYS, at="/rule")
     elif kind == "bought_category":
-        out["category_id"] = _int(rule, "category_id", 1, 2**62, errors)
-        out["days"] = _int(rule, "days", 1, MAX_DAYS, errors, optional=True)
+        out["category_id"] = errors.integer(rule, "category_id", 1, 2**62, at="/rule")
+        out["days"] = errors.integer(rule, "days", 1, MAX_DAYS, required=False, at="/rule")
     else:
-        out["count"] = _int(rule, "count", 1, 100000, errors)
-        out["days"] = _int(rule, "days", 1, MAX_DAYS, errors, optional=True)
-    if errors:
-        raise ValidationFailed(errors)
+        out["count"] = errors.integer(rule, "count", 1, 100000, at="/rule")
+        out["days"] = errors.integer(rule, "days", 1, MAX_DAYS, required=False, at="/rule")
+    errors.raise_if_any()
     return out
 
 

@@ -9,12 +9,13 @@ from datetime import timedelta
 
 from runtime.clock import utcnow
 from runtime.db import platform_access
-from runtime.jobs import job_session
+from runtime.jobs import for_each_shop, job_session
 from runtime.modules.orders import integrations
 from runtime.modules.orders.models import Order, OrderStatus
 from runtime.modules.orders.service import auto_confirm_due, close_order, unpaid_overdue
 from runtime.modules.orders.state import Actor, OrderEvent
 from runtime.shops.models import Shop
+from runtime.shoptime import shop_zone
 from runtime.wechat.errors import WechatError
 
 log = logging.getLogger(__name__)
@@ -73,11 +74,8 @@ def sweep_auto_confirm() -> int:
     with job_session() as session, platform_access(session, "orders: auto-confirm sweeper"):
         shops = sorted({shop_id for (shop_id,) in session.query(Order.shop_id).filter(
             Order.status == OrderStatus.SHIPPED, Order.auto_confirm_at <= utcnow()).distinct()})
-    done = 0
-    for shop_id in shops:
-        with job_session(shop_id) as session:
-            done += len(auto_confirm_due(session))
-    return done
+    done = for_each_shop(lambda session: len(auto_confirm_due(session)), "auto-confirm", shops)
+    return sum(done.values())
 
 
 def order_paid_followup(shop_id: int, order_id: int) -> None:
@@ -109,13 +107,9 @@ def export_orders(shop_id: int, export_id: str, filters: dict) -> str:
         return "expired"
     try:
         with job_session(shop_id) as session:
-            shop = session.get(Shop, shop_id)
-            assert shop is not None
-            from zoneinfo import ZoneInfo
-
             path = export.export_path(mk.settings.data_dir, shop_id, export_id)
             rows = export.write_workbook(session, export.filter_from_dict(filters), path,
-                                         ZoneInfo(shop.timezone))
+                                         shop_zone(session))
     except Exception as exc:
         export.save(mk.redis, shop_id, replace(current, status="failed", error=str(exc)[:200]))
         raise

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from runtime.errors import FieldError, ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.modules.orders.models import OrderSettings
 
 INT_FIELDS = {"unpaid_timeout_minutes": (1, 10080), "auto_confirm_days": (1, 60)}
@@ -40,32 +40,24 @@ def settings_dict(row: OrderSettings) -> dict[str, Any]:
 
 def update_settings(session: Session, data: Mapping[str, Any]) -> OrderSettings:
     """Change some settings; every wrong field is named in one 422."""
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     clean: dict[str, Any] = {}
-    for name, value in data.items():
+    for name in data:
         if name in INT_FIELDS:
-            low, high = INT_FIELDS[name]
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                errors.append(FieldError(f"/{name}", f"a whole number from {low} to {high}"))
-            else:
-                clean[name] = value
+            clean[name] = errors.integer(data, name, *INT_FIELDS[name])
         elif name in BOOL_FIELDS:
-            if not isinstance(value, bool):
-                errors.append(FieldError(f"/{name}", "must be true or false", "type"))
-            else:
-                clean[name] = value
+            clean[name] = errors.boolean(data, name)
         else:
-            errors.append(FieldError(f"/{name}", "unknown setting", "unknown"))
+            errors.add(f"/{name}", "unknown setting", "unknown")
     row = get_settings(session)
     merged = {**settings_dict(row), **clean}
     if not errors and not (merged["allow_express"] or merged["allow_pickup"]
                            or merged["allow_local"]):
-        errors.append(FieldError("/allow_express", "keep at least one fulfilment method on"))
+        errors.add("/allow_express", "keep at least one fulfilment method on")
     if not errors and not (merged["allow_wechatpay"] or merged["allow_wallet"]
                            or merged["allow_cod"]):
-        errors.append(FieldError("/allow_wechatpay", "keep at least one payment method on"))
-    if errors:
-        raise ValidationFailed(errors)
+        errors.add("/allow_wechatpay", "keep at least one payment method on")
+    errors.raise_if_any()
     for name, value in clean.items():
         setattr(row, name, value)
     session.flush()

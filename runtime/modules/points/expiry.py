@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
 from runtime.modules.members.notices import notify
-from runtime.modules.members.shoptime import shop_zone
 from runtime.modules.points import locks
 from runtime.modules.points.models import EntryKind, PointEntry
 from runtime.modules.points.service import _write
 from runtime.modules.points.settings import points_settings
+from runtime.shoptime import shop_zone
 
 BATCH = 200
 

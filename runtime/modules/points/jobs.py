@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from runtime.jobs import register_periodic
-from runtime.modules.members.jobs import for_each_shop
+from runtime.jobs import for_each_shop, register_periodic
 from runtime.modules.points.expiry import expire_due, notify_expiring
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from runtime.db import current_shop_id
 from runtime.modules.points.models import PointAccount
+from runtime.upsert import upsert
 
 
 def ensure_accounts(session: Session, member_ids: Iterable[int]) -> None:
@@ -24,17 +23,14 @@ def ensure_accounts(session: Session, member_ids: Iterable[int]) -> None:
     if not ids:
         return
     shop_id = current_shop_id(session)
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     existing = set(session.scalars(select(PointAccount.member_id)
                                    .where(PointAccount.member_id.in_(ids))))
     missing = [i for i in ids if i not in existing]
     if missing:
-        session.execute(
-            insert(PointAccount)
-            .values([{"shop_id": shop_id, "member_id": i, "balance": 0, "earned_total": 0,
-                      "spent_total": 0, "expired_total": 0} for i in missing])
-            .on_conflict_do_nothing(index_elements=["shop_id", "member_id"]))
+        upsert(session, PointAccount,
+               [{"shop_id": shop_id, "member_id": i, "balance": 0, "earned_total": 0,
+                 "spent_total": 0, "expired_total": 0} for i in missing],
+               conflict=("shop_id", "member_id"))
 
 
 def accounts_for_update(session: Session, member_ids: Iterable[int]) -> list[PointAccount]:

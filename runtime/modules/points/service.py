@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
 from runtime.errors import ValidationFailed
-from runtime.modules.members.shoptime import shop_zone
 from runtime.modules.points import locks
 from runtime.modules.points.errors import InsufficientPoints, KeyReused, PointsErrorCode
 from runtime.modules.points.models import EntryKind, PointAccount, PointEntry
 from runtime.modules.points.settings import PointsSettings, points_settings
+from runtime.shoptime import shop_zone
 
 ORDER = "order"
 _DEFAULT = object()

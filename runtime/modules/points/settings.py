@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from runtime.modules.members.shoptime import local_midnight
+from runtime.shoptime import local_midnight
 
 MODULE_ID = "points"
 

@@ -8,13 +8,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
-from runtime.jobs import register_periodic
-from runtime.modules.members.jobs import for_each_shop
+from runtime.jobs import for_each_shop, register_periodic
 from runtime.modules.members.notices import notify
-from runtime.modules.members.shoptime import local_today, shop_zone
 from runtime.modules.signin.service import member_ids_to_remind
 from runtime.modules.signin.settings import signin_settings
 from runtime.modules.switches import is_enabled
+from runtime.shoptime import local_today, shop_zone
 
 
 def send_reminders(session: Session) -> int:

@@ -26,17 +26,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.errors import Conflict, NotFound, ValidationFailed
-from runtime.modules.members.shoptime import local_today, shop_zone
 from runtime.modules.signin.models import MilestoneGrant, SigninRecord, SigninState
 from runtime.modules.signin.settings import SigninSettings, signin_settings
+from runtime.shoptime import local_today, shop_zone
+from runtime.upsert import upsert
 
 REF = "signin"
 
@@ -89,13 +88,12 @@ def month_bounds(day: date) -> tuple[date, date]:
 
 def state_for_update(session: Session, member_id: int) -> SigninState:
     """The member's state row (created race-safe), locked."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     if session.scalar(select(SigninState.id).where(SigninState.member_id == member_id)) is None:
         now = utcnow()
-        session.execute(insert(SigninState).values(
-            shop_id=current_shop_id(session), member_id=member_id, total_days=0,
-            created_at=now, updated_at=now)
-            .on_conflict_do_nothing(index_elements=["shop_id", "member_id"]))
+        upsert(session, SigninState, {"shop_id": current_shop_id(session),
+                                      "member_id": member_id, "total_days": 0,
+                                      "created_at": now, "updated_at": now},
+               conflict=("shop_id", "member_id"))
     state = session.scalar(select(SigninState).where(SigninState.member_id == member_id)
                            .with_for_update().execution_options(populate_existing=True))
     assert state is not None

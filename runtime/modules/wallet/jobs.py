@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from runtime.db import current_shop_id
-from runtime.jobs import job_session, register_periodic
-from runtime.modules.members.jobs import for_each_shop
+from runtime.jobs import for_each_shop, job_session, register_periodic
 from runtime.modules.wallet import service, wechatpay
 from runtime.shops.models import Shop
 

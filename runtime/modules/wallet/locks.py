@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from runtime.db import current_shop_id
 from runtime.modules.wallet.models import TopUp, WalletAccount
+from runtime.upsert import upsert
 
 
 def accounts_for_update(session: Session, member_ids: Iterable[int]) -> list[WalletAccount]:
@@ -20,13 +19,10 @@ def accounts_for_update(session: Session, member_ids: Iterable[int]) -> list[Wal
                                    .where(WalletAccount.member_id.in_(ids))))
     missing = [i for i in ids if i not in existing]
     if missing:
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         shop_id = current_shop_id(session)
-        session.execute(
-            insert(WalletAccount)
-            .values([{"shop_id": shop_id, "member_id": i, "principal_fen": 0, "bonus_fen": 0}
-                     for i in missing])
-            .on_conflict_do_nothing(index_elements=["shop_id", "member_id"]))
+        upsert(session, WalletAccount,
+               [{"shop_id": shop_id, "member_id": i, "principal_fen": 0, "bonus_fen": 0}
+                for i in missing], conflict=("shop_id", "member_id"))
     return list(session.scalars(
         select(WalletAccount).where(WalletAccount.member_id.in_(ids))
         .order_by(WalletAccount.id).with_for_update()

@@ -12,19 +12,16 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from runtime.modules.catalog.importing.messages import Msg
 from runtime.modules.catalog.importing.models import SourceFormat
+from runtime.money import TOO_LARGE, AmountError, parse_yuan
 
-MAX_FEN = 2_000_000_000
 MAX_STOCK = 100_000_000
 MAX_WEIGHT_G = 1_000_000
-_MONEY = re.compile(r"^\d+(?:\.\d{1,2})?$")
-_GROUPED_MONEY = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?$")
 _WHOLE = re.compile(r"^[+]?\d+(?:\.0+)?$")
-_CURRENCY = ("¥", "￥", "CNY", "RMB", "元")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,41 +159,13 @@ def money_fen(value: Any) -> int | None:
     blank is None. Anything else raises :class:`CellValueError`."""
     if is_blank(value):
         return None
-    bad = CellValueError(Msg("not a price in yuan with at most 2 decimals, e.g. 12.90"))
-    if isinstance(value, bool):
-        raise bad
-    if isinstance(value, int):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise bad
-        amount = Decimal(repr(value))
-        rounded = amount.quantize(Decimal("0.01"))
-        if abs(amount - rounded) > Decimal("0.000001"):  # more decimals than a binary artefact
-            raise bad
-        amount = rounded
-    elif isinstance(value, Decimal):
-        amount = value
-    elif isinstance(value, str):
-        raw = value.strip().replace(" ", "")
-        for mark in _CURRENCY:
-            raw = raw.replace(mark, "")
-        if _GROUPED_MONEY.match(raw):
-            raw = raw.replace(",", "")
-        if not _MONEY.match(raw):
-            raise bad
-        try:
-            amount = Decimal(raw)
-        except InvalidOperation:
-            raise bad from None
-    else:
-        raise bad
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise bad
-    fen = int(amount * 100)
-    if fen > MAX_FEN:
-        raise CellValueError(Msg("at most {limit} yuan", limit=MAX_FEN // 100))
-    return fen
+    try:
+        return parse_yuan(value)
+    except AmountError as exc:
+        if exc.template == TOO_LARGE:
+            raise CellValueError(Msg("at most {limit} yuan", **exc.params)) from None
+        raise CellValueError(Msg("not a price in yuan with at most 2 decimals, e.g. 12.90")
+                             ) from None
 
 
 def whole(value: Any, *, maximum: int, minimum: int = 0) -> int | None:
