@@ -21,6 +21,7 @@ demo: $(STAMP)
 # The suite on the embedded default, then on PostgreSQL + Redis when they answer.
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mallkit miniprogram sync --check
 	$(MAKE) test-embedded
 	$(MAKE) test-miniprogram
 	@if $(BIN)/python -m tests.services_up "$(PG_TEST_URL)" "$(REDIS_TEST_URL)"; then \

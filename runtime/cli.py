@@ -174,9 +174,11 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
 
 def _add_offline_commands() -> None:
     """Commands that need no app or database (an agency runs them on its own machine)."""
+    from runtime.pages.cli import miniprogram_cli
     from runtime.themes.cli import theme_cli
 
     cli.add_command(theme_cli)
+    cli.add_command(miniprogram_cli)
 
 
 _add_offline_commands()

@@ -43,7 +43,10 @@ KEPT_HEADERS = ("ETag", "Cache-Control", "Vary", "Content-Type", "X-Cart-Token")
 
 def all_blocks_page(media: list[dict[str, int]], product_ids: list[int],
                     group_id: int | None) -> dict[str, Any]:
-    """A custom page with one block of every bundled type, images from the demo library."""
+    """A custom page with one block of every type the mini-program renders that may stand on
+    a custom page (the generated ``utils/block-types.js`` list, from ``blocks/*/block.json``):
+    the examples below with images from the demo library, and any other type with its first
+    preset's settings."""
     def img(i: int) -> dict[str, int] | None:
         return media[i % len(media)] if media else None
 
@@ -101,6 +104,18 @@ def all_blocks_page(media: list[dict[str, int]], product_ids: list[int],
                                    "radius": 8}),
         ("service", "service-button", {"action": "phone", "phone": "400-800-1234"}),
     ]
+    from runtime.pages.blocks import BLOCKS_DIR
+    from runtime.pages.miniprogram import client_types, scan
+
+    scanned = scan(BLOCKS_DIR, ROOT / "miniprogram")
+    on_custom = {b.type for b in scanned if b.on_custom_pages}
+    types = [t for t in client_types(scanned) if t in on_custom]
+    blocks = [b for b in blocks if b[1] in types]
+    shown = {b[1] for b in blocks}
+    for name in types:
+        if name not in shown:
+            manifest = json.loads((BLOCKS_DIR / name / "block.json").read_text(encoding="utf-8"))
+            blocks.append((name, name, (manifest.get("presets") or [{}])[0].get("settings", {})))
     config: dict[str, Any] = {
         "schema": 1, "title": "全部组件", "kind": "custom",
         "blocks": [{"id": i, "type": t, "settings": s} for i, t, s in blocks],

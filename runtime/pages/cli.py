@@ -1,4 +1,5 @@
-"""``mallkit schemas check``: validate every manifest, preset and theme in the repository."""
+"""``mallkit schemas check``: validate every manifest, preset and theme in the repository;
+``mallkit miniprogram sync``: the mini-program's block registrations from the manifests."""
 
 from __future__ import annotations
 
@@ -10,6 +11,13 @@ from flask.cli import AppGroup
 from runtime.modules.registry import MODULES_DIR
 from runtime.pages.blocks import BLOCKS_DIR
 from runtime.pages.manifests import ManifestError
+from runtime.pages.miniprogram import (
+    MINIPROGRAM_DIR,
+    SyncError,
+    capture_fixtures,
+    fixture_gaps,
+    sync,
+)
 from runtime.pages.registries import load_registries
 from runtime.pages.schemas import REPO_ROOT
 from runtime.themes.registry import THEMES_DIR
@@ -34,3 +42,40 @@ def check_command(root: Path) -> None:
     presets = sum(len(t.presets) for t in regs.themes)
     click.echo(f"ok: {len(regs.blocks)} blocks, {len(list(regs.modules))} modules, "
                f"{len(list(regs.themes))} themes, {presets} page presets")
+
+
+miniprogram_cli = click.Group("miniprogram", help="The reference mini-program (miniprogram/).")
+
+
+@miniprogram_cli.command("sync")
+@click.option("--check", is_flag=True,
+              help="Change nothing; fail when a generated file or fixture is out of date.")
+@click.option("--fixtures/--no-fixtures", default=True, show_default=True,
+              help="Also re-record the jest fixtures from a throw-away demo shop (slow).")
+@click.option("--blocks", "blocks_dir", default=BLOCKS_DIR, show_default=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--miniprogram", "miniprogram_dir", default=MINIPROGRAM_DIR, show_default=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path))
+def sync_command(check: bool, fixtures: bool, blocks_dir: Path, miniprogram_dir: Path) -> None:
+    """Generate the mini-program's block registrations (the renderer's usingComponents and
+    wx:if chain, utils/block-types.js) and its jest fixtures from blocks/*/block.json.
+
+    Fails, naming the block, when a block has neither a component in
+    miniprogram/components/blocks/<type>/ nor "h5_only": true in its block.json.
+    """
+    try:
+        stale = sync(blocks_dir, miniprogram_dir, check=check)
+        gaps = fixture_gaps(blocks_dir, miniprogram_dir) if check else []
+    except SyncError as exc:
+        raise click.ClickException(str(exc)) from None
+    if check:
+        problems = [f"{p.relative_to(miniprogram_dir)} is out of date" for p in stale]
+        problems += [f"the fixture layout-all-blocks.json has no '{t}' block" for t in gaps]
+        if problems:
+            raise click.ClickException("; ".join(problems) + ": run `mallkit miniprogram sync`")
+        click.echo("ok: the mini-program's block registrations and fixtures are up to date")
+        return
+    for path in stale:
+        click.echo(f"wrote {path.relative_to(miniprogram_dir)}")
+    if fixtures and capture_fixtures(miniprogram_dir, []) != 0:
+        raise click.ClickException("recording the fixtures failed")
