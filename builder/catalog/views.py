@@ -18,6 +18,7 @@ from builder import forms
 from builder.auth import shop_blueprint
 from builder.catalog.i18n import gettext as t
 from runtime.errors import FieldError, MallkitError, ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.http import json_body
 from runtime.media.refs import load_assets, media_url
 from runtime.modules.catalog import products as product_service
@@ -280,7 +281,7 @@ def _image_field(prefix: str, errors: list[FieldError]) -> dict[str, Any] | None
 
 
 def _category_form() -> dict[str, Any]:
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     parent = request.form.get("parent_id", "").strip()
     position = request.form.get("position", "0").strip() or "0"
     data: dict[str, Any] = {
@@ -293,8 +294,7 @@ def _category_form() -> dict[str, Any]:
         data["position"] = int(position)
     except ValueError:
         errors.append(FieldError("/position", t("Enter a whole number"), "type"))
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     return data
 
 
@@ -347,7 +347,7 @@ def categories_delete(category_id: int) -> ResponseReturnValue:
 
 
 def _group_form() -> dict[str, Any]:
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     kind = request.form.get("kind", GroupKind.MANUAL)
     position = request.form.get("position", "0").strip() or "0"
     data: dict[str, Any] = {"name": request.form.get("name", ""), "kind": kind}
@@ -366,8 +366,7 @@ def _group_form() -> dict[str, Any]:
         if high is not None:
             rule["max_price_fen"] = high
         data["rule"] = rule
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     return data
 
 

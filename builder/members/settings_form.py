@@ -9,7 +9,8 @@ from typing import Any
 
 from flask_babel import get_locale
 
-from runtime.errors import FieldError, ValidationFailed
+from runtime.errors import FieldError
+from runtime.fielderrors import FieldErrors
 from runtime.modules.registry import load_modules
 
 
@@ -54,7 +55,7 @@ def parse(module_id: str, form: dict[str, Any], current: dict[str, Any]) -> dict
     """The submitted scalar settings over ``current``; a 422 names each one that is not a
     whole number (bounds and enums are checked by the module's schema afterwards)."""
     values = dict(current)
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     for field in fields(module_id, current):
         raw = form.get(field.name)
         if field.kind == "toggle":
@@ -67,6 +68,5 @@ def parse(module_id: str, form: dict[str, Any], current: dict[str, Any]) -> dict
                 errors.append(FieldError(f"/settings/{field.name}", "a whole number", "type"))
         elif raw is not None:
             values[field.name] = str(raw)
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     return values

@@ -15,6 +15,7 @@ from builder.auth import shop_blueprint
 from builder.members.i18n import gettext as t
 from builder.members.views import _act, _page_arg, _render
 from runtime.errors import FieldError, ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.modules import switches
 from runtime.modules.members.models import Member
 from runtime.modules.signin import service
@@ -64,7 +65,7 @@ def _pairs(data: dict[str, Any], first: str, second: str, prefix: str) -> list[d
 
 def settings_from_form(data: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    errors = []
+    errors = FieldErrors()
     for name in INTEGER_FIELDS:
         raw = str(data.get(name, "")).strip()
         if raw.lstrip("-").isdigit():
@@ -73,8 +74,7 @@ def settings_from_form(data: dict[str, Any]) -> dict[str, Any]:
             errors.append(FieldError(f"/settings/{name}", t("a whole number"), "type"))
     for name in FLAG_FIELDS:
         values[name] = data.get(name) in ("on", "true", "1", True)
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     values["rewards"] = _pairs(data, "day", "points", "rewards")
     values["milestones"] = _pairs(data, "days", "points", "milestones")
     return values

@@ -31,6 +31,7 @@ from builder.auth import current_user, shop_blueprint
 from builder.orders.i18n import gettext as t
 from runtime.errors import FieldError, MallkitError, ValidationFailed
 from runtime.extension import state
+from runtime.fielderrors import FieldErrors
 from runtime.jobs import enqueue
 from runtime.media.refs import load_assets
 from runtime.modules.fulfilment import service as fulfilment
@@ -124,14 +125,13 @@ def _date(name: str, end: bool = False) -> datetime | None:
 def _filter() -> orders.OrderFilter:
     status = request.args.get("status", "").strip()
     fulfilment_arg = request.args.get("fulfilment", "").strip()
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     if status and status not in {s.value for s in OrderStatus}:
         errors.append(FieldError("/status", t("unknown status"), "enum"))
     if fulfilment_arg and fulfilment_arg not in FULFILMENT_LABELS:
         errors.append(FieldError("/fulfilment", t("unknown fulfilment method"), "enum"))
     keyword = request.args.get("keyword", "").strip()[:64]
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     return orders.OrderFilter(status=OrderStatus(status) if status else None,
                               fulfilment=fulfilment_arg or None,
                               created_from=_date("date_from"),

@@ -26,6 +26,7 @@ from runtime.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from runtime.fielderrors import FieldErrors
 from runtime.settings import Settings
 from runtime.shops.models import Shop
 from runtime.shops.service import SLUG_RE, create_shop, validate_shop_fields
@@ -57,7 +58,7 @@ def create_user(session: Session, settings: Settings, *, email: str, password: s
                 agency: Agency | None = None) -> User:
     """A new user with an argon2id password hash; 409 when the email is taken."""
     email = normalize_email(email)
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     try:
         check_email(email)
     except ValidationFailed as exc:
@@ -67,8 +68,7 @@ def create_user(session: Session, settings: Settings, *, email: str, password: s
     except ValidationFailed as exc:
         errors.extend(exc.errors)
     errors.extend(_profile_errors(display_name, locale))
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     if user_by_email(session, email) is not None:
         raise Conflict("an account with this email already exists", code="email_taken",
                        extra={"errors": [{"pointer": "/email", "message": "already registered",
@@ -209,7 +209,7 @@ def signup(session: Session, settings: Settings, *, email: str, password: str,
     """Sign-up: a new shop and its owner, in one transaction (the caller commits).
 
     Errors name the sign-up form's fields (``/shop_slug``, ``/email`` ...)."""
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     for check in (lambda: check_new_shop(session, shop_slug, shop_name, timezone),
                   lambda: check_email(normalize_email(email)),
                   lambda: passwords.check_strength(password)):
@@ -218,8 +218,7 @@ def signup(session: Session, settings: Settings, *, email: str, password: str,
         except ValidationFailed as exc:
             errors.extend(exc.errors)
     errors.extend(_profile_errors(display_name, "zh_CN"))
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     user = create_user(session, settings, email=email, password=password,
                        display_name=display_name)
     shop = open_shop(session, user, slug=shop_slug, name=shop_name, timezone=timezone)
@@ -385,13 +384,12 @@ def agency_users(session: Session, agency: Agency) -> list[User]:
 
 def create_agency(session: Session, *, slug: str, name: str) -> Agency:
     slug = (slug or "").strip().lower()
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     if not SLUG_RE.match(slug):
         errors.append(FieldError("/slug", "3-40 lowercase letters, digits or dashes", "pattern"))
     if not (name or "").strip() or len(name) > 120:
         errors.append(FieldError("/name", "a name of 1-120 characters is required", "required"))
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     if session.scalar(select(Agency.id).where(Agency.slug == slug)) is not None:
         raise Conflict(f"an agency with the slug '{slug}' already exists", code="slug_taken")
     agency = Agency(slug=slug, name=name.strip())

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.errors import Conflict, FieldError, ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.media.errors import MediaErrorCode, media_not_found, unsupported
 from runtime.media.models import MediaAsset, MediaKind, MediaSource, MediaStatus
 from runtime.media.processing import (
@@ -114,7 +115,7 @@ def get_asset(session: Session, asset_id: int, *, include_deleted: bool = False)
 def list_assets(session: Session, *, page: int = 1, per_page: int = 40, q: str | None = None,
                 folder: str | None = None, kind: str | None = None) -> AssetPage:
     """Live assets, newest first; ``q`` searches the name, ``folder`` filters exactly."""
-    errors = []
+    errors = FieldErrors()
     if page < 1:
         errors.append(FieldError("/page", "must be 1 or more", "minimum"))
     if not 1 <= per_page <= MAX_PER_PAGE:
@@ -124,8 +125,7 @@ def list_assets(session: Session, *, page: int = 1, per_page: int = 40, q: str |
         errors.append(FieldError("/kind", "must be image or video", "enum"))
     if q is not None and len(q) > MAX_NAME:
         errors.append(FieldError("/q", f"at most {MAX_NAME} characters", "max_length"))
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     conditions: list[Any] = [MediaAsset.deleted_at.is_(None)]
     if q and q.strip():
         pattern = "%" + _escape_like(q.strip().lower()) + "%"
@@ -363,7 +363,7 @@ def update_asset(session: Session, asset_id: int, *, name: str | None = None,
                  alt_text: str | None = None, folder: str | None = None) -> MediaAsset:
     """Rename an asset, or change its alt text or folder (storage keys never change)."""
     asset = get_asset(session, asset_id)
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     if name is not None:
         clean = _clean_text(name) if isinstance(name, str) else ""
         if not clean or len(clean) > MAX_NAME:
@@ -381,8 +381,7 @@ def update_asset(session: Session, asset_id: int, *, name: str | None = None,
             asset.folder = _clean_folder(folder)
         except ValidationFailed as exc:
             errors.extend(exc.errors)
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     session.flush()
     return asset
 

@@ -7,7 +7,8 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
+from runtime.errors import Conflict, FieldError, NotFound
+from runtime.fielderrors import FieldErrors
 from runtime.shops.models import Shop
 from runtime.shoptime import DEFAULT_ZONE, is_known_zone
 
@@ -16,7 +17,7 @@ RESERVED_SLUGS = frozenset({"api", "admin", "console", "static", "www", "healthz
 
 
 def validate_shop_fields(slug: str, name: str, timezone: str) -> None:
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     if not SLUG_RE.match(slug or ""):
         errors.append(FieldError("/slug", "3-40 lowercase letters, digits or dashes, "
                                           "starting and ending with a letter or digit", "pattern"))
@@ -26,8 +27,7 @@ def validate_shop_fields(slug: str, name: str, timezone: str) -> None:
         errors.append(FieldError("/name", "a name of 1-120 characters is required", "required"))
     if not is_known_zone(timezone):
         errors.append(FieldError("/timezone", "unknown time zone", "enum"))
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
 
 
 def create_shop(session: Session, *, slug: str, name: str,
@@ -65,7 +65,7 @@ def update_shop(session: Session, shop: Shop, *, name: str, timezone: str,
     """Change a shop's name, time zone and contact phone (validated together)."""
     name = (name or "").strip()
     contact_phone = (contact_phone or "").strip()
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     if not name or len(name) > 120:
         errors.append(FieldError("/name", "a name of 1-120 characters is required", "required"))
     if not is_known_zone(timezone):
@@ -73,8 +73,7 @@ def update_shop(session: Session, shop: Shop, *, name: str, timezone: str,
     if contact_phone and not PHONE_RE.match(contact_phone):
         errors.append(FieldError("/contact_phone", "digits, spaces and dashes, optionally "
                                  "starting with +", "pattern"))
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     shop.name = name
     shop.timezone = timezone
     shop.contact_phone = contact_phone

@@ -18,6 +18,7 @@ import redis
 
 from runtime.clock import utcnow
 from runtime.errors import FieldError, ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.settings import Settings
 from runtime.wechat import keys
 from runtime.wechat.errors import (
@@ -51,7 +52,7 @@ class WechatMiniConfig:
     simulator: bool = False
 
     def __post_init__(self) -> None:
-        errors = []
+        errors = FieldErrors()
         if not _APPID.match(self.appid or ""):
             errors.append(FieldError("/appid", "the AppID: wx + 16 characters"))
         if not self.secret or len(self.secret) > 64:
@@ -63,8 +64,7 @@ class WechatMiniConfig:
         elif self.base_url.rstrip("/") != WECHAT_API_BASE_URL:
             errors.append(FieldError("/base_url",
                                      f"a real configuration talks only to {WECHAT_API_BASE_URL}"))
-        if errors:
-            raise ValidationFailed(errors)
+        errors.raise_if_any()
 
 
 @dataclass(frozen=True)

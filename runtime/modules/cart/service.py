@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
 from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.modules.cart.fetch import (
     BLOCKING,
     ISSUE_LABELS,
@@ -131,7 +132,7 @@ def update_line(session: Session, owner: CartOwner, line_id: Any, *, qty: Any = 
                 selected: Any = None, accept_price: bool = False) -> CartInfo:
     """Change a line's quantity and/or selection; ``accept_price`` takes the current price
     as the one the shopper has seen (clears the price-changed notice)."""
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     if qty is not None:
         try:
             _check_qty(qty)
@@ -139,8 +140,7 @@ def update_line(session: Session, owner: CartOwner, line_id: Any, *, qty: Any = 
             errors += exc.errors
     if selected is not None and not isinstance(selected, bool):
         errors.append(FieldError("/selected", "must be true or false", "type"))
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     cart = _locked_cart(session, owner, create=False)
     line = _owned_line(session, cart, line_id)
     if qty is not None:

@@ -12,7 +12,8 @@ from flask import jsonify, request
 
 from runtime.api import shop_api_blueprint
 from runtime.api.openapi import json_response, operation, register_schema
-from runtime.errors import FieldError, ValidationFailed
+from runtime.errors import FieldError
+from runtime.fielderrors import FieldErrors
 from runtime.modules.catalog.queries import (
     MAX_LIMIT,
     SORTS,
@@ -129,7 +130,7 @@ def _int_param(name: str, errors: list[FieldError], *, minimum: int = 0,
 
 
 def parse_list_query() -> tuple[ProductFilter, str, int, str | None]:
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     keyword = request.args.get("keyword", "").strip()
     if len(keyword) > MAX_KEYWORD:
         errors.append(FieldError("/keyword", f"query parameter 'keyword' is at most "
@@ -150,8 +151,7 @@ def parse_list_query() -> tuple[ProductFilter, str, int, str | None]:
     if cursor is not None and len(cursor) > 500:
         errors.append(FieldError("/cursor", "query parameter 'cursor' is not a cursor",
                                  "cursor"))
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     return (ProductFilter(keyword=keyword or None, category_id=category, group_id=group,
                           min_price_fen=low, max_price_fen=high), sort, limit, cursor)
 

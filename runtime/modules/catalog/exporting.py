@@ -25,7 +25,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
-from runtime.errors import FieldError, NotFound, ValidationFailed
+from runtime.errors import FieldError, NotFound
+from runtime.fielderrors import FieldErrors
 from runtime.jobs import on_commit
 from runtime.media.models import MediaAsset
 from runtime.media.refs import load_assets
@@ -55,7 +56,7 @@ FILTER_KEYS = ("keyword", "category_id", "group_id", "tag", "status", "low_stock
 
 def check_filters(data: dict[str, Any]) -> dict[str, Any]:
     """The console list's filters as stored with an export (unknown keys are refused)."""
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     clean: dict[str, Any] = {}
     for key in sorted(set(data) - set(FILTER_KEYS)):
         errors.append(FieldError(f"/{key}", "unknown filter", "unknown"))
@@ -86,8 +87,7 @@ def check_filters(data: dict[str, Any]) -> dict[str, Any]:
         errors.append(FieldError("/low_stock", "must be true or false", "type"))
     elif low:
         clean["low_stock"] = True
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     return clean
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.errors import Conflict, FieldError, ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.modules.catalog import locks
 from runtime.modules.catalog.effects import on_catalog_changed
 from runtime.modules.catalog.errors import (
@@ -84,15 +85,14 @@ def _check_key(key: str) -> str:
 
 def _merge_lines(lines: Iterable[StockLine | tuple[int, int]]) -> dict[int, int]:
     merged: dict[int, int] = {}
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     for i, line in enumerate(lines):
         sku_id, qty = (line.sku_id, line.qty) if isinstance(line, StockLine) else line
         if isinstance(qty, bool) or not isinstance(qty, int) or qty < 1:
             errors.append(FieldError(f"/lines/{i}/qty", "must be a positive integer"))
             continue
         merged[sku_id] = merged.get(sku_id, 0) + qty
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     if not merged:
         raise ValidationFailed.single("/lines", "at least one line is required", "required")
     return merged

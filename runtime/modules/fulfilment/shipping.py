@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.modules.fulfilment.models import (
     PickupCode,
     Shipment,
@@ -160,7 +161,7 @@ def _parse_ship_lines(lines: Any, order_lines: list[OrderLine]) -> dict[int, int
             raise Conflict("every line is already shipped",
                            code=OrderErrorCode.NOTHING_TO_SHIP.value)
         return chosen
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     chosen = {}
     if not isinstance(lines, list) or not lines:
         raise ValidationFailed.single("/lines", "a non-empty list of lines to ship", "required")
@@ -182,8 +183,7 @@ def _parse_ship_lines(lines: Any, order_lines: list[OrderLine]) -> dict[int, int
                                      f"a whole number from 1 to {max(remaining[lid], 0)}"))
         else:
             chosen[lid] = qty
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     return chosen
 
 
@@ -191,7 +191,7 @@ def ship(session: Session, order_id: int, *, carrier_code: Any, tracking_no: Any
          actor: Actor, lines: Any = None, carrier_name: Any = None) -> Shipment:
     """Ship some or all lines in one parcel. The order becomes 待收货 when every line is
     shipped; each parcel is recorded on the timeline."""
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     if not isinstance(carrier_code, str) or not re.fullmatch(r"[A-Za-z0-9_]{1,32}",
                                                              carrier_code):
         errors.append(FieldError("/carrier_code", "a carrier code such as SF or ZTO",
@@ -202,8 +202,7 @@ def ship(session: Session, order_id: int, *, carrier_code: Any, tracking_no: Any
     if carrier_name is not None and (not isinstance(carrier_name, str)
                                      or len(carrier_name) > 40):
         errors.append(FieldError("/carrier_name", "at most 40 characters"))
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     order = _lock(session, order_id)
     if order.fulfilment != FulfilmentMethod.EXPRESS:
         raise Conflict(f"order {order.order_no} is {order.fulfilment}, not express",
@@ -249,13 +248,12 @@ def ship(session: Session, order_id: int, *, carrier_code: Any, tracking_no: Any
 def dispatch_local(session: Session, order_id: int, *, courier_name: Any = "",
                    courier_phone: Any = "", actor: Actor) -> Shipment:
     """同城配送: the order leaves with a courier; it becomes 待收货."""
-    errors = []
+    errors = FieldErrors()
     for name, value, limit in (("courier_name", courier_name, 40),
                                ("courier_phone", courier_phone, 20)):
         if not isinstance(value, str) or len(value) > limit:
             errors.append(FieldError(f"/{name}", f"at most {limit} characters"))
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     order = _lock(session, order_id)
     if order.fulfilment != FulfilmentMethod.LOCAL:
         raise Conflict(f"order {order.order_no} is {order.fulfilment}, not local delivery",

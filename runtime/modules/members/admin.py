@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from runtime.errors import FieldError, ValidationFailed
+from runtime.errors import ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.modules.members.models import AuditEntry
 from runtime.modules.members.service import get_member
 
@@ -73,7 +74,7 @@ def adjust_points(session: Session, member_id: int, *, delta: Any, reason: Any,
     """Add or take points by hand; a resubmitted form (same ``request_id``) does nothing."""
     from runtime.modules.points.service import adjust
 
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     try:
         amount = _int(delta, "/delta")
         if amount == 0 or abs(amount) > 10_000_000:
@@ -87,8 +88,7 @@ def adjust_points(session: Session, member_id: int, *, delta: Any, reason: Any,
             check()
         except ValidationFailed as exc:
             errors += exc.errors
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     get_member(session, member_id)
     key = f"manual-points-{request_id}"
     result = adjust(session, member_id, amount, key=key)
@@ -106,7 +106,7 @@ def adjust_balance(session: Session, member_id: int, *, principal_delta_fen: Any
     counter is principal); a resubmitted form does nothing."""
     from runtime.modules.wallet.service import adjust
 
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     amounts = []
     for value, pointer in ((principal_delta_fen, "/principal_delta_fen"),
                            (bonus_delta_fen, "/bonus_delta_fen")):
@@ -120,8 +120,7 @@ def adjust_balance(session: Session, member_id: int, *, principal_delta_fen: Any
             check()
         except ValidationFailed as exc:
             errors += exc.errors
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     get_member(session, member_id)
     result = adjust(session, member_id, principal_delta_fen=amounts[0],
                     bonus_delta_fen=amounts[1], key=f"manual-wallet-{request_id}")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
 from runtime.errors import FieldError, ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.modules.members import locks
 from runtime.modules.members.errors import MemberBlocked, MemberNotFound, PhoneInUse
 from runtime.modules.members.models import Gender, Member, MemberSource, MemberStatus
@@ -127,7 +128,7 @@ PROFILE_FIELDS = ("nickname", "avatar_url", "birthday", "gender")
 def update_profile(session: Session, member_id: int, values: dict[str, Any]) -> Member:
     """Change nickname, avatar, birthday and gender; a profile completed the first time earns
     the ``complete_profile`` reward."""
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     changes: dict[str, Any] = {}
     for name in sorted(set(values) - set(PROFILE_FIELDS)):
         errors.append(FieldError(f"/{name}", f"unknown field '{name}'", "unknown"))
@@ -151,8 +152,7 @@ def update_profile(session: Session, member_id: int, values: dict[str, Any]) -> 
             errors.append(FieldError("/gender", "one of unknown, male, female", "enum"))
         else:
             changes["gender"] = gender
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     member = lock_member(session, member_id)
     was_complete = profile_complete(member)
     if member.birthday is not None and "birthday" in changes \

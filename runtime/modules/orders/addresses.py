@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runtime.errors import FieldError, NotFound, ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.modules.orders import locks
 from runtime.modules.orders.errors import OrderErrorCode
 from runtime.modules.orders.models import Address
@@ -43,7 +44,7 @@ def default_address(session: Session, member_id: int) -> Address | None:
 
 
 def _clean(data: Mapping[str, Any], partial: bool) -> dict[str, Any]:
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     clean: dict[str, Any] = {}
     for name, limit in TEXT_FIELDS.items():
         if name not in data:
@@ -82,8 +83,7 @@ def _clean(data: Mapping[str, Any], partial: bool) -> dict[str, Any]:
             clean["is_default"] = data["is_default"]
     unknown = set(data) - set(TEXT_FIELDS) - {"latitude", "longitude", "is_default", "id"}
     errors += [FieldError(f"/{name}", "unknown field", "unknown") for name in sorted(unknown)]
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     return clean
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from runtime.errors import FieldError, ValidationFailed
+from runtime.errors import FieldError
+from runtime.fielderrors import FieldErrors
 
 MODULE_ID = "signin"
 
@@ -51,7 +52,7 @@ class SigninSettings:
 def check_rules(values: dict[str, Any]) -> None:
     """The rules a JSON Schema cannot say: reward days within the cycle and distinct,
     milestone day counts distinct."""
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     cycle = values.get("cycle_days", 7)
     seen: set[int] = set()
     for i, reward in enumerate(values.get("rewards", [])):
@@ -70,8 +71,7 @@ def check_rules(values: dict[str, Any]) -> None:
             errors.append(FieldError(f"/settings/milestones/{i}/days",
                                      f"{days} days is listed twice", "unique"))
         seen.add(days)
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
 
 
 def signin_settings(session: Session) -> SigninSettings:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
 from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.modules.wallet import locks
 from runtime.modules.wallet.errors import InsufficientBalance, WalletErrorCode
 from runtime.modules.wallet.models import (
@@ -205,7 +206,7 @@ def adjust(session: Session, member_id: int, *, principal_delta_fen: int = 0,
            bonus_delta_fen: int = 0, key: str) -> Adjustment:
     """A merchant's manual change of either part (the caller writes the audit entry)."""
     _check_key(key)
-    errors = []
+    errors = FieldErrors()
     for name, value in (("principal_delta_fen", principal_delta_fen),
                         ("bonus_delta_fen", bonus_delta_fen)):
         if isinstance(value, bool) or not isinstance(value, int) \
@@ -213,8 +214,7 @@ def adjust(session: Session, member_id: int, *, principal_delta_fen: int = 0,
             errors.append(FieldError(f"/{name}", "a whole number of fen", "type"))
     if not errors and principal_delta_fen == 0 and bonus_delta_fen == 0:
         errors.append(FieldError("/principal_delta_fen", "give a non-zero change", "range"))
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     account = account_for_update(session, member_id)
     existing = _existing(session, key, member_id)
     if existing is not None:

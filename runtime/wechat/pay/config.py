@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from runtime.errors import FieldError, ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.wechat.pay import crypto
 
 WECHATPAY_BASE_URLS = ("https://api.mch.weixin.qq.com", "https://api2.mch.weixin.qq.com")
@@ -140,7 +141,7 @@ class WechatPayConfig:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WechatPayConfig:
         """Build from stored or submitted settings; field errors come back as one 422."""
-        errors: list[FieldError] = []
+        errors = FieldErrors()
         values: dict[str, Any] = {}
         for name in ("mchid", "appid", "merchant_private_key_pem", "merchant_serial_no",
                      "apiv3_key"):
@@ -166,6 +167,5 @@ class WechatPayConfig:
         if not isinstance(simulator, bool):
             errors.append(FieldError("/simulator", "simulator must be true or false", "type"))
             simulator = False
-        if errors:
-            raise ValidationFailed(errors)
+        errors.raise_if_any()
         return cls(**values, platform_certificates=tuple(certs), simulator=simulator)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runtime.errors import FieldError, NotFound, ValidationFailed
+from runtime.fielderrors import FieldErrors
 from runtime.jobs import on_commit
 from runtime.modules.catalog.importing import paths
 from runtime.modules.catalog.importing.messages import LOCALES
@@ -43,7 +44,7 @@ def _clean_filename(filename: str) -> str:
 
 
 def check_options(options: dict[str, Any]) -> dict[str, Any]:
-    errors: list[FieldError] = []
+    errors = FieldErrors()
     clean: dict[str, Any] = {}
     fmt = options.get("format")
     if fmt not in (None, "", *SourceFormat):
@@ -56,8 +57,7 @@ def check_options(options: dict[str, Any]) -> dict[str, Any]:
         errors.append(FieldError("/create_categories", "must be true or false", "type"))
     elif create is not None:
         clean["create_categories"] = create
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     return clean
 
 
