@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -22,12 +21,12 @@ from builder.auth import (
 from builder.orders.views import yuan
 from runtime.accounts import service as accounts
 from runtime.accounts.models import Membership
-from runtime.clock import utcnow
 from runtime.errors import MallkitError
 from runtime.extension import state
 from runtime.modules.catalog import stock
 from runtime.modules.orders import overview
 from runtime.shops import service as shops
+from runtime.shoptime import local_today, zone_of
 from runtime.tenancy import current_shop, db
 
 shop_console = shop_blueprint("console_shop", __name__)
@@ -57,8 +56,8 @@ def _overview(shop: Any) -> dict[str, Any]:
     """Today's and yesterday's figures (in the shop's time zone), the work waiting and the
     shortcuts, each only for members who may use its area."""
     session = db()
-    zone = _zone(shop.timezone)
-    today = utcnow().astimezone(zone).date()
+    zone = zone_of(shop)
+    today = local_today(zone)
     figures = None
     if can("orders"):
         figures = {"today": overview.paid_on(session, today, zone),
@@ -74,13 +73,6 @@ def _overview(shop: Any) -> dict[str, Any]:
     ) if can(area)]
     return {"figures": figures, "low_stock": low_stock, "shortcuts": shortcuts,
             "today": today, "yuan": yuan}
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Asia/Shanghai")
 
 
 # --- staff -----------------------------------------------------------------------------------

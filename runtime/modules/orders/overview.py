@@ -4,13 +4,14 @@ the shop's calendar (amount, orders, paying members) and the orders waiting on t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from runtime.modules.orders.models import Order, OrderStatus
+from runtime.shoptime import local_midnight
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,8 @@ class Waiting:
 
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """The UTC instants where ``day`` starts and ends on the shop's clock."""
-    start = datetime.combine(day, time.min, tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
-    return start.astimezone(ZoneInfo("UTC")), end.astimezone(ZoneInfo("UTC"))
+    return (local_midnight(zone, day).astimezone(UTC),
+            local_midnight(zone, day + timedelta(days=1)).astimezone(UTC))
 
 
 def paid_on(session: Session, day: date, zone: ZoneInfo) -> DayFigures:
