@@ -18,7 +18,6 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -31,6 +30,7 @@ from runtime.errors import MallkitError, ValidationFailed
 from runtime.modules.members import levels, tags
 from runtime.modules.members.models import Member, MemberSource, Tag
 from runtime.modules.members.service import PHONE_RE, lock_member
+from runtime.money import TOO_LARGE, AmountError, parse_yuan
 
 MAX_ROWS = 5000
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -120,19 +120,12 @@ def _whole(value: Any, maximum: int) -> int:
 
 
 def _fen(value: Any) -> int:
-    text = _text(value).replace(",", "").removeprefix("¥")
-    if not text:
-        return 0
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
+        return parse_yuan(_text(value), max_fen=MAX_BALANCE_FEN) or 0
+    except AmountError as exc:
+        if exc.template == TOO_LARGE:
+            raise ValueError(f"不能超过 {MAX_BALANCE_FEN // 100} 元") from None
         raise ValueError("不是金额（元，最多两位小数，例如 12.90）") from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("不是金额（元，最多两位小数，例如 12.90）")
-    fen = int(amount * 100)
-    if fen > MAX_BALANCE_FEN:
-        raise ValueError(f"不能超过 {MAX_BALANCE_FEN // 100} 元")
-    return fen
 
 
 def read_rows(data: bytes, level_names: set[str]
