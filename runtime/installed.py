@@ -12,6 +12,7 @@ INSTALLED = [
     "runtime.storefront",
     "runtime.storefront.shop",
     "runtime.accounts",
+    "runtime.secrets_cli",
     "runtime.media",
     "runtime.modules.catalog",
     "runtime.modules.catalog.importing",

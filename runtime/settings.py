@@ -47,6 +47,8 @@ class Settings:
     database_url: str = ""
     redis_url: str = ""
     secret_key: str = ""
+    credentials_key: str = ""  # seals stored credentials; falls back to secret_key
+    old_credentials_keys: tuple[str, ...] = ()  # still open what they sealed (rotation)
     timezone: str = "Asia/Shanghai"
     max_request_bytes: int = 2 * 1024 * 1024
     max_upload_bytes: int = 10 * 1024 * 1024  # one media library image
@@ -93,6 +95,14 @@ class Settings:
         return self.simulators
 
     @property
+    def credential_keys(self) -> tuple[str, ...]:
+        """The key ring of ``runtime.credentials``: the sealing key first, then the old ones
+        (the secret key too once a separate credentials key is set, for what it sealed)."""
+        ring = (self.credentials_key or self.secret_key, *self.old_credentials_keys,
+                self.secret_key)
+        return tuple(dict.fromkeys(k for k in ring if k))
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
@@ -113,6 +123,9 @@ class Settings:
             database_url=database_url,
             redis_url=get("REDIS_URL"),
             secret_key=get("SECRET_KEY"),
+            credentials_key=get("CREDENTIALS_KEY"),
+            old_credentials_keys=tuple(k.strip() for k in get("OLD_CREDENTIALS_KEYS").split(",")
+                                       if k.strip()),
             timezone=get("TIMEZONE", "Asia/Shanghai"),
             max_request_bytes=_int(get("MAX_REQUEST_BYTES", str(2 * 1024 * 1024)),
                                    "MAX_REQUEST_BYTES"),
@@ -156,6 +169,9 @@ class Settings:
                 f"got {self.database_url!r}")
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise SettingsError(f"{PREFIX}REDIS_URL must be redis://, rediss:// or unix://")
+        if self.credentials_key and len(self.credentials_key) < MIN_SECRET_KEY_LENGTH:
+            raise SettingsError(f"{PREFIX}CREDENTIALS_KEY must be at least "
+                                f"{MIN_SECRET_KEY_LENGTH} characters")
         if self.simulators and not self.embedded_database \
                 and not self.allow_simulators_in_production:
             raise SettingsError(

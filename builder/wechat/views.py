@@ -32,7 +32,7 @@ def app_settings() -> ResponseReturnValue:
     if request.method == "POST":
         data = forms.payload()
         body = {k: forms.text(data, k) for k in ("appid", "secret")}
-        saved = forms.save(lambda: apps.save_app(db(), body, state().settings.secret_key),
+        saved = forms.save(lambda: apps.save_app(db(), body, state().settings.credential_keys),
                            _status, t("Mini-program settings saved."), url_for(".app_settings"))
         if not isinstance(saved, dict):
             return saved

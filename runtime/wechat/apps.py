@@ -23,13 +23,15 @@ from runtime.wechat.login import HttpWechatMiniClient, WechatMiniConfig, simulat
 from runtime.wechat.models import WechatApp
 
 PURPOSE = "wechat-app"
+credentials.register_sealed(WechatApp, "secret_enc", PURPOSE)
 
 
 def get_app(session: Session) -> WechatApp | None:
     return session.scalar(select(WechatApp))
 
 
-def save_app(session: Session, data: Mapping[str, Any], secret_key: str) -> WechatApp:
+def save_app(session: Session, data: Mapping[str, Any],
+             secret_key: credentials.Keys) -> WechatApp:
     """Store the shop's AppID and AppSecret. A blank secret keeps the stored one (the form
     never shows it) while the AppID stays the same; an AppID alone is enough for WeChat Pay,
     but login and shipping uploads need the AppSecret."""
@@ -67,7 +69,9 @@ def mini_config(session: Session, settings: Settings) -> WechatMiniConfig | None
     simulators are on, else None."""
     app = get_app(session)
     if app is not None:
-        return _real(settings.secret_key, app.appid, app.secret_enc) if app.secret_enc else None
+        if not app.secret_enc:
+            return None
+        return _real(settings.credential_keys, app.appid, app.secret_enc)
     if settings.simulators_enabled:
         return simulator_mini_config(settings)
     return None
@@ -85,7 +89,7 @@ def shop_appid(session: Session) -> str | None:
     return app.appid if app is not None else None
 
 
-def _open(secret_key: str, token: str) -> str:
+def _open(secret_key: credentials.Keys, token: str) -> str:
     try:
         return str(credentials.unseal(secret_key, PURPOSE, token)["secret"])
     except credentials.CredentialsUnreadable:
@@ -94,5 +98,5 @@ def _open(secret_key: str, token: str) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _real(secret_key: str, appid: str, token: str) -> WechatMiniConfig:
+def _real(secret_key: credentials.Keys, appid: str, token: str) -> WechatMiniConfig:
     return WechatMiniConfig(appid=appid, secret=_open(secret_key, token))

@@ -38,6 +38,7 @@ from runtime.wechat.simkeys import KeyMode
 NOTIFY_PATH = "/api/v1/payments/wechatpay/notify/{shop}"
 SIMULATOR_NOTIFY_BASE = "http://127.0.0.1:5000"
 PURPOSE = "wechatpay-account"
+credentials.register_sealed(WechatPayAccount, "config_enc", PURPOSE)
 REFRESH_ON_UNKNOWN_SERIAL = 600  # seconds
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def _store(account: WechatPayAccount, config: WechatPayConfig) -> None:
     pay = config.to_dict()
     del pay["appid"]
     account.mchid = config.mchid
-    account.config_enc = credentials.seal(_app_settings().secret_key, PURPOSE, {"pay": pay})
+    account.config_enc = credentials.seal(_app_settings().credential_keys, PURPOSE, {"pay": pay})
 
 
 def _certificates_for(session: Session, fields: dict[str, Any]) -> list[str]:
@@ -125,7 +126,7 @@ def _certificates_for(session: Session, fields: dict[str, Any]) -> list[str]:
     kept: list[certificates.PlatformCertificate] = []
     if account is not None and account.mchid == fields["mchid"]:
         try:
-            stored = _decrypt_blob(_app_settings().secret_key, account.config_enc)["pay"]
+            stored = _decrypt_blob(_app_settings().credential_keys, account.config_enc)["pay"]
         except ServiceUnavailable:  # sealed with another secret key: start afresh
             stored = {}
         kept = [certificates.PlatformCertificate.from_pem(p)
@@ -244,9 +245,9 @@ def account_status(session: Session, shop_id: int, shop_slug: str) -> dict[str, 
     return status
 
 
-def _decrypt_blob(secret_key: str, config_enc: str) -> dict[str, Any]:
+def _decrypt_blob(keys: credentials.Keys, config_enc: str) -> dict[str, Any]:
     try:
-        return credentials.unseal(secret_key, PURPOSE, config_enc)
+        return credentials.unseal(keys, PURPOSE, config_enc)
     except credentials.CredentialsUnreadable:
         raise ServiceUnavailable("the stored WeChat Pay credentials cannot be read with this "
                                  "secret key", code=OrderErrorCode.WECHATPAY_NOT_CONFIGURED
@@ -269,7 +270,7 @@ def shop_wechat(session: Session, shop_id: int, shop_slug: str,
         if appid is None:
             raise ServiceUnavailable("WeChat Pay needs the shop's mini-program AppID",
                                      code=OrderErrorCode.WECHATPAY_NOT_CONFIGURED.value)
-        return _real(settings.secret_key, account.config_enc, appid)
+        return _real(settings.credential_keys, account.config_enc, appid)
     if account is not None or not settings.simulators_enabled:
         raise ServiceUnavailable("WeChat Pay is not configured for this shop",
                                  code=OrderErrorCode.WECHATPAY_NOT_CONFIGURED.value)
@@ -285,8 +286,8 @@ def shop_wechat(session: Session, shop_id: int, shop_slug: str,
 
 
 @functools.lru_cache(maxsize=256)
-def _real(secret_key: str, config_enc: str, appid: str) -> ShopWechat:
-    blob = _decrypt_blob(secret_key, config_enc)
+def _real(keys: tuple[str, ...], config_enc: str, appid: str) -> ShopWechat:
+    blob = _decrypt_blob(keys, config_enc)
     return ShopWechat(WechatPayConfig.from_dict({**blob["pay"], "appid": appid}))
 
 
