@@ -252,10 +252,18 @@ class AppWorker(Worker):
             return super().perform_job(job, queue, *args, **kwargs)
 
 
+WORKER_REDIS_TIMEOUT = 30
+
+
 def run_worker(app: Any, queues: tuple[str, ...] = QUEUE_NAMES, *, burst: bool = False,
                with_ticker: bool = True) -> bool:
     """Run a worker for ``app`` until stopped (or until the queues are empty with ``burst``)."""
     connection = app.extensions["mallkit"].redis
+    # a worker may wait on a busy Redis; the web's fail-fast timeouts are not meant for it
+    pool = connection.connection_pool
+    pool.connection_kwargs.update(socket_timeout=WORKER_REDIS_TIMEOUT,
+                                  socket_connect_timeout=WORKER_REDIS_TIMEOUT)
+    pool.disconnect()
     worker_class = type("BoundAppWorker", (AppWorker,), {"app": app})
     worker = worker_class([get_queue(q, connection) for q in queues], connection=connection)
     ticker = _Ticker(connection) if with_ticker and not burst else None
