@@ -10,7 +10,7 @@ images). Members need the ``pages`` area.
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -363,6 +363,7 @@ def edit(slug: str) -> ResponseReturnValue:
             "state": api, "draft": url_for("editor.save", slug=page.slug),
             "render": url_for("editor.render", slug=page.slug),
             "publish": url_for("editor.publish", slug=page.slug),
+            "schedule": url_for("editor.schedule", slug=page.slug),
             "versions": url_for("editor.versions", slug=page.slug),
             "theme": url_for("editor.theme"), "products": url_for("editor.products"),
             "groups": url_for("editor.groups"), "categories": url_for("editor.categories"),
@@ -448,6 +449,33 @@ def publish(slug: str) -> ResponseReturnValue:
     except MallkitError as error:
         _fail(error)
     return jsonify(_version_json(version)), 201
+
+
+@editor_console.post("/editor/pages/<slug>/schedule")
+def schedule(slug: str) -> ResponseReturnValue:
+    """``{"revision", "run_at"}``: publish the saved draft as it is now at ``run_at`` (a time
+    on the shop's clock, ``2026-11-25T18:00``, or ISO 8601 with a zone)."""
+    data = json_body()
+    revision = data.get("revision")
+    if not isinstance(revision, int) or isinstance(revision, bool):
+        raise ValidationFailed.single("/revision", "the draft revision (an integer) is required",
+                                      "required")
+    try:
+        run_at = datetime.fromisoformat(str(data.get("run_at") or ""))
+    except ValueError:
+        raise ValidationFailed.single("/run_at", "a date and time, e.g. 2026-11-25T18:00",
+                                      "format") from None
+    if run_at.tzinfo is None:
+        run_at = run_at.replace(tzinfo=_shop_zone())
+    try:
+        planned = store.schedule_publish(db(), slug, run_at.astimezone(UTC),
+                                         user_id=_user_id(), registries=_regs(),
+                                         revision=revision)
+        db().commit()
+    except MallkitError as error:
+        _fail(error)
+    return jsonify({"id": planned.id, "run_at": _iso(planned.run_at),
+                    "run_local": run_at.astimezone(_shop_zone()).strftime("%Y-%m-%d %H:%M")}), 201
 
 
 @editor_console.get("/editor/pages/<slug>/versions")

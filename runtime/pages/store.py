@@ -217,8 +217,8 @@ def live_config(session: Session, slug: str) -> tuple[Page, PageVersion] | None:
 
 
 def schedule_publish(session: Session, slug: str, run_at: datetime, *,
-                     user_id: int | None = None, registries: Registries | None = None
-                     ) -> PageSchedule:
+                     user_id: int | None = None, registries: Registries | None = None,
+                     revision: int | None = None) -> PageSchedule:
     """Snapshot the draft now and publish that snapshot at ``run_at`` (an RQ job at that time,
     with the periodic sweeper as the safety net)."""
     if not isinstance(run_at, datetime) or run_at.tzinfo is None:
@@ -227,6 +227,9 @@ def schedule_publish(session: Session, slug: str, run_at: datetime, *,
     if run_at <= utcnow():
         raise ValidationFailed.single("/run_at", "must be in the future", "minimum")
     page = get_page(session, slug, lock=True)
+    if revision is not None and revision != page.draft_revision:
+        raise Conflict(f"the draft changed (revision {page.draft_revision}, yours {revision})",
+                       code="draft_conflict", extra={"current_revision": page.draft_revision})
     config, errors = check_page(page.draft, _reg(registries).blocks, page.kind)
     if errors:
         raise ValidationFailed(errors, detail="the draft is not valid; fix it first")

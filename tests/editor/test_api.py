@@ -220,3 +220,21 @@ def test_a_version_with_its_config(console):
     assert first["config"]["kind"] == "home" and isinstance(first["config"]["blocks"], list)
     missing = console.get("/editor/pages/home/versions/9")
     assert missing.status_code == 404 and missing.json["code"] == "version_not_found"
+
+
+def test_schedule_publish_checks_time_and_revision(console, clock):
+    state = draft_of(console)
+    bad = console.post("/editor/pages/home/schedule",
+                       json={"revision": state["revision"], "run_at": "明天"})
+    assert bad.status_code == 422 and bad.json["errors"][0]["pointer"] == "/run_at"
+    past = console.post("/editor/pages/home/schedule",
+                        json={"revision": state["revision"], "run_at": "2026-11-25T11:59"})
+    assert past.status_code == 422 and past.json["errors"][0]["code"] == "minimum"
+    stale = console.post("/editor/pages/home/schedule",
+                         json={"revision": state["revision"] - 1, "run_at": "2026-11-26T09:00"})
+    assert stale.status_code == 409 and stale.json["code"] == "draft_conflict"
+    planned = console.post("/editor/pages/home/schedule",
+                           json={"revision": state["revision"], "run_at": "2026-11-26T09:00"})
+    assert planned.status_code == 201
+    assert planned.json["run_at"].startswith("2026-11-26T01:00")  # 09:00 in Shanghai, in UTC
+    assert planned.json["run_local"] == "2026-11-26 09:00"

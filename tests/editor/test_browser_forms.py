@@ -6,6 +6,7 @@ with an error selects the broken block and brings its field into view."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -239,3 +240,27 @@ def test_version_view_is_read_only_and_a_rollback_offers_the_draft(tablet, live_
     assert draft["blocks"][0]["settings"]["title"] == "双十一上线"
     live = console.get("/editor/pages/home/versions/4").json
     assert live["source"] == "rollback" and live["config"]["blocks"] == draft["blocks"]
+
+
+def test_schedule_publish_from_the_publish_dialog(tablet, live_url, console, merchant, app,
+                                                  shop):
+    from runtime.db import use_shop
+    from runtime.pages import store
+
+    seed(console, block("welcome", "title", title="明早上线"))
+    page = tablet.new_page()
+    log_in(page, live_url, merchant.email)
+    open_editor(page, live_url)
+    page.locator("[data-publish]").click()
+    page.locator("[data-schedule-go]").click()
+    expect(page.locator("dialog[open] .ed-field-error")).to_have_text("请选择发布时间")
+    page.locator("[data-schedule-at]").fill("2099-01-02T08:30")
+    page.locator("[data-schedule-go]").click()
+    expect(page.locator(".ed-toast.success")).to_contain_text("已定时：2099-01-02 08:30")
+    with app.extensions["mallkit"].session_factory() as session:
+        use_shop(session, shop.id)
+        [planned] = store.pending_schedules(session, "home")
+        run_at = planned.run_at if planned.run_at.tzinfo else planned.run_at.replace(tzinfo=UTC)
+        assert run_at == datetime(2099, 1, 2, 0, 30, tzinfo=UTC)  # 08:30 in Shanghai
+        assert planned.config["blocks"][0]["settings"]["title"] == "明早上线"
+    assert len(console.get("/editor/pages/home/versions").json["versions"]) == 1  # not yet

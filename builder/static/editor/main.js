@@ -334,8 +334,34 @@ export function start(root, boot) {
       "aria-label": t("publish.note"), "data-note": "" });
     const problem = h("p", { class: "ed-field-error", hidden: true, role: "alert" });
     const go = h("button", { type: "button", class: "btn primary", "data-publish-go": "", text: t("publish.go") });
+    const at = h("input", { type: "datetime-local", "data-schedule-at": "", "aria-label": t("schedule.at") });
+    const later = h("button", { type: "button", class: "btn", "data-schedule-go": "", text: t("schedule.go") });
     m.body.append(h("p", { text: t("publish.message") }),
-      h("label", { class: "ed-field-label", text: t("publish.note") }), note, problem);
+      h("label", { class: "ed-field-label", text: t("publish.note") }), note,
+      h("label", { class: "ed-field-label", text: t("schedule.at") }),
+      h("div", { class: "ed-schedule" }, [at, later]),
+      h("p", { class: "ed-hint", text: t("schedule.hint") }), problem);
+    later.addEventListener("click", async () => {
+      problem.hidden = true;
+      if (!at.value) { problem.textContent = t("schedule.pick"); problem.hidden = false; return; }
+      const ready = await autosave.flush();
+      if (!ready) {
+        if (autosave.state === "invalid") { m.close(null); revealFirstError(store.serverErrors); return; }
+        problem.textContent = t("publish.notSaved");
+        problem.hidden = false;
+        return;
+      }
+      try {
+        const planned = await api.post(urls.schedule, { revision: store.revision, run_at: at.value });
+        m.close(null);
+        toast(t("schedule.done", { when: planned.run_local }), { kind: "success", timeout: 8000 });
+      } catch (error) {
+        if (error.status === 422) { store.setServerErrors(error.errors); }
+        problem.textContent = (error.errors || [])[0] && error.errors[0].pointer === "/run_at"
+          ? t("schedule.future") : error.message;
+        problem.hidden = false;
+      }
+    });
     m.foot.append(h("button", { type: "button", class: "btn", text: t("action.cancel"), onclick: () => m.close(null) }), go);
     note.focus();
     go.addEventListener("click", async () => {
