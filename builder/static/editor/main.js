@@ -405,12 +405,12 @@ export function start(root, boot) {
   const banner = $("[data-version-banner]");
   let viewing = null;
   // Viewing a version is read-only: the panes and the bar's edit buttons are inert.
-  const editable = [$(".ed-left"), $(".ed-right"), $("[data-undo]"), $("[data-redo]"), $("[data-publish]")];
+  const editControls = [$(".ed-left"), $(".ed-right"), $("[data-undo]"), $("[data-redo]"), $("[data-publish]")];
   const setViewing = (version) => {
     viewing = version;
     root.classList.toggle("ed-viewing-version", Boolean(version));
     banner.hidden = !version;
-    editable.forEach((el) => { if (el) el.inert = Boolean(version); });
+    editControls.forEach((el) => { if (el) el.inert = Boolean(version); });
   };
   const sameContent = (a, b) => JSON.stringify({ title: a.title, background: a.background || "", blocks: a.blocks })
     === JSON.stringify({ title: b.title, background: b.background || "", blocks: b.blocks });
