@@ -218,9 +218,10 @@ def enter_console_shop(slug: str) -> Shop:
 
 
 def shop_blueprint(name: str, import_name: str, area: str | Iterable[str] | None = None,
-                   **kwargs: Any) -> Blueprint:
+                   module: str | None = None, **kwargs: Any) -> Blueprint:
     """A blueprint at ``/console/shops/<shop_slug>`` for members of that shop with ``area``
-    (any of several when a list; None: every member)."""
+    (any of several when a list; None: every member); with ``module``, only while that
+    module is on for the shop (404 otherwise)."""
     kwargs.setdefault("url_prefix", SHOP_PREFIX)
     bp = Blueprint(name, import_name, **kwargs)
     areas = _areas(area)
@@ -245,6 +246,13 @@ def shop_blueprint(name: str, import_name: str, area: str | Iterable[str] | None
             raise NotFound("no shop in the URL", code="shop_not_found")
         enter_console_shop(slug)
         check_area(*areas)
+        if module is not None:
+            from runtime.modules.switches import enabled_modules
+            from runtime.tenancy import db
+
+            if module not in enabled_modules(db()):
+                raise NotFound(f"'{module}' is not switched on for this shop",
+                               code="module_off")
         return None
 
     return bp

@@ -1,12 +1,13 @@
 """The console's left navigation: fixed sections, entries registered by modules.
 
-A module adds its screens in its ``init_app``::
+A console package adds its screens in its ``init_app`` / ``init_console``::
 
     from builder import nav
-    nav.register("catalog", _l("Products"), "catalog_console.products", order=10)
+    nav.register(app, "catalog", _l("Products"), "catalog_console.products", order=10)
 
-An entry shows only when the member ``can(area)``; a section with no visible entry is hidden.
-Registering the same endpoint again replaces it (``create_app`` runs many times in tests).
+Entries are per app and frozen once ``create_app`` is done. An entry shows only when the
+member ``can(area)`` (and, with ``module``, while that module is on for the shop); a section
+with no visible entry is hidden.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
+
+from runtime.pages.manifests import RegistryFrozen
 
 #: The sections of the left nav, in display order: (area, label, icon).
 #: ``overview`` is open to every member; ``settings`` to owners and admins; the others are
@@ -42,21 +45,43 @@ class NavEntry:
     module: str | None = None  # shown only while this module is on for the shop
 
 
-_entries: dict[str, NavEntry] = {}
+REGISTRY_KEY = "console.nav"
 
 
-def register(area: str, label: Any, endpoint: str, order: int = 100,
+class NavRegistry:
+    """One app's console nav entries; frozen after start-up."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, NavEntry] = {}
+        self.frozen = False
+
+    def add(self, entry: NavEntry) -> None:
+        if self.frozen:
+            raise RegistryFrozen(f"nav entry {entry.endpoint!r} added after start-up; "
+                                 "register it in the console package's init")
+        if entry.area not in SECTION_AREAS:
+            raise ValueError(f"unknown console nav area {entry.area!r}; use one of "
+                             f"{', '.join(sorted(SECTION_AREAS))}")
+        self._entries[entry.endpoint] = entry
+
+    def entries(self) -> list[NavEntry]:
+        return sorted(self._entries.values(), key=lambda e: (e.order, e.endpoint))
+
+
+def registry_of(app: Flask) -> NavRegistry:
+    registries = app.extensions["mallkit"].registries
+    return registries.setdefault(REGISTRY_KEY, NavRegistry())
+
+
+def register(app: Flask, area: str, label: Any, endpoint: str, order: int = 100,
              module: str | None = None) -> None:
     """Add a console screen to the nav section ``area`` (a lazy_gettext label); with
     ``module``, only while that module is switched on for the shop."""
-    if area not in SECTION_AREAS:
-        raise ValueError(f"unknown console nav area {area!r}; use one of "
-                         f"{', '.join(sorted(SECTION_AREAS))}")
-    _entries[endpoint] = NavEntry(area, label, endpoint, order, module)
+    registry_of(app).add(NavEntry(area, label, endpoint, order, module))
 
 
 def entries() -> list[NavEntry]:
-    return sorted(_entries.values(), key=lambda e: (e.order, e.endpoint))
+    return registry_of(current_app).entries()
 
 
 @dataclass(frozen=True)
@@ -86,8 +111,9 @@ def build(can: Any) -> list[NavSection]:
     """The sections and entries the current member may see, for the current shop."""
     endpoint = request.endpoint if request else None
     by_area: dict[str, list[NavEntry]] = {}
-    modules_on = _modules_on({e.module for e in entries() if e.module})
-    for entry in entries():
+    listed = entries()
+    modules_on = _modules_on({e.module for e in listed if e.module})
+    for entry in listed:
         if entry.module and entry.module not in modules_on:
             continue
         by_area.setdefault(entry.area, []).append(entry)
@@ -105,13 +131,12 @@ def _modules_on(module_ids: set[str]) -> set[str]:
     """Which of ``module_ids`` the current shop has on (one query, only when asked)."""
     if not module_ids:
         return set()
-    from runtime.modules.switches import module_state
+    from runtime.modules.switches import enabled_modules
     from runtime.tenancy import current_shop, db
 
     if current_shop() is None:
         return set()
-    state = module_state(db())
-    return {m for m in module_ids if state.is_enabled(m)}
+    return module_ids & enabled_modules(db())
 
 
 def _is_active(entry_endpoint: str, endpoint: str | None) -> bool:

@@ -198,6 +198,6 @@ def settings() -> ResponseReturnValue:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(shop_console)
-    nav.register("overview", _l("Shop overview"), "console_shop.home", order=0)
-    nav.register("settings", _l("Shop settings"), "console_shop.settings", order=10)
-    nav.register("settings", _l("Staff"), "console_shop.staff", order=20)
+    nav.register(app, "overview", _l("Shop overview"), "console_shop.home", order=0)
+    nav.register(app, "settings", _l("Shop settings"), "console_shop.settings", order=10)
+    nav.register(app, "settings", _l("Staff"), "console_shop.staff", order=20)

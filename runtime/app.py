@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,27 @@ from runtime import errors, headers, logs, tenancy
 from runtime.db import make_engine, make_session_factory, role_privileges
 from runtime.extension import Mallkit
 from runtime.http import HeadAsGet, JSONProvider
-from runtime.installed import INSTALLED
 from runtime.migrate import check_schema
+from runtime.modules.loader import (
+    SESSION_KEY,
+    build_module_set,
+    discover,
+    register_blueprints_and_commands,
+)
 from runtime.redis_client import connect
 from runtime.settings import PREFIX, Settings, SettingsError
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+#: The platform's own parts (not modules: always there), each with ``init_app(app)``.
+#: Modules are not listed anywhere: :mod:`runtime.modules.loader` finds them.
+RUNTIME_PARTS = ["runtime.health", "runtime.api", "runtime.api.openapi", "runtime.pages",
+                 "runtime.storefront", "runtime.storefront.shop", "runtime.accounts",
+                 "runtime.media", "runtime.wechat"]
+#: The console's platform screens (imported by name: runtime never imports builder).
+CONSOLE_PARTS = ["builder.console", "builder.pages", "builder.editor", "builder.media",
+                 "builder.themes", "builder.wechat"]
+LAST_PARTS = ["builder.modules", "runtime.blocklib"]
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -55,20 +71,29 @@ def create_app(settings: Settings | None = None) -> Flask:
     if settings.embedded_database:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
 
+    found = discover(module_dirs(settings), exclude=settings.excluded_modules)
+    modules = build_module_set(found)
     engine = make_engine(settings.database_url)
     _check_database_role(engine, settings)
     if settings.check_schema:
-        check_schema(engine)
+        check_schema(engine, found)
+    session_factory = make_session_factory(engine)
+    session_factory.configure(info={SESSION_KEY: modules})
     app.extensions["mallkit"] = Mallkit(
-        settings=settings, engine=engine, session_factory=make_session_factory(engine),
-        redis=connect(settings))
+        settings=settings, engine=engine, session_factory=session_factory,
+        redis=connect(settings), modules=modules)
 
     logs.configure()
     logs.init_app(app)
     errors.register_error_handlers(app)
     headers.init_app(app)
     tenancy.init_app(app)
-    _register_blueprints(app)
+    _init_parts(app, RUNTIME_PARTS)
+    register_blueprints_and_commands(app, modules)
+    _init_parts(app, CONSOLE_PARTS)
+    _init_parts(app, [m.module.console for m in modules if m.module.console])
+    _init_parts(app, LAST_PARTS)
+    _freeze(app)
     app.wsgi_app = HeadAsGet(app.wsgi_app)  # type: ignore[method-assign]
     if settings.trusted_proxies:
         # the client address, scheme and host as the proxies in front saw them
@@ -95,6 +120,19 @@ def _check_database_role(engine: Engine, settings: Settings) -> None:
     logging.getLogger("mallkit").warning("SECURITY WARNING: %s", message)
 
 
-def _register_blueprints(app: Flask) -> None:
-    for name in INSTALLED:
+def module_dirs(settings: Settings) -> list[Path]:
+    """Extra folders of manifest-only modules (``Settings.extra["module_dirs"]``, for tests)."""
+    return [Path(p) for p in settings.extra.get("module_dirs", "").split(os.pathsep) if p]
+
+
+def _init_parts(app: Flask, names: list[str]) -> None:
+    for name in names:
         importlib.import_module(name).init_app(app)
+
+
+def _freeze(app: Flask) -> None:
+    """Nothing registers into the app's registries after start-up."""
+    for registry in (app.extensions["mallkit"].modules,
+                     *app.extensions["mallkit"].registries.values()):
+        if hasattr(registry, "freeze") and callable(registry.freeze):
+            registry.freeze()

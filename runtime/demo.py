@@ -1,16 +1,15 @@
 """``mallkit demo``: the demo shop, its owner, and every module's demo data.
 
-Modules add demo data with :func:`register_seeder` in their ``init_app``; ``mallkit demo``
-runs each seeder after creating the shop. A seeder is called as ``func(session, shop)`` in the
-app context, with ``session`` scoped to the demo shop; it must be idempotent (running the
-demo twice creates nothing new). The command commits after each seeder.
+Modules add demo data with ``Module.seeders`` (platform parts with ``modules.add_seeder`` in
+their ``init_app``); ``mallkit demo`` runs each seeder after creating the shop. A seeder is
+called as ``func(session, shop)`` in the app context, with ``session`` scoped to the demo
+shop; it must be idempotent (running the demo twice creates nothing new). The command
+commits after each seeder.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import Any
 
 import click
 from flask.cli import with_appcontext
@@ -28,24 +27,6 @@ DEMO_SLUG = "demo"
 DEMO_NAME = "演示商城"
 DEMO_EMAIL = "demo@mallkit.local"
 DEMO_PASSWORD = "mallkit-demo-2026"
-
-Seeder = Callable[[Session, Shop], Any]
-_seeders: dict[str, Seeder] = {}
-
-
-def register_seeder(name: str, func: Seeder) -> None:
-    """Add (or replace) the demo-data seeder called ``name``; they run in registration
-    order."""
-    _seeders[name] = func
-
-
-def unregister_seeder(name: str) -> None:
-    _seeders.pop(name, None)
-
-
-def seeders() -> dict[str, Seeder]:
-    return dict(_seeders)
-
 
 def ensure_demo_shop(session: Session) -> tuple[Shop, bool, bool]:
     """The demo shop and its owner, created when missing: (shop, shop_created,
@@ -80,9 +61,9 @@ def demo_command(ctx: click.Context, base_url: str, serve: bool) -> None:
         shop, shop_created, owner_created = ensure_demo_shop(session)
         session.commit()
         click.echo(("created" if shop_created else "kept") + f" shop {shop.slug} ({shop.name})")
-        for name, seeder in _seeders.items():
+        for name, seeder in state().modules.seeders.items():
             use_shop(session, shop.id)
-            seeder(session, shop)
+            seeder.func(session, shop)
             session.commit()
             click.echo(f"seeded {name}")
     base = base_url.rstrip("/")

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from runtime.modules.loader import ModuleSet
 from runtime.settings import Settings
 
 
@@ -19,6 +20,7 @@ class Mallkit:
     engine: Engine
     session_factory: sessionmaker[Session]
     redis: redis.Redis
+    modules: ModuleSet
     registries: dict[str, Any] = field(default_factory=dict)
 
 

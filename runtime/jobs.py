@@ -15,7 +15,6 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -180,34 +179,13 @@ def release_due_jobs(connection: redis.Redis, now: datetime | None = None) -> li
 # --- periodic sweepers ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Periodic:
-    """A job enqueued every ``every`` by whichever worker first claims the time slot."""
-
-    name: str
-    func: Callable[..., Any]
-    every: timedelta
-    queue: str = DEFAULT
-
-
-_periodic: dict[str, Periodic] = {}
-
-
-def register_periodic(name: str, func: Callable[..., Any], every: timedelta,
-                      queue: str = DEFAULT) -> None:
-    job_id(name)
-    _periodic[name] = Periodic(name, func, every, queue)
-
-
-def periodic_jobs() -> list[Periodic]:
-    return list(_periodic.values())
-
-
-def enqueue_periodic(connection: redis.Redis, now: datetime | None = None) -> list[str]:
-    """Enqueue each periodic job once per slot, across any number of workers."""
+def enqueue_periodic(connection: redis.Redis, periodic: Iterable[Any],
+                     now: datetime | None = None) -> list[str]:
+    """Enqueue each periodic job (the app's ``modules.periodic`` values) once per slot, across
+    any number of workers."""
     now = now or utcnow()
     started: list[str] = []
-    for item in _periodic.values():
+    for item in periodic:
         seconds = max(int(item.every.total_seconds()), 1)
         slot = int(now.timestamp()) // seconds
         jid = job_id("periodic", item.name, slot)
@@ -220,9 +198,11 @@ def enqueue_periodic(connection: redis.Redis, now: datetime | None = None) -> li
 class _Ticker(threading.Thread):
     """Beside the worker: releases due scheduled jobs and enqueues periodic sweepers."""
 
-    def __init__(self, connection: redis.Redis, interval: float = 1.0) -> None:
+    def __init__(self, connection: redis.Redis, periodic: Iterable[Any],
+                 interval: float = 1.0) -> None:
         super().__init__(name="mallkit-ticker", daemon=True)
         self.connection = connection
+        self.periodic = tuple(periodic)
         self.interval = interval
         self.stopped = threading.Event()
 
@@ -230,7 +210,7 @@ class _Ticker(threading.Thread):
         while not self.stopped.wait(self.interval):
             try:
                 release_due_jobs(self.connection)
-                enqueue_periodic(self.connection)
+                enqueue_periodic(self.connection, self.periodic)
             except redis.RedisError:
                 log.warning("ticker could not reach Redis; retrying", exc_info=True)
 
@@ -266,7 +246,8 @@ def run_worker(app: Any, queues: tuple[str, ...] = QUEUE_NAMES, *, burst: bool =
     pool.disconnect()
     worker_class = type("BoundAppWorker", (AppWorker,), {"app": app})
     worker = worker_class([get_queue(q, connection) for q in queues], connection=connection)
-    ticker = _Ticker(connection) if with_ticker and not burst else None
+    periodic = app.extensions["mallkit"].modules.periodic.values()
+    ticker = _Ticker(connection, periodic) if with_ticker and not burst else None
     if ticker:
         ticker.start()
     try:

@@ -72,6 +72,7 @@ class Settings:
     simulators: bool = False  # local WeChat simulators: only by explicit choice
     allow_simulators_in_production: bool = False
     allow_privileged_database_role: bool = False  # only warn about a superuser/BYPASSRLS role
+    excluded_modules: tuple[str, ...] = ()  # module ids left out as if not installed
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property

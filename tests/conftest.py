@@ -150,6 +150,38 @@ def _has_sequence(conn) -> bool:
         is not None
 
 
+PLUGIN_DIR = Path(__file__).parent / "plugin"
+
+
+def install_test_module(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+    """Install ``tests/plugin/mallkit_testmod`` as a pip install would: a ``dist-info`` with
+    an entry point in the group ``mallkit.modules``, on ``sys.path`` for this test only."""
+    dist = root / "mallkit_testmod-0.1.0.dist-info"
+    dist.mkdir(parents=True, exist_ok=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: mallkit-testmod\n"
+                                   "Version: 0.1.0\n", encoding="utf-8")
+    (dist / "entry_points.txt").write_text(
+        "[mallkit.modules]\ntestmod = mallkit_testmod:module\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(root))
+    monkeypatch.syspath_prepend(str(PLUGIN_DIR))
+
+
+@pytest.fixture
+def testmod_app(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                ) -> Iterator[Flask]:
+    """An app with the test-only plug-in module installed through its entry point."""
+    install_test_module(monkeypatch, tmp_path / "site")
+    from mallkit_testmod.hooks import CALLS  # importable once installed
+
+    CALLS.clear()
+    application = create_app(settings)
+    yield application
+    state = application.extensions["mallkit"]
+    _wipe_database(state.engine)
+    state.redis.flushdb()
+    state.engine.dispose()
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()

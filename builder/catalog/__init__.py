@@ -8,13 +8,15 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from builder import nav
-    from builder.catalog import i18n
+    from builder.catalog import i18n, imports
     from builder.catalog.views import catalog_console, catalog_static
 
     i18n.compile_catalog()
     app.register_blueprint(catalog_console)
     app.register_blueprint(catalog_static)
-    nav.register("catalog", i18n.lazy_gettext("Products"), "catalog_console.products", order=10)
-    nav.register("catalog", i18n.lazy_gettext("Categories"), "catalog_console.categories",
+    nav.register(app, "catalog", i18n.lazy_gettext("Products"), "catalog_console.products",
+                 order=10)
+    nav.register(app, "catalog", i18n.lazy_gettext("Categories"), "catalog_console.categories",
                  order=20)
-    nav.register("catalog", i18n.lazy_gettext("Groups"), "catalog_console.groups", order=30)
+    nav.register(app, "catalog", i18n.lazy_gettext("Groups"), "catalog_console.groups", order=30)
+    imports.init_app(app)

@@ -290,8 +290,8 @@ def init_app(app: Flask) -> None:
     # The product list's filter form offers "export these products" (GET to the exports
     # page, which takes its filters) when this module is installed.
     app.jinja_env.globals["catalog_imports_t"] = t
-    nav.register("catalog", lazy_gettext("Import products"), "catalog_imports.imports",
+    nav.register(app, "catalog", lazy_gettext("Import products"), "catalog_imports.imports",
                  order=40)
-    nav.register("catalog", lazy_gettext("Export products"), "catalog_imports.exports",
+    nav.register(app, "catalog", lazy_gettext("Export products"), "catalog_imports.exports",
                  order=45)
 

@@ -14,4 +14,4 @@ def init_app(app: Flask) -> None:
 
     i18n.compile_catalog()
     app.register_blueprint(editor_console)
-    nav.register("pages", i18n.lazy_gettext("Pages"), "editor.pages", order=10)
+    nav.register(app, "pages", i18n.lazy_gettext("Pages"), "editor.pages", order=10)

@@ -14,5 +14,5 @@ def init_app(app: Flask) -> None:
     i18n.compile_catalog()
     app.register_blueprint(media_console)
     app.register_blueprint(media_static)
-    nav.register("pages", i18n.lazy_gettext("Media library"), "media_console.library",
+    nav.register(app, "pages", i18n.lazy_gettext("Media library"), "media_console.library",
                  order=80)

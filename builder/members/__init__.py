@@ -20,14 +20,14 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(wallet_console)
     app.register_blueprint(signin_console)
     lazy = i18n.lazy_gettext
-    nav.register("members", lazy("Members"), "members_console.member_list", order=10)
-    nav.register("members", lazy("Levels"), "members_console.levels", order=20)
-    nav.register("members", lazy("Tags"), "members_console.tags", order=30)
-    nav.register("members", lazy("Membership cards"), "members_console.cards", order=40)
-    nav.register("members", lazy("Member exports"), "members_console.exports", order=50)
-    nav.register("members", lazy("Member and points settings"), "members_console.settings",
+    nav.register(app, "members", lazy("Members"), "members_console.member_list", order=10)
+    nav.register(app, "members", lazy("Levels"), "members_console.levels", order=20)
+    nav.register(app, "members", lazy("Tags"), "members_console.tags", order=30)
+    nav.register(app, "members", lazy("Membership cards"), "members_console.cards", order=40)
+    nav.register(app, "members", lazy("Member exports"), "members_console.exports", order=50)
+    nav.register(app, "members", lazy("Member and points settings"), "members_console.settings",
                  order=60)
-    nav.register("finance", lazy("Stored value"), "wallet_console.overview", order=20)
-    nav.register("finance", lazy("Top-up settings"), "wallet_console.settings", order=25)
-    nav.register("marketing", lazy("Daily sign-in"), "signin_console.settings", order=30,
+    nav.register(app, "finance", lazy("Stored value"), "wallet_console.overview", order=20)
+    nav.register(app, "finance", lazy("Top-up settings"), "wallet_console.settings", order=25)
+    nav.register(app, "marketing", lazy("Daily sign-in"), "signin_console.settings", order=30,
                  module="signin")

@@ -15,4 +15,4 @@ def init_app(app: Flask) -> None:
     i18n.compile_catalog()
     app.register_blueprint(modules_console)
     app.register_blueprint(modules_static)
-    nav.register("settings", i18n.lazy_gettext("Modules"), "modules_console.modules", order=30)
+    nav.register(app, "settings", i18n.lazy_gettext("Modules"), "modules_console.modules", order=30)

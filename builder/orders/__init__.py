@@ -13,10 +13,10 @@ def init_app(app: Flask) -> None:
 
     i18n.compile_catalog()
     app.register_blueprint(orders_console)
-    nav.register("orders", i18n.lazy_gettext("Orders"), "orders_console.order_list", order=10)
-    nav.register("orders", i18n.lazy_gettext("Pickup verification"),
+    nav.register(app, "orders", i18n.lazy_gettext("Orders"), "orders_console.order_list", order=10)
+    nav.register(app, "orders", i18n.lazy_gettext("Pickup verification"),
                  "orders_console.pickup_verify", order=20)
-    nav.register("orders", i18n.lazy_gettext("Order exports"), "orders_console.exports",
+    nav.register(app, "orders", i18n.lazy_gettext("Order exports"), "orders_console.exports",
                  order=30)
-    nav.register("orders", i18n.lazy_gettext("Order settings"),
+    nav.register(app, "orders", i18n.lazy_gettext("Order settings"),
                  "orders_console.order_settings", order=40)

@@ -12,5 +12,5 @@ def init_app(app: Flask) -> None:
 
     i18n.compile_catalog()
     app.register_blueprint(wechat_console)
-    nav.register("settings", i18n.lazy_gettext("WeChat mini-program"),
+    nav.register(app, "settings", i18n.lazy_gettext("WeChat mini-program"),
                  "wechat_console.app_settings", order=15)

@@ -36,5 +36,25 @@ def keep_shop_in_url(_endpoint: str, values: dict[str, Any]) -> None:
         values.setdefault("shop_slug", shop.slug)
 
 
+def guard_optional_modules(app: Flask, blueprint_modules: dict[str, str]) -> None:
+    """Requests to an optional module's blueprints (``{blueprint name: module id}``) answer
+    404 for a shop where that module is off."""
+    if not blueprint_modules:
+        return
+
+    @app.before_request
+    def optional_module_must_be_on() -> None:
+        from flask import request
+
+        from runtime.errors import NotFound
+        from runtime.modules.switches import enabled_modules
+        from runtime.tenancy import current_shop, db
+
+        module_id = blueprint_modules.get(request.blueprint or "")
+        if module_id and current_shop() is not None and module_id not in enabled_modules(db()):
+            raise NotFound(f"'{module_id}' is not switched on for this shop",
+                           code="module_off")
+
+
 def init_app(app: Flask) -> None:
     """Nothing global to register yet: unknown /api paths answer problem+json 404."""

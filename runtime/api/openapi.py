@@ -2,9 +2,10 @@
 
 Every route under ``/api/v1`` appears automatically: its path (Flask converters become path
 parameters), method and the first line of the view's docstring as the summary. A view adds
-the rest with :func:`operation` (parameters, responses, tags ...); shared schemas go in with
-:func:`register_schema` and are referred to as ``#/components/schemas/<name>``; other
-components (security schemes, shared parameters ...) with :func:`register_component`.
+the rest with :func:`operation` (parameters, responses, tags ...); shared schemas and other
+components (security schemes ...) are declared on an :class:`ApiComponents` (``OPENAPI``)
+that the module names in ``Module.openapi``, and referred to as
+``#/components/schemas/<name>``.
 
     @bp.get("/products/<int:product_id>")
     @operation(tags=["catalog"], responses={"200": json_response("Product")})
@@ -24,8 +25,6 @@ from runtime.api import API_PREFIX
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_schemas: dict[str, dict[str, Any]] = {}
-_components: dict[str, dict[str, dict[str, Any]]] = {}
 COMPONENT_KINDS = frozenset({"responses", "parameters", "examples", "requestBodies", "headers",
                              "securitySchemes", "links", "callbacks", "pathItems"})
 _CONVERTERS = {"int": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
@@ -51,26 +50,26 @@ def operation(**fields: Any) -> Callable[[F], F]:
     return decorate
 
 
-def register_schema(name: str, schema: dict[str, Any]) -> None:
-    """A reusable schema under ``#/components/schemas/<name>``; same name, same schema."""
-    if name in _schemas and _schemas[name] != schema:
-        raise ValueError(f"OpenAPI schema {name!r} is already registered differently")
-    _schemas[name] = copy.deepcopy(schema)
+class ApiComponents:
+    """The OpenAPI components one package declares, collected by the app like a blueprint
+    (``Module.openapi`` for modules, ``modules.add_openapi`` for platform parts)."""
 
+    def __init__(self) -> None:
+        self.components: dict[str, dict[str, Any]] = {}
 
-def register_component(kind: str, name: str, component: dict[str, Any]) -> None:
-    """A reusable component under ``#/components/<kind>/<name>`` (e.g. a security scheme that
-    operations name in ``security``); same name, same component."""
-    if kind == "schemas":
-        register_schema(name, component)
-        return
-    if kind not in COMPONENT_KINDS:
-        raise ValueError(f"unknown OpenAPI component kind {kind!r}; use one of "
-                         f"{', '.join(sorted(COMPONENT_KINDS))}")
-    registered = _components.setdefault(kind, {})
-    if name in registered and registered[name] != component:
-        raise ValueError(f"OpenAPI component {kind}/{name} is already registered differently")
-    registered[name] = copy.deepcopy(component)
+    def schema(self, name: str, schema: dict[str, Any]) -> None:
+        """A reusable schema under ``#/components/schemas/<name>``."""
+        self.component("schemas", name, schema)
+
+    def component(self, kind: str, name: str, component: dict[str, Any]) -> None:
+        """A component under ``#/components/<kind>/<name>`` (e.g. a security scheme)."""
+        if kind != "schemas" and kind not in COMPONENT_KINDS:
+            raise ValueError(f"unknown OpenAPI component kind {kind!r}; use one of "
+                             f"{', '.join(sorted(COMPONENT_KINDS))}")
+        registered = self.components.setdefault(kind, {})
+        if name in registered and registered[name] != component:
+            raise ValueError(f"OpenAPI component {kind}/{name} is declared twice differently")
+        registered[name] = copy.deepcopy(component)
 
 
 def json_response(schema_name: str, description: str = "OK") -> dict[str, Any]:
@@ -79,7 +78,8 @@ def json_response(schema_name: str, description: str = "OK") -> dict[str, Any]:
                                                                 f"{schema_name}"}}}}
 
 
-register_schema("Problem", {
+OPENAPI = ApiComponents()
+OPENAPI.schema("Problem", {
     "type": "object",
     "required": ["type", "title", "status"],
     "properties": {
@@ -94,6 +94,8 @@ register_schema("Problem", {
 
 
 def build_document(app: Flask) -> dict[str, Any]:
+    """Every route under ``/api/v1`` with the components the app's modules declared."""
+    components = copy.deepcopy(app.extensions["mallkit"].modules.openapi)
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if not rule.rule.startswith(API_PREFIX + "/"):
@@ -124,7 +126,7 @@ def build_document(app: Flask) -> dict[str, Any]:
                                 "errors are application/problem+json."},
         "servers": [{"url": "/"}],
         "paths": paths,
-        "components": {"schemas": copy.deepcopy(_schemas), **copy.deepcopy(_components)},
+        "components": {"schemas": components.pop("schemas", {}), **components},
     }
 
 
@@ -145,4 +147,5 @@ def openapi_document():
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["mallkit"].modules.add_openapi(OPENAPI.components)
     app.register_blueprint(openapi)

@@ -9,6 +9,5 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from runtime.blocklib.demo import seed_demo_home
-    from runtime.demo import register_seeder
 
-    register_seeder("home-page", seed_demo_home)
+    app.extensions["mallkit"].modules.add_seeder("home-page", seed_demo_home)

@@ -28,7 +28,6 @@ def _template_media_url(asset_or_ref: Any, size: int | None = None) -> str | Non
 
 
 def init_app(app: Flask) -> None:
-    from runtime.jobs import register_periodic
     from runtime.media.jobs import SWEEP_EVERY, sweep_external_copies
     from runtime.media.storage import LocalStorage
     from runtime.media.views import media_files
@@ -37,4 +36,4 @@ def init_app(app: Flask) -> None:
     mk.registries.setdefault("media.storage", LocalStorage(mk.settings.data_dir / "media"))
     app.register_blueprint(media_files)
     app.add_template_global(_template_media_url, "media_url")
-    register_periodic("media-copy-sweeper", sweep_external_copies, SWEEP_EVERY)
+    mk.modules.add_periodic("media-copy-sweeper", sweep_external_copies, SWEEP_EVERY)

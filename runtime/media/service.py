@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -78,22 +77,12 @@ class Reference:
     label: str
 
 
-ReferenceFinder = Callable[[Session, list[int]], dict[int, list[Reference]]]
-_reference_finders: dict[str, ReferenceFinder] = {}
-
-
-def register_reference_finder(name: str, finder: ReferenceFinder) -> None:
-    """Let a module (catalog, pages) say which assets it uses, so deleting them is refused."""
-    _reference_finders[name] = finder
-
-
-def unregister_reference_finder(name: str) -> None:
-    _reference_finders.pop(name, None)
-
-
 def find_references(session: Session, asset_ids: list[int]) -> dict[int, list[Reference]]:
+    """Which of ``asset_ids`` something shows (``Module.media_references`` of every module)."""
+    from runtime.modules.loader import modules_of
+
     found: dict[int, list[Reference]] = {}
-    for finder in _reference_finders.values():
+    for finder in modules_of(session).reference_finders.values():
         for asset_id, refs in finder(session, asset_ids).items():
             found.setdefault(asset_id, []).extend(refs)
     return found

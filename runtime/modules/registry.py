@@ -58,6 +58,14 @@ class ModuleRegistry(FrozenRegistry[ModuleManifest]):
     def core_ids(self) -> frozenset[str]:
         return frozenset(m.id for m in self if m.core)
 
+    def check_requires(self) -> None:
+        """Every ``requires`` names a known module."""
+        for module in self:
+            for i, required in enumerate(module.requires):
+                if required not in self:
+                    raise ManifestError(module.path, f"/requires/{i}",
+                                        f"unknown module '{required}'")
+
 
 def manifest_paths(roots: Iterable[Path] = (MODULES_DIR,)) -> list[Path]:
     return [p for root in roots for p in sorted(Path(root).glob("*/module.json"))]
@@ -74,19 +82,16 @@ def _load(paths: list[Path]) -> ModuleRegistry:
     registry = ModuleRegistry()
     for path in paths:
         registry.register(load_module(path))
-    for module in registry:
-        for i, required in enumerate(module.requires):
-            if required not in registry:
-                raise ManifestError(module.path, f"/requires/{i}",
-                                    f"unknown module '{required}'")
+    registry.check_requires()
     return registry.freeze()
 
 
-def load_module(path: Path) -> ModuleManifest:
+def load_module(path: Path, folder_must_match: bool = True) -> ModuleManifest:
+    """Read and check one ``module.json``; in-tree modules live in a folder named by id."""
     manifest = read_json(path)
     check_against("module", manifest, path)
     module_id = manifest["id"]
-    if module_id.replace("-", "_") != path.parent.name:
+    if folder_must_match and module_id.replace("-", "_") != path.parent.name:
         raise ManifestError(path, "/id", f"id '{module_id}' must match the package folder "
                                          f"'{path.parent.name}'")
     validator, defaults = None, {}

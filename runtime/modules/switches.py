@@ -15,10 +15,13 @@ from sqlalchemy.orm import Session
 
 from runtime.db import current_shop_id
 from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
+from runtime.modules.loader import SESSION_KEY
 from runtime.modules.models import ShopModule
 from runtime.modules.registry import ModuleManifest, ModuleRegistry, load_modules
 from runtime.pages import schemas
 from runtime.pages.cache import bump_config_after_commit
+
+_ENABLED_KEY = "mallkit.enabled_modules"
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,14 @@ class ModuleState:
         return copy.deepcopy(self.settings.get(module_id, {}))
 
 
-def _registry(modules: ModuleRegistry | None) -> ModuleRegistry:
-    return modules if modules is not None else load_modules()
+def _registry(modules: ModuleRegistry | None, session: Session | None = None
+              ) -> ModuleRegistry:
+    """The registry given, else the app's (carried by the session), else the in-tree one."""
+    if modules is not None:
+        return modules
+    if session is not None and SESSION_KEY in session.info:
+        return session.info[SESSION_KEY].manifests
+    return load_modules()
 
 
 def _manifest(registry: ModuleRegistry, module_id: str) -> ModuleManifest:
@@ -55,7 +64,7 @@ def _row(session: Session, module_id: str, lock: bool = False) -> ShopModule | N
 
 def module_state(session: Session, modules: ModuleRegistry | None = None) -> ModuleState:
     """Every module's state for the current shop in one query."""
-    registry = _registry(modules)
+    registry = _registry(modules, session)
     rows = {r.module_id: r for r in session.scalars(select(ShopModule))}
     enabled = set(registry.core_ids)
     settings: dict[str, dict[str, Any]] = {}
@@ -73,8 +82,24 @@ def _effective(module: ModuleManifest, stored: dict[str, Any] | None) -> dict[st
     return values
 
 
+def enabled_modules(session: Session) -> frozenset[str]:
+    """The ids of the modules on for the session's shop, read once per transaction (a switch
+    in this transaction forgets it)."""
+    transaction = session.get_transaction()
+    cached = session.info.get(_ENABLED_KEY)
+    if cached is not None and cached[0] is transaction and cached[1] == current_shop_id(session):
+        return cached[2]
+    enabled = module_state(session).enabled
+    session.info[_ENABLED_KEY] = (transaction, current_shop_id(session), enabled)
+    return enabled
+
+
+def _forget_enabled(session: Session) -> None:
+    session.info.pop(_ENABLED_KEY, None)
+
+
 def is_enabled(session: Session, module_id: str, modules: ModuleRegistry | None = None) -> bool:
-    registry = _registry(modules)
+    registry = _registry(modules, session)
     module = _manifest(registry, module_id)
     if module.core:
         return True
@@ -85,7 +110,7 @@ def is_enabled(session: Session, module_id: str, modules: ModuleRegistry | None 
 def settings_of(session: Session, module_id: str,
                 modules: ModuleRegistry | None = None) -> dict[str, Any]:
     """The module's settings for the current shop (defaults when never set)."""
-    module = _manifest(_registry(modules), module_id)
+    module = _manifest(_registry(modules, session), module_id)
     row = _row(session, module_id)
     return _effective(module, row.settings if row else None)
 
@@ -107,7 +132,8 @@ def validate_settings(module: ModuleManifest, settings: dict[str, Any]) -> dict[
 def enable(session: Session, module_id: str, settings: dict[str, Any] | None = None,
            modules: ModuleRegistry | None = None) -> ShopModule | None:
     """Switch a module on (with new settings, or the ones it had). Core modules are always on."""
-    registry = _registry(modules)
+    registry = _registry(modules, session)
+    _forget_enabled(session)
     module = _manifest(registry, module_id)
     row = _row(session, module_id, lock=True)
     values = validate_settings(module, settings if settings is not None
@@ -132,7 +158,7 @@ def enable(session: Session, module_id: str, settings: dict[str, Any] | None = N
 def update_settings(session: Session, module_id: str, settings: dict[str, Any],
                     modules: ModuleRegistry | None = None) -> dict[str, Any]:
     """Change a module's settings without switching it on or off."""
-    module = _manifest(_registry(modules), module_id)
+    module = _manifest(_registry(modules, session), module_id)
     values = validate_settings(module, settings)
     row = _row(session, module_id, lock=True)
     if row is None:
@@ -147,7 +173,8 @@ def update_settings(session: Session, module_id: str, settings: dict[str, Any],
 
 def disable(session: Session, module_id: str, modules: ModuleRegistry | None = None) -> None:
     """Switch a module off, keeping its settings. Refused for core modules and dependencies."""
-    registry = _registry(modules)
+    registry = _registry(modules, session)
+    _forget_enabled(session)
     module = _manifest(registry, module_id)
     if module.core:
         raise Conflict(f"'{module_id}' is a core module and is always on", code="core_module")

@@ -12,14 +12,19 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from runtime.pages.api import layouts, theme_assets
+    from runtime.modules.loader import block_folders
+    from runtime.pages.api import OPENAPI, layouts, theme_assets
     from runtime.pages.cli import schemas_cli
     from runtime.pages.jobs import register_jobs
     from runtime.pages.registries import dirs_from_settings, load_registries
 
     mk = app.extensions["mallkit"]
-    mk.registries["pages"] = load_registries(**dirs_from_settings(mk.settings.extra))
+    dirs = dirs_from_settings(mk.settings.extra)
+    mk.registries["pages"] = load_registries(
+        block_dirs=(*dirs["block_dirs"], *block_folders(mk.modules)),
+        modules=mk.modules.manifests, theme_dirs=dirs["theme_dirs"])
+    mk.modules.add_openapi(OPENAPI.components)
     app.register_blueprint(layouts)
     app.register_blueprint(theme_assets)
     app.cli.add_command(schemas_cli)
-    register_jobs()
+    register_jobs(mk.modules)

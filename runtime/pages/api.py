@@ -12,13 +12,14 @@ import mimetypes
 from flask import Blueprint, abort, send_file
 
 from runtime.api import API_PREFIX
-from runtime.api.openapi import json_response, operation, register_schema
+from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.pages import output
 from runtime.pages.blocks import PAGE_KINDS
 
 layouts = Blueprint("layouts", __name__, url_prefix=f"{API_PREFIX}/shops/<shop_slug>")
 
-register_schema("LayoutNode", {
+OPENAPI = ApiComponents()
+OPENAPI.schema("LayoutNode", {
     "type": "object",
     "required": ["id", "type", "v", "props", "data", "children"],
     "properties": {
@@ -28,7 +29,7 @@ register_schema("LayoutNode", {
         "children": {"type": "array", "items": {"$ref": "#/components/schemas/LayoutNode"}},
     },
 })
-register_schema("Layout", {
+OPENAPI.schema("Layout", {
     "type": "object",
     "description": "Layout protocol version 1 (docs/protocol.md).",
     "required": ["protocol", "page", "theme", "nodes"],

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from runtime.clock import utcnow
 from runtime.db import platform_access
-from runtime.jobs import job_session, register_periodic
+from runtime.jobs import job_session
+from runtime.modules.loader import ModuleSet
 from runtime.pages.models import PageSchedule
 
 log = logging.getLogger(__name__)
@@ -42,5 +43,5 @@ def sweep_scheduled_pages() -> int:
     return done
 
 
-def register_jobs() -> None:
-    register_periodic("pages-publish-sweeper", sweep_scheduled_pages, SWEEP_EVERY)
+def register_jobs(modules: ModuleSet) -> None:
+    modules.add_periodic("pages-publish-sweeper", sweep_scheduled_pages, SWEEP_EVERY)

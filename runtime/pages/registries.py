@@ -37,9 +37,12 @@ def dirs_from_settings(extra: Mapping[str, str]) -> dict[str, tuple[Path, ...]]:
 
 def load_registries(block_dirs: Iterable[Path] = (BLOCKS_DIR,),
                     module_dirs: Iterable[Path] = (MODULES_DIR,),
-                    theme_dirs: Iterable[Path] = (THEMES_DIR,)) -> Registries:
-    """Load blocks, modules and themes; raise :class:`ManifestError` naming file and pointer."""
-    registries = Registries(load_blocks(tuple(block_dirs)), load_modules(tuple(module_dirs)),
+                    theme_dirs: Iterable[Path] = (THEMES_DIR,),
+                    modules: ModuleRegistry | None = None) -> Registries:
+    """Load blocks, modules (unless the app's ``modules`` are given) and themes; raise
+    :class:`ManifestError` naming file and pointer."""
+    registries = Registries(load_blocks(tuple(block_dirs)),
+                            modules if modules is not None else load_modules(tuple(module_dirs)),
                             load_themes(tuple(theme_dirs)))
     signature = (id(registries.blocks), id(registries.modules), id(registries.themes))
     cached("registries-checked", signature, signature, lambda: check_references(registries))

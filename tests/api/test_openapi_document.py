@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from runtime.api.openapi import register_component
+from runtime.api.openapi import ApiComponents
+from runtime.pages.manifests import RegistryFrozen
 
 
 def _document(client) -> dict[str, Any]:
@@ -79,9 +80,14 @@ def test_the_check_catches_an_undeclared_scheme_and_a_dangling_ref(client):
     assert "get /api/v1/shops/{shop_slug}/orders: bearerAuth" in problems
 
 
-def test_register_component_refuses_conflicts_and_unknown_kinds():
+def test_components_refuse_conflicts_and_unknown_kinds(app):
     scheme = {"type": "http", "scheme": "bearer"}
-    with pytest.raises(ValueError, match="already registered differently"):
-        register_component("securitySchemes", "bearerAuth", scheme)
+    components = ApiComponents()
+    components.component("securitySchemes", "bearerAuth", scheme)
+    with pytest.raises(ValueError, match="declared twice differently"):
+        components.component("securitySchemes", "bearerAuth", {"type": "apiKey"})
     with pytest.raises(ValueError, match="unknown OpenAPI component kind"):
-        register_component("widgets", "x", {})
+        components.component("widgets", "x", {})
+    mismatched = {"securitySchemes": {"bearerAuth": {"type": "apiKey"}}}
+    with pytest.raises(RegistryFrozen):  # the app's document is frozen after start-up
+        app.extensions["mallkit"].modules.add_openapi(mismatched)

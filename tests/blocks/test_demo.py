@@ -6,7 +6,6 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from runtime.blocklib.demo import seed_demo_home
-from runtime.demo import seeders
 from runtime.media.models import MediaAsset
 from runtime.pages import store
 from runtime.pages.models import PageVersion
@@ -19,7 +18,7 @@ def versions(app, shop) -> int:
 
 
 def test_seeder_runs_after_the_catalog_seeder(app):
-    names = list(seeders())
+    names = list(app.extensions["mallkit"].modules.seeders)
     assert "home-page" in names
     assert all(names.index(n) < names.index("home-page") for n in names if "catalog" in n)
 

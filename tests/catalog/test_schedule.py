@@ -149,6 +149,6 @@ def test_schedule_validation(shop_session, clock):
 
 
 def test_periodic_sweepers_are_registered(app):
-    names = {p.name for p in jobs.periodic_jobs()}
+    names = set(app.extensions["mallkit"].modules.periodic)
     assert {"catalog-sweep-schedules", "catalog-reconcile-stock"} <= names
     assert Queue("default", connection=app.extensions["mallkit"].redis) is not None

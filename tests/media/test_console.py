@@ -9,9 +9,7 @@ from rq import Queue
 from sqlalchemy import select
 
 from runtime.app import create_app
-from runtime.media import service
 from runtime.media.models import MediaAsset
-from runtime.media.service import Reference
 from tests.media import imagegen
 
 JSON = {"Accept": "application/json"}
@@ -165,23 +163,6 @@ def test_bad_edits_are_422_naming_the_field(client, shop, token):
     assert client.get(one, headers=JSON).json["name"] == "a.jpg"
     bad_page = client.get(f"{_base(shop)}/assets?page=abc", headers=JSON)
     assert bad_page.status_code == 422 and bad_page.json["errors"][0]["pointer"] == "/page"
-
-
-def test_delete_refused_while_in_use_unless_forced(client, shop, token):
-    asset_id = _upload(client, shop, token, imagegen.png(90, 90)).json["id"]
-    service.register_reference_finder(
-        "test-pages", lambda _s, ids: {asset_id: [Reference("page", "home", "首页")]}
-        if asset_id in ids else {})
-    try:
-        one = f"{_base(shop)}/assets/{asset_id}"
-        response = client.delete(one, headers={**JSON, "X-CSRF-Token": token})
-        assert (response.status_code, response.json["code"]) == (409, "media_in_use")
-        assert response.json["references"] == [{"kind": "page", "id": "home", "label": "首页"}]
-        assert client.get(one, headers=JSON).status_code == 200
-        assert client.delete(f"{one}?force=1",
-                             headers={**JSON, "X-CSRF-Token": token}).status_code == 204
-    finally:
-        service.unregister_reference_finder("test-pages")
 
 
 def test_adopting_an_external_image(client, shop, token, redis_conn):

@@ -6,11 +6,10 @@ import pytest
 from sqlalchemy import func, select, text
 
 from runtime.db import platform_access, use_shop
-from runtime.errors import Conflict, NotFound, ValidationFailed
+from runtime.errors import NotFound, ValidationFailed
 from runtime.media import service
 from runtime.media.models import MediaAsset
 from runtime.media.refs import media_url
-from runtime.media.service import Reference
 from tests.media import imagegen
 
 
@@ -101,27 +100,6 @@ def test_delete_is_soft_and_keeps_the_file_served(client, shop_session, storage)
     assert media_url({"media_id": asset.id}, session=shop_session) == \
         f"/media/{asset.storage_key}"
     assert client.get(f"/media/{asset.storage_key}").status_code == 200
-
-
-def test_delete_is_refused_while_a_module_uses_the_asset(shop_session, storage):
-    used, free = _upload(shop_session, "used.png", width=120), _upload(shop_session, "free.png")
-
-    def products_using(session, ids):
-        return {used.id: [Reference("product", 12, "连衣裙")]} if used.id in ids else {}
-
-    service.register_reference_finder("test-products", products_using)
-    try:
-        with pytest.raises(Conflict) as info:
-            service.delete_asset(shop_session, used.id)
-        problem = info.value.to_problem()
-        assert (info.value.status, problem["code"]) == (409, "media_in_use")
-        assert problem["references"] == [{"kind": "product", "id": 12, "label": "连衣裙"}]
-        assert service.get_asset(shop_session, used.id).deleted_at is None
-        service.delete_asset(shop_session, free.id)
-        service.delete_asset(shop_session, used.id, force=True)
-        assert service.list_assets(shop_session).total == 0
-    finally:
-        service.unregister_reference_finder("test-products")
 
 
 def test_one_shop_cannot_see_edit_or_delete_another_shops_assets(factory, session, storage):

@@ -105,4 +105,4 @@ def test_schedule_time_must_be_in_the_future(app, shop, regs, clock):
 
 
 def test_sweeper_is_registered_as_periodic(app):
-    assert "pages-publish-sweeper" in {p.name for p in jobs.periodic_jobs()}
+    assert "pages-publish-sweeper" in set(app.extensions["mallkit"].modules.periodic)

@@ -14,6 +14,7 @@ from rq.registry import ScheduledJobRegistry
 from runtime import jobs
 from runtime.accounts.models import Membership
 from runtime.db import use_shop
+from runtime.modules.loader import Periodic
 from tests.runtime.jobfuncs import count_call, record_shop_name
 
 
@@ -110,13 +111,12 @@ def test_cancelled_timer_never_runs(redis_conn, clock):
     assert jobs.cancel(redis_conn, "timer-x") is False
 
 
-def test_periodic_job_is_enqueued_once_per_slot(redis_conn, clock, monkeypatch):
-    monkeypatch.setattr(jobs, "_periodic", {})
-    jobs.register_periodic("sweep-test", count_call, timedelta(minutes=1))
-    first = jobs.enqueue_periodic(redis_conn)
-    again = jobs.enqueue_periodic(redis_conn)
+def test_periodic_job_is_enqueued_once_per_slot(redis_conn, clock):
+    periodic = [Periodic("sweep-test", count_call, timedelta(minutes=1))]
+    first = jobs.enqueue_periodic(redis_conn, periodic)
+    again = jobs.enqueue_periodic(redis_conn, periodic)
     clock.advance(timedelta(minutes=1))
-    next_slot = jobs.enqueue_periodic(redis_conn)
+    next_slot = jobs.enqueue_periodic(redis_conn, periodic)
     assert len(first) == 1 and again == [] and len(next_slot) == 1
     assert first != next_slot
     assert len(Queue("default", connection=redis_conn).job_ids) == 2

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from runtime.modules.contract import Module
 
-
-def init_app(app: Flask) -> None:
-    from runtime.modules.cart.api import cart_api
-
-    app.register_blueprint(cart_api)
+module = Module(
+    models="runtime.modules.cart.models",
+    api=("runtime.modules.cart.api:cart_api",),
+    openapi=("runtime.modules.cart.api:OPENAPI",),
+    tests="tests/cart",
+)

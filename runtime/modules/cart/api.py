@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from runtime.api import shop_api_blueprint
-from runtime.api.openapi import json_response, operation, register_schema
+from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.errors import NotFound, ValidationFailed
 from runtime.http import json_body
 from runtime.media.refs import load_assets
@@ -30,7 +30,8 @@ GUEST_PARAM = {"name": GUEST_HEADER, "in": "header", "required": False,
                "schema": {"type": "string"},
                "description": "A guest's cart token (returned on the first add)"}
 
-register_schema("Cart", {
+OPENAPI = ApiComponents()
+OPENAPI.schema("Cart", {
     "type": "object",
     "properties": {
         "lines": {"type": "array", "items": {"type": "object", "properties": {

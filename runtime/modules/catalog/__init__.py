@@ -1,4 +1,5 @@
-"""Catalog (core module): categories, groups, tags, products, specs/SKUs, stock, search.
+"""Catalog (core module): categories, groups, tags, products, specs/SKUs, stock, search,
+and import/export (:mod:`.importing`).
 
 Other modules use the services: :mod:`.products` (create/update/read products),
 :mod:`.stock` (reserve/release/commit/adjust), :mod:`.queries` (listing, batch reads),
@@ -7,22 +8,21 @@ Other modules use the services: :mod:`.products` (create/update/read products),
 
 from __future__ import annotations
 
-from flask import Flask
+from runtime.modules.contract import Module
 
-from runtime.jobs import register_periodic
-
-
-def init_app(app: Flask) -> None:
-    from runtime.demo import register_seeder
-    from runtime.media.service import register_reference_finder
-    from runtime.modules.catalog import jobs
-    from runtime.modules.catalog.api import catalog_api
-    from runtime.modules.catalog.demo import seed_demo_catalog
-    from runtime.modules.catalog.media_refs import find_media_references
-
-    app.register_blueprint(catalog_api)
-    register_periodic("catalog-sweep-schedules", jobs.sweep_product_schedules,
-                      jobs.SWEEP_EVERY)
-    register_periodic("catalog-reconcile-stock", jobs.reconcile_stock, jobs.RECONCILE_EVERY)
-    register_reference_finder("catalog", find_media_references)
-    register_seeder("catalog", seed_demo_catalog)
+module = Module(
+    models="runtime.modules.catalog.models",
+    migrations="migrations",
+    api=("runtime.modules.catalog.api:catalog_api",),
+    console="builder.catalog",
+    jobs={
+        "catalog-sweep-schedules": "runtime.modules.catalog.jobs:sweep_product_schedules",
+        "catalog-reconcile-stock": "runtime.modules.catalog.jobs:reconcile_stock",
+        "catalog-import-sweeper": "runtime.modules.catalog.importing.jobs:sweep_catalog_runs",
+    },
+    seeders=("runtime.modules.catalog.demo:seed_demo_catalog",),
+    media_references="runtime.modules.catalog.media_refs:find_media_references",
+    openapi=("runtime.modules.catalog.api:OPENAPI",),
+    cli=("runtime.modules.catalog.importing.cli:catalog_group",),
+    tests="tests/catalog",
+)

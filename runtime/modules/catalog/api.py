@@ -11,7 +11,7 @@ from typing import Any
 from flask import jsonify, request
 
 from runtime.api import shop_api_blueprint
-from runtime.api.openapi import json_response, operation, register_schema
+from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.errors import FieldError
 from runtime.fielderrors import FieldErrors
 from runtime.modules.catalog.queries import (
@@ -33,7 +33,8 @@ catalog_api = shop_api_blueprint("catalog_api", __name__)
 MAX_KEYWORD = 50
 
 _IMAGE_URL = {"type": ["string", "null"], "description": "Image URL (null: none)"}
-register_schema("ProductCard", {
+OPENAPI = ApiComponents()
+OPENAPI.schema("ProductCard", {
     "type": "object",
     "required": ["id", "title", "price_fen", "sales", "sold_out"],
     "properties": {
@@ -44,14 +45,14 @@ register_schema("ProductCard", {
         "sales": {"type": "integer"}, "sold_out": {"type": "boolean"},
     },
 })
-register_schema("ProductPage", {
+OPENAPI.schema("ProductPage", {
     "type": "object", "required": ["items", "next_cursor"],
     "properties": {"items": {"type": "array",
                              "items": {"$ref": "#/components/schemas/ProductCard"}},
                    "next_cursor": {"type": ["string", "null"],
                                    "description": "pass as `cursor` for the next page"}},
 })
-register_schema("ProductDetail", {
+OPENAPI.schema("ProductDetail", {
     "type": "object",
     "required": ["id", "title", "images", "price_fen", "specs", "skus"],
     "properties": {
@@ -78,14 +79,14 @@ register_schema("ProductDetail", {
                 "stock": {"type": "integer"}, "image": _IMAGE_URL}}},
     },
 })
-register_schema("CategoryNode", {
+OPENAPI.schema("CategoryNode", {
     "type": "object", "required": ["id", "name", "children"],
     "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "icon": _IMAGE_URL,
                    "image": _IMAGE_URL,
                    "children": {"type": "array",
                                 "items": {"$ref": "#/components/schemas/CategoryNode"}}},
 })
-register_schema("CategoryTree", {
+OPENAPI.schema("CategoryTree", {
     "type": "object", "required": ["items"],
     "properties": {"items": {"type": "array",
                              "items": {"$ref": "#/components/schemas/CategoryNode"}}},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -75,4 +74,3 @@ def sweep_shipping_uploads() -> int:
     return accepted
 
 
-PERIODIC = (("fulfilment-shipping-uploads", sweep_shipping_uploads, timedelta(minutes=5)),)

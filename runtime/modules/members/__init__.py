@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from runtime.modules.contract import Module
 
-
-def init_app(app: Flask) -> None:
-    from runtime.demo import register_seeder
-    from runtime.modules.members import jobs
-    from runtime.modules.members.api import members_api
-    from runtime.modules.members.demo import seed_demo_members
-
-    app.register_blueprint(members_api)
-    jobs.register()
-    register_seeder("members", seed_demo_members)
+module = Module(
+    models="runtime.modules.members.models",
+    migrations="migrations",
+    api=("runtime.modules.members.api:members_api",),
+    console="builder.members",
+    jobs={
+        "members-recompute-segments": "runtime.modules.members.jobs:recompute_segments_job",
+        "members-birthday-gifts": "runtime.modules.members.jobs:birthday_gifts_job",
+        "members-card-expiry": "runtime.modules.members.jobs:expire_cards_job",
+    },
+    seeders=("runtime.modules.members.demo:seed_demo_members",),
+    openapi=("runtime.modules.members.serializers:OPENAPI",
+             "runtime.modules.members.auth:OPENAPI"),
+    docs="docs/modules/members.md",
+    tests="tests/members",
+)

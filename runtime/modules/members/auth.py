@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from flask import g, request
 
 from runtime import logs
-from runtime.api.openapi import register_component
+from runtime.api.openapi import ApiComponents
 from runtime.errors import Unauthorized
 from runtime.modules.members.errors import MemberErrorCode
 from runtime.modules.members.models import Member, MemberToken
@@ -24,7 +24,8 @@ from runtime.tenancy import db
 F = TypeVar("F", bound=Callable[..., Any])
 BEARER = {"bearerAuth": []}
 
-register_component("securitySchemes", "bearerAuth", {
+OPENAPI = ApiComponents()
+OPENAPI.component("securitySchemes", "bearerAuth", {
     "type": "http", "scheme": "bearer",
     "description": "A member token from POST /api/v1/shops/{shop_slug}/auth/wechat (or the H5 "
                    "phone login), sent as Authorization: Bearer <token>"})

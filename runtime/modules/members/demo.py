@@ -1,5 +1,5 @@
-"""Demo data of the members area: a level ladder, a paid card, two rule tags, and the sign-in
-module switched on. Idempotent: what exists (by name) is kept as it is."""
+"""Demo data of the members area: a level ladder, a paid card and two rule tags.
+Idempotent: what exists (by name) is kept as it is."""
 
 from __future__ import annotations
 
@@ -37,9 +37,3 @@ def seed_demo_members(session: Session, shop: Shop) -> None:
         if name not in names:
             tags.create_tag(session, name, rule)
 
-
-def seed_demo_signin(session: Session, shop: Shop) -> None:
-    from runtime.modules import switches
-
-    if not switches.is_enabled(session, "signin"):
-        switches.enable(session, "signin")

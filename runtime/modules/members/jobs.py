@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import calendar
 import logging
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import extract, select
 from sqlalchemy.orm import Session
 
-from runtime.jobs import for_each_shop, job_session, register_periodic
+from runtime.jobs import for_each_shop, job_session
 from runtime.modules.members.cards import expire_cards
 from runtime.modules.members.models import Level, Member, MemberStatus
 from runtime.modules.members.tags import recompute_segments
@@ -66,9 +65,3 @@ def run_export(shop_id: int, export_id: int) -> str:
         with job_session(shop_id) as session:
             mark_failed(session, export_id, f"{type(exc).__name__}: {exc}")
         raise
-
-
-def register() -> None:
-    register_periodic("members-recompute-segments", recompute_segments_job, timedelta(hours=1))
-    register_periodic("members-birthday-gifts", birthday_gifts_job, timedelta(hours=1))
-    register_periodic("members-card-expiry", expire_cards_job, timedelta(minutes=10))

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from runtime.api.openapi import register_schema
+from runtime.api.openapi import ApiComponents
 from runtime.modules.members.levels import benefits_of
 from runtime.modules.members.models import CardPlan, Level, Member, MemberCard, Notice
 
@@ -75,8 +75,9 @@ LEVEL_SCHEMA = {
         "birthday_gift_points": {"type": "integer"}, "description": {"type": "string"},
     },
 }
-register_schema("MemberLevel", LEVEL_SCHEMA)
-register_schema("Member", {
+OPENAPI = ApiComponents()
+OPENAPI.schema("MemberLevel", LEVEL_SCHEMA)
+OPENAPI.schema("Member", {
     "type": "object",
     "properties": {
         "id": {"type": "integer"}, "nickname": {"type": "string"},
@@ -92,7 +93,7 @@ register_schema("Member", {
         "stats": {"type": "object"}, "joined_at": {"type": "string", "format": "date-time"},
     },
 })
-register_schema("MemberLogin", {
+OPENAPI.schema("MemberLogin", {
     "type": "object",
     "required": ["token", "expires_at", "member"],
     "properties": {
@@ -102,7 +103,7 @@ register_schema("MemberLogin", {
         "member": {"$ref": "#/components/schemas/Member"},
     },
 })
-register_schema("MemberNotice", {
+OPENAPI.schema("MemberNotice", {
     "type": "object",
     "properties": {"id": {"type": "integer"}, "kind": {"type": "string"},
                    "title": {"type": "string"}, "body": {"type": "string"},

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from runtime.modules.contract import Module
 
-
-def init_app(app: Flask) -> None:
-    from runtime import jobs
-    from runtime.modules.orders.api import orders_api
-    from runtime.modules.orders.jobs import PERIODIC
-    from runtime.modules.orders.pricing import register_builtin_steps
-
-    register_builtin_steps()
-    app.register_blueprint(orders_api)
-    for name, func, every in PERIODIC:
-        jobs.register_periodic(name, func, every, queue=jobs.CRITICAL)
+module = Module(
+    models="runtime.modules.orders.models",
+    migrations="migrations",
+    api=("runtime.modules.orders.api:orders_api",),
+    console="builder.orders",
+    jobs={
+        "orders-unpaid-sweeper": "runtime.modules.orders.jobs:sweep_unpaid_orders",
+        "orders-auto-confirm": "runtime.modules.orders.jobs:sweep_auto_confirm",
+    },
+    pricing_steps=(
+        "runtime.modules.orders.pricing:MEMBER_LEVEL",
+        "runtime.modules.orders.pricing:SHIPPING",
+        "runtime.modules.orders.pricing:POINTS",
+        "runtime.modules.orders.pricing:BALANCE",
+        "runtime.modules.orders.pricing:COUPON_CHECK",
+    ),
+    openapi=("runtime.modules.orders.api:OPENAPI",),
+    docs="docs/modules/orders.md",
+    tests="tests/orders",
+)

@@ -7,7 +7,7 @@ from typing import Any
 from flask import jsonify, request
 
 from runtime.api import shop_api_blueprint
-from runtime.api.openapi import json_response, operation, register_schema
+from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.errors import ValidationFailed
 from runtime.http import json_body
 from runtime.media.refs import load_assets
@@ -27,7 +27,8 @@ from runtime.tenancy import current_shop, db
 orders_api = shop_api_blueprint("orders_api", __name__)
 
 _obj = {"type": "object"}
-register_schema("Quote", {
+OPENAPI = ApiComponents()
+OPENAPI.schema("Quote", {
     "type": "object",
     "description": "An itemised price: payable = goods_total - discount_total + shipping; "
                    "every adjustment is split over the lines (integer fen).",
@@ -45,16 +46,16 @@ register_schema("Quote", {
         "unavailable_lines": {"type": "array", "items": _obj},
     },
 })
-register_schema("Order", {"type": "object", "properties": {
+OPENAPI.schema("Order", {"type": "object", "properties": {
     "id": {"type": "integer"}, "order_no": {"type": "string"},
     "status": {"enum": [s.value for s in OrderStatus]}, "status_label": {"type": "string"},
     "fulfilment": {"type": "string"}, "payable_fen": {"type": "integer"},
     "lines": {"type": "array", "items": _obj}, "timeline": {"type": "array", "items": _obj},
 }})
-register_schema("OrderPage", {"type": "object", "properties": {
+OPENAPI.schema("OrderPage", {"type": "object", "properties": {
     "items": {"type": "array", "items": {"$ref": "#/components/schemas/Order"}},
     "next_cursor": {"type": ["string", "null"]}}})
-register_schema("Address", {"type": "object", "properties": {
+OPENAPI.schema("Address", {"type": "object", "properties": {
     "id": {"type": "integer"}, "name": {"type": "string"}, "phone": {"type": "string"},
     "province": {"type": "string"}, "city": {"type": "string"}, "district": {"type": "string"},
     "detail": {"type": "string"}, "adcode": {"type": "string"},

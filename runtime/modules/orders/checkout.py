@@ -38,6 +38,7 @@ from runtime.modules.cart.fetch import (
 from runtime.modules.catalog import stock
 from runtime.modules.catalog.errors import InsufficientStock, ShortLine
 from runtime.modules.fulfilment import service as fulfilment
+from runtime.modules.loader import hooks, modules_of
 from runtime.modules.orders import addresses, effects, integrations, state
 from runtime.modules.orders.errors import OrderErrorCode
 from runtime.modules.orders.models import CheckoutQuote, IdempotencyKey, Order, OrderLine
@@ -45,11 +46,10 @@ from runtime.modules.orders.pricing import (
     FulfilmentMethod,
     PricingRequest,
     Quote,
-    register_builtin_steps,
-    registered_steps,
     run_pipeline,
 )
 from runtime.modules.orders.settings import get_settings
+from runtime.modules.switches import enabled_modules
 
 QUOTE_TTL = timedelta(minutes=30)
 MAX_ITEMS = 50
@@ -257,12 +257,12 @@ def price(session: Session, member_id: int, data: CheckoutInput,
         "points": integrations.points_offer(session, member_id) if data.use_points else None,
         "balance": integrations.balance_available(session, member_id),
     }
-    register_builtin_steps()
     ctx = {"member_id": member_id, "input": data}
-    for registered in registered_steps():
-        if registered.prepare is not None:
-            prepared[registered.step.name] = registered.prepare(session, request, ctx)
-    quote = run_pipeline(request, prepared)
+    steps = modules_of(session).ordered_steps(enabled_modules(session))
+    for entry in steps:
+        if entry.prepare is not None:
+            prepared[entry.step.name] = entry.prepare(session, request, ctx)
+    quote = run_pipeline(request, prepared, [entry.step for entry in steps])
     return PricedCheckout(data, quote, address,
                           fulfilment.pickup_point_dict(point) if point else None,
                           tuple(unavailable))
@@ -394,6 +394,7 @@ def submit(session: Session, member_id: int, quote_token: Any, idempotency_key: 
         raise ValidationFailed(quote.errors, detail="the quote cannot be submitted: "
                                + "; ".join(e.message for e in quote.errors))
 
+    hooks(session).validate_submit(session=session, submission=priced)
     order = _create_order(session, member_id, priced, source)
     claim.resource_id = order.id
     session.flush()
@@ -429,18 +430,20 @@ def _create_order(session: Session, member_id: int, priced: PricedCheckout,
         pay_deadline_at=now + timedelta(minutes=settings.unpaid_timeout_minutes))
     session.add(order)
     session.flush()
-    session.add_all(OrderLine(
+    lines = [OrderLine(
         order_id=order.id, sku_id=line.sku_id, product_id=line.product_id, title=line.title,
         spec_text=line.spec_text, image=dict(line.image) if line.image else None,
         unit_price_fen=line.unit_price_fen, qty=line.qty, total_fen=line.total_fen,
         discount_fen=line.discount_fen, payable_fen=line.payable_fen,
-        adjustments=dict(line.adjustments)) for line in quote.lines)
+        adjustments=dict(line.adjustments)) for line in quote.lines]
+    session.add_all(lines)
     state.record_creation(session, order, state.Actor.member(member_id))
     if quote.points_used:
         integrations.spend_points(session, member_id, quote.points_used, order)
     if priced.input.source == "cart":
         cart_service.remove_ordered(session, member_id, [line.sku_id for line in quote.lines])
     session.flush()
+    hooks(session).order_created(session=session, order=order, lines=lines, submission=priced)
     shop_id = current_shop_id(session)
     assert shop_id is not None
     effects.schedule_unpaid_close(session, shop_id, order.id, order.pay_deadline_at)

@@ -5,14 +5,19 @@ and the console's .xlsx export."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from runtime.clock import utcnow
 from runtime.db import platform_access
 from runtime.jobs import for_each_shop, job_session
+from runtime.modules.loader import hooks
 from runtime.modules.orders import integrations
 from runtime.modules.orders.models import Order, OrderStatus
-from runtime.modules.orders.service import auto_confirm_due, close_order, unpaid_overdue
+from runtime.modules.orders.service import (
+    auto_confirm_due,
+    close_order,
+    order_lines,
+    unpaid_overdue,
+)
 from runtime.modules.orders.state import Actor, OrderEvent
 from runtime.shops.models import Shop
 from runtime.shoptime import shop_zone
@@ -79,19 +84,17 @@ def sweep_auto_confirm() -> int:
 
 
 def order_paid_followup(shop_id: int, order_id: int) -> None:
-    """The slow part of a payment, kept out of the notification handler: the member's
-    purchase record, growth and points earned."""
+    """The slow part of a payment, kept out of the notification handler: the ``order_paid``
+    hook (the member's purchase record, growth and points earned ...)."""
     with job_session(shop_id) as session:
         order = session.get(Order, order_id)
         if order is None or order.status == OrderStatus.CLOSED:
             return
         integrations.record_purchase(session, order)
+        lines = order_lines(session, [order.id])[order.id]
+        hooks(session).order_paid(session=session, order=order, lines=lines)
 
 
-PERIODIC = (
-    ("orders-unpaid-sweeper", sweep_unpaid_orders, timedelta(minutes=1)),
-    ("orders-auto-confirm", sweep_auto_confirm, timedelta(minutes=30)),
-)
 
 
 def export_orders(shop_id: int, export_id: str, filters: dict) -> str:

@@ -4,14 +4,15 @@ Pure: :func:`run_pipeline` works over typed dataclasses only. The data each step
 (member level, points account, shipping rules, a coupon ...) is loaded beforehand by the
 step's ``prepare`` hook in :mod:`runtime.modules.orders.checkout`, so this file is testable
 without a database. Steps run in ``position`` order; later promotion modules (coupons, full
-reduction, limited-time discount, member price, seckill, group buy) plug in with
-:func:`register_step`. Every discount is allocated to lines (largest remainder) so each line
-knows what it was charged, for refunds later; the parts always sum exactly.
+reduction, limited-time discount, member price, seckill, group buy) plug in as
+``Module.pricing_steps``, skipped for a shop where their module is off. Every discount is
+allocated to lines (largest remainder) so each line knows what it was charged, for refunds
+later; the parts always sum exactly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -175,26 +176,6 @@ class PricingStep(Protocol):
     def apply(self, state: PricingState) -> None: ...
 
 
-Preparer = Callable[[Any, PricingRequest, Any], Any]
-
-
-@dataclass(frozen=True)
-class RegisteredStep:
-    step: PricingStep
-    prepare: Preparer | None = None
-
-
-_steps: dict[str, RegisteredStep] = {}
-
-
-def register_step(step: PricingStep, prepare: Preparer | None = None) -> None:
-    """Add (or replace, by name) a step. ``prepare(session, request, ctx)`` loads the data the
-    step needs and returns it; the pipeline hands it over as ``state.data[step.name]``."""
-    _steps[step.name] = RegisteredStep(step, prepare)
-
-
-def registered_steps() -> list[RegisteredStep]:
-    return sorted(_steps.values(), key=lambda r: (r.step.position, r.step.name))
 
 
 # --- the built-in steps --------------------------------------------------------------------
@@ -300,11 +281,17 @@ class CouponCheck:
                         "coupon_unavailable")
 
 
-def register_builtin_steps() -> None:
-    for step in (MemberLevelDiscount(), Shipping(), PointsDeduction(), BalanceCover(),
-                 CouponCheck()):
-        if step.name not in _steps:
-            register_step(step)
+MEMBER_LEVEL = MemberLevelDiscount()
+SHIPPING = Shipping()
+POINTS = PointsDeduction()
+BALANCE = BalanceCover()
+COUPON_CHECK = CouponCheck()
+
+
+def builtin_steps() -> list[PricingStep]:
+    """The orders module's own steps, in pipeline order (also what a pure test prices with)."""
+    return sorted([MEMBER_LEVEL, SHIPPING, POINTS, BALANCE, COUPON_CHECK],
+                  key=lambda step: step.position)
 
 
 # --- the result ----------------------------------------------------------------------------
@@ -390,10 +377,9 @@ class Quote:
 
 def run_pipeline(request: PricingRequest, data: Mapping[str, Any] | None = None,
                  steps: Sequence[PricingStep] | None = None) -> Quote:
-    """Price ``request`` through ``steps`` (default: every registered step, in order)."""
+    """Price ``request`` through ``steps`` (default: the built-in steps, in order)."""
     if steps is None:
-        register_builtin_steps()
-        steps = [r.step for r in registered_steps()]
+        steps = builtin_steps()
     state = PricingState(request, data or {})
     for step in steps:
         step.apply(state)

@@ -3,17 +3,18 @@ reconciliation and refunds; ``mallkit wechatpay`` commands."""
 
 from __future__ import annotations
 
-from flask import Flask
+from runtime.modules.contract import Module
 
-
-def init_app(app: Flask) -> None:
-    from runtime import jobs
-    from runtime.modules.payments.api import notify_api, payments_api
-    from runtime.modules.payments.cli import wechatpay_group
-    from runtime.modules.payments.jobs import PERIODIC
-
-    app.register_blueprint(payments_api)
-    app.register_blueprint(notify_api)
-    app.cli.add_command(wechatpay_group)
-    for name, func, every in PERIODIC:
-        jobs.register_periodic(name, func, every)
+module = Module(
+    models="runtime.modules.payments.models",
+    migrations="migrations",
+    api=("runtime.modules.payments.api:payments_api", "runtime.modules.payments.api:notify_api"),
+    jobs={
+        "payments-reconcile": "runtime.modules.payments.jobs:sweep_pending_payments",
+        "payments-platform-certificates":
+            "runtime.modules.payments.jobs:refresh_platform_certificates",
+    },
+    openapi=("runtime.modules.payments.api:OPENAPI",),
+    cli=("runtime.modules.payments.cli:wechatpay_group",),
+    tests="tests/payments",
+)

@@ -8,7 +8,7 @@ import functools
 from flask import Blueprint, Response, json, request
 
 from runtime.api import API_PREFIX, shop_api_blueprint
-from runtime.api.openapi import operation, register_schema
+from runtime.api.openapi import ApiComponents, operation
 from runtime.http import json_body
 from runtime.modules.members.auth import (
     current_member,
@@ -23,7 +23,8 @@ from runtime.wechat import notify
 payments_api = shop_api_blueprint("payments_api", __name__)
 notify_api = Blueprint("wechatpay_notify", __name__, url_prefix=f"{API_PREFIX}/payments")
 
-register_schema("PayStart", {"type": "object", "properties": {
+OPENAPI = ApiComponents()
+OPENAPI.schema("PayStart", {"type": "object", "properties": {
     "method": {"enum": ["wechatpay", "wallet", "cod"]}, "paid": {"type": "boolean"},
     "order_status": {"type": "string"}, "amount_fen": {"type": "integer"},
     "payment_status": {"type": "string"}, "simulated": {"type": "boolean"},

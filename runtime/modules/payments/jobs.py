@@ -102,6 +102,3 @@ def refresh_platform_certificates() -> int:
     return refreshed
 
 
-PERIODIC = (("payments-reconcile", sweep_pending_payments, timedelta(minutes=5)),
-            ("payments-platform-certificates", refresh_platform_certificates,
-             timedelta(hours=12)))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from runtime.modules.contract import Module
 
-
-def init_app(app: Flask) -> None:
-    from runtime.modules.points import jobs
-    from runtime.modules.points.api import points_api
-
-    app.register_blueprint(points_api)
-    jobs.register()
+module = Module(
+    models="runtime.modules.points.models",
+    migrations="migrations",
+    api=("runtime.modules.points.api:points_api",),
+    jobs={
+        "points-expire": "runtime.modules.points.jobs:expire_job",
+        "points-expiry-notices": "runtime.modules.points.jobs:notices_job",
+    },
+    openapi=("runtime.modules.points.api:OPENAPI",),
+    tests="tests/points",
+)

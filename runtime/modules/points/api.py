@@ -7,7 +7,7 @@ from typing import Any
 from flask import jsonify, request
 
 from runtime.api import shop_api_blueprint
-from runtime.api.openapi import json_response, operation, register_schema
+from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.errors import ValidationFailed
 from runtime.modules.members.auth import current_member, member_required
 from runtime.modules.points import service
@@ -24,7 +24,8 @@ REASONS = {"order_paid": "购物奖励", "order_deduction": "下单抵扣", "ord
            "birthday_gift": "生日礼", "expired": "积分过期", "manual_adjustment": "商家调整",
            "gift": "赠送"}
 
-register_schema("PointsSummary", {
+OPENAPI = ApiComponents()
+OPENAPI.schema("PointsSummary", {
     "type": "object",
     "properties": {
         "balance": {"type": "integer"},

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from runtime.jobs import for_each_shop, register_periodic
+from runtime.jobs import for_each_shop
 from runtime.modules.points.expiry import expire_due, notify_expiring
 
 
@@ -15,8 +14,3 @@ def expire_job() -> dict[int, Any]:
 
 def notices_job() -> dict[int, Any]:
     return for_each_shop(lambda s: notify_expiring(s), "points expiry notices")
-
-
-def register() -> None:
-    register_periodic("points-expire", expire_job, timedelta(hours=1))
-    register_periodic("points-expiry-notices", notices_job, timedelta(hours=6))

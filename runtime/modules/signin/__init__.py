@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from runtime.modules.contract import Module
 
-
-def init_app(app: Flask) -> None:
-    from runtime.demo import register_seeder
-    from runtime.modules.members.demo import seed_demo_signin
-    from runtime.modules.signin import jobs
-    from runtime.modules.signin.api import signin_api
-
-    app.register_blueprint(signin_api)
-    jobs.register()
-    register_seeder("signin", seed_demo_signin)
+module = Module(
+    models="runtime.modules.signin.models",
+    migrations="migrations",
+    api=("runtime.modules.signin.api:signin_api",),
+    jobs={"signin-reminders": "runtime.modules.signin.jobs:reminders_job"},
+    seeders=("runtime.modules.signin.demo:seed_demo_signin",),
+    openapi=("runtime.modules.signin.api:OPENAPI",),
+    docs="docs/modules/signin.md",
+    tests="tests/signin",
+)

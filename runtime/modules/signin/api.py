@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from runtime.api import shop_api_blueprint
-from runtime.api.openapi import json_response, operation, register_schema
+from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.errors import ValidationFailed
 from runtime.http import json_body
 from runtime.modules.members.auth import (
@@ -21,7 +21,8 @@ from runtime.tenancy import db
 signin_api = shop_api_blueprint("signin_api", __name__)
 TAGS = ["signin"]
 
-register_schema("SigninCalendar", {
+OPENAPI = ApiComponents()
+OPENAPI.schema("SigninCalendar", {
     "type": "object",
     "properties": {
         "month": {"type": "string", "examples": ["2026-11"]},
@@ -43,7 +44,7 @@ register_schema("SigninCalendar", {
         "month_days_signed": {"type": "integer"},
     },
 })
-register_schema("SigninResult", {
+OPENAPI.schema("SigninResult", {
     "type": "object",
     "properties": {
         "date": {"type": "string", "format": "date"}, "points": {"type": "integer"},

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
-from runtime.jobs import for_each_shop, register_periodic
+from runtime.jobs import for_each_shop
 from runtime.modules.members.notices import notify
 from runtime.modules.signin.service import member_ids_to_remind
 from runtime.modules.signin.settings import signin_settings
@@ -38,7 +37,3 @@ def send_reminders(session: Session) -> int:
 
 def reminders_job() -> dict[int, Any]:
     return for_each_shop(send_reminders, "signin reminders")
-
-
-def register() -> None:
-    register_periodic("signin-reminders", reminders_job, timedelta(minutes=15))

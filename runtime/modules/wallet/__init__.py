@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from runtime.modules.contract import Module
 
-
-def init_app(app: Flask) -> None:
-    from runtime.modules.wallet import jobs
-    from runtime.modules.wallet.api import wallet_api
-
-    app.register_blueprint(wallet_api)
-    jobs.register()
+module = Module(
+    models="runtime.modules.wallet.models",
+    migrations="migrations",
+    api=("runtime.modules.wallet.api:wallet_api",),
+    jobs={
+        "wallet-reconcile": "runtime.modules.wallet.jobs:reconcile_job",
+        "wallet-payouts": "runtime.modules.wallet.jobs:payouts_job",
+        "wallet-close-stale-topups": "runtime.modules.wallet.jobs:stale_topups_job",
+    },
+    openapi=("runtime.modules.wallet.api:OPENAPI",),
+    tests="tests/wallet",
+)

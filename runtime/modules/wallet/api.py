@@ -8,7 +8,7 @@ from typing import Any
 from flask import jsonify, request
 
 from runtime.api import shop_api_blueprint
-from runtime.api.openapi import json_response, operation, register_schema
+from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.errors import ValidationFailed
 from runtime.http import json_body
 from runtime.modules.members.auth import current_member, member_required
@@ -21,14 +21,15 @@ from runtime.wechat import notify
 wallet_api = shop_api_blueprint("wallet_api", __name__)
 TAGS = ["wallet"]
 
-register_schema("TopUp", {
+OPENAPI = ApiComponents()
+OPENAPI.schema("TopUp", {
     "type": "object",
     "properties": {"id": {"type": "integer"}, "out_trade_no": {"type": "string"},
                    "amount_fen": {"type": "integer"}, "bonus_fen": {"type": "integer"},
                    "status": {"enum": ["pending", "paid", "closed"]},
                    "paid_at": {"type": ["string", "null"]}},
 })
-register_schema("Wallet", {
+OPENAPI.schema("Wallet", {
     "type": "object",
     "properties": {
         "balance_fen": {"type": "integer"}, "principal_fen": {"type": "integer"},

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from runtime.db import current_shop_id
-from runtime.jobs import for_each_shop, job_session, register_periodic
+from runtime.jobs import for_each_shop, job_session
 from runtime.modules.wallet import service, wechatpay
 from runtime.shops.models import Shop
 
@@ -63,9 +62,3 @@ def _settle(session: Session) -> dict[str, int]:
 
 def stale_topups_job() -> dict[int, Any]:
     return for_each_shop(_settle, "wallet stale top-ups")
-
-
-def register() -> None:
-    register_periodic("wallet-reconcile", reconcile_job, timedelta(days=1))
-    register_periodic("wallet-payouts", payouts_job, timedelta(minutes=5))
-    register_periodic("wallet-close-stale-topups", stale_topups_job, timedelta(minutes=30))

@@ -1,0 +1,110 @@
+"""The hooks modules implement: the documented contract between orders and everything else.
+
+A module implements only the hooks it needs, as plain functions marked ``@hookimpl`` in a
+module named in its ``Module.hooks``::
+
+    from runtime.modules.hookspecs import hookimpl
+
+    @hookimpl
+    def order_paid(session, order):
+        ...
+
+Hooks are called with keyword arguments and only for modules switched on for the order's shop
+(:func:`runtime.modules.loader.hooks`). Unless a hook says otherwise it runs inside the
+caller's transaction, so what it writes commits or rolls back with the order; every
+implementation must be idempotent by the order (or line, or refund) id, since timers,
+sweepers and retried notifications may call it twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pluggy
+
+PROJECT = "mallkit"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# --- checkout -----------------------------------------------------------------------------
+
+
+@hookspec
+def validate_submit(session: Any, submission: Any) -> None:
+    """Before an order is written, inside the submit transaction. ``submission`` is the priced
+    checkout (member, lines, quote). Refuse by raising a :class:`runtime.errors.DomainError`
+    (it becomes the problem+json answer); return nothing to accept."""
+
+
+@hookspec
+def order_created(session: Any, order: Any, lines: list[Any], submission: Any) -> None:
+    """The order and its lines are flushed, inside the submit transaction: take what the
+    order uses (points, a coupon, activity stock). Raising refuses the whole order."""
+
+
+# --- payment and after --------------------------------------------------------------------
+
+
+@hookspec
+def payment_succeeded(session: Any, payment: Any) -> bool | None:
+    """Payments received money for ``payment`` (notification, query or balance), inside the
+    transaction that records it. The module owning ``payment.purpose`` applies it and returns
+    True; the others return None."""
+
+
+@hookspec
+def order_paid(session: Any, order: Any, lines: list[Any]) -> None:
+    """The order became paid (or cash on delivery was accepted). Runs AFTER the commit that
+    marked it paid, in its own transaction in the ``order-paid-<shop>-<order>`` job, so a
+    slow subscriber never delays the payment notification: member stats, growth, points
+    earned, commissions. Skipped when the order closed meanwhile."""
+
+
+@hookspec
+def order_closed(session: Any, order: Any) -> None:
+    """The order closed unpaid (buyer cancel, timeout, merchant close), inside the closing
+    transaction: give back what ``order_created`` took."""
+
+
+@hookspec
+def fulfilment_hold(session: Any, order: Any) -> str | None:
+    """Asked before an order ships or is picked up (outside any write): return a reason shown
+    to the merchant (e.g. "拼团未成团") to hold it, or None."""
+
+
+@hookspec
+def order_received(session: Any, order: Any) -> None:
+    """The buyer confirmed receipt (or auto-confirm did), inside that transaction; after-sales
+    windows and commission settlement start from here."""
+
+
+@hookspec
+def order_completed(session: Any, order: Any) -> None:
+    """The order completed (after-sales window over), inside that transaction."""
+
+
+@hookspec
+def line_refunded(session: Any, order: Any, line: Any, refund: Any) -> None:
+    """Money for (part of) ``line`` was refunded, inside the refund's transaction: reverse what
+    the line earned (points, commission) in proportion to ``refund``'s amount."""
+
+
+@hookspec
+def order_refunded(session: Any, order: Any, refund: Any) -> None:
+    """Every line of the order is now refunded in full, inside the refund's transaction."""
+
+
+# --- members ------------------------------------------------------------------------------
+
+
+@hookspec
+def member_event(session: Any, member: Any, event: str) -> None:
+    """A member did something worth a reward: ``"signup"``, ``"bind_phone"`` or
+    ``"complete_profile"``, inside that transaction; once per member and event."""
+
+
+@hookspec
+def member_balances(session: Any, member_ids: list[int]) -> dict[str, dict[int, int]]:
+    """What other modules hold for these members, for profiles and the console, e.g.
+    ``{"points": {member_id: 120}}``. Read only."""

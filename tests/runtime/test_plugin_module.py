@@ -1,0 +1,117 @@
+"""A module installed through the entry-point group ``mallkit.modules`` (the test-only
+package ``tests/plugin/mallkit_testmod``) plugs into pricing, the order hooks, the blocks,
+the API, the console and the demo with no edit outside its folder, and is skipped entirely
+for a shop where it is off."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from rq import SimpleWorker
+
+from runtime.jobs import QUEUE_NAMES, get_queue
+from runtime.pages.manifests import RegistryFrozen
+from runtime.wechat.pay.simulator import send_payment_notification
+from runtime.wechat.transport import AppTransport
+from tests.factories import Factory
+from tests.orders.flow import shopper, sku_of
+
+
+@pytest.fixture
+def plug(testmod_app: Flask):
+    from mallkit_testmod import hooks
+
+    factory = Factory(testmod_app)
+    on = factory.shop(slug="on", name="开了插件")
+    off = factory.shop(slug="off", name="没开插件")
+    factory.module_on(on, "testmod", {"discount_fen": 300})
+    return testmod_app, factory, on, off, hooks
+
+
+def _buy(app, factory, shop, openid):
+    product = factory.product(shop, "插件测试商品", price_fen=5000, stock=5)
+    buyer = shopper(app, app.test_client(), factory, shop, openid=openid)
+    buyer.add_address()
+    quote = buyer.quote(source="items", items=[{"sku_id": sku_of(factory, shop, product).id,
+                                                "qty": 1}])
+    return buyer, quote
+
+
+def _run_jobs(app):
+    connection = app.extensions["mallkit"].redis
+    queues = [get_queue(name, connection) for name in QUEUE_NAMES]
+    with app.app_context():
+        SimpleWorker(queues, connection=connection).work(burst=True)
+
+
+def test_the_module_is_found_through_its_entry_point(plug):
+    app, *_ = plug
+    modules = app.extensions["mallkit"].modules
+    assert "testmod" in modules.modules and "testmod" in modules.manifests
+    assert modules.pricing_steps["testmod_discount"].module == "testmod"
+    assert "testmod-badge" in app.extensions["mallkit"].registries["pages"].blocks
+    with pytest.raises(RegistryFrozen):  # nothing registers after start-up
+        modules.add_seeder("late", lambda session, shop: None)
+
+
+def test_pricing_step_and_order_hooks_run_only_where_the_module_is_on(plug, clock):
+    app, factory, on, off, hooks = plug
+    buyer, quote = _buy(app, factory, on, "o-on")
+    assert [a["source"] for a in quote["adjustments"]] == ["testmod_discount"]
+    assert quote["discount_total_fen"] == 300
+    order = buyer.submit(quote["quote_id"]).json
+    assert ("order_created", on.id, order["id"]) in hooks.CALLS
+
+    other, other_quote = _buy(app, factory, off, "o-off")
+    assert other_quote["adjustments"] == [] and other_quote["discount_total_fen"] == 0
+    other_order = other.submit(other_quote["quote_id"]).json
+    assert all(call[1] != off.id for call in hooks.CALLS)
+
+    buyer.pay(order["id"])
+    other.pay(other_order["id"])
+    with app.app_context():
+        for number in (order["order_no"], other_order["order_no"]):
+            assert send_payment_notification(number, transport=AppTransport(app)).status == 204
+    _run_jobs(app)
+    assert ("order_paid", on.id, order["id"]) in hooks.CALLS
+    assert [c for c in hooks.CALLS if c[1] == off.id] == []
+
+
+def test_block_api_and_console_page_follow_the_switch(plug, clock):
+    app, factory, on, off, _hooks = plug
+    client = app.test_client()
+    assert client.get("/api/v1/shops/on/testmod/ping").json == {"module": "testmod",
+                                                                 "shop": "on"}
+    missing = client.get("/api/v1/shops/off/testmod/ping")
+    assert (missing.status_code, missing.json["code"]) == (404, "module_off")
+
+    for shop in (on, off):
+        factory.publish_page(shop, {"schema": 1, "title": "首页", "kind": "home", "blocks": [
+            {"id": "badge1", "type": "testmod-badge", "version": 1,
+             "settings": {"text": "插件来了"}}]})
+    assert "插件来了" in client.get("/s/on/").get_data(as_text=True)
+    assert "插件来了" not in client.get("/s/off/").get_data(as_text=True)
+
+    for shop, expected in ((on, 200), (off, 404)):
+        user = factory.merchant(shop)
+        console = app.test_client()
+        factory.console_login(console, user)
+        assert console.get(f"/console/shops/{shop.slug}/testmod").status_code == expected
+        home = console.get(f"/console/shops/{shop.slug}/").get_data(as_text=True)
+        assert ("测试模块" in home) is (expected == 200)
+
+
+def test_demo_runs_the_module_seeder_and_media_sees_its_references(plug):
+    app, _factory, _on, _off, hooks = plug
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "seeded testmod" in result.output
+    assert any(call[0] == "seed" for call in hooks.CALLS)
+    assert "testmod" in app.extensions["mallkit"].modules.reference_finders
+
+
+def test_without_the_entry_point_the_module_is_absent(app):
+    modules = app.extensions["mallkit"].modules
+    assert "testmod" not in modules.modules
+    assert "testmod_discount" not in modules.pricing_steps
+    assert "testmod-badge" not in app.extensions["mallkit"].registries["pages"].blocks
