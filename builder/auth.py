@@ -252,7 +252,7 @@ def shop_blueprint(name: str, import_name: str, area: str | Iterable[str] | None
 
             if module not in enabled_modules(db()):
                 raise NotFound(f"'{module}' is not switched on for this shop",
-                               code="module_off")
+                               code="module_disabled")
         return None
 
     return bp

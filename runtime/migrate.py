@@ -71,7 +71,8 @@ def check_schema(engine: Engine, found: Iterable[Discovered] | None = None) -> N
         missing = ", ".join(sorted(want - have)) or "none"
         raise SchemaOutOfDate(
             f"the database schema is out of date (at {sorted(have) or 'no revision'}, "
-            f"needs {missing}); run `mallkit db upgrade` and start again")
+            f"needs {missing}); run `mallkit db upgrade` and start again (a revision the "
+            "code does not know comes from newer code or from a module no longer installed)")
 
 
 def _heads_applied(have: set[str], want: set[str], found: list[Discovered]) -> bool:

@@ -124,14 +124,36 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         _drop_pg_database(database_url)
 
 
-@pytest.fixture
-def app(settings: Settings) -> Iterator[Flask]:
-    application = create_app(settings)
+_apps: dict[str, Flask] = {}
+
+
+def shared_app(settings: Settings) -> Iterator[Flask]:
+    """The app for ``settings``, created once per run and reused by every test that asks for
+    the same settings (its registries are frozen, so a test cannot change it); after each
+    test the database and Redis are emptied."""
+    key = repr(settings)
+    application = _apps.get(key)
+    if application is None:
+        application = _apps[key] = create_app(settings)
     yield application
     state = application.extensions["mallkit"]
     _wipe_database(state.engine)
     state.redis.flushdb()
-    state.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dispose_shared_apps() -> Iterator[None]:
+    yield
+    for application in _apps.values():
+        state = application.extensions["mallkit"]
+        state.engine.dispose()
+        state.redis.connection_pool.disconnect()
+    _apps.clear()
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    yield from shared_app(settings)
 
 
 def _wipe_database(engine) -> None:

@@ -1,7 +1,6 @@
-"""The console screens of the members, points, wallet and sign-in modules: the member list
-and detail (ledgers, tags, manual adjustments with an audit log, export), levels, tags,
-membership cards; the stored-value reconciliation (finance); the sign-in settings, records
-and stats (marketing, shown only while the module is on)."""
+"""The console screens of the members, points and wallet modules: the member list and detail
+(ledgers, tags, manual adjustments with an audit log, export), levels, tags, membership
+cards; the stored-value reconciliation (finance). Sign-in has its own (``builder.signin``)."""
 
 from __future__ import annotations
 
@@ -11,14 +10,12 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from builder import nav
     from builder.members import i18n
-    from builder.members.signin_views import signin_console
     from builder.members.views import members_console
     from builder.members.wallet_views import wallet_console
 
     i18n.compile_catalog()
     app.register_blueprint(members_console)
     app.register_blueprint(wallet_console)
-    app.register_blueprint(signin_console)
     lazy = i18n.lazy_gettext
     nav.register(app, "members", lazy("Members"), "members_console.member_list", order=10)
     nav.register(app, "members", lazy("Levels"), "members_console.levels", order=20)
@@ -29,5 +26,3 @@ def init_app(app: Flask) -> None:
                  order=60)
     nav.register(app, "finance", lazy("Stored value"), "wallet_console.overview", order=20)
     nav.register(app, "finance", lazy("Top-up settings"), "wallet_console.settings", order=25)
-    nav.register(app, "marketing", lazy("Daily sign-in"), "signin_console.settings", order=30,
-                 module="signin")

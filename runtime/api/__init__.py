@@ -53,7 +53,7 @@ def guard_optional_modules(app: Flask, blueprint_modules: dict[str, str]) -> Non
         module_id = blueprint_modules.get(request.blueprint or "")
         if module_id and current_shop() is not None and module_id not in enabled_modules(db()):
             raise NotFound(f"'{module_id}' is not switched on for this shop",
-                           code="module_off")
+                           code="module_disabled")
 
 
 def init_app(app: Flask) -> None:

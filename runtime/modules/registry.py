@@ -87,7 +87,13 @@ def _load(paths: list[Path]) -> ModuleRegistry:
 
 
 def load_module(path: Path, folder_must_match: bool = True) -> ModuleManifest:
-    """Read and check one ``module.json``; in-tree modules live in a folder named by id."""
+    """Read and check one ``module.json`` (parsed once while the file is unchanged); in-tree
+    modules live in a folder named by id."""
+    return cached("module", (path, folder_must_match), files_signature([path]),
+                  lambda: _read_module(path, folder_must_match))
+
+
+def _read_module(path: Path, folder_must_match: bool) -> ModuleManifest:
     manifest = read_json(path)
     check_against("module", manifest, path)
     module_id = manifest["id"]

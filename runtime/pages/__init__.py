@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
     mk = app.extensions["mallkit"]
     dirs = dirs_from_settings(mk.settings.extra)
     mk.registries["pages"] = load_registries(
-        block_dirs=(*dirs["block_dirs"], *block_folders(mk.modules)),
+        block_dirs=tuple(dict.fromkeys((*dirs["block_dirs"], *block_folders(mk.modules)))),
         modules=mk.modules.manifests, theme_dirs=dirs["theme_dirs"])
     mk.modules.add_openapi(OPENAPI.components)
     app.register_blueprint(layouts)

@@ -142,9 +142,16 @@ class BlockRegistry(FrozenRegistry[BlockType]):
         return tuple(sorted({b.min_client for b in self if b.min_client}))
 
 
-def load_blocks(dirs: Iterable[Path] = (BLOCKS_DIR,)) -> BlockRegistry:
-    """Load and validate every block under ``dirs``; raises :class:`ManifestError`."""
-    dirs = tuple(Path(d).resolve() for d in dirs)
+def block_dirs_under(root: Path) -> tuple[Path, ...]:
+    """A tree's block folders: ``blocks/`` and each in-tree module's own ``blocks/``."""
+    return (root / "blocks", *sorted((root / "runtime" / "modules").glob("*/blocks")))
+
+
+def load_blocks(dirs: Iterable[Path] | None = None) -> BlockRegistry:
+    """Load and validate every block under ``dirs`` (default: the repository's block
+    folders); raises :class:`ManifestError`."""
+    dirs = tuple(Path(d).resolve() for d in (dirs if dirs is not None
+                                             else block_dirs_under(BLOCKS_DIR.parent)))
     files = [f for d in dirs if d.is_dir() for f in d.glob("*/*") if f.is_file()]
     return cached("blocks", dirs, files_signature(files), lambda: _load(dirs))
 

@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from runtime.modules.registry import MODULES_DIR
-from runtime.pages.blocks import BLOCKS_DIR
+from runtime.pages.blocks import block_dirs_under
 from runtime.pages.manifests import ManifestError
 from runtime.pages.miniprogram import (
     MINIPROGRAM_DIR,
@@ -32,11 +32,10 @@ schemas_cli = AppGroup("schemas", help="The JSON Schema contracts (schemas/).")
 def check_command(root: Path) -> None:
     """Validate every block, module and theme manifest, preset and template."""
     root = root.resolve()
-    blocks_dir = root / BLOCKS_DIR.relative_to(REPO_ROOT)
     modules_dir = root / MODULES_DIR.relative_to(REPO_ROOT)
     themes_dir = root / THEMES_DIR.relative_to(REPO_ROOT)
     try:
-        regs = load_registries((blocks_dir,), (modules_dir,), (themes_dir,))
+        regs = load_registries(block_dirs_under(root), (modules_dir,), (themes_dir,))
     except ManifestError as exc:
         raise click.ClickException(f"{exc.path}: {exc.pointer or '/'}: {exc.message}") from None
     presets = sum(len(t.presets) for t in regs.themes)

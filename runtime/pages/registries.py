@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runtime.modules.registry import MODULES_DIR, ModuleRegistry, load_modules
-from runtime.pages.blocks import BLOCKS_DIR, BlockRegistry, load_blocks
+from runtime.pages.blocks import BLOCKS_DIR, BlockRegistry, block_dirs_under, load_blocks
 from runtime.pages.manifests import ManifestError, cached
 from runtime.pages.validation import check_page
 from runtime.themes.registry import THEMES_DIR, ThemeRegistry, load_themes
@@ -21,30 +21,30 @@ class Registries:
     themes: ThemeRegistry
 
 
-def _dirs(default: Path, extra: str | None) -> tuple[Path, ...]:
-    """The repository's folder plus ``os.pathsep``-separated extra folders."""
+def _dirs(default: Path | tuple[Path, ...], extra: str | None) -> tuple[Path, ...]:
+    """The repository's folder(s) plus ``os.pathsep``-separated extra folders."""
     extras = [Path(p).resolve() for p in (extra or "").split(os.pathsep) if p]
-    return (default, *extras)
+    return (*(default if isinstance(default, tuple) else (default,)), *extras)
 
 
 def dirs_from_settings(extra: Mapping[str, str]) -> dict[str, tuple[Path, ...]]:
     """Folders named in ``Settings.extra`` (``block_dirs``, ``module_dirs``, ``theme_dirs``)
     are loaded after the repository's own; tests and agencies' local themes use them."""
-    return {"block_dirs": _dirs(BLOCKS_DIR, extra.get("block_dirs")),
+    return {"block_dirs": _dirs(block_dirs_under(BLOCKS_DIR.parent), extra.get("block_dirs")),
             "module_dirs": _dirs(MODULES_DIR, extra.get("module_dirs")),
             "theme_dirs": _dirs(THEMES_DIR, extra.get("theme_dirs"))}
 
 
-def load_registries(block_dirs: Iterable[Path] = (BLOCKS_DIR,),
+def load_registries(block_dirs: Iterable[Path] | None = None,
                     module_dirs: Iterable[Path] = (MODULES_DIR,),
                     theme_dirs: Iterable[Path] = (THEMES_DIR,),
                     modules: ModuleRegistry | None = None) -> Registries:
     """Load blocks, modules (unless the app's ``modules`` are given) and themes; raise
     :class:`ManifestError` naming file and pointer."""
-    registries = Registries(load_blocks(tuple(block_dirs)),
+    registries = Registries(load_blocks(None if block_dirs is None else tuple(block_dirs)),
                             modules if modules is not None else load_modules(tuple(module_dirs)),
                             load_themes(tuple(theme_dirs)))
-    signature = (id(registries.blocks), id(registries.modules), id(registries.themes))
+    signature = (id(registries.blocks), id(registries.themes))  # the check reads only these
     cached("registries-checked", signature, signature, lambda: check_references(registries))
     return registries
 

@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from runtime.app import create_app
 from tests.browser_support import browser, live_url  # noqa: F401
-from tests.conftest import _wipe_database
+from tests.conftest import shared_app
 
 BASE = "/console/shops/alpha"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -20,12 +19,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 @pytest.fixture
 def app(settings) -> Iterator[Flask]:
     """The app with the editor's fixture blocks (a container block with conditional fields)."""
-    application = create_app(settings.replace(extra={"block_dirs": str(FIXTURES / "blocks")}))
-    yield application
-    state = application.extensions["mallkit"]
-    _wipe_database(state.engine)
-    state.redis.flushdb()
-    state.engine.dispose()
+    yield from shared_app(settings.replace(extra={"block_dirs": str(FIXTURES / "blocks")}))
 
 
 class Console:

@@ -11,10 +11,9 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from runtime.app import create_app
 from runtime.db import use_shop
 from runtime.pages.registries import Registries
-from tests.conftest import _wipe_database
+from tests.conftest import shared_app
 from tests.page_helpers import block, ids_in_html, ids_in_layout, page_config  # noqa: F401
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -24,12 +23,7 @@ EXTRA = {"block_dirs": str(FIXTURES / "blocks"), "module_dirs": str(FIXTURES / "
 
 @pytest.fixture
 def app(settings) -> Iterator[Flask]:
-    application = create_app(settings.replace(extra=EXTRA))
-    yield application
-    state = application.extensions["mallkit"]
-    _wipe_database(state.engine)
-    state.redis.flushdb()
-    state.engine.dispose()
+    yield from shared_app(settings.replace(extra=EXTRA))
 
 
 @pytest.fixture

@@ -83,7 +83,7 @@ def test_block_api_and_console_page_follow_the_switch(plug, clock):
     assert client.get("/api/v1/shops/on/testmod/ping").json == {"module": "testmod",
                                                                  "shop": "on"}
     missing = client.get("/api/v1/shops/off/testmod/ping")
-    assert (missing.status_code, missing.json["code"]) == (404, "module_off")
+    assert (missing.status_code, missing.json["code"]) == (404, "module_disabled")
 
     for shop in (on, off):
         factory.publish_page(shop, {"schema": 1, "title": "首页", "kind": "home", "blocks": [

@@ -4,6 +4,7 @@ stats the orders module feeds (see :mod:`runtime.modules.members.purchases`)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -35,6 +36,18 @@ def get_member(session: Session, member_id: int) -> Member:
     if member is None:
         raise MemberNotFound(member_id)
     return member
+
+
+def require_members(session: Session, member_ids: Iterable[int]) -> None:
+    """Raise :class:`MemberNotFound` unless every id is a member of the current shop (other
+    modules call this before creating a per-member row such as a points account)."""
+    wanted = set(member_ids)
+    if not wanted:
+        return
+    found = set(session.scalars(select(Member.id).where(Member.id.in_(wanted))))
+    missing = sorted(wanted - found)
+    if missing:
+        raise MemberNotFound(missing[0])
 
 
 def lock_member(session: Session, member_id: int) -> Member:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runtime.db import current_shop_id
+from runtime.modules.members.service import require_members
 from runtime.modules.points.models import PointAccount
 from runtime.upsert import upsert
 
@@ -27,6 +28,7 @@ def ensure_accounts(session: Session, member_ids: Iterable[int]) -> None:
                                    .where(PointAccount.member_id.in_(ids))))
     missing = [i for i in ids if i not in existing]
     if missing:
+        require_members(session, missing)  # never an account for another shop's member
         upsert(session, PointAccount,
                [{"shop_id": shop_id, "member_id": i, "balance": 0, "earned_total": 0,
                  "spent_total": 0, "expired_total": 0} for i in missing],

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runtime.db import current_shop_id
+from runtime.modules.members.service import require_members
 from runtime.modules.wallet.models import TopUp, WalletAccount
 from runtime.upsert import upsert
 
@@ -19,6 +20,7 @@ def accounts_for_update(session: Session, member_ids: Iterable[int]) -> list[Wal
                                    .where(WalletAccount.member_id.in_(ids))))
     missing = [i for i in ids if i not in existing]
     if missing:
+        require_members(session, missing)  # never an account for another shop's member
         shop_id = current_shop_id(session)
         upsert(session, WalletAccount,
                [{"shop_id": shop_id, "member_id": i, "principal_fen": 0, "bonus_fen": 0}

@@ -96,7 +96,7 @@ def settings_view() -> ResponseReturnValue:
     values = switches.settings_of(session, MODULE_ID)
     if forms.wants_json():
         return jsonify({"enabled": True, "settings": values})
-    return _render("members/signin_settings.html", values=values,
+    return _render("signin/settings.html", values=values,
                    rules=signin_settings(session))
 
 
@@ -138,7 +138,7 @@ def records() -> ResponseReturnValue:
             {"member_id": r.member_id, "member": names.get(r.member_id, ""),
              "date": r.signin_date.isoformat(), "streak": r.streak, "points": r.points,
              "makeup": r.is_makeup, "cost_points": r.cost_points} for r in rows]})
-    return _render("members/signin_records.html", rows=rows, names=names, total=total,
+    return _render("signin/records.html", rows=rows, names=names, total=total,
                    page=page, pages=max((total + 49) // 50, 1),
                    args={k: v for k, v in request.args.items() if k != "page" and v})
 
@@ -152,5 +152,5 @@ def stats() -> ResponseReturnValue:
         return jsonify({"totals": totals, "days": [
             {"date": d.date.isoformat(), "signins": d.signins, "makeups": d.makeups,
              "points": d.points} for d in days]})
-    return _render("members/signin_stats.html", days=days, totals=totals,
+    return _render("signin/stats.html", days=days, totals=totals,
                    peak=max((d.signins for d in days), default=0))
