@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from runtime.app import create_app
+from runtime.pages.schemas import REPO_ROOT
 from runtime.settings import Settings, SettingsError
 
 
@@ -29,6 +30,33 @@ def _settings() -> Settings:
         return Settings.from_env()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+# --- modules --------------------------------------------------------------------------------
+
+
+@cli.group("module")
+def module_group() -> None:
+    """Writing modules."""
+
+
+@module_group.command("new", with_appcontext=False)
+@click.argument("name")
+@click.option("--title", help="The module's display name (default: NAME).")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=REPO_ROOT,
+              show_default=True, help="The repository to write into.")
+def module_new(name: str, title: str | None, root: Path) -> None:
+    """Scaffold module NAME: manifest, Module object, model, migration, service, API, hook,
+    job, block, console screen, demo data, docs and passing tests."""
+    from runtime.scaffold import ScaffoldError, new_module
+
+    try:
+        written = new_module(root, name, title)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in written:
+        click.echo(f"created {path}")
+    click.echo(f"\nnext: mallkit db upgrade && pytest tests/{name}")
 
 
 # --- database -------------------------------------------------------------------------------
