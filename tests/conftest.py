@@ -156,6 +156,17 @@ def app(settings: Settings) -> Iterator[Flask]:
     yield from shared_app(settings)
 
 
+@pytest.fixture
+def fresh_app(settings: Settings) -> Iterator[Flask]:
+    """An app of its own, for a test that adds routes (a shared app has served requests)."""
+    application = create_app(settings)
+    yield application
+    state = application.extensions["mallkit"]
+    _wipe_database(state.engine)
+    state.redis.flushdb()
+    state.engine.dispose()
+
+
 def _wipe_database(engine) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:

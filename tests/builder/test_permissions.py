@@ -38,6 +38,12 @@ def either_index():
 
 
 @pytest.fixture
+def app(fresh_app):
+    """These tests add routes, so they need an app that has served no request yet."""
+    return fresh_app
+
+
+@pytest.fixture
 def screens(app):
     app.register_blueprint(catalog_screens)
     app.register_blueprint(either)

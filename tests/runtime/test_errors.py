@@ -9,6 +9,12 @@ from runtime.errors import PROBLEM_JSON, ValidationFailed
 from runtime.http import json_body
 
 
+@pytest.fixture
+def app(fresh_app):
+    """These tests add routes, so they need an app that has served no request yet."""
+    return fresh_app
+
+
 def _add_test_routes(app):
     bp = Blueprint("echo_test", __name__)
 

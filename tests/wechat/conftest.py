@@ -105,6 +105,12 @@ class Inbox:
 
 
 @pytest.fixture
+def app(fresh_app: Flask) -> Flask:
+    """The WeChat tests add a notification route, so each gets an app of its own."""
+    return fresh_app
+
+
+@pytest.fixture
 def inbox(app: Flask, sim_config: WechatPayConfig) -> Inbox:
     box = Inbox(config=sim_config)
 
