@@ -87,10 +87,11 @@ def enabled_modules(session: Session) -> frozenset[str]:
     in this transaction forgets it)."""
     transaction = session.get_transaction()
     cached = session.info.get(_ENABLED_KEY)
-    if cached is not None and cached[0] is transaction and cached[1] == current_shop_id(session):
+    if (transaction is not None and cached is not None and cached[0] is transaction
+            and cached[1] == current_shop_id(session)):
         return cached[2]
-    enabled = module_state(session).enabled
-    session.info[_ENABLED_KEY] = (transaction, current_shop_id(session), enabled)
+    enabled = module_state(session).enabled  # begins a transaction when none is open
+    session.info[_ENABLED_KEY] = (session.get_transaction(), current_shop_id(session), enabled)
     return enabled
 
 

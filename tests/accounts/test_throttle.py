@@ -21,11 +21,12 @@ def owner(factory, shop):
 def limits(app):
     """Small limits for this app (the defaults are 5 per account, 30 per IP)."""
     state = app.extensions["mallkit"]
-    state.settings = state.settings.replace(login_max_failures_per_account=3,
-                                            login_max_failures_per_ip=5,
-                                            login_window_seconds=600,
-                                            login_delay_after_failures=4)
-    return state.settings
+    before = state.settings
+    state.settings = before.replace(login_max_failures_per_account=3,
+                                    login_max_failures_per_ip=5, login_window_seconds=600,
+                                    login_delay_after_failures=4)
+    yield state.settings
+    state.settings = before  # the app is shared with later tests
 
 
 def _login(client, email, password, ip="203.0.113.7"):
@@ -134,9 +135,9 @@ def test_default_limits_come_from_settings(client, owner, redis_conn, settings):
     assert _login(client, owner.email, DEFAULT_PASSWORD).status_code == 429
 
 
-def test_sign_ups_are_limited_per_address(client, app):
+def test_sign_ups_are_limited_per_address(client, app, monkeypatch):
     state = app.extensions["mallkit"]
-    state.settings = state.settings.replace(signup_max_per_ip=2)
+    monkeypatch.setattr(state, "settings", state.settings.replace(signup_max_per_ip=2))
     token = page_csrf(client, "/console/signup")
 
     def signup(n, ip):

@@ -107,14 +107,15 @@ def test_only_references_still_holding_the_url_are_swapped(app, shop, shop_sessi
     assert adopt_import_images(shop_session, run.id) == 0  # done: a repeat does nothing
 
 
-def test_a_url_the_library_refuses_stays_a_url(app, shop, settings, shop_session):
+def test_a_url_the_library_refuses_stays_a_url(app, shop, settings, shop_session, monkeypatch):
     run = import_file(app, shop, workbook_bytes([
         {"product_code": "P-1", "title": "内网图", "images": "http://10.0.0.8/a.jpg",
          "price": "1"}]))
     with app.app_context():
         from runtime.extension import state
 
-        state().settings = settings.replace(media_fetch_private_hosts=False)
+        monkeypatch.setattr(state(), "settings",  # undone after the test: the app is shared
+                            settings.replace(media_fetch_private_hosts=False))
         assert adopt_import_images(shop_session, run.id) == 0
     assert products_by_code(app, shop)["P-1"]["product"].images == [
         {"url": "http://10.0.0.8/a.jpg"}]
