@@ -14,4 +14,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(studio)
     app.register_blueprint(shop_themes)
     app.jinja_env.globals["theme_screenshot_url"] = screenshot_url
-    nav.register("pages", i18n.lazy_gettext("Themes"), "shop_themes.gallery_page", order=70)
+    nav.register(app, "pages", i18n.lazy_gettext("Themes"), "shop_themes.gallery_page", order=70)
