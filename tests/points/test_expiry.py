@@ -17,15 +17,15 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def test_end_of_next_year_policy_is_shop_local():
-    settings = PointsSettings(expiry_policy="end_of_next_year")
+    settings = PointsSettings.from_dict({"expiry_policy": "end_of_next_year"})
     # 2026-12-31 20:00 UTC is already 2027-01-01 04:00 in Shanghai: a 2027 point.
     earned = datetime(2026, 12, 31, 20, 0, tzinfo=UTC)
     assert settings.lot_expiry(earned, SHANGHAI) == datetime(2029, 1, 1, tzinfo=SHANGHAI)
     assert settings.lot_expiry(datetime(2026, 3, 1, tzinfo=UTC), SHANGHAI) == \
         datetime(2028, 1, 1, tzinfo=SHANGHAI)
-    assert PointsSettings(expiry_policy="never").lot_expiry(earned, SHANGHAI) is None
-    assert PointsSettings(expiry_policy="days", expiry_days=10).lot_expiry(earned, SHANGHAI) \
-        == earned + timedelta(days=10)
+    assert PointsSettings.from_dict({"expiry_policy": "never"}).lot_expiry(earned, SHANGHAI) is None
+    ten_days = PointsSettings.from_dict({"expiry_policy": "days", "expiry_days": 10})
+    assert ten_days.lot_expiry(earned, SHANGHAI) == earned + timedelta(days=10)
 
 
 def test_leftover_points_expire_at_the_end_of_next_year(shop_session, factory, shop, clock):

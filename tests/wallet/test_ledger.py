@@ -25,7 +25,7 @@ def _paid_topup(session, member_id, amount_fen, txn="4200000001"):
 
 
 def test_bonus_is_the_highest_tier_reached():
-    settings = WalletSettings(topup_tiers=(Tier(10000, 1000), Tier(30000, 4000)))
+    settings = WalletSettings.from_dict({"topup_tiers": [Tier(10000, 1000), Tier(30000, 4000)]})
     assert [settings.bonus_for(a) for a in (9999, 10000, 29999, 30000, 99900)] == \
         [0, 1000, 1000, 4000, 4000]
 

@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.orm import Session
+
+from runtime.modules.settings import ModuleSettings
 
 MODULE_ID = "members"
 
 
 @dataclass(frozen=True)
-class MemberSettings:
-    token_ttl_days: int = 30
-    h5_login_enabled: bool = True
-    growth_per_yuan: int = 1
-    growth_signup: int = 0
-    growth_bind_phone: int = 0
-    growth_complete_profile: int = 0
-    active_days: int = 30
-    dormant_days: int = 90
+class MemberSettings(ModuleSettings):
+    """Defaults: module.json's settings schema."""
 
-    @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> MemberSettings:
-        return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
+    MODULE_ID = MODULE_ID
+    token_ttl_days: int
+    h5_login_enabled: bool
+    growth_per_yuan: int
+    growth_signup: int
+    growth_bind_phone: int
+    growth_complete_profile: int
+    active_days: int
+    dormant_days: int
 
     def growth_for_action(self, action: str) -> int:
         return int(getattr(self, f"growth_{action}", 0))

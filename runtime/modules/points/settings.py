@@ -4,32 +4,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from runtime.modules.settings import ModuleSettings
 from runtime.shoptime import local_midnight
 
 MODULE_ID = "points"
 
 
 @dataclass(frozen=True)
-class PointsSettings:
-    earn_points_per_yuan: int = 1
-    points_signup: int = 0
-    points_bind_phone: int = 0
-    points_complete_profile: int = 0
-    deduction_enabled: bool = True
-    deduction_points_per_yuan: int = 100
-    deduction_max_percent: int = 50
-    expiry_policy: str = "end_of_next_year"
-    expiry_days: int = 365
-    expiry_notice_days: int = 30
+class PointsSettings(ModuleSettings):
+    """Defaults: module.json's settings schema."""
 
-    @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> PointsSettings:
-        return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
+    MODULE_ID = MODULE_ID
+    earn_points_per_yuan: int
+    points_signup: int
+    points_bind_phone: int
+    points_complete_profile: int
+    deduction_enabled: bool
+    deduction_points_per_yuan: int
+    deduction_max_percent: int
+    expiry_policy: str
+    expiry_days: int
+    expiry_notice_days: int
 
     def points_for_action(self, action: str) -> int:
         return int(getattr(self, f"points_{action}", 0))

@@ -9,32 +9,35 @@ from sqlalchemy.orm import Session
 
 from runtime.errors import FieldError
 from runtime.fielderrors import FieldErrors
+from runtime.modules.settings import ModuleSettings
 
 MODULE_ID = "signin"
 
 
 @dataclass(frozen=True)
-class SigninSettings:
-    daily_points: int = 5
-    cycle_days: int = 7
-    rewards: tuple[tuple[int, int], ...] = ((3, 10), (7, 30))  # (cycle day, extra points)
-    reset_on_miss: bool = True
-    makeup_enabled: bool = True
-    makeup_cost_points: int = 20
-    makeup_max_per_month: int = 2
-    milestones: tuple[tuple[int, int], ...] = ((7, 50), (15, 100), (28, 300))  # (days, points)
-    remind_enabled: bool = False
-    remind_hour: int = 20
+class SigninSettings(ModuleSettings):
+    """Defaults: module.json's settings schema."""
+
+    MODULE_ID = MODULE_ID
+    daily_points: int
+    cycle_days: int
+    rewards: tuple[tuple[int, int], ...]  # (cycle day, extra points)
+    reset_on_miss: bool
+    makeup_enabled: bool
+    makeup_cost_points: int
+    makeup_max_per_month: int
+    milestones: tuple[tuple[int, int], ...]  # (days signed in the month, points)
+    remind_enabled: bool
+    remind_hour: int
 
     @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> SigninSettings:
-        plain = {k: v for k, v in values.items() if k in cls.__dataclass_fields__
-                 and k not in ("rewards", "milestones")}
-        rewards = tuple(sorted((int(r["day"]), int(r["points"]))
-                               for r in values.get("rewards", [])))
-        milestones = tuple(sorted((int(m["days"]), int(m["points"]))
-                                  for m in values.get("milestones", [])))
-        return cls(rewards=rewards, milestones=milestones, **plain)
+    def convert(cls, values: dict[str, Any]) -> dict[str, Any]:
+        def pairs(items: Any, first: str, second: str) -> tuple[tuple[int, int], ...]:
+            return tuple(sorted(tuple(i) if isinstance(i, tuple | list)
+                                else (int(i[first]), int(i[second])) for i in items))
+
+        return {**values, "rewards": pairs(values["rewards"], "day", "points"),
+                "milestones": pairs(values["milestones"], "days", "points")}
 
     def cycle_day(self, streak: int) -> int:
         """Day of the cycle for a streak: 1..cycle_days, then 1 again."""

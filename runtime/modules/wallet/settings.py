@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from runtime.modules.settings import ModuleSettings
+
 MODULE_ID = "wallet"
 
 
@@ -17,21 +19,21 @@ class Tier:
 
 
 @dataclass(frozen=True)
-class WalletSettings:
-    topup_enabled: bool = True
-    topup_tiers: tuple[Tier, ...] = ()
-    allow_custom_amount: bool = True
-    min_topup_fen: int = 100
-    max_topup_fen: int = 1_000_000
+class WalletSettings(ModuleSettings):
+    """Defaults: module.json's settings schema."""
+
+    MODULE_ID = MODULE_ID
+    topup_enabled: bool
+    topup_tiers: tuple[Tier, ...]
+    allow_custom_amount: bool
+    min_topup_fen: int
+    max_topup_fen: int
 
     @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> WalletSettings:
-        tiers = tuple(sorted((Tier(int(t["pay_fen"]), int(t["bonus_fen"]))
-                              for t in values.get("topup_tiers", [])),
-                             key=lambda t: t.pay_fen))
-        plain = {k: v for k, v in values.items()
-                 if k in cls.__dataclass_fields__ and k != "topup_tiers"}
-        return cls(topup_tiers=tiers, **plain)
+    def convert(cls, values: dict[str, Any]) -> dict[str, Any]:
+        tiers = sorted((t if isinstance(t, Tier) else Tier(int(t["pay_fen"]), int(t["bonus_fen"]))
+                        for t in values["topup_tiers"]), key=lambda t: t.pay_fen)
+        return {**values, "topup_tiers": tuple(tiers)}
 
     def bonus_for(self, amount_fen: int) -> int:
         """The bonus of the highest tier the amount reaches (充 100 送 10: 150 -> 10)."""
