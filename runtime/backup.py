@@ -194,10 +194,10 @@ def _differences(want: dict[str, int], have: dict[str, int]) -> dict[str, tuple[
 def rebuild_redis_state() -> dict[str, str]:
     """Run every periodic sweeper once (in the app context): they close what is overdue and
     re-queue what lost its job. Returns each sweeper's result or error."""
-    from runtime.jobs import periodic_jobs
+    from runtime.extension import state
 
     results: dict[str, str] = {}
-    for item in periodic_jobs():
+    for item in state().modules.periodic.values():
         try:
             results[item.name] = repr(item.func())
         except Exception as exc:  # one broken sweeper must not hide the others
