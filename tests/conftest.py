@@ -146,6 +146,9 @@ def _dispose_shared_apps() -> Iterator[None]:
     yield
     for application in _apps.values():
         state = application.extensions["mallkit"]
+        cache = state.registries.get("pages.cache")
+        if cache is not None:
+            cache.close()  # its listener thread stops before the embedded Redis does
         state.engine.dispose()
         state.redis.connection_pool.disconnect()
     _apps.clear()

@@ -17,9 +17,9 @@ from runtime.scaffold import ScaffoldError, new_module
 
 ROOT = Path(__file__).resolve().parents[2]
 COPIED = ["runtime", "builder", "blocks", "schemas", "themes", "pyproject.toml",
-          "tests/__init__.py", "tests/conftest.py", "tests/factories.py",
-          "tests/tenancy_helpers.py", "tests/orders/__init__.py", "tests/orders/flow.py",
-          "tests/runtime/__init__.py", "tests/runtime/test_module_contract.py"]
+          *(p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").glob("*.py")),
+          "tests/orders/__init__.py", "tests/orders/flow.py", "tests/runtime/__init__.py",
+          "tests/runtime/conftest.py", "tests/runtime/test_module_contract.py"]
 
 
 def _copy_repository(target: Path) -> None:
