@@ -51,20 +51,23 @@ miniprogram_cli = click.Group("miniprogram", help="The reference mini-program (m
               help="Change nothing; fail when a generated file or fixture is out of date.")
 @click.option("--fixtures/--no-fixtures", default=True, show_default=True,
               help="Also re-record the jest fixtures from a throw-away demo shop (slow).")
-@click.option("--blocks", "blocks_dir", default=BLOCKS_DIR, show_default=True,
+@click.option("--blocks", "blocks_dir", default=None,
+              help="A block folder (default: blocks/ and every module's own blocks/).",
               type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--miniprogram", "miniprogram_dir", default=MINIPROGRAM_DIR, show_default=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path))
-def sync_command(check: bool, fixtures: bool, blocks_dir: Path, miniprogram_dir: Path) -> None:
+def sync_command(check: bool, fixtures: bool, blocks_dir: Path | None,
+                 miniprogram_dir: Path) -> None:
     """Generate the mini-program's block registrations (the renderer's usingComponents and
     wx:if chain, utils/block-types.js) and its jest fixtures from blocks/*/block.json.
 
     Fails, naming the block, when a block has neither a component in
     miniprogram/components/blocks/<type>/ nor "h5_only": true in its block.json.
     """
+    dirs = [blocks_dir] if blocks_dir is not None else list(block_dirs_under(REPO_ROOT))
     try:
-        stale = sync(blocks_dir, miniprogram_dir, check=check)
-        gaps = fixture_gaps(blocks_dir, miniprogram_dir) if check else []
+        stale = sync(dirs, miniprogram_dir, check=check)
+        gaps = fixture_gaps(dirs, miniprogram_dir) if check else []
     except SyncError as exc:
         raise click.ClickException(str(exc)) from None
     if check:

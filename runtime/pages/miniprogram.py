@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,11 +47,13 @@ class Block:
     on_custom_pages: bool = True  # page_kinds allows "custom" (the fixtures' all-blocks page)
 
 
-def scan(blocks_dir: Path, miniprogram_dir: Path) -> list[Block]:
-    """Every block of ``blocks_dir``, sorted by type, with whether it has a component (all
-    four files) in ``miniprogram_dir``."""
+def scan(blocks_dir: Path | Iterable[Path], miniprogram_dir: Path) -> list[Block]:
+    """Every block of ``blocks_dir`` (one folder, or several: the repository's ``blocks/``
+    and the modules' own), sorted by type, with whether it has a component (all four files)
+    in ``miniprogram_dir``."""
+    dirs = [blocks_dir] if isinstance(blocks_dir, Path) else list(blocks_dir)
     found = []
-    for manifest_path in sorted(blocks_dir.glob("*/block.json")):
+    for manifest_path in sorted(p for d in dirs for p in d.glob("*/block.json")):
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         name = manifest.get("type") or manifest_path.parent.name
         folder = miniprogram_dir / "components" / "blocks" / name
@@ -107,7 +110,8 @@ def render(types: list[str]) -> dict[Path, str]:
     return {RENDERER_JSON: renderer_json, RENDERER_WXML: wxml, BLOCK_TYPES_JS: block_types}
 
 
-def sync(blocks_dir: Path, miniprogram_dir: Path, *, check: bool = False) -> list[Path]:
+def sync(blocks_dir: Path | Iterable[Path], miniprogram_dir: Path, *,
+         check: bool = False) -> list[Path]:
     """Write the generated files that differ (or, with ``check``, only list them); returns
     those paths. Raises :class:`SyncError` before writing anything when a block has neither
     a component nor an ``h5_only`` mark."""
@@ -123,7 +127,7 @@ def sync(blocks_dir: Path, miniprogram_dir: Path, *, check: bool = False) -> lis
     return stale
 
 
-def fixture_gaps(blocks_dir: Path, miniprogram_dir: Path,
+def fixture_gaps(blocks_dir: Path | Iterable[Path], miniprogram_dir: Path,
                  modules_dir: Path | None = None) -> list[str]:
     """Types the mini-program renders that the recorded ``layout-all-blocks`` fixture (a custom
     page) lacks; a block that may not stand on a custom page, or needs a module that is not

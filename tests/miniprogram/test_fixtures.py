@@ -13,7 +13,7 @@ import importlib.util
 import json
 from pathlib import Path
 
-from runtime.pages.blocks import BLOCKS_DIR
+from runtime.pages.blocks import BLOCKS_DIR, block_dirs_under
 from runtime.pages.miniprogram import MINIPROGRAM_DIR, client_types, fixture_gaps, scan
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,8 +53,8 @@ def test_the_fixtures_cover_what_the_jest_tests_rely_on():
     # Every type the mini-program renders, but those needing a module that is not installed
     # (coupon-strip: coupons) and those that cannot stand on a custom page (product-buybox
     # belongs on the product page).
-    assert sent <= set(client_types(scan(BLOCKS_DIR, MINIPROGRAM_DIR)))
-    assert fixture_gaps(BLOCKS_DIR, MINIPROGRAM_DIR) == []
+    assert sent <= set(client_types(scan(block_dirs_under(BLOCKS_DIR.parent), MINIPROGRAM_DIR)))
+    assert fixture_gaps(block_dirs_under(BLOCKS_DIR.parent), MINIPROGRAM_DIR) == []
     product = recaptured["layout-product"]["body"]["nodes"]
     assert product[0]["type"] == "product-buybox" and product[0]["data"]["product"]["skus"]
     assert "hidden-title" not in {n["id"] for n in nodes}
