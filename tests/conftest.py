@@ -162,6 +162,11 @@ def app(settings: Settings) -> Iterator[Flask]:
 @pytest.fixture
 def fresh_app(settings: Settings) -> Iterator[Flask]:
     """An app of its own, for a test that adds routes (a shared app has served requests)."""
+    yield from own_app(settings)
+
+
+def own_app(settings: Settings) -> Iterator[Flask]:
+    """A new app for one test, emptied and closed after it."""
     application = create_app(settings)
     yield application
     state = application.extensions["mallkit"]
@@ -210,12 +215,7 @@ def testmod_app(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     from mallkit_testmod.hooks import CALLS  # importable once installed
 
     CALLS.clear()
-    application = create_app(settings)
-    yield application
-    state = application.extensions["mallkit"]
-    _wipe_database(state.engine)
-    state.redis.flushdb()
-    state.engine.dispose()
+    yield from own_app(settings)
 
 
 @pytest.fixture
