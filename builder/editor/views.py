@@ -70,12 +70,9 @@ def _user_id() -> int | None:
 
 
 def _stylesheet_url() -> str:
-    theme = active_theme(db(), _regs().themes).theme
-    if not theme.stylesheet:
-        theme = _regs().themes.default
-    assert theme.stylesheet is not None
-    return url_for("theme_assets.asset", theme_id=theme.id, version=theme.version,
-                   asset=theme.stylesheet.removeprefix("assets/"))
+    shop = current_shop()
+    return output.stylesheet_url(active_theme(db(), _regs().themes).theme,
+                                 shop.id if shop is not None else None)
 
 
 def _fail(error: MallkitError) -> None:

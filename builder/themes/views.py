@@ -31,11 +31,13 @@ from runtime.accounts.models import Agency
 from runtime.errors import MallkitError, NotFound, ValidationFailed, problem_response
 from runtime.headers import storefront_page
 from runtime.pages import output, store
+from runtime.pages.api import send_version_file
 from runtime.pages.blocks import PAGE_KINDS
 from runtime.pages.registries import Registries
 from runtime.tenancy import current_shop, db
 from runtime.themes import catalog, gallery, preview
 from runtime.themes import service as themes
+from runtime.themes.assets import shop_pass
 from runtime.themes.package import MAX_ZIP_BYTES, Problem
 from runtime.themes.presets import presets_as_drafts
 
@@ -251,10 +253,26 @@ def studio_preview(theme_id: str, version: str) -> ResponseReturnValue:
     return _no_store(preview.fixture_page(_regs(), found, kind, _stylesheet(found)))
 
 
+@studio.get("/<theme_id>/versions/<version>/files/<path:asset>")
+@require_login
+def version_file(theme_id: str, version: str, asset: str) -> ResponseReturnValue:
+    """A file of one of the agency's versions, drafts included (for its previews and
+    screenshots); never cached by shared caches."""
+    agency = _agency()
+    package = catalog.agency_package(db(), agency.id, theme_id)
+    row = catalog.find_version(db(), package.theme_id, version)
+    if row is None:
+        raise NotFound("no such file", code="not_found")
+    response = send_version_file(row, asset, 0)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
 def _stylesheet(found: Any) -> str:
-    sheet = found if found.stylesheet else _regs().themes.default
-    return url_for("theme_assets.asset", theme_id=sheet.id, version=sheet.version,
-                   asset=sheet.stylesheet.removeprefix("assets/"))
+    if found.uploaded and found.stylesheet:
+        return url_for("theme_studio.version_file", theme_id=found.id, version=found.version,
+                       asset=found.stylesheet.removeprefix("assets/"))
+    return output.stylesheet_url(found, None)
 
 
 # --- the merchant's gallery ------------------------------------------------------------------
@@ -360,5 +378,11 @@ def rollback(theme_id: str) -> ResponseReturnValue:
 
 
 def screenshot_url(theme_id: str, version: str, path: str) -> str:
-    return url_for("theme_assets.asset", theme_id=theme_id, version=version,
-                   asset=path.removeprefix("assets/"))
+    """A screenshot as the agency's studio (drafts too) or the current shop may fetch it."""
+    asset = path.removeprefix("assets/")
+    shop = current_shop()
+    if request.blueprint == studio.name or shop is None:
+        return url_for("theme_studio.version_file", theme_id=theme_id, version=version,
+                       asset=asset)
+    return url_for("theme_assets.shop_asset", grant=shop_pass(theme_id, shop.id),
+                   theme_id=theme_id, version=version, asset=asset)

@@ -95,15 +95,41 @@ def asset(theme_id: str, version: str, asset: str):
     return send_file(path, max_age=ASSET_MAX_AGE)
 
 
-def _uploaded_asset(theme_id: str, version: str, asset: str):
+@theme_assets.get("/theme-files/<grant>/<theme_id>/<version>/<path:asset>")
+def shop_asset(grant: str, theme_id: str, version: str, asset: str):
+    """An uploaded theme's file through a shop's signed URL (private themes: only for shops
+    granted it or that installed it; docs/themes.md)."""
+    from runtime.themes.assets import pass_shop
+
+    shop_id = pass_shop(theme_id, grant)
+    if shop_id is None:
+        abort(404)
+    return _uploaded_asset(theme_id, version, asset, shop_id)
+
+
+def _uploaded_asset(theme_id: str, version: str, asset: str, shop_id: int | None = None):
+    from runtime.tenancy import db
+    from runtime.themes.assets import servable
+
+    found = servable(db(), theme_id, version, shop_id)
+    if found is None:
+        abort(404)
+    row, public = found
+    response = send_version_file(row, asset, ASSET_MAX_AGE)
+    if not public:
+        response.headers["Cache-Control"] = f"private, max-age={ASSET_MAX_AGE}"
+    return response
+
+
+def send_version_file(row, asset: str, max_age: int):
+    """A file under ``assets/`` of an uploaded version (404 when it has none)."""
     from runtime.tenancy import db
     from runtime.themes import catalog
 
-    row = catalog.find_version(db(), theme_id, version)
-    digest = row.files.get(f"assets/{asset}") if row is not None else None
+    digest = row.files.get(f"assets/{asset}")
     content = catalog.blob(db(), digest) if digest else None
     if content is None:
         abort(404)
     mimetype = mimetypes.guess_type(asset)[0] or "application/octet-stream"
-    return send_file(io.BytesIO(content), mimetype=mimetype, max_age=ASSET_MAX_AGE,
+    return send_file(io.BytesIO(content), mimetype=mimetype, max_age=max_age,
                      etag=digest, last_modified=row.created_at)

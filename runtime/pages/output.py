@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
-from flask import Response, request, url_for
+from flask import Response, request
 from sqlalchemy import select
 
 from runtime.errors import NotFound, ValidationFailed
@@ -25,10 +25,11 @@ from runtime.extension import state
 from runtime.pages import store
 from runtime.pages.blocks import parse_version
 from runtime.pages.cache import Entry, OutputCache, etag_for
-from runtime.pages.interpreter import Rendered, ShopInfo, interpret, render_html
+from runtime.pages.interpreter import ShopInfo, interpret, render_html
 from runtime.pages.registries import Registries
 from runtime.shops.models import Shop
 from runtime.tenancy import db, enter_shop
+from runtime.themes.registry import Theme
 from runtime.themes.service import ActiveTheme
 
 log = logging.getLogger(__name__)
@@ -214,12 +215,16 @@ def build(shop_slug: str, page_slug: str, fmt: str, *, client: tuple[int, int, i
     if fmt == "json":
         return json.dumps(rendered.layout(), ensure_ascii=False,
                           separators=(",", ":")).encode()
-    return render_html(rendered, regs, info, stylesheet_url(rendered)).encode()
+    return render_html(rendered, regs, info, stylesheet_url(rendered.theme.theme,
+                                                            shop.id)).encode()
 
 
-def stylesheet_url(rendered: Rendered) -> str:
-    theme = rendered.theme.theme
+def stylesheet_url(theme: Theme, shop_id: int | None) -> str:
+    """The stylesheet of ``theme`` (the default theme's when it has none) as ``shop_id`` sees
+    it (private uploaded themes need the shop's signed URL)."""
+    from runtime.themes.assets import asset_url
+
     if not theme.stylesheet:
         theme = registries().themes.default
-    return url_for("theme_assets.asset", theme_id=theme.id, version=theme.version,
-                   asset=theme.stylesheet.removeprefix("assets/"))
+    assert theme.stylesheet is not None
+    return asset_url(theme, theme.stylesheet, shop_id)

@@ -157,6 +157,8 @@ def test_deprecated_versions_keep_working_for_shops_on_them(app, client, platfor
 
 def test_uploaded_assets_are_served_by_version(client, platform, agency, regs):
     upload(platform, agency, regs, theme_zip())
+    catalog.set_visibility(platform, agency.id, "acme", "listed")
+    platform.commit()
     css = client.get("/themes/acme/1.0.0/theme.css")
     assert css.status_code == 200 and css.mimetype == "text/css"
     assert "max-age=31536000" in css.headers["Cache-Control"]
@@ -174,3 +176,40 @@ def test_published_versions_share_stored_files(platform, agency, regs):
     assert first["assets/theme.css"] == second["assets/theme.css"]
     assert first["blocks/title.html"] != second["blocks/title.html"]
     assert len(platform.scalars(select(ThemeBlob)).all()) == len(first) + 2  # manifest, title
+
+
+def test_draft_and_private_files_are_not_public(client, app, factory, platform, agency, regs):
+    from runtime.themes.assets import shop_pass
+
+    upload(platform, agency, regs, theme_zip("1.0.0"))
+    upload(platform, agency, regs, theme_zip("1.1.0"), publish=False)
+    granted, other = factory.shop(slug="granted"), factory.shop(slug="other")
+    catalog.set_visibility(platform, agency.id, "acme", "private", ["granted"])
+    platform.commit()
+
+    with app.app_context():
+        passes = {s.id: shop_pass("acme", s.id) for s in (granted, other)}
+
+    def get(shop, version="1.0.0", forged=False):
+        grant = passes[shop.id]
+        if forged:
+            grant = f"{shop.id}.{passes[other.id].partition('.')[2]}"
+        return client.get(f"/theme-files/{grant}/acme/{version}/theme.css")
+
+    assert client.get("/themes/acme/1.0.0/theme.css").status_code == 404
+    assert client.get("/themes/acme/1.1.0/theme.css").status_code == 404
+    allowed = get(granted)
+    assert allowed.status_code == 200 and allowed.headers["Cache-Control"].startswith("private")
+    assert get(granted, "1.1.0").status_code == 404  # a draft, even for a granted shop
+    assert get(other).status_code == 404
+    assert get(granted, forged=True).status_code == 404
+    assert client.get("/theme-files/x.y/acme/1.0.0/theme.css").status_code == 404
+    with in_shop(app, granted) as s:
+        themes.activate_theme(s, "acme", regs.themes, version="1.0.0")
+        s.commit()
+    html = client.get("/s/granted/").get_data(as_text=True)
+    assert f"/theme-files/{passes[granted.id]}/acme/1.0.0/theme.css" in html
+    catalog.set_visibility(platform, agency.id, "acme", "private", [])
+    platform.commit()
+    assert get(granted).status_code == 200  # installed: kept after the grant is withdrawn
+    assert get(other).status_code == 404

@@ -21,6 +21,15 @@ def designer(factory, agency):
     return factory.user(email="designer@acme.test", agency_id=agency.id)
 
 
+def factory_agency(factory):
+    from runtime.accounts import service as accounts
+
+    with factory.state.session_factory() as s:
+        found = accounts.create_agency(s, slug="rival", name="Rival")
+        s.commit()
+        return found
+
+
 def post_zip(client, csrf, data, accept=JSON):
     return client.post("/console/agency/themes/", headers={"X-CSRF-Token": csrf, **accept},
                        data={"package": (io.BytesIO(data), "acme.zip")},
@@ -61,7 +70,10 @@ def test_upload_publish_versions_and_fixture_preview(client, factory, designer):
     preview = client.get("/console/agency/themes/acme/versions/1.0.0/preview?kind=home")
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and preview.headers["Cache-Control"] == "no-store"
-    assert "示例小店" in html and "/themes/acme/1.0.0/theme.css" in html
+    sheet = "/console/agency/themes/acme/versions/1.0.0/files/theme.css"
+    assert "示例小店" in html and sheet in html
+    assert client.get(sheet).headers["Cache-Control"] == "private, no-cache"
+    assert client.get("/themes/acme/1.0.0/theme.css").status_code == 404  # a draft
     publish(client, csrf)
     assert post_zip(client, csrf, theme_zip()).status_code == 422
     assert post_zip(client, csrf, theme_zip("1.0.1")).status_code == 201
@@ -72,7 +84,13 @@ def test_upload_publish_versions_and_fixture_preview(client, factory, designer):
     assert [(v["version"], v["status"], v["installs"]) for v in listing["versions"]] == [
         ("1.0.1", "draft", 0), ("1.0.0", "published", 0)]
     studio = client.get("/console/agency/themes/acme").get_data(as_text=True)
-    assert "1.0.1" in studio and "/themes/acme/1.0.1/shot.png" in studio
+    assert "1.0.1" in studio and "/acme/versions/1.0.1/files/shot.png" in studio
+    assert client.get("/console/agency/themes/acme/versions/1.0.1/files/shot.png").mimetype \
+        == "image/png"
+    factory.console_login(client, factory.user(email="rival@else.test",
+                                               agency_id=factory_agency(factory).id))
+    assert client.get("/console/agency/themes/acme/versions/1.0.1/files/shot.png",
+                      headers=JSON).status_code == 404
 
 
 def test_merchant_previews_installs_and_switches_back(client, app, factory, designer, shop):
