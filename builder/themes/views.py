@@ -281,6 +281,7 @@ def _stylesheet(found: Any) -> str:
 def _entry_json(entry: gallery.GalleryEntry) -> dict[str, Any]:
     return {"id": entry.id, "name": entry.manifest["name"], "bundled": entry.bundled,
             "author": entry.manifest.get("author"), "active": entry.active,
+            "min_client": entry.manifest.get("min_client"),
             "installed_version": entry.installed.theme_version if entry.installed else None,
             "previous_version": entry.installed.previous_version if entry.installed else None,
             "update": entry.update, "major_update": entry.major_update,

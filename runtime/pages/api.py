@@ -42,7 +42,16 @@ OPENAPI.schema("Layout", {
                                 "background": {"type": "string"}}},
         "theme": {"type": "object", "required": ["id", "version", "tokens"],
                   "properties": {"id": {"type": "string"}, "version": {"type": "string"},
-                                 "tokens": {"type": "object"}}},
+                                 "tokens": {"type": "object"},
+                                 "fallback_from": {
+                                     "type": "object",
+                                     "description": "the shop's theme, when it needs a newer "
+                                                    "client (min_client): the default theme "
+                                                    "is used; ask the user to upgrade",
+                                     "required": ["id", "version", "min_client"],
+                                     "properties": {"id": {"type": "string"},
+                                                    "version": {"type": "string"},
+                                                    "min_client": {"type": "string"}}}}},
         "nodes": {"type": "array", "items": {"$ref": "#/components/schemas/LayoutNode"}},
     },
 })

@@ -17,7 +17,7 @@ from runtime.modules.switches import ModuleState, module_state
 from runtime.pages import tree
 from runtime.pages.registries import Registries
 from runtime.pages.render import render_bounded, render_nodes, theme_templates
-from runtime.themes.service import ActiveTheme, active_theme
+from runtime.themes.service import ActiveTheme, active_theme, for_client
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +61,13 @@ class Rendered:
     dropped: list[str] = field(default_factory=list)
 
     def layout(self) -> dict[str, Any]:
-        return tree.layout_document(
-            self.page, {"id": self.theme.theme.id, "version": self.theme.theme.version,
-                        "tokens": self.theme.tokens}, self.nodes)
+        theme: dict[str, Any] = {"id": self.theme.theme.id, "version": self.theme.theme.version,
+                                 "tokens": self.theme.tokens}
+        wanted = self.theme.fallback_from
+        if wanted is not None:
+            theme["fallback_from"] = {"id": wanted.id, "version": wanted.version,
+                                      "min_client": wanted.manifest["min_client"]}
+        return tree.layout_document(self.page, theme, self.nodes)
 
 
 def interpret(session: Session, registries: Registries, shop: ShopInfo, page: Mapping[str, Any],
@@ -76,7 +80,8 @@ def interpret(session: Session, registries: Registries, shop: ShopInfo, page: Ma
     ``theme``: another theme than the shop's active one (a gallery preview).
     """
     modules = module_state(session, registries.modules)
-    theme = theme or active_theme(session, registries.themes)
+    theme = for_client(session, registries.themes,
+                       theme or active_theme(session, registries.themes), client_version)
     visibility = tree.Visibility(modules.enabled, client_version, page["kind"])
     instances = tree.visible_instances(config, registries.blocks, visibility)
     ctx = ResolveContext(session=session, redis=conn, shop=shop, page=page,

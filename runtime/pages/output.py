@@ -25,7 +25,7 @@ from runtime.extension import state
 from runtime.pages import store
 from runtime.pages.blocks import parse_version
 from runtime.pages.cache import Entry, OutputCache, etag_for
-from runtime.pages.interpreter import ShopInfo, interpret, render_html
+from runtime.pages.interpreter import Rendered, ShopInfo, interpret, render_html
 from runtime.pages.registries import Registries
 from runtime.shops.models import Shop
 from runtime.tenancy import db, enter_shop
@@ -102,13 +102,42 @@ def page_params(slug: str) -> dict[str, int | str]:
 
 
 def variant_of(regs: Registries, client: tuple[int, int, int] | None,
-               params: Mapping[str, int | str]) -> str:
+               params: Mapping[str, int | str],
+               floors: tuple[tuple[int, int, int], ...] = ()) -> str:
     """Requests that get the same output share a variant: the client version counts only
-    through how many ``min_client`` thresholds it passes."""
+    through how many blocks' ``min_client`` thresholds it passes and, for a stated client,
+    between which two known themes' ``min_client`` (``floors``) it lies."""
     thresholds = regs.blocks.min_client_thresholds
     bucket = len(thresholds) if client is None else sum(1 for t in thresholds if t <= client)
+    themes = ""
+    if client is not None:
+        low = max((f for f in floors if f <= client), default=None)
+        high = min((f for f in floors if f > client), default=None)
+        themes = f"-t{_dotted(low) if low else '0'}~{_dotted(high) if high else 'inf'}"
     extra = "".join(f"-{k}{_variant_part(v)}" for k, v in sorted(params.items()))
-    return f"c{bucket}{extra}"
+    return f"c{bucket}{themes}{extra}"
+
+
+def _dotted(version: tuple[int, int, int]) -> str:
+    return ".".join(map(str, version))
+
+
+THEME_FLOORS_TTL = 60.0
+_theme_floors: dict[str, Any] = {"until": 0.0, "floors": ()}
+
+
+def theme_floors(regs: Registries, *, refresh: bool = False) -> tuple[tuple[int, int, int], ...]:
+    """The ``min_client`` of every theme a shop can be on (bundled; uploaded, published or
+    deprecated), re-read at most once a minute. Only a hint: a layout is cached only when its
+    variant separates its theme's ``min_client`` (:func:`published`), so a stale list costs
+    caching, never a wrong layout."""
+    from runtime.themes.catalog import client_floors
+
+    now = time.monotonic()
+    if refresh or now >= _theme_floors["until"]:
+        found = {t.min_client for t in regs.themes if t.min_client} | client_floors(db())
+        _theme_floors.update(until=now + THEME_FLOORS_TTL, floors=tuple(sorted(found)))
+    return _theme_floors["floors"]
 
 
 def _variant_part(value: int | str) -> str:
@@ -132,7 +161,8 @@ def published(shop_slug: str, page_slug: str, fmt: str) -> Response:
     client = client_version() if fmt == "json" else None
     params = page_params(page_slug)
     shop_id = shop_id_for(shop_slug)
-    variant = variant_of(regs, client, params)
+    floors = theme_floors(regs) if client is not None else ()
+    variant = variant_of(regs, client, params, floors)
     cache = output_cache()
     try:
         found = cache.lookup(shop_id, page_slug, variant, fmt)
@@ -144,8 +174,13 @@ def published(shop_slug: str, page_slug: str, fmt: str) -> Response:
         return respond(Output(body, etag_for(body), _mimetype(fmt)))
     entry = found.entry
     if entry is None:
-        body = build(shop_slug, page_slug, fmt, client=client, params=params, preview=False)
+        body, rendered = build_rendered(shop_slug, page_slug, fmt, client=client, params=params,
+                                        preview=False)
         db().commit()
+        needed = (rendered.theme.fallback_from or rendered.theme.theme).min_client
+        if client is not None and needed is not None and needed not in floors:
+            theme_floors(regs, refresh=True)  # a theme newer than this process's list
+            return respond(Output(body, etag_for(body), _mimetype(fmt)))
         try:
             entry = cache.store(shop_id, page_slug, variant, fmt, found.stamp, body)
         except redis.RedisError:
@@ -191,6 +226,14 @@ def build(shop_slug: str, page_slug: str, fmt: str, *, client: tuple[int, int, i
           theme: ActiveTheme | None = None) -> bytes:
     """Render a page from the database (the cache-miss path); ``theme``: another theme than
     the shop's active one (a theme gallery preview, never cached)."""
+    return build_rendered(shop_slug, page_slug, fmt, client=client, params=params,
+                          preview=preview, theme=theme)[0]
+
+
+def build_rendered(shop_slug: str, page_slug: str, fmt: str, *,
+                   client: tuple[int, int, int] | None, params: Mapping[str, int | str],
+                   preview: bool, theme: ActiveTheme | None = None) -> tuple[bytes, Rendered]:
+    """:func:`build`, with what was rendered."""
     shop = enter_shop(shop_slug)
     session = db()
     regs = registries()
@@ -214,9 +257,9 @@ def build(shop_slug: str, page_slug: str, fmt: str, *, client: tuple[int, int, i
                          params=params, conn=state().redis, preview=preview, theme=theme)
     if fmt == "json":
         return json.dumps(rendered.layout(), ensure_ascii=False,
-                          separators=(",", ":")).encode()
-    return render_html(rendered, regs, info, stylesheet_url(rendered.theme.theme,
-                                                            shop.id)).encode()
+                          separators=(",", ":")).encode(), rendered
+    html = render_html(rendered, regs, info, stylesheet_url(rendered.theme.theme, shop.id))
+    return html.encode(), rendered
 
 
 def stylesheet_url(theme: Theme, shop_id: int | None) -> str:

@@ -278,6 +278,13 @@ def shop_version(session: Session, shop_id: int, theme_id: str,
     raise NotFound(f"no theme '{theme_id}' {version or ''}".strip(), code="theme_not_found")
 
 
+def client_floors(session: Session) -> set[tuple[int, int, int]]:
+    """The ``min_client`` of every uploaded version a shop can be on."""
+    manifests = session.scalars(select(ThemeVersion.manifest)
+                                .where(ThemeVersion.status.in_(INSTALLABLE)))
+    return {version_key(m["min_client"]) for m in manifests if m.get("min_client")}
+
+
 def find_version(session: Session, theme_id: str, version: str) -> ThemeVersion | None:
     return session.scalar(select(ThemeVersion).join(ThemePackage)
                           .where(ThemePackage.theme_id == theme_id,

@@ -51,6 +51,12 @@ class Theme:
         return self.manifest["name"]
 
     @property
+    def min_client(self) -> tuple[int, int, int] | None:
+        """The oldest mini-program version the theme is made for (None: any)."""
+        raw = self.manifest.get("min_client")
+        return tuple(int(p) for p in raw.split(".")) if raw else None  # type: ignore[return-value]
+
+    @property
     def stylesheet(self) -> str | None:
         return self.manifest.get("stylesheet")
 

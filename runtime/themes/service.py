@@ -22,6 +22,8 @@ class ActiveTheme:
     theme: Theme
     tokens: dict[str, Any]
     revision: int
+    fallback_from: Theme | None = None
+    """The shop's theme when ``theme`` stands in for it (a client older than its min_client)."""
 
     @property
     def cache_version(self) -> str:
@@ -50,6 +52,20 @@ def active_theme(session: Session, themes: ThemeRegistry | None = None) -> Activ
         theme = registry.default
         return ActiveTheme(theme, theme.effective_tokens(None), 0)
     return ActiveTheme(theme, theme.effective_tokens(row.tokens), row.revision)
+
+
+def for_client(session: Session, registry: ThemeRegistry, current: ActiveTheme,
+               client: tuple[int, int, int] | None) -> ActiveTheme:
+    """What a mini-program of version ``client`` gets: the shop's theme, or, when that theme
+    needs a newer client, the default theme (with the shop's tokens for it) marked as a
+    fallback so the client can ask its user to upgrade. ``None`` is the newest client."""
+    needed = current.theme.min_client
+    default = registry.default
+    if client is None or needed is None or client >= needed or current.theme.id == default.id:
+        return current
+    row = session.scalar(select(ShopTheme).where(ShopTheme.theme_id == default.id))
+    return ActiveTheme(default, default.effective_tokens(row.tokens if row else None),
+                       current.revision, fallback_from=current.theme)
 
 
 def installed_themes(session: Session) -> list[ShopTheme]:
@@ -159,5 +175,6 @@ def _shop(session: Session) -> int:
     return shop_id
 
 
-__all__ = ["DEFAULT_THEME", "ActiveTheme", "activate_theme", "active_theme", "install_theme",
+__all__ = ["DEFAULT_THEME", "ActiveTheme", "activate_theme", "active_theme", "for_client",
+           "install_theme",
            "installed_themes", "rollback_theme", "theme_for", "update_tokens"]

@@ -213,3 +213,39 @@ def test_draft_and_private_files_are_not_public(client, app, factory, platform, 
     platform.commit()
     assert get(granted).status_code == 200  # installed: kept after the grant is withdrawn
     assert get(other).status_code == 404
+
+
+def test_an_older_client_gets_the_default_theme_and_an_upgrade_hint(client, app, factory,
+                                                                    platform, agency, regs,
+                                                                    shop):
+    from runtime.pages import output
+
+    factory.publish_page(shop, page_config(block("t1", "title", title="首页")))
+    upload(platform, agency, regs, theme_zip())  # min_client 2.1.0
+    catalog.set_visibility(platform, agency.id, "acme", "listed")
+    platform.commit()
+    with in_shop(app, shop) as s:
+        themes.activate_theme(s, "acme", regs.themes)
+        themes.update_tokens(s, {"color_primary": "#123456"}, regs.themes)
+        s.commit()
+
+    def theme_of(version=None):
+        headers = {"X-Client-Version": version} if version else {}
+        answer = client.get("/api/v1/shops/alpha/layouts/home", headers=headers)
+        assert answer.status_code == 200
+        return answer.json["theme"]
+
+    # A process that has not seen the theme yet renders right but does not cache.
+    output._theme_floors.update(until=float("inf"), floors=())
+    old = theme_of("2.0.9")
+    assert (old["id"], old["fallback_from"]) == (
+        "default", {"id": "acme", "version": "1.0.0", "min_client": "2.1.0"})
+    assert old["tokens"]["color_primary"] != "#123456"
+    assert output._theme_floors["floors"] == ((2, 1, 0),)
+    for _ in range(2):  # built, then from the cache: each client on its side of 2.1.0
+        assert theme_of("2.0.9")["fallback_from"]["min_client"] == "2.1.0"
+        for version in ("2.1.0", "3.0.0", None):
+            current = theme_of(version)
+            assert current["id"] == "acme" and "fallback_from" not in current
+            assert current["tokens"]["color_primary"] == "#123456"
+    assert "ACME" in client.get("/s/alpha/").get_data(as_text=True)  # H5 is not a client

@@ -102,6 +102,9 @@ def test_merchant_previews_installs_and_switches_back(client, app, factory, desi
     csrf = factory.console_login(client, merchant)
     gallery = client.get("/console/shops/alpha/themes", headers=JSON).json["themes"]
     assert [g["id"] for g in gallery] == ["default", "fresh", "acme"]
+    assert [g["min_client"] for g in gallery] == [None, None, "2.1.0"]
+    warning = client.get("/console/shops/alpha/themes").get_data(as_text=True)
+    assert 'data-min-client="2.1.0"' in warning and "会看到默认主题并收到更新提示" in warning
     preview = client.get("/console/shops/alpha/themes/acme/preview?version=1.0.0")
     assert "ACME 我的首页" in preview.get_data(as_text=True)
     user_page = client.get("/console/shops/alpha/themes/fresh/preview?page=user")
