@@ -25,6 +25,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from builder import forms
 from builder.auth import current_user, require_login, shop_blueprint
+from builder.i18n import select_locale
 from builder.themes.i18n import gettext as t
 from runtime.accounts import service as accounts
 from runtime.accounts.models import Agency
@@ -35,7 +36,7 @@ from runtime.pages.api import send_version_file
 from runtime.pages.blocks import PAGE_KINDS
 from runtime.pages.registries import Registries
 from runtime.tenancy import current_shop, db
-from runtime.themes import catalog, gallery, preview
+from runtime.themes import catalog, gallery, preview, review
 from runtime.themes import service as themes
 from runtime.themes.assets import shop_pass
 from runtime.themes.package import MAX_ZIP_BYTES, Problem
@@ -284,6 +285,7 @@ def _entry_json(entry: gallery.GalleryEntry) -> dict[str, Any]:
             "min_client": entry.manifest.get("min_client"),
             "installed_version": entry.installed.theme_version if entry.installed else None,
             "previous_version": entry.installed.previous_version if entry.installed else None,
+            "pinned": bool(entry.installed and entry.installed.pinned),
             "update": entry.update, "major_update": entry.major_update,
             "versions": [{"version": v.version, "status": v.status, "changelog": v.changelog}
                          for v in entry.versions]}
@@ -336,16 +338,22 @@ def _shop_action(theme_id: str, action: str) -> ResponseReturnValue:
                                        accept_major=accept_major)
         else:
             row = themes.rollback_theme(db(), theme_id)
+        migrated = review.migrate_drafts(db(), _regs())
     except MallkitError as exc:
         return _failed(exc, target)
     db().commit()
+    pending = review.pending_changes(db(), _regs(), select_locale())
+    if pending:
+        target = url_for("shop_themes.review_page")
     messages = {"activate": t("Your shop now uses %(id)s %(version)s.", id=theme_id,
                               version=row.theme_version),
                 "update": t("%(id)s is now at version %(version)s; your settings and pages "
                             "are kept.", id=theme_id, version=row.theme_version),
                 "rollback": t("%(id)s is back at version %(version)s.", id=theme_id,
                               version=row.theme_version)}
-    body = {"id": theme_id, "version": row.theme_version, "active": row.active}
+    body = {"id": theme_id, "version": row.theme_version, "active": row.active,
+            "drafts_migrated": migrated.pages, "drafts_invalid": migrated.invalid,
+            "pages_to_review": [p.slug for p in pending]}
     if copied is not None:
         body.update(drafts_from_presets=copied.copied, drafts_kept=copied.kept)
         messages[action] += " " + t("Drafts started from its presets: %(copied)s; kept (they "
@@ -354,6 +362,57 @@ def _shop_action(theme_id: str, action: str) -> ResponseReturnValue:
                                     copied=", ".join(copied.copied) or "-",
                                     kept=", ".join(copied.kept) or "-")
     return _done(messages[action], target, body)
+
+
+@shop_themes.post("/themes/<theme_id>/pin")
+def pin(theme_id: str) -> ResponseReturnValue:
+    """``pinned``: keep the installed version (no update offered or made) or unpin."""
+    pinned = _flag(forms.payload(), "pinned")
+    target = url_for("shop_themes.gallery_page")
+    try:
+        row = themes.pin_theme(db(), theme_id, pinned, _regs().themes)
+    except MallkitError as exc:
+        return _failed(exc, target)
+    db().commit()
+    message = (t("%(id)s stays at %(version)s until you unpin it.", id=theme_id,
+                 version=row.theme_version) if pinned
+               else t("%(id)s is unpinned: updates are offered again.", id=theme_id))
+    return _done(message, target, {"id": theme_id, "version": row.theme_version,
+                                   "pinned": row.pinned})
+
+
+def _review_json(item: review.PageReview) -> dict[str, Any]:
+    return {"slug": item.slug, "title": item.title, "published": item.published,
+            "revision": item.draft_revision, "changes": [c.as_dict() for c in item.changes]}
+
+
+@shop_themes.get("/themes/review")
+def review_page() -> ResponseReturnValue:
+    """Each page whose draft differs from what is live, what publishing it would change."""
+    pending = review.pending_changes(db(), _regs(), select_locale())
+    if forms.wants_json():
+        return jsonify({"pages": [_review_json(p) for p in pending]})
+    return _render("themes/review.html", pending=pending)
+
+
+@shop_themes.post("/themes/review/<slug>/publish")
+def review_publish(slug: str) -> ResponseReturnValue:
+    """Publish the draft reviewed (``revision``: the one shown; a newer draft is a 409)."""
+    data = forms.payload()
+    raw = data.get("revision")
+    target = url_for("shop_themes.review_page")
+    try:
+        if not str(raw).isdigit():
+            raise ValidationFailed.single("/revision", t("The draft revision is required."),
+                                          "required")
+        user = current_user()
+        version = store.publish(db(), slug, user_id=user.id if user else None,
+                                revision=int(str(raw)), registries=_regs())
+    except MallkitError as exc:
+        return _failed(exc, target)
+    db().commit()
+    return _done(t("%(slug)s is published.", slug=slug), target,
+                 {"slug": slug, "version": version.number})
 
 
 def _flag(data: dict[str, Any], name: str) -> bool:

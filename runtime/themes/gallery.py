@@ -65,8 +65,9 @@ def gallery(session: Session, bundled: ThemeRegistry) -> list[GalleryEntry]:
 
 
 def _offer_updates(entry: GalleryEntry) -> None:
-    """Patch and minor updates are offered; a new major one only as a separate offer."""
-    if entry.installed is None:
+    """Patch and minor updates are offered; a new major one only as a separate offer; none
+    while the theme is pinned."""
+    if entry.installed is None or entry.installed.pinned:
         return
     have = catalog.version_key(entry.installed.theme_version)
     for version in entry.versions:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runtime.db import Base, BigId, TenantMixin
@@ -14,7 +14,8 @@ from runtime.db import Base, BigId, TenantMixin
 
 class ShopTheme(TenantMixin, Base):
     """``revision`` grows with every token or version change, so caches keyed by it never go
-    stale. ``previous_version`` is what a rollback returns to."""
+    stale. ``previous_version`` is what a rollback returns to. A ``pinned`` theme stays at its
+    version: no update is offered or made until the merchant unpins it."""
 
     __tablename__ = "shop_themes"
     __table_args__ = (UniqueConstraint("shop_id", "theme_id"),)
@@ -25,6 +26,7 @@ class ShopTheme(TenantMixin, Base):
     active: Mapped[bool] = mapped_column(default=False)
     revision: Mapped[int] = mapped_column(default=1)
     previous_version: Mapped[str | None] = mapped_column(String(20))
+    pinned: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ThemePackage(Base):

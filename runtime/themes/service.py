@@ -102,6 +102,10 @@ def install_theme(session: Session, theme_id: str, themes: ThemeRegistry | None 
 
 
 def _move(session: Session, row: ShopTheme, target: str, accept_major: bool) -> None:
+    if row.pinned:
+        raise Conflict(f"'{row.theme_id}' is pinned at {row.theme_version}; unpin it to "
+                       f"change its version", code="theme_pinned",
+                       extra={"version": row.theme_version})
     if (not accept_major
             and catalog.version_key(target)[0] > catalog.version_key(row.theme_version)[0]):
         raise Conflict(f"{target} is a new major version of '{row.theme_id}': it may change "
@@ -113,6 +117,21 @@ def _move(session: Session, row: ShopTheme, target: str, accept_major: bool) -> 
     row.revision += 1
     if row.active:
         bump_config_after_commit(session, _shop(session))
+
+
+def pin_theme(session: Session, theme_id: str, pinned: bool,
+              themes: ThemeRegistry | None = None) -> ShopTheme:
+    """Pin an installed uploaded theme at its version (no update offered or made), or unpin."""
+    if theme_id in _registry(themes):
+        raise Conflict("a bundled theme has one version and comes with mallkit's updates",
+                       code="bundled_theme")
+    row = session.scalar(select(ShopTheme).where(ShopTheme.theme_id == theme_id)
+                         .with_for_update())
+    if row is None:
+        raise NotFound(f"'{theme_id}' is not installed", code="theme_not_installed")
+    row.pinned = pinned
+    session.flush()
+    return row
 
 
 def rollback_theme(session: Session, theme_id: str) -> ShopTheme:
@@ -176,5 +195,5 @@ def _shop(session: Session) -> int:
 
 
 __all__ = ["DEFAULT_THEME", "ActiveTheme", "activate_theme", "active_theme", "for_client",
-           "install_theme",
-           "installed_themes", "rollback_theme", "theme_for", "update_tokens"]
+           "install_theme", "installed_themes", "pin_theme", "rollback_theme", "theme_for",
+           "update_tokens"]

@@ -249,3 +249,39 @@ def test_an_older_client_gets_the_default_theme_and_an_upgrade_hint(client, app,
             assert current["id"] == "acme" and "fallback_from" not in current
             assert current["tokens"]["color_primary"] == "#123456"
     assert "ACME" in client.get("/s/alpha/").get_data(as_text=True)  # H5 is not a client
+
+
+def test_a_pinned_theme_is_neither_offered_nor_moved_to_newer_versions(app, platform, agency,
+                                                                      regs, shop):
+    from runtime.themes.gallery import gallery
+
+    upload(platform, agency, regs, theme_zip("1.0.0"))
+    upload(platform, agency, regs, theme_zip("1.1.0"))
+    catalog.set_visibility(platform, agency.id, "acme", "listed")
+    platform.commit()
+
+    def offer(s):
+        entry = next(e for e in gallery(s, regs.themes) if e.id == "acme")
+        return entry.update, entry.installed.pinned
+
+    with in_shop(app, shop) as s:
+        themes.activate_theme(s, "acme", regs.themes, version="1.0.0")
+        assert offer(s) == ("1.1.0", False)
+        themes.pin_theme(s, "acme", True, regs.themes)
+        s.commit()
+    with in_shop(app, shop) as s:
+        assert offer(s) == (None, True)
+        for move in (lambda: themes.install_theme(s, "acme", regs.themes, version="1.1.0"),
+                     lambda: themes.activate_theme(s, "acme", regs.themes, version="1.1.0")):
+            with pytest.raises(Conflict) as caught:
+                move()
+            assert caught.value.code == "theme_pinned"
+        assert themes.activate_theme(s, "acme", regs.themes).theme_version == "1.0.0"
+        with pytest.raises(Conflict):
+            themes.pin_theme(s, "default", True, regs.themes)
+        with pytest.raises(NotFound):
+            themes.pin_theme(s, "nope", True, regs.themes)
+        themes.pin_theme(s, "acme", False, regs.themes)
+        assert offer(s) == ("1.1.0", False)
+        assert themes.install_theme(s, "acme", regs.themes, version="1.1.0").theme_version \
+            == "1.1.0"

@@ -173,3 +173,56 @@ def test_switching_can_start_drafts_from_the_presets(client, app, factory, desig
         assert store.live_config(s, "home")[1].config["blocks"][0]["settings"]["title"] == "上线中"
         assert store.get_page(s, "category").draft["blocks"][0]["id"] == "c2"
     assert "ACME 上线中" in client.get("/s/alpha/").get_data(as_text=True)
+
+
+def test_an_update_migrates_drafts_and_shows_the_changes_before_publishing(client, app, factory,
+                                                                          designer, shop):
+    factory.publish_page(shop, page_config(block("t1", "title", title="首页"),
+                                           block("t2", "title", title="第二")))
+    csrf = factory.console_login(client, designer)
+    post_zip(client, csrf, theme_zip("1.0.0"))
+    publish(client, csrf)
+    post_zip(client, csrf, theme_zip("1.1.0"))
+    publish(client, csrf, "1.1.0", changelog="better")
+    csrf = factory.console_login(client, factory.merchant(shop))
+    client.post("/console/shops/alpha/themes/acme/activate",
+                headers={"X-CSRF-Token": csrf, **JSON}, json={"version": "1.0.0"})
+    with in_shop(app, shop) as s:  # edits not yet published; t2 as stored by an old editor
+        page = store.get_page(s, "home")
+        page.draft = page_config(
+            {"id": "t2", "type": "title", "version": 1, "settings": {"text": "第二"}},
+            block("t1", "title", title="新首页"), block("t3", "title", title="第三"))
+        s.commit()
+    done = client.post("/console/shops/alpha/themes/acme/update",
+                       headers={"X-CSRF-Token": csrf, **JSON}, json={"version": "1.1.0"})
+    assert done.status_code == 200, done.get_data(as_text=True)
+    assert (done.json["version"], done.json["drafts_migrated"], done.json["pages_to_review"]) \
+        == ("1.1.0", {"home": ["t2"]}, ["home"])
+    with in_shop(app, shop) as s:
+        migrated = store.get_page(s, "home").draft["blocks"][0]
+        assert (migrated["version"], migrated["settings"]["title"]) == (2, "第二")
+    pages = client.get("/console/shops/alpha/themes/review", headers=JSON).json["pages"]
+    assert [p["slug"] for p in pages] == ["home"]
+    changes = {(c["kind"], c["block"]): c for c in pages[0]["changes"]}
+    assert set(changes) == {("added", "t3"), ("moved", "t1"), ("moved", "t2"),
+                            ("changed", "t1")}
+    assert (changes[("changed", "t1")]["before"], changes[("changed", "t1")]["after"]) == (
+        "首页", "新首页")
+    html = client.get("/console/shops/alpha/themes/review").get_data(as_text=True)
+    assert 'data-page="home"' in html and "标题: 首页 → 新首页" in html
+    assert "新增 标题“第三”" in html and "第 1 位 → 第 2 位" in html
+    live = [n["props"]["title"] for n in
+            client.get("/api/v1/shops/alpha/layouts/home").json["nodes"]]
+    assert live == ["首页", "第二"]  # nothing live changed before publishing
+    stale = client.post("/console/shops/alpha/themes/review/home/publish",
+                        headers={"X-CSRF-Token": csrf, **JSON},
+                        json={"revision": pages[0]["revision"] - 1})
+    assert stale.status_code == 409
+    published = client.post("/console/shops/alpha/themes/review/home/publish",
+                            headers={"X-CSRF-Token": csrf, **JSON},
+                            json={"revision": pages[0]["revision"]})
+    assert published.status_code == 200, published.get_data(as_text=True)
+    assert client.get("/console/shops/alpha/themes/review", headers=JSON).json["pages"] == []
+    titles = [n["props"]["title"] for n in
+              client.get("/api/v1/shops/alpha/layouts/home").json["nodes"]]
+    assert titles == ["第二", "新首页", "第三"]

@@ -1,0 +1,167 @@
+"""What a page's draft changes against its live version, in words a merchant reads before
+publishing: blocks added, removed or moved, settings changed (by their labels), page fields.
+
+Blocks are matched by ``id`` (stable across edits). Settings are compared after both sides are
+brought to the block's current settings version, so a migration alone is no change of value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from runtime.pages.blocks import BlockRegistry
+
+MAX_VALUE_CHARS = 40
+LABELS = {
+    "zh": {"added": "新增", "removed": "删除", "moved": "移动", "changed": "修改",
+           "page": "页面", "title": "标题", "background": "背景",
+           "position": "第 {old} 位 → 第 {new} 位", "inside": "（在“{parent}”中）",
+           "migrated": "设置升级到第 {version} 版", "empty": "（空）", "complex": "（已修改）"},
+    "en": {"added": "Added", "removed": "Removed", "moved": "Moved", "changed": "Changed",
+           "page": "Page", "title": "Title", "background": "Background",
+           "position": "position {old} → {new}", "inside": " (in '{parent}')",
+           "migrated": "settings upgraded to version {version}", "empty": "(empty)",
+           "complex": "(changed)"},
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference: ``kind`` is added, removed, moved, changed or migrated; ``block`` the
+    block id (None for the page itself); ``text`` says it in the merchant's language."""
+
+    kind: str
+    block: str | None
+    text: str
+    before: str = ""
+    after: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "block": self.block, "text": self.text,
+                "before": self.before, "after": self.after}
+
+
+@dataclass(frozen=True)
+class _Placed:
+    instance: Mapping[str, Any]
+    parent: str | None
+    index: int
+
+
+def _flatten(blocks: Any, parent: str | None = None) -> Iterator[tuple[str, _Placed]]:
+    for index, instance in enumerate(blocks if isinstance(blocks, list) else []):
+        if not isinstance(instance, Mapping) or not isinstance(instance.get("id"), str):
+            continue
+        yield instance["id"], _Placed(instance, parent, index)
+        yield from _flatten(instance.get("blocks"), instance["id"])
+
+
+def page_changes(live: Mapping[str, Any] | None, draft: Mapping[str, Any],
+                 blocks: BlockRegistry, lang: str = "zh") -> list[Change]:
+    """The changes publishing ``draft`` would make to ``live`` (None: never published)."""
+    words = LABELS.get(lang[:2], LABELS["en"])
+    before = dict(_flatten((live or {}).get("blocks")))
+    after = dict(_flatten(draft.get("blocks")))
+    namer = _Namer(blocks, lang, {**before, **after})
+    changes = [Change("changed", None, f"{words['page']} · {words[field]}: "
+                                       f"{_show(live.get(field), words)} → "
+                                       f"{_show(draft.get(field), words)}",
+                      _show(live.get(field), words), _show(draft.get(field), words))
+               for field in ("title", "background")
+               if live is not None and live.get(field, "") != draft.get(field, "")]
+    for block_id, placed in after.items():
+        if block_id not in before:
+            changes.append(Change("added", block_id, f"{words['added']} {namer(block_id)}"
+                                                     f"{namer.where(placed.parent, words)}"))
+    for block_id in before:
+        if block_id not in after:
+            changes.append(Change("removed", block_id, f"{words['removed']} "
+                                                       f"{namer(block_id)}"))
+    kept = [i for i in after if i in before]
+    for block_id in kept:
+        old, new = before[block_id], after[block_id]
+        changes += _moved(block_id, old, new, before, after, namer, words)
+        changes += _settings(block_id, old.instance, new.instance, blocks, namer, words)
+    return changes
+
+
+def _moved(block_id: str, old: _Placed, new: _Placed, before: dict[str, _Placed],
+           after: dict[str, _Placed], namer: _Namer, words: dict[str, str]) -> list[Change]:
+    """A move is a new parent, or a new place among the siblings both sides share."""
+    def rank(side: dict[str, _Placed], other: dict[str, _Placed], placed: _Placed) -> int:
+        siblings = sorted((p.index, i) for i, p in side.items()
+                          if p.parent == placed.parent and i in other)
+        return [i for _, i in siblings].index(block_id) + 1
+
+    if old.parent == new.parent:
+        was, now = rank(before, after, old), rank(after, before, new)
+        if was == now:
+            return []
+        where = words["position"].format(old=was, new=now)
+        return [Change("moved", block_id, f"{words['moved']} {namer(block_id)}: {where}",
+                       str(was), str(now))]
+    return [Change("moved", block_id, f"{words['moved']} {namer(block_id)}"
+                                      f"{namer.where(new.parent, words)}")]
+
+
+def _settings(block_id: str, old: Mapping[str, Any], new: Mapping[str, Any],
+              blocks: BlockRegistry, namer: _Namer, words: dict[str, str]) -> list[Change]:
+    block = blocks.get(str(new.get("type")))
+    if block is None or old.get("type") != new.get("type"):
+        return []
+    out = []
+    old_version = old.get("version", block.version)
+    if isinstance(old_version, int) and old_version < new.get("version", block.version):
+        out.append(Change("migrated", block_id, f"{namer(block_id)}: "
+                          f"{words['migrated'].format(version=block.version)}",
+                          str(old_version), str(block.version)))
+    was = block.effective_settings(old.get("settings"), old_version
+                                   if isinstance(old_version, int) else None)
+    now = block.effective_settings(new.get("settings"), new.get("version"))
+    properties = block.manifest["settings"].get("properties", {})
+    for key in block.defaults:
+        if was.get(key) == now.get(key):
+            continue
+        label = _label(properties.get(key, {}).get("x-label"), namer.lang) or key
+        shown = _show(was.get(key), words), _show(now.get(key), words)
+        out.append(Change("changed", block_id, f"{words['changed']} {namer(block_id)} · "
+                                               f"{label}: {shown[0]} → {shown[1]}", *shown))
+    return out
+
+
+class _Namer:
+    """A block's name in the merchant's language, with its title when it has one."""
+
+    def __init__(self, blocks: BlockRegistry, lang: str, placed: dict[str, _Placed]) -> None:
+        self.blocks, self.lang, self.placed = blocks, lang, placed
+
+    def __call__(self, block_id: str) -> str:
+        instance = self.placed[block_id].instance
+        block = self.blocks.get(str(instance.get("type")))
+        name = _label(block.name, self.lang) if block else str(instance.get("type"))
+        settings = instance.get("settings") or {}
+        title = settings.get("title") if isinstance(settings, Mapping) else None
+        return f"{name}“{title}”" if isinstance(title, str) and title else f"{name}"
+
+    def where(self, parent: str | None, words: dict[str, str]) -> str:
+        return words["inside"].format(parent=self(parent)) if parent in self.placed else ""
+
+
+def _label(names: Any, lang: str) -> str:
+    if not isinstance(names, Mapping):
+        return ""
+    wanted = "zh-CN" if lang.startswith("zh") else "en"
+    return str(names.get(wanted) or next(iter(names.values()), ""))
+
+
+def _show(value: Any, words: dict[str, str]) -> str:
+    if value in (None, ""):
+        return words["empty"]
+    if isinstance(value, (dict, list)):
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= MAX_VALUE_CHARS else words["complex"]
+    text = str(value)
+    return text if len(text) <= MAX_VALUE_CHARS else text[:MAX_VALUE_CHARS - 1] + "…"
