@@ -116,7 +116,8 @@ def test_merchant_previews_installs_and_switches_back(client, app, factory, desi
     assert "ACME" not in client.get("/s/alpha/").get_data(as_text=True)
     done = client.post("/console/shops/alpha/themes/acme/activate",
                        headers={"X-CSRF-Token": csrf, **JSON}, json={"version": "1.0.0"})
-    assert done.json == {"id": "acme", "version": "1.0.0", "active": True}
+    assert done.json == {"id": "acme", "version": "1.0.0", "active": True,
+                         "drafts_migrated": {}, "drafts_invalid": [], "pages_to_review": []}
     assert "ACME 我的首页" in client.get("/s/alpha/").get_data(as_text=True)
     page = client.get("/console/shops/alpha/themes").get_data(as_text=True)
     assert 'data-theme="acme"' in page and "需小程序 2.1.0 及以上" in page
