@@ -18,5 +18,7 @@ def init_app(app: Flask) -> None:
                  "orders_console.pickup_verify", order=20)
     nav.register(app, "orders", i18n.lazy_gettext("Order exports"), "orders_console.exports",
                  order=30)
+    nav.register(app, "orders", i18n.lazy_gettext("Invoices"), "orders_console.invoice_queue",
+                 order=35)
     nav.register(app, "orders", i18n.lazy_gettext("Order settings"),
                  "orders_console.order_settings", order=40)

@@ -37,7 +37,7 @@ from runtime.media.refs import load_assets
 from runtime.modules.fulfilment import service as fulfilment
 from runtime.modules.fulfilment import shipping
 from runtime.modules.fulfilment.shipping import CARRIERS
-from runtime.modules.orders import export
+from runtime.modules.orders import export, invoices
 from runtime.modules.orders import service as orders
 from runtime.modules.orders.models import STATUS_LABELS, OrderStatus
 from runtime.modules.orders.serializers import (
@@ -461,3 +461,23 @@ def local_delivery_save() -> ResponseReturnValue:
             raise ValidationFailed.single("/origin_lat", t("a number")) from None
     return _act(lambda: fulfilment.local_delivery_dict(fulfilment.set_local_delivery(db(), data)),
                 t("Local delivery saved."), url_for(".order_settings"))
+
+
+# --- invoices requested at checkout ------------------------------------------------------
+
+
+@orders_console.get("/orders/invoices")
+def invoice_queue() -> ResponseReturnValue:
+    pending = invoices.queue(db())
+    if forms.wants_json():
+        return jsonify({"items": [{"id": o.id, "order_no": o.order_no, "invoice": o.invoice,
+                                   "paid_fen": o.paid_fen} for o in pending]})
+    return _render("orders/invoices.html", orders=pending)
+
+
+@orders_console.post("/orders/<int:order_id>/invoice")
+def invoice_issue(order_id: int) -> ResponseReturnValue:
+    """Record the e-invoice number of an order's requested invoice."""
+    number = forms.payload().get("number")
+    return _act(lambda: {"number": invoices.issue(db(), order_id, number).invoice["number"]},
+                t("Invoice recorded"), url_for(".invoice_queue"))
