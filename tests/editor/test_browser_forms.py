@@ -185,7 +185,9 @@ def test_the_editor_works_at_tablet_width(ipad, live_url, console, merchant):
     expect(title).to_be_visible()
     title.fill("平板上改的标题")
     expect(frame.locator("[data-block-id=welcome]")).to_contain_text("平板上改的标题")
-    assert inside(page.locator(".ed-right").bounding_box(), 768, 1024)  # slid in
+    page.wait_for_function(  # the drawer has finished sliding in
+        "getComputedStyle(document.querySelector('.ed-right')).transform === 'none'")
+    assert inside(page.locator(".ed-right").bounding_box(), 768, 1024)
     save_screenshot(page, "editor-forms-05-tablet.png", full_page=False)
     page.get_by_role("button", name="取消选择").click()
     expect(page.locator(".ed-right")).to_be_hidden()
