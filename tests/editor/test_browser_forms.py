@@ -19,15 +19,20 @@ pytestmark = pytest.mark.browser
 TABLET = {"viewport": {"width": 1024, "height": 700}, "locale": "zh-CN"}
 
 
-@pytest.fixture
-def tablet(browser):
-    context = browser.new_context(**TABLET)
+def watched_context(browser, **options):
+    """A browser context whose page errors fail the test."""
+    context = browser.new_context(**options)
     context.set_default_timeout(15_000)
     errors: list[str] = []
     context.on("weberror", lambda e: errors.append(str(e.error)))
     yield context
     context.close()
     assert errors == [], errors
+
+
+@pytest.fixture
+def tablet(browser):
+    yield from watched_context(browser, **TABLET)
 
 
 def seed(console, *blocks) -> None:
@@ -154,14 +159,8 @@ def test_a_preview_that_cannot_render_says_why(tablet, live_url, console, mercha
 
 @pytest.fixture
 def ipad(browser):
-    context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="zh-CN",
-                                  has_touch=True)
-    context.set_default_timeout(15_000)
-    errors: list[str] = []
-    context.on("weberror", lambda e: errors.append(str(e.error)))
-    yield context
-    context.close()
-    assert errors == [], errors
+    yield from watched_context(browser, viewport={"width": 768, "height": 1024},
+                               locale="zh-CN", has_touch=True)
 
 
 def inside(box, width: int, height: int) -> bool:
