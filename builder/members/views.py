@@ -29,6 +29,7 @@ from runtime.modules.members import admin, cards, export, levels, service, tags
 from runtime.modules.members.models import ExportStatus, GrowthEntry, LevelChange, Purchase
 from runtime.modules.members.queries import MemberFilters, search_members
 from runtime.modules.members.serializers import level_dict
+from runtime.modules.points.api import REASONS as POINT_REASONS
 from runtime.money import yuan_field
 from runtime.shoptime import local_text, zone_of
 from runtime.tenancy import current_shop, db
@@ -40,6 +41,16 @@ STAGE_LABELS = {"new": "新客", "active": "活跃", "dormant": "沉睡", "lost"
 OPTION_LABELS = {"never": "永不过期", "end_of_next_year": "获得次年年底过期",
                  "days": "获得后 N 天过期"}
 GENDER_LABELS = {"unknown": "未知", "male": "男", "female": "女"}
+# Ledger and level-change reasons as the merchant reads them (the points' own names first).
+REASON_LABELS = {**POINT_REASONS, "order_payment": "订单支付", "order_refund": "订单退款",
+                 "topup_paid": "充值", "card_purchase": "购买会员卡",
+                 "unused_principal_refund": "退还未用本金", "payout_failed": "退款失败退回",
+                 "levels_changed": "等级规则调整", "card_granted": "开通会员卡",
+                 "card_expired": "会员卡到期", "order_refund_none": "退款（无需扣回）"}
+
+
+def reason_label(reason: str) -> str:
+    return REASON_LABELS.get(reason, reason)
 
 
 def _shop():
@@ -58,6 +69,7 @@ def local(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def _render(template: str, **context: Any) -> str:
     return render_template(template, t=t, yuan=yuan, local=local, stage_labels=STAGE_LABELS,
+                           reason_label=reason_label,
                            gender_labels=GENDER_LABELS, option_labels=OPTION_LABELS, **context)
 
 

@@ -143,4 +143,10 @@ def test_console_import_lists_the_cells_and_serves_the_report(app, client, facto
     report = client.get(report_url)
     assert report.status_code == 200 and report.data[:2] == b"PK"
     assert client.get(base + "/0000000000000000/report.xlsx").status_code == 404
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        li = s.scalar(select(Member.id).where(Member.phone == "13800000002"))
+    detail = client.get(f"/console/shops/{shop.slug}/members/{li}",
+                        headers=HTML).get_data(as_text=True)
+    assert "原系统迁移" in detail and "<td>import</td>" not in detail
     assert client.get(base + "/..%2Fx/report.xlsx").status_code == 404
