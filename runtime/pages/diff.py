@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from runtime.pages.blocks import BlockRegistry
@@ -90,16 +91,18 @@ def page_changes(live: Mapping[str, Any] | None, draft: Mapping[str, Any],
 
 def _moved(block_id: str, old: _Placed, new: _Placed, before: dict[str, _Placed],
            after: dict[str, _Placed], namer: _Namer, words: dict[str, str]) -> list[Change]:
-    """A move is a new parent, or a new place among the siblings both sides share."""
-    def rank(side: dict[str, _Placed], other: dict[str, _Placed], placed: _Placed) -> int:
-        siblings = sorted((p.index, i) for i, p in side.items()
-                          if p.parent == placed.parent and i in other)
-        return [i for _, i in siblings].index(block_id) + 1
+    """A move is a new parent, or a new place among the siblings both sides share, outside
+    their longest run kept in order (so moving one block does not report its neighbours)."""
+    def order(side: dict[str, _Placed], other: dict[str, _Placed]) -> list[str]:
+        return [i for _, i in sorted((p.index, i) for i, p in side.items()
+                                     if p.parent == new.parent and i in other)]
 
     if old.parent == new.parent:
-        was, now = rank(before, after, old), rank(after, before, new)
-        if was == now:
+        was_order, now_order = order(before, after), order(after, before)
+        matcher = SequenceMatcher(None, was_order, now_order, autojunk=False)
+        if any(block_id in was_order[m.a:m.a + m.size] for m in matcher.get_matching_blocks()):
             return []
+        was, now = was_order.index(block_id) + 1, now_order.index(block_id) + 1
         where = words["position"].format(old=was, new=now)
         return [Change("moved", block_id, f"{words['moved']} {namer(block_id)}: {where}",
                        str(was), str(now))]
