@@ -47,10 +47,22 @@ def order_created(session: Any, order: Any, lines: list[Any], submission: Any) -
 
 
 @hookspec
-def payment_succeeded(session: Any, payment: Any) -> bool | None:
-    """Payments received money for ``payment`` (notification, query or balance), inside the
-    transaction that records it. The module owning ``payment.purpose`` applies it and returns
-    True; the others return None."""
+def take_payment(session: Any, payment: Any, member_id: int) -> bool | None:
+    """Payments asks the module holding the money of a non-WeChat method (``wallet``: the
+    stored-value balance) to take ``payment.amount_fen`` from the member, inside the
+    payment's transaction, idempotent by ``payment.order_id``. The module owning
+    ``payment.method`` takes it (raising a :class:`runtime.errors.DomainError`, e.g. 409
+    ``insufficient_balance``, when it cannot) and returns True; the others return None."""
+
+
+@hookspec(firstresult=True)
+def payment_succeeded(session: Any, payment: Any, by: str) -> bool | None:
+    """Payments received money for ``payment`` (a WeChat Pay notification or query, or the
+    balance) or accepted cash on delivery (``payment.method == "cod"``, nothing received
+    yet), inside the transaction that records it; ``by`` is ``"wechat"``, ``"reconcile"``
+    or ``"member"``. The module owning the payment (orders, by ``payment.order_id``) applies
+    it: True when it did, False when it cannot any more (the order closed: payments refunds
+    the money). Payments calls it once per payment."""
 
 
 @hookspec
@@ -67,10 +79,11 @@ def order_closed(session: Any, order: Any) -> None:
     transaction: give back what ``order_created`` took."""
 
 
-@hookspec
+@hookspec(firstresult=True)
 def fulfilment_hold(session: Any, order: Any) -> str | None:
-    """Asked before an order ships or is picked up (outside any write): return a reason shown
-    to the merchant (e.g. "拼团未成团") to hold it, or None."""
+    """Asked before an order ships, goes out for local delivery or is picked up (before
+    anything is written): return a reason shown to the merchant (e.g. "拼团未成团") to hold
+    it — the first reason refuses with 409 ``fulfilment_held`` — or None."""
 
 
 @hookspec
@@ -87,7 +100,10 @@ def order_completed(session: Any, order: Any) -> None:
 @hookspec
 def line_refunded(session: Any, order: Any, line: Any, refund: Any) -> None:
     """Money for (part of) ``line`` was refunded, inside the refund's transaction: reverse what
-    the line earned (points, commission) in proportion to ``refund``'s amount."""
+    the line earned (points, growth, commission) in proportion. ``refund`` has ``id``,
+    ``amount_fen`` and ``order_refunded_fen`` (everything refunded of the order so far, this
+    refund included); a refund spanning several lines calls it once per line with the same
+    ``refund``, so order-level reversals key on ``refund.id``."""
 
 
 @hookspec
@@ -105,6 +121,7 @@ def member_event(session: Any, member: Any, event: str) -> None:
 
 
 @hookspec
-def member_balances(session: Any, member_ids: list[int]) -> dict[str, dict[int, int]]:
+def member_balances(session: Any, member_ids: list[int]) -> dict[str, dict[int, Any]]:
     """What other modules hold for these members, for profiles and the console, e.g.
-    ``{"points": {member_id: 120}}``. Read only."""
+    ``{"points": {member_id: 120}}``, ``{"wallet": {member_id: {"balance_fen": ...}}}``
+    (members without an account left out). Read only."""

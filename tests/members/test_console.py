@@ -12,9 +12,9 @@ from sqlalchemy import select, text
 
 from runtime.db import use_shop
 from runtime.modules.members.models import AuditEntry
-from runtime.modules.members.purchases import PaidOrder, on_order_paid
 from runtime.modules.points import service as points
 from runtime.modules.wallet import service as wallet
+from tests.members import paid as hook
 
 JSON = {"Accept": "application/json"}
 
@@ -30,7 +30,7 @@ def test_list_filters_and_detail(app, client, factory, shop, session, clock):
     buyer = factory.member(shop, nickname="王小二", phone="13800000002")
     factory.member(shop, nickname="路人")
     use_shop(session, shop.id)
-    on_order_paid(session, PaidOrder(buyer.id, 11, 25_000, clock.now()))
+    hook.order_paid(session, buyer.id, 11, 25_000, clock.now())
     session.commit()
     _user, _csrf = console(client, factory, shop)
     base = f"/console/shops/{shop.slug}/members"

@@ -1,6 +1,6 @@
-"""What orders call: a paid order records the purchase, adds growth and earns points at the
-level's multiplier; a refund takes them back in proportion. Tags and lifecycle stages are
-computed from the recorded purchases."""
+"""What the order hooks do in members and points: a paid order records the purchase, adds
+growth and earns points at the level's multiplier; a refund takes them back in proportion.
+Tags and lifecycle stages are computed from the recorded purchases."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from runtime.modules.members import purchases, tags
 from runtime.modules.members.models import Member, MemberTag
 from runtime.modules.members.queries import MemberFilters, search_members
 from runtime.modules.points import service as points
+from tests.members import paid as hook
 
 
 @pytest.fixture
@@ -29,12 +30,18 @@ def test_paid_order_records_stats_growth_and_points(shop_session, factory, shop,
     gold = factory.level(shop, "金卡", 1, 100, points_multiplier="2")
     now = clock.now()
     first = purchases.on_order_paid(shop_session, _paid(member.id, 1, 12_345, now, {7: 12_345}))
-    assert (first.growth, first.points, first.recorded) == (123, 123, True)
+    assert (first.growth, first.recorded) == (123, True)
     assert first.level_change.to_level_id == gold.id
-    second = purchases.on_order_paid(shop_session, _paid(member.id, 2, 5_000, now))
-    assert (second.growth, second.points) == (50, 100)  # gold doubles points
-    again = purchases.on_order_paid(shop_session, _paid(member.id, 2, 5_000, now))
-    assert (again.recorded, again.growth, again.points) == (False, 50, 100)
+    again = purchases.on_order_paid(shop_session, _paid(member.id, 1, 12_345, now))
+    assert (again.recorded, again.growth) == (False, 123)
+    shop_session.rollback()
+
+    hook.order_paid(shop_session, member.id, 1, 12_345, now)
+    assert points.balance_of(shop_session, member.id) == 123
+    assert shop_session.get(Member, member.id).level_id == gold.id
+    hook.order_paid(shop_session, member.id, 2, 5_000, now)
+    assert points.balance_of(shop_session, member.id) == 223  # gold doubles points
+    hook.order_paid(shop_session, member.id, 2, 5_000, now)  # a retried job: nothing new
     shop_session.commit()
     fresh = shop_session.get(Member, member.id)
     assert (fresh.order_count, fresh.total_spent_fen, fresh.growth, fresh.lifecycle_stage) == \
@@ -45,19 +52,17 @@ def test_paid_order_records_stats_growth_and_points(shop_session, factory, shop,
 def test_partial_refund_reverses_proportionally(shop_session, member, clock):
     points.credit(shop_session, member.id, 1000, reason="gift", key="gift")
     points.spend_for_order(shop_session, member.id, 9, 400, amount_fen=400)
-    purchases.on_order_paid(shop_session, _paid(member.id, 9, 20_000, clock.now()))
+    hook.order_paid(shop_session, member.id, 9, 20_000, clock.now())
     assert points.balance_of(shop_session, member.id) == 800
 
-    effects = purchases.on_order_refunded(shop_session, member_id=member.id, order_id=9,
-                                          refund_id=1, paid_fen=20_000,
-                                          refunded_total_fen=5_000)
-    assert effects == purchases.RefundEffects(growth_reversed=50, points_reversed=50,
-                                              points_returned=100, points_shortfall=0)
+    hook.order_refunded(shop_session, member.id, 9, 1, 20_000, 5_000)
     fresh = shop_session.get(Member, member.id)
+    assert (fresh.total_spent_fen, fresh.growth) == (15_000, 150)  # 50 growth back
+    assert points.balance_of(shop_session, member.id) == 850  # -50 earned, +100 deducted
+    hook.order_refunded(shop_session, member.id, 9, 1, 20_000, 5_000)  # retried: no change
     assert (fresh.total_spent_fen, fresh.growth) == (15_000, 150)
-    rest = purchases.on_order_refunded(shop_session, member_id=member.id, order_id=9,
-                                       refund_id=2, paid_fen=20_000, refunded_total_fen=20_000)
-    assert rest == purchases.RefundEffects(150, 150, 300, 0)
+    assert points.balance_of(shop_session, member.id) == 850
+    hook.order_refunded(shop_session, member.id, 9, 2, 20_000, 20_000)
     assert (fresh.total_spent_fen, fresh.growth) == (0, 0)
     assert points.balance_of(shop_session, member.id) == 1000
 
@@ -115,7 +120,7 @@ def test_member_list_filters(shop_session, factory, shop, clock):
     level = factory.level(shop, "银卡", 1, 10)
     a = factory.member(shop, nickname="张三", phone="13800000001")
     b = factory.member(shop, nickname="李四")
-    purchases.on_order_paid(shop_session, _paid(a.id, 1, 30_000, clock.now()))
+    hook.order_paid(shop_session, a.id, 1, 30_000, clock.now())
     shop_session.commit()
 
     def ids(**kw):

@@ -1,4 +1,5 @@
-"""The pricing pipeline: exact integer-fen sums, per-line allocation, ordered steps."""
+"""The pricing pipeline (runtime.pricing) with the steps the modules contribute: exact
+integer-fen sums, per-line allocation, ordered steps. Pure: no app, no database."""
 
 from __future__ import annotations
 
@@ -6,21 +7,21 @@ import random
 
 import pytest
 
-from runtime.modules.orders.money import allocate, percent_of
-from runtime.modules.orders.pricing import (
+from runtime.modules.fulfilment.pricing import Shipping
+from runtime.modules.members.pricing import MemberLevelDiscount, MemberPricing
+from runtime.modules.orders.pricing import CouponCheck
+from runtime.modules.points.pricing import PointsDeduction, PointsOffer
+from runtime.modules.wallet.pricing import BalanceCover
+from runtime.pricing import (
     AdjustmentKind,
-    BalanceCover,
-    CouponCheck,
     FulfilmentMethod,
-    MemberLevelDiscount,
-    MemberPricing,
-    PointsDeduction,
-    PointsOffer,
     PricingLine,
     PricingRequest,
     PricingState,
-    Shipping,
     ShippingCharge,
+    ShippingPlan,
+    allocate,
+    percent_of,
     run_pipeline,
 )
 
@@ -30,6 +31,11 @@ STEPS = [MemberLevelDiscount(), Shipping(), PointsDeduction(), BalanceCover(), C
 def line(key: str, price: int, qty: int = 1) -> PricingLine:
     return PricingLine(key=key, sku_id=int(key[1:]), product_id=int(key[1:]), title=key,
                        unit_price_fen=price, qty=qty)
+
+
+def fee(charge: ShippingCharge) -> ShippingPlan:
+    """What the shipping step's prepare would load: a fixed charge."""
+    return ShippingPlan(lambda _state: charge)
 
 
 def check_invariants(quote) -> None:
@@ -76,10 +82,10 @@ def test_percent_of_rounds_half_up():
 
 def test_breakdown_member_discount_shipping_points_sums_exactly():
     request = PricingRequest(
-        lines=(line("s1", 3333, 3), line("s2", 1999), line("s3", 1)),
-        member=MemberPricing(member_id=1, level_name="金卡", discount_percent=88),
+        lines=(line("s1", 3333, 3), line("s2", 1999), line("s3", 1)), member_id=1,
         use_points=True)
-    data = {"shipping": lambda state: ShippingCharge(800),
+    data = {"shipping": fee(ShippingCharge(800)),
+            "member_level": MemberPricing(member_id=1, level_name="金卡", discount_percent=88),
             "points": PointsOffer(balance=1234, points_per_yuan=100, max_percent=50)}
     quote = run_pipeline(request, data, STEPS)
     check_invariants(quote)
@@ -115,27 +121,28 @@ def test_points_unavailable_is_an_error_not_a_silent_skip():
 
 
 def test_member_free_shipping_waives_the_fee():
-    request = PricingRequest(lines=(line("s1", 500),),
-                             member=MemberPricing(1, "钻石", 100, free_shipping=True))
-    quote = run_pipeline(request, {"shipping": lambda s: ShippingCharge(1200)}, STEPS)
+    request = PricingRequest(lines=(line("s1", 500),), member_id=1)
+    quote = run_pipeline(request, {"shipping": fee(ShippingCharge(1200)),
+                                   "member_level": MemberPricing(1, "钻石", 100,
+                                                                 free_shipping=True)}, STEPS)
     assert quote.shipping_fen == 0
     assert quote.shipping_detail["waived_fee_fen"] == 1200
+    assert quote.shipping_detail["waived_by"] == "member_level"
 
 
 def test_unavailable_fulfilment_is_reported_on_fulfilment():
     request = PricingRequest(lines=(line("s1", 500),), fulfilment=FulfilmentMethod.LOCAL)
-    quote = run_pipeline(request, {"shipping": lambda s: ShippingCharge(
-        0, False, "超出配送范围")}, STEPS)
+    quote = run_pipeline(request, {"shipping": fee(ShippingCharge(0, False, "超出配送范围"))},
+                         STEPS)
     assert [e.pointer for e in quote.errors] == ["/fulfilment"]
     assert "超出配送范围" in quote.errors[0].message
 
 
 def test_balance_covers_whole_payable_or_errors():
     request = PricingRequest(lines=(line("s1", 500),), use_balance=True)
-    ok = run_pipeline(request, {"shipping": lambda s: ShippingCharge(100), "balance": 600},
-                      STEPS)
+    ok = run_pipeline(request, {"shipping": fee(ShippingCharge(100)), "balance": 600}, STEPS)
     assert ok.balance_fen == 600 and ok.cash_due_fen == 0
-    short = run_pipeline(request, {"shipping": lambda s: ShippingCharge(100), "balance": 599},
+    short = run_pipeline(request, {"shipping": fee(ShippingCharge(100)), "balance": 599},
                          STEPS)
     assert short.errors[0].code == "insufficient_balance" and short.balance_fen == 0
 
@@ -154,10 +161,11 @@ class HalfOffSecondLine:
 
 
 def test_a_plugged_in_step_runs_in_position_and_stays_exact():
-    request = PricingRequest(lines=(line("s1", 999), line("s2", 777)),
-                             member=MemberPricing(1, "银卡", 95), use_points=True)
+    request = PricingRequest(lines=(line("s1", 999), line("s2", 777)), member_id=1,
+                             use_points=True)
     steps = sorted([*STEPS, HalfOffSecondLine()], key=lambda s: s.position)
-    quote = run_pipeline(request, {"points": PointsOffer(50)}, steps)
+    quote = run_pipeline(request, {"points": PointsOffer(50),
+                                   "member_level": MemberPricing(1, "银卡", 95)}, steps)
     check_invariants(quote)
     assert [a.source for a in quote.adjustments] == ["member_level", "promotion:7", "points"]
     promo = quote.adjustments[1]
@@ -169,10 +177,9 @@ def test_random_pipelines_always_sum_exactly():
     for _ in range(300):
         lines = tuple(line(f"s{i}", rng.randint(1, 50_000), rng.randint(1, 5))
                       for i in range(1, rng.randint(2, 8)))
-        request = PricingRequest(lines=lines, use_points=rng.random() < 0.7,
-                                 member=MemberPricing(1, "L", rng.randint(50, 100)))
-        fee = rng.randint(0, 2000)
-        data = {"shipping": lambda _state, fee=fee: ShippingCharge(fee),
+        request = PricingRequest(lines=lines, use_points=rng.random() < 0.7, member_id=1)
+        data = {"shipping": fee(ShippingCharge(rng.randint(0, 2000))),
+                "member_level": MemberPricing(1, "L", rng.randint(50, 100)),
                 "points": PointsOffer(rng.randint(0, 100_000), rng.choice([1, 10, 100, 1000]),
                                       rng.randint(0, 100))}
         check_invariants(run_pipeline(request, data, STEPS))

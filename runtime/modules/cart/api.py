@@ -12,6 +12,7 @@ from runtime.errors import NotFound, ValidationFailed
 from runtime.http import json_body
 from runtime.media.refs import load_assets
 from runtime.modules.cart import service
+from runtime.modules.cart.errors import CartErrorCode
 from runtime.modules.cart.fetch import CartInfo
 from runtime.modules.cart.service import CartOwner
 from runtime.modules.members.auth import (
@@ -19,7 +20,6 @@ from runtime.modules.members.auth import (
     member_required,
     optional_member,
 )
-from runtime.modules.orders.errors import OrderErrorCode
 from runtime.tenancy import db
 
 cart_api = shop_api_blueprint("cart_api", __name__)
@@ -77,7 +77,7 @@ def _require_owner() -> tuple[CartOwner, str | None]:
     owner, token = _owner()
     if owner is None:
         raise NotFound("no cart: log in or send X-Cart-Token",
-                       code=OrderErrorCode.CART_LINE_NOT_FOUND.value)
+                       code=CartErrorCode.CART_LINE_NOT_FOUND.value)
     return owner, token
 
 

@@ -23,7 +23,7 @@ from runtime.media.refs import media_url
 from runtime.modules.cart.models import Cart, CartLine
 from runtime.modules.catalog.models import Product, Sku
 from runtime.modules.catalog.products import is_visible
-from runtime.modules.orders.pricing import LINE_IMAGE_SIZE, PricingLine
+from runtime.pricing import LINE_IMAGE_SIZE, PricingLine
 
 MAX_QTY = 999
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from runtime.clock import utcnow
 from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
 from runtime.fielderrors import FieldErrors
+from runtime.modules.cart.errors import CartErrorCode
 from runtime.modules.cart.fetch import (
     BLOCKING,
     ISSUE_LABELS,
@@ -27,7 +28,6 @@ from runtime.modules.cart.fetch import (
     load_skus,
 )
 from runtime.modules.cart.models import Cart, CartLine
-from runtime.modules.orders.errors import OrderErrorCode
 
 MAX_LINES = 100
 GUEST_TOKEN_BYTES = 24
@@ -99,7 +99,7 @@ def add_item(session: Session, owner: CartOwner, sku_id: Any, qty: Any) -> CartI
     if blocking:
         issue = blocking[0]
         raise Conflict(f"{info.title}: {ISSUE_LABELS[issue]}",
-                       code=OrderErrorCode.LINE_UNAVAILABLE.value,
+                       code=CartErrorCode.LINE_UNAVAILABLE.value,
                        extra={"issues": [str(i) for i in blocking], "sku_id": sku_id,
                               "stock": info.sku.stock})
     if line is None:
@@ -124,7 +124,7 @@ def _owned_line(session: Session, cart: Cart | None, line_id: Any) -> CartLine:
         line = session.scalar(select(CartLine).where(CartLine.id == line_id,
                                                      CartLine.cart_id == cart.id))
     if line is None:
-        raise NotFound(f"no cart line {line_id}", code=OrderErrorCode.CART_LINE_NOT_FOUND.value)
+        raise NotFound(f"no cart line {line_id}", code=CartErrorCode.CART_LINE_NOT_FOUND.value)
     return line
 
 

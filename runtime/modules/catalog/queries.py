@@ -243,3 +243,12 @@ def stock_totals(session: Session, product_ids: Iterable[int]) -> dict[int, int]
     totals = {i: 0 for i in ids}
     totals.update({pid: int(total or 0) for pid, total in rows})
     return totals
+
+
+def product_categories(session: Session, product_ids: Iterable[int]) -> dict[int, int | None]:
+    """The category of each product, deleted ones included (what a past order bought)."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return {}
+    return dict(session.execute(select(Product.id, Product.category_id)
+                                .where(Product.id.in_(ids))).all())

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from runtime.modules.orders.pricing import ShippingCharge
+from runtime.pricing import ShippingCharge
 
 
 class ChargeBy(StrEnum):

@@ -33,7 +33,7 @@ from runtime.modules.fulfilment.models import (
     ShippingTemplate,
     ShippingTemplateRule,
 )
-from runtime.modules.orders.pricing import FulfilmentMethod, PricingState, ShippingCharge
+from runtime.pricing import FulfilmentMethod, PricingState, ShippingCharge
 
 MAX_RULES = 50
 MAX_FEE_FEN = 1_000_000

@@ -28,11 +28,12 @@ from runtime.modules.fulfilment.models import (
     ShippingUpload,
     UploadStatus,
 )
+from runtime.modules.loader import hooks
 from runtime.modules.orders import effects, state
 from runtime.modules.orders.errors import InvalidTransition, OrderErrorCode
 from runtime.modules.orders.models import Order, OrderLine, OrderStatus
-from runtime.modules.orders.pricing import FulfilmentMethod
 from runtime.modules.orders.state import Actor, OrderEvent
+from runtime.pricing import FulfilmentMethod
 from runtime.wechat.shipping import DeliveryMode, LogisticsType
 
 PICKUP_CODE_DIGITS = 8
@@ -47,6 +48,15 @@ def _lock(session: Session, order_id: int) -> Order:
     from runtime.modules.orders.service import lock_order
 
     return lock_order(session, order_id)
+
+
+def check_hold(session: Session, order: Order) -> None:
+    """409 ``fulfilment_held`` with the reason a module gives (``fulfilment_hold`` hook,
+    e.g. a group buy not yet full) before anything ships or is picked up."""
+    reason = hooks(session).fulfilment_hold(session=session, order=order)
+    if reason:
+        raise Conflict(f"order {order.order_no} cannot leave yet: {reason}",
+                       code=OrderErrorCode.FULFILMENT_HELD.value, extra={"reason": reason})
 
 
 def _lines(session: Session, order_id: int) -> list[OrderLine]:
@@ -133,6 +143,7 @@ def verify_pickup(session: Session, code_text: Any, actor: Actor) -> Order:
     if order.status != OrderStatus.PAID:
         raise InvalidTransition(f"order {order.order_no} is {order.status}; it cannot be "
                                 "picked up", extra={"status": order.status})
+    check_hold(session, order)
     now = utcnow()
     row.verified_at = now
     row.verified_by = (actor.name or str(actor.id or ""))[:80]
@@ -210,6 +221,7 @@ def ship(session: Session, order_id: int, *, carrier_code: Any, tracking_no: Any
     if order.status != OrderStatus.PAID:
         raise InvalidTransition(f"order {order.order_no} is {order.status}; only a paid order "
                                 "ships", extra={"status": order.status})
+    check_hold(session, order)
     order_lines = _lines(session, order.id)
     chosen = _parse_ship_lines(lines, order_lines)
     code = carrier_code.upper()
@@ -261,6 +273,7 @@ def dispatch_local(session: Session, order_id: int, *, courier_name: Any = "",
     if order.status != OrderStatus.PAID:
         raise InvalidTransition(f"order {order.order_no} is {order.status}; only a paid order "
                                 "is dispatched", extra={"status": order.status})
+    check_hold(session, order)
     shipment = Shipment(order_id=order.id, kind=FulfilmentMethod.LOCAL.value,
                         courier_name=courier_name.strip(), courier_phone=courier_phone.strip(),
                         shipped_at=utcnow())

@@ -14,6 +14,8 @@ module = Module(
         "members-birthday-gifts": "runtime.modules.members.jobs:birthday_gifts_job",
         "members-card-expiry": "runtime.modules.members.jobs:expire_cards_job",
     },
+    hooks=("runtime.modules.members.hooks",),
+    pricing_steps=("runtime.modules.members.pricing:MEMBER_LEVEL",),
     seeders=("runtime.modules.members.demo:seed_demo_members",),
     openapi=("runtime.modules.members.serializers:OPENAPI",
              "runtime.modules.members.auth:OPENAPI"),

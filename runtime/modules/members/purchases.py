@@ -1,9 +1,11 @@
-"""What the orders module calls when an order is paid or refunded.
+"""A member's purchases: what the members module does on the ``order_paid`` and
+``line_refunded`` hooks (:mod:`runtime.modules.members.hooks`).
 
-:func:`on_order_paid` records the purchase (member stats, category spend for tag rules),
-adds growth and earns points; :func:`on_order_refunded` takes them back in proportion to
-the share refunded. Both are keyed by order (and refund), so a retried call changes
-nothing. They run inside the caller's transaction.
+:func:`on_order_paid` records the purchase (member stats, category spend for tag rules)
+and adds growth; :func:`on_order_refunded` takes them back in proportion to the share
+refunded (the points module does the same for points on the same hooks). Both are keyed by
+order (and refund), so a retried call changes nothing. They run inside the caller's
+transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
 from runtime.errors import ValidationFailed
-from runtime.modules.members.levels import add_growth, benefits_of
+from runtime.modules.members.levels import add_growth
 from runtime.modules.members.models import (
     GrowthEntry,
     LevelChange,
@@ -47,17 +49,8 @@ class PaidOrder:
 @dataclass(frozen=True)
 class OrderRewards:
     growth: int
-    points: int
     level_change: LevelChange | None
     recorded: bool  # False when this order had been recorded before
-
-
-@dataclass(frozen=True)
-class RefundEffects:
-    growth_reversed: int
-    points_reversed: int
-    points_returned: int
-    points_shortfall: int
 
 
 def lifecycle_stage(last_purchase_at: datetime | None, now: datetime,
@@ -112,18 +105,12 @@ def record_purchase(session: Session, order: PaidOrder,
 
 
 def on_order_paid(session: Session, order: PaidOrder) -> OrderRewards:
-    """Record the purchase, add growth (``growth_per_yuan``) and earn points at the level's
-    multiplier (the level the member had when paying). Keys ``order-growth-<order>`` and
-    ``order-earn-<order>``."""
-    from runtime.modules.points.service import earn_for_order
-
+    """Record the purchase and add growth (``growth_per_yuan``; key
+    ``order-growth-<order>``)."""
     settings = member_settings(session)
     recorded = record_purchase(session, order, settings)
     member = session.get(Member, order.member_id)
     assert member is not None
-    multiplier = benefits_of(session, member).points_multiplier
-    earned = earn_for_order(session, member.id, order.order_id, order.paid_fen,
-                            multiplier=multiplier)
     growth = growth_for_paid(order.paid_fen, settings.growth_per_yuan)
     change = None
     if growth > 0:
@@ -131,18 +118,16 @@ def on_order_paid(session: Session, order: PaidOrder) -> OrderRewards:
                             key=f"order-growth-{order.order_id}", ref_type="order",
                             ref_id=str(order.order_id))
         growth, change = result.entry.delta, result.change
-    return OrderRewards(growth, earned.entry.delta if earned else 0, change, recorded)
+    return OrderRewards(growth, change, recorded)
 
 
 def on_order_refunded(session: Session, *, member_id: int, order_id: int,
                       refund_id: int | str, paid_fen: int,
-                      refunded_total_fen: int) -> RefundEffects:
+                      refunded_total_fen: int) -> int:
     """A refund of ``order_id`` succeeded; ``refunded_total_fen`` is everything refunded so
     far (this refund included) of ``paid_fen``. Spend stats drop by this refund, and growth
-    and points are taken back in proportion (points deducted at checkout come back in the
-    same proportion); a full refund takes back exactly everything."""
-    from runtime.modules.points.service import reverse_for_refund
-
+    is taken back in proportion (a full refund takes back exactly everything); returns the
+    growth taken back."""
     if refunded_total_fen < 0 or (paid_fen and refunded_total_fen > paid_fen):
         raise ValidationFailed.single("/refunded_total_fen", "between 0 and the paid amount")
     member = lock_member(session, member_id)
@@ -168,7 +153,5 @@ def on_order_refunded(session: Session, *, member_id: int, order_id: int,
                             reason="order_refund", key=key, ref_type="order",
                             ref_id=str(order_id))
         growth_reversed = -result.entry.delta
-    points = reverse_for_refund(session, member_id, order_id, refund_id, paid_fen=paid_fen,
-                                refunded_total_fen=refunded_total_fen)
     session.flush()
-    return RefundEffects(growth_reversed, points.reversed, points.returned, points.shortfall)
+    return growth_reversed

@@ -116,8 +116,6 @@ def filtered(filters: MemberFilters) -> Select[tuple[Member]]:
 def search_members(session: Session, filters: MemberFilters, page: int = 1,
                    per_page: int = 20) -> MemberPage:
     from runtime.modules.members.tags import tags_of
-    from runtime.modules.points.service import balances_of as points_of
-    from runtime.modules.wallet.service import balances_of as wallet_of
 
     page = max(page, 1)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
@@ -128,9 +126,26 @@ def search_members(session: Session, filters: MemberFilters, page: int = 1,
     ids = [m.id for m in members]
     levels = {lv.id: lv for lv in session.scalars(select(Level))}
     tags = tags_of(session, ids)
-    points = points_of(session, ids)
-    balances = wallet_of(session, ids)
+    held = member_balances(session, ids)
     rows = [MemberRow(m, levels.get(m.level_id) if m.level_id else None, tags.get(m.id, []),
-                      points.get(m.id, 0), balances[m.id].balance_fen if m.id in balances else 0)
+                      held["points"].get(m.id, 0),
+                      held["wallet"].get(m.id, EMPTY_WALLET)["balance_fen"])
             for m in members]
     return MemberPage(rows, total, page, per_page, filters)
+
+
+EMPTY_WALLET = {"balance_fen": 0, "principal_fen": 0, "bonus_fen": 0}
+
+
+def member_balances(session: Session, member_ids: list[int]) -> dict[str, dict[int, Any]]:
+    """What the other modules hold for these members (the ``member_balances`` hook:
+    ``points``, ``wallet`` ...), one dict per kind; a kind no module answers is empty."""
+    from runtime.modules.loader import hooks
+
+    held: dict[str, dict[int, Any]] = {"points": {}, "wallet": {}}
+    if member_ids:
+        for answer in hooks(session).member_balances(session=session,
+                                                     member_ids=list(member_ids)):
+            for kind, by_member in answer.items():
+                held.setdefault(kind, {}).update(by_member)
+    return held

@@ -22,9 +22,9 @@ def level_dict(level: Level) -> dict[str, Any]:
 
 def member_dict(session: Session, member: Member) -> dict[str, Any]:
     """The member as the app shows them: profile, level and benefits, points, balance."""
-    from runtime.modules.points.service import balance_of as points_of
-    from runtime.modules.wallet.service import balance_of as wallet_of
+    from runtime.modules.members.queries import EMPTY_WALLET, member_balances
 
+    held = member_balances(session, [member.id])
     benefits = benefits_of(session, member)
     level = session.get(Level, member.level_id) if member.level_id else None
     return {
@@ -40,8 +40,8 @@ def member_dict(session: Session, member: Member) -> dict[str, Any]:
         "benefits": {"discount_percent": benefits.discount_percent,
                      "free_shipping": benefits.free_shipping,
                      "points_multiplier": str(benefits.points_multiplier)},
-        "points": points_of(session, member.id),
-        "wallet": wallet_of(session, member.id).as_dict(),
+        "points": held["points"].get(member.id, 0),
+        "wallet": dict(held["wallet"].get(member.id, EMPTY_WALLET)),
         "stats": {"order_count": member.order_count, "total_spent_fen": member.total_spent_fen},
         "joined_at": member.created_at.isoformat(),
     }

@@ -223,14 +223,15 @@ def _reward_signup(session: Session, member: Member) -> None:
 
 
 def reward_action(session: Session, member: Member, action: str) -> None:
-    """Growth and points for a one-off action (signup, bind_phone, complete_profile), each
-    at most once per member (idempotency key ``action-<action>-<member>``)."""
+    """Growth for a one-off action (signup, bind_phone, complete_profile), at most once per
+    member (idempotency key ``action-<action>-<member>``); other modules reward it through
+    the ``member_event`` hook (points: the shop's points for the action)."""
+    from runtime.modules.loader import hooks
     from runtime.modules.members.levels import add_growth
     from runtime.modules.members.settings import member_settings
-    from runtime.modules.points.service import earn_for_action
 
     key = f"action-{action}-{member.id}"
     growth = member_settings(session).growth_for_action(action)
     if growth > 0:
         add_growth(session, member.id, growth, reason=action, key=key)
-    earn_for_action(session, member.id, action, key=key)
+    hooks(session).member_event(session=session, member=member, event=action)

@@ -37,19 +37,19 @@ from runtime.modules.cart.fetch import (
 )
 from runtime.modules.catalog import stock
 from runtime.modules.catalog.errors import InsufficientStock, ShortLine
-from runtime.modules.fulfilment import service as fulfilment
 from runtime.modules.loader import hooks, modules_of
-from runtime.modules.orders import addresses, effects, integrations, state
+from runtime.modules.orders import addresses, effects, state
 from runtime.modules.orders.errors import OrderErrorCode
 from runtime.modules.orders.models import CheckoutQuote, IdempotencyKey, Order, OrderLine
-from runtime.modules.orders.pricing import (
+from runtime.modules.orders.settings import get_settings
+from runtime.modules.switches import enabled_modules
+from runtime.pricing import (
     FulfilmentMethod,
     PricingRequest,
     Quote,
+    ShippingPlan,
     run_pipeline,
 )
-from runtime.modules.orders.settings import get_settings
-from runtime.modules.switches import enabled_modules
 
 QUOTE_TTL = timedelta(minutes=30)
 MAX_ITEMS = 50
@@ -243,28 +243,21 @@ def price(session: Session, member_id: int, data: CheckoutInput,
         row = (addresses.get_address(session, member_id, data.address_id)
                if data.address_id is not None else addresses.default_address(session, member_id))
         address = row.snapshot() if row is not None else None
-    point = None
-    if data.fulfilment == FulfilmentMethod.PICKUP and data.pickup_point_id is not None:
-        point = fulfilment.get_pickup_point(session, data.pickup_point_id)
 
     request = PricingRequest(
-        lines=tuple(lines), fulfilment=data.fulfilment,
-        member=integrations.member_pricing(session, member_id),
+        lines=tuple(lines), fulfilment=data.fulfilment, member_id=member_id,
         use_points=data.use_points, use_balance=data.use_balance, coupon_id=data.coupon_id)
-    prepared: dict[str, Any] = {
-        "shipping": fulfilment.shipping_calculator(
-            session, data.fulfilment, address, point, [line.product_id for line in lines]),
-        "points": integrations.points_offer(session, member_id) if data.use_points else None,
-        "balance": integrations.balance_available(session, member_id),
-    }
-    ctx = {"member_id": member_id, "input": data}
+    prepared: dict[str, Any] = {}
+    ctx = {"member_id": member_id, "input": data, "address": address,
+           "pickup_point_id": data.pickup_point_id}
     steps = modules_of(session).ordered_steps(enabled_modules(session))
     for entry in steps:
         if entry.prepare is not None:
             prepared[entry.step.name] = entry.prepare(session, request, ctx)
     quote = run_pipeline(request, prepared, [entry.step for entry in steps])
-    return PricedCheckout(data, quote, address,
-                          fulfilment.pickup_point_dict(point) if point else None,
+    plan = prepared.get("shipping")
+    point = plan.pickup_point if isinstance(plan, ShippingPlan) else None
+    return PricedCheckout(data, quote, address, dict(point) if point else None,
                           tuple(unavailable))
 
 
@@ -438,8 +431,6 @@ def _create_order(session: Session, member_id: int, priced: PricedCheckout,
         adjustments=dict(line.adjustments)) for line in quote.lines]
     session.add_all(lines)
     state.record_creation(session, order, state.Actor.member(member_id))
-    if quote.points_used:
-        integrations.spend_points(session, member_id, quote.points_used, order)
     if priced.input.source == "cart":
         cart_service.remove_ordered(session, member_id, [line.sku_id for line in quote.lines])
     session.flush()

@@ -1,4 +1,4 @@
-"""The order, cart, payment and fulfilment error codes (what problem+json ``code`` says)."""
+"""The order and fulfilment error codes (what problem+json ``code`` says)."""
 
 from __future__ import annotations
 
@@ -18,15 +18,12 @@ class OrderErrorCode(StrEnum):
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     IDEMPOTENCY_KEY_REQUIRED = "idempotency_key_required"
     CART_EMPTY = "cart_empty"
-    CART_LINE_NOT_FOUND = "cart_line_not_found"
     LINE_UNAVAILABLE = "line_unavailable"
-    PAYMENT_METHOD_UNAVAILABLE = "payment_method_unavailable"
-    PAYMENT_NOT_FOUND = "payment_not_found"
     ALREADY_PAID = "already_paid"
     PICKUP_CODE_NOT_FOUND = "pickup_code_not_found"
     PICKUP_ALREADY_VERIFIED = "pickup_already_verified"
     NOTHING_TO_SHIP = "nothing_to_ship"
-    WECHATPAY_NOT_CONFIGURED = "wechatpay_not_configured"
+    FULFILMENT_HELD = "fulfilment_held"
 
 
 class InvalidTransition(Conflict):

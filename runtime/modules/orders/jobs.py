@@ -10,7 +10,6 @@ from runtime.clock import utcnow
 from runtime.db import platform_access
 from runtime.jobs import for_each_shop, job_session
 from runtime.modules.loader import hooks
-from runtime.modules.orders import integrations
 from runtime.modules.orders.models import Order, OrderStatus
 from runtime.modules.orders.service import (
     auto_confirm_due,
@@ -85,12 +84,11 @@ def sweep_auto_confirm() -> int:
 
 def order_paid_followup(shop_id: int, order_id: int) -> None:
     """The slow part of a payment, kept out of the notification handler: the ``order_paid``
-    hook (the member's purchase record, growth and points earned ...)."""
+    hook (members: the purchase record and growth; points: points earned ...)."""
     with job_session(shop_id) as session:
         order = session.get(Order, order_id)
         if order is None or order.status == OrderStatus.CLOSED:
             return
-        integrations.record_purchase(session, order)
         lines = order_lines(session, [order.id])[order.id]
         hooks(session).order_paid(session=session, order=order, lines=lines)
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from runtime.media.models import MediaAsset
 from runtime.media.refs import load_assets, media_url
 from runtime.modules.orders.models import STATUS_LABELS, Order, OrderLine, OrderStatus
-from runtime.modules.orders.pricing import LINE_IMAGE_SIZE
 from runtime.modules.orders.service import timeline
+from runtime.pricing import LINE_IMAGE_SIZE
 
 FULFILMENT_LABELS = {"express": "快递发货", "pickup": "到店自提", "local": "同城配送"}
 METHOD_LABELS = {"wechatpay": "微信支付", "wallet": "余额支付", "cod": "货到付款"}

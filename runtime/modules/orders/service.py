@@ -21,7 +21,8 @@ from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.errors import FieldError, ValidationFailed
 from runtime.modules.catalog import stock
-from runtime.modules.orders import effects, integrations, locks, state
+from runtime.modules.loader import hooks
+from runtime.modules.orders import effects, locks, state
 from runtime.modules.orders.errors import InvalidTransition, order_not_found
 from runtime.modules.orders.models import (
     CloseReason,
@@ -255,8 +256,7 @@ def close_order(session: Session, order_id: int, event: OrderEvent, actor: Actor
                                else CloseReason.CANCELLED_BY_MERCHANT),
     }[event].value
     stock.release(session, order.stock_key)
-    if order.points_used:
-        integrations.return_points(session, order)
+    hooks(session).order_closed(session=session, order=order)
     session.execute(update(Payment).where(Payment.order_id == order.id,
                                           Payment.status == PaymentStatus.PENDING)
                     .values(status=PaymentStatus.CLOSED)

@@ -1,7 +1,9 @@
 """The order state machine: 待付款 -> 待发货 -> 待收货 -> 已完成, plus 已关闭.
 
 Every change goes through :func:`transition`, which checks the move is allowed, stamps the
-order's times and records an :class:`OrderTransition` (who, when, why).
+order's times, records an :class:`OrderTransition` (who, when, why) and, inside the same
+transaction, fires the ``order_received`` / ``order_completed`` hooks. Whether an order may
+ship is not decided here: modules hold it through the ``fulfilment_hold`` hook.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
+from runtime.modules.loader import hooks
 from runtime.modules.orders.errors import InvalidTransition
 from runtime.modules.orders.models import ActorType, Order, OrderStatus, OrderTransition
 
@@ -30,6 +33,9 @@ class OrderEvent(StrEnum):
 
 
 S = OrderStatus
+# the events by which the buyer has the goods (the ``order_received`` hook)
+RECEIVED = frozenset({OrderEvent.RECEIPT_CONFIRMED, OrderEvent.AUTO_CONFIRMED,
+                      OrderEvent.DELIVERED, OrderEvent.PICKED_UP})
 ALLOWED: dict[tuple[OrderStatus, OrderEvent], OrderStatus] = {
     (S.PENDING_PAYMENT, OrderEvent.PAID): S.PAID,
     (S.PENDING_PAYMENT, OrderEvent.COD_ACCEPTED): S.PAID,
@@ -96,6 +102,10 @@ def transition(session: Session, order: Order, event: OrderEvent, actor: Actor,
                              actor_type=actor.type.value, actor_id=actor.id,
                              actor_name=actor.name[:80], reason=reason[:200], at=now)
     session.add(record)
+    if event in RECEIVED:
+        hooks(session).order_received(session=session, order=order)
+    if target == S.COMPLETED:
+        hooks(session).order_completed(session=session, order=order)
     return record
 
 

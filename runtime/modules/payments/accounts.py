@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from runtime import credentials
 from runtime.clock import utcnow
 from runtime.errors import Conflict, FieldError, MallkitError, ServiceUnavailable, ValidationFailed
-from runtime.modules.orders.errors import OrderErrorCode
+from runtime.modules.payments.errors import PaymentErrorCode
 from runtime.modules.payments.models import WechatPayAccount
 from runtime.wechat import apps, keys, pay_client, transport_for
 from runtime.wechat.errors import UnknownSerial
@@ -152,7 +152,7 @@ def refresh_certificates(session: Session, shop_id: int,
     account = get_account(session)
     if account is None or not account.enabled:
         raise Conflict("the shop has no WeChat Pay account of its own",
-                       code=OrderErrorCode.WECHATPAY_NOT_CONFIGURED.value)
+                       code=PaymentErrorCode.WECHATPAY_NOT_CONFIGURED.value)
     config = shop_wechat(session, shop_id, shop_slug).config
     if config.public_key_id:
         raise Conflict("this account verifies WeChat Pay with its public key; it keeps no "
@@ -250,7 +250,7 @@ def _decrypt_blob(keys: credentials.Keys, config_enc: str) -> dict[str, Any]:
         return credentials.unseal(keys, PURPOSE, config_enc)
     except credentials.CredentialsUnreadable:
         raise ServiceUnavailable("the stored WeChat Pay credentials cannot be read with this "
-                                 "secret key", code=OrderErrorCode.WECHATPAY_NOT_CONFIGURED
+                                 "secret key", code=PaymentErrorCode.WECHATPAY_NOT_CONFIGURED
                                  .value) from None
 
 
@@ -269,11 +269,11 @@ def shop_wechat(session: Session, shop_id: int, shop_slug: str,
         appid = apps.shop_appid(session)
         if appid is None:
             raise ServiceUnavailable("WeChat Pay needs the shop's mini-program AppID",
-                                     code=OrderErrorCode.WECHATPAY_NOT_CONFIGURED.value)
+                                     code=PaymentErrorCode.WECHATPAY_NOT_CONFIGURED.value)
         return _real(settings.credential_keys, account.config_enc, appid)
     if account is not None or not settings.simulators_enabled:
         raise ServiceUnavailable("WeChat Pay is not configured for this shop",
-                                 code=OrderErrorCode.WECHATPAY_NOT_CONFIGURED.value)
+                                 code=PaymentErrorCode.WECHATPAY_NOT_CONFIGURED.value)
     url = notify_url(base_url or SIMULATOR_NOTIFY_BASE, shop_slug)
     key = (str(settings.data_dir), shop_id, url)
     found = _simulated.get(key)

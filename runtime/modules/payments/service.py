@@ -22,13 +22,16 @@ from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
 from runtime.db import current_shop_id
-from runtime.errors import BadRequest, Conflict, NotFound, ValidationFailed
-from runtime.modules.orders import effects, integrations
+from runtime.errors import Conflict, ValidationFailed
+from runtime.modules.loader import hooks
+from runtime.modules.members.service import get_member
+from runtime.modules.orders import effects
 from runtime.modules.orders.errors import InvalidTransition, OrderErrorCode
 from runtime.modules.orders.models import Order, OrderStatus, PaymentMethod
 from runtime.modules.orders.service import get_order, lock_order, mark_paid
 from runtime.modules.orders.settings import get_settings
 from runtime.modules.orders.state import Actor
+from runtime.modules.payments.errors import PaymentErrorCode, PaymentMismatch, UnknownPayment
 from runtime.modules.payments.models import (
     NotificationOutcome,
     Payment,
@@ -53,18 +56,6 @@ class Outcome(StrEnum):
     ALREADY_APPLIED = "already_applied"
     PAID_AFTER_CLOSE = "paid_after_close"
     IGNORED = "ignored"
-
-
-class UnknownPayment(NotFound):
-    code = "unknown_payment"
-    title = "No such payment"
-
-
-class PaymentMismatch(BadRequest):
-    """WeChat's record disagrees with ours (amount, merchant, app): never applied."""
-
-    code = "payment_mismatch"
-    title = "Payment does not match the order"
 
 
 # --- the provider interface ------------------------------------------------------------------
@@ -140,7 +131,11 @@ class WalletProvider:
         order = lock_order(session, order.id)
         _check_pending(order)
         payment = _payment_for(session, order, self.method)
-        integrations.pay_with_balance(session, order.member_id, order.payable_fen, order)
+        taken = hooks(session).take_payment(session=session, payment=payment,
+                                            member_id=order.member_id)
+        if not any(taken):
+            raise ValidationFailed.single("/method", "paying with balance is not available",
+                                          PaymentErrorCode.PAYMENT_METHOD_UNAVAILABLE.value)
         payment.status = PaymentStatus.SUCCEEDED.value
         payment.paid_at = utcnow()
         mark_paid(session, order, self.method.value, Actor.member(ctx.member_id),
@@ -184,7 +179,7 @@ class WechatPayProvider:
     def start(self, session: Session, order: Order, ctx: PayContext) -> PayStart:
         assert ctx.wechat is not None
         wechat = ctx.wechat()
-        openid = integrations.member_openid(session, order.member_id)
+        openid = get_member(session, order.member_id).openid or ""
         if not openid:
             return self._start_h5(session, order, ctx, wechat)
         payment = _payment_for(session, order, self.method)
@@ -216,7 +211,8 @@ class WechatPayProvider:
                   ) -> PayStart:
         if not ctx.client_ip:
             raise ValidationFailed.single("/method", "WeChat Pay needs a member who logged in "
-                                          "with WeChat, or a browser", "wechat_login_required")
+                                          "with WeChat, or a browser",
+                                          PaymentErrorCode.WECHAT_LOGIN_REQUIRED.value)
         payment = _payment_for(session, order, self.method)
         payment.mchid, payment.appid = wechat.config.mchid, wechat.config.appid
         payment.simulated = wechat.simulator
@@ -265,7 +261,7 @@ def start_payment(session: Session, order_id: Any, method: Any, ctx: PayContext)
     _check_pending(order)
     if not provider.allowed(session, order):
         raise ValidationFailed.single("/method", f"this shop does not take {method} for this "
-                                      "order", OrderErrorCode.PAYMENT_METHOD_UNAVAILABLE.value)
+                                      "order", PaymentErrorCode.PAYMENT_METHOD_UNAVAILABLE.value)
     return provider.start(session, order, ctx)
 
 
@@ -462,7 +458,7 @@ def create_refund(session: Session, payment: Payment, amount_fen: int, reason: s
                                                 RefundStatus.SUCCEEDED]))))
     if amount_fen > payment.amount_fen - pending:
         raise Conflict(f"at most {payment.amount_fen - pending} fen is left to refund",
-                       code="refund_exceeds_payment")
+                       code=PaymentErrorCode.REFUND_EXCEEDS_PAYMENT.value)
     refund = Refund(payment_id=payment.id, order_id=payment.order_id,
                     out_refund_no=_next_refund_no(session, payment), amount_fen=amount_fen,
                     reason=reason[:80], status=RefundStatus.PROCESSING.value)

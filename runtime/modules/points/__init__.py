@@ -12,6 +12,8 @@ module = Module(
         "points-expire": "runtime.modules.points.jobs:expire_job",
         "points-expiry-notices": "runtime.modules.points.jobs:notices_job",
     },
+    hooks=("runtime.modules.points.hooks",),
+    pricing_steps=("runtime.modules.points.pricing:POINTS",),
     openapi=("runtime.modules.points.api:OPENAPI",),
     tests="tests/points",
 )

@@ -13,6 +13,8 @@ module = Module(
         "wallet-payouts": "runtime.modules.wallet.jobs:payouts_job",
         "wallet-close-stale-topups": "runtime.modules.wallet.jobs:stale_topups_job",
     },
+    hooks=("runtime.modules.wallet.hooks",),
+    pricing_steps=("runtime.modules.wallet.pricing:BALANCE",),
     openapi=("runtime.modules.wallet.api:OPENAPI",),
     tests="tests/wallet",
 )

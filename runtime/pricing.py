@@ -1,0 +1,316 @@
+"""The pricing pipeline (a platform part, no database): (lines, fulfilment, choices) -> an
+itemised quote.
+
+Pure: :func:`run_pipeline` works over typed dataclasses only. Each step is contributed by a
+module as ``Module.pricing_steps`` (members: the level discount; fulfilment: shipping;
+points: the deduction; wallet: the balance; orders: the coupon check; later promotion
+modules: coupons, full reduction, seckill ...). The data a step needs is loaded beforehand
+by the step's own ``prepare(session, request, ctx)`` when checkout prices, and handed to
+``apply`` as ``state.data[step.name]``; so this file and every ``apply`` are testable
+without a database, and no module imports another to price. Steps run in ``position``
+order and are skipped for a shop where their module is off. Every discount is allocated to
+lines (largest remainder) so each line knows what it was charged, for refunds later; the
+parts always sum exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Any, Protocol
+
+from runtime.errors import FieldError
+from runtime.media.models import MediaAsset
+from runtime.media.refs import media_url
+
+# The width (px) of the thumbnail behind a cart, quote or order line's ``image_url``.
+LINE_IMAGE_SIZE = 300
+
+
+def allocate(amount_fen: int, weights: Sequence[int]) -> list[int]:
+    """Split ``amount_fen`` in proportion to ``weights`` by the largest-remainder method.
+
+    The parts are integers that sum to ``amount_fen`` exactly; no part exceeds its weight
+    when ``amount_fen <= sum(weights)`` (a discount never makes a line negative). Ties in
+    the remainder go to the earlier line, so the result is deterministic.
+    """
+    if amount_fen < 0:
+        raise ValueError("amount_fen must not be negative")
+    if any(w < 0 for w in weights):
+        raise ValueError("weights must not be negative")
+    total = sum(weights)
+    if amount_fen == 0 or not weights:
+        return [0] * len(weights)
+    if total == 0:
+        raise ValueError("cannot allocate a non-zero amount over zero weights")
+    parts = [amount_fen * w // total for w in weights]
+    remainders = [amount_fen * w % total for w in weights]
+    short = amount_fen - sum(parts)
+    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
+    for i in order[:short]:
+        parts[i] += 1
+    return parts
+
+
+def percent_of(amount_fen: int, percent: int | float | str) -> int:
+    """``percent`` % of ``amount_fen``, rounded half up to the fen (for discounts by rate)."""
+    value = Decimal(amount_fen) * Decimal(str(percent)) / Decimal(100)
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+class AdjustmentKind(StrEnum):
+    DISCOUNT = "discount"  # a promotion, member price, coupon ...
+    POINTS = "points"  # points deduction (积分抵扣)
+
+
+class FulfilmentMethod(StrEnum):
+    EXPRESS = "express"  # 快递发货
+    PICKUP = "pickup"  # 到店自提
+    LOCAL = "local"  # 同城配送
+
+
+@dataclass(frozen=True)
+class PricingLine:
+    """One line to price: a SKU at its current price, and the data rules look at."""
+
+    key: str
+    sku_id: int
+    product_id: int
+    title: str
+    unit_price_fen: int
+    qty: int
+    spec_text: str = ""
+    weight_g: int = 0
+    category_id: int | None = None
+    image: Mapping[str, Any] | None = None
+
+    @property
+    def total_fen(self) -> int:
+        return self.unit_price_fen * self.qty
+
+
+@dataclass(frozen=True)
+class PricingRequest:
+    lines: tuple[PricingLine, ...]
+    fulfilment: FulfilmentMethod = FulfilmentMethod.EXPRESS
+    member_id: int | None = None
+    use_points: bool = False
+    use_balance: bool = False
+    coupon_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ShippingCharge:
+    """What the fulfilment step decided: the fee, or why this method cannot serve the order."""
+
+    fee_fen: int = 0
+    available: bool = True
+    reason: str = ""
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """One discount with its source (``member_level``, ``coupon:12``, ``points``) and how it
+    was split over the lines (``per_line`` by line key)."""
+
+    source: str
+    kind: AdjustmentKind
+    label: str
+    amount_fen: int
+    per_line: Mapping[str, int]
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "kind": str(self.kind), "label": self.label,
+                "amount_fen": self.amount_fen, "meta": dict(self.meta)}
+
+
+class PricingState:
+    """The quote under construction; steps read it and add adjustments."""
+
+    def __init__(self, request: PricingRequest, data: Mapping[str, Any]) -> None:
+        self.request = request
+        self.data = data
+        self.lines = request.lines
+        self.line_payable: dict[str, int] = {line.key: line.total_fen for line in request.lines}
+        self.adjustments: list[Adjustment] = []
+        self.shipping = ShippingCharge()
+        self.free_shipping_by = ""  # a step that waives the fee (e.g. "member_level")
+        self.points_used = 0
+        self.balance_available_fen: int | None = None
+        self.balance_fen = 0
+        self.errors: list[FieldError] = []
+        self.notes: list[str] = []
+
+    @property
+    def goods_total_fen(self) -> int:
+        return sum(line.total_fen for line in self.lines)
+
+    @property
+    def goods_payable_fen(self) -> int:
+        """Goods after every discount so far (what a later percentage applies to)."""
+        return sum(self.line_payable.values())
+
+    def add_adjustment(self, source: str, label: str, amount_fen: int, *,
+                       kind: AdjustmentKind = AdjustmentKind.DISCOUNT,
+                       lines: Iterable[str] | None = None,
+                       meta: Mapping[str, Any] | None = None) -> Adjustment | None:
+        """Take ``amount_fen`` off the goods (of ``lines``, or all), split by what each line
+        still costs; capped so no line goes below zero. Returns what was applied."""
+        keys = list(lines) if lines is not None else [line.key for line in self.lines]
+        unknown = [k for k in keys if k not in self.line_payable]
+        if unknown:
+            raise KeyError(f"adjustment {source!r} names unknown lines {unknown}")
+        weights = [self.line_payable[k] for k in keys]
+        amount = min(max(int(amount_fen), 0), sum(weights))
+        if amount == 0:
+            return None
+        parts = allocate(amount, weights)
+        per_line = {k: p for k, p in zip(keys, parts, strict=True) if p}
+        for k, p in per_line.items():
+            self.line_payable[k] -= p
+        adjustment = Adjustment(source, kind, label, amount, per_line, meta or {})
+        self.adjustments.append(adjustment)
+        return adjustment
+
+    def error(self, pointer: str, message: str, code: str = "invalid") -> None:
+        self.errors.append(FieldError(pointer, message, code))
+
+
+class PricingStep(Protocol):
+    """One ordered step of the pipeline. ``prepare`` does the IO (optional), ``apply`` is pure."""
+
+    name: str
+    position: int
+
+    def apply(self, state: PricingState) -> None: ...
+
+
+@dataclass(frozen=True)
+class ShippingPlan:
+    """What the shipping step's ``prepare`` loaded: the pure fee function it calls with the
+    goods after discounts, and the chosen pickup point's snapshot (copied to the order)."""
+
+    fee: Callable[[PricingState], ShippingCharge]
+    pickup_point: Mapping[str, Any] | None = None
+
+
+
+
+# --- the result ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    key: str
+    sku_id: int
+    product_id: int
+    title: str
+    spec_text: str
+    unit_price_fen: int
+    qty: int
+    total_fen: int
+    discount_fen: int
+    payable_fen: int
+    adjustments: Mapping[str, int]
+    image: Mapping[str, Any] | None = None
+
+    def as_dict(self, assets: Mapping[int, MediaAsset] | None = None) -> dict[str, Any]:
+        """The line; with ``assets`` (loaded once per response) it also carries ``image_url``.
+        Without, it is what a quote's fingerprint compares: a thumbnail that finished between
+        quote and submit is not a change of the order."""
+        data = {"key": self.key, "sku_id": self.sku_id, "product_id": self.product_id,
+                "title": self.title, "spec_text": self.spec_text,
+                "unit_price_fen": self.unit_price_fen, "qty": self.qty,
+                "total_fen": self.total_fen, "discount_fen": self.discount_fen,
+                "payable_fen": self.payable_fen, "adjustments": dict(self.adjustments),
+                "image": dict(self.image) if self.image else None}
+        if assets is not None:
+            data["image_url"] = media_url(self.image, size=LINE_IMAGE_SIZE, assets=assets)
+        return data
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The itemised price of an order. Invariants (tested): ``payable = goods_total -
+    discount_total + shipping``; the lines' payables plus shipping equal ``payable``; each
+    adjustment's per-line parts sum to its amount."""
+
+    fulfilment: FulfilmentMethod
+    lines: tuple[QuoteLine, ...]
+    adjustments: tuple[Adjustment, ...]
+    goods_total_fen: int
+    discount_total_fen: int
+    shipping_fen: int
+    shipping_detail: Mapping[str, Any]
+    points_used: int
+    points_deduction_fen: int
+    payable_fen: int
+    balance_fen: int
+    cash_due_fen: int
+    balance_available_fen: int | None
+    errors: tuple[FieldError, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def image_refs(self) -> list[Mapping[str, Any]]:
+        return [line.image for line in self.lines if line.image]
+
+    def as_dict(self, assets: Mapping[int, MediaAsset] | None = None) -> dict[str, Any]:
+        """See :meth:`QuoteLine.as_dict` for ``assets``."""
+        return {
+            "fulfilment": str(self.fulfilment),
+            "lines": [line.as_dict(assets) for line in self.lines],
+            "adjustments": [a.as_dict() for a in self.adjustments],
+            "goods_total_fen": self.goods_total_fen,
+            "discount_total_fen": self.discount_total_fen,
+            "shipping_fen": self.shipping_fen,
+            "shipping_detail": dict(self.shipping_detail),
+            "points_used": self.points_used,
+            "points_deduction_fen": self.points_deduction_fen,
+            "payable_fen": self.payable_fen,
+            "balance_fen": self.balance_fen,
+            "cash_due_fen": self.cash_due_fen,
+            "balance_available_fen": self.balance_available_fen,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+def run_pipeline(request: PricingRequest, data: Mapping[str, Any] | None,
+                 steps: Sequence[PricingStep]) -> Quote:
+    """Price ``request`` through ``steps`` (in the order given) with the prepared ``data``."""
+    state = PricingState(request, data or {})
+    for step in steps:
+        step.apply(state)
+    return _build_quote(state)
+
+
+def _build_quote(state: PricingState) -> Quote:
+    lines: list[QuoteLine] = []
+    for line in state.lines:
+        parts = {a.source: a.per_line[line.key] for a in state.adjustments
+                 if line.key in a.per_line}
+        discount = sum(parts.values())
+        lines.append(QuoteLine(
+            key=line.key, sku_id=line.sku_id, product_id=line.product_id, title=line.title,
+            spec_text=line.spec_text, unit_price_fen=line.unit_price_fen, qty=line.qty,
+            total_fen=line.total_fen, discount_fen=discount,
+            payable_fen=line.total_fen - discount, adjustments=parts, image=line.image))
+    goods = state.goods_total_fen
+    discount_total = sum(a.amount_fen for a in state.adjustments)
+    points_fen = sum(a.amount_fen for a in state.adjustments if a.kind == AdjustmentKind.POINTS)
+    shipping = state.shipping.fee_fen if state.shipping.available else 0
+    payable = goods - discount_total + shipping
+    detail = dict(state.shipping.detail)
+    return Quote(
+        fulfilment=state.request.fulfilment, lines=tuple(lines),
+        adjustments=tuple(state.adjustments), goods_total_fen=goods,
+        discount_total_fen=discount_total, shipping_fen=shipping, shipping_detail=detail,
+        points_used=state.points_used, points_deduction_fen=points_fen, payable_fen=payable,
+        balance_fen=state.balance_fen, cash_due_fen=payable - state.balance_fen,
+        balance_available_fen=state.balance_available_fen, errors=tuple(state.errors))
