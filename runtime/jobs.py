@@ -121,6 +121,27 @@ def enqueue_after_commit(session: Session, connection: redis.Redis,
     on_commit(session, functools.partial(enqueue, connection, func, *args, **options))
 
 
+def app_redis() -> redis.Redis | None:
+    """The current app's Redis; None outside an app context (what would have been enqueued
+    is left to the sweepers)."""
+    from runtime.extension import state
+
+    try:
+        return state().redis
+    except RuntimeError:
+        log.warning("a change outside an app context; its jobs are left to the sweepers")
+        return None
+
+
+def enqueue_for_app_after_commit(session: Session, func: Callable[..., Any], *args: Any,
+                                 **options: Any) -> None:
+    """:func:`enqueue_after_commit` on the current app's Redis (domain code passes no
+    connection around)."""
+    connection = app_redis()
+    if connection is not None:
+        enqueue_after_commit(session, connection, func, *args, **options)
+
+
 @event.listens_for(Session, "after_transaction_create")
 def _mark_savepoint(session: Session, transaction: Any) -> None:
     """Remember where a savepoint's callbacks start, so rolling it back drops only those."""

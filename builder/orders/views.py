@@ -244,13 +244,14 @@ def order_delivered(order_id: int) -> ResponseReturnValue:
 
 @orders_console.post("/orders/<int:order_id>/close")
 def order_close(order_id: int) -> ResponseReturnValue:
-    from runtime.modules.payments.flows import cancel_unpaid
+    from runtime.modules.orders.paying import close_unpaid
+    from runtime.modules.orders.state import OrderEvent
 
     data = forms.payload()
     reason = forms.text(data, "reason")[:200]
     shop = _shop()
-    return _act(lambda: cancel_unpaid(db(), shop.id, shop.slug, order_id, _actor(),
-                                      reason) and None,
+    return _act(lambda: close_unpaid(db(), shop.id, shop.slug, order_id, OrderEvent.CANCELLED,
+                                     _actor(), reason) and None,
                 t("The order is closed; its stock is back on sale."), _detail_url(order_id))
 
 

@@ -55,6 +55,13 @@ def take_payment(session: Any, payment: Any, member_id: int) -> bool | None:
     ``insufficient_balance``, when it cannot) and returns True; the others return None."""
 
 
+@hookspec
+def payment_lock(session: Any, payment: Any) -> None:
+    """Before payments locks ``payment`` to change it (a notification, a query answer, a
+    refund), inside that transaction: the module owning the payment locks its own row
+    (orders: the order), so every flow touching both locks them owner first."""
+
+
 @hookspec(firstresult=True)
 def payment_succeeded(session: Any, payment: Any, by: str) -> bool | None:
     """Payments received money for ``payment`` (a WeChat Pay notification or query, or the

@@ -13,6 +13,7 @@ module = Module(
         "orders-unpaid-sweeper": "runtime.modules.orders.jobs:sweep_unpaid_orders",
         "orders-auto-confirm": "runtime.modules.orders.jobs:sweep_auto_confirm",
     },
+    hooks=("runtime.modules.orders.hooks",),
     pricing_steps=("runtime.modules.orders.pricing:COUPON_CHECK",),
     openapi=("runtime.modules.orders.api:OPENAPI",),
     docs="docs/modules/orders.md",

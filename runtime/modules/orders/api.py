@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask import jsonify, request
@@ -16,12 +17,14 @@ from runtime.modules.members.auth import (
     current_member,
     member_required,
 )
-from runtime.modules.orders import addresses, checkout
+from runtime.modules.orders import addresses, checkout, paying
 from runtime.modules.orders import service as orders
 from runtime.modules.orders.models import OrderStatus
 from runtime.modules.orders.serializers import order_detail, order_summary
 from runtime.modules.orders.settings import get_settings
 from runtime.modules.orders.state import Actor, OrderEvent
+from runtime.modules.payments import accounts
+from runtime.modules.payments.service import PayContext
 from runtime.tenancy import current_shop, db
 
 orders_api = shop_api_blueprint("orders_api", __name__)
@@ -213,17 +216,38 @@ def my_order(order_id: int):
 @operation(tags=["orders"], responses=ORDER)
 def cancel_order(order_id: int):
     """Cancel my unpaid order (stock and points go back)."""
-    from runtime.modules.payments.flows import cancel_unpaid
-
     member = current_member().id
     orders.get_order(db(), order_id, member_id=member)
     shop = current_shop()
     assert shop is not None
-    order = cancel_unpaid(db(), shop.id, shop.slug, order_id, Actor.member(member),
-                          reason=str((request.get_json(silent=True) or {}).get("reason", ""))
-                          [:200])
+    order = paying.close_unpaid(db(), shop.id, shop.slug, order_id, OrderEvent.CANCELLED,
+                                Actor.member(member),
+                                reason=str((request.get_json(silent=True) or {})
+                                           .get("reason", ""))[:200])
+    assert order is not None
     db().commit()
     return _commit(_detail(order))
+
+
+@orders_api.post("/orders/<int:order_id>/pay")
+@member_required
+@operation(tags=["payments"], requestBody={"required": True, "content": {"application/json": {
+    "schema": {"type": "object", "required": ["method"], "properties": {
+        "method": {"enum": ["wechatpay", "wallet", "cod"]}}}}}},
+    responses={"200": {"description": "Paid, or the parameters for wx.requestPayment",
+                       "content": {"application/json": {"schema": {
+                           "$ref": "#/components/schemas/PayStart"}}}}})
+def pay(order_id: int):
+    """Pay my unpaid order: WeChat Pay (returns wx.requestPayment params), balance or COD."""
+    body = json_body()
+    shop = current_shop()
+    assert shop is not None
+    ctx = PayContext(shop.id, current_member().id, functools.partial(
+        accounts.shop_wechat, db(), shop.id, shop.slug, request.host_url),
+        client_ip=request.remote_addr or "")
+    started, order = paying.pay_order(db(), order_id, body.get("method"), ctx)
+    db().commit()
+    return _commit(started.as_dict(order.status))
 
 
 @orders_api.post("/orders/<int:order_id>/confirm-receipt")

@@ -4,7 +4,6 @@ whatever is lost while Redis is down is caught by the sweepers in ``orders.jobs`
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -14,17 +13,9 @@ from sqlalchemy.orm import Session
 
 from runtime import jobs
 
-log = logging.getLogger(__name__)
-
 
 def _redis() -> redis.Redis | None:
-    from runtime.extension import state
-
-    try:
-        return state().redis
-    except RuntimeError:
-        log.warning("order change outside an app context; its jobs are left to the sweepers")
-        return None
+    return jobs.app_redis()
 
 
 def close_job_id(shop_id: int, order_id: int) -> str:
@@ -55,6 +46,4 @@ def cancel_unpaid_close(session: Session, shop_id: int, order_id: int) -> None:
 
 def enqueue_after_commit(session: Session, func: Callable[..., Any], *args: Any,
                          jid: str | None = None, queue: str = jobs.DEFAULT) -> None:
-    connection = _redis()
-    if connection is not None:
-        jobs.enqueue_after_commit(session, connection, func, *args, jid=jid, queue=queue)
+    jobs.enqueue_for_app_after_commit(session, func, *args, jid=jid, queue=queue)

@@ -11,25 +11,20 @@ from runtime.db import platform_access
 from runtime.jobs import for_each_shop, job_session
 from runtime.modules.loader import hooks
 from runtime.modules.orders.models import Order, OrderStatus
-from runtime.modules.orders.service import (
-    auto_confirm_due,
-    close_order,
-    order_lines,
-    unpaid_overdue,
-)
+from runtime.modules.orders.service import auto_confirm_due, order_lines, unpaid_overdue
 from runtime.modules.orders.state import Actor, OrderEvent
 from runtime.shops.models import Shop
 from runtime.shoptime import shop_zone
-from runtime.wechat.errors import WechatError
 
 log = logging.getLogger(__name__)
 
 
 def close_unpaid_order(shop_id: int, order_id: int) -> str:
-    """At the payment deadline: ask WeChat first (a payment whose notification is late is
-    applied, not closed), then close the order and give its stock back."""
-    from runtime.modules.payments import accounts
-    from runtime.modules.payments.service import Outcome, pending_wechat_payment, reconcile
+    """At the payment deadline: the one unpaid-close flow (WeChat is asked first: a payment
+    whose notification is late is applied, not closed)."""
+    from sqlalchemy import select
+
+    from runtime.modules.orders.paying import close_unpaid
 
     with job_session(shop_id) as session:
         order = session.get(Order, order_id)
@@ -37,27 +32,14 @@ def close_unpaid_order(shop_id: int, order_id: int) -> str:
             return "not pending"
         if order.pay_deadline_at > utcnow():
             return "not due"
-        payment = pending_wechat_payment(session, order_id)
-        if payment is not None:
-            shop = session.get(Shop, shop_id)
-            assert shop is not None
-            try:
-                wechat = accounts.shop_wechat(session, shop_id, shop.slug)
-                outcome = reconcile(session, payment, wechat.pay_client())
-                if outcome in (Outcome.APPLIED, Outcome.ALREADY_APPLIED):
-                    return "paid"
-                session.commit()
-                wechat.pay_client().close(payment.out_trade_no)
-            except WechatError as exc:
-                # The prepay expires at the deadline, so WeChat takes no payment after it;
-                # one that slipped in is refunded when its notification arrives.
-                log.warning("order %s: WeChat Pay not reachable before closing (%s)",
-                            order.order_no, exc.detail)
-                session.rollback()
-    with job_session(shop_id) as session:
-        closed = close_order(session, order_id, OrderEvent.TIMED_OUT,
-                             Actor.system("unpaid-timeout"), "未在付款期限内支付")
-        return "closed" if closed is not None else "not pending"
+        shop = session.get(Shop, shop_id)
+        assert shop is not None
+        closed = close_unpaid(session, shop_id, shop.slug, order_id, OrderEvent.TIMED_OUT,
+                              Actor.system("unpaid-timeout"), "未在付款期限内支付")
+        if closed is not None:
+            return "closed"
+        status = session.scalar(select(Order.status).where(Order.id == order_id))
+        return "paid" if status != OrderStatus.PENDING_PAYMENT else "not pending"
 
 
 def sweep_unpaid_orders() -> int:

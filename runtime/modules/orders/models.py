@@ -39,12 +39,6 @@ STATUS_LABELS = {
 }
 
 
-class PaymentMethod(StrEnum):
-    WECHATPAY = "wechatpay"
-    WALLET = "wallet"  # 储值余额
-    COD = "cod"  # 货到付款
-
-
 class ActorType(StrEnum):
     MEMBER = "member"
     MERCHANT = "merchant"

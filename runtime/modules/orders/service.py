@@ -1,5 +1,6 @@
-"""Orders after checkout: reading them, and every status change but payment and shipping
-(``payments`` and ``fulfilment`` call :func:`mark_paid` / ``state.transition`` themselves).
+"""Orders after checkout: reading them, and every status change but shipping (payments
+reports money through the ``payment_succeeded`` hook, :mod:`.hooks`, which calls
+:func:`mark_paid`; fulfilment calls ``state.transition`` itself).
 
 Closing an order (cancel, unpaid timeout) gives its stock and points back in the same
 transaction; both are idempotent, so the timer job and the sweeper can race harmlessly.
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, or_, select, update
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
@@ -34,6 +35,7 @@ from runtime.modules.orders.models import (
 )
 from runtime.modules.orders.settings import get_settings
 from runtime.modules.orders.state import Actor, OrderEvent
+from runtime.modules.payments import service as payments
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -225,6 +227,7 @@ def mark_paid(session: Session, order: Order, method: str, actor: Actor, *,
     order.payment_method = method
     order.paid_fen = amount_fen
     stock.commit(session, order.stock_key)
+    payments.close_pending(session, order.id)  # a WeChat prepay of an order paid otherwise
     shipping.on_order_paid(session, order)
     shop_id = current_shop_id(session)
     assert shop_id is not None
@@ -237,10 +240,11 @@ def mark_paid(session: Session, order: Order, method: str, actor: Actor, *,
 
 def close_order(session: Session, order_id: int, event: OrderEvent, actor: Actor,
                 reason: str = "") -> Order | None:
-    """Close an unpaid order and give back its stock and points. For the unpaid timeout,
-    an order that is no longer unpaid (or not yet due) is left alone and None returned."""
-    from runtime.modules.payments.models import Payment, PaymentStatus
-
+    """Close an unpaid order: its stock goes back, the ``order_closed`` hook gives back what
+    ``order_created`` took (points ...), its payments can no longer be paid. For the unpaid
+    timeout, an order that is no longer unpaid (or not yet due) is left alone and None
+    returned. The whole close flow (asking WeChat Pay first) is
+    :func:`runtime.modules.orders.paying.close_unpaid`."""
     order = lock_order(session, order_id)
     if event == OrderEvent.TIMED_OUT and (
             order.status != OrderStatus.PENDING_PAYMENT or order.pay_deadline_at > utcnow()):
@@ -257,10 +261,7 @@ def close_order(session: Session, order_id: int, event: OrderEvent, actor: Actor
     }[event].value
     stock.release(session, order.stock_key)
     hooks(session).order_closed(session=session, order=order)
-    session.execute(update(Payment).where(Payment.order_id == order.id,
-                                          Payment.status == PaymentStatus.PENDING)
-                    .values(status=PaymentStatus.CLOSED)
-                    .execution_options(synchronize_session=False))
+    payments.close_pending(session, order.id)
     shop_id = current_shop_id(session)
     assert shop_id is not None
     effects.cancel_unpaid_close(session, shop_id, order.id)
@@ -282,16 +283,10 @@ def confirm_receipt(session: Session, order_id: int, actor: Actor,
 def settle_cash_on_delivery(session: Session, order: Order) -> None:
     """A cash-on-delivery order reached the buyer: the money counts as collected now, and
     the purchase follow-up (member stats, growth, points) runs. ``order`` must be locked."""
-    from runtime.modules.payments.models import Payment, PaymentStatus
-
     if order.payment_method != "cod" or order.paid_at is not None:
         return
     now = utcnow()
-    session.execute(update(Payment).where(Payment.order_id == order.id, Payment.method == "cod",
-                                          Payment.status == PaymentStatus.COD_PENDING)
-                    .values(status=PaymentStatus.COLLECTED, paid_at=now,
-                            amount_fen=order.payable_fen)
-                    .execution_options(synchronize_session=False))
+    payments.collect_cash_on_delivery(session, order.id, order.payable_fen, now)
     order.paid_fen = order.payable_fen
     order.paid_at = now
     shop_id = current_shop_id(session)

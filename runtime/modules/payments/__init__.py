@@ -8,7 +8,7 @@ from runtime.modules.contract import Module
 module = Module(
     models="runtime.modules.payments.models",
     migrations="migrations",
-    api=("runtime.modules.payments.api:payments_api", "runtime.modules.payments.api:notify_api"),
+    api=("runtime.modules.payments.api:notify_api",),
     jobs={
         "payments-reconcile": "runtime.modules.payments.jobs:sweep_pending_payments",
         "payments-platform-certificates":

@@ -8,7 +8,6 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from runtime.db import platform_access
-from runtime.modules.orders.models import Order
 from runtime.modules.payments.models import Payment
 from runtime.shops.models import Shop
 
@@ -33,13 +32,12 @@ def simulate_paid(order_no: str) -> None:
         session.info["shop_id"] = None
         with platform_access(session, f"wechatpay simulate-paid {order_no}"):
             row = session.execute(
-                select(Payment, Order, Shop).join(Order, Order.id == Payment.order_id)
-                .join(Shop, Shop.id == Order.shop_id)
-                .where(Order.order_no == order_no, Payment.method == "wechatpay")).first()
+                select(Payment, Shop).join(Shop, Shop.id == Payment.shop_id)
+                .where(Payment.out_trade_no == order_no, Payment.method == "wechatpay")).first()
     if row is None:
         raise click.ClickException(f"order {order_no} has not been sent to WeChat Pay yet "
                                    "(pay it with method wechatpay first)")
-    payment, _order, shop = row
+    payment, shop = row
     if not payment.simulated:
         raise click.ClickException(f"order {order_no} was sent to a real WeChat Pay merchant; "
                                    "the simulator cannot pay it")

@@ -13,6 +13,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from runtime.db import Base, BigId, TenantMixin
 
 
+class PaymentMethod(StrEnum):
+    WECHATPAY = "wechatpay"
+    WALLET = "wallet"  # 储值余额
+    COD = "cod"  # 货到付款
+
+
 class PaymentStatus(StrEnum):
     PENDING = "pending"  # created, waiting for the money
     SUCCEEDED = "succeeded"

@@ -1,5 +1,10 @@
-"""Paying for orders: the provider interface (WeChat Pay JSAPI, stored-value balance, cash on
+"""Paying: the provider interface (WeChat Pay JSAPI, stored-value balance, cash on
 delivery), applying WeChat Pay's answers exactly once, reconciliation by query, refunds.
+
+Payments owns the payment tables and knows an order only as a :class:`Payable` (id, number,
+amount, deadline); it never imports the orders module. Orders asks it (``start_payment``,
+``close_pending``, ``collect_cash_on_delivery``) and hears back through hooks:
+``payment_lock`` (lock the order before the payment row) and ``payment_succeeded``.
 
 ``apply_transaction`` / ``apply_refund`` are the one place a payment or refund changes
 state; notifications and queries both go through them. A notification is recorded by its
@@ -12,29 +17,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.errors import Conflict, ValidationFailed
+from runtime.jobs import enqueue_for_app_after_commit
 from runtime.modules.loader import hooks
 from runtime.modules.members.service import get_member
-from runtime.modules.orders import effects
-from runtime.modules.orders.errors import InvalidTransition, OrderErrorCode
-from runtime.modules.orders.models import Order, OrderStatus, PaymentMethod
-from runtime.modules.orders.service import get_order, lock_order, mark_paid
-from runtime.modules.orders.settings import get_settings
-from runtime.modules.orders.state import Actor
 from runtime.modules.payments.errors import PaymentErrorCode, PaymentMismatch, UnknownPayment
 from runtime.modules.payments.models import (
     NotificationOutcome,
     Payment,
+    PaymentMethod,
     PaymentNotification,
     PaymentStatus,
     Refund,
@@ -62,6 +63,18 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True)
+class Payable:
+    """What is to be paid, as orders describes it: payments stores no more of the order."""
+
+    order_id: int
+    order_no: str
+    member_id: int
+    amount_fen: int
+    deadline: datetime  # WeChat refuses payment after it
+    description: str
+
+
+@dataclass(frozen=True)
 class PayContext:
     """What a provider needs besides the session: who pays, and the shop's WeChat setup."""
 
@@ -81,8 +94,8 @@ class PayStart:
     params: dict[str, Any] = field(default_factory=dict)
     h5_url: str | None = None
 
-    def as_dict(self, order: Order) -> dict[str, Any]:
-        return {"method": self.method, "paid": self.paid, "order_status": order.status,
+    def as_dict(self, order_status: str) -> dict[str, Any]:
+        return {"method": self.method, "paid": self.paid, "order_status": order_status,
                 "amount_fen": self.payment.amount_fen, "payment_status": self.payment.status,
                 "request_payment": self.params or None, "h5_url": self.h5_url,
                 "simulated": self.payment.simulated}
@@ -93,24 +106,24 @@ class PaymentProvider(Protocol):
 
     method: PaymentMethod
 
-    def allowed(self, session: Session, order: Order) -> bool: ...
-
-    def start(self, session: Session, order: Order, ctx: PayContext) -> PayStart: ...
+    def start(self, session: Session, payable: Payable, ctx: PayContext) -> PayStart: ...
 
 
-def _payment_for(session: Session, order: Order, method: PaymentMethod,
+def _payment_for(session: Session, payable: Payable, method: PaymentMethod,
                  status: PaymentStatus = PaymentStatus.PENDING) -> Payment:
     """The order's payment row for ``method`` (one per order and method), created race-safe."""
-    query = select(Payment).where(Payment.order_id == order.id, Payment.method == method.value)
+    query = select(Payment).where(Payment.order_id == payable.order_id,
+                                  Payment.method == method.value)
     payment = session.scalar(query)
     if payment is not None:
         return payment
-    out_trade_no = order.order_no if method == PaymentMethod.WECHATPAY else \
-        f"{order.order_no}{method.value[:1].upper()}"
+    out_trade_no = payable.order_no if method == PaymentMethod.WECHATPAY else \
+        f"{payable.order_no}{method.value[:1].upper()}"
     try:
         with session.begin_nested():
-            payment = Payment(order_id=order.id, method=method.value, out_trade_no=out_trade_no,
-                              amount_fen=order.payable_fen, status=status.value)
+            payment = Payment(order_id=payable.order_id, method=method.value,
+                              out_trade_no=out_trade_no, amount_fen=payable.amount_fen,
+                              status=status.value)
             session.add(payment)
         return payment
     except IntegrityError:
@@ -119,45 +132,40 @@ def _payment_for(session: Session, order: Order, method: PaymentMethod,
         return found
 
 
+def _succeeded(session: Session, payment: Payment, by: str) -> bool:
+    """Tell the payment's owner (``payment_succeeded``); False when it no longer wants it."""
+    return bool(hooks(session).payment_succeeded(session=session, payment=payment, by=by))
+
+
 class WalletProvider:
-    """储值余额: the whole payable comes off the member's balance, at once."""
+    """储值余额: the whole payable comes off the member's balance (the wallet module, through
+    the ``take_payment`` hook), at once. The caller holds the order's lock."""
 
     method = PaymentMethod.WALLET
 
-    def allowed(self, session: Session, order: Order) -> bool:
-        return get_settings(session).allow_wallet
-
-    def start(self, session: Session, order: Order, ctx: PayContext) -> PayStart:
-        order = lock_order(session, order.id)
-        _check_pending(order)
-        payment = _payment_for(session, order, self.method)
+    def start(self, session: Session, payable: Payable, ctx: PayContext) -> PayStart:
+        payment = _payment_for(session, payable, self.method)
         taken = hooks(session).take_payment(session=session, payment=payment,
-                                            member_id=order.member_id)
+                                            member_id=payable.member_id)
         if not any(taken):
             raise ValidationFailed.single("/method", "paying with balance is not available",
                                           PaymentErrorCode.PAYMENT_METHOD_UNAVAILABLE.value)
         payment.status = PaymentStatus.SUCCEEDED.value
         payment.paid_at = utcnow()
-        mark_paid(session, order, self.method.value, Actor.member(ctx.member_id),
-                  amount_fen=order.payable_fen, reason="余额支付")
+        _succeeded(session, payment, "member")
         session.commit()
         return PayStart(self.method.value, True, payment)
 
 
 class CashOnDeliveryProvider:
-    """货到付款: the order ships now; the money is collected on delivery."""
+    """货到付款: the order ships now; the money is collected on delivery
+    (:func:`collect_cash_on_delivery`). The caller holds the order's lock."""
 
     method = PaymentMethod.COD
 
-    def allowed(self, session: Session, order: Order) -> bool:
-        return get_settings(session).allow_cod and order.fulfilment in ("express", "local")
-
-    def start(self, session: Session, order: Order, ctx: PayContext) -> PayStart:
-        order = lock_order(session, order.id)
-        _check_pending(order)
-        payment = _payment_for(session, order, self.method, PaymentStatus.COD_PENDING)
-        mark_paid(session, order, self.method.value, Actor.member(ctx.member_id),
-                  amount_fen=0, reason="货到付款")
+    def start(self, session: Session, payable: Payable, ctx: PayContext) -> PayStart:
+        payment = _payment_for(session, payable, self.method, PaymentStatus.COD_PENDING)
+        _succeeded(session, payment, "member")
         session.commit()
         return PayStart(self.method.value, True, payment)
 
@@ -173,16 +181,13 @@ class WechatPayProvider:
 
     method = PaymentMethod.WECHATPAY
 
-    def allowed(self, session: Session, order: Order) -> bool:
-        return get_settings(session).allow_wechatpay
-
-    def start(self, session: Session, order: Order, ctx: PayContext) -> PayStart:
+    def start(self, session: Session, payable: Payable, ctx: PayContext) -> PayStart:
         assert ctx.wechat is not None
         wechat = ctx.wechat()
-        openid = get_member(session, order.member_id).openid or ""
+        openid = get_member(session, payable.member_id).openid or ""
         if not openid:
-            return self._start_h5(session, order, ctx, wechat)
-        payment = _payment_for(session, order, self.method)
+            return self._start_h5(session, payable, ctx, wechat)
+        payment = _payment_for(session, payable, self.method)
         client: WechatPayClient = wechat.pay_client()
         now = utcnow()
         reusable = (payment.prepay_id and payment.prepay_expires_at
@@ -192,11 +197,10 @@ class WechatPayProvider:
             payment.mchid, payment.appid = wechat.config.mchid, wechat.config.appid
             payment.simulated = wechat.simulator
             payment.payer_openid = openid
-            description = _description(session, order)
-            deadline = order.pay_deadline_at
+            deadline = payable.deadline
             session.commit()
             prepay_id = client.jsapi_prepay(
-                out_trade_no=payment.out_trade_no, description=description,
+                out_trade_no=payment.out_trade_no, description=payable.description,
                 amount_fen=payment.amount_fen, payer_openid=openid,
                 notify_url=wechat.config.notify_url, attach=f"shop:{ctx.shop_id}",
                 time_expire=deadline)
@@ -206,24 +210,21 @@ class WechatPayProvider:
         params = client.jsapi_payment_params(payment.prepay_id).as_dict()
         return PayStart(self.method.value, False, payment, params)
 
-
-    def _start_h5(self, session: Session, order: Order, ctx: PayContext, wechat: Any
+    def _start_h5(self, session: Session, payable: Payable, ctx: PayContext, wechat: Any
                   ) -> PayStart:
         if not ctx.client_ip:
             raise ValidationFailed.single("/method", "WeChat Pay needs a member who logged in "
                                           "with WeChat, or a browser",
                                           PaymentErrorCode.WECHAT_LOGIN_REQUIRED.value)
-        payment = _payment_for(session, order, self.method)
+        payment = _payment_for(session, payable, self.method)
         payment.mchid, payment.appid = wechat.config.mchid, wechat.config.appid
         payment.simulated = wechat.simulator
-        description = _description(session, order)
-        deadline = order.pay_deadline_at
         session.commit()
         h5_url = wechat.pay_client().h5_prepay(
-            out_trade_no=payment.out_trade_no, description=description,
+            out_trade_no=payment.out_trade_no, description=payable.description,
             amount_fen=payment.amount_fen, payer_client_ip=ctx.client_ip,
             notify_url=wechat.config.notify_url, attach=f"shop:{ctx.shop_id}",
-            time_expire=deadline)
+            time_expire=payable.deadline)
         return PayStart(self.method.value, False, payment, h5_url=h5_url)
 
 
@@ -232,37 +233,29 @@ PROVIDERS: dict[str, PaymentProvider] = {
 }
 
 
-def _description(session: Session, order: Order) -> str:
-    from runtime.modules.orders.service import order_lines
-
-    lines = order_lines(session, [order.id])[order.id]
-    first = lines[0].title if lines else "商品"
-    text = first if len(lines) <= 1 else f"{first} 等{len(lines)}件商品"
-    return text[:127]
+def start_payment(session: Session, payable: Payable, method: PaymentMethod,
+                  ctx: PayContext) -> PayStart:
+    """Pay ``payable`` with ``method``; the caller (orders) checked the order may be paid
+    this way, and holds its lock for the methods that settle at once."""
+    return PROVIDERS[method.value].start(session, payable, ctx)
 
 
-def _check_pending(order: Order) -> None:
-    if order.status != OrderStatus.PENDING_PAYMENT:
-        raise InvalidTransition(f"order {order.order_no} is {order.status}; only an unpaid "
-                                "order can be paid", code=OrderErrorCode.ALREADY_PAID.value
-                                if order.status != OrderStatus.CLOSED else None,
-                                extra={"status": order.status})
-    if order.pay_deadline_at <= utcnow():
-        raise InvalidTransition(f"order {order.order_no} is past its payment deadline",
-                                extra={"status": "expired"})
+def close_pending(session: Session, order_id: int) -> None:
+    """What is for ``order_id`` closed unpaid (or was paid another way): its payments still
+    waiting for money can no longer be paid."""
+    session.execute(update(Payment).where(Payment.order_id == order_id,
+                                          Payment.status == PaymentStatus.PENDING)
+                    .values(status=PaymentStatus.CLOSED)
+                    .execution_options(synchronize_session=False))
 
 
-def start_payment(session: Session, order_id: Any, method: Any, ctx: PayContext) -> PayStart:
-    """Pay a member's unpaid order with ``method`` (``wechatpay``, ``wallet`` or ``cod``)."""
-    provider = PROVIDERS.get(method) if isinstance(method, str) else None
-    if provider is None:
-        raise ValidationFailed.single("/method", "wechatpay, wallet or cod", "enum")
-    order = get_order(session, order_id, member_id=ctx.member_id)
-    _check_pending(order)
-    if not provider.allowed(session, order):
-        raise ValidationFailed.single("/method", f"this shop does not take {method} for this "
-                                      "order", PaymentErrorCode.PAYMENT_METHOD_UNAVAILABLE.value)
-    return provider.start(session, order, ctx)
+def collect_cash_on_delivery(session: Session, order_id: int, amount_fen: int,
+                             at: datetime) -> None:
+    """The courier collected a cash-on-delivery order's money."""
+    session.execute(update(Payment).where(Payment.order_id == order_id, Payment.method == "cod",
+                                          Payment.status == PaymentStatus.COD_PENDING)
+                    .values(status=PaymentStatus.COLLECTED, paid_at=at, amount_fen=amount_fen)
+                    .execution_options(synchronize_session=False))
 
 
 # --- applying WeChat Pay's answers -------------------------------------------------------------
@@ -294,7 +287,7 @@ def _already_recorded(session: Session, notification: Notification | None) -> bo
 
 def apply_transaction(session: Session, tx: Transaction, *,
                       notification: Notification | None = None,
-                      actor: Actor | None = None) -> Outcome:
+                      by: str = "wechat") -> Outcome:
     """Apply WeChat's view of a payment (a notification or a query answer), exactly once."""
     if _already_recorded(session, notification):
         return Outcome.DUPLICATE
@@ -310,7 +303,7 @@ def apply_transaction(session: Session, tx: Transaction, *,
                   tx.out_trade_no, tx.total_fen, payment.amount_fen)
         raise PaymentMismatch(f"amount {tx.total_fen} fen does not match the order's "
                               f"{payment.amount_fen} fen")
-    order = lock_order(session, payment.order_id)
+    hooks(session).payment_lock(session=session, payment=payment)
     payment = session.scalar(select(Payment).where(Payment.id == payment.id).with_for_update()
                              .execution_options(populate_existing=True))
     assert payment is not None
@@ -318,7 +311,7 @@ def apply_transaction(session: Session, tx: Transaction, *,
                      payment_id=payment.id)
     if notification is not None and record is None:
         return Outcome.DUPLICATE
-    outcome = _apply_paid(session, order, payment, tx, actor or Actor.wechat())
+    outcome = _apply_paid(session, payment, tx, by)
     if record is not None:
         record.outcome = {Outcome.APPLIED: NotificationOutcome.APPLIED,
                           Outcome.ALREADY_APPLIED: NotificationOutcome.ALREADY_APPLIED,
@@ -328,8 +321,7 @@ def apply_transaction(session: Session, tx: Transaction, *,
     return outcome
 
 
-def _apply_paid(session: Session, order: Order, payment: Payment, tx: Transaction,
-                actor: Actor) -> Outcome:
+def _apply_paid(session: Session, payment: Payment, tx: Transaction, by: str) -> Outcome:
     if not tx.paid:
         return Outcome.IGNORED
     if payment.status == PaymentStatus.SUCCEEDED:
@@ -338,17 +330,14 @@ def _apply_paid(session: Session, order: Order, payment: Payment, tx: Transactio
     payment.transaction_id = tx.transaction_id
     payment.payer_openid = tx.payer_openid or payment.payer_openid
     payment.paid_at = tx.success_time or utcnow()
-    if order.status == OrderStatus.PENDING_PAYMENT:
-        mark_paid(session, order, PaymentMethod.WECHATPAY.value, actor,
-                  amount_fen=tx.total_fen, reason=f"微信支付 {tx.transaction_id}")
+    if _succeeded(session, payment, by):
         return Outcome.APPLIED
     shop_id = current_shop_id(session)
     assert shop_id is not None
-    log.warning("order %s was paid after it closed (%s): refunding", order.order_no,
-                order.close_reason)
+    log.warning("%s was paid after its order closed: refunding", payment.out_trade_no)
     from runtime.modules.payments.jobs import refund_paid_after_close
 
-    effects.enqueue_after_commit(session, refund_paid_after_close, shop_id, payment.id,
+    enqueue_for_app_after_commit(session, refund_paid_after_close, shop_id, payment.id,
                                  jid=f"refund-late-{shop_id}-{payment.id}")
     return Outcome.PAID_AFTER_CLOSE
 
@@ -370,7 +359,7 @@ def apply_refund(session: Session, answer: WechatRefund, *,
     if answer.refund_fen and answer.refund_fen != refund.amount_fen:
         raise PaymentMismatch(f"refund amount {answer.refund_fen} fen does not match "
                               f"{refund.amount_fen} fen")
-    lock_order(session, refund.order_id)
+    hooks(session).payment_lock(session=session, payment=payment)
     payment = session.scalar(select(Payment).where(Payment.id == payment.id).with_for_update()
                              .execution_options(populate_existing=True))
     refund = session.scalar(select(Refund).where(Refund.id == refund.id).with_for_update()
@@ -424,7 +413,7 @@ def pending_wechat_payment(session: Session, order_id: int) -> Payment | None:
 def reconcile(session: Session, payment: Payment, client: WechatPayClient) -> Outcome:
     """Ask WeChat about a payment whose notification never came, and apply the answer."""
     tx = client.query_by_out_trade_no(payment.out_trade_no)
-    return apply_transaction(session, tx, actor=Actor.system("reconcile"))
+    return apply_transaction(session, tx, by="reconcile")
 
 
 def stale_pending_payments(session: Session, older_than: timedelta, limit: int = 200
@@ -433,10 +422,9 @@ def stale_pending_payments(session: Session, older_than: timedelta, limit: int =
     shops (the caller holds platform access)."""
     cutoff = utcnow() - older_than
     return [(shop_id, pid) for shop_id, pid in session.execute(
-        select(Payment.shop_id, Payment.id).join(Order, Order.id == Payment.order_id)
+        select(Payment.shop_id, Payment.id)
         .where(Payment.method == "wechatpay", Payment.status == PaymentStatus.PENDING,
-               Payment.prepay_id != "", Payment.updated_at <= cutoff,
-               Order.status == OrderStatus.PENDING_PAYMENT)
+               Payment.prepay_id != "", Payment.updated_at <= cutoff)
         .order_by(Payment.id).limit(limit))]
 
 
