@@ -22,6 +22,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mallkit miniprogram sync --check
+	$(BIN)/lint-imports
 	$(MAKE) test-embedded
 	$(MAKE) test-miniprogram
 	@if $(BIN)/python -m tests.services_up "$(PG_TEST_URL)" "$(REDIS_TEST_URL)"; then \
@@ -54,6 +55,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

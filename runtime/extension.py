@@ -1,4 +1,7 @@
-"""Per-app state kept in ``app.extensions["mallkit"]``: settings, engine, Redis."""
+"""Per-app state kept in ``app.extensions["mallkit"]``: settings, engine, Redis.
+
+Domain code (module services, models, jobs) reaches the running app only through here,
+never through Flask's ``current_app`` / ``request`` / ``g`` (an import-linter contract)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import redis
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,3 +29,8 @@ class Mallkit:
 
 def state() -> Mallkit:
     return current_app.extensions["mallkit"]
+
+
+def current() -> Flask:
+    """The running app itself (for clients that read its config), outside a request too."""
+    return current_app._get_current_object()  # type: ignore[attr-defined]

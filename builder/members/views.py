@@ -29,7 +29,9 @@ from runtime.modules.members import admin, cards, export, levels, service, tags
 from runtime.modules.members.models import ExportStatus, GrowthEntry, LevelChange, Purchase
 from runtime.modules.members.queries import MemberFilters, search_members
 from runtime.modules.members.serializers import level_dict
+from runtime.modules.points import admin as points_admin
 from runtime.modules.points.api import REASONS as POINT_REASONS
+from runtime.modules.wallet import admin as wallet_admin
 from runtime.money import yuan_field
 from runtime.shoptime import local_text, zone_of
 from runtime.tenancy import current_shop, db
@@ -288,9 +290,9 @@ def adjust_points(member_id: int) -> ResponseReturnValue:
     data = forms.payload()
 
     def run() -> dict[str, Any]:
-        result = admin.adjust_points(db(), member_id, delta=data.get("delta"),
-                                     reason=data.get("reason"),
-                                     request_id=data.get("request_id"), actor=_actor())
+        result = points_admin.adjust_points(db(), member_id, delta=data.get("delta"),
+                                            reason=data.get("reason"),
+                                            request_id=data.get("request_id"), actor=_actor())
         return {"applied": result.applied, "points": result.balance_after}
 
     return _act(run, t("Points adjusted."), _back(member_id))
@@ -310,9 +312,9 @@ def adjust_balance(member_id: int) -> ResponseReturnValue:
                                    negative=True) or 0
             bonus = yuan_field(data.get("bonus_delta_yuan"), "/bonus_delta_yuan",
                                negative=True) or 0
-        result = admin.adjust_balance(db(), member_id, principal_delta_fen=principal,
-                                      bonus_delta_fen=bonus, reason=data.get("reason"),
-                                      request_id=data.get("request_id"), actor=_actor())
+        result = wallet_admin.adjust_balance(db(), member_id, principal_delta_fen=principal,
+                                             bonus_delta_fen=bonus, reason=data.get("reason"),
+                                             request_id=data.get("request_id"), actor=_actor())
         return {"applied": result.applied, "balance_fen": result.balance_after}
 
     return _act(run, t("Balance adjusted."), _back(member_id))

@@ -73,6 +73,20 @@ def payment_succeeded(session: Any, payment: Any, by: str) -> bool | None:
 
 
 @hookspec
+def order_marked_paid(session: Any, order: Any) -> None:
+    """The order just became paid (or cash on delivery was accepted), inside that
+    transaction: only what must exist the moment it is paid (fulfilment: the pickup code);
+    everything slower belongs in ``order_paid``."""
+
+
+@hookspec
+def order_details(session: Any, order: Any, for_merchant: bool) -> dict[str, Any]:
+    """What a module adds to an order's detail (buyer's, or the merchant's with
+    ``for_merchant``), e.g. fulfilment: ``shipments``, ``pickup``, ``shipping_upload``.
+    Read only."""
+
+
+@hookspec
 def order_paid(session: Any, order: Any, lines: list[Any]) -> None:
     """The order became paid (or cash on delivery was accepted). Runs AFTER the commit that
     marked it paid, in its own transaction in the ``order-paid-<shop>-<order>`` job, so a

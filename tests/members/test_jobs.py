@@ -42,16 +42,16 @@ def test_birthday_gift_once_a_year_on_the_shop_local_day(app, factory, shop, ses
     session.commit()
     clock.freeze(datetime(2026, 11, 25, 23, 30, tzinfo=SH))
     with app.app_context():
-        assert member_jobs.birthday_gifts_job() == {shop.id: 0}
+        assert point_jobs.birthday_gifts_job() == {shop.id: 0}
     clock.freeze(datetime(2026, 11, 26, 0, 30, tzinfo=SH))  # still the 25th in UTC
     with app.app_context():
-        assert member_jobs.birthday_gifts_job() == {shop.id: 1}
-        assert member_jobs.birthday_gifts_job() == {shop.id: 0}
+        assert point_jobs.birthday_gifts_job() == {shop.id: 1}
+        assert point_jobs.birthday_gifts_job() == {shop.id: 0}
     assert read(app, shop, lambda s: (points.balance_of(s, born.id),
                                       points.balance_of(s, other.id))) == (88, 0)
     clock.freeze(datetime(2027, 2, 28, 9, 0, tzinfo=SH))
     with app.app_context():
-        assert member_jobs.birthday_gifts_job() == {shop.id: 1}
+        assert point_jobs.birthday_gifts_job() == {shop.id: 1}
     assert read(app, shop, lambda s: points.balance_of(s, leap.id)) == 88
 
 

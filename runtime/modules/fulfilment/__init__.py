@@ -9,6 +9,7 @@ module = Module(
     migrations="migrations",
     api=("runtime.modules.fulfilment.api:fulfilment_api",),
     jobs={"fulfilment-shipping-uploads": "runtime.modules.fulfilment.jobs:sweep_shipping_uploads"},
+    hooks=("runtime.modules.fulfilment.hooks",),
     pricing_steps=("runtime.modules.fulfilment.pricing:SHIPPING",),
     seeders=("runtime.modules.fulfilment.demo:seed_demo_fulfilment",),
     tests="tests/fulfilment",

@@ -1,4 +1,5 @@
-"""Shopper-facing fulfilment API: pickup points and an order's pickup code (with QR)."""
+"""Shopper-facing fulfilment API: checkout options, pickup points and an order's pickup
+code (with QR)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from runtime.modules.members.auth import (
     current_member,
     member_required,
 )
+from runtime.modules.orders import addresses
 from runtime.modules.orders.errors import OrderErrorCode
 from runtime.modules.orders.service import get_order
+from runtime.modules.orders.settings import get_settings
 from runtime.tenancy import db
 
 fulfilment_api = shop_api_blueprint("fulfilment_api", __name__)
@@ -50,3 +53,26 @@ def _console_has_pickup() -> bool:
     from flask import current_app
 
     return "orders_console.pickup_verify" in current_app.view_functions
+
+
+@fulfilment_api.get("/checkout/options")
+@member_required
+@operation(tags=["checkout"])
+def checkout_options():
+    """What the shop offers at checkout: fulfilment methods, pickup points, payment methods."""
+    settings = get_settings(db())
+    points = [service.pickup_point_dict(p)
+              for p in service.list_pickup_points(db(), active_only=True)]
+    default = addresses.default_address(db(), current_member().id)
+    db().commit()
+    return jsonify({
+        "fulfilment": [m for m, on in (("express", settings.allow_express),
+                                       ("pickup", settings.allow_pickup and bool(points)),
+                                       ("local", settings.allow_local)) if on],
+        "payment_methods": [m for m, on in (("wechatpay", settings.allow_wechatpay),
+                                            ("wallet", settings.allow_wallet),
+                                            ("cod", settings.allow_cod)) if on],
+        "pickup_points": points, "invoice_enabled": settings.invoice_enabled,
+        "default_address": addresses.address_dict(default) if default else None,
+        "unpaid_timeout_minutes": settings.unpaid_timeout_minutes,
+    })

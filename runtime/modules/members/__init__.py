@@ -11,7 +11,6 @@ module = Module(
     console="builder.members",
     jobs={
         "members-recompute-segments": "runtime.modules.members.jobs:recompute_segments_job",
-        "members-birthday-gifts": "runtime.modules.members.jobs:birthday_gifts_job",
         "members-card-expiry": "runtime.modules.members.jobs:expire_cards_job",
     },
     hooks=("runtime.modules.members.hooks",),

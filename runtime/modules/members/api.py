@@ -229,26 +229,3 @@ def my_cards():
     """The member's active and upcoming paid cards."""
     return jsonify({"cards": [card_dict(c) for c in cards.active_cards(db(),
                                                                       current_member().id)]})
-
-
-@members_api.post("/me/cards")
-@member_required
-@operation(tags=TAGS, parameters=[{"name": "Idempotency-Key", "in": "header", "required": True,
-                                   "schema": {"type": "string", "maxLength": 64}}],
-           requestBody={"content": {"application/json": {"schema": {
-               "type": "object", "required": ["plan_id"],
-               "properties": {"plan_id": {"type": "integer"}}}}}},
-           responses={"201": {"description": "The card bought"}})
-def buy_card():
-    """Buy a paid membership card with the stored-value balance."""
-    plan_id = _body_field(json_body(), "plan_id")
-    if isinstance(plan_id, bool) or not isinstance(plan_id, int):
-        raise ValidationFailed.single("/plan_id", "a card plan id", "type")
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if not key or len(key) > 64:
-        raise ValidationFailed.single("/headers/Idempotency-Key", "an Idempotency-Key header "
-                                      "of 1-64 characters is required", "required")
-    session = db()
-    card = cards.buy_with_balance(session, current_member().id, plan_id, request_key=key)
-    session.commit()
-    return jsonify(card_dict(card)), 201

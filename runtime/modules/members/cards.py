@@ -3,7 +3,8 @@
 A card bought while another of the same plan is active starts when that one ends, so
 buying twice stacks. While a card is active the member's level is at least its level;
 ``expire_cards`` (a periodic job) puts members back on their growth level afterwards.
-Cards are paid with the stored-value balance (:func:`buy_with_balance`).
+Cards are paid with the stored-value balance (the wallet module's
+:func:`runtime.modules.wallet.cards.buy_with_balance`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
-from runtime.errors import ValidationFailed
 from runtime.fielderrors import FieldErrors
 from runtime.modules.members.errors import MemberErrorCode, not_found
 from runtime.modules.members.levels import get_level, recompute_all_levels, refresh_level
@@ -107,23 +107,6 @@ def grant_card(session: Session, member_id: int, plan_id: int, *, key: str,
     session.flush()
     refresh_level(session, member, reason="card_granted")
     return card
-
-
-def buy_with_balance(session: Session, member_id: int, plan_id: int, *,
-                     request_key: str) -> MemberCard:
-    """Buy a card with the stored-value balance: one wallet charge and one card per
-    ``request_key`` (the client's idempotency key)."""
-    from runtime.modules.wallet.service import pay_for_card
-
-    plan = get_plan(session, plan_id)
-    if not plan.is_active:
-        raise ValidationFailed.single("/plan_id", "this card is no longer sold", "inactive")
-    key = f"card-{member_id}-{request_key}"
-    lock_member(session, member_id)
-    charge = pay_for_card(session, member_id, key=key, amount_fen=plan.price_fen,
-                          plan_id=plan.id)
-    return grant_card(session, member_id, plan.id, key=key,
-                      payment_ref=f"wallet:{charge.entry.id}")
 
 
 def expire_cards(session: Session, now: datetime | None = None) -> int:

@@ -12,7 +12,6 @@ from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.errors import ValidationFailed
 from runtime.http import json_body
 from runtime.media.refs import load_assets
-from runtime.modules.fulfilment import service as fulfilment
 from runtime.modules.members.auth import (
     current_member,
     member_required,
@@ -21,7 +20,6 @@ from runtime.modules.orders import addresses, checkout, paying
 from runtime.modules.orders import service as orders
 from runtime.modules.orders.models import OrderStatus
 from runtime.modules.orders.serializers import order_detail, order_summary
-from runtime.modules.orders.settings import get_settings
 from runtime.modules.orders.state import Actor, OrderEvent
 from runtime.modules.payments import accounts
 from runtime.modules.payments.service import PayContext
@@ -95,28 +93,6 @@ def _detail(order) -> dict[str, Any]:
 
 
 # --- checkout ----------------------------------------------------------------------------------
-
-
-@orders_api.get("/checkout/options")
-@member_required
-@operation(tags=["checkout"])
-def checkout_options():
-    """What the shop offers at checkout: fulfilment methods, pickup points, payment methods."""
-    settings = get_settings(db())
-    points = [fulfilment.pickup_point_dict(p)
-              for p in fulfilment.list_pickup_points(db(), active_only=True)]
-    default = addresses.default_address(db(), current_member().id)
-    return _commit({
-        "fulfilment": [m for m, on in (("express", settings.allow_express),
-                                       ("pickup", settings.allow_pickup and bool(points)),
-                                       ("local", settings.allow_local)) if on],
-        "payment_methods": [m for m, on in (("wechatpay", settings.allow_wechatpay),
-                                            ("wallet", settings.allow_wallet),
-                                            ("cod", settings.allow_cod)) if on],
-        "pickup_points": points, "invoice_enabled": settings.invoice_enabled,
-        "default_address": addresses.address_dict(default) if default else None,
-        "unpaid_timeout_minutes": settings.unpaid_timeout_minutes,
-    })
 
 
 @orders_api.post("/checkout/quote")

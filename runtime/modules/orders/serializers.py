@@ -61,32 +61,21 @@ def order_summary(order: Order, lines: list[OrderLine], *,
 
 def order_detail(session: Session, order: Order, lines: list[OrderLine], *,
                  for_merchant: bool = False) -> dict[str, Any]:
-    from runtime.modules.fulfilment.shipping import (
-        pickup_code_of,
-        shipment_dict,
-        shipments_of,
-        upload_of,
-    )
+    from runtime.modules.loader import hooks
     from runtime.modules.payments.service import payment_dicts
 
     data = order_summary(order, lines, assets=load_assets(session, [ln.image for ln in lines]))
-    pickup = pickup_code_of(session, order.id)
     data.update({
         "pricing": order.pricing, "address": order.address,
         "pickup_point": order.pickup_point, "buyer_remark": order.buyer_remark,
         "invoice": order.invoice, "auto_confirm_at": _iso(order.auto_confirm_at),
         "payments": payment_dicts(session, order.id),
-        "shipments": [shipment_dict(s, sl) for s, sl in shipments_of(session, order.id)],
-        "pickup": ({"code": pickup.code, "verified_at": _iso(pickup.verified_at)}
-                   if pickup else None),
         "timeline": [e.as_dict() for e in timeline(session, order.id)],
     })
+    for part in hooks(session).order_details(session=session, order=order,
+                                             for_merchant=for_merchant):
+        data.update(part)
     if for_merchant:
-        upload = upload_of(session, order.id)
         data["merchant_remark"] = order.merchant_remark
         data["member_id"] = order.member_id
-        data["shipping_upload"] = ({"status": upload.status, "attempts": upload.attempts,
-                                    "last_error": upload.last_error,
-                                    "accepted_at": _iso(upload.accepted_at)}
-                                   if upload else None)
     return data

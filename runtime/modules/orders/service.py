@@ -219,16 +219,15 @@ def status_counts(session: Session, member_id: int) -> dict[str, int]:
 def mark_paid(session: Session, order: Order, method: str, actor: Actor, *,
               amount_fen: int, reason: str = "") -> None:
     """The money is in (or COD accepted): stock becomes a sale, the unpaid timer stops, and
-    the fulfilment gets ready (a pickup code for self-pickup). ``order`` must be locked."""
-    from runtime.modules.fulfilment import shipping
-
+    the ``order_marked_paid`` hook gets the fulfilment ready (a pickup code for self-pickup).
+    ``order`` must be locked."""
     event = OrderEvent.COD_ACCEPTED if method == "cod" else OrderEvent.PAID
     state.transition(session, order, event, actor, reason)
     order.payment_method = method
     order.paid_fen = amount_fen
     stock.commit(session, order.stock_key)
     payments.close_pending(session, order.id)  # a WeChat prepay of an order paid otherwise
-    shipping.on_order_paid(session, order)
+    hooks(session).order_marked_paid(session=session, order=order)
     shop_id = current_shop_id(session)
     assert shop_id is not None
     effects.cancel_unpaid_close(session, shop_id, order.id)

@@ -17,11 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from runtime import credentials
+from runtime import credentials, extension
 from runtime.clock import utcnow
 from runtime.errors import Conflict, FieldError, MallkitError, ServiceUnavailable, ValidationFailed
 from runtime.modules.payments.errors import PaymentErrorCode
@@ -44,7 +43,7 @@ log = logging.getLogger(__name__)
 
 
 def _app_settings() -> Any:
-    return current_app.extensions["mallkit"].settings
+    return extension.state().settings
 
 
 def notify_url(base_url: str, shop_slug: str) -> str:
@@ -62,7 +61,7 @@ class ShopWechat:
         return self.config.simulator
 
     def pay_client(self) -> WechatPayClient:
-        return pay_client(self.config, current_app)
+        return pay_client(self.config, extension.current())
 
 
 def get_account(session: Session) -> WechatPayAccount | None:
@@ -135,7 +134,7 @@ def _certificates_for(session: Session, fields: dict[str, Any]) -> list[str]:
         fields["mchid"], fields["merchant_serial_no"],
         crypto.load_private_key(fields["merchant_private_key_pem"]), WECHATPAY_BASE_URLS[0])
     try:
-        downloaded = certificates.download(transport_for(current_app, simulator=False),
+        downloaded = certificates.download(transport_for(extension.current(), simulator=False),
                                            signer, fields["apiv3_key"],
                                            {c.serial_no: c.public_key for c in kept})
     except MallkitError as error:
@@ -157,7 +156,7 @@ def refresh_certificates(session: Session, shop_id: int,
     if config.public_key_id:
         raise Conflict("this account verifies WeChat Pay with its public key; it keeps no "
                        "platform certificates", code="wechatpay_public_key_mode")
-    client = pay_client(config, current_app)
+    client = pay_client(config, extension.current())
     downloaded = certificates.download(client.transport, config, config.apiv3_key,
                                        config.wechatpay_keys)
     kept = certificates.keep(_platform_certificates(config), downloaded, utcnow())
@@ -178,9 +177,9 @@ def parse_notification(session: Session, shop_id: int, shop_slug: str, headers: 
     so forged serials cannot make it call WeChat Pay over and over."""
     config = shop_wechat(session, shop_id, shop_slug).config
     try:
-        return pay_client(config, current_app).parse_notification(headers, body)
+        return pay_client(config, extension.current()).parse_notification(headers, body)
     except UnknownSerial:
-        redis = current_app.extensions["mallkit"].redis
+        redis = extension.state().redis
         if config.simulator or config.public_key_id or not redis.set(
                 keys.certificate_refresh_gate(shop_id), "1", nx=True,
                 ex=REFRESH_ON_UNKNOWN_SERIAL):
@@ -193,7 +192,7 @@ def parse_notification(session: Session, shop_id: int, shop_slug: str, headers: 
             raise UnknownSerial("Wechatpay-Serial is unknown, and downloading the platform "
                                 "certificates did not help") from exc
     config = shop_wechat(session, shop_id, shop_slug).config
-    return pay_client(config, current_app).parse_notification(headers, body)
+    return pay_client(config, extension.current()).parse_notification(headers, body)
 
 
 def check_credentials(session: Session, shop_id: int, shop_slug: str) -> probe.ProbeResult:
@@ -203,7 +202,7 @@ def check_credentials(session: Session, shop_id: int, shop_slug: str) -> probe.P
         config = shop_wechat(session, shop_id, shop_slug).config
     except ServiceUnavailable as error:
         return probe.ProbeResult(probe.Outcome.NOT_CONFIGURED, detail=error.detail)
-    client = pay_client(config, current_app)
+    client = pay_client(config, extension.current())
     result = probe.probe(client)
     if result.ok and not config.public_key_id:
         try:

@@ -11,6 +11,7 @@ module = Module(
     jobs={
         "points-expire": "runtime.modules.points.jobs:expire_job",
         "points-expiry-notices": "runtime.modules.points.jobs:notices_job",
+        "points-birthday-gifts": "runtime.modules.points.jobs:birthday_gifts_job",
     },
     hooks=("runtime.modules.points.hooks",),
     pricing_steps=("runtime.modules.points.pricing:POINTS",),

@@ -12,7 +12,8 @@ from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.errors import ValidationFailed
 from runtime.http import json_body
 from runtime.modules.members.auth import current_member, member_required
-from runtime.modules.wallet import service, wechatpay
+from runtime.modules.members.serializers import card_dict
+from runtime.modules.wallet import cards, service, wechatpay
 from runtime.modules.wallet.models import TopUp, WalletEntry
 from runtime.modules.wallet.settings import wallet_settings
 from runtime.tenancy import current_shop, db
@@ -154,3 +155,30 @@ def wechatpay_notify():
         return f"{notification.event_type} {notification.id}: {outcome}"
 
     return notify.receive(db(), f"the wallet of {current_shop().slug}", apply)
+
+
+@wallet_api.post("/me/cards")
+@member_required
+@operation(tags=["members"], parameters=[{"name": "Idempotency-Key", "in": "header",
+                                          "required": True,
+                                          "schema": {"type": "string", "maxLength": 64}}],
+           requestBody={"content": {"application/json": {"schema": {
+               "type": "object", "required": ["plan_id"],
+               "properties": {"plan_id": {"type": "integer"}}}}}},
+           responses={"201": {"description": "The card bought"}})
+def buy_card():
+    """Buy a paid membership card (members) with the stored-value balance."""
+    body = json_body()
+    if "plan_id" not in body:
+        raise ValidationFailed.single("/plan_id", "'plan_id' is required", "required")
+    plan_id = body["plan_id"]
+    if isinstance(plan_id, bool) or not isinstance(plan_id, int):
+        raise ValidationFailed.single("/plan_id", "a card plan id", "type")
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key or len(key) > 64:
+        raise ValidationFailed.single("/headers/Idempotency-Key", "an Idempotency-Key header "
+                                      "of 1-64 characters is required", "required")
+    session = db()
+    card = cards.buy_with_balance(session, current_member().id, plan_id, request_key=key)
+    session.commit()
+    return jsonify(card_dict(card)), 201
