@@ -142,6 +142,13 @@ def member_event(session: Any, member: Any, event: str) -> None:
 
 
 @hookspec
+def member_imported(session: Any, member: Any, balances: dict[str, int], key: str) -> bool | None:
+    """A member import row carries opening balances (``{"points": 120, "balance_fen": 5000}``),
+    inside the row's savepoint: the module owning a kind credits it once under
+    ``<key>-<kind>`` and returns True when that changed something."""
+
+
+@hookspec
 def member_balances(session: Any, member_ids: list[int]) -> dict[str, dict[int, Any]]:
     """What other modules hold for these members, for profiles and the console, e.g.
     ``{"points": {member_id: 120}}``, ``{"wallet": {member_id: {"balance_fen": ...}}}``

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
 from sqlalchemy import select
 
-from runtime import jobs
+from runtime import extension, jobs
 from runtime.clock import utcnow
 from runtime.db import platform_access
 from runtime.errors import MallkitError
@@ -42,7 +41,7 @@ def send_shipping_upload(shop_id: int, order_id: int) -> str:
             return "done"
         upload.attempts += 1
         try:
-            client = apps.shop_mini_client(session, current_app)
+            client = apps.shop_mini_client(session, extension.current())
             if client is None:
                 raise WechatError("the shop has no mini-program AppSecret configured")
             client.upload_shipping_info(shipping_info(upload))

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runtime.errors import MallkitError, ValidationFailed
+from runtime.modules.loader import hooks
 from runtime.modules.members import levels, tags
 from runtime.modules.members.models import Member, MemberSource, Tag
 from runtime.modules.members.service import PHONE_RE, lock_member
@@ -202,9 +203,6 @@ def read_rows(data: bytes, level_names: set[str]
 
 def import_members(session: Session, data: bytes) -> ImportResult:
     """Import the workbook's good rows, each in its own savepoint; the caller commits."""
-    from runtime.modules.points import service as points
-    from runtime.modules.wallet import service as wallet
-
     if len(data) > MAX_FILE_BYTES:
         raise file_problem("文件不能超过 10 MB")
     by_name = {lv.name: lv for lv in levels.list_levels(session)}
@@ -221,7 +219,7 @@ def import_members(session: Session, data: bytes) -> ImportResult:
             continue
         try:
             with session.begin_nested():
-                changed = _import_one(session, item, digest, by_name, tag_ids, points, wallet)
+                changed = _import_one(session, item, digest, by_name, tag_ids)
         except MallkitError as error:
             result.problems.append(CellProblem(item.row, None, error.detail or str(error)))
             continue
@@ -237,7 +235,7 @@ def import_members(session: Session, data: bytes) -> ImportResult:
 
 
 def _import_one(session: Session, item: MemberRow, digest: str, by_name: dict[str, Any],
-                tag_ids: dict[str, int], points: Any, wallet: Any) -> str:
+                tag_ids: dict[str, int]) -> str:
     member = session.scalar(select(Member).where(Member.phone == item.phone))
     created = member is None
     if member is None:
@@ -256,14 +254,10 @@ def _import_one(session: Session, item: MemberRow, digest: str, by_name: dict[st
             changed = True
         if levels.refresh_level(session, member, "import") is not None:
             changed = True
-    key = f"import-{digest}-{item.phone}"
-    if item.points and points.credit(session, member.id, item.points, reason="import",
-                                     key=f"{key}-points",
-                                     kind=points.EntryKind.ADJUST).applied:
-        changed = True
-    if item.balance_fen and wallet.adjust(session, member.id,
-                                          principal_delta_fen=item.balance_fen,
-                                          key=f"{key}-wallet").applied:
+    # opening points and balance belong to the points and wallet modules (member_imported)
+    if any(hooks(session).member_imported(
+            session=session, member=member, key=f"import-{digest}-{item.phone}",
+            balances={"points": item.points, "balance_fen": item.balance_fen})):
         changed = True
     for name in item.tags:
         if name not in tag_ids:

@@ -59,5 +59,15 @@ def member_event(session: Session, member: Any, event: str) -> None:
 
 
 @hookimpl
+def member_imported(session: Session, member: Any, balances: dict[str, int], key: str
+                    ) -> bool | None:
+    """Opening points from a member import, once per import and member."""
+    if not balances.get("points"):
+        return None
+    return service.credit(session, member.id, balances["points"], reason="import",
+                          key=f"{key}-points", kind=service.EntryKind.ADJUST).applied
+
+
+@hookimpl
 def member_balances(session: Session, member_ids: list[int]) -> dict[str, dict[int, int]]:
     return {"points": service.balances_of(session, member_ids)}

@@ -21,6 +21,16 @@ def member_balances(session: Session, member_ids: list[int]
 
 
 @hookimpl
+def member_imported(session: Session, member: Any, balances: dict[str, int], key: str
+                    ) -> bool | None:
+    """An opening balance (principal) from a member import, once per import and member."""
+    if not balances.get("balance_fen"):
+        return None
+    return service.adjust(session, member.id, principal_delta_fen=balances["balance_fen"],
+                          key=f"{key}-wallet").applied
+
+
+@hookimpl
 def take_payment(session: Session, payment: Any, member_id: int) -> bool | None:
     """Take a ``wallet`` payment's amount off the member's balance (key
     ``order-pay-<order>``; 409 ``insufficient_balance`` when short)."""
