@@ -1,5 +1,6 @@
 """Periodic work of the members module, one transaction per shop: segments (rule tags and
-lifecycle stages), birthday gifts, expiry of paid cards, and the member export."""
+lifecycle stages), expiry of paid cards, and the member export (birthday gift points are the
+points module's job)."""
 
 from __future__ import annotations
 
