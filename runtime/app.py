@@ -33,7 +33,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 #: Modules are not listed anywhere: :mod:`runtime.modules.loader` finds them.
 RUNTIME_PARTS = ["runtime.health", "runtime.api", "runtime.api.openapi", "runtime.pages",
                  "runtime.storefront", "runtime.storefront.shop", "runtime.accounts",
-                 "runtime.media", "runtime.wechat"]
+                 "runtime.media", "runtime.wechat", "runtime.secrets_cli"]
 #: The console's platform screens (imported by name: runtime never imports builder).
 CONSOLE_PARTS = ["builder.console", "builder.pages", "builder.editor", "builder.media",
                  "builder.themes", "builder.wechat"]
