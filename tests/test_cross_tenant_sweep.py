@@ -65,6 +65,11 @@ EXEMPT_ROUTES = {
     "/console/agency/themes/<theme_id>/versions/<version>/preview": "agency theme studio",
     "/console/agency/themes/<theme_id>/versions/<version>/publish": "agency theme studio",
     "/themes/<theme_id>/<version>/<path:asset>": "public theme assets",
+    "/theme-files/<grant>/<theme_id>/<version>/<path:asset>":
+        "private theme files: the signed grant names the shop; a forged one is 404 "
+        "(tests/themes)",
+    "/console/agency/themes/<theme_id>/versions/<version>/files/<path:asset>":
+        "agency theme studio: draft files of the agency's own themes",
     "/media/<path:key>": "public media files, served by unguessable content keys",
     "/static/<path:filename>": "static files of the app",
     "/console/static/<path:filename>": "static files of the console",

@@ -166,16 +166,16 @@ def _seed(app: Any, session_factory: Any) -> tuple[int, list[dict[str, int]]]:
 
     from runtime.blocklib.demo import MEDIA_FOLDER
     from runtime.db import use_shop
-    from runtime.demo import ensure_demo_shop, seeders
+    from runtime.demo import ensure_demo_shop
     from runtime.media.models import MediaAsset
 
     with session_factory() as session:
         session.info["shop_id"] = None
         shop, _created, _owner = ensure_demo_shop(session)
         session.commit()
-        for seeder in seeders().values():
+        for seeder in app.extensions["mallkit"].modules.seeders.values():
             use_shop(session, shop.id)
-            seeder(session, shop)
+            seeder.func(session, shop)
             session.commit()
         use_shop(session, shop.id)
         media = [{"media_id": asset_id} for asset_id in session.scalars(
