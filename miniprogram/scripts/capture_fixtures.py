@@ -104,17 +104,20 @@ def all_blocks_page(media: list[dict[str, int]], product_ids: list[int],
                                    "radius": 8}),
         ("service", "service-button", {"action": "phone", "phone": "400-800-1234"}),
     ]
-    from runtime.pages.blocks import BLOCKS_DIR
+    from runtime.pages.blocks import BLOCKS_DIR, block_dirs_under
     from runtime.pages.miniprogram import client_types, scan
 
-    scanned = scan(BLOCKS_DIR, ROOT / "miniprogram")
+    block_dirs = block_dirs_under(BLOCKS_DIR.parent)  # blocks/ and the modules' own
+    scanned = scan(block_dirs, ROOT / "miniprogram")
     on_custom = {b.type for b in scanned if b.on_custom_pages}
     types = [t for t in client_types(scanned) if t in on_custom]
     blocks = [b for b in blocks if b[1] in types]
     shown = {b[1] for b in blocks}
     for name in types:
         if name not in shown:
-            manifest = json.loads((BLOCKS_DIR / name / "block.json").read_text(encoding="utf-8"))
+            path = next(d / name / "block.json" for d in block_dirs
+                        if (d / name / "block.json").is_file())
+            manifest = json.loads(path.read_text(encoding="utf-8"))
             blocks.append((name, name, (manifest.get("presets") or [{}])[0].get("settings", {})))
     config: dict[str, Any] = {
         "schema": 1, "title": "全部组件", "kind": "custom",

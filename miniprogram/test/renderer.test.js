@@ -11,10 +11,14 @@ const KNOWN = require('../utils/block-types')
 
 const allBlocks = fixture('layout-all-blocks').body
 const home = fixture('layout-home').body
-// The server's block types this client renders: all but those marked h5_only.
-const BLOCK_DIRS = fs.readdirSync(path.join(ROOT, '..', 'blocks'))
-  .filter(name => fs.existsSync(path.join(ROOT, '..', 'blocks', name, 'block.json')))
-  .filter(name => !JSON.parse(fs.readFileSync(path.join(ROOT, '..', 'blocks', name, 'block.json'), 'utf8')).h5_only)
+// The server's block types this client renders: all but those marked h5_only, from blocks/
+// and from each module's own blocks/ (runtime/modules/<id>/blocks).
+const MODULES = path.join(ROOT, '..', 'runtime', 'modules')
+const BLOCK_FOLDERS = [path.join(ROOT, '..', 'blocks'),
+  ...fs.readdirSync(MODULES).map(m => path.join(MODULES, m, 'blocks')).filter(d => fs.existsSync(d))]
+const BLOCK_DIRS = BLOCK_FOLDERS.flatMap(dir => fs.readdirSync(dir)
+  .filter(name => fs.existsSync(path.join(dir, name, 'block.json')))
+  .filter(name => !JSON.parse(fs.readFileSync(path.join(dir, name, 'block.json'), 'utf8')).h5_only))
 
 // The element each block component draws when it has something to show.
 const ROOTS = {

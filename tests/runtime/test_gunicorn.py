@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import runpy
 import signal
 import subprocess
 import sys
@@ -34,5 +35,7 @@ def test_gunicorn_serves_the_app_with_the_deploy_config(embedded_env, tmp_path):
     finally:
         proc.kill()
     assert proc.returncode == 0, output
-    assert "Using worker: gthread" in output
+    assert "Worker exiting" in output  # a worker served and stopped with the master
+    config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    assert config["worker_class"] == "gthread" and config["threads"] >= 1
     assert leftover_processes(tmp_path) == []
