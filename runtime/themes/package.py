@@ -151,9 +151,15 @@ def _overlaps(infos: list[zipfile.ZipInfo], archive_size: int) -> list[Problem]:
     return problems
 
 
+#: What theme packages may use (what `mallkit theme package` writes); others are refused.
+COMPRESSIONS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+
+
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
                  budget: int) -> bytes:
     """Decompress one member, counting the bytes produced (headers are not trusted)."""
+    if info.compress_type not in COMPRESSIONS:
+        raise _refuse(name, "uses a compression method other than stored or deflate")
     allowed = min(MAX_FILE_BYTES, budget, max(info.compress_size, 1) * MAX_RATIO + 4096)
     out = bytearray()
     try:
@@ -164,7 +170,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
                     raise _refuse(name, _why_too_big(len(out), info, budget))
     except PackageRefused:
         raise
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
         raise _refuse(name, f"cannot be read from the zip: {exc}") from None
     return bytes(out)
 

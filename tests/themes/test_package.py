@@ -246,3 +246,10 @@ def test_cli_new_validate_package(tmp_path: Path):
     done = runner.invoke(cli, ["theme", "validate", str(folder)])
     assert done.exit_code == 1
     assert "blocks/title.html: line 1: '__class__'" in done.output
+
+
+def test_an_unsupported_compression_method_is_refused():
+    info = zipfile.ZipInfo("theme.json")
+    info.compress_type = zipfile.ZIP_BZIP2
+    problems = refused(zip_of((info, b"{}")))
+    assert any("compression method" in message for _file, message in problems)
