@@ -1,5 +1,6 @@
 """``mallkit module new``: the scaffolded slice is a complete module whose own tests pass
-and which meets the module contract — checked in a copy of the repository."""
+and which meets the module contract and the import contracts (with no edit to
+pyproject.toml) — checked in a copy of the repository."""
 
 from __future__ import annotations
 
@@ -57,3 +58,10 @@ def test_the_new_module_passes_its_tests_and_the_contract(tmp_path):
         cwd=repo, env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "passed" in run.stdout and "failed" not in run.stdout
+
+    lint = subprocess.run([str(Path(sys.executable).parent / "lint-imports"), "--no-cache"],
+                          cwd=repo, env={"PYTHONPATH": str(repo), "PATH": ""},
+                          capture_output=True, text=True, timeout=300)
+    assert lint.returncode == 0, lint.stdout[-3000:]
+    assert "0 broken" in lint.stdout
+    assert (repo / "pyproject.toml").read_text() == (ROOT / "pyproject.toml").read_text()
