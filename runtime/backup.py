@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from runtime.clock import utcnow
 from runtime.db import make_engine
 from runtime.migrate import database_heads
+from runtime.schema_ledger import LEDGER_TABLE, VERSION_TABLE
 from runtime.settings import Settings
 
 FORMAT = 1
@@ -61,15 +62,16 @@ def _run(args: list[str]) -> None:
 
 
 def _tables(conn: Connection) -> list[str]:
-    """The data tables: not Alembic's, not SQLite full-text indexes (virtual tables and their
-    shadow tables are rebuilt from the data they index)."""
+    """The data tables: not Alembic's nor the schema ledger (migration bookkeeping), not
+    SQLite full-text indexes (virtual tables and their shadow tables are rebuilt from the
+    data they index)."""
     derived: tuple[str, ...] = ()
     if conn.dialect.name == "sqlite":
         derived = tuple(conn.scalars(text(
             "SELECT name FROM sqlite_master WHERE type = 'table' "
             "AND sql LIKE 'CREATE VIRTUAL TABLE%'")))
     return sorted(t for t in inspect(conn).get_table_names()
-                  if t != "alembic_version" and not t.startswith(derived))
+                  if t not in (VERSION_TABLE, LEDGER_TABLE) and not t.startswith(derived))
 
 
 def row_counts(engine: Engine) -> dict[str, int]:

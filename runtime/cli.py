@@ -37,7 +37,34 @@ def _settings() -> Settings:
 
 @cli.group("module")
 def module_group() -> None:
-    """Writing modules."""
+    """Writing modules, and forgetting removed ones."""
+
+
+@module_group.command("forget", with_appcontext=False)
+@click.argument("module_id")
+@click.option("--drop-tables", is_flag=True,
+              help="Also drop its tables and its per-shop switch rows (its data is lost).")
+@click.option("--yes", is_flag=True, help="Do not ask before dropping tables.")
+def module_forget(module_id: str, drop_tables: bool, yes: bool) -> None:
+    """Forget MODULE_ID, a module whose package was removed: drop its Alembic version rows
+    (and, with --drop-tables, its tables) so the database no longer waits for it."""
+    from runtime.db import make_engine
+    from runtime.migrate import ForgetRefused, SchemaOutOfDate, forget
+    from runtime.modules.loader import discover
+
+    settings = _settings()
+    if drop_tables and not yes:
+        click.confirm(f"drop every table of module '{module_id}' and its data?", abort=True)
+    engine = make_engine(settings.database_url)
+    try:
+        change = forget(engine, module_id, drop_tables=drop_tables,
+                        found=discover(exclude=settings.excluded_modules))
+    except (ForgetRefused, SchemaOutOfDate) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        engine.dispose()
+    click.echo(f"forgot {module_id}: version rows {', '.join(change.removed) or 'none'} "
+               f"removed{'; tables dropped' if drop_tables else ''}")
 
 
 @module_group.command("new", with_appcontext=False)
@@ -72,28 +99,43 @@ def db_group() -> None:
 def db_upgrade(target: str) -> None:
     """Apply the migrations up to TARGET (default: every module's head)."""
     from runtime.db import make_engine
-    from runtime.migrate import database_heads, upgrade
+    from runtime.migrate import SchemaOutOfDate, database_heads, upgrade
+    from runtime.modules.loader import discover
 
     settings = _settings()
     if settings.embedded_database:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
-    upgrade(engine, target, secret_key=settings.secret_key)
+    try:
+        upgrade(engine, target, secret_key=settings.secret_key,
+                found=discover(exclude=settings.excluded_modules))
+    except SchemaOutOfDate as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"database at {', '.join(sorted(database_heads(engine)))}")
 
 
 @db_group.command("current", with_appcontext=False)
 def db_current() -> None:
     """Show the database's revision and whether it matches the code."""
+    from runtime import schema_ledger
     from runtime.db import make_engine
-    from runtime.migrate import code_heads, database_heads
+    from runtime.migrate import SchemaOutOfDate, check_schema, code_heads, database_heads
+    from runtime.modules.loader import discover
 
-    engine = make_engine(_settings().database_url)
-    have, want = database_heads(engine), code_heads()
-    click.echo(f"database: {', '.join(sorted(have)) or 'empty'}")
-    click.echo(f"code:     {', '.join(sorted(want))}")
-    if have != want:
-        raise click.ClickException("out of date: run `mallkit db upgrade`")
+    settings = _settings()
+    found = discover(exclude=settings.excluded_modules)
+    engine = make_engine(settings.database_url)
+    click.echo(f"database: {', '.join(sorted(database_heads(engine))) or 'empty'}")
+    click.echo(f"code:     {', '.join(sorted(code_heads(found)))}")
+    with engine.connect() as connection:
+        gone = sorted(schema_ledger.absent(connection, found))
+    if gone:
+        click.echo(f"not installed: {', '.join(gone)} (their tables stay; "
+                   "`mallkit module forget ID [--drop-tables]` removes them)")
+    try:
+        check_schema(engine, found)
+    except SchemaOutOfDate as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 # --- backup and restore ----------------------------------------------------------------------

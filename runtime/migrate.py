@@ -6,19 +6,27 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+import structlog
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
+from runtime import schema_ledger
 from runtime.modules.loader import Discovered, discover, migration_folders
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
+log = structlog.get_logger(__name__)
+
+
 class SchemaOutOfDate(RuntimeError):
     """The database is behind (or ahead of) the code's migrations."""
+
+
+class ForgetRefused(RuntimeError):
+    """``mallkit module forget`` cannot forget that module (installed, or nothing recorded)."""
 
 
 def version_locations(found: Iterable[Discovered] | None = None) -> list[Path]:
@@ -38,12 +46,35 @@ def alembic_config(found: Iterable[Discovered] | None = None) -> Config:
 
 def upgrade(engine: Engine, target: str = "heads", *, secret_key: str | None = None,
             found: Iterable[Discovered] | None = None) -> None:
-    """Apply migrations; ``secret_key`` lets a migration re-seal stored credentials."""
+    """Apply migrations; ``secret_key`` lets a migration re-seal stored credentials. The
+    version rows of a module no longer installed are set aside while Alembic runs (it
+    cannot read a revision whose file is gone) and put back after; the schema ledger is
+    rewritten for the installed modules."""
+    found = list(discover() if found is None else found)
     cfg = alembic_config(found)
+    script = ScriptDirectory.from_config(cfg)
     with engine.begin() as connection:
+        change = _set_aside(connection, script, found)
+        schema_ledger.apply(connection, change)
         cfg.attributes["connection"] = connection
         cfg.attributes["secret_key"] = secret_key
         command.upgrade(cfg, target)
+        schema_ledger.restore(connection, change)
+        schema_ledger.record(connection, script, found)
+
+
+def _set_aside(connection: Connection, script: ScriptDirectory,
+               found: list[Discovered]) -> schema_ledger.SetAside:
+    try:
+        change = schema_ledger.plan(schema_ledger.version_rows(connection), script,
+                                    schema_ledger.absent(connection, found).values())
+    except schema_ledger.UnknownRevision as exc:
+        raise SchemaOutOfDate(str(exc)) from None
+    if change.modules:
+        log.warning("modules_not_installed", modules=change.modules, revisions=change.removed,
+                    hint="their tables and version rows stay; `mallkit module forget ID "
+                         "[--drop-tables]` removes them")
+    return change
 
 
 def downgrade(engine: Engine, target: str, *, secret_key: str | None = None) -> None:
@@ -60,27 +91,49 @@ def code_heads(found: Iterable[Discovered] | None = None) -> set[str]:
 
 def database_heads(engine: Engine) -> set[str]:
     with engine.connect() as connection:
-        return set(MigrationContext.configure(connection).get_current_heads())
+        return set(schema_ledger.version_rows(connection))
 
 
 def check_schema(engine: Engine, found: Iterable[Discovered] | None = None) -> None:
-    """Refuse to run against a schema that is not exactly at the code's migration heads."""
+    """Refuse to run against a schema that is not exactly at the code's migration heads. The
+    version rows of a recorded module that is no longer installed are ignored (logged)."""
     found = list(discover() if found is None else found)
-    have, want = database_heads(engine), code_heads(found)
-    if have != want and not _heads_applied(have, want, found):
+    script = ScriptDirectory.from_config(alembic_config(found))
+    with engine.connect() as connection:
+        rows = schema_ledger.version_rows(connection)
+        change = _set_aside(connection, script, found)
+    have = (set(rows) - set(change.removed)) | set(change.added)
+    want = set(script.get_heads())
+    if have != want and not _heads_applied(have, want, script):
         missing = ", ".join(sorted(want - have)) or "none"
         raise SchemaOutOfDate(
             f"the database schema is out of date (at {sorted(have) or 'no revision'}, "
-            f"needs {missing}); run `mallkit db upgrade` and start again (a revision the "
-            "code does not know comes from newer code or from a module no longer installed)")
+            f"needs {missing}); run `mallkit db upgrade` and start again")
 
 
-def _heads_applied(have: set[str], want: set[str], found: list[Discovered]) -> bool:
+def _heads_applied(have: set[str], want: set[str], script: ScriptDirectory) -> bool:
     """True when every code head is applied: a head that another branch ``depends_on`` is
     not kept in the version table once the dependant is applied, so follow the graph."""
-    script = ScriptDirectory.from_config(alembic_config(found))
-    try:
-        applied = {r.revision for r in script.iterate_revisions(tuple(have), "base")}
-    except Exception:  # a revision the code does not know: the database is ahead
-        return False
+    applied = {r.revision for r in script.iterate_revisions(tuple(have), "base")}
     return want <= applied and have <= applied
+
+
+def forget(engine: Engine, module_id: str, *, drop_tables: bool = False,
+           found: Iterable[Discovered] | None = None) -> schema_ledger.SetAside:
+    """Forget a module whose package was removed: its version rows (and with
+    ``drop_tables`` its tables and per-shop switch rows) go, so nothing waits for it."""
+    found = list(discover() if found is None else found)
+    if module_id in {item.id for item in found}:
+        raise ForgetRefused(
+            f"module '{module_id}' is installed: remove its package first (forgetting an "
+            "installed module would make the next upgrade run its migrations again)")
+    script = ScriptDirectory.from_config(alembic_config(found))
+    with engine.begin() as connection:
+        rec = schema_ledger.records(connection).get(module_id)
+        if rec is None:
+            raise ForgetRefused(f"the database has no schema recorded for module "
+                                f"'{module_id}' (see `mallkit db current`)")
+        try:
+            return schema_ledger.forget(connection, script, rec, drop_tables=drop_tables)
+        except schema_ledger.UnknownRevision as exc:
+            raise SchemaOutOfDate(str(exc)) from None

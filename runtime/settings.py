@@ -144,6 +144,8 @@ class Settings:
             max_video_bytes=_int(get("MAX_VIDEO_BYTES", str(30 * 1024 * 1024)), "MAX_VIDEO_BYTES"),
             media_fetch_private_hosts=_bool(get("MEDIA_FETCH_PRIVATE_HOSTS", "0"),
                                             "MEDIA_FETCH_PRIVATE_HOSTS"),
+            excluded_modules=tuple(m.strip() for m in get("EXCLUDED_MODULES").split(",")
+                                   if m.strip()),
         )
         settings.validate()
         if not settings.secret_key:
