@@ -56,6 +56,23 @@ def take_payment(session: Any, payment: Any, member_id: int) -> bool | None:
 
 
 @hookspec
+def return_payment(session: Any, payment: Any, member_id: int, amount_fen: int,
+                   key: str) -> bool | None:
+    """Payments asks the module holding the money of a non-WeChat method (``wallet``) to give
+    ``amount_fen`` of ``payment`` back to the member, inside the refund's transaction,
+    idempotent by ``key`` (the refund's number). The module owning ``payment.method``
+    returns True; the others return None."""
+
+
+@hookspec
+def refund_settled(session: Any, refund: Any, payment: Any) -> None:
+    """WeChat Pay's final answer for a refund was applied (``refund.status`` is
+    ``succeeded``, ``closed`` or ``abnormal``), inside that transaction, after the order is
+    locked (``payment_lock``): the module that asked for the refund (after-sales, by
+    ``refund.out_refund_no``) acts on it. Called once per change of the refund's status."""
+
+
+@hookspec
 def payment_lock(session: Any, payment: Any) -> None:
     """Before payments locks ``payment`` to change it (a notification, a query answer, a
     refund), inside that transaction: the module owning the payment locks its own row
@@ -107,6 +124,21 @@ def fulfilment_hold(session: Any, order: Any) -> str | None:
     it — the first reason refuses with 409 ``fulfilment_held`` — or None."""
 
 
+@hookspec(firstresult=True)
+def auto_confirm_hold(session: Any, order: Any) -> str | None:
+    """Asked by orders' auto-confirm before it confirms receipt of a shipped order, inside
+    that transaction: return a reason (e.g. an open after-sale request) to wait — orders
+    asks again later — or None."""
+
+
+@hookspec
+def validate_aftersale(session: Any, order: Any, line: Any, request: Any) -> None:
+    """Before an after-sale request (or a merchant refund) of ``line`` is written, inside
+    its transaction with the order locked. ``request`` has ``kind``, ``amount_fen``,
+    ``qty`` and ``initiator``. Refuse by raising a :class:`runtime.errors.DomainError`
+    (e.g. 409 while a group buy is open); return nothing to accept."""
+
+
 @hookspec
 def order_received(session: Any, order: Any) -> None:
     """The buyer confirmed receipt (or auto-confirm did), inside that transaction; after-sales
@@ -120,10 +152,12 @@ def order_completed(session: Any, order: Any) -> None:
 
 @hookspec
 def line_refunded(session: Any, order: Any, line: Any, refund: Any) -> None:
-    """Money for (part of) ``line`` was refunded, inside the refund's transaction: reverse what
-    the line earned (points, growth, commission) in proportion. ``refund`` has ``id``,
-    ``amount_fen`` and ``order_refunded_fen`` (everything refunded of the order so far, this
-    refund included); a refund spanning several lines calls it once per line with the same
+    """Money for (part of) ``line`` was refunded, inside the refund's transaction (fired by
+    after-sales when the request completes): reverse what the line earned (points, growth,
+    commission) in proportion, and put stock back. ``refund`` has ``id`` (the after-sale
+    id), ``amount_fen``, ``order_refunded_fen`` (everything refunded of the order so far,
+    this refund included) and ``restock_qty`` (goods back in the shop; 0 when they stayed
+    with the buyer); a refund spanning several lines calls it once per line with the same
     ``refund``, so order-level reversals key on ``refund.id``."""
 
 

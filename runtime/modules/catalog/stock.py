@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -256,6 +256,29 @@ def adjust(session: Session, sku: int | Sku, delta: int, reason: str = Reason.AD
         raise InsufficientStock([ShortLine(sku_id, -delta, locked.stock)])
     entry = _write(session, locked, delta, reason, reference,
                    None if key is None else f"adjust:{key}")
+    session.flush()
+    on_catalog_changed(session, current_shop_id(session))
+    return entry
+
+
+def return_sale(session: Session, sku: int | Sku, qty: int, *, key: str,
+                reference: str = "") -> StockLedgerEntry:
+    """Goods of a sale came back (an after-sale refund): ``qty`` returns to stock and the
+    product's sales count drops by as much (never below zero). Once per ``key``."""
+    if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
+        raise ValidationFailed.single("/qty", "must be a positive integer")
+    sku_id = _sku_id(sku)
+    locked = _lock_skus(session, [sku_id])[sku_id]
+    ledger_key = f"restock:{_check_key(key)}"
+    previous = session.scalar(select(StockLedgerEntry).where(
+        StockLedgerEntry.idempotency_key == ledger_key))
+    if previous is not None:
+        return previous
+    entry = _write(session, locked, qty, Reason.RESTOCK, reference or key, ledger_key)
+    session.execute(update(Product).where(Product.id == locked.product_id)
+                    .values(sales_count=case((Product.sales_count > qty,
+                                              Product.sales_count - qty), else_=0))
+                    .execution_options(synchronize_session=False))
     session.flush()
     on_catalog_changed(session, current_shop_id(session))
     return entry

@@ -34,3 +34,13 @@ def payment_succeeded(session: Session, payment: Any, by: str) -> bool:
     amount = 0 if payment.method == "cod" else payment.amount_fen
     mark_paid(session, order, payment.method, actor, amount_fen=amount, reason=reason)
     return True
+
+
+@hookimpl
+def line_refunded(session: Session, order: Any, line: Any, refund: Any) -> None:
+    """Goods that came back go back to stock and off the sales count (key by refund and
+    line); goods that stayed with the buyer change nothing."""
+    from runtime.modules.orders.refunds import restock_line
+
+    if refund.restock_qty:
+        restock_line(session, line, refund.restock_qty, f"aftersale-{refund.id}-{line.id}")

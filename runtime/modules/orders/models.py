@@ -50,6 +50,7 @@ class CloseReason(StrEnum):
     CANCELLED_BY_MEMBER = "cancelled_by_member"
     CANCELLED_BY_MERCHANT = "cancelled_by_merchant"
     UNPAID_TIMEOUT = "unpaid_timeout"
+    REFUNDED = "refunded"  # every line refunded (after-sales)
 
 
 class Address(TenantMixin, Base):

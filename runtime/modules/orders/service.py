@@ -38,6 +38,7 @@ from runtime.modules.orders.state import Actor, OrderEvent
 from runtime.modules.payments import service as payments
 
 PAGE_SIZE = 20
+AUTO_CONFIRM_RECHECK = timedelta(days=1)  # a held auto-confirm (open after-sale) asks again
 MAX_PAGE_SIZE = 100
 
 
@@ -304,7 +305,9 @@ def set_auto_confirm(session: Session, order: Order) -> None:
 
 def auto_confirm_due(session: Session, now: datetime | None = None, limit: int = 200
                      ) -> list[int]:
-    """Complete shipped orders whose auto-confirm time has passed; returns their ids."""
+    """Complete shipped orders whose auto-confirm time has passed; returns their ids. One a
+    module holds (``auto_confirm_hold``: an open after-sale request) is asked again a day
+    later."""
     now = now or utcnow()
     ids = list(session.scalars(select(Order.id).where(
         Order.status == OrderStatus.SHIPPED, Order.auto_confirm_at <= now)
@@ -314,6 +317,9 @@ def auto_confirm_due(session: Session, now: datetime | None = None, limit: int =
                                  .execution_options(populate_existing=True)):
         if order.status == OrderStatus.SHIPPED and order.auto_confirm_at \
                 and order.auto_confirm_at <= now:
+            if hooks(session).auto_confirm_hold(session=session, order=order):
+                order.auto_confirm_at = now + AUTO_CONFIRM_RECHECK
+                continue
             state.transition(session, order, OrderEvent.AUTO_CONFIRMED,
                              Actor.system("auto-confirm"),
                              f"confirmed automatically {get_settings(session).auto_confirm_days}"

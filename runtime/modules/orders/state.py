@@ -1,4 +1,5 @@
-"""The order state machine: 待付款 -> 待发货 -> 待收货 -> 已完成, plus 已关闭.
+"""The order state machine: 待付款 -> 待发货 -> 待收货 -> 已完成, plus 已关闭 (unpaid, or
+every line refunded).
 
 Every change goes through :func:`transition`, which checks the move is allowed, stamps the
 order's times, records an :class:`OrderTransition` (who, when, why) and, inside the same
@@ -30,6 +31,7 @@ class OrderEvent(StrEnum):
     AUTO_CONFIRMED = "auto_confirmed"  # N days after shipping
     CANCELLED = "cancelled"  # by the buyer or the merchant, before payment
     TIMED_OUT = "timed_out"  # unpaid past the deadline
+    REFUNDED = "refunded"  # every line refunded in full (after-sales)
 
 
 S = OrderStatus
@@ -46,6 +48,9 @@ ALLOWED: dict[tuple[OrderStatus, OrderEvent], OrderStatus] = {
     (S.SHIPPED, OrderEvent.DELIVERED): S.COMPLETED,
     (S.SHIPPED, OrderEvent.RECEIPT_CONFIRMED): S.COMPLETED,
     (S.SHIPPED, OrderEvent.AUTO_CONFIRMED): S.COMPLETED,
+    (S.PAID, OrderEvent.REFUNDED): S.CLOSED,
+    (S.SHIPPED, OrderEvent.REFUNDED): S.CLOSED,
+    (S.COMPLETED, OrderEvent.REFUNDED): S.CLOSED,
 }
 
 

@@ -12,6 +12,7 @@ class PaymentErrorCode(StrEnum):
     UNKNOWN_PAYMENT = "unknown_payment"
     PAYMENT_MISMATCH = "payment_mismatch"
     REFUND_EXCEEDS_PAYMENT = "refund_exceeds_payment"
+    REFUND_LIMIT_REACHED = "refund_limit_reached"
     WECHATPAY_NOT_CONFIGURED = "wechatpay_not_configured"
     WECHAT_LOGIN_REQUIRED = "wechat_login_required"
 

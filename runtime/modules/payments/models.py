@@ -93,6 +93,7 @@ class Refund(TenantMixin, Base):
     status: Mapped[str] = mapped_column(String(16), default=RefundStatus.PROCESSING)
     refund_id: Mapped[str] = mapped_column(String(64), default="")
     succeeded_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]  # last asked of WeChat Pay (partial refunds 1 min apart)
 
 
 class WechatPayAccount(TenantMixin, Base):

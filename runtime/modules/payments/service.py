@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -381,6 +381,7 @@ def apply_refund(session: Session, answer: WechatRefund, *,
             refund.succeeded_at = answer.success_time or utcnow()
             payment.refunded_fen += refund.amount_fen
         outcome = Outcome.APPLIED
+        hooks(session).refund_settled(session=session, refund=refund, payment=payment)
     if record is not None:
         record.outcome = (NotificationOutcome.APPLIED if outcome == Outcome.APPLIED
                           else NotificationOutcome.ALREADY_APPLIED
@@ -431,40 +432,106 @@ def stale_pending_payments(session: Session, older_than: timedelta, limit: int =
 # --- refunds -------------------------------------------------------------------------------------
 
 
+MAX_REFUNDS_PER_PAYMENT = 50
+"""WeChat Pay takes at most 50 partial refunds of one payment ..."""
+REFUND_SPACING = timedelta(minutes=1)
+"""... and wants them at least a minute apart."""
+
+
 def _next_refund_no(session: Session, payment: Payment) -> str:
     count = len(session.scalars(select(Refund.id).where(Refund.payment_id == payment.id)).all())
     return f"RF{payment.out_trade_no}{count + 1:02d}"[:32]
 
 
-def create_refund(session: Session, payment: Payment, amount_fen: int, reason: str) -> Refund:
-    """Record a refund to send (PROCESSING); never more than what is left to refund."""
+def create_refund(session: Session, payment: Payment, amount_fen: int, reason: str, *,
+                  out_refund_no: str | None = None) -> Refund:
+    """Record a refund to send (PROCESSING); never more than what is left to refund, never
+    more than WeChat's 50 refunds of one payment. ``out_refund_no`` is the caller's number
+    (after-sales: the request's), so a retry finds the same refund."""
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
         raise ValidationFailed.single("/amount_fen", "a positive whole number of fen")
-    pending = sum(r.amount_fen for r in session.scalars(
-        select(Refund).where(Refund.payment_id == payment.id,
-                             Refund.status.in_([RefundStatus.PROCESSING,
-                                                RefundStatus.SUCCEEDED]))))
+    if out_refund_no is not None:
+        existing = session.scalar(select(Refund).where(Refund.out_refund_no == out_refund_no))
+        if existing is not None:
+            return existing
+    rows = list(session.scalars(select(Refund).where(Refund.payment_id == payment.id)))
+    if len(rows) >= MAX_REFUNDS_PER_PAYMENT:
+        raise Conflict(f"{payment.out_trade_no} already has {len(rows)} refunds, WeChat Pay's "
+                       "limit", code=PaymentErrorCode.REFUND_LIMIT_REACHED.value)
+    pending = sum(r.amount_fen for r in rows
+                  if r.status in (RefundStatus.PROCESSING, RefundStatus.SUCCEEDED,
+                                  RefundStatus.ABNORMAL))
     if amount_fen > payment.amount_fen - pending:
         raise Conflict(f"at most {payment.amount_fen - pending} fen is left to refund",
                        code=PaymentErrorCode.REFUND_EXCEEDS_PAYMENT.value)
     refund = Refund(payment_id=payment.id, order_id=payment.order_id,
-                    out_refund_no=_next_refund_no(session, payment), amount_fen=amount_fen,
-                    reason=reason[:80], status=RefundStatus.PROCESSING.value)
+                    out_refund_no=out_refund_no or _next_refund_no(session, payment),
+                    amount_fen=amount_fen, reason=reason[:80],
+                    status=RefundStatus.PROCESSING.value)
     session.add(refund)
     session.flush()
     return refund
 
 
+def next_send_at(session: Session, refund: Refund) -> datetime:
+    """When ``refund`` may go to WeChat Pay: a minute after the payment's last refund sent
+    (another refund's, or this one's previous try)."""
+    last = session.scalar(select(func.max(Refund.sent_at))
+                          .where(Refund.payment_id == refund.payment_id))
+    return last + REFUND_SPACING if last is not None else utcnow()
+
+
 def send_refund(session: Session, refund: Refund, client: WechatPayClient) -> Outcome:
-    """Ask WeChat to refund (safe to repeat: same ``out_refund_no``) and apply its answer."""
+    """Ask WeChat to refund (safe to repeat: same ``out_refund_no``) and apply its answer.
+    The send time is committed first; WeChat is asked holding no row lock."""
     payment = session.get(Payment, refund.payment_id)
     assert payment is not None
-    answer = client.refund(out_trade_no=payment.out_trade_no, out_refund_no=refund.out_refund_no,
-                           refund_fen=refund.amount_fen, total_fen=payment.amount_fen,
-                           reason=refund.reason)
+    refund.sent_at = utcnow()
+    out_trade_no, total_fen = payment.out_trade_no, payment.amount_fen
+    out_refund_no, amount_fen, reason = refund.out_refund_no, refund.amount_fen, refund.reason
+    session.commit()
+    answer = client.refund(out_trade_no=out_trade_no, out_refund_no=out_refund_no,
+                           refund_fen=amount_fen, total_fen=total_fen, reason=reason)
     if answer.refund_id and not refund.refund_id:
         refund.refund_id = answer.refund_id
     return apply_refund(session, answer)
+
+
+def refund_without_wechat(session: Session, payment: Payment, amount_fen: int, reason: str,
+                          *, out_refund_no: str, member_id: int) -> Refund:
+    """Refund a balance or cash-on-delivery payment at once, inside the caller's
+    transaction: the balance goes back through the ``return_payment`` hook (wallet); cash
+    on delivery is recorded as settled by hand. Idempotent by ``out_refund_no``."""
+    existing = session.scalar(select(Refund).where(Refund.out_refund_no == out_refund_no))
+    if existing is not None:
+        return existing
+    if payment.method == PaymentMethod.WECHATPAY:
+        raise ValueError("WeChat Pay refunds go through create_refund and send_refund")
+    refund = create_refund(session, payment, amount_fen, reason, out_refund_no=out_refund_no)
+    if payment.method == PaymentMethod.WALLET:
+        returned = hooks(session).return_payment(session=session, payment=payment,
+                                                 member_id=member_id, amount_fen=amount_fen,
+                                                 key=out_refund_no)
+        if not any(returned):
+            raise Conflict("no module takes balance refunds back",
+                           code=PaymentErrorCode.PAYMENT_METHOD_UNAVAILABLE.value)
+    refund.status = RefundStatus.SUCCEEDED.value
+    refund.succeeded_at = utcnow()
+    payment.refunded_fen += amount_fen
+    session.flush()
+    return refund
+
+
+def payment_of_order(session: Session, order_id: int) -> Payment | None:
+    """The payment that paid ``order_id`` (WeChat Pay, balance or cash on delivery)."""
+    return session.scalar(select(Payment).where(
+        Payment.order_id == order_id,
+        Payment.status.in_([PaymentStatus.SUCCEEDED, PaymentStatus.COLLECTED,
+                            PaymentStatus.COD_PENDING])).order_by(Payment.id))
+
+
+def refund_by_no(session: Session, out_refund_no: str) -> Refund | None:
+    return session.scalar(select(Refund).where(Refund.out_refund_no == out_refund_no))
 
 
 def payment_dicts(session: Session, order_id: int) -> list[dict[str, Any]]:

@@ -38,3 +38,14 @@ def take_payment(session: Session, payment: Any, member_id: int) -> bool | None:
         return None
     service.pay_for_order(session, member_id, payment.order_id, payment.amount_fen)
     return True
+
+
+@hookimpl
+def return_payment(session: Session, payment: Any, member_id: int, amount_fen: int,
+                   key: str) -> bool | None:
+    """Give part or all of a ``wallet`` payment back to the balance (key
+    ``order-refund-<order>-<key>``; never more than the order took)."""
+    if payment.method != "wallet":
+        return None
+    service.refund_to_balance(session, member_id, payment.order_id, key, amount_fen)
+    return True

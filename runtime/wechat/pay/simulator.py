@@ -65,6 +65,8 @@ SIMULATOR_BASE_URL = f"http://wxsim.localhost{SIMULATOR_PREFIX}"
 WECHAT_OUT_NO = re.compile(r"^[0-9A-Za-z_\-|*]{6,32}$")
 PAYABLE_STATES = frozenset({TradeState.NOTPAY, TradeState.USERPAYING})
 MAX_DELIVERY_LOG = 200
+MAX_REFUNDS = 50
+REFUND_SPACING = timedelta(minutes=1)
 
 
 def simulator_pay_config(settings: Settings, *, shop_id: int = 0, notify_url: str = "",
@@ -401,6 +403,7 @@ class WechatPaySimulator:
                 raise SimPayError(400, "INVALID_REQUEST",
                                   f"申请退款金额超过订单可退金额 (可退 {total - refunded} 分)")
             now = utcnow()
+            self._check_refund_limits(mchid, out_trade_no, record, now)
             entry: dict[str, Any] = {
                 "refund_id": f"50{_digits(4)}{now:%Y%m%d}{_digits(16)}",
                 "out_refund_no": out_refund_no,
@@ -421,6 +424,19 @@ class WechatPaySimulator:
                 self.redis.sadd(key, member)
                 self.redis.expire(key, keys.SIM_STATE_TTL)
             return entry
+
+    def _check_refund_limits(self, mchid: str, out_trade_no: str, record: dict[str, Any],
+                             now: datetime) -> None:
+        """WeChat's limits on partial refunds: at most 50 per payment, a minute apart
+        (``record`` keeps the last one's time; the caller holds the transaction's lock)."""
+        if self.redis.scard(keys.sim_refunds_of(mchid, out_trade_no)) >= MAX_REFUNDS:
+            raise SimPayError(403, "REQUEST_BLOCKED",
+                              f"该订单部分退款次数已达上限 ({MAX_REFUNDS} 次)")
+        last = parse_time(record.get("_last_refund_at"))
+        if last is not None and now - last < REFUND_SPACING:
+            raise SimPayError(429, "FREQUENCY_LIMITED", "频率限制：同一订单的退款请求须间隔 1 分钟")
+        record["_last_refund_at"] = wechat_time(now)
+        self._put(keys.sim_transaction(mchid, out_trade_no), record)
 
     def _refunded_fen(self, mchid: str, out_trade_no: str) -> int:
         """Refunds that hold or took money: every status except CLOSED."""
