@@ -41,7 +41,7 @@ OBJECTS: dict[str, Any] = {
     "address_id": "address", "notice_id": "notice", "topup_id": "topup",
     "asset_id": "asset", "import_id": "import", "point_id": "pickup_point",
     "template_id": "shipping_template", "line_id": "cart_line", "number": "page_version",
-    "slug": "page", "digest": "member_import_report",
+    "slug": "page", "digest": "member_import_report", "aftersale_id": "aftersale",
     "member_id": lambda rule: "staff" if "/staff/" in rule else "member",
     "export_id": lambda rule: ("member_export" if "/members/" in rule
                                else "order_export" if "/orders/" in rule else "catalog_export"),
@@ -135,8 +135,29 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
                    order=order["id"], address=address["id"],
                    cart_line=line["lines"][0]["id"], asset=asset.id, level=level.id,
                    member=alice.member.id, staff=staff.id, page="promo",
-                   page_version=version, order_export="a0a0a0a0")
+                   page_version=version, order_export="a0a0a0a0",
+                   aftersale=_aftersale(app, factory, shop, alice, sku.id))
     return objects
+
+
+def _aftersale(app, factory, shop, alice, sku_id: int) -> int:
+    """A refund request of a balance-paid order of shop A."""
+    from runtime.modules.aftersales.service import create_request
+
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        wallet.adjust(s, alice.member.id, principal_delta_fen=5000, key="sweep-topup")
+        s.commit()
+    quote = alice.quote(source="items", items=[{"sku_id": sku_id, "qty": 1}], use_balance=True)
+    paid = alice.submit(quote["quote_id"]).json
+    alice.pay(paid["id"], "wallet")
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        request = create_request(s, alice.member.id, {
+            "order_id": paid["id"], "line_id": paid["lines"][0]["id"], "kind": "refund",
+            "amount_fen": 100, "reason": "A 的售后"})
+        s.commit()
+        return request.id
 
 
 def store_config() -> dict[str, Any]:
