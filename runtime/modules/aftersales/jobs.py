@@ -96,7 +96,7 @@ def send_refund(shop_id: int, aftersale_id: int) -> str:
             answer = _client(session, shop_id).query_refund(refund.out_refund_no)
             return str(payments.apply_refund(session, answer))
         at = payments.next_send_at(session, refund)
-        if at > now:
+        if at is not None and at > now:
             effects.schedule_send(session, aftersale, at)
             return "spaced"
         client = _client(session, shop_id)

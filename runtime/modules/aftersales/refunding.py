@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from runtime.clock import utcnow
 from runtime.errors import Conflict
 from runtime.modules.aftersales import effects, ledger, states
 from runtime.modules.aftersales.errors import AfterSaleErrorCode
@@ -63,7 +64,8 @@ def start(session: Session, order: Order, aftersale: AfterSale, actor: Actor) ->
     if payment.method == PaymentMethod.WECHATPAY:
         refund = payments.create_refund(session, payment, aftersale.total_fen, reason,
                                         out_refund_no=no)
-        effects.schedule_send(session, aftersale, payments.next_send_at(session, refund))
+        effects.schedule_send(session, aftersale,
+                              payments.next_send_at(session, refund) or utcnow())
         return
     payments.refund_without_wechat(session, payment, aftersale.total_fen, reason,
                                    out_refund_no=no, member_id=order.member_id)

@@ -42,5 +42,6 @@ def line_refunded(session: Session, order: Any, line: Any, refund: Any) -> None:
     line); goods that stayed with the buyer change nothing."""
     from runtime.modules.orders.refunds import restock_line
 
-    if refund.restock_qty:
-        restock_line(session, line, refund.restock_qty, f"aftersale-{refund.id}-{line.id}")
+    qty = getattr(refund, "restock_qty", 0)  # a refund that names no goods moves none
+    if qty:
+        restock_line(session, line, qty, f"aftersale-{refund.id}-{line.id}")

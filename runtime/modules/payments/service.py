@@ -473,12 +473,12 @@ def create_refund(session: Session, payment: Payment, amount_fen: int, reason: s
     return refund
 
 
-def next_send_at(session: Session, refund: Refund) -> datetime:
+def next_send_at(session: Session, refund: Refund) -> datetime | None:
     """When ``refund`` may go to WeChat Pay: a minute after the payment's last refund sent
-    (another refund's, or this one's previous try)."""
+    (another refund's, or this one's previous try); None: now."""
     last = session.scalar(select(func.max(Refund.sent_at))
                           .where(Refund.payment_id == refund.payment_id))
-    return last + REFUND_SPACING if last is not None else utcnow()
+    return last + REFUND_SPACING if last is not None else None
 
 
 def send_refund(session: Session, refund: Refund, client: WechatPayClient) -> Outcome:
