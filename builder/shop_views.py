@@ -23,6 +23,7 @@ from runtime.accounts import service as accounts
 from runtime.accounts.models import Membership
 from runtime.errors import MallkitError
 from runtime.extension import state
+from runtime.modules.aftersales import service as aftersales
 from runtime.modules.catalog import stock
 from runtime.modules.orders import overview
 from runtime.shops import service as shops
@@ -62,7 +63,8 @@ def _overview(shop: Any) -> dict[str, Any]:
     if can("orders"):
         figures = {"today": overview.paid_on(session, today, zone),
                    "yesterday": overview.paid_on(session, today - timedelta(days=1), zone),
-                   "waiting": overview.waiting(session)}
+                   "waiting": overview.waiting(session),
+                   "aftersales": aftersales.pending_count(session)}
     low_stock = (len({s.product_id for s in stock.low_stock_skus(session)})
                  if can("catalog") else None)
     shortcuts = [(area, label, url_for(endpoint, **args)) for area, label, endpoint, args in (

@@ -131,17 +131,20 @@ def merchant_refund(order_id: int) -> ResponseReturnValue:
     in yuan (empty: what is left of the line), or JSON ``{"items": [{line_id,
     amount_fen}], "reason"}``."""
     data = forms.payload()
-    items: Any = data.get("items")
-    if items is None:
-        items, errors = [], []
-        for key in data:
-            if key.startswith("line_") and key[5:].isdigit():
-                raw = str(data.get(f"amount_{key[5:]}", "")).strip()
-                amount = yuan_field(raw, f"/amount_{key[5:]}", errors) if raw else None
-                items.append({"line_id": int(key[5:]), "amount_fen": amount})
-        if errors:
-            raise ValidationFailed(errors)
-        items = [{k: v for k, v in item.items() if v is not None} for item in items]
+
+    def refund() -> Any:
+        items: Any = data.get("items")
+        if items is None:
+            items, errors = [], []
+            for key in data:
+                if key.startswith("line_") and key[5:].isdigit():
+                    raw = str(data.get(f"amount_{key[5:]}", "")).strip()
+                    amount = yuan_field(raw, f"/amount_{key[5:]}", errors) if raw else None
+                    items.append({"line_id": int(key[5:]), "amount_fen": amount})
+            if errors:
+                raise ValidationFailed(errors)
+            items = [{k: v for k, v in item.items() if v is not None} for item in items]
+        return service.merchant_refund(db(), order_id, items, data.get("reason"), _actor())
+
     back = url_for("orders_console.order_view", order_id=order_id)
-    return _act(lambda: service.merchant_refund(db(), order_id, items, data.get("reason"),
-                                                _actor()), "退款已发起。", back)
+    return _act(refund, "退款已发起。", back)

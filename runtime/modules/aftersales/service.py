@@ -467,3 +467,13 @@ def lines_of(session: Session, aftersales: Sequence[AfterSale]) -> dict[int, Ord
     """The order lines the requests are about, by line id (one query per order batch)."""
     lines = order_lines(session, sorted({a.order_id for a in aftersales}))
     return {line.id: line for rows in lines.values() for line in rows}
+
+
+def pending_count(session: Session) -> int:
+    """Requests waiting for the merchant (the overview's 待处理售后): to answer, goods to
+    receive, a refund to send again, or an alert."""
+    from sqlalchemy import func, or_
+
+    return session.scalar(select(func.count(AfterSale.id)).where(or_(
+        AfterSale.status.in_([S.APPLY.value, S.BUYER_DELIVERY.value, S.WAIT_REFUND.value]),
+        (AfterSale.status == S.REFUNDING.value) & (AfterSale.alert != "")))) or 0

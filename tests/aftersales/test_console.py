@@ -1,0 +1,109 @@
+"""The after-sales console: the list and a request's detail with its actions (HTML forms
+with the CSRF token, and JSON), the merchant refund dialog on the order detail, the nav
+entry, and the overview's pending after-sales count; writes without the token are refused."""
+
+from __future__ import annotations
+
+import re
+
+from tests.aftersales.flow import buyer, drain, notify_refund, sku_of, wechat_paid
+
+
+def console(client, factory, shop):
+    user = factory.merchant(shop)
+    return factory.console_login(client, user)
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_list_detail_and_actions(app, client, factory, shop, clock, redis_conn):
+    sku = sku_of(factory, shop, factory.product(shop, "羊毛围巾", price_fen=8800, stock=5))
+    alice = buyer(app, app.test_client(), factory, shop)
+    order = wechat_paid(app, alice, [(sku.id, 1)])
+    line = order["lines"][0]
+    made = alice.call("POST", "/aftersales", {
+        "order_id": order["id"], "line_id": line["id"], "kind": "refund",
+        "amount_fen": 3000, "reason": "有瑕疵"}, 201).json
+    console(client, factory, shop)
+    base = f"/console/shops/{shop.slug}"
+
+    page = client.get(f"{base}/aftersales")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert made["no"] in html and "羊毛围巾" in html and "¥30.00" in html
+    assert f'href="/console/shops/{shop.slug}/aftersales"' in client.get(
+        f"{base}/orders").get_data(as_text=True)  # the nav entry
+    done = client.get(f"{base}/aftersales", query_string={"status": "complete"},
+                      headers={"Accept": "application/json"}).json
+    assert done["items"] == []
+
+    detail = client.get(f"{base}/aftersales/{made['id']}").get_data(as_text=True)
+    assert "同意退款" in detail and "拒绝申请" in detail and "有瑕疵" in detail
+    refused = client.post(f"{base}/aftersales/{made['id']}/agree", data={})
+    assert refused.status_code in (400, 403)  # no CSRF token
+    agreed = client.post(f"{base}/aftersales/{made['id']}/agree",
+                         data={"csrf_token": csrf_of(detail)})
+    assert agreed.status_code == 302
+    drain(app, redis_conn)
+    assert notify_refund(app, made["no"]).status == 204
+    after = client.get(f"{base}/aftersales/{made['id']}").get_data(as_text=True)
+    assert "售后完成" in after and "售后已结束" in after and "原路退回" in after
+    again = client.post(f"{base}/aftersales/{made['id']}/disagree",
+                        json={"reason": "晚了"}, headers={"X-CSRF-Token": csrf_of(after)})
+    assert again.status_code == 409 and again.json["code"] == "aftersale_invalid_transition"
+
+
+def test_merchant_refund_dialog_on_the_order_detail(app, client, factory, shop, clock,
+                                                    redis_conn):
+    a = sku_of(factory, shop, factory.product(shop, "杯子", price_fen=2000, stock=5))
+    b = sku_of(factory, shop, factory.product(shop, "盘子", price_fen=3000, stock=5))
+    alice = buyer(app, app.test_client(), factory, shop)
+    order = wechat_paid(app, alice, [(a.id, 1), (b.id, 1)])
+    console(client, factory, shop)
+    base = f"/console/shops/{shop.slug}"
+    page = client.get(f"{base}/orders/{order['id']}").get_data(as_text=True)
+    assert "发起退款" in page and f'name="line_{order["lines"][0]["id"]}"' in page
+    line_b = next(x for x in order["lines"] if x["sku_id"] == b.id)
+    bad = client.post(f"{base}/orders/{order['id']}/refund",
+                      data={"csrf_token": csrf_of(page), f"line_{line_b['id']}": "1",
+                            f"amount_{line_b['id']}": "30.001", "reason": "缺货"})
+    assert bad.status_code == 302  # back to the order with the error shown
+    assert alice.order(order["id"])["refund_status"] == "NONE"
+    over = client.post(f"{base}/orders/{order['id']}/refund", json={
+        "items": [{"line_id": line_b["id"], "amount_fen": line_b["payable_fen"] + 1}],
+        "reason": "缺货"}, headers={"X-CSRF-Token": csrf_of(page),
+                                   "Accept": "application/json"})
+    assert over.status_code == 422
+    assert over.json["errors"][0]["pointer"] == "/items/0/amount_fen"
+    ok = client.post(f"{base}/orders/{order['id']}/refund",
+                     data={"csrf_token": csrf_of(page), f"line_{line_b['id']}": "1",
+                           f"amount_{line_b['id']}": "12.50", "reason": "缺货"})
+    assert ok.status_code == 302
+    drain(app, redis_conn)
+    refunded = alice.order(order["id"])["aftersale_lines"][str(line_b["id"])]
+    assert refunded["status"] == "refunding" and refunded["open_aftersale_id"]
+    listed = client.get(f"{base}/aftersales", headers={"Accept": "application/json"}).json
+    assert [(i["initiator"], i["amount_fen"]) for i in listed["items"]] == [("merchant", 1250)]
+
+
+def test_overview_counts_after_sales_waiting_for_the_merchant(app, client, factory, shop,
+                                                              clock):
+    sku = sku_of(factory, shop, factory.product(shop, price_fen=1000, stock=5))
+    alice = buyer(app, app.test_client(), factory, shop)
+    order = wechat_paid(app, alice, [(sku.id, 1)])
+    console(client, factory, shop)
+
+    def waiting() -> str:
+        html = client.get(f"/console/shops/{shop.slug}/").get_data(as_text=True)
+        return re.search(r'data-waiting="aftersales"[^>]*>[^<]*<strong>(\d+)</strong>',
+                         html).group(1)
+
+    assert waiting() == "0"
+    made = alice.call("POST", "/aftersales", {
+        "order_id": order["id"], "line_id": order["lines"][0]["id"], "kind": "refund",
+        "amount_fen": 500, "reason": "少发了"}, 201).json
+    assert waiting() == "1"
+    alice.call("POST", f"/aftersales/{made['id']}/cancel")
+    assert waiting() == "0"
