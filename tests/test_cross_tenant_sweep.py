@@ -31,6 +31,7 @@ from runtime.modules.members.queries import MemberFilters
 from runtime.modules.orders.models import Order
 from runtime.modules.wallet import service as wallet
 from tests.orders.flow import shopper, sku_of
+from tests.reviews.flow import completed_order, review_body
 
 SHOP_PREFIXES = ("/api/v1/shops/<shop_slug>/", "/console/shops/<shop_slug>/", "/s/<shop_slug>/")
 
@@ -42,6 +43,7 @@ OBJECTS: dict[str, Any] = {
     "asset_id": "asset", "import_id": "import", "point_id": "pickup_point",
     "template_id": "shipping_template", "line_id": "cart_line", "number": "page_version",
     "slug": "page", "digest": "member_import_report", "aftersale_id": "aftersale",
+    "review_id": "review",
     "member_id": lambda rule: "staff" if "/staff/" in rule else "member",
     "export_id": lambda rule: ("member_export" if "/members/" in rule
                                else "order_export" if "/orders/" in rule else "catalog_export"),
@@ -96,6 +98,9 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
     alice = shopper(app, client, factory, shop)
     address = alice.add_address()
     order = alice.buy(sku.id, 1)
+    factory.module_on(shop, "reviews")
+    reviewed = completed_order(app, factory, shop, alice, [sku])
+    review = alice.call("POST", "/reviews", review_body(reviewed), 201).json
     line = alice.add_to_cart(sku.id, 1)
     asset = factory.media_image(shop)
     level = factory.level(shop, "银卡", 1, 100)
@@ -136,7 +141,8 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
                    cart_line=line["lines"][0]["id"], asset=asset.id, level=level.id,
                    member=alice.member.id, staff=staff.id, page="promo",
                    page_version=version, order_export="a0a0a0a0",
-                   aftersale=_aftersale(app, factory, shop, alice, sku.id))
+                   aftersale=_aftersale(app, factory, shop, alice, sku.id),
+                   review=review["id"])
     return objects
 
 
@@ -218,6 +224,7 @@ def test_shop_b_cannot_reach_shop_a_objects_through_any_route(app, client, facto
     objects = _shop_a_objects(app, client, factory, shop)
     ghosts = _ghosts(objects)
     other = factory.shop(slug="beta", name="Beta 商店")
+    factory.module_on(other, "reviews")
     b_token = factory.member_token(other, factory.member(other))
     b_client, anonymous = app.test_client(), app.test_client()
     csrf = factory.console_login(b_client, factory.merchant(other))

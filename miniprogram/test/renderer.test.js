@@ -6,7 +6,7 @@
 const fs = require('fs')
 const path = require('path')
 const {fixture, installWx} = require('./helpers/wx')
-const {ROOT, render, text, tap} = require('./helpers/render')
+const {ROOT, render, text, tap, simulate} = require('./helpers/render')
 const KNOWN = require('../utils/block-types')
 
 const allBlocks = fixture('layout-all-blocks').body
@@ -28,6 +28,7 @@ const ROOTS = {
   'store-info': '.store', video: '.video', 'image-text': '.itext', 'follow-account': '.follow',
   'coupon-strip': '.coupons', 'signin-calendar': '.signin', 'service-button': '.service',
   'product-buybox': '.buybox', 'user-card': '.ucard', 'single-image': '.single',
+  'product-reviews': '.reviews',
 }
 
 function renderLayout(layout) {
@@ -51,8 +52,9 @@ describe('a captured layout', () => {
     expect(KNOWN.slice().sort()).toEqual(BLOCK_DIRS.slice().sort())
     const sent = new Set(allBlocks.nodes.map(n => n.type))
     // coupon-strip needs the coupons module, which the server does not have switched on;
-    // product-buybox belongs on product pages (layout-product).
-    expect([...sent, 'coupon-strip', 'product-buybox'].sort()).toEqual(BLOCK_DIRS.slice().sort())
+    // product-buybox and product-reviews belong on product pages (layout-product).
+    expect([...sent, 'coupon-strip', 'product-buybox', 'product-reviews'].sort())
+      .toEqual(BLOCK_DIRS.slice().sort())
   })
 
   test('every node renders the component of its type, in order', () => {
@@ -201,6 +203,39 @@ describe('a captured layout', () => {
       latitude: node.data.location.latitude, longitude: node.data.location.longitude}))
     await tap(block.querySelector('.store__action--call'))
     expect(wx.makePhoneCall).toHaveBeenCalledWith({phoneNumber: node.data.tel.replace('tel:', '')})
+  })
+
+  test('product reviews show the rating and the reviews the server sent, then page through the rest', async () => {
+    const product = fixture('layout-product').body
+    const node = product.nodes.find(n => n.type === 'product-reviews')
+    node.props.count = node.data.items.length  // all the server sent are shown; more are paged
+    expect(node.data.rating.count).toBe(node.data.items.length)
+    node.data.rating.count += 1  // one more than the layout carries: "查看更多" appears
+    const more = {items: [...node.data.items, {id: 999, stars: 3, content: '<b>第四条</b>', nickname: '路人',
+      images: [{url: '/media/1/aa/x.png', thumb: '/media/1/aa/x-w300.png'}]}], total: 4}
+    const {requests} = installWx(() => ({statusCode: 200, header: {}, data: more}))
+    const block = renderLayout(product).querySelector(`#node-${node.id}`)
+    const reviews = block.querySelectorAll('.review')
+    expect(reviews.length).toBe(node.data.items.length)
+    expect(text(block)).toContain(`${node.data.rating.average}`)
+    expect(text(block)).toContain(`好评率 ${node.data.rating.good_rate}%`)
+    expect(text(reviews[0])).toContain(node.data.items[0].content)
+    expect(text(reviews[0])).toContain('精选')
+    const anonymous = node.data.items.find(x => x.anonymous)
+    expect(text(block)).toContain(anonymous.nickname)
+    const replied = node.data.items.find(x => x.reply)
+    expect(text(block)).toContain(`商家回复：${replied.reply}`)
+
+    await tap(block.querySelector('.reviews__more'))
+    await simulate.sleep(30)
+    expect(requests.map(r => r.url)).toEqual([expect.stringContaining(
+      `/products/${node.data.product_id}/reviews?page=1&per_page=10`)])
+    expect(block.querySelectorAll('.review').length).toBe(4)
+    expect(text(block)).toContain('<b>第四条</b>')
+    expect(block.querySelector('.reviews__more')).toBeFalsy()
+    await tap(block.querySelector('.review__photo'))
+    expect(wx.previewImage).toHaveBeenCalledWith({urls: ['http://127.0.0.1:5000/media/1/aa/x.png'],
+      current: 'http://127.0.0.1:5000/media/1/aa/x.png'})
   })
 
   test('the sign-in card shows the rules the server sent', () => {

@@ -1,0 +1,26 @@
+"""The reviews module's order hook: a completed order's lines become reviewable, and the
+timer of their automatic good review starts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from runtime.db import current_shop_id
+from runtime.modules.hookspecs import hookimpl
+from runtime.modules.reviews import service
+
+
+@hookimpl
+def order_completed(session: Session, order: Any) -> None:
+    """Inside the completing transaction; idempotent by line (the slots' unique key)."""
+    from runtime.modules.orders.service import order_lines
+
+    due = service.open_slots(session, order, order_lines(session, [order.id])[order.id])
+    if due is not None:
+        from runtime.modules.reviews.jobs import schedule_auto_review
+
+        shop_id = current_shop_id(session)
+        assert shop_id is not None
+        schedule_auto_review(session, shop_id, order.id, due)
