@@ -1,13 +1,13 @@
 """Demo data of the reviews module: switched on, and a few demo shoppers who bought demo
-products (checkout with same-city delivery and cash on delivery, dispatched and handed over:
-the orders complete through the real flow) and reviewed them through the service; the merchant replied
-to one and pinned another. Idempotent: nothing is added once the demo shoppers exist."""
+products (checkout with same-city delivery and cash on delivery, dispatched and handed
+over: the orders complete through the real flow) and reviewed them through the service;
+the merchant replied to one and pinned another. Idempotent: nothing is added once the demo
+shoppers exist."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runtime.modules import switches
