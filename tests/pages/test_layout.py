@@ -7,7 +7,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from runtime.modules import switches
-from runtime.pages import cache, schemas
+from runtime.pages import cache, output, schemas
 from runtime.themes import service as themes
 from tests.pages.conftest import block, ids_in_html, ids_in_layout, in_shop, page_config
 
@@ -122,11 +122,12 @@ def test_etag_304_and_new_etag_after_publish_theme_and_data_changes(
     stamp_before = cache.current_stamp(redis_conn, shop.id)
     cache.bump_data_version(redis_conn, shop.id, "catalog")
     assert cache.current_stamp(redis_conn, shop.id) != stamp_before
-    lookup = cache.OutputCache(redis_conn).lookup(shop.id, "home", "c1", "json")
+    newest = output.variant_of(regs, None, {})  # no stated client: every block's threshold passed
+    lookup = cache.OutputCache(redis_conn).lookup(shop.id, "home", newest, "json")
     assert lookup.entry is None
     rebuilt = layout_of(client, **{"If-None-Match": after_tokens.headers["ETag"]})
     assert rebuilt.status_code == 304
-    assert cache.OutputCache(redis_conn).lookup(shop.id, "home", "c1", "json").entry is not None
+    assert cache.OutputCache(redis_conn).lookup(shop.id, "home", newest, "json").entry is not None
 
 
 def test_data_bump_shows_changed_data(client, app, shop, publish, redis_conn):
