@@ -80,6 +80,7 @@ EXEMPT_ROUTES = {
     "/console/media-static/<path:filename>": "static files of the console",
     "/console/modules-static/<path:filename>": "static files of the console",
     "/s/<shop_slug>/_shop-static/<path:filename>": "static files of the storefront",
+    "/s/<shop_slug>/_reviews-static/<path:filename>": "static files of the H5 review pages",
 }
 
 #: Whole areas outside the shops' routes.

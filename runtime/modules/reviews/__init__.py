@@ -9,7 +9,7 @@ from runtime.modules.contract import Module
 module = Module(
     models="runtime.modules.reviews.models",
     migrations="migrations",
-    api=("runtime.modules.reviews.api:reviews_api",),
+    api=("runtime.modules.reviews.api:reviews_api", "runtime.modules.reviews.api:reviews_pages"),
     console="builder.reviews",
     blocks="blocks",
     jobs={"reviews-auto-sweeper": "runtime.modules.reviews.jobs:sweep_auto_reviews"},

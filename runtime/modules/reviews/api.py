@@ -1,21 +1,22 @@
 """Reviews API under ``/api/v1/shops/<shop>/``: ``reviews`` (a member writes one for a line,
 or reads their own and the lines still to review), ``reviews/photos`` (upload a photo),
-``reviews/<id>/follow-up`` and the public ``products/<id>/reviews``. Every endpoint answers
-404 ``module_disabled`` while the shop has the module off."""
+``reviews/<id>/follow-up`` and the public ``products/<id>/reviews``; and the H5 pages
+``/s/<shop>/reviews`` (评价中心) and ``/s/<shop>/products/<id>/reviews`` (全部评价). Every
+route answers 404 while the shop has the module off."""
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import Blueprint, jsonify, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from runtime.api import shop_api_blueprint
+from runtime.api import enter_shop_from_url, keep_shop_in_url, shop_api_blueprint
 from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.errors import FieldError, ValidationFailed
 from runtime.http import json_body
 from runtime.media.refs import load_assets, media_url
 from runtime.modules.members.auth import current_member, member_required
 from runtime.modules.reviews import serializers, service
-from runtime.tenancy import db
+from runtime.tenancy import current_shop, db
 
 reviews_api = shop_api_blueprint("reviews_api", __name__)
 TAGS = ["reviews"]
@@ -202,3 +203,36 @@ def product_reviews(product_id: int):
                     "items": [serializers.public_review(r, assets) for r in result.items],
                     "total": result.total, "page": page, "per_page": per_page,
                     "filter": kind})
+
+
+# --- H5 pages (shells; reviews.js talks to the API above, like the mini-program) ----------
+
+reviews_pages = Blueprint("reviews_pages", __name__, url_prefix="/s/<shop_slug>",
+                          template_folder="templates", static_folder="static",
+                          static_url_path="/_reviews-static")
+reviews_pages.url_value_preprocessor(enter_shop_from_url)
+reviews_pages.url_defaults(keep_shop_in_url)
+
+
+def _page(template: str, title: str, **context: object) -> str:
+    shop = current_shop()
+    assert shop is not None
+    return render_template(f"reviews/{template}", shop=shop, title=title,
+                           api_base=f"/api/v1/shops/{shop.slug}", **context)
+
+
+@reviews_pages.get("/reviews")
+def my_reviews_page():
+    """评价中心: the completed lines to review (the form: stars, text, photos, anonymous)
+    and the member's reviews with their follow-up."""
+    return _page("mine.html", "评价中心", order_id=request.args.get("order", type=int))
+
+
+@reviews_pages.get("/products/<int:product_id>/reviews")
+def product_reviews_page(product_id: int):
+    """全部评价 of a product: rating, filter tabs (全部 / 有图 / 好评 / 差评), pages."""
+    from runtime.modules.catalog.products import get_product
+
+    product = get_product(db(), product_id)
+    return _page("product.html", "全部评价", product=product, filters=(
+        ("all", "全部"), ("images", "有图"), ("good", "好评"), ("bad", "差评")))

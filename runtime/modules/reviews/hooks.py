@@ -24,3 +24,12 @@ def order_completed(session: Session, order: Any) -> None:
         shop_id = current_shop_id(session)
         assert shop_id is not None
         schedule_auto_review(session, shop_id, order.id, due)
+
+
+@hookimpl
+def order_details(session: Session, order: Any, for_merchant: bool) -> dict[str, Any]:
+    """A completed order's review progress, for the buyer's 去评价 button:
+    ``{"review": {"to_review": n, "reviewed": m}}``."""
+    if for_merchant or order.status != "completed":
+        return {}
+    return {"review": service.review_progress(session, order.id)}

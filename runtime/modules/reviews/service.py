@@ -672,3 +672,14 @@ def upload_photo(session: Session, member_id: int, data: bytes, filename: str) -
                             "a review photo is a JPEG, PNG, WebP or GIF image", status=422)
     record_upload(session, member_id, result.asset.id)
     return result.asset
+
+
+def review_progress(session: Session, order_id: int) -> dict[str, int]:
+    """How many of a completed order's lines still wait for a review, and how many have one
+    (lines of an order completed while the module was off count as waiting)."""
+    from runtime.modules.orders.service import order_lines
+
+    lines = order_lines(session, [order_id])[order_id]
+    reviewed = session.scalar(select(func.count(Review.id)).where(
+        Review.order_id == order_id)) or 0
+    return {"to_review": max(len(lines) - int(reviewed), 0), "reviewed": int(reviewed)}

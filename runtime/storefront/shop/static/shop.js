@@ -203,7 +203,8 @@ async function orderPage() {
       <ol class="timeline">${raw(o.timeline.map((e) => html`<li>${when(e.at)} ${e.message || e.event}</li>`).join(""))}</ol>
       <footer class="total"><span class="grow"></span>
         ${raw(o.status === "pending_payment" ? '<button data-cancel>取消订单</button><button class="primary" data-pay>去付款</button>' : "")}
-        ${raw(o.status === "shipped" ? '<button class="primary" data-confirm>确认收货</button>' : "")}</footer>`;
+        ${raw(o.status === "shipped" ? '<button class="primary" data-confirm>确认收货</button>' : "")}
+        ${raw(o.review?.to_review ? html`<a class="primary" href="${BASE}/reviews?order=${o.id}">去评价</a>` : "")}</footer>`;
   };
   app.addEventListener("click", async (event) => {
     try {
