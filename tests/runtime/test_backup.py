@@ -20,8 +20,8 @@ from runtime.modules.points import service as points
 from runtime.modules.points.models import PointEntry
 from runtime.modules.wallet import service as wallet
 from runtime.modules.wallet.models import WalletEntry
-from tests.conftest import _wipe_database
 from tests.orders.flow import shopper, sku_of
+from tests.wipe import wipe_database
 
 
 def _ledger_sums(app) -> dict[str, int]:
@@ -69,7 +69,7 @@ def test_backup_wipe_restore_is_identical_and_the_unpaid_order_still_closes(
     assert manifest["schema_revision"]
     assert {f"media/{name}" for name in media} <= set(manifest["files"])
 
-    _wipe_database(app.extensions["mallkit"].engine)  # the machine is lost
+    wipe_database(app.extensions["mallkit"].engine)  # the machine is lost
     shutil.rmtree(settings.data_dir / backup.MEDIA)
     redis_conn.flushdb()
     app.extensions["mallkit"].engine.dispose()

@@ -15,8 +15,8 @@ def sim_app(settings):
     application = create_app(dataclasses.replace(settings, simulators=True))
     yield application
     state = application.extensions["mallkit"]
-    from tests.conftest import _wipe_database
+    from tests.wipe import wipe_database
 
-    _wipe_database(state.engine)
+    wipe_database(state.engine)
     state.redis.flushdb()
     state.engine.dispose()

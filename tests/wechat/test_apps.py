@@ -167,15 +167,16 @@ def test_another_shop_never_sees_the_app(app, client, factory, shop, settings):
 
 @pytest.fixture
 def scratch_url(tmp_path) -> Iterator[str]:
-    """An empty database of the run's backend, dropped afterwards."""
-    from tests.conftest import PG_URL, _create_pg_database, _drop_pg_database
+    """An empty database of the run's backend (on PostgreSQL a claimed pool database)."""
+    from tests.conftest import PG_URL
+    from tests.pg_databases import scratch_database
 
     if not PG_URL:
         yield f"sqlite:///{tmp_path / 'm.sqlite3'}"
         return
-    url = _create_pg_database(PG_URL)
+    url, release = scratch_database(PG_URL)
     yield url
-    _drop_pg_database(url)
+    release()
 
 
 def test_migration_moves_the_appid_and_appsecret_out_of_the_pay_account(
