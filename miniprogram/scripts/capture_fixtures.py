@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "miniprogram" / "test" / "fixtures"
 FROZEN_AT = datetime(2026, 11, 25, 4, 0, tzinfo=UTC)
 CLIENT_VERSION = "1.1.0"
+REVIEWER_OPENID = "demo-reviewer-2"  # runtime/modules/reviews/demo.py
 SHOP = "demo"
 API = f"/api/v1/shops/{SHOP}"
 OPENID = "miniprogram-fixture"
@@ -268,7 +269,20 @@ def _record_flow(rec: Recorder, product_id: int) -> dict[str, dict[str, Any]]:
     rec.call("orders", "GET", f"{API}/orders?status=all")
     rec.call("order-counts", "GET", f"{API}/orders/counts")
     rec.call("signin", "GET", f"{API}/signin")
+    _record_reviews(rec)
     return rec.fixtures
+
+
+def _record_reviews(rec: Recorder) -> None:
+    """The review page's exchanges, as a demo reviewer whose delivered order still has a
+    line to review (the reviews module's demo leaves one)."""
+    login = rec.call(None, "POST", f"{API}/auth/wechat", {"code": f"dev-{REVIEWER_OPENID}"})
+    rec.token = login["body"]["token"]
+    mine = rec.call("reviews-mine", "GET", f"{API}/reviews")
+    line = mine["body"]["to_review"][0]
+    rec.call("review-write", "POST", f"{API}/reviews", {
+        "order_id": line["order_id"], "line_id": line["line_id"], "stars": 4,
+        "content": "颜色很正，尺码合适", "images": [], "anonymous": True}, expect=201)
 
 
 def masked(value: Any, key: str | None = None) -> Any:

@@ -223,6 +223,81 @@ describe('orders', () => {
   })
 })
 
+describe('review', () => {
+  test('a completed order with lines to review offers 去评价', async () => {
+    const detail = fixture('order-detail')
+    detail.body.status = 'completed'
+    detail.body.review = {to_review: 1, reviewed: 0}
+    installWx(replay('login', detail))
+    const view = page('order')
+    await view.instance.onLoad({id: String(detail.body.id)})
+    await settle()
+    await tap(view.querySelector('.actions .btn'))
+    expect(wx.navigateTo).toHaveBeenCalledWith({url: `/pages/review/index?order_id=${detail.body.id}`})
+  })
+
+  test('writes a review of the line with stars, text, a photo and 匿名, then shows it', async () => {
+    const mine = fixture('reviews-mine')
+    const written = fixture('review-write')
+    const line = mine.body.to_review[0]
+    const photo = {media_id: 77, url: '/media/1/ab/photo.png'}
+    const after = {items: [written.body, ...mine.body.items], to_review: []}
+    let reviewed = false
+    const recorded = replay('login', mine, written)
+    const {requests} = installWx(request => {
+      if (request.method === 'POST' && request.url.endsWith('/reviews/photos')) {
+        return {statusCode: 201, header: {}, data: photo}
+      }
+      if (reviewed && request.method === 'GET') return {statusCode: 200, header: {}, data: after}
+      if (request.method === 'POST' && request.url.endsWith('/reviews')) reviewed = true
+      return recorded(request)
+    })
+    wx.chooseMedia.mockImplementation(opts => opts.success({tempFiles: [{tempFilePath: 'wxfile://tmp/a.png'}]}))
+    const view = page('review')
+    await view.instance.onLoad({order_id: String(line.order_id)})
+    await settle()
+    expect(text(view)).toContain(line.title)
+    expect(text(view)).toContain(mine.body.items[0].content)
+
+    await tap(view.querySelectorAll('.rform__star')[3])
+    expect(view.data.forms[0].stars).toBe(4)
+    view.instance.onContent({currentTarget: {dataset: {index: 0}}, detail: {value: '颜色很正，尺码合适'}})
+    view.instance.onAnonymous({currentTarget: {dataset: {index: 0}}, detail: {value: true}})
+    await tap(view.querySelector('.rform__add'))
+    await settle()
+    const upload = requests.find(r => r.method === 'UPLOAD')
+    expect(upload).toMatchObject({url: `${BASE}/reviews/photos`, name: 'file', filePath: 'wxfile://tmp/a.png'})
+    expect(upload.header.Authorization).toMatch(/^Bearer /)
+    expect(view.data.forms[0].photos).toEqual([{media_id: 77, url: `${config.baseUrl}${photo.url}`}])
+
+    await tap(view.querySelector('.rform .btn'))
+    await settle()
+    const [post] = sent(requests, 'POST', '/reviews')
+    expect(post.data).toEqual({order_id: line.order_id, line_id: line.line_id, stars: 4,
+      content: '颜色很正，尺码合适', images: [{media_id: 77}], anonymous: true})
+    expect(wx.showToast).toHaveBeenCalledWith({title: '评价成功', icon: 'success'})
+    expect(text(view)).toContain('没有待评价的商品')
+    expect(text(view)).toContain(written.body.content)
+  })
+
+  test('a photo the server refuses says why', async () => {
+    const mine = fixture('reviews-mine')
+    const recorded = replay('login', mine)
+    installWx(request => (request.url.endsWith('/reviews/photos')
+      ? {statusCode: 422, header: {}, data: {status: 422, code: 'unsupported_media', errors: [
+        {pointer: '/file', message: 'not an image', code: 'unsupported_media'}]}}
+      : recorded(request)))
+    wx.chooseMedia.mockImplementation(opts => opts.success({tempFiles: [{tempFilePath: 'wxfile://tmp/a.exe'}]}))
+    const view = page('review')
+    await view.instance.onLoad({})
+    await settle()
+    await tap(view.querySelector('.rform__add'))
+    await settle()
+    expect(wx.showToast).toHaveBeenCalledWith({title: '只能上传图片（JPEG、PNG、WebP、GIF）', icon: 'none'})
+    expect(view.data.forms[0].photos).toEqual([])
+  })
+})
+
 test('user centre: the member, order counts and the user layout', async () => {
   const me = fixture('me')
   const layout = fixture('layout-user')

@@ -24,6 +24,10 @@ const MESSAGES = {
   quote_changed: '价格有变化，请确认后重新提交',
   quote_expired: '订单信息已过期，请重新确认',
   cart_empty: '购物车里没有可购买的商品',
+  unsupported_media: '只能上传图片（JPEG、PNG、WebP、GIF）',
+  already_reviewed: '这件商品已经评价过了',
+  order_not_completed: '订单完成后才能评价',
+  followup_exists: '已经追评过了',
 }
 
 /** A failed request: problem+json fields (status, code, title, detail, errors[]). */
@@ -171,6 +175,32 @@ function request(method, path, options) {
   return attempt(false)
 }
 
+/**
+ * Upload one file (multipart field `name`) with wx.uploadFile and the member's token. WeChat
+ * hands the answer over as text: resolves with the parsed JSON, rejects with ApiError.
+ */
+function upload(path, filePath, name) {
+  return ensureToken().then(token => new Promise((resolve, reject) => {
+    wx.uploadFile({
+      url: apiUrl(path),
+      filePath,
+      name: name || 'file',
+      header: {'X-Client-Version': config.clientVersion, Authorization: `Bearer ${token}`},
+      success: res => {
+        let body = {}
+        try {
+          body = typeof res.data === 'string' ? JSON.parse(res.data || '{}') : (res.data || {})
+        } catch (err) {
+          body = {}
+        }
+        if (res.statusCode >= 400) reject(new ApiError(Object.assign({status: res.statusCode}, body)))
+        else resolve(body)
+      },
+      fail: err => reject(new ApiError({status: 0, code: 'network', detail: (err && err.errMsg) || ''})),
+    })
+  }))
+}
+
 function layoutKey(slug, params) {
   return `${LAYOUT_PREFIX}${slug}${query(params)}`
 }
@@ -225,6 +255,7 @@ module.exports = {
   post: (path, data, options) => request('POST', path, Object.assign({}, options, {data})),
   patch: (path, data, options) => request('PATCH', path, Object.assign({}, options, {data})),
   del: (path, options) => request('DELETE', path, options),
+  upload,
   login,
   ensureToken,
   storedToken,

@@ -28,6 +28,7 @@ def test_demo_reviews_come_from_completed_demo_orders(app, client, shop, clock):
         reviews = list(s.scalars(select(Review).order_by(Review.id)))
         orders = {o.id: o.status for o in s.scalars(select(Order))}
         assert len(reviews) == 5 and s.scalar(select(func.count()).select_from(Order)) == 3
+        assert len(service.lines_to_review(s, reviews[2].member_id)) == 1
         assert {orders[r.order_id] for r in reviews} == {"completed"}
         product_id = reviews[0].product_id
         assert service.ratings(s, [product_id])[product_id] == service.recount(s, product_id)

@@ -1,7 +1,8 @@
 /**
  * One of my orders (GET orders/<id>): status, address or pickup point, lines, the price
  * breakdown, shipments and the timeline; pay (wx.requestPayment), cancel, confirm receipt and
- * the pickup code (with its QR code) when they apply.
+ * the pickup code (with its QR code) when they apply; 去评价 when a completed order has lines
+ * still to review (the reviews module's `review` part of the order).
  */
 const api = require('../../utils/api')
 const {orderCard, orderBreakdown} = require('../../utils/orders')
@@ -12,7 +13,7 @@ const EVENTS = {created: '提交订单', paid: '支付成功', shipped: '已发�
   cancelled: '已取消'}
 
 Component({
-  data: {order: null, card: null, rows: [], timeline: [], methods: [], pickup: null, busy: false, error: ''},
+  data: {order: null, toReview: false, card: null, rows: [], timeline: [], methods: [], pickup: null, busy: false, error: ''},
   methods: {
     onLoad(options) {
       this.orderId = Number(options && options.id)
@@ -30,6 +31,7 @@ Component({
     show(order) {
       this.setData({
         order,
+        toReview: Boolean(order.review && order.review.to_review > 0),
         card: orderCard(order),
         rows: orderBreakdown(order),
         deadline: order.status === 'pending_payment' ? dateTime(order.pay_deadline_at) : '',
@@ -68,6 +70,9 @@ Component({
     },
     onConfirm() {
       return this.act('confirm-receipt', '确认已收到商品？')
+    },
+    onReview() {
+      wx.navigateTo({url: `/pages/review/index?order_id=${this.orderId}`})
     },
     onOpenProduct(event) {
       wx.navigateTo({url: `/pages/product/index?id=${event.currentTarget.dataset.id}`})

@@ -92,6 +92,16 @@ function installWx(handler) {
     previewImage: ok('previewImage'),
     setClipboardData: ok('setClipboardData'),
     chooseAddress: jest.fn(opts => opts.fail && opts.fail({errMsg: 'chooseAddress:fail cancel'})),
+    chooseMedia: jest.fn(opts => opts.fail && opts.fail({errMsg: 'chooseMedia:fail cancel'})),
+    // WeChat gives an upload's answer as text; the handler answers like for wx.request
+    uploadFile: jest.fn(opts => {
+      requests.push({url: opts.url, method: 'UPLOAD', header: opts.header, filePath: opts.filePath, name: opts.name})
+      const res = handler ? handler(Object.assign({method: 'POST'}, opts)) : null
+      setTimeout(() => {
+        if (res) opts.success({errMsg: 'uploadFile:ok', statusCode: res.statusCode, data: JSON.stringify(res.data)})
+        else opts.fail({errMsg: 'uploadFile:fail timeout'})
+      }, 0)
+    }),
   })
   return {storage, requests}
 }
