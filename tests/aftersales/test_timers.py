@@ -19,6 +19,7 @@ from tests.aftersales.flow import (
     MERCHANT,
     aftersale,
     buyer,
+    history,
     in_shop,
     ship_order,
     sku_of,
@@ -102,6 +103,9 @@ def test_the_sweeper_runs_timers_whose_jobs_were_lost(app, client, factory, shop
     with app.app_context():
         assert sweep()["timers"] == 1  # only the 48 h approval is due
     assert aftersale(factory, shop, refund["id"]).status == "refunding"
+    assert history(factory, shop, refund["id"]) == [  # approved in bulk, then refunded
+        (None, "apply", "member"), ("apply", "wait_refund", "system"),
+        ("wait_refund", "refunding", "system")]
     assert aftersale(factory, shop, unsent["id"]).status == "seller_agree"
     clock.advance(timedelta(hours=1))
     with app.app_context():

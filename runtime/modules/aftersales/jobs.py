@@ -12,15 +12,23 @@ the order's lock, so the job, the sweeper and a merchant's click race harmlessly
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, literal, null, select, update
+from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
-from runtime.db import platform_access
-from runtime.jobs import job_session
+from runtime.db import UTCDateTime, current_shop_id, platform_access
+from runtime.jobs import for_each_shop, job_session
 from runtime.modules.aftersales import effects, ledger, refunding, states
-from runtime.modules.aftersales.models import AfterSale, AfterSaleKind, AfterSaleStatus, Alert
+from runtime.modules.aftersales.models import (
+    AfterSale,
+    AfterSaleKind,
+    AfterSaleLine,
+    AfterSaleStatus,
+    AfterSaleTransition,
+    Alert,
+)
 from runtime.modules.aftersales.states import Event
 from runtime.modules.orders.service import lock_order
 from runtime.modules.orders.state import Actor
@@ -32,8 +40,50 @@ from runtime.wechat.errors import WechatError, WechatPayApiError
 
 log = logging.getLogger(__name__)
 S = AfterSaleStatus
-TIMED = (S.APPLY, S.SELLER_AGREE, S.BUYER_DELIVERY, S.SELLER_RESHIP)
+TIMED = (S.APPLY, S.SELLER_AGREE, S.BUYER_DELIVERY, S.SELLER_RESHIP, S.WAIT_REFUND)
+AUTO_APPROVED = "商家超时未处理，自动同意退款"
 QUERY_AFTER = timedelta(minutes=10)  # a refund sent this long ago without an answer is asked
+
+
+def approve_due(session: Session, now: datetime, after: int = 0, limit: int = 5000
+                ) -> tuple[int, int | None]:
+    """Approve, set-based, the shop's refund-only requests left past their ``due_at``: one
+    compare-and-set UPDATE, their transitions written by one INSERT ... SELECT, the lines'
+    status by one UPDATE. Each goes to 待退款 due at once, and its refund is started by the
+    per-request timer (:func:`run_timer`), which holds the order's lock for the money.
+    Batches are keyset-paged by id (``after``: the last batch's highest id); returns how
+    many moved and this batch's highest id (None: nothing was due)."""
+    shop_id = current_shop_id(session)
+    due = (AfterSale.status == S.APPLY, AfterSale.kind == AfterSaleKind.REFUND,
+           AfterSale.due_at <= now)
+    bounds = (select(AfterSale.id).where(AfterSale.shop_id == shop_id, *due,
+                                         AfterSale.id > after)
+              .order_by(AfterSale.id).limit(limit).subquery())
+    low, high = session.execute(select(func.min(bounds.c.id), func.max(bounds.c.id))).one()
+    if low is None:
+        return 0, None
+    moved = session.execute(
+        update(AfterSale).where(*due, AfterSale.id.between(low, high))
+        .values(status=S.WAIT_REFUND.value, due_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    batch = select(AfterSale.id).where(AfterSale.shop_id == shop_id,
+                                       AfterSale.status == S.WAIT_REFUND,
+                                       AfterSale.due_at == now, AfterSale.refund_attempts == 0,
+                                       AfterSale.id.between(low, high))
+    columns = ("aftersale_id", "from_status", "to_status", "event", "actor_type", "actor_id",
+               "actor_name", "reason", "at", "shop_id", "created_at", "updated_at")
+    stamp = literal(now, UTCDateTime())
+    session.execute(insert(AfterSaleTransition).from_select(columns, select(
+        AfterSale.id, literal(S.APPLY.value), literal(S.WAIT_REFUND.value),
+        literal(Event.AGREED.value), literal("system"), null(), literal("aftersale-timer"),
+        literal(AUTO_APPROVED), stamp, AfterSale.shop_id, stamp, stamp)
+        .where(AfterSale.id.in_(batch))))
+    lines = batch.with_only_columns(AfterSale.line_id)
+    session.execute(update(AfterSaleLine).where(AfterSaleLine.shop_id == shop_id,
+                                                AfterSaleLine.line_id.in_(lines))
+                    .values(status=S.WAIT_REFUND.value)
+                    .execution_options(synchronize_session=False))
+    return moved, high
 
 
 def run_timer(shop_id: int, aftersale_id: int) -> str:
@@ -50,9 +100,12 @@ def run_timer(shop_id: int, aftersale_id: int) -> str:
         status = S(aftersale.status)
         if status == S.APPLY and aftersale.kind == AfterSaleKind.REFUND:
             states.transition(session, aftersale, Event.AGREED, S.WAIT_REFUND, system,
-                              "商家超时未处理，自动同意退款", due_at=None)
+                              AUTO_APPROVED, due_at=None)
             refunding.start(session, order, aftersale, system)
             return "approved"
+        if status == S.WAIT_REFUND and aftersale.refund_attempts == 0:
+            refunding.start(session, order, aftersale, system)  # approved by the sweep
+            return "refund started"
         if status == S.SELLER_AGREE:
             states.transition(session, aftersale, Event.CANCELLED, S.BUYER_CANCEL, system,
                               "买家超时未寄回商品，售后关闭")
@@ -142,11 +195,26 @@ def refunding_requests(session, limit: int = 500) -> list[tuple[int, int]]:
 
 
 def sweep() -> dict[str, int]:
-    """Run every due timer and every unsent or unanswered refund whose job was lost."""
+    """Approve due refund-only requests in bulk, shop by shop, then run every due timer and
+    every unsent or unanswered refund whose job was lost."""
+    now = utcnow()
+    with job_session() as session, platform_access(session, "aftersales: sweeper"):
+        shops = sorted(set(session.scalars(select(AfterSale.shop_id).where(
+            AfterSale.status == S.APPLY, AfterSale.kind == AfterSaleKind.REFUND,
+            AfterSale.due_at <= now).distinct())))
+    def approve_all(session: Session) -> int:
+        moved, high = approve_due(session, now)
+        total = moved
+        while high is not None:
+            moved, high = approve_due(session, now, after=high)
+            total += moved
+        return total
+
+    approved = for_each_shop(approve_all, "auto-approve", shops)
     with job_session() as session, platform_access(session, "aftersales: sweeper"):
         due = due_requests(session, utcnow())
         sending = refunding_requests(session)
-    done = {"timers": 0, "refunds": 0}
+    done = {"approved": sum(approved.values()), "timers": 0, "refunds": 0}
     for shop_id, aftersale_id in due:
         try:
             done["timers"] += run_timer(shop_id, aftersale_id) not in ("not due",
