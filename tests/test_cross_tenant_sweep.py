@@ -60,6 +60,10 @@ EXEMPT_PARAMS = {
 EXEMPT_ROUTES = {
     "/s/<shop_slug>/orders/<int:order_id>": "an H5 shell page: the order itself is loaded "
                                             "through the API route, which is swept",
+    "/s/<shop_slug>/aftersales/<int:aftersale_id>": "an H5 shell page: the request is loaded "
+                                                    "through the API route, which is swept",
+    "/s/<shop_slug>/orders/<int:order_id>/aftersale": "an H5 shell page (the apply form): "
+                                                      "the order comes from the API route",
     "/console/agency/themes/<theme_id>": "agency theme studio: themes belong to agencies",
     "/console/agency/themes/<theme_id>/visibility": "agency theme studio",
     "/console/agency/themes/<theme_id>/versions/<version>/delete": "agency theme studio",

@@ -1,5 +1,6 @@
 """H5 pages of the money path under ``/s/<shop>/``: cart, checkout, my orders (by status
-tab), order detail, addresses, balance (top-up) and points. Each page is a small
+tab), order detail, after-sales (apply for a line, track, ship back), addresses, balance
+(top-up) and points. Each page is a small
 server-rendered shell; ``shop.js`` talks to the same JSON API as the mini-program (Bearer
 token from H5 login, kept in ``localStorage``), so the H5 and the mini-program behave the
 same."""
@@ -56,6 +57,25 @@ def orders():
 def order(order_id: int):
     """订单详情."""
     return _page("order.html", "订单详情", order_id=order_id)
+
+
+@shop_pages.get("/orders/<int:order_id>/aftersale")
+def aftersale_apply(order_id: int):
+    """申请售后 for one line of an order (``?line=<id>``): kind, amount, reason, photos."""
+    return _page("aftersale_apply.html", "申请售后", order_id=order_id,
+                 line_id=request.args.get("line", type=int))
+
+
+@shop_pages.get("/aftersales")
+def aftersales():
+    """我的售后."""
+    return _page("aftersales.html", "我的售后")
+
+
+@shop_pages.get("/aftersales/<int:aftersale_id>")
+def aftersale(aftersale_id: int):
+    """售后详情: progress, the shop's return address, ship the goods back, cancel."""
+    return _page("aftersale.html", "售后详情", aftersale_id=aftersale_id)
 
 
 @shop_pages.get("/addresses")

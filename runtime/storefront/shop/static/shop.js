@@ -2,7 +2,8 @@
 // calls the same JSON API as the mini-program and renders into <main id="app">. Money is fen.
 
 import {
-  api, BASE, html, problemText, raw, requireLogin, settle, SHOP, toast, yuan,
+  API, api, ApiError, BASE, html, problemText, raw, requireLogin, settle, SHOP, toast, TOKEN_KEY,
+  yuan,
 } from "./api.js";
 
 const app = document.getElementById("app");
@@ -195,7 +196,8 @@ async function orderPage() {
       ${raw(pickup)}
       ${raw(a ? html`<section class="card">${a.name} ${a.phone}<br>${a.province}${a.city}${a.district}${a.detail}</section>` : "")}
       ${raw(o.pickup_point ? html`<section class="card">自提点：${o.pickup_point.name} · ${o.pickup_point.address}</section>` : "")}
-      <ul class="lines">${raw(o.lines.map((l) => html`<li class="line">${raw(thumb(l))}<div class="grow"><strong>${l.title}</strong> <span class="muted">${l.spec_text}</span><div class="row"><span>${yuan(l.unit_price_fen)} × ${l.qty}</span><span>${yuan(l.payable_fen)}</span></div></div></li>`).join(""))}</ul>
+      <ul class="lines">${raw(o.lines.map((l) => html`<li class="line">${raw(thumb(l))}<div class="grow"><strong>${l.title}</strong> <span class="muted">${l.spec_text}</span><div class="row"><span>${yuan(l.unit_price_fen)} × ${l.qty}</span><span>${yuan(l.payable_fen)}</span></div>${raw(afterSaleLink(o, l))}</div></li>`).join(""))}</ul>
+      ${raw(o.refund_status && o.refund_status !== "NONE" ? html`<p class="muted">${o.refund_status === "ALL" ? "已全部退款" : "部分退款"} ${yuan(o.refunded_fen)}</p>` : "")}
       <dl class="breakdown"><dt>商品金额</dt><dd>${yuan(o.goods_total_fen)}</dd>
         ${raw(o.pricing.adjustments.map((x) => html`<dt>${x.label}</dt><dd>-${yuan(x.amount_fen)}</dd>`).join(""))}
         <dt>运费</dt><dd>${yuan(o.shipping_fen)}</dd><dt><strong>实付</strong></dt><dd><strong>${yuan(o.payable_fen)}</strong></dd></dl>
@@ -216,6 +218,133 @@ async function orderPage() {
         const options = await api("GET", "/checkout/options");
         await pay({ id }, options.payment_methods[0]);
       } else return;
+      await render();
+    } catch (e) { toast(problemText(e)); }
+  });
+  await render();
+}
+
+// --- after-sales -----------------------------------------------------------------------------
+
+const AFTERSALE_ORDER = ["paid", "shipped", "completed"];
+const KINDS = { refund: "仅退款", return: "退货退款", exchange: "换货" };
+
+// A line's after-sale entry on the order page: apply, or follow the open request.
+function afterSaleLink(o, line) {
+  const state = (o.aftersale_lines || {})[String(line.id)];
+  if (state && state.open_aftersale_id) {
+    return html`<a class="link" href="${BASE}/aftersales/${state.open_aftersale_id}">售后：${state.status_label}</a>`;
+  }
+  if (!AFTERSALE_ORDER.includes(o.status)) return "";
+  const done = state && state.refunded_fen ? html`<span class="muted">已退 ${yuan(state.refunded_fen)}</span> ` : "";
+  return html`${raw(done)}<a class="link" data-apply href="${BASE}/orders/${o.id}/aftersale?line=${line.id}">申请售后</a>`;
+}
+
+async function uploadPhoto(file) {
+  const body = new FormData();
+  body.append("file", file);
+  const response = await fetch(`${API}/aftersales/photos`, {
+    method: "POST", body,
+    headers: { Accept: "application/json", Authorization: `Bearer ${localStorage.getItem(TOKEN_KEY)}` },
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+async function aftersaleApplyPage() {
+  await requireLogin();
+  const o = await api("GET", `/orders/${app.dataset.orderId}`);
+  const line = o.lines.find((l) => String(l.id) === app.dataset.lineId) || o.lines[0];
+  const state = (o.aftersale_lines || {})[String(line.id)] || { refunded_fen: 0 };
+  const left = line.payable_fen - state.refunded_fen;
+  const kinds = o.status === "paid" ? ["refund"] : ["refund", "return", "exchange"];
+  const photos = [];
+  done();
+  app.innerHTML = html`
+    <section class="card"><strong>${line.title}</strong> <span class="muted">${line.spec_text}</span>
+      <p class="muted">实付 ${yuan(line.payable_fen)}，可退 ${yuan(left)}</p></section>
+    <form class="card stack" data-apply-form>
+      <label>售后类型 <select name="kind">${raw(kinds.map((k) => html`<option value="${k}">${KINDS[k]}</option>`).join(""))}</select></label>
+      <label>退款金额（元） <input name="amount" inputmode="decimal" value="${(left / 100).toFixed(2)}"></label>
+      <label>原因 <input name="reason" maxlength="80" required></label>
+      <label>说明 <textarea name="description" maxlength="500" rows="3"></textarea></label>
+      <label>凭证照片（最多 9 张） <input type="file" name="photo" accept="image/*" multiple></label>
+      <p class="muted" data-photos></p>
+      <p class="error" data-error></p>
+      <button class="primary" type="submit">提交申请</button></form>`;
+  const form = app.querySelector("[data-apply-form]");
+  form.photo.addEventListener("change", async () => {
+    try {
+      for (const file of [...form.photo.files].slice(0, 9 - photos.length)) {
+        photos.push({ media_id: (await uploadPhoto(file)).media_id });
+      }
+      form.querySelector("[data-photos]").textContent = `已上传 ${photos.length} 张`;
+    } catch (e) { toast(problemText(e)); }
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const kind = form.kind.value;
+    const amount = kind === "exchange" ? 0 : Math.round(Number(form.amount.value) * 100);
+    try {
+      const made = await api("POST", "/aftersales", {
+        order_id: o.id, line_id: line.id, kind, amount_fen: amount,
+        reason: form.reason.value, description: form.description.value, images: photos,
+      });
+      location.href = `${BASE}/aftersales/${made.id}`;
+    } catch (e) { form.querySelector("[data-error]").textContent = problemText(e); }
+  });
+}
+
+function aftersaleCard(a) {
+  return html`<a class="card order-card" href="${BASE}/aftersales/${a.id}">
+    <div class="row"><span class="muted">${a.no}</span><span class="status">${a.status_label}</span></div>
+    <div class="row"><span class="grow">${a.kind_label} · ${a.line ? a.line.title : ""}</span><strong>${yuan(a.total_fen)}</strong></div></a>`;
+}
+
+async function aftersalesPage() {
+  await requireLogin();
+  const page = await api("GET", "/aftersales");
+  done();
+  app.querySelector("[data-list]").innerHTML = page.items.map(aftersaleCard).join("")
+    || '<p class="empty">暂无售后</p>';
+}
+
+async function aftersalePage() {
+  await requireLogin();
+  const id = app.dataset.aftersaleId;
+  const render = async () => {
+    const a = await api("GET", `/aftersales/${id}`);
+    done();
+    const back = a.return_address;
+    const canShip = a.status === "seller_agree";
+    app.innerHTML = html`
+      <section class="card"><h2 data-status>${a.status_label}</h2>
+        <p class="muted">${a.kind_label} · ${a.no}</p>
+        <p>退款 ${yuan(a.total_fen)}${a.freight_fen ? html`（含运费 ${yuan(a.freight_fen)}）` : ""}</p></section>
+      ${raw(canShip && back ? html`<section class="card">请寄回：${back.name} ${back.phone}<br>${back.address}</section>` : "")}
+      ${raw(canShip ? html`<form class="card stack" data-ship-form>
+        <label>快递公司 <input name="carrier" maxlength="40" required></label>
+        <label>运单号 <input name="tracking_no" maxlength="40" required></label>
+        <button class="primary" type="submit">提交寄回信息</button></form>` : "")}
+      ${raw(a.return_shipment ? html`<section class="card">已寄回：${a.return_shipment.carrier} ${a.return_shipment.tracking_no}</section>` : "")}
+      ${raw(a.reship ? html`<section class="card">换货已发出：${a.reship.carrier} ${a.reship.tracking_no}</section>` : "")}
+      <ol class="timeline">${raw(a.history.map((h) => html`<li>${when(h.at)} ${h.reason || h.event}</li>`).join(""))}</ol>
+      ${raw(["apply", "seller_agree"].includes(a.status) ? '<footer class="total"><span class="grow"></span><button data-cancel-aftersale>撤销申请</button></footer>' : "")}`;
+    app.querySelector("[data-ship-form]")?.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const form = event.target;
+      try {
+        await api("POST", `/aftersales/${id}/return-shipment`,
+          { carrier: form.carrier.value, tracking_no: form.tracking_no.value });
+        await render();
+      } catch (e) { toast(problemText(e)); }
+    });
+  };
+  app.addEventListener("click", async (event) => {
+    if (!event.target.matches("[data-cancel-aftersale]") || !confirm("确定撤销售后申请？")) return;
+    try {
+      await api("POST", `/aftersales/${id}/cancel`, {});
       await render();
     } catch (e) { toast(problemText(e)); }
   });
@@ -327,6 +456,7 @@ async function pointsPage() {
 }
 
 const pages = { cart: cartPage, checkout: checkoutPage, orders: ordersPage, order: orderPage,
+  "aftersale-apply": aftersaleApplyPage, aftersales: aftersalesPage, aftersale: aftersalePage,
   addresses: addressesPage, wallet: walletPage, points: pointsPage };
 pages[app.dataset.page]?.().catch((e) => {
   done();
