@@ -31,7 +31,7 @@ from runtime.app import create_app
 from runtime.clock import utcnow
 from runtime.db import make_engine, use_shop
 from runtime.migrate import upgrade
-from runtime.modules.aftersales.jobs import approve_due
+from runtime.modules.aftersales.jobs import APPROVE_BATCH, approve_due
 from runtime.modules.aftersales.models import AfterSale, AfterSaleLine, AfterSaleTransition
 from runtime.modules.members.models import Member
 from runtime.modules.orders.models import Order, OrderLine
@@ -39,6 +39,7 @@ from runtime.settings import Settings
 from runtime.shops.models import Shop
 
 ROWS = int(os.environ.get("BENCH_AFTERSALES", "100000"))
+BATCH = int(os.environ.get("BENCH_AFTERSALES_BATCH", str(APPROVE_BATCH)))
 CHUNK = 5000
 
 
@@ -122,7 +123,7 @@ def main() -> None:
             began = time.perf_counter()
             swept, high = 0, 0
             while high is not None:
-                moved, high = approve_due(session, now, after=high)
+                moved, high = approve_due(session, now, after=high, limit=BATCH)
                 session.commit()
                 swept += moved
             sweep_s = time.perf_counter() - began

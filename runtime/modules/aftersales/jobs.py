@@ -42,11 +42,12 @@ log = logging.getLogger(__name__)
 S = AfterSaleStatus
 TIMED = (S.APPLY, S.SELLER_AGREE, S.BUYER_DELIVERY, S.SELLER_RESHIP, S.WAIT_REFUND)
 AUTO_APPROVED = "商家超时未处理，自动同意退款"
+APPROVE_BATCH = 20000  # requests approved per statement by the sweeper
 QUERY_AFTER = timedelta(minutes=10)  # a refund sent this long ago without an answer is asked
 
 
-def approve_due(session: Session, now: datetime, after: int = 0, limit: int = 5000
-                ) -> tuple[int, int | None]:
+def approve_due(session: Session, now: datetime, after: int = 0,
+                limit: int = APPROVE_BATCH) -> tuple[int, int | None]:
     """Approve, set-based, the shop's refund-only requests left past their ``due_at``: one
     compare-and-set UPDATE, their transitions written by one INSERT ... SELECT, the lines'
     status by one UPDATE. Each goes to 待退款 due at once, and its refund is started by the
