@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from runtime.modules.aftersales.models import AfterSale
 from tests.aftersales.flow import buyer, drain, notify_refund, sku_of, wechat_paid
 
 
@@ -107,3 +108,23 @@ def test_overview_counts_after_sales_waiting_for_the_merchant(app, client, facto
     assert waiting() == "1"
     alice.call("POST", f"/aftersales/{made['id']}/cancel")
     assert waiting() == "0"
+
+
+def test_the_demo_seeder_makes_one_real_after_sale(app, client, factory, shop, clock,
+                                                   redis_conn):
+    from runtime.modules.aftersales.demo import seed_demo_aftersale
+    from tests.aftersales.flow import in_shop, read
+
+    in_shop(app, factory, shop, seed_demo_aftersale, shop)  # no paid order: nothing
+    assert read(factory, shop, lambda s: s.query(AfterSale).count()) == 0
+    sku = sku_of(factory, shop, factory.product(shop, price_fen=3000, stock=5))
+    alice = buyer(app, app.test_client(), factory, shop)
+    order = wechat_paid(app, alice, [(sku.id, 1)])
+    for _ in range(2):
+        in_shop(app, factory, shop, seed_demo_aftersale, shop)
+    [made] = alice.call("GET", "/aftersales").json["items"]
+    assert (made["order_id"], made["amount_fen"], made["status"]) == (order["id"], 500,
+                                                                      "refunding")
+    drain(app, redis_conn)
+    assert notify_refund(app, made["no"]).status == 204
+    assert alice.order(order["id"])["refunded_fen"] == 500

@@ -1,33 +1,44 @@
-"""Demo data: the demo shop's first paid order gets a real refund-only request, approved and
-refunded through the same flow a merchant uses (balance orders back to the wallet, WeChat
-Pay orders through the simulator's refund)."""
+"""Demo data: one real after-sale on a paid order of the demo shop (the demo's first order
+with money in: e.g. the reviews demo's delivered cash-on-delivery orders once they exist),
+asked by its buyer and agreed by the merchant through the same services the API and the
+console use — the money goes back the way it was paid (cash on delivery: settled by hand).
+Nothing is made while the shop has no paid order, and nothing twice."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from runtime.errors import MallkitError
 from runtime.modules.aftersales import service
 from runtime.modules.aftersales.models import AfterSale
 from runtime.modules.orders.models import Order, OrderStatus
 from runtime.modules.orders.service import order_lines
 from runtime.modules.orders.state import Actor
 
+log = logging.getLogger(__name__)
+
 
 def seed_demo_aftersale(session: Session, shop: Any) -> None:
-    """One buyer's refund request of a paid, not yet shipped order, agreed by the merchant."""
+    """A buyer's partial refund of one line (拍错规格，退差价), agreed by the demo owner."""
     if session.scalar(select(AfterSale.id).limit(1)) is not None:
         return
-    order = session.scalar(select(Order).where(Order.status == OrderStatus.PAID,
-                                               Order.paid_fen > 0).order_by(Order.id))
-    if order is None:
+    orders = session.scalars(select(Order).where(
+        Order.status.in_([OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED]),
+        Order.paid_fen > 0).order_by(Order.id).limit(5))
+    for order in orders:
+        line = order_lines(session, [order.id])[order.id][0]
+        try:
+            with session.begin_nested():
+                request = service.create_request(session, order.member_id, {
+                    "order_id": order.id, "line_id": line.id, "kind": "refund",
+                    "amount_fen": min(line.payable_fen, 500), "reason": "拍错规格，退差价",
+                    "description": "颜色选错了，商家同意退 5 元差价"})
+                service.agree(session, request.id, Actor.merchant(None, "演示店主"), "同意退差价")
+        except MallkitError as exc:  # e.g. its after-sales window is over: try the next
+            log.info("demo after-sale not made on order %s: %s", order.order_no, exc.detail)
+            continue
         return
-    line = order_lines(session, [order.id])[order.id][0]
-    request = service.create_request(session, order.member_id, {
-        "order_id": order.id, "line_id": line.id, "kind": "refund",
-        "amount_fen": min(line.payable_fen, 100), "reason": "拍错了规格",
-        "description": "想换个颜色，先退一部分差价"})
-    service.agree(session, request.id, Actor.merchant(None, "演示店长"), "同意退款")
-    session.flush()
