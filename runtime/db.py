@@ -192,27 +192,45 @@ def platform_access(session: Session, reason: str) -> Iterator[Session]:
         _sync_pg_context(session)
 
 
+_PG_CONTEXT = "mallkit.pg_context"
+
+
 def _sync_pg_context(session: Session) -> None:
-    """Mirror the tenant context into the open PostgreSQL transaction, if any."""
+    """Mirror the tenant context into the open PostgreSQL transaction, if any (a round trip
+    only when it differs from what this transaction was last given)."""
     bind = session.get_bind()
-    if session.in_transaction() and bind.dialect.name == "postgresql":
+    if session.in_transaction() and bind.dialect.name == "postgresql" \
+            and session.info.get(_PG_CONTEXT) != _context(session):
         _set_pg_context(session, session.connection())
 
 
-def _set_pg_context(session: Session, connection: Any) -> None:
+def _context(session: Session) -> tuple[str, str]:
     shop_id = session.info.get("shop_id")
+    return ("" if shop_id is None else str(shop_id),
+            "on" if session.info.get("platform") else "off")
+
+
+def _set_pg_context(session: Session, connection: Any) -> None:
+    shop, platform = context = _context(session)
     connection.execute(
         text("SELECT set_config('mallkit.shop_id', :shop, true), "
              "set_config('mallkit.platform', :platform, true)"),
-        {"shop": "" if shop_id is None else str(shop_id),
-         "platform": "on" if session.info.get("platform") else "off"},
+        {"shop": shop, "platform": platform},
     )
+    session.info[_PG_CONTEXT] = context
 
 
 @event.listens_for(Session, "after_begin")
-def _after_begin(session: Session, _transaction: Any, connection: Any) -> None:
-    if connection.dialect.name == "postgresql":
+def _after_begin(session: Session, transaction: Any, connection: Any) -> None:
+    # A savepoint keeps its transaction's settings: only a new transaction needs them.
+    if connection.dialect.name == "postgresql" and not transaction.nested:
         _set_pg_context(session, connection)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, _transaction: Any) -> None:
+    # Ended (a rolled-back savepoint undoes a set_config inside it): set again when next used.
+    session.info.pop(_PG_CONTEXT, None)
 
 
 def _statement_tables(statement: Any) -> set[str]:

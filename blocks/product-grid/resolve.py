@@ -1,17 +1,22 @@
 """product-grid: the cards of every product grid on the page, loaded together.
 
 All grids (whatever their source: picks, group, tag, newest, best-selling) are answered by
-:func:`runtime.blocklib.products.load_product_lists` with a fixed number of queries. A grid with
-source ``context`` follows the page's parameters (the category page's search ``keyword``,
-``group`` or category ``id``), so the search bar and a link to a group land on a page showing
-those products; without one it shows the newest products.
+:mod:`runtime.blocklib.products` in the page's one product load (announced in ``prepare``).
+A grid with source ``context`` follows the page's parameters (the category page's search
+``keyword``, ``group`` or category ``id``), so the search bar and a link to a group land on a
+page showing those products; without one it shows the newest products.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from runtime.blocklib.products import load_product_lists, source_of
+from runtime.blocklib.products import (
+    ProductSource,
+    page_product_lists,
+    plan_product_lists,
+    source_of,
+)
 from runtime.errors import NotFound
 
 
@@ -38,7 +43,10 @@ def page_context(ctx: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
     return {"source": "newest"}, None
 
 
-def resolve(batch: list[Any], ctx: Any) -> dict[str, Any]:
+def _sources(batch: list[Any], ctx: Any
+             ) -> tuple[list[ProductSource], tuple[dict[str, Any], dict[str, Any] | None] | None]:
+    """Each grid's source, and the page context when a grid follows it (looked up once per
+    render: ``prepare`` and ``resolve`` share it)."""
     context: tuple[dict[str, Any], dict[str, Any] | None] | None = None
     sources = []
     for instance in batch:
@@ -46,10 +54,21 @@ def resolve(batch: list[Any], ctx: Any) -> dict[str, Any]:
         if settings.get("source") == "manual":
             settings["limit"] = len(settings.get("product_ids") or [])
         elif settings.get("source") == "context":
-            context = context or page_context(ctx)
+            if "product-grid.context" not in ctx.loads:
+                ctx.loads["product-grid.context"] = page_context(ctx)
+            context = ctx.loads["product-grid.context"]
             settings.update(context[0])
         sources.append(source_of(instance.id, settings))
-    lists = load_product_lists(ctx.session, sources)
+    return sources, context
+
+
+def prepare(batch: list[Any], ctx: Any) -> None:
+    plan_product_lists(ctx, _sources(batch, ctx)[0])
+
+
+def resolve(batch: list[Any], ctx: Any) -> dict[str, Any]:
+    sources, context = _sources(batch, ctx)
+    lists = page_product_lists(ctx, sources)
     extra = {"preview": True} if ctx.preview else {}
     out = {}
     for instance in batch:

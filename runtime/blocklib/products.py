@@ -1,29 +1,36 @@
 """Product lists for the product blocks, loaded for a whole page at once.
 
 Every list a page shows (each product grid, each tab of each group-tabs block) is one
-:class:`ProductSource`; :func:`load_product_lists` answers all of them with a fixed number of
-queries however many there are: the groups named (one query, when any), one ``UNION ALL`` of
-per-source ``ORDER BY ... LIMIT`` selects joined to the products, their images (one query, when
-any) and their stock (one query). Filters and visibility come from the catalog's services.
+:class:`ProductSource`. Block types announce their sources in ``prepare(batch, ctx)``
+(:func:`plan_product_lists`) and read them in ``resolve`` (:func:`page_product_lists`), so all
+product blocks of a page share one load: the groups named (one query, when any), then one
+query of card columns — a ``UNION ALL`` of per-source ``ORDER BY ... LIMIT`` selects, each
+served by an index, joined to the products with their stock summed in the same statement —
+and the covers' media assets (one query, when any cover is a library image). Identical sources
+are loaded once (the longest limit), whatever block asks; no ORM entity is built for a card.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, select, union_all
+from sqlalchemy import ColumnElement, func, literal, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from runtime.db import current_shop_id
 from runtime.media.refs import load_assets, media_url
-from runtime.modules.catalog.models import Product, ProductGroup
-from runtime.modules.catalog.queries import ProductFilter, conditions, stock_totals
+from runtime.modules.catalog.models import Product, ProductGroup, Sku
+from runtime.modules.catalog.queries import ProductFilter, conditions
 
 SOURCES = ("manual", "group", "category", "tag", "newest", "best_selling")
 COVER_SIZE = 300
 LARGE_COVER_SIZE = 750
+_PLANNED = "blocklib.products.planned"
+_LOADED = "blocklib.products.loaded"
+
+Card = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,12 @@ class ProductSource:
     tag: str = ""
     keyword: str = ""
 
+    @property
+    def what(self) -> tuple[Any, ...]:
+        """What the list shows, limit aside: sources equal here share one load."""
+        return (self.source, self.product_ids, self.group_id, self.category_id, self.tag,
+                self.keyword)
+
 
 def source_of(key: str, settings: Mapping[str, Any]) -> ProductSource:
     """A product grid's settings (``source``, ``product_ids``, ``group_id``, ``tag``,
@@ -53,16 +66,123 @@ def source_of(key: str, settings: Mapping[str, Any]) -> ProductSource:
                          keyword=settings.get("keyword") or "")
 
 
-def _order(source: ProductSource) -> list[ColumnElement[Any]]:
-    if source.source == "manual":
-        position = case({pid: i for i, pid in enumerate(source.product_ids)},
-                        value=Product.id, else_=len(source.product_ids))
-        return [position.asc(), Product.id.asc()]
-    if source.source == "newest":
+# --- the page's one load ------------------------------------------------------------------
+
+
+def plan_product_lists(ctx: Any, sources: Sequence[ProductSource]) -> None:
+    """Announce, in a block's ``prepare``, the lists its ``resolve`` will ask for."""
+    ctx.loads.setdefault(_PLANNED, []).extend(sources)
+
+
+def page_product_lists(ctx: Any, sources: Sequence[ProductSource]) -> dict[str, list[Card]]:
+    """The cards of ``sources`` keyed by ``ProductSource.key``; the first call loads every
+    list planned on the page in one go, later calls read what it loaded."""
+    loaded: dict[tuple[Any, ...], tuple[int, list[Card]]] = ctx.loads.setdefault(_LOADED, {})
+    wanted = [*ctx.loads.pop(_PLANNED, ()), *sources]
+    missing = [s for s in wanted if s.what not in loaded or loaded[s.what][0] < s.limit]
+    if missing:
+        loaded.update(_load(ctx.session, missing))
+    return {s.key: loaded[s.what][1][:s.limit] for s in sources}
+
+
+def load_product_lists(session: Session, sources: Sequence[ProductSource],
+                       ) -> dict[str, list[Card]]:
+    """The product cards of every source, keyed by ``ProductSource.key``, in display order.
+
+    Only products a shopper may see are listed; an unknown group or an empty pick list gives
+    an empty list.
+    """
+    lists = _load(session, sources)
+    return {s.key: lists[s.what][1][:s.limit] for s in sources}
+
+
+def _load(session: Session, sources: Sequence[ProductSource],
+          ) -> dict[tuple[Any, ...], tuple[int, list[Card]]]:
+    """``{source.what: (limit loaded, cards)}`` for every distinct source."""
+    merged: dict[tuple[Any, ...], ProductSource] = {}
+    for source in sources:
+        known = merged.get(source.what)
+        if known is None or known.limit < source.limit:
+            merged[source.what] = source
+    distinct = list(merged.values())
+    result: dict[tuple[Any, ...], tuple[int, list[Card]]] = {
+        s.what: (s.limit, []) for s in distinct}
+    group_ids = {s.group_id for s in distinct if s.source == "group" and s.group_id}
+    # Loaded once and held here, so the catalog's group filter finds them in the identity map.
+    groups = list(session.scalars(select(ProductGroup).where(ProductGroup.id.in_(group_ids)))
+                  ) if group_ids else []
+    known_groups = {g.id for g in groups}
+    shop_id = current_shop_id(session)
+    parts = []
+    found: dict[ProductFilter, list[ColumnElement[bool]] | None] = {}
+    for slot, source in enumerate(distinct):
+        wanted = _filter(source, known_groups)
+        if wanted is None or source.limit < 1:
+            continue
+        if wanted not in found:
+            found[wanted] = conditions(session, wanted)  # a category costs a query: once
+        where = found[wanted]
+        if where is None:
+            continue
+        inner = select(literal(slot).label("slot"), Product.id.label("product_id")) \
+            .where(Product.shop_id == shop_id, *where)
+        if source.source == "manual":
+            inner = inner.where(Product.id.in_(source.product_ids))
+        else:
+            inner = inner.order_by(*_order(source.source)).limit(source.limit)
+        parts.append(select(_SLOT, _PRODUCT_ID).select_from(inner.subquery()))
+    if not parts:
+        return result
+    picked = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+    rows = session.execute(
+        select(picked.c.slot, *_CARD_COLUMNS, _stock().label("stock"))
+        .join_from(picked, Product, picked.c.product_id == Product.id)).all()
+    assets = load_assets(session, [r.cover for r in rows if isinstance(r.cover, dict)])
+    by_slot: dict[int, list[Any]] = {}
+    for row in rows:
+        by_slot.setdefault(row.slot, []).append(row)
+    for slot, slot_rows in by_slot.items():
+        source = distinct[slot]
+        slot_rows.sort(key=_sort_key(source))
+        result[source.what] = (source.limit,
+                               [_card(r, assets) for r in slot_rows[:source.limit]])
+    return result
+
+
+_SLOT, _PRODUCT_ID = literal_column("slot"), literal_column("product_id")
+_CARD_COLUMNS = (
+    Product.id, Product.title, Product.subtitle, Product.images[0].label("cover"),
+    Product.min_price_fen, Product.max_price_fen, Product.original_price_fen, Product.unit,
+    (Product.sales_count + Product.sales_base).label("sales"), Product.sort_weight,
+    Product.created_at,
+)
+
+
+def _stock() -> Any:
+    return (select(func.coalesce(func.sum(Sku.stock), 0))
+            .where(Sku.product_id == Product.id, Sku.retired_at.is_(None))
+            .correlate(Product).scalar_subquery())
+
+
+def _order(source: str) -> list[ColumnElement[Any]]:
+    """The SQL order of a source (each has an index, see the catalog's migrations)."""
+    if source == "newest":
         return [Product.created_at.desc(), Product.id.desc()]
-    if source.source == "best_selling":
+    if source == "best_selling":
         return [(Product.sales_count + Product.sales_base).desc(), Product.id.desc()]
     return [Product.sort_weight.desc(), Product.id.desc()]
+
+
+def _sort_key(source: ProductSource) -> Any:
+    """The same order as :func:`_order` (and pick order for ``manual``) on loaded rows."""
+    if source.source == "manual":
+        position = {pid: i for i, pid in enumerate(source.product_ids)}
+        return lambda r: position[r.id]
+    if source.source == "newest":
+        return lambda r: (-r.created_at.timestamp(), -r.id)
+    if source.source == "best_selling":
+        return lambda r: (-r.sales, -r.id)
+    return lambda r: (-r.sort_weight, -r.id)
 
 
 def _filter(source: ProductSource, known_groups: set[int]) -> ProductFilter | None:
@@ -83,69 +203,20 @@ def _filter(source: ProductSource, known_groups: set[int]) -> ProductFilter | No
     return None
 
 
-def load_product_lists(session: Session, sources: Sequence[ProductSource],
-                       ) -> dict[str, list[dict[str, Any]]]:
-    """The product cards of every source, keyed by ``ProductSource.key``, in display order.
-
-    Only products a shopper may see are listed; an unknown group or an empty pick list gives
-    an empty list.
-    """
-    result: dict[str, list[dict[str, Any]]] = {s.key: [] for s in sources}
-    group_ids = {s.group_id for s in sources if s.source == "group" and s.group_id}
-    # Loaded once and held here, so the catalog's group filter finds them in the identity map.
-    groups = list(session.scalars(select(ProductGroup).where(ProductGroup.id.in_(group_ids)))
-                  ) if group_ids else []
-    known = {g.id for g in groups}
-    shop_id = current_shop_id(session)
-    parts = []
-    found: dict[ProductFilter, list[ColumnElement[bool]] | None] = {}
-    for slot, source in enumerate(sources):
-        wanted = _filter(source, known)
-        if wanted is not None and wanted not in found:
-            found[wanted] = conditions(session, wanted)  # a category costs a query: once
-        where = list(found[wanted] or []) if wanted is not None and found[wanted] else None
-        if where is None or source.limit < 1:
-            continue
-        if source.source == "manual":
-            where.append(Product.id.in_(source.product_ids))
-        order = _order(source)
-        inner = (select(literal(slot).label("slot"), Product.id.label("product_id"),
-                        func.row_number().over(order_by=order).label("rank"))
-                 .where(Product.shop_id == shop_id, *where)
-                 .order_by(*order).limit(source.limit)).subquery()
-        parts.append(select(inner.c.slot, inner.c.product_id, inner.c.rank))
-    if not parts:
-        return result
-    picked = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    rows = session.execute(
-        select(Product, picked.c.slot, picked.c.rank)
-        .join(picked, picked.c.product_id == Product.id)
-        .where(Product.shop_id == shop_id)
-        .order_by(picked.c.slot, picked.c.rank)).all()
-    products = {product.id: product for product, _slot, _rank in rows}
-    cards = product_cards(session, products.values())
-    for product, slot, _rank in rows:
-        result[sources[slot].key].append(cards[product.id])
-    return result
-
-
-def product_cards(session: Session, products: Iterable[Product]) -> dict[int, dict[str, Any]]:
-    """What a product card shows, by product id: money in fen, cover URLs in two sizes and a
-    structured link (one query for the images, one for the stock)."""
-    products = list(products)
-    assets = load_assets(session, [p.cover for p in products if p.cover])
-    stock = stock_totals(session, [p.id for p in products])
-    return {p.id: {
-        "id": p.id,
-        "title": p.title,
-        "subtitle": p.subtitle,
-        "cover": media_url(p.cover, COVER_SIZE, assets=assets),
-        "cover_large": media_url(p.cover, LARGE_COVER_SIZE, assets=assets),
-        "price_fen": p.min_price_fen,
-        "max_price_fen": p.max_price_fen,
-        "original_price_fen": p.original_price_fen,
-        "unit": p.unit,
-        "sales": p.sales,
-        "sold_out": stock.get(p.id, 0) <= 0,
-        "link": {"kind": "product", "product_id": p.id},
-    } for p in products}
+def _card(row: Any, assets: Mapping[int, Any]) -> Card:
+    """What a product card shows: money in fen, cover URLs in two sizes and a link."""
+    cover = row.cover if isinstance(row.cover, dict) else None
+    return {
+        "id": row.id,
+        "title": row.title,
+        "subtitle": row.subtitle,
+        "cover": media_url(cover, COVER_SIZE, assets=assets),
+        "cover_large": media_url(cover, LARGE_COVER_SIZE, assets=assets),
+        "price_fen": row.min_price_fen,
+        "max_price_fen": row.max_price_fen,
+        "original_price_fen": row.original_price_fen,
+        "unit": row.unit,
+        "sales": row.sales,
+        "sold_out": row.stock <= 0,
+        "link": {"kind": "product", "product_id": row.id},
+    }

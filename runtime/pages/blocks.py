@@ -1,8 +1,10 @@
 """The block registry: every ``blocks/<type>/`` folder, validated once at start-up.
 
 A folder holds ``block.json`` (the manifest, see ``schemas/block.schema.json``),
-``template.html`` (H5), optionally ``resolve.py`` with ``resolve(batch, ctx)`` and optionally
-``validate.py`` with ``validate(settings)`` for rules JSON Schema cannot say.
+``template.html`` (H5), optionally ``resolve.py`` with ``resolve(batch, ctx)`` (and, to share a
+page-wide load with other block types, ``prepare(batch, ctx)``, called for every block type
+before any ``resolve``) and optionally ``validate.py`` with ``validate(settings)`` for rules
+JSON Schema cannot say.
 The registry fills in ``create_app`` and is then frozen.
 """
 
@@ -33,6 +35,7 @@ BLOCKS_DIR = REPO_ROOT / "blocks"
 PAGE_KINDS = ("home", "category", "product", "cart", "user", "custom")
 
 Resolver = Callable[[list[Any], Any], Mapping[str, Any]]
+Preparer = Callable[[list[Any], Any], None]
 SettingsRules = Callable[[Mapping[str, Any]], Iterable[tuple[str, str]]]
 
 
@@ -55,6 +58,7 @@ class BlockType:
     validator: Draft202012Validator
     defaults: dict[str, Any]
     resolver: Resolver | None = None
+    preparer: Preparer | None = None
     rules: SettingsRules | None = None
     requires: tuple[str, ...] = ()
     page_kinds: tuple[str, ...] = PAGE_KINDS
@@ -83,11 +87,18 @@ class BlockType:
 
     def effective_settings(self, stored: Mapping[str, Any] | None,
                            stored_version: int | None = None) -> dict[str, Any]:
-        """Stored settings upgraded to the current version, with defaults for what is missing."""
-        upgraded = self.migrate(dict(stored or {}), stored_version or self.version)
-        settings = self.default_settings()
-        settings.update({k: v for k, v in upgraded.items() if k in self.defaults})
-        return settings
+        """Stored settings upgraded to the current version, with defaults for what is missing.
+
+        A new top-level dict; stored values are shared, not copied (a render only reads
+        them), and a default is copied only when it is a container, so the registry's stay
+        untouched.
+        """
+        version = stored_version or self.version
+        upgraded = self.migrate(dict(stored or {}), version) if version < self.version \
+            else (stored or {})
+        return {key: upgraded[key] if key in upgraded
+                else (copy.deepcopy(default) if isinstance(default, dict | list) else default)
+                for key, default in self.defaults.items()}
 
     def rule_errors(self, settings: Mapping[str, Any]) -> list[tuple[str, str]]:
         """``(pointer into the settings, message)`` for each broken ``validate.py`` rule."""
@@ -200,10 +211,13 @@ def load_block(folder: Path) -> BlockType:
     children = manifest.get("blocks") or {}
     if manifest.get("fixed") and ("page_kinds" not in manifest or manifest.get("limit") != 1):
         raise ManifestError(path, "/fixed", "a fixed block names its page_kinds and has limit 1")
+    resolving = _import_file(folder / "resolve.py", type_)
     block = BlockType(
         type=type_, version=version, manifest=manifest, folder=folder, validator=validator,
-        defaults=defaults, resolver=_load_resolver(folder, type_),
-        rules=_load_function(folder / "validate.py", type_, "validate", 1),
+        defaults=defaults, resolver=_function(resolving, folder / "resolve.py", "resolve", 2),
+        preparer=_function(resolving, folder / "resolve.py", "prepare", 2, required=False),
+        rules=_function(_import_file(folder / "validate.py", type_), folder / "validate.py",
+                        "validate", 1),
         requires=tuple(manifest.get("requires", ())),
         page_kinds=tuple(manifest.get("page_kinds", PAGE_KINDS)),
         limit=manifest.get("limit"),
@@ -238,12 +252,22 @@ def load_block(folder: Path) -> BlockType:
     return block
 
 
-def _load_resolver(folder: Path, type_: str) -> Resolver | None:
-    return _load_function(folder / "resolve.py", type_, "resolve", 2)
+def _function(module: Any, path: Path, func: str, arity: int, required: bool = True) -> Any:
+    """``func`` from a block's optional Python file (``resolve.py``, ``validate.py``; None
+    when there is no file); ``required=False``: None when the file does not define it."""
+    if module is None:
+        return None
+    found = getattr(module, func, None)
+    if found is None and not required:
+        return None
+    if not callable(found) or len(inspect.signature(found).parameters) != arity:
+        args = "(batch, ctx)" if arity == 2 else "(settings)"
+        raise ManifestError(path, "", f"must define {func}{args}")
+    return found
 
 
-def _load_function(path: Path, type_: str, func: str, arity: int) -> Any:
-    """``func`` from a block's optional Python file (``resolve.py``, ``validate.py``)."""
+def _import_file(path: Path, type_: str) -> Any:
+    """A block's optional Python file as a module (None when there is none)."""
     if not path.exists():
         return None
     name = f"mallkit_blocks.{type_.replace('-', '_')}.{path.stem}"
@@ -255,11 +279,7 @@ def _load_function(path: Path, type_: str, func: str, arity: int) -> Any:
         spec.loader.exec_module(module)
     except Exception as exc:
         raise ManifestError(path, "", f"import failed: {type(exc).__name__}: {exc}") from exc
-    found = getattr(module, func, None)
-    if not callable(found) or len(inspect.signature(found).parameters) != arity:
-        args = "(batch, ctx)" if arity == 2 else "(settings)"
-        raise ManifestError(path, "", f"must define {func}{args}")
-    return found
+    return module
 
 
 def check_children(registry: BlockRegistry) -> None:

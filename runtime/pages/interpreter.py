@@ -42,6 +42,8 @@ class ResolveContext:
     modules: ModuleState
     theme_tokens: Mapping[str, Any]
     preview: bool = False
+    loads: dict[str, Any] = field(default_factory=dict)
+    """Scratch space of this render, for loads block types share (see ``prepare``)."""
 
     def image_url(self, ref: Any, size: int | None = None) -> str | None:
         """A URL for an image reference (``{"media_id"}`` or ``{"url"}``)."""
@@ -51,6 +53,10 @@ class ResolveContext:
 
     def module_settings(self, module_id: str) -> dict[str, Any]:
         return self.modules.settings_of(module_id)
+
+
+class ResolveFailed(RuntimeError):
+    """An unguarded resolve failed: the caller rolls back and renders again guarded."""
 
 
 @dataclass
@@ -73,11 +79,13 @@ class Rendered:
 def interpret(session: Session, registries: Registries, shop: ShopInfo, page: Mapping[str, Any],
               config: Mapping[str, Any], *, client_version: tuple[int, int, int] | None = None,
               params: Mapping[str, int | str] | None = None, conn: redis.Redis | None = None,
-              preview: bool = False, theme: ActiveTheme | None = None) -> Rendered:
+              preview: bool = False, theme: ActiveTheme | None = None,
+              guarded: bool = True) -> Rendered:
     """Resolve every shown block, one ``resolve`` call per block type, and build the nodes.
 
     ``page``: ``id``, ``slug``, ``kind``, ``title``, ``version`` of what is being shown;
-    ``theme``: another theme than the shop's active one (a gallery preview).
+    ``theme``: another theme than the shop's active one (a gallery preview); ``guarded``:
+    see :func:`resolve_all`.
     """
     modules = module_state(session, registries.modules)
     theme = for_client(session, registries.themes,
@@ -87,7 +95,7 @@ def interpret(session: Session, registries: Registries, shop: ShopInfo, page: Ma
     ctx = ResolveContext(session=session, redis=conn, shop=shop, page=page,
                          params=dict(params or {}), client_version=client_version,
                          modules=modules, theme_tokens=theme.tokens, preview=preview)
-    data, failed = resolve_all(instances, registries, ctx)
+    data, failed = resolve_all(instances, registries, ctx, guarded=guarded)
     expand = _image_expander(session, tree.image_refs(instances))
     built = tree.build_nodes(instances, registries.blocks, data, failed, expand)
     page_info = {**page, "background": config.get("background", "")}
@@ -95,30 +103,53 @@ def interpret(session: Session, registries: Registries, shop: ShopInfo, page: Ma
 
 
 def resolve_all(instances: list[tree.Instance], registries: Registries,
-                ctx: ResolveContext) -> tuple[dict[str, Any], set[str]]:
-    """Call each block type's resolver once with all its instances; a resolver that raises or
-    returns something unusable fails only its own blocks."""
+                ctx: ResolveContext, *, guarded: bool = True) -> tuple[dict[str, Any], set[str]]:
+    """Call each block type's ``prepare`` (all of them first), then its ``resolve`` once with
+    all its instances; a block type that raises or returns something unusable fails only its
+    own blocks.
+
+    ``guarded``: each call runs in a savepoint, so a failed statement cannot spoil the
+    transaction for the other blocks. Unguarded (two statements fewer per block type), the
+    first failure raises :class:`ResolveFailed` instead, for the caller to roll back and
+    render again guarded.
+    """
     data: dict[str, Any] = {}
     failed: set[str] = set()
-    for type_, batch in tree.batches(instances).items():
-        resolver = registries.blocks[type_].resolver
-        if resolver is None:
-            continue
-        ids = [i.id for i in batch]
-        try:
-            with ctx.session.begin_nested():
-                result = resolver(batch, ctx)
-            if not isinstance(result, Mapping):
-                raise TypeError(f"resolve() returned {type(result).__name__}, not a mapping")
-            for instance in batch:
-                value = result.get(instance.id)
-                json.dumps(value)
-                data[instance.id] = value
-        except Exception:
-            log.exception("blocks %s (%s) left out of page %s: resolve() failed",
-                          ", ".join(ids), type_, ctx.page.get("slug"))
-            failed.update(ids)
+    batches = tree.batches(instances)
+    for stage in ("prepare", "resolve"):
+        for type_, batch in batches.items():
+            block = registries.blocks[type_]
+            call = block.preparer if stage == "prepare" else block.resolver
+            ids = [i.id for i in batch]
+            if call is None or failed.issuperset(ids):
+                continue
+            try:
+                if guarded:
+                    with ctx.session.begin_nested():
+                        result = call(batch, ctx)
+                else:
+                    result = call(batch, ctx)
+                if stage == "resolve":
+                    data.update(_checked(result, batch))
+            except Exception as exc:
+                if not guarded:
+                    raise ResolveFailed(f"{stage}() of {type_} failed") from exc
+                log.exception("blocks %s (%s) left out of page %s: %s() failed",
+                              ", ".join(ids), type_, ctx.page.get("slug"), stage)
+                failed.update(ids)
     return data, failed
+
+
+def _checked(result: Any, batch: list[tree.Instance]) -> dict[str, Any]:
+    """Each instance's data from a resolver's result, which must be a JSON-able mapping."""
+    if not isinstance(result, Mapping):
+        raise TypeError(f"resolve() returned {type(result).__name__}, not a mapping")
+    out = {}
+    for instance in batch:
+        value = result.get(instance.id)
+        json.dumps(value)
+        out[instance.id] = value
+    return out
 
 
 def _image_expander(session: Session, refs: list[dict[str, Any]]) -> tree.ImageExpander:

@@ -20,12 +20,19 @@ import redis
 from flask import Response, request
 from sqlalchemy import select
 
+from runtime.db import current_shop_id, use_shop
 from runtime.errors import NotFound, ValidationFailed
 from runtime.extension import state
 from runtime.pages import store
 from runtime.pages.blocks import parse_version
 from runtime.pages.cache import Entry, OutputCache, etag_for
-from runtime.pages.interpreter import Rendered, ShopInfo, interpret, render_html
+from runtime.pages.interpreter import (
+    Rendered,
+    ResolveFailed,
+    ShopInfo,
+    interpret,
+    render_html,
+)
 from runtime.pages.registries import Registries
 from runtime.shops.models import Shop
 from runtime.tenancy import db, enter_shop
@@ -52,10 +59,14 @@ def output_cache() -> OutputCache:
     return cache
 
 
+def shop_refs() -> dict[str, tuple[float, int]]:
+    """slug -> (valid until, shop id): the process's short-lived map of active shops."""
+    return state().registries.setdefault("pages.shop_refs", {})
+
+
 def shop_id_for(slug: str) -> int:
     """The active shop's id for ``slug`` from a 30-second in-process map (404 if none)."""
-    mk = state()
-    refs: dict[str, tuple[float, int]] = mk.registries.setdefault("pages.shop_refs", {})
+    refs = shop_refs()
     now = time.monotonic()
     hit = refs.get(slug)
     if hit is not None and hit[0] > now:
@@ -233,20 +244,42 @@ def build(shop_slug: str, page_slug: str, fmt: str, *, client: tuple[int, int, i
 def build_rendered(shop_slug: str, page_slug: str, fmt: str, *,
                    client: tuple[int, int, int] | None, params: Mapping[str, int | str],
                    preview: bool, theme: ActiveTheme | None = None) -> tuple[bytes, Rendered]:
-    """:func:`build`, with what was rendered."""
-    shop = enter_shop(shop_slug)
+    """:func:`build`, with what was rendered.
+
+    Block data is resolved without a savepoint per block type; when a block fails that way
+    the transaction is rolled back and the page rendered again with savepoints, so the
+    other blocks still show (see :func:`runtime.pages.interpreter.resolve_all`)."""
+    try:
+        return _build(shop_slug, page_slug, fmt, client=client, params=params,
+                      preview=preview, theme=theme, guarded=False)
+    except ResolveFailed:
+        db().rollback()
+    return _build(shop_slug, page_slug, fmt, client=client, params=params, preview=preview,
+                  theme=theme, guarded=True)
+
+
+def _build(shop_slug: str, page_slug: str, fmt: str, *,
+           client: tuple[int, int, int] | None, params: Mapping[str, int | str],
+           preview: bool, theme: ActiveTheme | None, guarded: bool) -> tuple[bytes, Rendered]:
     session = db()
+    known = shop_refs().get(shop_slug)
+    if known is not None and current_shop_id(session) is None:
+        use_shop(session, known[1])  # the transaction starts in the shop's context
+    shop = enter_shop(shop_slug)
     regs = registries()
     info = ShopInfo(shop.id, shop.slug, shop.name)
-    if page_slug in store.FIXED_KINDS:
-        store.ensure_page(session, page_slug, regs)
     if preview:
+        if page_slug in store.FIXED_KINDS:
+            store.ensure_page(session, page_slug, regs)
         page = store.get_page(session, page_slug)
         config: dict[str, Any] = page.draft
         page_info = {"id": page.id, "slug": page.slug, "kind": page.kind, "title": page.title,
                      "version": 0}
     else:
         live = store.live_config(session, page_slug)
+        if live is None and page_slug in store.FIXED_KINDS:
+            store.ensure_page(session, page_slug, regs)
+            live = store.live_config(session, page_slug)
         if live is None:
             raise NotFound(f"no published page '{page_slug}'", code="page_not_found")
         page, version = live
@@ -254,7 +287,8 @@ def build_rendered(shop_slug: str, page_slug: str, fmt: str, *,
         page_info = {"id": page.id, "slug": page.slug, "kind": page.kind,
                      "title": config.get("title", page.title), "version": version.number}
     rendered = interpret(session, regs, info, page_info, config, client_version=client,
-                         params=params, conn=state().redis, preview=preview, theme=theme)
+                         params=params, conn=state().redis, preview=preview, theme=theme,
+                         guarded=guarded)
     if fmt == "json":
         return json.dumps(rendered.layout(), ensure_ascii=False,
                           separators=(",", ":")).encode(), rendered

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from runtime.modules.catalog.products import update_product
+from runtime.pages import cache
 from tests.blocks.conftest import block, ids_in_html, in_shop, page_config
 
 SOURCES = ("manual", "group", "tag", "newest", "best_selling")
@@ -130,6 +131,51 @@ def test_one_and_twenty_product_grids_cost_the_same_queries(app, client, shop, c
     product_queries = [q for q in many if "catalog_products" in q]
     assert len(product_queries) <= 3, product_queries
     assert len(many) == len(one), "\n".join(["", *one, "----", *many])
+
+
+BASE = ("BEGIN", "set_config", "FROM shops", "FROM pages", "FROM shop_modules",
+        "FROM shop_themes")
+
+
+def kind_of(statement: str) -> str:
+    """What a statement of a cold page reads: the page itself or a kind of block data."""
+    if any(marker in statement for marker in BASE):
+        return "page"
+    for table in ("catalog_groups", "catalog_products", "media_assets"):
+        if f"FROM {table}" in statement:
+            return table
+    return statement
+
+
+def test_a_cold_page_costs_five_statements_and_one_per_data_kind(app, client, shop, catalog,
+                                                                publish, redis_conn):
+    """However many product blocks a page has: at most five statements for the page (shop,
+    page and live version, modules, theme, and the transaction's start), then one per kind of
+    data (groups, product cards with their stock, cover images) — no savepoints."""
+    one = [grid("only", catalog, "group")]
+    twenty = [grid(f"g{i}", catalog, SOURCES[i % 5], limit=1 + i % 4) for i in range(19)]
+    tabs = block("tabs", "product-tabs", tabs=[
+        {"title": "热销", "source": "best_selling"}, {"title": "新品", "source": "newest"},
+        {"title": "春季", "source": "tag", "tag": catalog.tag}])
+    counts = {}
+    for name, blocks in (("one", one), ("twenty", [*twenty, tabs])):
+        publish(shop, page_config(*blocks))
+        assert layout(client).status_code == 200  # the shop's id map is warm
+        cache.bump_config_version(redis_conn, shop.id)
+        with counting(app) as statements:
+            response = layout(client)
+        assert response.status_code == 200
+        assert all(n["data"].get("products") or n["data"].get("tabs")
+                   for n in response.json["nodes"])
+        kinds = [kind_of(q) for q in statements]
+        assert kinds.count("page") <= 5, statements
+        assert sorted(k for k in kinds if k != "page") == [
+            "catalog_groups", "catalog_products", "media_assets"], statements
+        products = next(q for q in statements if kind_of(q) == "catalog_products")
+        counts[name] = (len(statements), products.count("UNION ALL"))
+    # 19 grids of 5 sources at 4 limits, and 3 tabs: 5 distinct lists, loaded once each
+    # with the longest limit asked for.
+    assert counts == {"one": (counts["one"][0], 0), "twenty": (counts["one"][0], 4)}
 
 
 def test_a_product_change_changes_the_page_and_its_etag(app, client, shop, catalog, publish):

@@ -83,6 +83,12 @@ class Product(TenantMixin, Base):
         Index("ix_catalog_products_shop_id_status", "shop_id", "status"),
         # The shopper list's default order, so a page reads the index instead of sorting.
         Index("ix_catalog_products_listing", "shop_id", "status", "sort_weight", "id"),
+        # ... and every other shopper sort, and the console's "updated" (migration 0016).
+        Index("ix_catalog_products_newest", "shop_id", "status", "created_at", "id"),
+        Index("ix_catalog_products_sales", "shop_id", "status",
+              text("(sales_count + sales_base)"), "id"),
+        Index("ix_catalog_products_price", "shop_id", "status", "min_price_fen", "id"),
+        Index("ix_catalog_products_updated", "shop_id", "updated_at", "id"),
         CheckConstraint("sales_count >= 0", name="sales_count_nonnegative"),
     )
 
