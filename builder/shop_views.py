@@ -65,8 +65,7 @@ def _overview(shop: Any) -> dict[str, Any]:
                    "yesterday": overview.paid_on(session, today - timedelta(days=1), zone),
                    "waiting": overview.waiting(session),
                    "aftersales": aftersales.pending_count(session)}
-    low_stock = (len({s.product_id for s in stock.low_stock_skus(session)})
-                 if can("catalog") else None)
+    low_stock = stock.low_stock_product_count(session) if can("catalog") else None
     shortcuts = [(area, label, url_for(endpoint, **args)) for area, label, endpoint, args in (
         ("catalog", _("Add a product"), "catalog_console.products_new", {}),
         ("orders", _("Orders to ship"), "orders_console.order_list", {"status": "paid"}),

@@ -105,11 +105,13 @@ def products() -> ResponseReturnValue:
         keyword=(request.args.get("q") or "").strip()[:50] or None,
         category_id=_int_arg("category"), group_id=_int_arg("group"), status=status,
         low_stock=request.args.get("low_stock") == "1", visible_only=False)
-    page = queries.console_products(session, product_filter, sort=sort,
-                                    page=_int_arg("page") or 1, per_page=PER_PAGE)
+    page = queries.console_products(
+        session, product_filter, sort=sort, page=_int_arg("page") or 1, per_page=PER_PAGE,
+        after=request.args.get("after") or None, before=request.args.get("before") or None,
+        last=request.args.get("last") == "1")
     ids = [p.id for p in page.items]
     totals = queries.stock_totals(session, ids)
-    low = {s.product_id for s in stock.low_stock_skus(session)}
+    low = stock.low_stock_products(session, ids)
     assets = load_assets(session, [p.cover for p in page.items if p.cover])
     rows = [{"product": p, "stock": totals.get(p.id, 0), "low": p.id in low,
              "cover": media_url(p.cover, 150, assets=assets)} for p in page.items]
@@ -127,7 +129,7 @@ def products() -> ResponseReturnValue:
         filters={"q": request.args.get("q", ""), "category": _int_arg("category"),
                  "group": _int_arg("group"), "status": status or "",
                  "low_stock": product_filter.low_stock, "sort": sort},
-        sort_labels=SORT_LABELS, low_count=len(low))
+        sort_labels=SORT_LABELS, low_count=stock.low_stock_product_count(session))
 
 
 @catalog_console.post("/catalog/products/bulk")

@@ -152,6 +152,20 @@ def test_low_stock_skus_are_listed(shop_session, factory, shop):
     assert [s.id for s in stock.low_stock_skus(shop_session)] == [low.id]
 
 
+def test_low_stock_products_are_counted_by_query_in_their_own_shop(shop_session, factory,
+                                                                    shop):
+    two_low = factory.product(shop, skus=[
+        {"price_fen": 1, "stock": 1, "low_stock_threshold": 5, "spec_values": ["红"]},
+        {"price_fen": 1, "stock": 2, "low_stock_threshold": 5, "spec_values": ["蓝"]}],
+        specs=[{"name": "颜色", "values": ["红", "蓝"]}])
+    fine = factory.product(shop, skus=[{"price_fen": 1, "stock": 30, "low_stock_threshold": 5}])
+    other_shop = factory.shop(slug="beta-low")
+    factory.product(other_shop, skus=[{"price_fen": 1, "stock": 0, "low_stock_threshold": 5}])
+    assert stock.low_stock_product_count(shop_session) == 1
+    assert stock.low_stock_products(shop_session, [two_low.id, fine.id]) == {two_low.id}
+    assert stock.low_stock_products(shop_session, []) == set()
+
+
 # --- concurrency ----------------------------------------------------------------------------
 
 

@@ -57,10 +57,15 @@ class ProductPage:
 
 @dataclass(frozen=True)
 class ConsolePage:
+    """A numbered console page; ``next_cursor`` / ``prev_cursor`` reach its neighbours by
+    keyset (absent for the ``stock_asc`` sort, which pages by number)."""
+
     items: list[Product]
     total: int
     page: int
     per_page: int
+    next_cursor: str | None = None
+    prev_cursor: str | None = None
 
     @property
     def pages(self) -> int:
@@ -138,9 +143,15 @@ def _sort_key(sort: str) -> tuple[Any, bool]:
     }[sort]
 
 
+KEYSET_CONSOLE_SORTS = tuple(s for s in CONSOLE_SORTS if s != "stock_asc")
+_TIME_SORTS = ("newest", "updated")
+
+
 def _key_value(product: Product, sort: str) -> Any:
     if sort == "newest":
         return product.created_at.isoformat()
+    if sort == "updated":
+        return product.updated_at.isoformat()
     return {"default": product.sort_weight, "sales": product.sales,
             "price_asc": product.min_price_fen, "price_desc": product.min_price_fen}[sort]
 
@@ -163,7 +174,7 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
     value, last_id = data.get("v"), data.get("id")
     if isinstance(last_id, bool) or not isinstance(last_id, int):
         raise bad
-    if sort == "newest":
+    if sort in _TIME_SORTS:
         try:
             value = datetime.fromisoformat(value)
         except (TypeError, ValueError):
@@ -187,11 +198,8 @@ def list_products(session: Session, f: ProductFilter, *, sort: str = "default",
     expr, descending = _sort_key(sort)
     if cursor:
         value, last_id = decode_cursor(cursor, sort)
-        if descending:
-            where.append(or_(expr < value, and_(expr == value, Product.id < last_id)))
-        else:
-            where.append(or_(expr > value, and_(expr == value, Product.id > last_id)))
-    order = [expr.desc(), Product.id.desc()] if descending else [expr.asc(), Product.id.asc()]
+        where.append(_beyond(expr, value, last_id, descending))
+    order = _ordered(expr, descending)
     rows = list(session.scalars(select(Product).where(*where).order_by(*order)
                                 .limit(limit + 1)))
     more = len(rows) > limit
@@ -202,8 +210,14 @@ def list_products(session: Session, f: ProductFilter, *, sort: str = "default",
 
 
 def console_products(session: Session, f: ProductFilter, *, sort: str = "updated",
-                     page: int = 1, per_page: int = 20) -> ConsolePage:
-    """A numbered page of products for the console (all statuses unless filtered)."""
+                     page: int = 1, per_page: int = 20, after: str | None = None,
+                     before: str | None = None, last: bool = False) -> ConsolePage:
+    """A numbered page of products for the console (all statuses unless filtered).
+
+    Pages are reached by keyset, never by skipping rows: ``after`` (a page's
+    ``next_cursor``), ``before`` (its ``prev_cursor``) or ``last``; ``page`` is then only the
+    number shown. A bare ``page`` (no cursor), and every page of the ``stock_asc`` sort,
+    is found by offset."""
     if sort not in CONSOLE_SORTS:
         raise ValidationFailed.single("/sort", f"must be one of {', '.join(CONSOLE_SORTS)}",
                                       "enum")
@@ -211,12 +225,44 @@ def console_products(session: Session, f: ProductFilter, *, sort: str = "updated
     if where is None:
         return ConsolePage([], 0, 1, per_page)
     total = session.scalar(select(func.count()).select_from(Product).where(*where)) or 0
-    page = max(1, min(page, max(1, -(-total // per_page))))
+    pages = max(1, -(-total // per_page))
+    page = pages if last else max(1, min(page, pages))
     expr, descending = _sort_key(sort)
-    order = [expr.desc(), Product.id.desc()] if descending else [expr.asc(), Product.id.asc()]
-    rows = list(session.scalars(select(Product).where(*where).order_by(*order)
-                                .offset((page - 1) * per_page).limit(per_page)))
-    return ConsolePage(rows, total, page, per_page)
+    keyset = sort in KEYSET_CONSOLE_SORTS
+    cursor = None if last or not keyset else after or before
+    backwards = keyset and (last or (cursor is not None and not after))
+    if cursor:
+        value, last_id = decode_cursor(cursor, sort)
+        where.append(_beyond(expr, value, last_id, descending != backwards))
+    query = select(Product).where(*where).order_by(*_ordered(expr, descending != backwards))
+    if last and keyset:
+        query = query.limit(total - (pages - 1) * per_page or per_page)
+    elif cursor:
+        query = query.limit(per_page)
+    else:
+        query = query.offset((page - 1) * per_page).limit(per_page)
+    rows = list(session.scalars(query))
+    if backwards:
+        rows.reverse()
+    if not keyset or not rows:
+        return ConsolePage(rows, total, page, per_page)
+    return ConsolePage(
+        rows, total, page, per_page,
+        next_cursor=encode_cursor(sort, _key_value(rows[-1], sort), rows[-1].id)
+        if page < pages else None,
+        prev_cursor=encode_cursor(sort, _key_value(rows[0], sort), rows[0].id)
+        if page > 1 else None)
+
+
+def _ordered(expr: Any, descending: bool) -> list[Any]:
+    return [expr.desc(), Product.id.desc()] if descending else [expr.asc(), Product.id.asc()]
+
+
+def _beyond(expr: Any, value: Any, last_id: int, descending: bool) -> ColumnElement[bool]:
+    """Rows after ``(value, last_id)`` in the order ``expr`` (then id), either direction."""
+    if descending:
+        return or_(expr < value, and_(expr == value, Product.id < last_id))
+    return or_(expr > value, and_(expr == value, Product.id > last_id))
 
 
 def products_by_ids(session: Session, ids: Sequence[int], *, visible_only: bool = True

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
@@ -317,6 +318,27 @@ def low_stock_skus(session: Session) -> list[Sku]:
         .where(Sku.retired_at.is_(None), Product.deleted_at.is_(None),
                Sku.low_stock_threshold.is_not(None), Sku.stock <= Sku.low_stock_threshold)
         .order_by(Sku.stock, Sku.id)))
+
+
+def _low_stock() -> Any:
+    """Active SKUs at or under their alert threshold, of products not deleted."""
+    return (select(Sku.product_id).join(Product, Product.id == Sku.product_id)
+            .where(Sku.retired_at.is_(None), Product.deleted_at.is_(None),
+                   Sku.low_stock_threshold.is_not(None), Sku.stock <= Sku.low_stock_threshold))
+
+
+def low_stock_product_count(session: Session) -> int:
+    """How many products have a SKU low on stock: counted by the database, no rows loaded."""
+    low = _low_stock().subquery()
+    return session.scalar(select(func.count(func.distinct(low.c.product_id)))) or 0
+
+
+def low_stock_products(session: Session, product_ids: Iterable[int]) -> set[int]:
+    """Which of ``product_ids`` have a SKU low on stock (one query)."""
+    ids = list(product_ids)
+    if not ids:
+        return set()
+    return set(session.scalars(_low_stock().where(Sku.product_id.in_(ids)).distinct()))
 
 
 @dataclass(frozen=True)
