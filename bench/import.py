@@ -36,7 +36,11 @@ BATCH = 100
 SHOP = "bench"
 
 
-def write_workbook(path: Path, products: int = PRODUCTS) -> None:
+def tee_title(i: int) -> str:
+    return f"纯棉圆领T恤 {i}号"
+
+
+def write_workbook(path: Path, products: int = PRODUCTS, title=tee_title) -> None:
     from openpyxl import Workbook
 
     from runtime.modules.catalog.importing.columns import COLUMNS
@@ -51,7 +55,7 @@ def write_workbook(path: Path, products: int = PRODUCTS) -> None:
                    "sku_code": f"B{i:05d}-{j}", "price": f"{59 + i % 100}.90",
                    "original_price": f"{99 + i % 100}.00", "stock": (i * 7 + j) % 200}
             if j == 0:
-                row.update({"title": f"纯棉圆领T恤 {i}号", "subtitle": "夏季新款",
+                row.update({"title": title(i), "subtitle": "夏季新款",
                             "category": ("女装 > T恤", "男装 > T恤")[i % 2],
                             "tags": f"新品, 系列{i % 50}", "status": "上架", "unit": "件",
                             "images": f"https://img.example.com/products/{i}.jpg",

@@ -1,4 +1,5 @@
-"""catalog: an index for every shopper sort (newest, sales, price) and the console's "updated"
+"""catalog: an index for every shopper sort (newest, sales, price), the console's "updated",
+and the SKUs low on stock
 
 Revision ID: 0016_catalog_sort_indexes
 Revises: 0015_catalog_listing_index
@@ -13,6 +14,10 @@ branch_labels = None
 depends_on = None
 
 
+LOW_STOCK = ("retired_at IS NULL AND low_stock_threshold IS NOT NULL "
+             "AND stock <= low_stock_threshold")
+
+
 def upgrade() -> None:
     op.create_index('ix_catalog_products_newest', 'catalog_products',
                     ['shop_id', 'status', 'created_at', 'id'])
@@ -22,8 +27,11 @@ def upgrade() -> None:
                     ['shop_id', 'status', 'min_price_fen', 'id'])
     op.create_index('ix_catalog_products_updated', 'catalog_products',
                     ['shop_id', 'updated_at', 'id'])
+    op.create_index('ix_catalog_skus_low_stock', 'catalog_skus', ['shop_id', 'product_id'],
+                    postgresql_where=sa.text(LOW_STOCK), sqlite_where=sa.text(LOW_STOCK))
 
 
 def downgrade() -> None:
+    op.drop_index('ix_catalog_skus_low_stock', table_name='catalog_skus')
     for name in ('updated', 'price', 'sales', 'newest'):
         op.drop_index(f'ix_catalog_products_{name}', table_name='catalog_products')
