@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
 from runtime.modules.catalog import products, search, taxonomy
 from runtime.modules.catalog.models import Product
@@ -77,3 +78,26 @@ def test_search_stays_inside_the_shop(shop_session, factory):
     products.create_product(shop_session, {"title": "本店连衣裙", "skus": [{"price_fen": 1}]})
     shop_session.commit()
     assert _find(shop_session, "连衣裙") == ["本店连衣裙"]
+
+
+@pytest.mark.postgres
+def test_postgres_matches_terms_through_their_index_under_row_level_security(shop_session):
+    """The app's role is subject to row-level security, where the planner may use an index
+    only for LEAKPROOF conditions; the term index is matched with such (= and a text range),
+    so every keyword term is an index condition, not a filter over the shop's rows."""
+    for i in range(30):
+        products.create_product(shop_session, {"title": f"法式碎花连衣裙 {i}",
+                                               "skus": [{"price_fen": 100}]})
+    shop_session.commit()
+    roles = shop_session.execute(text(
+        "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")).one()
+    assert tuple(roles) == (False, False)
+    condition = search.matching_product_ids(shop_session, "碎花 iph")
+    query = select(Product.id).where(condition)
+    compiled = query.compile(dialect=shop_session.get_bind().dialect,
+                             compile_kwargs={"literal_binds": True})
+    shop_session.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(r[0] for r in shop_session.execute(text(f"EXPLAIN {compiled}")))
+    term_scans = [line for line in plan.splitlines() if "Index Cond" in line and "term" in line]
+    assert len(term_scans) == 2, plan  # 碎花 by =, iph by a range
+    assert "'碎花'" in plan and "'iph'" in plan and "'ipi'" in plan

@@ -229,7 +229,9 @@ class SearchDocument(TenantMixin, Base):
     """The search tokens of one product (title, subtitle, tags, code), kept in step on write.
 
     SQLite mirrors ``tokens`` into the FTS5 table ``catalog_search_fts`` by triggers;
-    PostgreSQL searches a GIN index over ``array_to_tsvector(string_to_array(tokens, ' '))``.
+    PostgreSQL mirrors them by a trigger into ``catalog_search_terms`` (one B-tree indexed row
+    per shop, term and product; catalog migration 0017), which row-level security lets the
+    planner use.
     """
 
     __tablename__ = "catalog_search"

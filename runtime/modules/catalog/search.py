@@ -3,7 +3,9 @@
 Chinese has no spaces, so text is cut into runs: a run of CJK characters is indexed as its
 single characters and its character bigrams, a run of letters/digits as one lower-cased word.
 A query must match all of its bigrams (or its single character) and every word as a prefix,
-so "连衣" finds "法式碎花连衣裙" and "iph" finds "iPhone 15".
+so "连衣" finds "法式碎花连衣裙" and "iph" finds "iPhone 15". SQLite matches the tokens with
+FTS5; PostgreSQL with its term index (one B-tree row per shop, term and product, see catalog
+migration 0017), which row-level security does not keep the planner from using.
 """
 
 from __future__ import annotations
@@ -11,10 +13,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import ColumnElement, delete, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    column,
+    delete,
+    intersect,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
 
+from runtime.db import current_shop_id
 from runtime.modules.catalog.models import Product, SearchDocument
 
 _RUN = re.compile(
@@ -74,30 +88,36 @@ def _fts5_query(terms: list[tuple[str, bool]]) -> str:
     return " AND ".join(f'"{term}"' + ("*" if prefix else "") for term, prefix in terms)
 
 
-def _tsquery(terms: list[tuple[str, bool]]) -> str:
-    def lexeme(term: str) -> str:
-        return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
-    return " & ".join(lexeme(term) + (":*" if prefix else "") for term, prefix in terms)
+# PostgreSQL's term index (catalog migration 0017): one row per (shop, term, product), kept
+# by a trigger on catalog_search; matched with LEAKPROOF operators only, so row-level security
+# leaves its B-tree usable.
+_TERMS = table("catalog_search_terms", column("shop_id"), column("term"), column("product_id"))
+
+
+def _term_rows(shop_id: int | None, term: str, prefix: bool) -> Any:
+    """The products having ``term`` (or, for a prefix, any term starting with it)."""
+    match = (and_(_TERMS.c.term >= term, _TERMS.c.term < term[:-1] + chr(ord(term[-1]) + 1))
+             if prefix else _TERMS.c.term == term)
+    query = select(_TERMS.c.product_id).where(match)
+    return query if shop_id is None else query.where(_TERMS.c.shop_id == shop_id)
 
 
 def matching_product_ids(session: Session, keyword: str) -> ColumnElement[bool] | None:
     """A condition ``Product.id IN (...matching documents...)``, or None for a blank keyword.
 
-    Every term is made of ``[0-9a-z]`` or CJK characters only, so the FTS5 and tsquery
-    strings built here cannot carry operators from the keyword.
+    Every term is made of ``[0-9a-z]`` or CJK characters only, so the FTS5 query built here
+    cannot carry operators from the keyword (PostgreSQL's terms are bound parameters).
     """
     terms = query_terms(keyword)
     if not terms:
         return None
     dialect = session.get_bind().dialect.name
-    docs = select(SearchDocument.product_id)
     if dialect == "postgresql":
-        docs = docs.where(text(
-            "array_to_tsvector(string_to_array(catalog_search.tokens, ' ')) "
-            "@@ CAST(:catalog_tsquery AS tsquery)").bindparams(catalog_tsquery=_tsquery(terms)))
-    else:
-        fts = (select(literal_column("rowid")).select_from(text("catalog_search_fts"))
-               .where(text("catalog_search_fts MATCH :catalog_fts")
-                      .bindparams(catalog_fts=_fts5_query(terms))))
-        docs = docs.where(SearchDocument.id.in_(fts))
-    return Product.id.in_(docs)
+        shop_id = current_shop_id(session)
+        parts = [_term_rows(shop_id, term, prefix) for term, prefix in terms]
+        return Product.id.in_(intersect(*parts) if len(parts) > 1 else parts[0])
+    fts = (select(literal_column("rowid")).select_from(text("catalog_search_fts"))
+           .where(text("catalog_search_fts MATCH :catalog_fts")
+                  .bindparams(catalog_fts=_fts5_query(terms))))
+    return Product.id.in_(select(SearchDocument.product_id)
+                          .where(SearchDocument.id.in_(fts)))

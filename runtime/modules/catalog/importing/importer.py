@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 CHUNK_SIZE = 250
 ANALYZE_AFTER = 500  # products written; below that the planner's statistics still hold
 CATALOG_TABLES = ("catalog_products", "catalog_skus", "catalog_stock_ledger",
-                  "catalog_product_tags", "catalog_search")
+                  "catalog_product_tags", "catalog_search", "catalog_search_terms")
 T = TypeVar("T")
 Progress = Callable[[CatalogImport], None]
 
