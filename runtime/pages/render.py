@@ -167,13 +167,22 @@ def _richtext(html: Any) -> Markup:
     return Markup(sanitize_html(html if isinstance(html, str) else ""))
 
 
+SNIPPETS = Path(__file__).with_name("snippets")
+
+
 def make_environment(files: Mapping[str, TemplateSource]) -> BoundedSandbox:
-    env = BoundedSandbox(loader=IdLoader(files), autoescape=True, auto_reload=False,
-                         cache_size=0 if not files else 400)
+    """A sandbox loading ``files`` by id; when it has any, every template also gets the
+    shared snippets as ``cards`` (``snippets/product-card.html``: ``cards.price``,
+    ``cards.product_card``), so a theme need not copy them."""
+    shared = {"snippet/cards": SNIPPETS / "product-card.html"} if files else {}
+    env = BoundedSandbox(loader=IdLoader({**files, **shared}), autoescape=True,
+                         auto_reload=False, cache_size=0 if not files else 400)
     env.filters.update(link_url=pass_context(_link_url), image_url=_image_url, money=_money,
                        richtext=_richtext)
     env.globals = {"range": _bounded_range, "dict": dict, "lipsum": None, "cycler": None,
                    "joiner": None, "namespace": None}
+    if shared:
+        env.globals["cards"] = env.get_template("snippet/cards").module
     return env
 
 
