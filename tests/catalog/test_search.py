@@ -85,10 +85,12 @@ def test_postgres_matches_terms_through_their_index_under_row_level_security(sho
     """The app's role is subject to row-level security, where the planner may use an index
     only for LEAKPROOF conditions; the term index is matched with such (= and a text range),
     so every keyword term is an index condition, not a filter over the shop's rows."""
-    for i in range(30):
-        products.create_product(shop_session, {"title": f"法式碎花连衣裙 {i}",
+    for i in range(60):
+        style = "碎花" if i % 20 == 0 else ("纯色", "格纹", "条纹")[i % 3]
+        products.create_product(shop_session, {"title": f"法式{style}连衣裙 {i}",
                                                "skus": [{"price_fen": 100}]})
     shop_session.commit()
+    shop_session.execute(text("ANALYZE catalog_search_terms"))  # as the import does
     roles = shop_session.execute(text(
         "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")).one()
     assert tuple(roles) == (False, False)
