@@ -37,7 +37,8 @@ IDEMPOTENCY_KEY = "mp-fixture-order-1"
 
 # Values the server draws at random: compared by presence, not by value.
 VOLATILE = frozenset({"token", "quote_id", "order_no", "out_trade_no", "appId", "nonceStr",
-                      "paySign", "package", "Authorization"})
+                      "paySign", "package", "Authorization",
+                      "no", "out_refund_no"})  # an after-sale's number (and refund's)
 # Headers the mini-program reads.
 KEPT_HEADERS = ("ETag", "Cache-Control", "Vary", "Content-Type", "X-Cart-Token")
 
@@ -144,6 +145,7 @@ class Recorder:
     """Calls the app through the Flask test client and keeps each exchange."""
 
     def __init__(self, app: Any) -> None:
+        self.app = app
         self.client = app.test_client()
         self.fixtures: dict[str, dict[str, Any]] = {}
         self.token: str | None = None
@@ -283,6 +285,31 @@ def _record_reviews(rec: Recorder) -> None:
     rec.call("review-write", "POST", f"{API}/reviews", {
         "order_id": line["order_id"], "line_id": line["line_id"], "stars": 4,
         "content": "颜色很正，尺码合适", "images": [], "anonymous": True}, expect=201)
+    _record_aftersale(rec, line["order_id"], line["line_id"])
+
+
+def _record_aftersale(rec: Recorder, order_id: int, line_id: int) -> None:
+    """The after-sale pages' exchanges, as the same reviewer: a return of the delivered line
+    is asked, the merchant agrees (the service, as the console does), the goods go back."""
+    from runtime.db import use_shop
+    from runtime.extension import state
+    from runtime.modules.aftersales import service
+    from runtime.modules.orders.state import Actor
+
+    made = rec.call("aftersale-create", "POST", f"{API}/aftersales", {
+        "order_id": order_id, "line_id": line_id, "kind": "return", "amount_fen": 100,
+        "reason": "尺码偏大", "description": "想退回", "images": []}, expect=201)["body"]
+    with rec.app.app_context(), state().session_factory() as session:
+        session.info["shop_id"] = None
+        from runtime.demo import ensure_demo_shop
+
+        shop, _created, _owner = ensure_demo_shop(session)
+        use_shop(session, shop.id)
+        service.agree(session, made["id"], Actor.merchant(None, "演示店主"))
+        session.commit()
+    rec.call("aftersale-detail", "GET", f"{API}/aftersales/{made['id']}")
+    rec.call("aftersale-ship", "POST", f"{API}/aftersales/{made['id']}/return-shipment",
+             {"carrier": "顺丰速运", "tracking_no": "SF1234567890"})
 
 
 def masked(value: Any, key: str | None = None) -> Any:

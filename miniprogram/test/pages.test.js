@@ -329,3 +329,95 @@ test('user centre: a user-card block shows the member, asking the server once', 
   expect(sent(requests, 'GET', '/me')).toHaveLength(1)
   expect(sent(requests, 'GET', '/orders/counts')).toHaveLength(1)
 })
+
+describe('aftersale', () => {
+  const created = fixture('aftersale-create')
+  const detail = fixture('aftersale-detail')
+  const shipped = fixture('aftersale-ship')
+  const asked = created.request.body
+
+  /** The recorded order detail, as the buyer's order the after-sale was asked for. */
+  function orderOfRequest(status) {
+    const order = fixture('order-detail')
+    order.body.id = asked.order_id
+    order.body.status = status
+    order.body.lines = [Object.assign({}, order.body.lines[0], {id: asked.line_id, payable_fen: 21900})]
+    order.body.aftersale_lines = {}
+    order.request.path = order.request.path.replace(/\/orders\/\d+$/, `/orders/${asked.order_id}`)
+    return order
+  }
+
+  test('the order page offers 申请售后 on a line of a paid order, or follows the open one', async () => {
+    const order = orderOfRequest('shipped')
+    installWx(replay('login', order))
+    const view = page('order')
+    await view.instance.onLoad({id: String(asked.order_id)})
+    await settle()
+    expect(text(view)).toContain('申请售后')
+    await tap(view.querySelector('.oline__aftersale'))
+    expect(wx.navigateTo).toHaveBeenCalledWith(
+      {url: `/pages/aftersale/index?order_id=${asked.order_id}&line_id=${asked.line_id}`})
+
+    order.body.aftersale_lines = {[String(asked.line_id)]: {status: 'apply', status_label: '待商家处理',
+      open_aftersale_id: created.body.id, refunded_fen: 0}}
+    installWx(replay('login', order))
+    const again = page('order')
+    await again.instance.onLoad({id: String(asked.order_id)})
+    await settle()
+    expect(text(again)).toContain('售后：待商家处理')
+    await tap(again.querySelector('.oline__aftersale'))
+    expect(wx.navigateTo).toHaveBeenCalledWith({url: `/pages/aftersale/index?id=${created.body.id}`})
+  })
+
+  test('asks for a return of the line with the amount in yuan, then opens the request', async () => {
+    const {requests} = installWx(replay('login', orderOfRequest('completed'), created))
+    const view = page('aftersale')
+    await view.instance.onLoad({order_id: String(asked.order_id), line_id: String(asked.line_id)})
+    await settle()
+    expect(text(view)).toContain('可退 ¥219.00')
+    view.instance.onKind({detail: {value: 1}})
+    view.instance.onField({currentTarget: {dataset: {field: 'amount'}}, detail: {value: '1.00'}})
+    view.instance.onField({currentTarget: {dataset: {field: 'reason'}}, detail: {value: asked.reason}})
+    view.instance.onField({currentTarget: {dataset: {field: 'description'}}, detail: {value: asked.description}})
+    await tap(view.querySelector('.submit'))
+    await settle()
+    const [post] = sent(requests, 'POST', '/aftersales')
+    expect(post.data).toEqual(asked)
+    expect(wx.redirectTo).toHaveBeenCalledWith({url: `/pages/aftersale/index?id=${created.body.id}`})
+  })
+
+  test('an amount above what is refundable shows the server\'s reason', async () => {
+    const recorded = replay('login', orderOfRequest('completed'))
+    installWx(request => (request.method === 'POST' && request.url.endsWith('/aftersales')
+      ? {statusCode: 422, header: {}, data: {status: 422, code: 'validation_failed', errors: [
+        {pointer: '/amount_fen', message: 'from 1 to 21900 fen', code: 'refundable'}]}}
+      : recorded(request)))
+    const view = page('aftersale')
+    await view.instance.onLoad({order_id: String(asked.order_id), line_id: String(asked.line_id)})
+    await settle()
+    view.instance.onField({currentTarget: {dataset: {field: 'amount'}}, detail: {value: '300'}})
+    view.instance.onField({currentTarget: {dataset: {field: 'reason'}}, detail: {value: '太贵'}})
+    await tap(view.querySelector('.submit'))
+    await settle()
+    expect(wx.redirectTo).not.toHaveBeenCalled()
+    expect(view.data.error).toContain('21900')
+  })
+
+  test('tracks an agreed return and ships the goods back', async () => {
+    const {requests} = installWx(replay('login', detail, shipped))
+    const view = page('aftersale')
+    await view.instance.onLoad({id: String(detail.body.id)})
+    await settle()
+    expect(text(view)).toContain(detail.body.status_label)
+    expect(text(view)).toContain('撤销申请')
+    view.instance.onShipField({currentTarget: {dataset: {field: 'carrier'}}, detail: {value: shipped.request.body.carrier}})
+    view.instance.onShipField({currentTarget: {dataset: {field: 'trackingNo'}}, detail: {value: shipped.request.body.tracking_no}})
+    await tap(view.querySelector('.ship__btn'))
+    await settle()
+    expect(sent(requests, 'POST', `/aftersales/${detail.body.id}/return-shipment`)[0].data)
+      .toEqual(shipped.request.body)
+    expect(text(view)).toContain(shipped.body.status_label)
+    expect(text(view)).toContain(`已寄回：${shipped.request.body.carrier}`)
+    expect(view.querySelector('.ship__btn')).toBeFalsy()
+  })
+})

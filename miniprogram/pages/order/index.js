@@ -12,8 +12,22 @@ const {payOrder, METHOD_LABELS} = require('../../utils/pay')
 const EVENTS = {created: '提交订单', paid: '支付成功', shipped: '已发货', completed: '已完成', closed: '已关闭',
   cancelled: '已取消'}
 
+const AFTERSALE_ORDER = ['paid', 'shipped', 'completed']
+
+/** Per line id: its open after-sale (follow it) or 申请售后 while the order allows one. */
+function aftersaleOf(order) {
+  const states = order.aftersale_lines || {}
+  const shown = {}
+  ;(order.lines || []).forEach(line => {
+    const state = states[String(line.id)] || {}
+    if (state.open_aftersale_id) shown[line.id] = {id: state.open_aftersale_id, label: `售后：${state.status_label}`}
+    else if (AFTERSALE_ORDER.indexOf(order.status) >= 0) shown[line.id] = {id: 0, label: '申请售后'}
+  })
+  return shown
+}
+
 Component({
-  data: {order: null, toReview: false, card: null, rows: [], timeline: [], methods: [], pickup: null, busy: false, error: ''},
+  data: {order: null, toReview: false, aftersale: {}, card: null, rows: [], timeline: [], methods: [], pickup: null, busy: false, error: ''},
   methods: {
     onLoad(options) {
       this.orderId = Number(options && options.id)
@@ -32,6 +46,7 @@ Component({
       this.setData({
         order,
         toReview: Boolean(order.review && order.review.to_review > 0),
+        aftersale: aftersaleOf(order),
         card: orderCard(order),
         rows: orderBreakdown(order),
         deadline: order.status === 'pending_payment' ? dateTime(order.pay_deadline_at) : '',
@@ -73,6 +88,11 @@ Component({
     },
     onReview() {
       wx.navigateTo({url: `/pages/review/index?order_id=${this.orderId}`})
+    },
+    onAftersale(event) {
+      const {line, id} = event.currentTarget.dataset
+      wx.navigateTo({url: Number(id) ? `/pages/aftersale/index?id=${id}`
+        : `/pages/aftersale/index?order_id=${this.orderId}&line_id=${line}`})
     },
     onOpenProduct(event) {
       wx.navigateTo({url: `/pages/product/index?id=${event.currentTarget.dataset.id}`})
