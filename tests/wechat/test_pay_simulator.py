@@ -184,6 +184,11 @@ def test_refund_flow(app, pay, sim, inbox, clock):
     assert pay.query_refund("R2026112500001").status == RefundStatus.SUCCESS
     assert pay.query_by_out_trade_no("M2026112500001").trade_state == TradeState.REFUND
 
+    with pytest.raises(WechatPayApiError) as exc:  # WeChat spaces refunds of one payment
+        pay.refund(out_trade_no="M2026112500001", out_refund_no="R2026112500002",
+                   refund_fen=700, total_fen=1000)
+    assert exc.value.wechat_code == "FREQUENCY_LIMITED"
+    clock.advance(timedelta(minutes=1))
     rest = pay.refund(out_trade_no="M2026112500001", out_refund_no="R2026112500002",
                       refund_fen=700, total_fen=1000)
     assert rest.status == "PROCESSING"
@@ -197,6 +202,7 @@ def test_closed_refund_frees_its_amount(app, pay, sim, inbox, clock):
     sim.send_refund_notification("R2026112500001", status="CLOSED",
                                  transport=AppTransport(app))
     assert inbox.received[0].event_type == EventType.REFUND_CLOSED
+    clock.advance(timedelta(minutes=1))
     assert pay.refund(out_trade_no="M2026112500001", out_refund_no="R2026112500002",
                       refund_fen=500, total_fen=500).status == "PROCESSING"
 
@@ -219,24 +225,34 @@ def test_refund_rules(pay, sim, clock):
 
 
 def test_concurrent_refunds_never_exceed_the_total(app, pay, sim, clock):
+    """Six refunds of 300 fen asked at once, four times a minute apart, against 1000 fen:
+    one goes through per minute (WeChat spaces a payment's refunds), never more than 1000 in
+    all."""
     prepay(pay, amount_fen=1000)
     sim.mark_paid("M2026112500001")
-    outcomes: list[str] = []
+    rounds: list[list[str]] = []
 
-    def ask(n: int) -> None:
+    def ask(n: int, outcomes: list[str]) -> None:
         try:
-            pay.refund(out_trade_no="M2026112500001", out_refund_no=f"R20261125000{n:02d}",
+            pay.refund(out_trade_no="M2026112500001", out_refund_no=f"R20261125{n:04d}",
                        refund_fen=300, total_fen=1000)
             outcomes.append("ok")
         except WechatPayApiError as exc:
             outcomes.append(exc.wechat_code)
 
-    threads = [threading.Thread(target=ask, args=(n,)) for n in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert sorted(outcomes) == ["INVALID_REQUEST"] * 3 + ["ok"] * 3
+    for round_no in range(4):
+        outcomes: list[str] = []
+        threads = [threading.Thread(target=ask, args=(round_no * 10 + n, outcomes))
+                   for n in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        rounds.append(sorted(outcomes))
+        clock.advance(timedelta(minutes=1))
+    assert rounds == [["FREQUENCY_LIMITED"] * 5 + ["ok"]] * 2 + [
+        ["INVALID_REQUEST"] * 5 + ["ok"],  # 600 refunded: after the winner, 300 exceed the rest
+        ["INVALID_REQUEST"] * 6]
 
 
 def test_stale_notification_is_rejected(app, pay, sim, inbox, clock):
