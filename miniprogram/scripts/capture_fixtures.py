@@ -253,6 +253,7 @@ def _record_flow(rec: Recorder, product_id: int) -> dict[str, dict[str, Any]]:
     sku_id = product["body"]["skus"][0]["id"]
     rec.call("cart-add", "POST", f"{API}/cart/items", {"sku_id": sku_id, "qty": 2})
     rec.call("cart", "GET", f"{API}/cart")
+    rec.call("cart-count", "GET", f"{API}/cart/count")
     rec.call("checkout-options", "GET", f"{API}/checkout/options")
     rec.call("address-invalid", "POST", f"{API}/addresses", {"name": "张三"}, expect=422)
     address = rec.call("address", "POST", f"{API}/addresses", {

@@ -9,7 +9,7 @@ const {ROOT} = require('./helpers/render')
 const links = require('../utils/links')
 
 const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8'))
-const RUNTIME_DIRS = ['components', 'pages', 'utils']
+const RUNTIME_DIRS = ['components', 'custom-tab-bar', 'pages', 'utils']
 
 function files(dir) {
   return fs.readdirSync(dir, {withFileTypes: true}).flatMap(entry => {

@@ -138,9 +138,11 @@ describe('SKUs (the captured product)', () => {
   })
 })
 
-test('every built-in icon of the icon-nav block has a drawing', () => {
-  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'blocks', 'icon-nav', 'block.json'), 'utf8'))
-  const names = manifest.settings.properties.entries.items.properties.icon.enum
+test('every built-in icon of the icon-nav block and the tab bar has a drawing', () => {
+  const read = rel => JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', rel), 'utf8'))
+  const nav = read('blocks/icon-nav/block.json').settings.properties.entries.items.properties.icon.enum
+  const bar = read('schemas/navigation.schema.json').properties.items.items.properties.icon.enum
+  const names = [...new Set([...nav, ...bar])]
   expect(ICONS.slice().sort()).toEqual(names.slice().sort())
   names.forEach(name => expect(iconSrc(name)).toMatch(/^data:image\/svg\+xml;charset=utf-8,%3Csvg/))
   expect(iconSrc('no-such-icon')).toBe('')

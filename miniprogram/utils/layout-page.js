@@ -4,6 +4,7 @@
  * Data: `layout` (the document), `layoutError` (a message when nothing can be shown).
  */
 const api = require('./api')
+const navigation = require('./navigation')
 
 module.exports = Behavior({
   data: {layout: null, layoutError: '', layoutLoading: false},
@@ -28,6 +29,7 @@ module.exports = Behavior({
     },
     showLayout(layout) {
       this.setData({layout})
+      if (layout && layout.navigation) navigation.remember(layout.navigation)
       const title = layout && layout.page && layout.page.title
       if (title && this.layoutSetsTitle !== false) wx.setNavigationBarTitle({title})
     },

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from runtime.modules.switches import ModuleState, module_state
-from runtime.pages import tree
+from runtime.pages import navigation, tree
 from runtime.pages.registries import Registries
 from runtime.pages.render import render_bounded, render_nodes, theme_templates
 from runtime.themes.service import ActiveTheme, active_theme, for_client
@@ -65,6 +65,7 @@ class Rendered:
     theme: ActiveTheme
     nodes: list[dict[str, Any]]
     dropped: list[str] = field(default_factory=list)
+    navigation: dict[str, Any] | None = None
 
     def layout(self) -> dict[str, Any]:
         theme: dict[str, Any] = {"id": self.theme.theme.id, "version": self.theme.theme.version,
@@ -73,7 +74,7 @@ class Rendered:
         if wanted is not None:
             theme["fallback_from"] = {"id": wanted.id, "version": wanted.version,
                                       "min_client": wanted.manifest["min_client"]}
-        return tree.layout_document(self.page, theme, self.nodes)
+        return tree.layout_document(self.page, theme, self.nodes, self.navigation)
 
 
 def interpret(session: Session, registries: Registries, shop: ShopInfo, page: Mapping[str, Any],
@@ -96,10 +97,12 @@ def interpret(session: Session, registries: Registries, shop: ShopInfo, page: Ma
                          params=dict(params or {}), client_version=client_version,
                          modules=modules, theme_tokens=theme.tokens, preview=preview)
     data, failed = resolve_all(instances, registries, ctx, guarded=guarded)
-    expand = _image_expander(session, tree.image_refs(instances))
+    bar = navigation.navigation_of(session)[0]
+    expand = _image_expander(session, tree.image_refs(instances) + navigation.image_refs(bar))
     built = tree.build_nodes(instances, registries.blocks, data, failed, expand)
     page_info = {**page, "background": config.get("background", "")}
-    return Rendered(page_info, theme, built.nodes, built.dropped)
+    return Rendered(page_info, theme, built.nodes, built.dropped,
+                    navigation.layout_section(bar, expand))
 
 
 def resolve_all(instances: list[tree.Instance], registries: Registries,
@@ -189,7 +192,9 @@ def render_html(rendered: Rendered, registries: Registries, shop: ShopInfo,
             "theme": rendered.theme.tokens}
     blocks = render_nodes(templates, rendered.nodes, base, rendered.dropped)
     body = Markup("\n".join(html for _id, html in blocks))
-    context = {**base, "body": body, "stylesheet_url": stylesheet_url}
+    bar = (navigation.h5_bar(rendered.navigation, shop.slug, rendered.page["slug"])
+           if rendered.navigation else None)
+    context = {**base, "body": body, "stylesheet_url": stylesheet_url, "navigation": bar}
     try:
         return render_bounded(templates.env, "page", context)
     except Exception:

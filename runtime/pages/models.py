@@ -65,3 +65,14 @@ class ImmutableVersion(RuntimeError):
 def _refuse_version_update(_mapper: Any, _connection: Any, target: PageVersion) -> None:
     raise ImmutableVersion(f"page version {target.number} of page {target.page_id} is "
                            "immutable; publish a new version instead")
+
+
+class ShopNavigation(TenantMixin, Base):
+    """The shop's bottom tab bar (``schemas/navigation.schema.json``); one row per shop, made
+    on the first save (until then the default bar of home, categories, cart and me)."""
+
+    __tablename__ = "shop_navigation"
+    __table_args__ = (UniqueConstraint("shop_id"),)
+
+    config: Mapped[dict[str, Any]] = mapped_column(JSON)
+    revision: Mapped[int] = mapped_column(default=1)

@@ -22,7 +22,7 @@ from runtime.errors import FieldError
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS_DIR = REPO_ROOT / "schemas"
 BASE_URI = "https://mallkit.dev/schemas/"
-KINDS = ("defs", "page", "block", "module", "theme", "layout")
+KINDS = ("defs", "page", "block", "module", "theme", "layout", "navigation")
 
 
 def schema_uri(kind: str) -> str:

@@ -166,6 +166,10 @@ def build_nodes(instances: Iterable[Instance], blocks: BlockRegistry, data: Mapp
 
 
 def layout_document(page: Mapping[str, Any], theme: Mapping[str, Any],
-                    nodes: list[dict[str, Any]]) -> dict[str, Any]:
+                    nodes: list[dict[str, Any]],
+                    navigation: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The layout protocol document (``schemas/layout.schema.json``)."""
-    return {"protocol": PROTOCOL, "page": dict(page), "theme": dict(theme), "nodes": nodes}
+    document = {"protocol": PROTOCOL, "page": dict(page), "theme": dict(theme), "nodes": nodes}
+    if navigation is not None:
+        document["navigation"] = dict(navigation)
+    return document

@@ -139,3 +139,26 @@ def test_cart_info_query_count_is_pinned(app, factory, shop):
             assert len(info.lines) == n
             counts.append(len(statements))
         assert counts == [2, 2]
+
+
+def test_the_count_for_badges_follows_the_cart_and_stays_in_its_shop(app, client, factory, shop):
+    a = sku_of(factory, shop, factory.product(shop, "A", price_fen=1000, stock=9))
+    b = sku_of(factory, shop, factory.product(shop, "B", price_fen=250, stock=9))
+    assert client.get("/api/v1/shops/alpha/cart/count").json == {"count": 0}  # a guest, no cart
+    alice = shopper(app, client, factory, shop)
+    assert alice.call("GET", "/cart/count").json == {"count": 0}
+    alice.add_to_cart(a.id, 2)
+    cart = alice.add_to_cart(b.id, 3)
+    answer = alice.call("GET", "/cart/count")
+    assert answer.json == {"count": cart["count"]} == {"count": 5}
+    assert answer.headers["Cache-Control"] == "private, no-cache"
+    guest = client.post("/api/v1/shops/alpha/cart/items", json={"sku_id": a.id, "qty": 4})
+    token = guest.headers["X-Cart-Token"]
+    assert client.get("/api/v1/shops/alpha/cart/count",
+                      headers={"X-Cart-Token": token}).json == {"count": 4}
+    factory.shop(slug="beta", name="Beta")
+    other = client.get("/api/v1/shops/beta/cart/count",
+                       headers={"Authorization": alice.headers["Authorization"],
+                                "X-Cart-Token": token})
+    assert other.status_code in (200, 401)
+    assert other.json.get("count", 0) == 0  # neither alice's cart nor the guest's in another shop

@@ -6,6 +6,7 @@
 const api = require('../../utils/api')
 const {yuan} = require('../../utils/format')
 const {lineImage} = require('../../utils/orders')
+const navigation = require('../../utils/navigation')
 
 function lineView(line) {
   const issues = Array.isArray(line.issues) ? line.issues : []
@@ -32,6 +33,7 @@ Component({
   data: {cart: null, lines: [], total: '', allSelected: false, hasUnavailable: false, loading: true, busy: false},
   methods: {
     onShow() {
+      navigation.showTab(this, '/pages/cart/index')
       return this.load()
     },
     onPullDownRefresh() {
@@ -54,8 +56,7 @@ Component({
         allSelected: selectable.length > 0 && selectable.every(l => l.selected),
         hasUnavailable: lines.some(l => !l.available),
       })
-      if (cart.count > 0) wx.setTabBarBadge({index: 1, text: String(cart.count)})
-      else wx.removeTabBarBadge({index: 1})
+      navigation.setCartCount(cart.count)
       return cart
     },
     change(promise) {

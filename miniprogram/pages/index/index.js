@@ -1,11 +1,15 @@
 // The home tab: the shop's `home` layout (built with Component so tests can load it).
 const layoutPage = require('../../utils/layout-page')
+const navigation = require('../../utils/navigation')
 
 Component({
   behaviors: [layoutPage],
   methods: {
     onLoad() {
       return this.loadLayout('home')
+    },
+    onShow() {
+      return navigation.showTab(this, '/pages/index/index')
     },
     onPullDownRefresh() {
       return this.reloadLayout().then(() => wx.stopPullDownRefresh())

@@ -5,6 +5,7 @@
  * block show above, the rest below. `buy=1` opens the picker at once.
  */
 const api = require('../../utils/api')
+const navigation = require('../../utils/navigation')
 const layoutPage = require('../../utils/layout-page')
 const {splitAt} = require('../../utils/layout')
 const {absoluteUrl, priceText, yuan} = require('../../utils/format')
@@ -102,6 +103,7 @@ Component({
       }
       this.setData({busy: true})
       return api.post('/cart/items', {sku_id: sku.id, qty}).then(cart => {
+        navigation.setCartCount(cart.count)
         this.setData({picker: false, busy: false})
         wx.showToast({title: '已加入购物车', icon: 'success'})
         return cart

@@ -7,6 +7,7 @@ const layoutPage = require('../../utils/layout-page')
 const {yuan, absoluteUrl} = require('../../utils/format')
 const {TABS} = require('../../utils/orders')
 const {summary} = require('../../utils/member')
+const navigation = require('../../utils/navigation')
 
 Component({
   behaviors: [layoutPage],
@@ -24,6 +25,7 @@ Component({
       return this.loadLayout('user')
     },
     onShow() {
+      navigation.showTab(this, '/pages/user/index')
       return this.loadMember()
     },
     onPullDownRefresh() {

@@ -56,6 +56,8 @@ OPENAPI.schema("Cart", {
     },
 })
 CART = {"200": json_response("Cart")}
+OPENAPI.schema("CartCount", {"type": "object", "required": ["count"],
+                             "properties": {"count": {"type": "integer", "minimum": 0}}})
 
 
 def _owner(create_guest: bool = False) -> tuple[CartOwner | None, str | None]:
@@ -99,6 +101,19 @@ def get_cart():
     owner, token = _owner()
     info = service.get_cart_info(db(), owner) if owner else CartInfo(None, ())
     return _answer(info, token)
+
+
+@cart_api.get("/cart/count")
+@member_optional
+@operation(tags=TAGS, parameters=[GUEST_PARAM], responses={"200": json_response("CartCount")})
+def cart_count():
+    """The number of pieces in the cart, for badges (the tab bar's cart item)."""
+    owner, _token = _owner()
+    count = service.item_count(db(), owner) if owner else 0
+    db().commit()
+    response = jsonify({"count": count})
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @cart_api.post("/cart/items")

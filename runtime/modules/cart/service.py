@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -74,6 +74,13 @@ def _locked_cart(session: Session, owner: CartOwner, create: bool = True) -> Car
 
 def get_cart_info(session: Session, owner: CartOwner) -> CartInfo:
     return fetch_cart_info(session, find_cart(session, owner))
+
+
+def item_count(session: Session, owner: CartOwner) -> int:
+    """The pieces in the owner's cart (``count`` of the cart itself), in one query: what a
+    cart badge shows."""
+    return session.scalar(select(func.coalesce(func.sum(CartLine.qty), 0))
+                          .join(Cart, Cart.id == CartLine.cart_id).where(_where(owner))) or 0
 
 
 def _check_qty(qty: Any, pointer: str = "/qty") -> int:
