@@ -5,6 +5,7 @@
  */
 const api = require('./api')
 const navigation = require('./navigation')
+const {color, imageUrl} = require('./format')
 
 module.exports = Behavior({
   data: {layout: null, layoutError: '', layoutLoading: false},
@@ -30,8 +31,23 @@ module.exports = Behavior({
     showLayout(layout) {
       this.setData({layout})
       if (layout && layout.navigation) navigation.remember(layout.navigation)
-      const title = layout && layout.page && layout.page.title
-      if (title && this.layoutSetsTitle !== false) wx.setNavigationBarTitle({title})
+      const page = (layout && layout.page) || {}
+      if (page.title && this.layoutSetsTitle !== false) wx.setNavigationBarTitle({title: page.title})
+      // WeChat fixes a page's navigationStyle in its JSON: an immersive page gets a title bar
+      // in the theme's colour, so the header combo below runs on from it.
+      const tokens = (layout && layout.theme && layout.theme.tokens) || {}
+      if (page.nav_style === 'immersive' && color(tokens.color_primary)) {
+        wx.setNavigationBarColor({frontColor: '#ffffff', backgroundColor: tokens.color_primary})
+      }
+    },
+    /** onShareAppMessage's answer for this layout: the page's share title and image. */
+    shareMessage(path) {
+      const page = (this.data.layout && this.data.layout.page) || {}
+      const share = page.share || {}
+      const message = {title: share.title || page.title || '', path}
+      const image = imageUrl(share.image, 500)
+      if (image) message.imageUrl = image
+      return message
     },
   },
 })

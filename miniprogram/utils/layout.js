@@ -5,7 +5,7 @@
  */
 const KNOWN = require('./block-types')
 const {isObject} = require('./props')
-const {themeStyle, color} = require('./format')
+const {themeStyle, color, imageUrl} = require('./format')
 
 const PROTOCOL = 1
 // Blocks whose whole element sticks to the top when their `sticky` prop is on (product-tabs
@@ -35,14 +35,27 @@ function renderable(nodes) {
 }
 
 function build(layout) {
-  if (!isObject(layout)) return {nodes: [], outdated: false, rootStyle: ''}
-  if (layout.protocol !== PROTOCOL) return {nodes: [], outdated: true, rootStyle: ''}
+  if (!isObject(layout)) return {nodes: [], outdated: false, rootStyle: '', popup: null}
+  if (layout.protocol !== PROTOCOL) return {nodes: [], outdated: true, rootStyle: '', popup: null}
   const theme = isObject(layout.theme) ? layout.theme : {}
   const page = isObject(layout.page) ? layout.page : {}
   const style = [themeStyle(theme.tokens)]
   const background = color(page.background)
-  if (background) style.push(`background: ${background}`)
-  return {nodes: renderable(layout.nodes), outdated: false, rootStyle: style.filter(Boolean).join('; ')}
+  if (background) style.push(`background-color: ${background}`)
+  const image = imageUrl(page.background_image, 750)
+  if (image) style.push(`background-image: url("${image}"); background-size: 100% auto; background-repeat: no-repeat`)
+  return {nodes: renderable(layout.nodes), outdated: false, rootStyle: style.filter(Boolean).join('; '),
+    popup: popupOf(page)}
+}
+
+/** The page's popup ad as the page-popup component takes it, or null. */
+function popupOf(page) {
+  const popup = page.popup
+  if (!isObject(popup) || typeof popup.key !== 'string' || !popup.key) return null
+  const src = imageUrl(popup.image, 600)
+  if (!src) return null
+  const frequency = ['daily', 'once', 'always'].indexOf(popup.frequency) >= 0 ? popup.frequency : 'daily'
+  return {key: `${page.slug || ''}:${popup.key}`, src, link: isObject(popup.link) ? popup.link : null, frequency}
 }
 
 /** The layout cut at its first node of `type`: the nodes before it and after it, each as a
@@ -52,8 +65,9 @@ function splitAt(layout, type) {
   const at = layout.nodes.findIndex(node => isObject(node) && node.type === type)
   if (at < 0) return {before: null, after: layout}
   const before = layout.nodes.slice(0, at)
+  const page = isObject(layout.page) ? {...layout.page, popup: null} : layout.page
   return {
-    before: before.length ? {...layout, nodes: before} : null,
+    before: before.length ? {...layout, page, nodes: before} : null, // the popup shows once, below
     after: {...layout, nodes: layout.nodes.slice(at + 1)},
   }
 }

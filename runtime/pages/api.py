@@ -39,7 +39,13 @@ OPENAPI.schema("Layout", {
                  "properties": {"id": {"type": "integer"}, "slug": {"type": "string"},
                                 "kind": {"enum": list(PAGE_KINDS)},
                                 "title": {"type": "string"}, "version": {"type": "integer"},
-                                "background": {"type": "string"}}},
+                                "background": {"type": "string"},
+                                "background_image": {"type": ["object", "null"]},
+                                "nav_style": {"enum": ["default", "immersive"]},
+                                "share": {"type": "object"},
+                                "popup": {"type": ["object", "null"],
+                                          "description": "the popup ad: key, image, link, "
+                                                         "frequency (daily, once, always)"}}},
         "theme": {"type": "object", "required": ["id", "version", "tokens"],
                   "properties": {"id": {"type": "string"}, "version": {"type": "string"},
                                  "tokens": {"type": "object"},
@@ -53,6 +59,10 @@ OPENAPI.schema("Layout", {
                                                     "version": {"type": "string"},
                                                     "min_client": {"type": "string"}}}}},
         "nodes": {"type": "array", "items": {"$ref": "#/components/schemas/LayoutNode"}},
+        "navigation": {"type": "object",
+                       "description": "the shop's bottom tab bar (docs/protocol.md): color, "
+                                      "selected_color, background, items[] (text, icon, "
+                                      "image, selected_image, link, badge)"},
     },
 })
 

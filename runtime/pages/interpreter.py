@@ -14,7 +14,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from runtime.modules.switches import ModuleState, module_state
-from runtime.pages import navigation, tree
+from runtime.pages import navigation, page_settings, tree
 from runtime.pages.registries import Registries
 from runtime.pages.render import render_bounded, render_nodes, theme_templates
 from runtime.themes.service import ActiveTheme, active_theme, for_client
@@ -98,9 +98,11 @@ def interpret(session: Session, registries: Registries, shop: ShopInfo, page: Ma
                          modules=modules, theme_tokens=theme.tokens, preview=preview)
     data, failed = resolve_all(instances, registries, ctx, guarded=guarded)
     bar = navigation.navigation_of(session)[0]
-    expand = _image_expander(session, tree.image_refs(instances) + navigation.image_refs(bar))
+    expand = _image_expander(session, tree.image_refs(instances) + navigation.image_refs(bar)
+                             + page_settings.image_refs(config))
     built = tree.build_nodes(instances, registries.blocks, data, failed, expand)
-    page_info = {**page, "background": config.get("background", "")}
+    page_info = {**page, "background": config.get("background", ""),
+                 **page_settings.page_section(config, expand)}
     return Rendered(page_info, theme, built.nodes, built.dropped,
                     navigation.layout_section(bar, expand))
 

@@ -76,6 +76,7 @@ def client_types(blocks: list[Block]) -> list[str]:
 def render(types: list[str]) -> dict[Path, str]:
     """The generated files' contents, by path inside the mini-program."""
     using = {f"block-{t}": f"../blocks/{t}/index" for t in types}
+    using["page-popup"] = "../page-popup/index"
     renderer_json = json.dumps({"component": True, "usingComponents": using},
                                indent=2, ensure_ascii=False) + "\n"
     branches = []
@@ -96,6 +97,7 @@ def render(types: list[str]) -> dict[Path, str]:
         '  <block wx:for="{{nodes}}" wx:key="id">',
         *branches,
         "  </block>",
+        '  <page-popup wx:if="{{popup}}" id="page-popup" popup="{{popup}}" />',
         "</view>",
     ]) + "\n"
     listed = textwrap.wrap(", ".join(f"'{t}'" for t in types) + ",", width=98,

@@ -61,7 +61,8 @@ def test_generates_the_three_registrations_from_the_blocks(tree: Path) -> None:
         [RENDERER_JSON, RENDERER_WXML, BLOCK_TYPES_JS])
     using = json.loads((mp / RENDERER_JSON).read_text())["usingComponents"]
     assert using == {"block-banner": "../blocks/banner/index",
-                     "block-title": "../blocks/title/index"}
+                     "block-title": "../blocks/title/index",
+                     "page-popup": "../page-popup/index"}  # the page's popup ad
     wxml = (mp / RENDERER_WXML).read_text()
     assert wxml.index("<block-banner wx:if=\"{{item.type === 'banner'}}\"") \
         < wxml.index("<block-title wx:elif=\"{{item.type === 'title'}}\"")

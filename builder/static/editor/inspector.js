@@ -8,13 +8,63 @@ import { SchemaForm } from "./form.js";
 import * as model from "./model.js";
 import { check, localizeServer } from "./validate.js";
 
+const IMAGE = "/schemas/defs.schema.json#/$defs/image";
 const PAGE_SCHEMA = {
   type: "object",
   properties: {
     title: { type: "string", minLength: 1, maxLength: 60, "x-ui": "text", default: "" },
     background: { type: "string", pattern: "^(#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8}))?$",
       "x-ui": "color", default: "" },
+    background_image: { $ref: IMAGE, "x-ui": "image", default: null },
+    nav_style: { enum: ["default", "immersive"], "x-ui": "radio", default: "default" },
+    share_title: { type: "string", maxLength: 40, "x-ui": "text", default: "" },
+    share_image: { $ref: IMAGE, "x-ui": "image", default: null },
+    popup: { type: "boolean", "x-ui": "toggle", default: false },
+    popup_image: { $ref: IMAGE, "x-ui": "image", default: null, "x-visibleIf": { popup: true } },
+    popup_link: { $ref: "/schemas/defs.schema.json#/$defs/link", "x-ui": "link", default: null,
+      "x-visibleIf": { popup: true } },
+    popup_frequency: { enum: ["daily", "once", "always"], "x-ui": "radio", default: "daily",
+      "x-visibleIf": { popup: true } },
   },
+};
+// Form field -> where the page config keeps it (the server's pointers map back the same way).
+const PAGE_POINTERS = { title: "/title", background: "/background", background_image: "/background_image",
+  nav_style: "/nav_style", share_title: "/share/title", share_image: "/share/image", popup: "/popup",
+  popup_image: "/popup/image", popup_link: "/popup/link", popup_frequency: "/popup/frequency" };
+
+/** The page config's own settings as the flat form value. */
+function pageValue(config) {
+  const share = config.share || {};
+  const popup = config.popup || null;
+  return { title: config.title, background: config.background || "",
+    background_image: config.background_image || null, nav_style: config.nav_style || "default",
+    share_title: share.title || "", share_image: share.image || null, popup: Boolean(popup),
+    popup_image: popup ? popup.image || null : null, popup_link: popup ? popup.link || null : null,
+    popup_frequency: popup ? popup.frequency || "daily" : "daily" };
+}
+
+/** The config with the form's value written back; unset settings are left out. */
+function withPageValue(config, value) {
+  const next = { ...config, title: value.title };
+  const set = (key, v, empty) => { if (v === empty || v === null || v === undefined) delete next[key]; else next[key] = v; };
+  set("background", value.background, "");
+  set("background_image", value.background_image, null);
+  set("nav_style", value.nav_style, "default");
+  const share = {};
+  if (value.share_title) share.title = value.share_title;
+  if (value.share_image) share.image = value.share_image;
+  set("share", Object.keys(share).length ? share : null, null);
+  set("popup", value.popup ? { image: value.popup_image || null, link: value.popup_link || null,
+    frequency: value.popup_frequency || "daily" } : null, null);
+  return next;
+}
+
+const PAGE_LABELS = { title: "page.title", background: "page.background", background_image: "page.backgroundImage",
+  nav_style: "page.navStyle", share_title: "page.shareTitle", share_image: "page.shareImage", popup: "page.popup",
+  popup_image: "page.popupImage", popup_link: "page.popupLink", popup_frequency: "page.popupFrequency" };
+const PAGE_ENUM_LABELS = {
+  nav_style: { default: "page.navDefault", immersive: "page.navImmersive" },
+  popup_frequency: { daily: "page.popupDaily", once: "page.popupOnce", always: "page.popupAlways" },
 };
 
 export class Inspector {
@@ -47,7 +97,7 @@ export class Inspector {
     if (reason === "form") { this.showErrors(); return; }
     if (this.form) {
       if (block) this.form.setValue(block.settings || {});
-      else this.form.setValue({ title: this.store.config.title, background: this.store.config.background || "" });
+      else this.form.setValue(pageValue(this.store.config));
     }
     if (block && this.hiddenNote) this.hiddenNote.hidden = !block.hidden;
     this.showErrors();
@@ -132,22 +182,23 @@ export class Inspector {
 
   drawPage() {
     const config = this.store.config;
+    const properties = {};
+    for (const [key, prop] of Object.entries(PAGE_SCHEMA.properties)) {
+      const localized = (k) => ({ "zh-CN": t(k), en: t(k) });
+      properties[key] = { ...prop, "x-label": localized(PAGE_LABELS[key]) };
+      if (PAGE_ENUM_LABELS[key]) {
+        properties[key]["x-enumLabels"] = Object.fromEntries(Object.entries(PAGE_ENUM_LABELS[key])
+          .map(([v, k]) => [v, localized(k)]));
+      }
+    }
     this.form = new SchemaForm({
-      schema: {
-        ...PAGE_SCHEMA,
-        properties: {
-          title: { ...PAGE_SCHEMA.properties.title, "x-label": { "zh-CN": t("page.title"), en: t("page.title") } },
-          background: { ...PAGE_SCHEMA.properties.background,
-            "x-label": { "zh-CN": t("page.background"), en: t("page.background") } },
-        },
-      },
-      value: { title: config.title, background: config.background || "" },
+      schema: { ...PAGE_SCHEMA, properties },
+      value: pageValue(config),
       services: this.services,
       onChange: (value, { coalesce, pointer }) => {
-        const next = { ...this.store.config, title: value.title };
-        if (value.background) next.background = value.background; else delete next.background;
-        this.store.clearServerErrors(pointer);
-        this.store.commit(next, { coalesce: coalesce ? `page:${coalesce}` : null, reason: "form" });
+        this.store.clearServerErrors(PAGE_POINTERS[pointer.slice(1)] || pointer);
+        this.store.commit(withPageValue(this.store.config, value),
+          { coalesce: coalesce ? `page:${coalesce}` : null, reason: "form" });
       },
     });
     this.form.el.addEventListener("focusout", () => this.store.seal());
@@ -172,11 +223,19 @@ export class Inspector {
     }
     const block = this.block();
     if (!block) {
-      const server = this.store.serverErrors.filter((e) => /^\/(title|background)$/.test(e.pointer));
+      const fields = Object.entries(PAGE_POINTERS).sort((a, b) => b[1].length - a[1].length);
+      const server = this.store.serverErrors.map((e) => {
+        const hit = fields.find(([, ptr]) => e.pointer === ptr || e.pointer.startsWith(`${ptr}/`));
+        return hit ? { ...e, pointer: `/${hit[0]}` } : null;
+      }).filter(Boolean);
       const local = [];
       const title = this.store.config.title || "";
       if (!title.trim()) local.push({ pointer: "/title", message: t("error.empty") });
       else if (title.length > 60) local.push({ pointer: "/title", message: t("error.maxLength", { n: 60 }) });
+      const popup = this.store.config.popup;
+      if (popup && !popup.image) local.push({ pointer: "/popup_image", message: t("error.required") });
+      const share = (this.store.config.share || {}).title || "";
+      if (share.length > 40) local.push({ pointer: "/share_title", message: t("error.maxLength", { n: 40 }) });
       this.form.showErrors([...local, ...server]);
       return;
     }

@@ -175,7 +175,8 @@ export function start(root, boot) {
   // A preview that cannot be rendered says why (the frame keeps its last good render).
   const previewProblem = $("[data-preview-problem]");
   const PAGE_FIELDS = { "/title": { key: "page.title", schema: { minLength: 1, maxLength: 60 } },
-    "/background": { key: "page.background", schema: {} } };
+    "/background": { key: "page.background", schema: {} },
+    "/popup/image": { key: "page.popupImage", schema: {} } };
   const showPreviewProblem = (error) => {
     previewProblem.hidden = !error;
     if (!error) return;
@@ -412,8 +413,8 @@ export function start(root, boot) {
     banner.hidden = !version;
     editControls.forEach((el) => { if (el) el.inert = Boolean(version); });
   };
-  const sameContent = (a, b) => JSON.stringify({ title: a.title, background: a.background || "", blocks: a.blocks })
-    === JSON.stringify({ title: b.title, background: b.background || "", blocks: b.blocks });
+  const content = ({ kind, schema, ...rest }) => JSON.stringify({ ...rest, background: rest.background || "" });
+  const sameContent = (a, b) => content(a) === content(b);
   /** Replace the draft by a version's config (one undoable step; autosave stores it). */
   const loadIntoDraft = async (number) => {
     const version = await api.get(`${urls.versions}/${number}`);

@@ -58,7 +58,8 @@ export class Preview {
   }
 
   pageKeyOf(config) {
-    return JSON.stringify({ title: config.title, background: config.background || "" });
+    const { blocks, ...page } = config; // the page's own settings: title, background, popup ...
+    return JSON.stringify({ ...page, background: page.background || "" });
   }
 
   /** Render the whole draft and (re)load the frame, keeping the scroll position. */

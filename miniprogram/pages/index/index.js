@@ -15,7 +15,7 @@ Component({
       return this.reloadLayout().then(() => wx.stopPullDownRefresh())
     },
     onShareAppMessage() {
-      return {title: (this.data.layout && this.data.layout.page && this.data.layout.page.title) || '', path: '/pages/index/index'}
+      return this.shareMessage('/pages/index/index')
     },
   },
 })

@@ -20,8 +20,7 @@ Component({
       return this.reloadLayout().then(() => wx.stopPullDownRefresh())
     },
     onShareAppMessage() {
-      const layout = this.data.layout
-      return {title: (layout && layout.page && layout.page.title) || '', path: `/pages/page/index?slug=${this.slug}`}
+      return this.shareMessage(`/pages/page/index?slug=${this.slug}`)
     },
   },
 })

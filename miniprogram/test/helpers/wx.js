@@ -84,6 +84,7 @@ function installWx(handler) {
     showModal: jest.fn(opts => opts.success && opts.success({confirm: true, cancel: false})),
     requestPayment: ok('requestPayment'),
     setNavigationBarTitle: ok('setNavigationBarTitle'),
+    setNavigationBarColor: ok('setNavigationBarColor'),
     stopPullDownRefresh: ok('stopPullDownRefresh'),
     setTabBarBadge: ok('setTabBarBadge'),
     removeTabBarBadge: ok('removeTabBarBadge'),
