@@ -137,6 +137,7 @@ def test_a_shopper_buys_a_multi_sku_product_and_pays_on_h5(sim_app, caplog):
             # and pays the next order from the balance: buy now on a single-SKU product
             page.goto(f"{live_url}/s/alpha/")
             page.get_by_role("link", name="帆布包").first.click()
+            page.locator("[data-mk-buybox][data-ready]").wait_for()  # its buttons act now
             page.get_by_role("button", name="立即购买").click()
             page.wait_for_url("**/checkout?sku=*")
             page.get_by_text("提交订单").wait_for()

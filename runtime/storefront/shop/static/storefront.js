@@ -169,6 +169,7 @@ async function buybox(root) {
     }
     openPicker(p, act === "pick" ? "choose" : act, show);
   });
+  root.dataset.ready = "true"; // the buttons act from here on
   try {
     const cart = await api("GET", "/cart");
     root.querySelectorAll("[data-mk-cart-count]").forEach((badge) => {
