@@ -16,10 +16,12 @@ prefixes must be exempted (``EXEMPT_ROUTES``, ``EXEMPT_PREFIXES``); otherwise th
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
+from runtime.clock import utcnow as clock_now
 from runtime.db import Base, platform_access, use_shop
 from runtime.extension import state
 from runtime.modules.catalog import exporting, taxonomy
@@ -30,6 +32,7 @@ from runtime.modules.members.export import request_export
 from runtime.modules.members.queries import MemberFilters
 from runtime.modules.orders.models import Order
 from runtime.modules.wallet import service as wallet
+from runtime.pages import store as page_store
 from tests.orders.flow import shopper, sku_of
 from tests.reviews.flow import completed_order, review_body
 
@@ -44,6 +47,7 @@ OBJECTS: dict[str, Any] = {
     "template_id": "shipping_template", "line_id": "cart_line", "number": "page_version",
     "slug": "page", "digest": "member_import_report", "aftersale_id": "aftersale",
     "review_id": "review",
+    "schedule_id": "page_schedule",
     "member_id": lambda rule: "staff" if "/staff/" in rule else "member",
     "export_id": lambda rule: ("member_export" if "/members/" in rule
                                else "order_export" if "/orders/" in rule else "catalog_export"),
@@ -132,6 +136,9 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
                     {"regions": [], "first_units": 1, "first_fee_fen": 800,
                      "extra_units": 1, "extra_fee_fen": 200}]}).id,
         }
+        objects["page_schedule"] = page_store.schedule_publish(
+            s, "promo", clock_now() + timedelta(days=1),
+            registries=app.extensions["mallkit"].registries["pages"]).id
         notices.notify(s, alice.member.id, kind="system", title="A", body="A",
                        dedupe_key="sweep-notice")
         s.commit()

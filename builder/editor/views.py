@@ -39,7 +39,7 @@ from runtime.media.processing import MediaLimits
 from runtime.pages import output, schemas, store
 from runtime.pages.blocks import PAGE_KINDS
 from runtime.pages.interpreter import ShopInfo
-from runtime.pages.models import Page, PageVersion
+from runtime.pages.models import Page, PageSchedule, PageVersion
 from runtime.pages.palette import available_blocks
 from runtime.pages.registries import Registries
 from runtime.shoptime import zone_of
@@ -99,17 +99,34 @@ def _version_note(version: PageVersion) -> str:
     rolled = store.ROLLBACK_NOTE_RE.fullmatch(note)
     if version.source == "rollback" and rolled:
         return t("Rolled back to v%(n)s", n=rolled.group(1))
+    planned = store.SCHEDULE_NOTE_RE.fullmatch(note)
+    if version.source == "schedule" and planned:
+        try:
+            when = _local(datetime.fromisoformat(planned.group(1)))
+        except ValueError:
+            return note
+        return t("Scheduled publication (planned for %(when)s)", when=when)
     return note
+
+
+def _local(moment: datetime) -> str:
+    """A stored UTC time (naive on SQLite) as the shop's wall clock."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(_shop_zone()).strftime("%Y-%m-%d %H:%M")
+
+
+def _schedule_json(schedule: PageSchedule, page: Page) -> dict[str, Any]:
+    return {"id": schedule.id, "page": page.slug, "page_title": page.title,
+            "run_at": _iso(schedule.run_at), "run_local": _local(schedule.run_at),
+            "status": schedule.status}
 
 
 def _version_json(version: PageVersion) -> dict[str, Any]:
     published = version.created_at
-    if published is not None and published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)
     return {"number": version.number, "source": version.source, "note": _version_note(version),
             "published_at": _iso(version.created_at),
-            "published_local": published.astimezone(_shop_zone()).strftime("%Y-%m-%d %H:%M")
-            if published is not None else None,
+            "published_local": _local(published) if published is not None else None,
             "published_by": version.published_by,
             "blocks": len(version.config.get("blocks") or []), "title": version.config.get(
                 "title", "")}
@@ -148,7 +165,8 @@ def _shop_zone() -> ZoneInfo:
 def _list_context(rows: list[editor.PageRow], form: dict[str, Any] | None = None,
                   errors: dict[str, str] | None = None) -> dict[str, Any]:
     return {"t": t, "rows": rows, "kinds": _kind_labels(), "form": form or {},
-            "errors": errors or {}, "shop_zone": _shop_zone()}
+            "errors": errors or {}, "shop_zone": _shop_zone(),
+            "schedules": [_schedule_json(*row) for row in store.pending_schedules(db())]}
 
 
 @editor_console.get("/pages")
@@ -156,7 +174,9 @@ def pages() -> ResponseReturnValue:
     rows = editor.pages_overview(db(), _regs())
     db().commit()
     if forms.wants_json():
-        return jsonify({"pages": [_row_json(r) for r in rows]})
+        return jsonify({"pages": [_row_json(r) for r in rows],
+                        "schedules": [_schedule_json(*row)
+                                      for row in store.pending_schedules(db())]})
     return render_template("editor/pages.html", **_list_context(rows))
 
 
@@ -361,6 +381,7 @@ def edit(slug: str) -> ResponseReturnValue:
             "render": url_for("editor.render", slug=page.slug),
             "publish": url_for("editor.publish", slug=page.slug),
             "schedule": url_for("editor.schedule", slug=page.slug),
+            "schedules": url_for("editor.schedules", slug=page.slug),
             "versions": url_for("editor.versions", slug=page.slug),
             "theme": url_for("editor.theme"), "products": url_for("editor.products"),
             "groups": url_for("editor.groups"), "categories": url_for("editor.categories"),
@@ -473,6 +494,33 @@ def schedule(slug: str) -> ResponseReturnValue:
         _fail(error)
     return jsonify({"id": planned.id, "run_at": _iso(planned.run_at),
                     "run_local": run_at.astimezone(_shop_zone()).strftime("%Y-%m-%d %H:%M")}), 201
+
+
+@editor_console.get("/editor/pages/<slug>/schedules")
+def schedules(slug: str) -> ResponseReturnValue:
+    """The page's pending scheduled publications, soonest first."""
+    _fixed_page(slug)
+    return jsonify({"items": [_schedule_json(*row)
+                              for row in store.pending_schedules(db(), slug)]})
+
+
+@editor_console.post("/editor/pages/<slug>/schedules/<int:schedule_id>/cancel")
+def schedule_cancel(slug: str, schedule_id: int) -> ResponseReturnValue:
+    """Cancel one pending publication of the page (409 ``schedule_closed`` once it ran); from
+    the editor (JSON) or the pages list (a form, back to the list)."""
+    try:
+        planned = store.cancel_schedule(db(), schedule_id, slug=slug)
+        page = store.get_page(db(), slug)
+        db().commit()
+    except MallkitError as error:
+        if forms.wants_json():
+            _fail(error)
+        return _list_failed(error)
+    if forms.wants_json():
+        return jsonify(_schedule_json(planned, page))
+    flash(t("The publication of %(title)s planned for %(when)s is cancelled.",
+            title=page.title, when=_local(planned.run_at)), "success")
+    return _back_to_list()
 
 
 @editor_console.get("/editor/pages/<slug>/versions")

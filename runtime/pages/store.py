@@ -4,6 +4,7 @@ scheduled publishing. Services take a session already scoped to the shop."""
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,8 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 PRESET_NOTE = "theme preset"
 ROLLBACK_NOTE = "rollback to version {number}"
 ROLLBACK_NOTE_RE = re.compile(r"rollback to version (\d+)")
+SCHEDULE_NOTE = "scheduled for {at}"  # at: the planned time, ISO 8601 in UTC
+SCHEDULE_NOTE_RE = re.compile(r"scheduled for (\S+)")
 FIXED_KINDS = tuple(k for k in PAGE_KINDS if k != "custom")  # one page each, slug == kind
 
 
@@ -242,7 +245,7 @@ def schedule_publish(session: Session, slug: str, run_at: datetime, *,
 
 
 def _enqueue_schedule(session: Session, schedule: PageSchedule) -> None:
-    from runtime.jobs import enqueue_after_commit, job_id
+    from runtime.jobs import enqueue_after_commit
     from runtime.pages.jobs import publish_scheduled
 
     conn = _connection_for(session)
@@ -250,26 +253,48 @@ def _enqueue_schedule(session: Session, schedule: PageSchedule) -> None:
         return  # the sweeper publishes it
     shop_id = _shop(session)
     enqueue_after_commit(session, conn, publish_scheduled, shop_id, schedule.id,
-                         jid=job_id("page-publish", shop_id, schedule.id), at=schedule.run_at)
+                         jid=_schedule_job_id(shop_id, schedule.id), at=schedule.run_at)
 
 
-def cancel_schedule(session: Session, schedule_id: int) -> PageSchedule:
-    schedule = session.scalar(select(PageSchedule).where(PageSchedule.id == schedule_id)
-                              .with_for_update())
+def _schedule_job_id(shop_id: int, schedule_id: int) -> str:
+    from runtime.jobs import job_id
+
+    return job_id("page-publish", shop_id, schedule_id)
+
+
+def cancel_schedule(session: Session, schedule_id: int, *, slug: str | None = None
+                    ) -> PageSchedule:
+    """Cancel a pending publication (of page ``slug`` when given) and drop its timed job
+    once this commits; a done or cancelled one is 409 ``schedule_closed``."""
+    query = select(PageSchedule).where(PageSchedule.id == schedule_id)
+    if slug is not None:
+        query = query.where(PageSchedule.page_id == get_page(session, slug).id)
+    schedule = session.scalar(query.with_for_update())
     if schedule is None:
         raise NotFound(f"no scheduled publication {schedule_id}", code="schedule_not_found")
     if schedule.status != "pending":
         raise Conflict(f"the publication is already {schedule.status}", code="schedule_closed")
     schedule.status = "cancelled"
     session.flush()
+    conn = _connection_for(session)
+    if conn is not None:
+        from runtime.jobs import cancel, on_commit
+
+        on_commit(session, functools.partial(cancel, conn,
+                                             _schedule_job_id(_shop(session), schedule.id)))
     return schedule
 
 
-def pending_schedules(session: Session, slug: str) -> list[PageSchedule]:
-    page = get_page(session, slug)
-    return list(session.scalars(select(PageSchedule).where(
-        PageSchedule.page_id == page.id, PageSchedule.status == "pending")
-        .order_by(PageSchedule.run_at)))
+def pending_schedules(session: Session, slug: str | None = None
+                      ) -> list[tuple[PageSchedule, Page]]:
+    """Pending publications, soonest first, with their page: of page ``slug``, or of the
+    whole shop."""
+    query = (select(PageSchedule, Page).join(Page, Page.id == PageSchedule.page_id)
+             .where(PageSchedule.status == "pending"))
+    if slug is not None:
+        query = query.where(Page.id == get_page(session, slug).id)
+    return [(schedule, page) for schedule, page in
+            session.execute(query.order_by(PageSchedule.run_at, PageSchedule.id))]
 
 
 def run_schedule(session: Session, schedule_id: int) -> PageVersion | None:
@@ -283,7 +308,7 @@ def run_schedule(session: Session, schedule_id: int) -> PageVersion | None:
         schedule.status = "failed"
         return None
     version = _publish_config(session, page, copy.deepcopy(schedule.config), source="schedule",
-                              note=f"scheduled for {schedule.run_at.isoformat()}",
+                              note=SCHEDULE_NOTE.format(at=schedule.run_at.isoformat()),
                               user_id=schedule.created_by)
     schedule.status = "done"
     schedule.version_number = version.number
@@ -297,5 +322,5 @@ def check_slug(slug: str) -> None:
 
 
 __all__ = ["FieldError", "cancel_schedule", "create_page", "ensure_page", "get_page", "history",
-           "list_pages", "live_config", "publish", "rollback", "run_schedule", "save_draft",
-           "schedule_publish"]
+           "list_pages", "live_config", "pending_schedules", "publish", "rollback", "run_schedule",
+           "save_draft", "schedule_publish"]

@@ -260,8 +260,40 @@ def test_schedule_publish_from_the_publish_dialog(tablet, live_url, console, mer
     expect(page.locator(".ed-toast.success")).to_contain_text("已定时：2099-01-02 08:30")
     with app.extensions["mallkit"].session_factory() as session:
         use_shop(session, shop.id)
-        [planned] = store.pending_schedules(session, "home")
+        [(planned, _page)] = store.pending_schedules(session, "home")
         run_at = planned.run_at if planned.run_at.tzinfo else planned.run_at.replace(tzinfo=UTC)
         assert run_at == datetime(2099, 1, 2, 0, 30, tzinfo=UTC)  # 08:30 in Shanghai
         assert planned.config["blocks"][0]["settings"]["title"] == "明早上线"
     assert len(console.get("/editor/pages/home/versions").json["versions"]) == 1  # not yet
+
+
+def test_scheduled_publications_are_listed_and_cancelled_in_the_editor(tablet, live_url, console,
+                                                                      merchant, app, shop):
+    from runtime.db import use_shop
+    from runtime.pages import store
+
+    seed(console, block("welcome", "title", title="周末上新"))
+    page = tablet.new_page()
+    log_in(page, live_url, merchant.email)
+    open_editor(page, live_url)
+    page.locator("[data-publish]").click()
+    pending = page.locator("dialog[open] [data-schedules]")
+    expect(pending).to_contain_text("没有待执行的定时发布")
+    page.locator("[data-schedule-at]").fill("2099-03-04T10:15")
+    page.locator("[data-schedule-go]").click()
+    expect(page.locator(".ed-toast.success")).to_contain_text("已定时：2099-03-04 10:15")
+
+    page.locator("[data-publish]").click()  # the dialog again: the publication is listed
+    item = pending.locator("li[data-schedule]")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("2099-03-04 10:15")
+    save_screenshot(page, "editor-forms-schedules.png", full_page=False)
+    item.get_by_role("button", name="取消定时 2099-03-04 10:15").click()
+    expect(page.locator(".ed-toast.success", has_text="已取消 2099-03-04 10:15 的定时发布")
+           ).to_be_visible()
+    expect(item).to_have_count(0)
+    expect(pending).to_contain_text("没有待执行的定时发布")
+    with app.extensions["mallkit"].session_factory() as session:
+        use_shop(session, shop.id)
+        assert store.pending_schedules(session, "home") == []
+    assert console.get("/pages").json["schedules"] == []

@@ -342,6 +342,34 @@ export function start(root, boot) {
       h("label", { class: "ed-field-label", text: t("schedule.at") }),
       h("div", { class: "ed-schedule" }, [at, later]),
       h("p", { class: "ed-hint", text: t("schedule.hint") }), problem);
+    const pending = h("section", { class: "ed-schedules", "data-schedules": "", "aria-label": t("schedule.pending") });
+    m.body.append(pending);
+    /** The page's pending scheduled publications, each with a cancel button. */
+    const showPending = async () => {
+      let items = [];
+      try { items = (await api.get(urls.schedules)).items; } catch (error) { items = []; }
+      pending.replaceChildren(h("h3", { class: "ed-field-label", text: t("schedule.pending") }));
+      if (!items.length) { pending.append(h("p", { class: "ed-hint", text: t("schedule.none") })); return; }
+      const list = h("ul", { class: "ed-schedule-list" });
+      for (const item of items) {
+        const cancel = h("button", { type: "button", class: "btn small", "data-schedule-cancel": String(item.id),
+          text: t("schedule.cancel"), "aria-label": `${t("schedule.cancel")} ${item.run_local}` });
+        cancel.addEventListener("click", async () => {
+          cancel.disabled = true;
+          try {
+            await api.post(`${urls.schedules}/${item.id}/cancel`, {});
+            toast(t("schedule.cancelled", { when: item.run_local }), { kind: "success", timeout: 6000 });
+          } catch (error) {
+            problem.textContent = error.message;
+            problem.hidden = false;
+          }
+          await showPending();
+        });
+        list.append(h("li", { "data-schedule": String(item.id) }, [h("time", { datetime: item.run_at, text: item.run_local }), cancel]));
+      }
+      pending.append(list);
+    };
+    showPending();
     later.addEventListener("click", async () => {
       problem.hidden = true;
       if (!at.value) { problem.textContent = t("schedule.pick"); problem.hidden = false; return; }
