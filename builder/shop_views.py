@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -23,8 +24,7 @@ from runtime.accounts import service as accounts
 from runtime.accounts.models import Membership
 from runtime.errors import MallkitError
 from runtime.extension import state
-from runtime.modules.aftersales import service as aftersales
-from runtime.modules.catalog import stock
+from runtime.modules.loader import hooks
 from runtime.modules.orders import overview
 from runtime.shops import service as shops
 from runtime.shoptime import local_today, zone_of
@@ -54,26 +54,34 @@ def home() -> ResponseReturnValue:
 
 
 def _overview(shop: Any) -> dict[str, Any]:
-    """Today's and yesterday's figures (in the shop's time zone), the work waiting and the
-    shortcuts, each only for members who may use its area."""
+    """Today's and yesterday's figures (in the shop's time zone), the work waiting (each
+    module's ``overview_figures``) and the shortcuts, each only for members who may use its
+    area."""
     session = db()
     zone = zone_of(shop)
     today = local_today(zone)
     figures = None
     if can("orders"):
         figures = {"today": overview.paid_on(session, today, zone),
-                   "yesterday": overview.paid_on(session, today - timedelta(days=1), zone),
-                   "waiting": overview.waiting(session),
-                   "aftersales": aftersales.pending_count(session)}
-    low_stock = stock.low_stock_product_count(session) if can("catalog") else None
+                   "yesterday": overview.paid_on(session, today - timedelta(days=1), zone)}
     shortcuts = [(area, label, url_for(endpoint, **args)) for area, label, endpoint, args in (
         ("catalog", _("Add a product"), "catalog_console.products_new", {}),
         ("orders", _("Orders to ship"), "orders_console.order_list", {"status": "paid"}),
         ("pages", _("Edit the home page"), "editor.edit", {"slug": "home"}),
         ("members", _("Members"), "members_console.member_list", {}),
     ) if can(area)]
-    return {"figures": figures, "low_stock": low_stock, "shortcuts": shortcuts,
+    return {"figures": figures, "waiting": _waiting(session), "shortcuts": shortcuts,
             "today": today, "yuan": yuan}
+
+
+def _waiting(session: Any) -> list[dict[str, Any]]:
+    """The pending-work counts the shop's modules contribute, for the member's areas."""
+    key = "en" if str(get_locale()) == "en" else "zh-CN"
+    found = [figure for contributed in hooks(session).overview_figures(session=session)
+             for figure in contributed or () if can(figure.area)]
+    return [{"key": f.key, "label": f.label.get(key) or f.label.get("zh-CN") or f.key,
+             "count": f.count, "url": url_for(f.endpoint, **f.args)}
+            for f in sorted(found, key=lambda f: (f.position, f.key))]
 
 
 # --- staff -----------------------------------------------------------------------------------

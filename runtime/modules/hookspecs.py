@@ -18,6 +18,7 @@ sweepers and retried notifications may call it twice.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import pluggy
@@ -187,3 +188,29 @@ def member_balances(session: Any, member_ids: list[int]) -> dict[str, dict[int, 
     """What other modules hold for these members, for profiles and the console, e.g.
     ``{"points": {member_id: 120}}``, ``{"wallet": {member_id: {"balance_fen": ...}}}``
     (members without an account left out). Read only."""
+
+
+# --- the console's overview ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverviewFigure:
+    """One count of work waiting for the merchant on the console's overview (店铺概况),
+    e.g. orders to ship or after-sales requests to handle. The console shows it to members
+    with ``area`` and links it to the console ``endpoint`` (``args`` as its URL values);
+    ``label`` is localized like block names (``{"zh-CN": ..., "en": ...}``)."""
+
+    key: str
+    label: dict[str, str]
+    count: int
+    area: str
+    endpoint: str
+    args: dict[str, Any] = field(default_factory=dict)
+    position: int = 100  # smaller first
+
+
+@hookspec
+def overview_figures(session: Any) -> list[OverviewFigure]:
+    """The module's pending-work counts for the shop of ``session`` (read only, real
+    queries over the module's own rows): orders its to-ship and unpaid orders, catalog its
+    products low on stock; an after-sales module its open requests."""

@@ -5,6 +5,8 @@ for a shop where it is off."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from rq import SimpleWorker
@@ -99,6 +101,17 @@ def test_block_api_and_console_page_follow_the_switch(plug, clock):
         assert console.get(f"/console/shops/{shop.slug}/testmod").status_code == expected
         home = console.get(f"/console/shops/{shop.slug}/").get_data(as_text=True)
         assert ("测试模块" in home) is (expected == 200)
+        # the module's pending-work figure sits with the core ones on the overview
+        assert ('data-waiting="testmod_pending"' in home) is (expected == 200)
+        assert 'data-waiting="to_ship"' in home and 'data-waiting="low_stock"' in home
+    assert re.search(r'data-waiting="testmod_pending" href="/console/shops/on/testmod">'
+                     r'插件待办<strong>\d+</strong>', home_of(app, factory, on))
+
+
+def home_of(app, factory, shop) -> str:
+    console = app.test_client()
+    factory.console_login(console, factory.merchant(shop, email=f"again@{shop.slug}.test"))
+    return console.get(f"/console/shops/{shop.slug}/").get_data(as_text=True)
 
 
 def test_demo_runs_the_module_seeder_and_media_sees_its_references(plug):

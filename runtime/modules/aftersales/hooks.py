@@ -1,6 +1,6 @@
 """After-sales in the order's life (pluggy hooks of :mod:`runtime.modules.hookspecs`):
-WeChat Pay's refund answers, the refund state shown on an order, and holding shipping and
-auto-confirm while a request is open."""
+WeChat Pay's refund answers, the refund state shown on an order, holding shipping and
+auto-confirm while a request is open, and the requests waiting on the console overview."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from runtime.modules.aftersales import ledger, refunding
 from runtime.modules.aftersales.models import STATUS_LABELS, AfterSaleStatus, RefundStatus
-from runtime.modules.hookspecs import hookimpl
+from runtime.modules.aftersales.service import pending_count
+from runtime.modules.hookspecs import OverviewFigure, hookimpl
 
 
 @hookimpl
@@ -52,3 +53,11 @@ def auto_confirm_hold(session: Session, order: Any) -> str | None:
 def fulfilment_hold(session: Session, order: Any) -> str | None:
     """An order is not shipped while a refund asked for before shipping is open."""
     return "买家申请退款中，请先处理售后" if _open(session, order) else None
+
+
+@hookimpl
+def overview_figures(session: Session) -> list[OverviewFigure]:
+    """待处理售后 on the console overview: requests waiting for the merchant."""
+    return [OverviewFigure("aftersales", {"zh-CN": "待处理售后", "en": "After-sales to handle"},
+                           pending_count(session), "orders",
+                           "aftersales_console.aftersale_list", position=25)]

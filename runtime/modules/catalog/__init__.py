@@ -20,6 +20,7 @@ module = Module(
         "catalog-reconcile-stock": "runtime.modules.catalog.jobs:reconcile_stock",
         "catalog-import-sweeper": "runtime.modules.catalog.importing.jobs:sweep_catalog_runs",
     },
+    hooks=("runtime.modules.catalog.hooks",),
     seeders=("runtime.modules.catalog.demo:seed_demo_catalog",),
     media_references="runtime.modules.catalog.media_refs:find_media_references",
     openapi=("runtime.modules.catalog.api:OPENAPI",),

@@ -1,6 +1,7 @@
 """Orders' side of the payments hooks: payments tells orders that money came in, and takes
 the order's lock first so every flow touching an order and its payments locks the order
-before the payment (no deadlock between a notification and a cancel)."""
+before the payment (no deadlock between a notification and a cancel). Also its counts on
+the console overview."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from runtime.modules.hookspecs import hookimpl
+from runtime.modules.hookspecs import OverviewFigure, hookimpl
 from runtime.modules.orders.models import OrderStatus
+from runtime.modules.orders.overview import waiting
 from runtime.modules.orders.service import lock_order, mark_paid
 from runtime.modules.orders.state import Actor
 
@@ -45,3 +47,15 @@ def line_refunded(session: Session, order: Any, line: Any, refund: Any) -> None:
     qty = getattr(refund, "restock_qty", 0)  # a refund that names no goods moves none
     if qty:
         restock_line(session, line, qty, f"aftersale-{refund.id}-{line.id}")
+
+
+@hookimpl
+def overview_figures(session: Session) -> list[OverviewFigure]:
+    """Orders to ship and unpaid orders on the console's overview."""
+    counts = waiting(session)
+    return [OverviewFigure("to_ship", {"zh-CN": "待发货订单", "en": "Orders to ship"},
+                           counts.to_ship, "orders", "orders_console.order_list",
+                           {"status": OrderStatus.PAID.value}, position=10),
+            OverviewFigure("unpaid", {"zh-CN": "待付款订单", "en": "Unpaid orders"},
+                           counts.unpaid, "orders", "orders_console.order_list",
+                           {"status": OrderStatus.PENDING_PAYMENT.value}, position=20)]

@@ -6,7 +6,7 @@ from typing import Any
 
 from runtime.db import current_shop_id
 from runtime.media.service import Reference
-from runtime.modules.hookspecs import hookimpl
+from runtime.modules.hookspecs import OverviewFigure, hookimpl
 
 CALLS: list[tuple[str, int | None, Any]] = []
 #: Asset ids the test module says it shows (the media library then refuses to delete them).
@@ -29,3 +29,11 @@ def seed_notes(session, shop) -> None:
 
 def media_references(session, asset_ids: list[int]) -> dict[int, list[Reference]]:
     return {i: [Reference("testmod", "badge", "测试徽章")] for i in asset_ids if i in USED_ASSETS}
+
+
+@hookimpl
+def overview_figures(session) -> list[OverviewFigure]:
+    """A count on the console overview, as an after-sales module would add its requests."""
+    return [OverviewFigure("testmod_pending", {"zh-CN": "插件待办", "en": "Plug-in to-dos"},
+                           len([c for c in CALLS if c[1] == current_shop_id(session)]),
+                           "marketing", "testmod_console.overview", position=40)]
