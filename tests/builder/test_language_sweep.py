@@ -87,11 +87,17 @@ def problems_of(html: str, english: set[str], codes: set[str]) -> list[str]:
 
 @pytest.fixture
 def demo(app, factory, clock):
-    """The demo shop with a shopper's paid order and an unpaid one, so the order and member
-    pages have rows; returns a console client logged in as the demo owner."""
+    """The demo shop with a shopper's unpaid order and paid ones, so the order and member
+    pages have rows: the shopper is a 金卡会员 (the level discount, ``member_level``, is on
+    every line) and one order goes by local delivery (``local``), dispatched with a courier;
+    returns a console client logged in as the demo owner."""
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     from runtime.modules.catalog.models import Sku
+    from runtime.modules.fulfilment import shipping
+    from runtime.modules.members import levels
+    from runtime.modules.members.service import lock_member
+    from runtime.modules.orders.state import Actor
     from runtime.shops.models import Shop
     from tests.orders.flow import shopper
     from tests.orders.test_console import paid
@@ -102,8 +108,21 @@ def demo(app, factory, clock):
         sku_id = session.scalar(select(Sku.id).where(Sku.stock > 5).order_by(Sku.id).limit(1))
     buyer = shopper(app, app.test_client(), factory, shop, openid="o-sweep")
     buyer.add_address()
+    with app.app_context(), factory._session() as session:
+        use_shop(session, shop.id)
+        member = lock_member(session, buyer.member.id)
+        member.growth = 2000
+        assert levels.refresh_level(session, member, "import") is not None
+        session.commit()
     buyer.buy(sku_id, 1)
     paid(app, buyer, sku_id)
+    local = paid(app, buyer, sku_id, fulfilment="local")
+    with app.app_context(), factory._session() as session:
+        use_shop(session, shop.id)
+        shipping.dispatch_local(session, local["id"], courier_name="李师傅",
+                                courier_phone="13900000000", actor=Actor.merchant(None, "店长"))
+        session.commit()
+    assert buyer.order(local["id"])["pricing"]["adjustments"][0]["source"] == "member_level"
     client = app.test_client()
     token = client.get("/console/login", headers={"Accept": "application/json"})
     answer = client.post("/console/login", json={"email": DEMO_EMAIL, "password": DEMO_PASSWORD},
@@ -124,10 +143,11 @@ def parameters(app) -> dict[str, list[Any]]:
         shop = session.scalar(select(Shop).where(Shop.slug == DEMO_SLUG))
         use_shop(session, shop.id)
         first = {model: session.scalar(select(model.id).order_by(model.id).limit(1))
-                 for model in (Product, Order, Member)}
+                 for model in (Product, Member)}
+        orders = list(session.scalars(select(Order.id).order_by(Order.id)))
     registry = mk.registries["pages"]
     return {"shop_slug": [DEMO_SLUG], "product_id": [first[Product]],
-            "order_id": [first[Order]], "member_id": [first[Member]], "slug": ["home"],
+            "order_id": orders, "member_id": [first[Member]], "slug": ["home"],
             "module_id": sorted(m.id for m in registry.modules)}
 
 
@@ -159,17 +179,22 @@ def test_every_console_page_is_chinese(app, demo):
     codes = {m.id for m in registry.modules}
     pages = console_pages(app)
     assert len(pages) > 30, pages
-    report = {}
+    report, shown = {}, {}
     for url in pages:
         response = demo.get(url, headers={"Accept": "text/html", "Accept-Language": "zh-CN"})
         assert response.status_code in (200, 302), (url, response.status_code)
         if response.status_code != 200 or "html" not in response.content_type:
             continue
-        found = problems_of(response.get_data(as_text=True), english, codes)
+        html = response.get_data(as_text=True)
+        shown[url] = html
+        found = problems_of(html, english, codes)
         if found:
             report[url] = sorted(set(found))
     assert report == {}, "\n".join(f"{url}:\n  " + "\n  ".join(items)
                                    for url, items in report.items())
+    # the data reached what used to leak: the level discount and a local delivery
+    assert any("金卡会员 会员折扣 ¥" in html and "同城配送" in html and "李师傅" in html
+               for html in shown.values())
 
 
 def test_the_sweep_finds_english_and_codes():
