@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import request
+from flask import Response, request, send_file
 from flask.json.provider import DefaultJSONProvider
 
 from runtime.errors import BadRequest, MallkitError, ValidationFailed
@@ -20,6 +20,17 @@ class UnsupportedMediaType(MallkitError):
     status = 415
     code = "unsupported_media_type"
     title = "Unsupported media type"
+
+
+def private_download(stream: Any, *, mimetype: str, name: str, etag: str) -> Response:
+    """A file for one caller only (an invoice PDF): an attachment, never cached or sniffed,
+    inert if opened inline. The caller has checked who asks."""
+    response = send_file(stream, mimetype=mimetype, as_attachment=True, download_name=name,
+                         etag=etag, conditional=True)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def json_body() -> dict[str, Any]:

@@ -25,14 +25,19 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from builder import forms
 from builder.auth import current_user, shop_blueprint
+from builder.media.views import MULTIPART_OVERHEAD
 from builder.orders.i18n import gettext as t
 from runtime.errors import FieldError, MallkitError, ValidationFailed
 from runtime.extension import state
 from runtime.fielderrors import FieldErrors
+from runtime.http import private_download
 from runtime.jobs import enqueue
+from runtime.media.documents import MAX_PDF_BYTES, open_document
+from runtime.media.errors import too_large
 from runtime.media.refs import load_assets
 from runtime.modules.fulfilment import service as fulfilment
 from runtime.modules.fulfilment import shipping
@@ -471,7 +476,8 @@ def local_delivery_save() -> ResponseReturnValue:
 def invoice_queue() -> ResponseReturnValue:
     pending = invoices.queue(db())
     if forms.wants_json():
-        return jsonify({"items": [{"id": o.id, "order_no": o.order_no, "invoice": o.invoice,
+        return jsonify({"items": [{"id": o.id, "order_no": o.order_no,
+                                   "invoice": invoices.invoice_json(o),
                                    "paid_fen": o.paid_fen} for o in pending]})
     return _render("orders/invoices.html", orders=pending)
 
@@ -482,3 +488,37 @@ def invoice_issue(order_id: int) -> ResponseReturnValue:
     number = forms.payload().get("number")
     return _act(lambda: {"number": invoices.issue(db(), order_id, number).invoice["number"]},
                 t("Invoice recorded"), url_for(".invoice_queue"))
+
+
+@orders_console.url_value_preprocessor
+def _allow_pdf_body(endpoint: str | None, _values: dict[str, Any] | None) -> None:
+    """The invoice PDF upload may carry a PDF up to its own limit (set before anything reads
+    the body, the CSRF check included)."""
+    if endpoint == "orders_console.invoice_pdf_upload":
+        request.max_content_length = MAX_PDF_BYTES + MULTIPART_OVERHEAD
+
+
+@orders_console.post("/orders/<int:order_id>/invoice.pdf")
+def invoice_pdf_upload(order_id: int) -> ResponseReturnValue:
+    """Upload the invoice PDF of an order's requested invoice (multipart ``file``)."""
+
+    def attach() -> dict[str, Any]:
+        try:
+            upload = request.files.get("file")
+        except RequestEntityTooLarge:
+            raise too_large(t("The PDF may be at most %(mb)s MB.",
+                              mb=MAX_PDF_BYTES // (1024 * 1024))) from None
+        if upload is None or not upload.filename:
+            raise ValidationFailed.single("/file", t("Choose the invoice PDF"), "required")
+        order = invoices.attach_pdf(db(), order_id, upload.read(MAX_PDF_BYTES + 1))
+        return invoices.invoice_json(order)["pdf"]
+
+    return _act(attach, t("Invoice PDF uploaded"), url_for(".invoice_queue"))
+
+
+@orders_console.get("/orders/<int:order_id>/invoice.pdf")
+def invoice_pdf_download(order_id: int) -> ResponseReturnValue:
+    order = orders.get_order(db(), order_id)
+    key = invoices.pdf_key(order)
+    return private_download(open_document(key), mimetype="application/pdf",
+                            name=f"invoice-{order.order_no}.pdf", etag=key.rsplit("/", 1)[1])

@@ -1,7 +1,8 @@
 """Where media bytes live: a small interface and its local-filesystem implementation.
 
-Keys are built by the library (``<shop_id>/<aa>/<sha256>[-w<width>].<ext>``), never from
-a file name; every implementation refuses any other shape, so no key can leave the root.
+Keys are built by the library (``<shop_id>/<aa>/<sha256>[-w<width>].<ext>``, or
+``private/<shop_id>/<aa>/<sha256>.pdf`` for documents only their owner serves), never from a
+file name; every implementation refuses any other shape, so no key can leave the root.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from typing import BinaryIO, Protocol
 
 KEY_RE = re.compile(r"[0-9]{1,19}/[0-9a-f]{2}/[0-9a-f]{64}(?:-w[0-9]{1,5})?"
                     r"\.(?:jpg|png|webp|gif|mp4)")
+#: Private documents (invoice PDFs): never served by ``/media``; their owner serves them.
+PRIVATE_KEY_RE = re.compile(r"private/[0-9]{1,19}/[0-9a-f]{2}/[0-9a-f]{64}\.pdf")
 
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp",
-                 "gif": "image/gif", "mp4": "video/mp4"}
+                 "gif": "image/gif", "mp4": "video/mp4", "pdf": "application/pdf"}
 
 
 class InvalidKey(ValueError):
@@ -24,9 +27,13 @@ class InvalidKey(ValueError):
 
 
 def check_key(key: str) -> str:
-    if not isinstance(key, str) or not KEY_RE.fullmatch(key):
+    if not isinstance(key, str) or not (KEY_RE.fullmatch(key) or PRIVATE_KEY_RE.fullmatch(key)):
         raise InvalidKey(f"invalid media storage key {key!r}")
     return key
+
+
+def is_private(key: str) -> bool:
+    return isinstance(key, str) and PRIVATE_KEY_RE.fullmatch(key) is not None
 
 
 def content_type_for(key: str) -> str:
@@ -36,6 +43,10 @@ def content_type_for(key: str) -> str:
 def build_key(shop_id: int, sha256: str, extension: str, width: int | None = None) -> str:
     suffix = f"-w{width}" if width is not None else ""
     return check_key(f"{int(shop_id)}/{sha256[:2]}/{sha256}{suffix}.{extension}")
+
+
+def build_private_key(shop_id: int, sha256: str, extension: str = "pdf") -> str:
+    return check_key(f"private/{int(shop_id)}/{sha256[:2]}/{sha256}.{extension}")
 
 
 class Storage(Protocol):

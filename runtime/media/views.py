@@ -1,10 +1,17 @@
-"""``GET /media/<key>``: stored files, cached for a year (keys are content-addressed)."""
+"""``GET /media/<key>``: stored files, cached for a year (keys are content-addressed);
+private documents (``private/...``) are not served here."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, send_file
 
-from runtime.media.storage import InvalidKey, LocalStorage, content_type_for, current_storage
+from runtime.media.storage import (
+    InvalidKey,
+    LocalStorage,
+    content_type_for,
+    current_storage,
+    is_private,
+)
 
 media_files = Blueprint("media_files", __name__)
 
@@ -13,6 +20,8 @@ ONE_YEAR = 365 * 24 * 3600
 
 @media_files.get("/media/<path:key>")
 def serve(key: str) -> Response:
+    if is_private(key):
+        abort(404)  # private documents are served by their owner, after its access check
     storage = current_storage()
     try:
         mimetype = content_type_for(key)

@@ -7,6 +7,7 @@ package's session-wide browser (``tests.browser_support``) is open in the main t
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,48 @@ def test_cart_checkout_pay_in_the_browser(app, client, factory, shop):
         order_id = in_browser(steps)
     assert alice.order(order_id)["status"] == "paid"
     assert stock_of(factory, shop, sku.id) == 3
+
+
+@pytest.mark.browser
+def test_the_buyer_downloads_the_invoice_pdf_from_the_order_page(app, client, factory, shop,
+                                                                 clock):
+    from runtime.db import use_shop
+    from runtime.modules.orders import invoices
+    from runtime.modules.orders.settings import update_settings
+    from tests.orders.test_console import paid
+    from tests.orders.test_invoices import INVOICE, pdf_bytes
+
+    require_chromium()
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        update_settings(s, {"invoice_enabled": True})
+        s.commit()
+    sku = sku_of(factory, shop, factory.product(shop, "真丝围巾", price_fen=25900, stock=5))
+    alice = shopper(app, client, factory, shop, openid="o-h5-invoice")
+    alice.add_address()
+    order = paid(app, alice, sku.id, invoice=INVOICE)
+    document = pdf_bytes(1)
+
+    def steps(phone):
+        phone.goto(f"{live_url}/s/{shop.slug}/orders/{order['id']}")
+        phone.evaluate("([key, token]) => localStorage.setItem(key, token)",
+                       [f"mallkit:{shop.slug}:token", alice.token])
+        phone.reload()
+        phone.wait_for_selector("[data-invoice]")
+        waiting = phone.inner_text("[data-invoice]")
+        with app.app_context(), factory._session() as s:  # the shop issues it meanwhile
+            use_shop(s, shop.id)
+            invoices.attach_pdf(s, order["id"], document)
+            s.commit()
+        phone.reload()
+        phone.wait_for_selector("[data-invoice-pdf]")
+        with phone.expect_download() as caught:
+            phone.click("text=下载发票 PDF")
+        download = caught.value
+        return waiting, download.suggested_filename, Path(download.path()).read_bytes()
+
+    with serving(app) as live_url:
+        waiting, name, data = in_browser(steps)
+    assert "某某科技有限公司" in waiting and "商家开具后会在这里显示" in waiting
+    assert name == f"发票-{order['order_no']}.pdf"
+    assert data == document

@@ -10,13 +10,14 @@ from flask import jsonify, request
 from runtime.api import shop_api_blueprint
 from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.errors import ValidationFailed
-from runtime.http import json_body
+from runtime.http import json_body, private_download
+from runtime.media.documents import open_document
 from runtime.media.refs import load_assets
 from runtime.modules.members.auth import (
     current_member,
     member_required,
 )
-from runtime.modules.orders import addresses, checkout, paying
+from runtime.modules.orders import addresses, checkout, invoices, paying
 from runtime.modules.orders import service as orders
 from runtime.modules.orders.models import OrderStatus
 from runtime.modules.orders.serializers import order_detail, order_summary
@@ -52,6 +53,8 @@ OPENAPI.schema("Order", {"type": "object", "properties": {
     "status": {"enum": [s.value for s in OrderStatus]}, "status_label": {"type": "string"},
     "fulfilment": {"type": "string"}, "payable_fen": {"type": "integer"},
     "lines": {"type": "array", "items": _obj}, "timeline": {"type": "array", "items": _obj},
+    "invoice": {"type": ["object", "null"], "description": "The invoice asked for; once issued "
+                "its number and/or pdf ({byte_size, pages, uploaded_at, api_path})"},
 }})
 OPENAPI.schema("OrderPage", {"type": "object", "properties": {
     "items": {"type": "array", "items": {"$ref": "#/components/schemas/Order"}},
@@ -185,6 +188,21 @@ def my_order_counts():
 def my_order(order_id: int):
     """One of my orders with its price breakdown, shipments and timeline."""
     return _commit(_detail(orders.get_order(db(), order_id, member_id=current_member().id)))
+
+
+@orders_api.get("/orders/<int:order_id>/invoice.pdf")
+@member_required
+@operation(tags=["orders"], responses={"200": {
+    "description": "The invoice PDF the shop uploaded for my order",
+    "content": {"application/pdf": {"schema": {"type": "string",
+                                                "contentMediaType": "application/pdf"}}}}})
+def my_invoice_pdf(order_id: int):
+    """Download the invoice PDF of my order (404 until the shop uploads one)."""
+    order = orders.get_order(db(), order_id, member_id=current_member().id)
+    key = invoices.pdf_key(order)
+    db().commit()
+    return private_download(open_document(key), mimetype="application/pdf",
+                            name=f"invoice-{order.order_no}.pdf", etag=key.rsplit("/", 1)[1])
 
 
 @orders_api.post("/orders/<int:order_id>/cancel")

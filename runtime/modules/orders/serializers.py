@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from runtime.media.models import MediaAsset
 from runtime.media.refs import load_assets, media_url
+from runtime.modules.orders.invoices import invoice_json
 from runtime.modules.orders.models import STATUS_LABELS, Order, OrderLine, OrderStatus
 from runtime.modules.orders.service import timeline
 from runtime.pricing import LINE_IMAGE_SIZE
@@ -68,7 +69,7 @@ def order_detail(session: Session, order: Order, lines: list[OrderLine], *,
     data.update({
         "pricing": order.pricing, "address": order.address,
         "pickup_point": order.pickup_point, "buyer_remark": order.buyer_remark,
-        "invoice": order.invoice, "auto_confirm_at": _iso(order.auto_confirm_at),
+        "invoice": invoice_json(order), "auto_confirm_at": _iso(order.auto_confirm_at),
         "payments": payment_dicts(session, order.id),
         "timeline": [e.as_dict() for e in timeline(session, order.id)],
     })

@@ -52,6 +52,20 @@ export async function api(method, path, body, headers = {}) {
   return data;
 }
 
+/** Download a file the API serves only to this member (an invoice PDF): fetched with the
+ * Bearer token, then saved through a temporary object URL. */
+export async function download(path, filename) {
+  const token = localStorage.getItem(TOKEN_KEY);
+  const response = await fetch(API + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => ({})));
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement("a"), { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 export function problemText(error) {
   const errors = error.problem?.errors;
   if (errors?.length) return errors.map((e) => e.message).join("；");

@@ -2,8 +2,8 @@
 // calls the same JSON API as the mini-program and renders into <main id="app">. Money is fen.
 
 import {
-  API, api, ApiError, BASE, html, problemText, raw, requireLogin, settle, SHOP, toast, TOKEN_KEY,
-  yuan,
+  API, api, ApiError, BASE, download, html, problemText, raw, requireLogin, settle, SHOP, toast,
+  TOKEN_KEY, yuan,
 } from "./api.js";
 
 const app = document.getElementById("app");
@@ -177,6 +177,17 @@ async function ordersPage() {
   await more();
 }
 
+/** The invoice the buyer asked for: its title, and once issued the number and the PDF. */
+function invoiceCard(invoice) {
+  if (!invoice) return "";
+  const issued = invoice.number || invoice.pdf;
+  return html`<section class="card" data-invoice><h2>发票</h2>
+    <p>${invoice.type === "company" ? "企业" : "个人"} · ${invoice.title}${raw(invoice.tax_no ? html`<br><span class="muted">税号 ${invoice.tax_no}</span>` : "")}</p>
+    ${raw(invoice.number ? html`<p>发票号码 ${invoice.number}</p>` : "")}
+    ${raw(invoice.pdf ? '<button class="primary" data-invoice-pdf>下载发票 PDF</button>' : "")}
+    ${raw(issued ? "" : '<p class="muted">商家开具后会在这里显示</p>')}</section>`;
+}
+
 async function orderPage() {
   await requireLogin();
   const id = app.dataset.orderId;
@@ -201,6 +212,7 @@ async function orderPage() {
       <dl class="breakdown"><dt>商品金额</dt><dd>${yuan(o.goods_total_fen)}</dd>
         ${raw(o.pricing.adjustments.map((x) => html`<dt>${x.label}</dt><dd>-${yuan(x.amount_fen)}</dd>`).join(""))}
         <dt>运费</dt><dd>${yuan(o.shipping_fen)}</dd><dt><strong>实付</strong></dt><dd><strong>${yuan(o.payable_fen)}</strong></dd></dl>
+      ${raw(invoiceCard(o.invoice))}
       ${raw(o.shipments.map((s) => html`<section class="card">${s.carrier_name || "配送"} ${s.tracking_no} ${s.courier_name} ${s.courier_phone}<br><span class="muted">${when(s.shipped_at)}</span></section>`).join(""))}
       <ol class="timeline">${raw(o.timeline.map((e) => html`<li>${when(e.at)} ${e.message || e.event}</li>`).join(""))}</ol>
       <footer class="total"><span class="grow"></span>
@@ -210,6 +222,11 @@ async function orderPage() {
   };
   app.addEventListener("click", async (event) => {
     try {
+      if (event.target.matches("[data-invoice-pdf]")) {
+        const o = await api("GET", `/orders/${id}`);
+        await download(o.invoice.pdf.api_path, `发票-${o.order_no}.pdf`);
+        return;
+      }
       if (event.target.matches("[data-cancel]") && confirm("确定取消订单？")) {
         await api("POST", `/orders/${id}/cancel`, {});
       } else if (event.target.matches("[data-confirm]")) {
