@@ -55,14 +55,32 @@ def get_queue(name: str, connection: redis.Redis) -> Queue:
     return Queue(name, connection=connection)
 
 
-def _existing_live_job(connection: redis.Redis, jid: str | None) -> Job | None:
-    if jid is None:
-        return None
+def fetch_job(connection: redis.Redis, jid: str) -> Job | None:
+    """The job ``jid``, or None when there is none."""
     try:
-        job = Job.fetch(jid, connection=connection)
+        return Job.fetch(jid, connection=connection)
     except Exception:  # rq raises NoSuchJobError; a half-written hash is as good as none
         return None
-    return job if job.get_status(refresh=False) in _LIVE else None
+
+
+def _existing_live_job(connection: redis.Redis, jid: str | None) -> Job | None:
+    job = fetch_job(connection, jid) if jid is not None else None
+    return job if job is not None and job.get_status(refresh=False) in _LIVE else None
+
+
+def job_is_live(connection: redis.Redis, jid: str) -> bool:
+    return _existing_live_job(connection, jid) is not None
+
+
+def job_died(job: Job, now: datetime, heartbeat_lost: timedelta) -> bool:
+    """A job that ended without finishing its work (failed, stopped, cancelled), or whose
+    worker stopped beating (RQ beats ``last_heartbeat`` every few seconds while it runs;
+    a SIGKILLed or lost worker leaves the job "started" for ever)."""
+    status = job.get_status(refresh=False)
+    if status == JobStatus.STARTED:
+        beat = job.last_heartbeat or job.started_at
+        return beat is None or beat.replace(tzinfo=UTC) < now - heartbeat_lost
+    return status not in _LIVE
 
 
 def enqueue(connection: redis.Redis, func: Callable[..., Any], *args: Any,

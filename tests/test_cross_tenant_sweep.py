@@ -28,6 +28,7 @@ from runtime.modules.catalog import exporting, taxonomy
 from runtime.modules.catalog.importing import service as imports
 from runtime.modules.fulfilment import service as fulfilment
 from runtime.modules.members import cards, notices, tags
+from runtime.modules.members import import_runs as member_imports
 from runtime.modules.members.export import request_export
 from runtime.modules.members.queries import MemberFilters
 from runtime.modules.orders.models import Order
@@ -43,10 +44,10 @@ OBJECTS: dict[str, Any] = {
     "product_id": "product", "category_id": "category", "group_id": "group",
     "tag_id": "tag", "level_id": "level", "plan_id": "plan", "order_id": "order",
     "address_id": "address", "notice_id": "notice", "topup_id": "topup",
-    "asset_id": "asset", "import_id": "import", "point_id": "pickup_point",
+    "asset_id": "asset", "point_id": "pickup_point",
+    "import_id": lambda rule: "member_import" if "/members/" in rule else "import",
     "template_id": "shipping_template", "line_id": "cart_line", "number": "page_version",
-    "slug": "page", "digest": "member_import_report", "aftersale_id": "aftersale",
-    "review_id": "review",
+    "slug": "page", "aftersale_id": "aftersale", "review_id": "review",
     "schedule_id": "page_schedule",
     "member_id": lambda rule: "staff" if "/staff/" in rule else "member",
     "export_id": lambda rule: ("member_export" if "/members/" in rule
@@ -128,6 +129,8 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
             "import": imports.create_import(s, state().settings.data_dir, "a.csv",
                                             b"title\nx\n").id,
             "catalog_export": exporting.create_export(s, {}).id,
+            "member_import": member_imports.create_import(
+                s, state().settings.data_dir, "m.xlsx", b"PK members of shop A").id,
             "member_export": request_export(s, MemberFilters(), None).id,
             "pickup_point": fulfilment.create_pickup_point(
                 s, {"name": "A 门店", "address": "A 路 1 号"}).id,
@@ -144,11 +147,7 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
         s.commit()
         from runtime.modules.members.models import Notice
         objects["notice"] = s.scalar(select(Notice.id))
-    report = app.extensions["mallkit"].settings.data_dir / "imports" / str(shop.id) / (
-        "members-0123456789abcdef.xlsx")  # what a members import leaves for its report
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_bytes(b"report of shop A")
-    objects.update(member_import_report="0123456789abcdef", product=product.id,
+    objects.update(product=product.id,
                    order=order["id"], address=address["id"],
                    cart_line=line["lines"][0]["id"], asset=asset.id, level=level.id,
                    member=alice.member.id, staff=staff.id, page="promo",

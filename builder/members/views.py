@@ -9,7 +9,6 @@ with a message, JSON clients get JSON or problem+json.
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
 from functools import partial
@@ -22,6 +21,7 @@ from sqlalchemy import select
 from builder import forms
 from builder.auth import can, current_user, shop_blueprint
 from builder.members.i18n import gettext as t
+from builder.members.i18n import lazy_gettext as _l
 from runtime.errors import Forbidden, MallkitError, ValidationFailed
 from runtime.extension import state
 from runtime.jobs import enqueue_after_commit, job_id
@@ -43,6 +43,8 @@ STAGE_LABELS = {"new": "新客", "active": "活跃", "dormant": "沉睡", "lost"
 OPTION_LABELS = {"never": "永不过期", "end_of_next_year": "获得次年年底过期",
                  "days": "获得后 N 天过期"}
 GENDER_LABELS = {"unknown": "未知", "male": "男", "female": "女"}
+IMPORT_STATUS_LABELS = {"queued": _l("Waiting to start"), "running": _l("Importing"),
+                        "done": _l("Finished"), "failed": _l("Stopped")}
 # Ledger and level-change reasons as the merchant reads them (the points' own names first).
 REASON_LABELS = {**POINT_REASONS, "order_payment": "订单支付", "order_refund": "订单退款",
                  "topup_paid": "充值", "card_purchase": "购买会员卡",
@@ -72,6 +74,8 @@ def local(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def _render(template: str, **context: Any) -> str:
     return render_template(template, t=t, yuan=yuan, local=local, stage_labels=STAGE_LABELS,
                            reason_label=reason_label,
+                           import_status_label=lambda status: str(
+                               IMPORT_STATUS_LABELS.get(status, status)),
                            gender_labels=GENDER_LABELS, option_labels=OPTION_LABELS, **context)
 
 
@@ -148,25 +152,31 @@ def member_export() -> ResponseReturnValue:
 # --- import from another system (会员数据导入) ----------------------------------------------
 
 
-def _import_report_path(digest: str):
-    return state().settings.data_dir / "imports" / str(_shop().id) / f"members-{digest}.xlsx"
-
-
 @members_console.get("/members/import")
 def member_import() -> ResponseReturnValue:
-    return _render("members/import.html", result=None)
+    from runtime.modules.members import import_runs
+
+    runs = import_runs.recent_imports(db())
+    if forms.wants_json():
+        return jsonify({"items": [import_runs.import_json(r) for r in runs]})
+    return _render("members/import.html", runs=runs)
 
 
 @members_console.post("/members/import")
 def member_import_run() -> ResponseReturnValue:
-    """Import an .xlsx of members; the page lists every bad cell and offers the report."""
-    from runtime.modules.members import importing
+    """Accept an .xlsx of members and queue its import; the run's page shows its progress,
+    every bad cell and the report."""
+    from runtime.modules.members import import_runs, importing
 
     upload = request.files.get("file")
+    user = current_user()
     try:
         if upload is None or not upload.filename:
             raise ValidationFailed.single("/file", t("Choose an .xlsx file"), "required")
-        result = importing.import_members(db(), upload.read(importing.MAX_FILE_BYTES + 1))
+        run = import_runs.create_import(db(), state().settings.data_dir, upload.filename,
+                                        upload.read(importing.MAX_FILE_BYTES + 1),
+                                        requested_by=user.email if user else "")
+        import_runs.queue_import(db(), run, state().redis)
         db().commit()
     except MallkitError as error:
         db().rollback()
@@ -174,24 +184,33 @@ def member_import_run() -> ResponseReturnValue:
             raise
         flash("；".join(dict.fromkeys(forms.field_errors(error).values())), "error")
         return redirect(url_for(".member_import"))
-    if result.problems:
-        path = _import_report_path(result.digest)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(importing.write_report(result))
     if forms.wants_json():
-        return jsonify({"created": result.created, "updated": result.updated,
-                        "unchanged": result.unchanged, "failed": result.failed,
-                        "problems": [{"cell": p.cell, "row": p.row, "message": p.message}
-                                     for p in result.problems]})
-    return _render("members/import.html", result=result)
+        return jsonify(import_runs.import_json(run)), 202
+    return redirect(url_for(".member_import_view", import_id=run.id))
 
 
-@members_console.get("/members/import/<digest>/report.xlsx")
-def member_import_report(digest: str) -> ResponseReturnValue:
-    if not re.fullmatch(r"[0-9a-f]{16}", digest) or not _import_report_path(digest).is_file():
+@members_console.get("/members/imports/<int:import_id>")
+def member_import_view(import_id: int) -> ResponseReturnValue:
+    """A run: its progress while it runs (the page refreshes itself), then the counts and
+    every bad cell."""
+    from runtime.modules.members import import_runs
+
+    run = import_runs.get_import(db(), import_id)
+    if forms.wants_json():
+        return jsonify(import_runs.import_json(run))
+    return _render("members/import_run.html", run=run)
+
+
+@members_console.get("/members/imports/<int:import_id>/report.xlsx")
+def member_import_report(import_id: int) -> ResponseReturnValue:
+    from runtime.modules.members import import_runs
+
+    run = import_runs.get_import(db(), import_id)
+    path = import_runs.report_file(state().settings.data_dir, run)
+    if path is None:
         abort(404)
-    return send_file(_import_report_path(digest), as_attachment=True,
-                     download_name="member-import-report.xlsx")
+    return send_file(path, as_attachment=True,
+                     download_name=f"member-import-{run.id}-report.xlsx")
 
 
 @members_console.get("/members/exports")

@@ -8,7 +8,8 @@ is found by phone or created, the name filled in when empty, the level reached b
 growth to the level's threshold, points credited through the points ledger and the balance
 added as principal through the wallet ledger, tags added (created when missing). Ledger keys
 carry a digest of the sheet's content and the phone, so importing the same sheet again
-(even saved anew) changes nothing.
+(even saved anew) changes nothing. The runs (a background job, progress, the report) are
+:mod:`.import_runs`.
 """
 
 from __future__ import annotations
@@ -201,8 +202,20 @@ def read_rows(data: bytes, level_names: set[str]
     return headers, rows, problems, raw
 
 
-def import_members(session: Session, data: bytes) -> ImportResult:
-    """Import the workbook's good rows, each in its own savepoint; the caller commits."""
+@dataclass
+class Prepared:
+    """A workbook read and checked: its member rows, the bad cells, the raw cells by row."""
+
+    digest: str
+    headers: list[str]
+    rows: list[MemberRow]
+    problems: list[CellProblem]
+    raw: dict[int, list[Any]]
+    levels: dict[str, Any]
+
+
+def prepare(session: Session, data: bytes) -> Prepared:
+    """Read and check the workbook (422 on ``/file`` when it is unusable as a whole)."""
     if len(data) > MAX_FILE_BYTES:
         raise file_problem("文件不能超过 10 MB")
     by_name = {lv.name: lv for lv in levels.list_levels(session)}
@@ -211,27 +224,22 @@ def import_members(session: Session, data: bytes) -> ImportResult:
     digest = hashlib.sha256(json.dumps([headers, [[_text(c) for c in cells] for cells in
                                                   raw.values()]],
                                        ensure_ascii=False).encode()).hexdigest()[:16]
-    result = ImportResult(digest, problems=problems, headers=headers)
-    bad_rows = {p.row for p in problems}
-    tag_ids = {t.name: t.id for t in session.scalars(select(Tag))}
-    for item in rows:
-        if item.row in bad_rows:
-            continue
-        try:
-            with session.begin_nested():
-                changed = _import_one(session, item, digest, by_name, tag_ids)
-        except MallkitError as error:
-            result.problems.append(CellProblem(item.row, None, error.detail or str(error)))
-            continue
-        if changed == "created":
-            result.created += 1
-        elif changed == "updated":
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    failed = {p.row for p in result.problems}
-    result.rows = {n: cells for n, cells in raw.items() if n in failed}
-    return result
+    return Prepared(digest, headers, rows, problems, raw, by_name)
+
+
+def import_row(session: Session, prepared: Prepared, item: MemberRow,
+               tag_ids: dict[str, int]) -> str | CellProblem:
+    """One good row, all-or-nothing in a savepoint: ``created``, ``updated`` or
+    ``unchanged``, or the problem that kept it out."""
+    try:
+        with session.begin_nested():
+            return _import_one(session, item, prepared.digest, prepared.levels, tag_ids)
+    except MallkitError as error:
+        return CellProblem(item.row, None, error.detail or str(error))
+
+
+def tag_ids_of(session: Session) -> dict[str, int]:
+    return {t.name: t.id for t in session.scalars(select(Tag))}
 
 
 def _import_one(session: Session, item: MemberRow, digest: str, by_name: dict[str, Any],

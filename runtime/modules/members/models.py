@@ -282,6 +282,48 @@ class MemberExport(TenantMixin, Base):
     finished_at: Mapped[datetime | None]
 
 
+class ImportStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class MemberImport(TenantMixin, Base):
+    """One members workbook brought over from another system (会员数据导入), imported by a
+    background job. ``processed_rows`` counts member rows done so far (committed with the
+    members they wrote, so a re-run resumes after them); ``problems`` lists every bad cell
+    ``{"row", "cell", "message"}``; ``error`` is set when the file as a whole is unusable.
+    The workbook and its report live under the data directory, named by the run's id."""
+
+    __tablename__ = "member_imports"
+    __table_args__ = (Index("ix_member_imports_shop_id_created_at", "shop_id", "created_at"),)
+
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[str] = mapped_column(String(16), default=ImportStatus.QUEUED)
+    requested_by: Mapped[str] = mapped_column(String(255), default="")
+    digest: Mapped[str] = mapped_column(String(16), default="")
+    total_rows: Mapped[int] = mapped_column(default=0)
+    processed_rows: Mapped[int] = mapped_column(default=0)
+    created_count: Mapped[int] = mapped_column(default=0)
+    updated_count: Mapped[int] = mapped_column(default=0)
+    unchanged_count: Mapped[int] = mapped_column(default=0)
+    failed_count: Mapped[int] = mapped_column(default=0)
+    problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    has_report: Mapped[bool] = mapped_column(default=False)
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str] = mapped_column(String(500), default="")
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    @property
+    def progress(self) -> float:
+        """Share of the member rows done, 0.0-1.0."""
+        if self.status == ImportStatus.DONE:
+            return 1.0
+        return min(self.processed_rows / self.total_rows, 1.0) if self.total_rows else 0.0
+
+
 class CardPlan(TenantMixin, Base):
     """A paid membership card (付费会员卡): buying it grants ``level_id`` for ``days`` days."""
 

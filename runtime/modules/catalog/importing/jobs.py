@@ -16,15 +16,15 @@ import outlives RQ's default three minutes on a slow machine). Job ids are deter
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import redis
-from rq.job import Job, JobStatus
+from rq.job import Job
 from sqlalchemy import select
 
 from runtime.clock import utcnow
 from runtime.db import platform_access, use_shop
-from runtime.jobs import BULK, get_queue, job_id, job_session
+from runtime.jobs import BULK, fetch_job, get_queue, job_died, job_id, job_is_live, job_session
 from runtime.modules.catalog.importing.messages import Msg, render
 from runtime.modules.catalog.importing.models import CatalogExport, CatalogImport, RunStatus
 
@@ -40,7 +40,6 @@ STALLED_IMPORT = Msg("the import stopped before it finished (the worker was lost
                      "again: products already imported are updated, not duplicated")
 STALLED_EXPORT = Msg("the export stopped before it finished (the worker was lost); start it "
                      "again")
-_LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
 def import_job_id(shop_id: int, import_id: int) -> str:
@@ -56,24 +55,16 @@ def images_job_id(shop_id: int, import_id: int) -> str:
 
 
 def _fetch(connection: redis.Redis, jid: str) -> Job | None:
-    try:
-        return Job.fetch(jid, connection=connection)
-    except Exception:  # no such job, or a half-written one
-        return None
+    return fetch_job(connection, jid)
 
 
 def _live(connection: redis.Redis, jid: str) -> bool:
-    job = _fetch(connection, jid)
-    return job is not None and job.get_status(refresh=False) in _LIVE
+    return job_is_live(connection, jid)
 
 
 def _dead(job: Job, now: datetime) -> bool:
     """A job that ended without finishing its run, or whose worker stopped beating."""
-    status = job.get_status(refresh=False)
-    if status == JobStatus.STARTED:
-        beat = job.last_heartbeat or job.started_at
-        return beat is None or beat.replace(tzinfo=UTC) < now - HEARTBEAT_LOST
-    return status not in _LIVE
+    return job_died(job, now, HEARTBEAT_LOST)
 
 
 def _enqueue(connection: redis.Redis, func: object, shop_id: int, run_id: int,
