@@ -141,7 +141,7 @@ def kind_of(statement: str) -> str:
     """What a statement of a cold page reads: the page itself or a kind of block data."""
     if any(marker in statement for marker in BASE):
         return "page"
-    for table in ("catalog_groups", "catalog_products", "media_assets"):
+    for table in ("shop_navigation", "catalog_groups", "catalog_products", "media_assets"):
         if f"FROM {table}" in statement:
             return table
     return statement
@@ -151,7 +151,8 @@ def test_a_cold_page_costs_five_statements_and_one_per_data_kind(app, client, sh
                                                                 publish, redis_conn):
     """However many product blocks a page has: at most five statements for the page (shop,
     page and live version, modules, theme, and the transaction's start), then one per kind of
-    data (groups, product cards with their stock, cover images) — no savepoints."""
+    data (the shop's navigation bar, groups, product cards with their stock, cover images) —
+    no savepoints."""
     one = [grid("only", catalog, "group")]
     twenty = [grid(f"g{i}", catalog, SOURCES[i % 5], limit=1 + i % 4) for i in range(19)]
     tabs = block("tabs", "product-tabs", tabs=[
@@ -170,7 +171,7 @@ def test_a_cold_page_costs_five_statements_and_one_per_data_kind(app, client, sh
         kinds = [kind_of(q) for q in statements]
         assert kinds.count("page") <= 5, statements
         assert sorted(k for k in kinds if k != "page") == [
-            "catalog_groups", "catalog_products", "media_assets"], statements
+            "catalog_groups", "catalog_products", "media_assets", "shop_navigation"], statements
         products = next(q for q in statements if kind_of(q) == "catalog_products")
         counts[name] = (len(statements), products.count("UNION ALL"))
     # 19 grids of 5 sources at 4 limits, and 3 tabs: 5 distinct lists, loaded once each
