@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runtime.db import Base, BigId, TenantMixin
@@ -28,7 +28,13 @@ class ReviewSlot(TenantMixin, Base):
     __table_args__ = (UniqueConstraint("shop_id", "line_id"),
                       Index("ix_review_slots_shop_id_order_id", "shop_id", "order_id"),
                       Index("ix_review_slots_shop_id_member_id", "shop_id", "member_id"),
-                      Index("ix_review_slots_review_id_auto_due_at", "review_id", "auto_due_at"))
+                      # the open slots only: what the sweeps walk (done ones drop out)
+                      Index("ix_review_slots_open_shop_id_id", "shop_id", "id",
+                            postgresql_where=text("review_id IS NULL"),
+                            sqlite_where=text("review_id IS NULL")),
+                      Index("ix_review_slots_open_auto_due_at", "auto_due_at", "shop_id",
+                            postgresql_where=text("review_id IS NULL"),
+                            sqlite_where=text("review_id IS NULL")))
 
     order_id: Mapped[int] = mapped_column(BigId)
     line_id: Mapped[int] = mapped_column(BigId)

@@ -23,12 +23,25 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import nh3
-from sqlalchemy import JSON, and_, case, func, literal, select, update
+from sqlalchemy import (
+    ARRAY,
+    JSON,
+    BigInteger,
+    and_,
+    any_,
+    bindparam,
+    case,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -564,9 +577,10 @@ def console_reviews(session: Session, flt: ConsoleFilter, page: int = 1, per_pag
 def write_automatic_reviews(session: Session, now: datetime | None = None, *,
                             order_id: int | None = None, batch: int = 5000) -> int:
     """Write the automatic good review of up to ``batch`` slots due at ``now`` (of one order,
-    or of the shop), set-based: one INSERT ... SELECT (a line reviewed meanwhile is skipped
-    by its unique key), one UPDATE of the slots, one counter update per product. Returns
-    how many were written."""
+    or of the shop), set-based in one transaction: the due slots chosen (on PostgreSQL
+    locked, skipping those another sweep holds), one INSERT ... SELECT of the reviews (a line
+    reviewed meanwhile is skipped by its unique key), one upsert of the products' counters,
+    one UPDATE of the slots. Returns how many were written."""
     now = now or utcnow()
     shop_id = _shop_id(session)
     settings = review_settings(session)
@@ -582,8 +596,7 @@ def write_automatic_reviews(session: Session, now: datetime | None = None, *,
     ids = list(session.scalars(due))
     if not ids:
         return 0
-    low, high = ids[0], ids[-1]
-    chosen = (ReviewSlot.shop_id == shop_id, ReviewSlot.id >= low, ReviewSlot.id <= high,
+    chosen = (ReviewSlot.shop_id == shop_id, _among(dialect, ids),
               ReviewSlot.review_id.is_(None), ReviewSlot.auto_due_at <= now)
     if order_id is not None:
         chosen = (*chosen, ReviewSlot.order_id == order_id)
@@ -600,39 +613,47 @@ def write_automatic_reviews(session: Session, now: datetime | None = None, *,
                     literal(""), literal([], JSON), literal(now, stamp), literal(now, stamp)
                     ).where(*chosen)
     make = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = make(Review).from_select(columns, source).on_conflict_do_nothing(
-        index_elements=["shop_id", "line_id"])
-    session.execute(statement)
-    written = select(Review.id).where(Review.shop_id == shop_id,
-                                      Review.line_id == ReviewSlot.line_id).scalar_subquery()
-    session.execute(update(ReviewSlot).where(*chosen).values(review_id=written, updated_at=now)
-                    .execution_options(synchronize_session=False))
-    counts = session.execute(
-        select(Review.product_id, func.count(Review.id))
-        .where(Review.shop_id == shop_id, Review.automatic.is_(True),
-               Review.created_at == now,
-               Review.id.in_(select(ReviewSlot.review_id).where(
-                   ReviewSlot.shop_id == shop_id, ReviewSlot.id >= low,
-                   ReviewSlot.id <= high)))
-        .group_by(Review.product_id)).all()
-    total = 0
-    for product_id, count in counts:
-        _add_good(session, shop_id, product_id, int(count), now)
-        total += int(count)
-    if total:
+    reviews = Review.__table__
+    products = list(session.scalars(make(reviews).from_select(columns, source)
+                                    .on_conflict_do_nothing(index_elements=["shop_id", "line_id"])
+                                    .returning(reviews.c.product_id)))
+    if products:
+        _add_good_reviews(session, make, shop_id, Counter(products), now)
+    review_of_line = select(Review.id).where(
+        Review.shop_id == shop_id, Review.line_id == ReviewSlot.line_id).scalar_subquery()
+    session.execute(update(ReviewSlot).where(*chosen).values(
+        review_id=review_of_line, updated_at=now).execution_options(synchronize_session=False))
+    if products:
         _changed(session)
-    return total
+    return len(products)
 
 
-def _add_good(session: Session, shop_id: int, product_id: int, count: int,
-              now: datetime) -> None:
-    s = ReviewProductStats
-    upsert(session, s, {"shop_id": shop_id, "product_id": product_id, "created_at": now,
-                        "updated_at": now}, conflict=("shop_id", "product_id"))
-    session.execute(update(s).where(s.shop_id == shop_id, s.product_id == product_id).values(
-        review_count=s.review_count + count, stars_sum=s.stars_sum + 5 * count,
-        good_count=s.good_count + count, updated_at=now)
-        .execution_options(synchronize_session=False))
+def _among(dialect: str, ids: list[int]) -> Any:
+    """The slots chosen, in one bound value: PostgreSQL ``id = ANY(:ids)`` (exactly the rows
+    locked); SQLite, whose writers are serialised, the id range they span (the caller's due
+    conditions still apply within it)."""
+    if dialect == "postgresql":
+        return ReviewSlot.id == any_(bindparam("slot_ids", ids, type_=ARRAY(BigInteger)))
+    return ReviewSlot.id.between(ids[0], ids[-1])
+
+
+def _add_good_reviews(session: Session, make: Any, shop_id: int, written: Counter[int],
+                      now: datetime) -> None:
+    """Add the automatic reviews just written (5 stars, good; ``written``: how many per
+    product) to their products' counters: one INSERT ... ON CONFLICT DO UPDATE, run for
+    every product at once (executemany)."""
+    stats = ReviewProductStats.__table__
+    insert = make(stats)
+    insert = insert.on_conflict_do_update(
+        index_elements=["shop_id", "product_id"],
+        set_={"review_count": stats.c.review_count + insert.excluded.review_count,
+              "stars_sum": stats.c.stars_sum + insert.excluded.stars_sum,
+              "good_count": stats.c.good_count + insert.excluded.good_count,
+              "updated_at": insert.excluded.updated_at})
+    session.execute(insert, [
+        {"shop_id": shop_id, "product_id": product_id, "review_count": n, "stars_sum": 5 * n,
+         "good_count": n, "bad_count": 0, "image_count": 0, "created_at": now,
+         "updated_at": now} for product_id, n in sorted(written.items())])
 
 
 def shops_with_due_reviews(session: Session, now: datetime | None = None) -> list[int]:
