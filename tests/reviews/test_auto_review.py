@@ -122,3 +122,28 @@ def test_sweep_in_batches_counts_every_review_once(app, client, factory, shop, c
         counted = read(app, factory, shop, lambda s, p=sku.product_id: service.ratings(s, [p])[p])
         assert counted.count == 3 and counted == read(app, factory, shop, service.recount,
                                                       sku.product_id)
+
+
+def test_a_refunded_line_gets_no_automatic_good_review(app, client, factory, shop, clock,
+                                                       redis_conn):
+    from runtime.modules.aftersales.service import merchant_refund
+    from tests.aftersales.flow import MERCHANT, balance_paid, drain, in_shop, ship_order
+
+    factory.module_on(shop, "reviews")
+    a, b = products(factory, shop, 1000, 3000)
+    alice = shopper(app, client, factory, shop)
+    alice.add_address()
+    order = balance_paid(app, factory, shop, alice, [(a.id, 1), (b.id, 1)])
+    ship_order(app, factory, shop, order["id"])
+    assert alice.call("POST", f"/orders/{order['id']}/confirm-receipt").json["status"] == \
+        "completed"
+    refunded = order["lines"][0]["id"]
+    in_shop(app, factory, shop, merchant_refund, order["id"], [{"line_id": refunded}],
+            "质量问题，已退款", MERCHANT)
+    drain(app, redis_conn)
+    clock.advance(timedelta(days=8))
+    with app.app_context():
+        assert sweep_auto_reviews() == 1
+    [auto] = reviews_of(app, factory, shop)
+    assert auto.line_id == order["lines"][1]["id"] and auto.automatic
+    assert [x["line_id"] for x in alice.call("GET", "/reviews").json["to_review"]] == [refunded]

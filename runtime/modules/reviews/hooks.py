@@ -33,3 +33,10 @@ def order_details(session: Session, order: Any, for_merchant: bool) -> dict[str,
     if for_merchant or order.status != "completed":
         return {}
     return {"review": service.review_progress(session, order.id)}
+
+
+@hookimpl
+def line_refunded(session: Session, order: Any, line: Any, refund: Any) -> None:
+    """Money came back for a line of a completed order: no automatic *good* review for it
+    (the member may still write one). Inside the refund's transaction; idempotent."""
+    service.stop_auto_review(session, line.id)

@@ -704,3 +704,13 @@ def review_progress(session: Session, order_id: int) -> dict[str, int]:
     reviewed = session.scalar(select(func.count(Review.id)).where(
         Review.order_id == order_id)) or 0
     return {"to_review": max(len(lines) - int(reviewed), 0), "reviewed": int(reviewed)}
+
+
+def stop_auto_review(session: Session, line_id: int) -> bool:
+    """The line gets no automatic review (it stays open for the member's own); True when a
+    pending one was called off."""
+    result = session.execute(update(ReviewSlot).where(
+        ReviewSlot.line_id == line_id, ReviewSlot.review_id.is_(None),
+        ReviewSlot.auto_due_at.is_not(None)).values(auto_due_at=None, updated_at=utcnow())
+        .execution_options(synchronize_session=False))
+    return bool(result.rowcount)
