@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, g, redirect, request, url_for
@@ -34,7 +35,9 @@ from runtime.accounts.sessions import (
     revoke_token,
     start_session,
 )
-from runtime.db import audit_log, use_shop
+from runtime.audit.service import Action, recently_recorded
+from runtime.audit.web import audit_now
+from runtime.db import use_shop
 from runtime.errors import Forbidden, NotFound, Unauthorized, wants_html
 from runtime.extension import state
 from runtime.shops.models import Shop
@@ -196,6 +199,10 @@ def require_shop_manager(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: A platform admin's visit to a shop's console is recorded at most this often.
+PLATFORM_VISIT_EVERY = timedelta(hours=1)
+
+
 def enter_console_shop(slug: str) -> Shop:
     """Scope the request to ``slug`` for the current user: the same 404 when the shop is
     unknown or the user is not a member. Platform admins enter any shop as an admin
@@ -206,7 +213,10 @@ def enter_console_shop(slug: str) -> Shop:
     shop = enter_shop(slug)
     member = membership_of(db(), user.id)
     if member is None and user.is_platform_admin:
-        audit_log.info("platform admin %s entered the console of shop %s", user.id, shop.id)
+        if not recently_recorded(db(), Action.PLATFORM_ADMIN_ENTERED_SHOP, user.id,
+                                 PLATFORM_VISIT_EVERY):
+            audit_now(Action.PLATFORM_ADMIN_ENTERED_SHOP, user, target=shop.slug,
+                      detail={"path": request.path})
         member = Membership(shop_id=shop.id, user_id=user.id, role=str(Role.ADMIN), areas=[])
         g.console_platform_view = True
     if member is None:

@@ -38,6 +38,8 @@ from builder.auth import (
 from runtime.accounts import service as accounts
 from runtime.accounts.sessions import live_sessions, revoke_user_sessions
 from runtime.accounts.throttle import LoginThrottle, count_signup
+from runtime.audit.service import Action
+from runtime.audit.web import audit, audit_now
 from runtime.errors import MallkitError, NotFound, TooManyRequests, Unauthorized
 from runtime.extension import state
 from runtime.shops.models import Shop
@@ -86,6 +88,9 @@ def login() -> ResponseReturnValue:
                                      ip=auth.client_ip())
     except (TooManyRequests, Unauthorized) as exc:
         db().rollback()
+        audit_now(Action.LOGIN_FAILED, label=accounts.normalize_email(email)[:254],
+                  detail={"reason": "throttled" if isinstance(exc, TooManyRequests)
+                          else "credentials"})
         if isinstance(exc, TooManyRequests):
             exc.detail = _("Too many failed logins. Try again in %(minutes)d minutes.",
                            minutes=max(1, -(-exc.retry_after // 60)))
@@ -93,6 +98,7 @@ def login() -> ResponseReturnValue:
             exc.detail = _("Wrong email or password.")
         return _form_error("console/login.html", exc, next=next_url, form={"email": email})
     token = login_user(user)
+    audit(Action.LOGIN_SUCCEEDED, user)
     db().commit()
     if forms.wants_json():
         return jsonify({"user": _user_json(user), "csrf_token": csrf._token_for(token)})

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from builder import forms, nav
 from builder.auth import (
@@ -20,8 +21,12 @@ from builder.auth import (
     shop_blueprint,
 )
 from builder.orders.views import yuan
+from runtime.accounts import invitations
 from runtime.accounts import service as accounts
-from runtime.accounts.models import Membership
+from runtime.accounts.models import Membership, User
+from runtime.audit.service import Action
+from runtime.audit.web import audit
+from runtime.clock import utcnow
 from runtime.errors import MallkitError
 from runtime.extension import state
 from runtime.modules.loader import hooks
@@ -90,10 +95,22 @@ def _waiting(session: Any) -> list[dict[str, Any]]:
 def _render_staff(errors: dict[str, str] | None = None, form: dict[str, Any] | None = None,
                   status: int = 200) -> Response:
     html = render_template("console/staff.html", staff=accounts.list_staff(db()),
+                           invitations=invitations.pending(db(), state().settings),
+                           invitation_link=_invitation_link, now=utcnow(),
                            areas=accounts.AREAS, roles=accounts.ROLES,
                            errors=errors or {}, form=form or {"role": "staff", "areas": []},
                            me=current_user())
     return Response(html, status=status, mimetype="text/html")
+
+
+def _invitation_link(token: str) -> str:
+    return url_for("console_invitations.show", token=token, _external=True)
+
+
+def _invitation_json(invitation: invitations.Invitation) -> dict[str, Any]:
+    row = invitation.row
+    return {"id": row.id, "email": row.email, "role": row.role, "areas": row.areas,
+            "expires_at": row.expires_at.isoformat(), "link": _invitation_link(invitation.token)}
 
 
 @shop_console.get("/staff")
@@ -101,22 +118,25 @@ def _render_staff(errors: dict[str, str] | None = None, form: dict[str, Any] | N
 def staff() -> ResponseReturnValue:
     if forms.wants_json():
         return jsonify({"staff": [_member_json(s.membership, s.user)
-                                  for s in accounts.list_staff(db())]})
+                                  for s in accounts.list_staff(db())],
+                        "invitations": [_invitation_json(i) for i in
+                                        invitations.pending(db(), state().settings)]})
     return _render_staff()
 
 
 @shop_console.post("/staff")
 @require_shop_manager
 def staff_add() -> ResponseReturnValue:
-    """Invite an existing user by email, or create the account with an initial password."""
+    """Invite an email: the same answer whether or not it has an account; the person joins
+    only by accepting the invitation link (shown here to send them)."""
     data = forms.payload()
     form = {"email": forms.text(data, "email"), "role": data.get("role", ""),
-            "areas": data.get("areas") or [], "display_name": forms.text(data, "display_name")}
+            "areas": data.get("areas") or []}
     try:
-        added = accounts.add_staff(db(), state().settings, current_membership(),
-                                   email=form["email"], role=form["role"], areas=form["areas"],
-                                   password=forms.text(data, "password") or None,
-                                   display_name=form["display_name"])
+        invited = invitations.invite(db(), state().settings, current_membership(),
+                                     email=form["email"], role=form["role"], areas=form["areas"])
+        audit(Action.STAFF_INVITED, current_user(), target=invited.row.email,
+              detail={"role": invited.row.role, "areas": invited.row.areas})
     except MallkitError as exc:
         db().rollback()
         if forms.wants_json():
@@ -124,9 +144,40 @@ def staff_add() -> ResponseReturnValue:
         return _render_staff(forms.field_errors(exc), form, exc.status)
     db().commit()
     if forms.wants_json():
-        return jsonify({"member": _member_json(added.membership, added.user)}), 201
-    flash(_("%(email)s has joined the staff.", email=added.user.email), "success")
+        return jsonify({"invitation": _invitation_json(invited)}), 201
+    flash(_("An invitation for %(email)s is ready: send them the link below. They join once "
+            "they accept it.", email=invited.row.email), "success")
     return redirect(url_for(".staff"))
+
+
+@shop_console.route("/staff/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@shop_console.route("/staff/invitations/<int:invitation_id>", methods=["DELETE"])
+@require_shop_manager
+def staff_invitation_revoke(invitation_id: int) -> ResponseReturnValue:
+    try:
+        row = invitations.revoke(db(), current_membership(), invitation_id)
+        audit(Action.STAFF_INVITATION_REVOKED, current_user(), target=row.email)
+    except MallkitError as exc:
+        db().rollback()
+        if forms.wants_json():
+            raise
+        flash(" ".join(forms.field_errors(exc).values()), "error")
+        return _render_staff(status=exc.status)
+    db().commit()
+    if forms.wants_json():
+        return Response(status=204)
+    flash(_("The invitation has been revoked; its link no longer works."), "success")
+    return redirect(url_for(".staff"))
+
+
+def _email_of(user_id: int) -> str:
+    user = db().get(User, user_id)
+    return user.email if user else ""
+
+
+def _role_of(member_id: int) -> dict[str, Any] | None:
+    member = db().scalar(select(Membership).where(Membership.id == member_id))
+    return {"role": member.role, "areas": list(member.areas)} if member else None
 
 
 @shop_console.route("/staff/<int:member_id>", methods=["POST", "PATCH"])
@@ -134,8 +185,11 @@ def staff_add() -> ResponseReturnValue:
 def staff_change(member_id: int) -> ResponseReturnValue:
     data = forms.payload()
     try:
+        before = _role_of(member_id)
         member = accounts.change_staff(db(), current_membership(), member_id,
                                        role=data.get("role", ""), areas=data.get("areas") or [])
+        audit(Action.STAFF_ROLE_CHANGED, current_user(), target=_email_of(member.user_id),
+              detail={"from": before, "to": {"role": member.role, "areas": member.areas}})
     except MallkitError as exc:
         db().rollback()
         if forms.wants_json():
@@ -158,6 +212,8 @@ def staff_remove(member_id: int) -> ResponseReturnValue:
     me = current_user()
     try:
         removed = accounts.remove_staff(db(), current_membership(), member_id)
+        audit(Action.STAFF_REMOVED, me, target=_email_of(removed.user_id),
+              detail={"role": removed.role})
     except MallkitError as exc:
         db().rollback()
         if forms.wants_json():

@@ -10,11 +10,19 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from runtime import errors, headers, logs, tenancy
-from runtime.db import make_engine, make_session_factory, role_privileges
+from runtime.db import (
+    context_key,
+    make_engine,
+    make_session_factory,
+    role_privileges,
+    set_connection_context,
+    use_context_key,
+)
 from runtime.extension import Mallkit
 from runtime.http import HeadAsGet, JSONProvider
 from runtime.migrate import check_schema
@@ -33,10 +41,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 #: Modules are not listed anywhere: :mod:`runtime.modules.loader` finds them.
 RUNTIME_PARTS = ["runtime.health", "runtime.api", "runtime.api.openapi", "runtime.pages",
                  "runtime.storefront", "runtime.storefront.shop", "runtime.accounts",
-                 "runtime.media", "runtime.wechat", "runtime.secrets_cli"]
+                 "runtime.media", "runtime.wechat", "runtime.secrets_cli", "runtime.audit"]
 #: The console's platform screens (imported by name: runtime never imports builder).
 CONSOLE_PARTS = ["builder.console", "builder.pages", "builder.editor", "builder.media",
-                 "builder.themes", "builder.wechat"]
+                 "builder.themes", "builder.wechat", "builder.audit", "builder.invitations"]
 LAST_PARTS = ["builder.modules", "runtime.blocklib"]
 
 
@@ -77,6 +85,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     _check_database_role(engine, settings)
     if settings.check_schema:
         check_schema(engine, found)
+    use_context_key(engine, context_key(settings.secret_key))
+    _check_context_key(engine)
     session_factory = make_session_factory(engine)
     session_factory.configure(info={SESSION_KEY: modules})
     app.extensions["mallkit"] = Mallkit(
@@ -110,14 +120,31 @@ def _check_database_role(engine: Engine, settings: Settings) -> None:
     if not privileges:
         return
     message = (f"the database role {engine.url.username!r} is {' and '.join(privileges)}: "
-               f"row-level security does not apply to it, so one SQL mistake could show every "
-               f"shop's data. Connect as a plain role (NOSUPERUSER NOBYPASSRLS; see "
-               f"docs/architecture.md)")
+               f"row-level security does not bind it, so one SQL mistake could show every "
+               f"shop's data. Connect as a plain role (NOSUPERUSER NOBYPASSRLS, owning no "
+               f"table; migrations run as the owner through {PREFIX}MIGRATION_DATABASE_URL: "
+               f"see docs/deploy.md)")
     if not settings.allow_privileged_database_role:
         engine.dispose()
         raise SettingsError(message + f", or set {PREFIX}ALLOW_PRIVILEGED_DATABASE_ROLE=1 to "
                                       f"start anyway")
     logging.getLogger("mallkit").warning("SECURITY WARNING: %s", message)
+
+
+def _check_context_key(engine: Engine) -> None:
+    """The database must know this app's context key, or every tenant query would see no
+    rows: refuse to start and say how to register it."""
+    if engine.dialect.name != "postgresql":
+        return
+    try:
+        with engine.begin() as connection:
+            set_connection_context(connection, None)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise SettingsError(
+            "the database does not know this app's context key (it is derived from "
+            f"{PREFIX}SECRET_KEY): run `mallkit db upgrade` with "
+            f"{PREFIX}MIGRATION_DATABASE_URL set, then start again") from exc
 
 
 def module_dirs(settings: Settings) -> list[Path]:

@@ -3,17 +3,18 @@
 A backup is a folder: ``database.pgdump`` (``pg_dump`` custom format) or
 ``database.sqlite3`` (SQLite's online backup API: a consistent copy while the app runs),
 ``media/`` (a copy of ``DATA_DIR/media``) and ``manifest.json`` (backend, schema revision, row
-count per table, SHA-256 per file). Restoring checks the checksums, refuses a database that
-has rows unless forced, loads the database and the media, and checks the row counts. Redis
-is not backed up: the caller then runs every periodic sweeper once, which finds what the lost
-timers would have done (see :func:`rebuild_redis_state`).
+count per table, SHA-256 per file). Both connect as the tables' owner
+(``MALLKIT_MIGRATION_DATABASE_URL``), whom row-level security lets see every shop.
+Restoring checks the checksums, refuses a database that has rows unless forced, loads the
+database and the media, and checks the row counts. Redis is not backed up: the caller then
+runs every periodic sweeper once, which finds what the lost timers would have done (see
+:func:`rebuild_redis_state`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -25,8 +26,8 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from runtime.clock import utcnow
-from runtime.db import make_engine
-from runtime.migrate import database_heads
+from runtime.db import make_engine, set_connection_context
+from runtime.migrate import app_role_of, database_heads, secure_database
 from runtime.schema_ledger import LEDGER_TABLE, VERSION_TABLE
 from runtime.settings import Settings
 
@@ -47,16 +48,10 @@ def _pg_url(database_url: str) -> str:
         hide_password=False)
 
 
-def _pg_env() -> dict[str, str]:
-    """pg_dump/pg_restore see every shop's rows: the row-level security policy's platform
-    escape is set for their session."""
-    env = dict(os.environ)
-    env["PGOPTIONS"] = (env.get("PGOPTIONS", "") + " -c mallkit.platform=on").strip()
-    return env
-
-
 def _run(args: list[str]) -> None:
-    result = subprocess.run(args, capture_output=True, text=True, env=_pg_env())
+    """Run pg_dump / pg_restore as the tables' owner, whom row-level security lets see
+    every shop's rows."""
+    result = subprocess.run(args, capture_output=True, text=True)
     if result.returncode != 0:
         raise BackupError(f"{args[0]} failed: {result.stderr.strip()[-2000:]}")
 
@@ -77,8 +72,7 @@ def _tables(conn: Connection) -> list[str]:
 def row_counts(engine: Engine) -> dict[str, int]:
     """Rows per table of the whole database (every shop)."""
     with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("SELECT set_config('mallkit.platform', 'on', true)"))
+        set_connection_context(conn, None, platform=True)
         quote = engine.dialect.identifier_preparer.quote
         return {t: conn.scalar(text(f"SELECT count(*) FROM {quote(t)}"))
                 for t in _tables(conn)}
@@ -102,14 +96,16 @@ def create_backup(settings: Settings, dest: Path) -> dict[str, Any]:
     if dest.exists() and any(dest.iterdir()):
         raise BackupError(f"{dest} is not empty")
     dest.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.owner_database_url)
     try:
         if engine.dialect.name == "postgresql":
+            # the private schema (the context seal's secret, the app's key) stays with the
+            # database it belongs to; a restore makes its own
             _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-                  "--enable-row-security", f"--file={dest / PG_DUMP}",
-                  f"--dbname={_pg_url(settings.database_url)}"])
+                  "--enable-row-security", "--exclude-schema=mallkit_private",
+                  f"--file={dest / PG_DUMP}", f"--dbname={_pg_url(settings.owner_database_url)}"])
         else:
-            source = sqlite3.connect(make_url(settings.database_url).database)
+            source = sqlite3.connect(make_url(settings.owner_database_url).database)
             target = sqlite3.connect(dest / SQLITE_COPY)
             with target:
                 source.backup(target)
@@ -152,7 +148,7 @@ def restore_backup(settings: Settings, src: Path, *, force: bool = False) -> dic
     """Load the backup in ``src`` into ``settings``' database and media folder. A database
     with any row is refused unless ``force`` (its rows and media are then replaced)."""
     manifest = read_manifest(src)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.owner_database_url)
     try:
         if engine.dialect.name != manifest["backend"]:
             raise BackupError(f"the backup is of a {manifest['backend']} database, "
@@ -165,11 +161,14 @@ def restore_backup(settings: Settings, src: Path, *, force: bool = False) -> dic
             engine.dispose()
             _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
                   "--single-transaction", "--exit-on-error",
-                  f"--dbname={_pg_url(settings.database_url)}", str(src / PG_DUMP)])
+                  f"--dbname={_pg_url(settings.owner_database_url)}", str(src / PG_DUMP)])
+            with engine.begin() as conn:  # privileges are not restored: set them again
+                secure_database(conn, secret_key=settings.secret_key,
+                                app_role=app_role_of(settings))
         else:
             engine.dispose()
             source = sqlite3.connect(src / SQLITE_COPY)
-            target = sqlite3.connect(make_url(settings.database_url).database)
+            target = sqlite3.connect(make_url(settings.owner_database_url).database)
             with target:
                 source.backup(target)
             source.close()

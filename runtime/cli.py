@@ -97,17 +97,18 @@ def db_group() -> None:
 @db_group.command("upgrade", with_appcontext=False)
 @click.argument("target", default="heads")
 def db_upgrade(target: str) -> None:
-    """Apply the migrations up to TARGET (default: every module's head)."""
+    """Apply the migrations up to TARGET (default: every module's head) as the tables' owner
+    (MALLKIT_MIGRATION_DATABASE_URL); the app's role (MALLKIT_DATABASE_URL) gets row rights."""
     from runtime.db import make_engine
-    from runtime.migrate import SchemaOutOfDate, database_heads, upgrade
+    from runtime.migrate import SchemaOutOfDate, app_role_of, database_heads, upgrade
     from runtime.modules.loader import discover
 
     settings = _settings()
     if settings.embedded_database:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.owner_database_url)
     try:
-        upgrade(engine, target, secret_key=settings.secret_key,
+        upgrade(engine, target, secret_key=settings.secret_key, app_role=app_role_of(settings),
                 found=discover(exclude=settings.excluded_modules))
     except SchemaOutOfDate as exc:
         raise click.ClickException(str(exc)) from None

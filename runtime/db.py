@@ -4,13 +4,17 @@ A session carries its tenant in ``session.info``: ``shop_id`` (the current shop)
 ``platform`` reason (an explicit, audited escape for platform-wide work). Queries on tenant
 tables only ever see the current shop's rows; with neither set they raise
 :class:`NoShopContext`; new or changed rows cannot carry another shop's ``shop_id``.
-On PostgreSQL the same context is mirrored into ``mallkit.shop_id`` / ``mallkit.platform``
-for the row-level security policies created by the migrations.
+On PostgreSQL the same context is set per transaction through the owner's
+``mallkit_set_context`` (``runtime/migrations/rls.py``), which seals it with the app's context
+key, for the row-level security policies: the app role cannot set it by hand.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -116,13 +120,17 @@ def tenant_tables() -> set[str]:
 
 def role_privileges(engine: Engine) -> list[str]:
     """What lets the connecting PostgreSQL role see every shop's rows despite row-level
-    security: ``superuser`` and/or ``BYPASSRLS`` (empty on SQLite and for a plain role)."""
+    security: ``superuser``, ``BYPASSRLS`` and/or ``owner of the tables`` (an owner can turn
+    the policies off); empty on SQLite and for a plain role."""
     if engine.dialect.name != "postgresql":
         return []
     with engine.connect() as connection:
         row = connection.execute(text(
-            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")).one()
-    return [name for name, held in zip(("superuser", "BYPASSRLS"), row, strict=True) if held]
+            "SELECT rolsuper, rolbypassrls, EXISTS (SELECT 1 FROM pg_tables WHERE "
+            "schemaname = current_schema() AND tableowner = current_user) "
+            "FROM pg_roles WHERE rolname = current_user")).one()
+    return [name for name, held in zip(("superuser", "BYPASSRLS", "owner of the tables"), row,
+                                       strict=True) if held]
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -194,6 +202,31 @@ def platform_access(session: Session, reason: str) -> Iterator[Session]:
 
 _PG_CONTEXT = "mallkit.pg_context"
 
+_context_keys: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
+def context_key(secret_key: str) -> str:
+    """The key the app proves itself with to ``mallkit_set_context`` (derived from the
+    secret key; the database keeps only its SHA-256, registered by ``mallkit db upgrade``)."""
+    return hmac.new(secret_key.encode(), b"mallkit database context", hashlib.sha256).hexdigest()
+
+
+def use_context_key(engine: Engine, key: str) -> None:
+    """Sessions and connections on ``engine`` set their tenant context with ``key``."""
+    _context_keys[engine] = key
+
+
+def set_connection_context(connection: Any, shop_id: int | None,
+                           platform: bool = False) -> None:
+    """Set the row-level security context of ``connection``'s transaction (PostgreSQL): the
+    shop whose rows it sees, or every shop's for platform work. Engines without a context
+    key (the owner's: migrations, backups) see every row anyway and skip it."""
+    key = _context_keys.get(connection.engine)
+    if key is None:
+        return
+    connection.execute(text("SELECT mallkit_set_context(:key, :shop, :platform)"),
+                       {"key": key, "shop": shop_id, "platform": platform})
+
 
 def _sync_pg_context(session: Session) -> None:
     """Mirror the tenant context into the open PostgreSQL transaction, if any (a round trip
@@ -211,12 +244,9 @@ def _context(session: Session) -> tuple[str, str]:
 
 
 def _set_pg_context(session: Session, connection: Any) -> None:
-    shop, platform = context = _context(session)
-    connection.execute(
-        text("SELECT set_config('mallkit.shop_id', :shop, true), "
-             "set_config('mallkit.platform', :platform, true)"),
-        {"shop": shop, "platform": platform},
-    )
+    context = _context(session)
+    set_connection_context(connection, session.info.get("shop_id"),
+                           bool(session.info.get("platform")))
     session.info[_PG_CONTEXT] = context
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -10,10 +11,14 @@ import structlog
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import make_url
 
 from runtime import schema_ledger
+from runtime.db import context_key
+from runtime.migrations.rls import ensure_context_functions
 from runtime.modules.loader import Discovered, discover, migration_folders
+from runtime.settings import Settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -45,10 +50,12 @@ def alembic_config(found: Iterable[Discovered] | None = None) -> Config:
 
 
 def upgrade(engine: Engine, target: str = "heads", *, secret_key: str | None = None,
-            found: Iterable[Discovered] | None = None) -> None:
-    """Apply migrations; ``secret_key`` lets a migration re-seal stored credentials. The
-    version rows of a module no longer installed are set aside while Alembic runs (it
-    cannot read a revision whose file is gone) and put back after; the schema ledger is
+            app_role: str | None = None, found: Iterable[Discovered] | None = None) -> None:
+    """Apply migrations as the tables' owner; ``secret_key`` lets a migration re-seal stored
+    credentials and (PostgreSQL) registers the app's context key; ``app_role`` is the role
+    the app connects as, given row rights on every table (now and made later) and nothing
+    else. The version rows of a module no longer installed are set aside while Alembic runs
+    (it cannot read a revision whose file is gone) and put back after; the schema ledger is
     rewritten for the installed modules."""
     found = list(discover() if found is None else found)
     cfg = alembic_config(found)
@@ -61,6 +68,7 @@ def upgrade(engine: Engine, target: str = "heads", *, secret_key: str | None = N
         command.upgrade(cfg, target)
         schema_ledger.restore(connection, change)
         schema_ledger.record(connection, script, found)
+        secure_database(connection, secret_key=secret_key, app_role=app_role)
 
 
 def _set_aside(connection: Connection, script: ScriptDirectory,
@@ -75,6 +83,51 @@ def _set_aside(connection: Connection, script: ScriptDirectory,
                     hint="their tables and version rows stay; `mallkit module forget ID "
                          "[--drop-tables]` removes them")
     return change
+
+
+def secure_database(connection: Connection, *, secret_key: str | None,
+                    app_role: str | None) -> None:
+    """After migrating or restoring (PostgreSQL, as the owner): the context functions in
+    place, the app's context key registered, the app's role given row rights only."""
+    if connection.dialect.name != "postgresql":
+        return
+    ensure_context_functions(connection)
+    if secret_key:
+        register_context_key(connection, context_key(secret_key))
+    if app_role and app_role != connection.engine.url.username:
+        grant_app_role(connection, app_role)
+
+
+def app_role_of(settings: Settings) -> str | None:
+    """The app's own role when migrations connect as another (the owner)."""
+    if not settings.migration_database_url:
+        return None
+    return make_url(settings.database_url).username
+
+
+def register_context_key(connection: Connection, key: str) -> None:
+    """Make ``key`` the one the database's ``mallkit_set_context`` accepts (a key derived
+    from an older secret key stops working)."""
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    connection.execute(text("DELETE FROM mallkit_private.context_keys WHERE key_sha256 <> :d"),
+                       {"d": digest})
+    connection.execute(text("INSERT INTO mallkit_private.context_keys (key_sha256) VALUES (:d) "
+                            "ON CONFLICT DO NOTHING"), {"d": digest})
+
+
+def grant_app_role(connection: Connection, role: str) -> None:
+    """Row rights (SELECT, INSERT, UPDATE, DELETE) for the app's role on every table of the
+    schema and on those later migrations create; no DDL, no TRUNCATE, no private schema."""
+    quoted = connection.dialect.identifier_preparer.quote(role)
+    for statement in (
+            f"GRANT USAGE ON SCHEMA public TO {quoted}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE "
+            f"ON TABLES TO {quoted}",
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES "
+            f"TO {quoted}"):
+        connection.exec_driver_sql(statement)
 
 
 def downgrade(engine: Engine, target: str, *, secret_key: str | None = None) -> None:

@@ -2,6 +2,7 @@
 every discovered module's ``Module.models``."""
 
 from runtime.accounts import models as _accounts  # noqa: F401
+from runtime.audit import models as _audit  # noqa: F401
 from runtime.db import Base
 from runtime.media import models as _media  # noqa: F401
 from runtime.modules import models as _modules  # noqa: F401

@@ -18,6 +18,7 @@ def secrets_rotate() -> None:
     """Re-seal every stored credential with MALLKIT_CREDENTIALS_KEY (the first key); the
     old keys (MALLKIT_OLD_CREDENTIALS_KEYS, the secret key) can be dropped afterwards."""
     from runtime import credentials
+    from runtime.audit.service import Action, Origin, record
 
     mk = current_app.extensions["mallkit"]
     with mk.session_factory() as session:
@@ -28,6 +29,7 @@ def secrets_rotate() -> None:
             session.rollback()
             raise click.ClickException(f"{exc}: none of the configured keys opens it; "
                                        "nothing was changed") from None
+        record(session, Action.SECRETS_ROTATED, Origin(label="cli"), detail=counts)
         session.commit()
     for table, count in counts.items():
         click.echo(f"{table}: {count} re-sealed")

@@ -45,6 +45,7 @@ class Settings:
 
     data_dir: Path = Path("instance")
     database_url: str = ""
+    migration_database_url: str = ""  # the owner role's, for migrations, backup, restore
     redis_url: str = ""
     secret_key: str = ""
     credentials_key: str = ""  # seals stored credentials; falls back to secret_key
@@ -72,12 +73,20 @@ class Settings:
     simulators: bool = False  # local WeChat simulators: only by explicit choice
     allow_simulators_in_production: bool = False
     allow_privileged_database_role: bool = False  # only warn about a superuser/BYPASSRLS role
+    audit_retention_days: int = 365  # audit events older than this are deleted
     excluded_modules: tuple[str, ...] = ()  # module ids left out as if not installed
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def embedded_database(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def owner_database_url(self) -> str:
+        """Where migrations, backups and restores connect: the owner role of the tables
+        (``MALLKIT_MIGRATION_DATABASE_URL``), or the app's own URL when there is no second role
+        (the embedded default)."""
+        return self.migration_database_url or self.database_url
 
     @property
     def embedded_redis(self) -> bool:
@@ -122,6 +131,7 @@ class Settings:
         settings = cls(
             data_dir=data_dir,
             database_url=database_url,
+            migration_database_url=get("MIGRATION_DATABASE_URL"),
             redis_url=get("REDIS_URL"),
             secret_key=get("SECRET_KEY"),
             credentials_key=get("CREDENTIALS_KEY"),
@@ -137,6 +147,8 @@ class Settings:
             allow_simulators_in_production=_bool(get("ALLOW_SIMULATORS_IN_PRODUCTION", "0"),
                                                  "ALLOW_SIMULATORS_IN_PRODUCTION"),
             trusted_proxies=_int(get("TRUSTED_PROXIES", "0"), "TRUSTED_PROXIES"),
+            audit_retention_days=_int(get("AUDIT_RETENTION_DAYS", "365"),
+                                      "AUDIT_RETENTION_DAYS"),
             allow_privileged_database_role=_bool(get("ALLOW_PRIVILEGED_DATABASE_ROLE", "0"),
                                                  "ALLOW_PRIVILEGED_DATABASE_ROLE"),
             max_upload_bytes=_int(get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)),
@@ -172,6 +184,8 @@ class Settings:
                 f"got {self.database_url!r}")
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise SettingsError(f"{PREFIX}REDIS_URL must be redis://, rediss:// or unix://")
+        if self.audit_retention_days < 1:
+            raise SettingsError(f"{PREFIX}AUDIT_RETENTION_DAYS must be at least 1")
         if self.credentials_key and len(self.credentials_key) < MIN_SECRET_KEY_LENGTH:
             raise SettingsError(f"{PREFIX}CREDENTIALS_KEY must be at least "
                                 f"{MIN_SECRET_KEY_LENGTH} characters")

@@ -30,6 +30,7 @@ from runtime.redis_client import stop_embedded
 from runtime.settings import Settings
 from tests.factories import Factory
 from tests.pg_databases import migrated_database
+from tests.pg_roles import SECRET_KEY, owner_url
 from tests.processes import describe, leftover_processes
 from tests.wipe import wipe_database
 
@@ -105,7 +106,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         engine.dispose()
     yield Settings(
         data_dir=data_dir, database_url=database_url, redis_url=REDIS_URL,
-        secret_key="test-secret-key-not-for-production", testing=True,
+        migration_database_url=owner_url(database_url) if PG_URL else "",
+        secret_key=SECRET_KEY, testing=True,
         argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1,
         embedded_worker=False,
         # the suite drives WeChat through its simulators: switched on explicitly, and allowed
@@ -244,6 +246,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env.update({
         "MALLKIT_DATABASE_URL": settings.database_url,
+        "MALLKIT_MIGRATION_DATABASE_URL": settings.migration_database_url,
         "MALLKIT_DATA_DIR": str(settings.data_dir),
         "MALLKIT_SECRET_KEY": settings.secret_key,
         "MALLKIT_EMBEDDED_WORKER": "0",

@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runtime.accounts.models import Membership, Role, User
@@ -56,6 +57,18 @@ class Factory:
             s.add(member)
             s.commit()
             return member
+
+    def invitation(self, shop: Shop, email: str, role: str = "staff") -> Any:
+        """A pending staff invitation of ``shop`` (by its first owner)."""
+        from runtime.accounts.invitations import invite
+
+        with self._session() as s:
+            use_shop(s, shop.id)
+            owner = s.scalar(select(Membership).where(Membership.role == "owner")) \
+                or Membership(user_id=None, role="owner", areas=[])
+            row = invite(s, self.state.settings, owner, email=email, role=role).row
+            s.commit()
+            return row
 
     def merchant(self, shop: Shop, role: Role | str = Role.OWNER,
                  areas: list[str] | None = None, **kw: Any) -> User:

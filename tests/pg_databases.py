@@ -9,8 +9,10 @@ connection until the run ends, released by PostgreSQL even if the run is killed)
 parallel runs — other worktrees, other xdist workers — apart as before. A claimed database
 whose migrations fingerprint (the content of every migration file and of the migration code)
 differs from the one noted on it (``COMMENT ON DATABASE``) has its schema dropped and is
-migrated again; one that matches is only emptied. Each database is owned by a plain role
-(no superuser, no BYPASSRLS), so row-level security applies to every test as in production.
+migrated again; one that matches is only emptied. Each database is owned by a plain
+migration role and used by a plain app role that owns nothing (``tests.pg_roles``), so
+row-level security applies to every test as in production. (These pool databases are named
+``mallkit_t_rls_pool_<n>``: runs of code from before the two roles keep to their own.)
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ from sqlalchemy.engine import make_url
 
 from runtime.db import make_engine
 from runtime.migrate import MIGRATIONS_DIR, upgrade, version_locations
+from tests.pg_roles import APP_ROLE, OWNER_ROLE, SECRET_KEY, owner_url
 from tests.wipe import wipe_database
 
-APP_ROLE = "mallkit_app"
-LOCK_CLASS = 47110  # advisory lock key space of the test pool (first half of the key)
+LOCK_CLASS = 47111  # advisory lock key space of the test pool (first half of the key)
 MAX_SLOTS = 64
 SCRATCH = "scratch"
 RUNTIME = Path(__file__).resolve().parents[1] / "runtime"
@@ -50,20 +52,21 @@ class PooledDatabase:
     def __init__(self, admin_url: str) -> None:
         self._admin = create_engine(make_url(admin_url), isolation_level="AUTOCOMMIT")
         self._conn: Connection | None = self._admin.connect()
-        _ensure_role(self._conn)
+        _ensure_roles(self._conn)
         self.name = self._claim(self._conn)
         if not self._conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
                                  {"n": self.name}):
-            self._conn.execute(text(f'CREATE DATABASE "{self.name}" OWNER {APP_ROLE}'))
-        self.url = make_url(admin_url).set(database=self.name, username=APP_ROLE,
-                                           password=None).render_as_string(hide_password=False)
+            self._conn.execute(text(f'CREATE DATABASE "{self.name}" OWNER {OWNER_ROLE}'))
+        self._admin_url = make_url(admin_url).set(database=self.name)
+        self.url = self._admin_url.set(username=APP_ROLE, password=None) \
+            .render_as_string(hide_password=False)
 
     @staticmethod
     def _claim(conn: Connection) -> str:
         for slot in range(MAX_SLOTS):
             if conn.scalar(text("SELECT pg_try_advisory_lock(:c, :s)"),
                            {"c": LOCK_CLASS, "s": slot}):
-                return f"mallkit_t_pool_{slot}"
+                return f"mallkit_t_rls_pool_{slot}"
         raise RuntimeError(f"all {MAX_SLOTS} test databases are in use")
 
     def noted(self) -> str:
@@ -75,12 +78,14 @@ class PooledDatabase:
         self._conn.execute(text(f"COMMENT ON DATABASE \"{self.name}\" IS '{value}'"))
 
     def reset_schema(self) -> None:
-        """An empty database again: everything in the public schema goes (no checkpoint)."""
+        """An empty database again: everything in the public schema (and the owner's private
+        one) goes (no checkpoint); the migration role owns the new schema."""
         self.note("")
-        engine = make_engine(self.url)
+        engine = create_engine(self._admin_url)
         with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS mallkit_private CASCADE"))
             conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+            conn.execute(text(f"CREATE SCHEMA public AUTHORIZATION {OWNER_ROLE}"))
         engine.dispose()
 
     def release(self) -> None:
@@ -90,10 +95,11 @@ class PooledDatabase:
         self._admin.dispose()
 
 
-def _ensure_role(conn: Connection) -> None:
-    conn.execute(text(
-        f"DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS; "
-        "EXCEPTION WHEN duplicate_object THEN NULL; END $$"))
+def _ensure_roles(conn: Connection) -> None:
+    for role in (OWNER_ROLE, APP_ROLE):
+        conn.execute(text(
+            f"DO $$ BEGIN CREATE ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"))
 
 
 def migrated_database(admin_url: str) -> tuple[str, Callable[[], None]]:
@@ -104,8 +110,8 @@ def migrated_database(admin_url: str) -> tuple[str, Callable[[], None]]:
         fingerprint = migrations_fingerprint()
         if db.noted() != fingerprint:
             db.reset_schema()
-            engine = make_engine(db.url)
-            upgrade(engine)
+            engine = make_engine(owner_url(db.url))
+            upgrade(engine, secret_key=SECRET_KEY, app_role=APP_ROLE)
             engine.dispose()
             db.note(fingerprint)
         else:  # a run that was killed may have left rows behind

@@ -48,7 +48,7 @@ OBJECTS: dict[str, Any] = {
     "import_id": lambda rule: "member_import" if "/members/" in rule else "import",
     "template_id": "shipping_template", "line_id": "cart_line", "number": "page_version",
     "slug": "page", "aftersale_id": "aftersale", "review_id": "review",
-    "schedule_id": "page_schedule",
+    "schedule_id": "page_schedule", "invitation_id": "invitation",
     "member_id": lambda rule: "staff" if "/staff/" in rule else "member",
     "export_id": lambda rule: ("member_export" if "/members/" in rule
                                else "order_export" if "/orders/" in rule else "catalog_export"),
@@ -82,6 +82,10 @@ EXEMPT_ROUTES = {
     "/console/agency/themes/<theme_id>/versions/<version>/files/<path:asset>":
         "agency theme studio: draft files of the agency's own themes",
     "/media/<path:key>": "public media files, served by unguessable content keys",
+    "/console/invitations/<token>": "a staff invitation: the signed token names its shop and "
+                                    "invitation; a forged one is 404 (tests/builder)",
+    "/console/invitations/<token>/accept": "a staff invitation (tests/builder)",
+    "/console/invitations/<token>/signup": "a staff invitation (tests/builder)",
     "/static/<path:filename>": "static files of the app",
     "/console/static/<path:filename>": "static files of the console",
     "/console/catalog-static/<path:filename>": "static files of the console",
@@ -115,6 +119,7 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
     asset = factory.media_image(shop)
     level = factory.level(shop, "银卡", 1, 100)
     staff = factory.membership(factory.user(), shop, "staff")
+    invitation = factory.invitation(shop, "invited@alpha.cn")
     version = factory.publish_page(shop, store_config(), slug="promo")
     with app.app_context(), factory._session() as s:
         use_shop(s, shop.id)
@@ -150,8 +155,8 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
     objects.update(product=product.id,
                    order=order["id"], address=address["id"],
                    cart_line=line["lines"][0]["id"], asset=asset.id, level=level.id,
-                   member=alice.member.id, staff=staff.id, page="promo",
-                   page_version=version, order_export="a0a0a0a0",
+                   member=alice.member.id, staff=staff.id, invitation=invitation.id,
+                   page="promo", page_version=version, order_export="a0a0a0a0",
                    aftersale=_aftersale(app, factory, shop, alice, sku.id),
                    review=review["id"])
     return objects

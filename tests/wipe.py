@@ -13,21 +13,24 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 
 from runtime.db import Base
 from runtime.modules.loader import discover, import_models
+from tests.pg_roles import owner_url
 
 _sequences: dict[str, dict[str, str]] = {}  # engine URL -> table -> id sequence (PostgreSQL)
 
 
 def wipe_database(engine: Engine) -> list[str]:
-    """Empty every table with rows; returns the tables emptied (children first)."""
+    """Empty every table with rows; returns the tables emptied (children first). On
+    PostgreSQL as the tables' owner: row-level security lets it see every shop's rows, and
+    the app role may not restart sequences."""
     ordered = _ordered_tables()
     postgres = engine.dialect.name == "postgresql"
+    if postgres:
+        engine = _owner_engine(engine)
     with engine.begin() as conn:
-        if postgres:  # row-level security: the platform escape sees every shop's rows
-            conn.execute(text("SELECT set_config('mallkit.platform', 'on', true)"))
         filled = _tables_with_rows(conn, ordered)
         emptied = [name for name in reversed(ordered) if name in filled]
         quote = engine.dialect.identifier_preparer.quote
@@ -39,6 +42,16 @@ def wipe_database(engine: Engine) -> list[str]:
                 "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")).first():
             conn.execute(text("DELETE FROM sqlite_sequence"))
     return emptied
+
+
+_owners: dict[str, Engine] = {}
+
+
+def _owner_engine(engine: Engine) -> Engine:
+    url = owner_url(engine.url.render_as_string(hide_password=False))
+    if url not in _owners:
+        _owners[url] = create_engine(url, pool_size=1, max_overflow=0)
+    return _owners[url]
 
 
 @cache

@@ -31,6 +31,8 @@ from builder import forms
 from builder.auth import current_user, shop_blueprint
 from builder.catalog.imports_i18n import gettext as t
 from builder.catalog.imports_i18n import lazy_gettext
+from runtime.audit.service import Action
+from runtime.audit.web import audit_now
 from runtime.errors import MallkitError, NotFound, ValidationFailed, problem_response
 from runtime.extension import state
 from runtime.modules.catalog import exporting, taxonomy
@@ -276,6 +278,8 @@ def export_download(export_id: int) -> ResponseReturnValue:
     path = exporting.export_file(state().settings.data_dir, export)
     if path is None:
         raise NotFound(t("This export is not ready."), code="export_not_ready")
+    audit_now(Action.EXPORT_DOWNLOADED, current_user(), target=exporting.download_name(export),
+              detail={"kind": "catalog"})
     return send_file(path, mimetype=XLSX, as_attachment=True,
                      download_name=exporting.download_name(export))
 

@@ -22,6 +22,8 @@ from builder import forms
 from builder.auth import can, current_user, shop_blueprint
 from builder.members.i18n import gettext as t
 from builder.members.i18n import lazy_gettext as _l
+from runtime.audit.service import Action
+from runtime.audit.web import audit_now
 from runtime.errors import Forbidden, MallkitError, ValidationFailed
 from runtime.extension import state
 from runtime.jobs import enqueue_after_commit, job_id
@@ -230,6 +232,8 @@ def export_download(export_id: int) -> ResponseReturnValue:
     path = export.export_path(state().settings.data_dir, _shop().id, record)
     if not path.is_file():
         abort(404)
+    audit_now(Action.EXPORT_DOWNLOADED, current_user(), target=record.file_name,
+              detail={"kind": "members"})
     return send_file(path, as_attachment=True, download_name=f"{_shop().slug}-{record.file_name}",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -31,6 +31,8 @@ from builder import forms
 from builder.auth import current_user, shop_blueprint
 from builder.media.views import MULTIPART_OVERHEAD
 from builder.orders.i18n import gettext as t
+from runtime.audit.service import Action
+from runtime.audit.web import audit_now
 from runtime.errors import FieldError, MallkitError, ValidationFailed
 from runtime.extension import state
 from runtime.fielderrors import FieldErrors
@@ -191,6 +193,8 @@ def export_download(export_id: str) -> ResponseReturnValue:
     path = export.export_path(state().settings.data_dir, _shop().id, export_id)
     if not path.is_file():
         abort(404)
+    audit_now(Action.EXPORT_DOWNLOADED, current_user(), target=job.filename,
+              detail={"kind": "orders"})
     return send_file(path, as_attachment=True, download_name=job.filename,
                      mimetype="application/vnd.openxmlformats-officedocument."
                               "spreadsheetml.sheet")

@@ -11,10 +11,12 @@ from flask import flash, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from builder import forms
-from builder.auth import require_shop_manager
+from builder.auth import current_user, require_shop_manager
 from builder.orders.i18n import gettext as t
 from builder.orders.i18n import lazy_gettext as _l
 from builder.orders.views import _act, _render, _shop, orders_console
+from runtime.audit.service import Action
+from runtime.audit.web import audit
 from runtime.errors import ValidationFailed
 from runtime.modules.payments import accounts
 from runtime.tenancy import db
@@ -80,7 +82,10 @@ def wechatpay_account() -> ResponseReturnValue:
         data = forms.payload()
         form = {k: forms.text(data, k).strip() for k in ACCOUNT_FIELDS}
         saved = forms.save(
-            lambda: accounts.save_account(db(), form, _shop().slug), _status,
+            lambda: (accounts.save_account(db(), form, _shop().slug),
+                     audit(Action.WECHATPAY_CREDENTIALS_CHANGED, current_user(),
+                           detail={"change": "saved", "mchid": form.get("mchid", "")})),
+            _status,
             t("WeChat Pay credentials saved; payments now go to your merchant account."),
             url_for(".wechatpay_account"), errors_of=_form_errors)
         if not isinstance(saved, dict):
@@ -102,6 +107,8 @@ def wechatpay_disable() -> ResponseReturnValue:
         account = accounts.get_account(db())
         if account is not None:
             account.enabled = False
+            audit(Action.WECHATPAY_CREDENTIALS_CHANGED, current_user(),
+                  detail={"change": "disabled", "mchid": account.mchid})
 
     return _act(disable, t("WeChat Pay credentials switched off."),
                 url_for(".wechatpay_account"))

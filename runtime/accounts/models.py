@@ -87,3 +87,22 @@ class ConsoleSession(Base):
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str] = mapped_column(String(40), default="")
+
+
+class StaffInvitation(TenantMixin, Base):
+    """An invitation to join a shop's staff: the invitee accepts it (signing up when new)
+    through a signed link; the shop's managers can revoke it until then."""
+
+    __tablename__ = "staff_invitations"
+
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    nonce: Mapped[str] = mapped_column(String(64))  # renewed invitations get a new one
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    expires_at: Mapped[datetime]
+    invited_by_user_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    accepted_user_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    closed_at: Mapped[datetime | None]  # accepted or revoked

@@ -312,35 +312,6 @@ def _member(session: Session, member_id: int) -> Membership:
     return member
 
 
-def add_staff(session: Session, settings: Settings, actor: Membership, *, email: str,
-              role: object, areas: object = None, password: str | None = None,
-              display_name: str = "") -> StaffMember:
-    """Add an existing user by email, or create one with ``password``, to the current shop."""
-    _require_manager(actor)
-    email = normalize_email(email)
-    check_email(email)
-    role_ = parse_role(role)
-    areas_ = parse_areas(areas) if role_ is Role.STAFF else []
-    if role_ is Role.OWNER and actor.role != Role.OWNER:
-        raise Forbidden("only an owner can add another owner", code="owner_only")
-    user = user_by_email(session, email)
-    if user is None:
-        if not password:
-            raise ValidationFailed.single(
-                "/password", "no account has this email yet: set an initial password for it",
-                "required")
-        user = create_user(session, settings, email=email, password=password,
-                           display_name=display_name)
-    elif membership_of(session, user.id) is not None:
-        raise Conflict("this user is already on the staff of this shop", code="already_member",
-                       extra={"errors": [{"pointer": "/email", "message": "already a member",
-                                          "code": "unique"}]})
-    member = Membership(user_id=user.id, role=str(role_), areas=areas_)
-    session.add(member)
-    session.flush()
-    return StaffMember(member, user)
-
-
 def change_staff(session: Session, actor: Membership, member_id: int, *, role: object,
                  areas: object = None) -> Membership:
     """Change a member's role and areas, keeping the shop's last owner an owner."""

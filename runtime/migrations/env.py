@@ -1,9 +1,9 @@
-"""Alembic environment: runs on the connection handed over by ``runtime.migrate``."""
+"""Alembic environment: runs on the connection handed over by ``runtime.migrate`` (the
+tables' owner, which row-level security lets see every shop's rows)."""
 
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import text
 
 from runtime.models import metadata
 
@@ -18,8 +18,6 @@ def include_name(name: str | None, type_: str, _parent: dict) -> bool:
 
 def run() -> None:
     connection = config.attributes["connection"]
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT set_config('mallkit.platform', 'on', false)"))
     context.configure(connection=connection, target_metadata=metadata,
                       render_as_batch=connection.dialect.name == "sqlite",
                       compare_type=True, include_name=include_name)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from flask import jsonify
 from sqlalchemy import select
@@ -178,30 +176,22 @@ def test_an_owner_can_remove_another_owner(app, factory, shop):
     assert fetch(app, select(Membership.user_id).where(Membership.user_id == second.id)) == []
 
 
-def test_invite_an_existing_user_and_a_new_one(app, factory, shop):
-    existing = factory.user(email="known@else.cn")
+def test_adding_staff_invites_without_revealing_accounts_or_adding_anyone(app, factory, shop):
+    """"Add staff" used to add an existing account at once and ask for a password only when
+    the email had none — telling the inviter which emails have accounts."""
+    factory.user(email="known@else.cn")
     _o, client, token = _as(factory, app, shop, "admin")
-    added = client.post("/console/shops/alpha/staff", json={
+    known = client.post("/console/shops/alpha/staff", json={
         "email": "Known@Else.cn", "role": "staff", "areas": ["catalog", "orders"]},
         headers={"X-CSRF-Token": token})
-    assert added.status_code == 201
-    assert added.json["member"]["user_id"] == existing.id
-    assert added.json["member"]["areas"] == ["catalog", "orders"]
-    missing_password = client.post("/console/shops/alpha/staff", json={
-        "email": "fresh@alpha.cn", "role": "staff"}, headers={"X-CSRF-Token": token})
-    assert missing_password.status_code == 422
-    assert missing_password.json["errors"][0]["pointer"] == "/password"
-    fresh = client.post("/console/shops/alpha/staff", json={
-        "email": "fresh@alpha.cn", "role": "admin", "password": "first-pass-1",
-        "display_name": "小李"}, headers={"X-CSRF-Token": token})
-    assert fresh.status_code == 201
-    new_client = app.test_client()
-    factory.console_login(new_client, SimpleNamespace(email="fresh@alpha.cn"),
-                          password="first-pass-1")
-    assert new_client.get("/console/shops/alpha/staff", headers=JSON).status_code == 200
-    again = client.post("/console/shops/alpha/staff", json={
-        "email": "fresh@alpha.cn", "role": "staff"}, headers={"X-CSRF-Token": token})
-    assert again.status_code == 409 and again.json["code"] == "already_member"
+    unknown = client.post("/console/shops/alpha/staff", json={
+        "email": "fresh@alpha.cn", "role": "staff", "areas": ["catalog", "orders"]},
+        headers={"X-CSRF-Token": token})
+    assert known.status_code == unknown.status_code == 201
+    assert set(known.json["invitation"]) == set(unknown.json["invitation"])
+    assert known.json["invitation"]["email"] == "known@else.cn"
+    assert known.json["invitation"]["areas"] == ["catalog", "orders"]
+    assert len(fetch(app, select(Membership.id))) == 1  # only the admin: nobody was added
 
 
 def test_invalid_staff_input_names_the_field(app, factory, shop):
@@ -232,10 +222,11 @@ def test_staff_form_flow_in_the_browser(app, factory, shop):
     token = page_csrf(client, "/console/shops/alpha/staff")
     response = client.post("/console/shops/alpha/staff", headers=HTML, data={
         "csrf_token": token, "email": "clerk@alpha.cn", "role": "staff",
-        "areas": ["orders", "members"], "password": "clerk-pass-1"})
+        "areas": ["orders", "members"]})
     assert response.status_code == 302
     page = client.get("/console/shops/alpha/staff", headers=HTML).get_data(as_text=True)
-    assert "clerk@alpha.cn" in page and "已加入店铺员工" in page
+    assert "clerk@alpha.cn" in page and "已为 clerk@alpha.cn 生成邀请" in page
+    assert "/console/invitations/" in page and "待接受的邀请" in page
     invalid = client.post("/console/shops/alpha/staff", headers=HTML, data={
         "csrf_token": token, "email": "nope", "role": "staff"})
     assert invalid.status_code == 422

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, text
 
-from runtime.db import platform_access, use_shop
+from runtime.db import platform_access, set_connection_context, use_shop
 from runtime.errors import NotFound, ValidationFailed
 from runtime.media import service
 from runtime.media.models import MediaAsset
@@ -152,8 +152,7 @@ def test_row_level_security_hides_other_shops_rows_from_raw_sql(app, factory, se
     with engine.begin() as conn:
         assert conn.execute(text("SELECT rolsuper OR rolbypassrls FROM pg_roles "
                                  "WHERE rolname = current_user")).scalar() is False
-        conn.execute(text("SELECT set_config('mallkit.shop_id', :s, true)"),
-                     {"s": str(shop_a.id)})
+        set_connection_context(conn, shop_a.id)
         visible = conn.execute(text("SELECT count(*) FROM media_assets")).scalar()
         changed = conn.execute(text("UPDATE media_assets SET name = 'x' WHERE id = :i"),
                                {"i": theirs.id}).rowcount

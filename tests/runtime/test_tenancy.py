@@ -8,7 +8,13 @@ import pytest
 from sqlalchemy import delete, func, insert, select, text, update
 
 from runtime.accounts.models import Membership, Role
-from runtime.db import CrossShopWrite, NoShopContext, platform_access, use_shop
+from runtime.db import (
+    CrossShopWrite,
+    NoShopContext,
+    platform_access,
+    set_connection_context,
+    use_shop,
+)
 
 
 @pytest.fixture
@@ -137,7 +143,7 @@ def test_row_level_security_is_a_second_wall(app, two_shops):
     with engine.begin() as conn:
         assert conn.execute(text("SELECT rolsuper OR rolbypassrls FROM pg_roles "
                                  "WHERE rolname = current_user")).scalar() is False
-        conn.execute(text("SELECT set_config('mallkit.shop_id', :s, true)"), {"s": str(alpha.id)})
+        set_connection_context(conn, alpha.id)
         shops = {row[0] for row in conn.execute(text("SELECT shop_id FROM memberships"))}
         deleted = conn.execute(text("DELETE FROM memberships WHERE shop_id = :b"),
                                {"b": beta.id}).rowcount
@@ -145,7 +151,7 @@ def test_row_level_security_is_a_second_wall(app, two_shops):
             conn.execute(text("INSERT INTO memberships (shop_id, user_id, role, areas, "
                               "created_at, updated_at) SELECT :b, user_id, 'staff', '[]', "
                               "now(), now() FROM memberships"), {"b": beta.id})
-        conn.execute(text("SELECT set_config('mallkit.shop_id', '', true)"))
+        set_connection_context(conn, None)
         none_visible = conn.execute(text("SELECT count(*) FROM memberships")).scalar()
     assert shops == {alpha.id}
     assert deleted == 0
@@ -164,3 +170,49 @@ def test_session_mirrors_the_shop_into_postgres(session, two_shops):
             text("SELECT current_setting('mallkit.platform', true)")).scalar() == "on"
     assert session.execute(text("SELECT current_setting('mallkit.platform', true)")).scalar() \
         == "off"
+
+
+@pytest.mark.postgres
+def test_the_app_role_cannot_switch_itself_to_platform_or_another_shop(app, two_shops):
+    """An SQL injection runs as the app's role: setting the context variables by hand
+    shows no row of any shop (the context is sealed by the owner's function)."""
+    alpha, beta, _a_user, _b_user = two_shops
+    engine = app.extensions["mallkit"].engine
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL mallkit.platform = 'on'"))
+        as_platform = conn.execute(text("SELECT count(*) FROM memberships")).scalar()
+    with engine.begin() as conn:
+        set_connection_context(conn, alpha.id)  # a genuine request for alpha ...
+        conn.execute(text("SELECT set_config('mallkit.shop_id', :b, true)"), {"b": str(beta.id)})
+        as_beta = conn.execute(text("SELECT count(*) FROM memberships "
+                                    "WHERE shop_id = :b"), {"b": beta.id}).scalar()
+        conn.execute(text("SELECT set_config('mallkit.platform', 'on', true)"))
+        with_platform_too = conn.execute(text("SELECT count(*) FROM memberships")).scalar()
+    with engine.begin() as conn, pytest.raises(Exception, match="context key"):
+        conn.execute(text("SELECT mallkit_set_context('guessed', :b, true)"), {"b": beta.id})
+    for peek in ("SELECT secret FROM mallkit_private.context_secret",
+                 "SELECT key_sha256 FROM mallkit_private.context_keys",
+                 "SELECT mallkit_private.seal('1', 'on')"):
+        with engine.begin() as conn, pytest.raises(Exception, match="permission denied"):
+            conn.execute(text(peek))
+    assert (as_platform, as_beta, with_platform_too) == (0, 0, 0)
+    assert {s for s, _u, _r in _all_memberships(app)} == {alpha.id, beta.id}
+
+
+@pytest.mark.postgres
+def test_the_app_role_owns_nothing_and_cannot_change_the_schema(app, two_shops):
+    engine = app.extensions["mallkit"].engine
+    with engine.begin() as conn:
+        owned = conn.execute(text("SELECT count(*) FROM pg_tables WHERE tableowner = "
+                                  "current_user")).scalar()
+        may_write = conn.execute(text(
+            "SELECT has_table_privilege(current_user, 'memberships', 'INSERT'), "
+            "has_table_privilege(current_user, 'memberships', 'TRUNCATE')")).one()
+    assert owned == 0
+    assert tuple(may_write) == (True, False)
+    for ddl in ("ALTER TABLE memberships DISABLE ROW LEVEL SECURITY",
+                "DROP POLICY mallkit_tenant_isolation ON memberships",
+                "CREATE TABLE stolen (id int)",
+                "TRUNCATE memberships"):
+        with engine.begin() as conn, pytest.raises(Exception, match=r"must be owner|permission"):
+            conn.execute(text(ddl))

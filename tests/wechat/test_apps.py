@@ -167,15 +167,17 @@ def test_another_shop_never_sees_the_app(app, client, factory, shop, settings):
 
 @pytest.fixture
 def scratch_url(tmp_path) -> Iterator[str]:
-    """An empty database of the run's backend (on PostgreSQL a claimed pool database)."""
+    """An empty database of the run's backend (on PostgreSQL a claimed pool database, as
+    its migration role)."""
     from tests.conftest import PG_URL
     from tests.pg_databases import scratch_database
+    from tests.pg_roles import owner_url
 
     if not PG_URL:
         yield f"sqlite:///{tmp_path / 'm.sqlite3'}"
         return
     url, release = scratch_database(PG_URL)
-    yield url
+    yield owner_url(url)
     release()
 
 
