@@ -55,7 +55,7 @@ def module_forget(module_id: str, drop_tables: bool, yes: bool) -> None:
     settings = _settings()
     if drop_tables and not yes:
         click.confirm(f"drop every table of module '{module_id}' and its data?", abort=True)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.owner_database_url)
     try:
         change = forget(engine, module_id, drop_tables=drop_tables,
                         found=discover(exclude=settings.excluded_modules))
