@@ -6,16 +6,23 @@ may be framed only by this site (``frame-ancestors 'self'`` + ``X-Frame-Options`
 (``/console``) gets a full Content-Security-Policy: scripts only from this site or carrying the
 request's nonce (``csp_nonce()`` in templates), no plugins, no foreign frames, forms and
 ``<base>`` to this site; a view that compiles code at run time (the page editor's Ajv) asks for
-``'unsafe-eval'`` with :func:`allow_eval`. The storefront keeps inline scripts of blocks and
-themes, so it (and the console's page previews, :func:`storefront_page`) gets the framing rules
-only; theme previews of agencies' HTML also run sandboxed.
+``'unsafe-eval'`` with :func:`allow_eval`. Storefront HTML (``/s/...``, and the console's page
+previews, :func:`storefront_page`) gets a nonce policy too: scripts from this site or with the
+nonce (no inline handlers), styles inline allowed, images and media from anywhere. Published
+pages are cached, so block and theme templates write the page's *nonce slot* (``{{ csp_nonce
+}}`` in their context, :func:`nonce_slot`: derived from the secret key, never sent as is) and
+every HTML or JSON response has it replaced by the request's nonce on the way out; a 304 sends
+no policy, so a page the browser kept stays with the policy it came with. Theme previews of
+agencies' HTML also run sandboxed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 HSTS = "max-age=31536000"
 CONSOLE_PREFIX = "/console"
@@ -33,15 +40,31 @@ def allow_eval() -> None:
     g._csp_eval = True
 
 
-STOREFRONT_POLICY = "frame-ancestors 'self'"
 SANDBOX_POLICY = "sandbox allow-scripts allow-popups; frame-ancestors 'self'"
+
+
+def nonce_slot() -> str:
+    """What cached storefront HTML carries where the nonce goes; each response gets its own
+    nonce in its place. Derived from the secret key, so it is the same in every process and
+    cannot be guessed by whoever writes a page's content."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return "mkn" + hmac.new(key, b"mallkit csp nonce slot", hashlib.sha256).hexdigest()[:29]
 
 
 def storefront_page(*, foreign: bool = False) -> None:
     """This console response is a storefront page (a preview): the storefront's rules apply.
     ``foreign`` HTML (an agency's theme) also runs sandboxed, in an origin of its own, so its
     scripts cannot act with the merchant's console session."""
-    g._csp_policy = SANDBOX_POLICY if foreign else STOREFRONT_POLICY
+    g._csp_policy = SANDBOX_POLICY if foreign else "storefront"
+
+
+def storefront_policy() -> str:
+    return ("default-src 'self'; "
+            f"script-src 'self' 'nonce-{csp_nonce()}'; "
+            "style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data: blob: https: http:; media-src 'self' blob: https: http:; "
+            "font-src 'self' data:; connect-src 'self'; frame-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 
 
 def console_policy() -> str:
@@ -54,20 +77,39 @@ def console_policy() -> str:
             "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 
 
+def _fill_nonce_slot(response: Response) -> None:
+    """Put this request's nonce where rendered storefront HTML left the slot."""
+    if response.is_streamed or response.mimetype not in ("text/html", "application/json"):
+        return
+    body = response.get_data()
+    slot = nonce_slot().encode()
+    if slot in body:
+        response.set_data(body.replace(slot, csp_nonce().encode()))
+
+
+def _policy() -> str:
+    chosen = g.get("_csp_policy")
+    if chosen == "storefront":
+        return storefront_policy()
+    if chosen:
+        return str(chosen)
+    if request.path.startswith(CONSOLE_PREFIX):
+        return console_policy()
+    return storefront_policy()
+
+
 def _add_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
+    if response.status_code == 304:
+        return response
+    _fill_nonce_slot(response)
     if response.mimetype == "text/html":
         headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        if g.get("_csp_policy"):
-            headers.setdefault("Content-Security-Policy", g._csp_policy)
-        elif request.path.startswith(CONSOLE_PREFIX):
-            headers.setdefault("Content-Security-Policy", console_policy())
-        else:
-            headers.setdefault("Content-Security-Policy", STOREFRONT_POLICY)
+        headers.setdefault("Content-Security-Policy", _policy())
     return response
 
 

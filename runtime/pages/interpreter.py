@@ -13,6 +13,7 @@ import redis
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from runtime.headers import nonce_slot
 from runtime.modules.switches import ModuleState, module_state
 from runtime.pages import navigation, page_settings, tree
 from runtime.pages.registries import Registries
@@ -191,7 +192,7 @@ def render_html(rendered: Rendered, registries: Registries, shop: ShopInfo,
     default = registries.themes.default
     templates = theme_templates(registries.blocks, theme, default.page_template)
     base = {"page": rendered.page, "shop": {"slug": shop.slug, "name": shop.name},
-            "theme": rendered.theme.tokens}
+            "theme": rendered.theme.tokens, "csp_nonce": nonce_slot()}
     blocks = render_nodes(templates, rendered.nodes, base, rendered.dropped)
     body = Markup("\n".join(html for _id, html in blocks))
     bar = (navigation.h5_bar(rendered.navigation, shop.slug, rendered.page["slug"])

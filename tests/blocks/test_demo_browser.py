@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser_support import save_screenshot
 
@@ -19,6 +20,8 @@ def test_demo_home_page_on_a_phone(app, live_url, phone):
 
     errors: list[str] = []
     phone.on("pageerror", lambda exc: errors.append(str(exc)))
+    phone.on("console", lambda msg: errors.append(msg.text)  # a script the CSP blocked
+             if "Content Security Policy" in msg.text else None)
     response = phone.goto(f"{live_url}/s/demo/")
     assert response is not None and response.status == 200
     phone.wait_for_load_state("networkidle")
@@ -48,8 +51,7 @@ def test_demo_home_page_on_a_phone(app, live_url, phone):
     phone.evaluate("() => window.scrollTo(0, 0)")
     track = phone.locator(".mk-banner__track").first
     track.evaluate("el => el.scrollTo({left: el.clientWidth, behavior: 'instant'})")
-    phone.wait_for_function(
-        "() => document.querySelectorAll('.mk-banner__mark')[1].classList.contains('is-on')")
+    expect(phone.locator(".mk-banner__mark").nth(1)).to_have_class(re.compile("is-on"))
     track.evaluate("el => el.scrollTo({left: 0, behavior: 'instant'})")
 
     assert phone.locator(".mk-tabbar__item.is-current").inner_text().strip() == "首页"

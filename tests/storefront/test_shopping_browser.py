@@ -60,8 +60,12 @@ def test_a_shopper_buys_a_multi_sku_product_and_pays_on_h5(sim_app, caplog):
     with serving(sim_app) as live_url, caplog.at_level(logging.WARNING,
                                                         logger="mallkit.members.h5login"):
         def steps(page):
+            from playwright.sync_api import expect
+
             errors = []
             page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text)  # a script the CSP blocked
+                    if "Content Security Policy" in m.text else None)
             page.goto(f"{live_url}/s/alpha/")
             search = page.get_by_role("searchbox").first
             search.fill("衬衫")
@@ -72,8 +76,7 @@ def test_a_shopper_buys_a_multi_sku_product_and_pays_on_h5(sim_app, caplog):
             buybox = page.locator(".mk-buybox")
             assert "条纹衬衫" in buybox.inner_text() and "199.00" in buybox.inner_text()
             assert "每单限购 3 件" in buybox.inner_text()
-            page.wait_for_function(
-                "document.querySelector('[data-stock]').textContent === '库存 12 件'")
+            expect(page.locator("[data-stock]").first).to_have_text("库存 12 件")
 
             page.get_by_role("button", name="加入购物车").click()
             picker = page.locator("dialog.mk-picker")
@@ -142,14 +145,12 @@ def test_a_shopper_buys_a_multi_sku_product_and_pays_on_h5(sim_app, caplog):
             page.wait_for_url("**/checkout?sku=*")
             page.get_by_text("提交订单").wait_for()
             page.get_by_label("支付方式").select_option("wallet")
-            page.wait_for_function(
-                "document.querySelector('footer.total').textContent.includes('59.00')")
+            expect(page.locator("footer.total")).to_contain_text("59.00")
             page.get_by_role("button", name="提交订单").click()
             page.wait_for_url("**/s/alpha/orders/*?paid=1")
             page.get_by_text("待发货").wait_for()
             page.goto(f"{live_url}/s/alpha/pages/user")
-            page.wait_for_function(
-                "document.querySelector('[data-count=paid]').textContent === '2'")
+            expect(page.locator("[data-count=paid]").first).to_have_text("2")
             assert card.locator("[data-balance]").inner_text() == "¥51.00"
             assert not errors, errors
             return first_order

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import Response, current_app, jsonify, request
 
 from runtime.api import shop_api_blueprint
 from runtime.api.openapi import json_response, operation
@@ -13,7 +13,13 @@ from runtime.errors import Conflict, ServiceUnavailable, ValidationFailed
 from runtime.extension import state
 from runtime.http import json_body
 from runtime.modules.members import cards, h5login, levels, notices, service, tokens
-from runtime.modules.members.auth import current_member, current_token, member_required
+from runtime.modules.members.auth import (
+    clear_member_cookie,
+    current_member,
+    current_token,
+    member_required,
+    set_member_cookie,
+)
 from runtime.modules.members.errors import MemberErrorCode
 from runtime.modules.members.serializers import (
     card_dict,
@@ -49,14 +55,23 @@ def _mini_client() -> Any:
     return client
 
 
-def _login_response(result: LoginResult, client: str):
+def _login_response(result: LoginResult, client: str, cookie: bool = False):
+    """The new token in the body, or (``cookie``: H5 pages) only in the HttpOnly cookie."""
     session = db()
     ttl = member_settings(session).token_ttl_days
     issued = tokens.issue_token(session, result.member, client=client, ttl_days=ttl)
     session.commit()
-    body = {"token": issued.token, "expires_at": issued.expires_at.isoformat(),
-            "created": result.created, "member": member_dict(session, result.member)}
-    return jsonify(body), 201 if result.created else 200
+    body = {"expires_at": issued.expires_at.isoformat(), "created": result.created,
+            "member": member_dict(session, result.member)}
+    if not cookie:
+        body["token"] = issued.token
+    response = jsonify(body)
+    response.status_code = 201 if result.created else 200
+    if cookie:
+        shop = current_shop()
+        assert shop is not None
+        set_member_cookie(response, issued.token, ttl * 86400, shop.slug)
+    return response
 
 
 @members_api.post("/auth/wechat")
@@ -106,16 +121,22 @@ def h5_request_code():
                                  "201": json_response("MemberLogin", "A new member")},
            requestBody={"content": {"application/json": {"schema": {
                "type": "object", "required": ["phone", "code"],
-               "properties": {"phone": {"type": "string"}, "code": {"type": "string"}}}}}})
+               "properties": {"phone": {"type": "string"}, "code": {"type": "string"},
+                              "session": {"enum": ["token", "cookie"], "description":
+                                          "cookie: the token goes only into the HttpOnly "
+                                          "cookie mallkit_member (H5 pages)"}}}}}})
 def h5_login():
     """Log in on H5 with a phone and the one-time code sent to it."""
     body = json_body()
     phone, code = _body_field(body, "phone"), _body_field(body, "code")
+    mode = body.get("session", "token")
+    if mode not in ("token", "cookie"):
+        raise ValidationFailed.single("/session", "token or cookie", "enum")
     session = db()
     if not member_settings(session).h5_login_enabled:
         raise Conflict("H5 login is switched off", code=MemberErrorCode.H5_LOGIN_DISABLED.value)
     result = h5login.verify_code(session, phone, code, secret=state().settings.secret_key)
-    return _login_response(result, "h5")
+    return _login_response(result, "h5", cookie=mode == "cookie")
 
 
 @members_api.post("/auth/logout")
@@ -130,7 +151,11 @@ def logout():
     else:
         tokens.revoke(session, current_token())
     session.commit()
-    return "", 204
+    response = Response(status=204)
+    shop = current_shop()
+    assert shop is not None
+    clear_member_cookie(response, shop.slug)
+    return response
 
 
 @members_api.get("/me")

@@ -1,4 +1,8 @@
-"""Member authentication for the JSON API: ``Authorization: Bearer <token>``.
+"""Member authentication for the JSON API: ``Authorization: Bearer <token>`` (the
+mini-program) or, on H5, the same token in the HttpOnly cookie ``mallkit_member`` (set by the
+phone login when asked for a cookie session, scoped to the shop's API path), so page scripts
+never hold it. A write authenticated by the cookie must come from this site: its ``Origin``
+(or, without one, its ``Referer``) must be the request's own origin, else 403 ``csrf_failed``.
 
 ``member_required`` guards a view (401 without a live token); ``member_optional`` lets a
 guest through but still rejects a bad token; ``current_member()`` is the member of the
@@ -10,12 +14,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
-from flask import g, request
+from flask import Response, g, request
 
 from runtime import logs
 from runtime.api.openapi import ApiComponents
-from runtime.errors import Unauthorized
+from runtime.errors import Forbidden, Unauthorized
 from runtime.modules.members.errors import MemberErrorCode
 from runtime.modules.members.models import Member, MemberToken
 from runtime.modules.members.tokens import authenticate
@@ -23,29 +28,70 @@ from runtime.tenancy import db
 
 F = TypeVar("F", bound=Callable[..., Any])
 BEARER = {"bearerAuth": []}
+MEMBER_COOKIE = "mallkit_member"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 OPENAPI = ApiComponents()
 OPENAPI.component("securitySchemes", "bearerAuth", {
     "type": "http", "scheme": "bearer",
     "description": "A member token from POST /api/v1/shops/{shop_slug}/auth/wechat (or the H5 "
-                   "phone login), sent as Authorization: Bearer <token>"})
+                   "phone login), sent as Authorization: Bearer <token>. H5 pages use the "
+                   "HttpOnly cookie mallkit_member instead (phone login with "
+                   "\"session\": \"cookie\"); writes with it need a same-origin Origin"})
+
+
+def _same_origin() -> bool:
+    """Whether the request says it comes from a page of this site (Origin, else Referer)."""
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    parts = urlsplit(source)
+    own = urlsplit(request.host_url)
+    return bool(parts.scheme) and (parts.scheme, parts.netloc) == (own.scheme, own.netloc)
+
+
+def _credential() -> tuple[str, bool] | None:
+    """The token sent and whether it came in the cookie; None for a guest."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("use Authorization: Bearer <token>",
+                               code=MemberErrorCode.TOKEN_INVALID.value)
+        return token.strip(), False
+    cookie = request.cookies.get(MEMBER_COOKIE, "")
+    return (cookie, True) if cookie else None
+
+
+def set_member_cookie(response: Response, token: str, max_age: int, shop_slug: str) -> None:
+    """Put an H5 login's token in the HttpOnly cookie of the shop's API path."""
+    response.set_cookie(MEMBER_COOKIE, token, max_age=max_age, path=cookie_path(shop_slug),
+                        httponly=True, samesite="Lax", secure=request.is_secure)
+
+
+def clear_member_cookie(response: Response, shop_slug: str) -> None:
+    response.delete_cookie(MEMBER_COOKIE, path=cookie_path(shop_slug), httponly=True,
+                           samesite="Lax", secure=request.is_secure)
+
+
+def cookie_path(shop_slug: str) -> str:
+    return f"/api/v1/shops/{shop_slug}/"
 
 
 def _resolve() -> tuple[Member, MemberToken] | None:
     if "member_auth" not in g:
-        header = request.headers.get("Authorization", "")
+        credential = _credential()
         found = None
-        if header:
-            scheme, _, token = header.partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                raise Unauthorized("use Authorization: Bearer <token>",
-                                   code=MemberErrorCode.TOKEN_INVALID.value)
-            found = authenticate(db(), token.strip())
-            if found is None:
+        if credential is not None:
+            token, from_cookie = credential
+            if from_cookie and request.method not in SAFE_METHODS and not _same_origin():
+                raise Forbidden("a write with the login cookie must come from this site's "
+                                "pages (Origin)", code="csrf_failed")
+            found = authenticate(db(), token)
+            if found is None and not from_cookie:  # a stale cookie browses as a guest
                 raise Unauthorized("the token is invalid, expired or revoked",
                                    code=MemberErrorCode.TOKEN_INVALID.value)
-            db().commit()  # keeps last_used_at; later writes run in a fresh transaction
-            logs.bind(member_id=found[0].id)
+            if found is not None:
+                db().commit()  # keeps last_used_at; later writes run in a fresh transaction
+                logs.bind(member_id=found[0].id)
         g.member_auth = found
     return g.member_auth
 

@@ -95,9 +95,11 @@ OPENAPI.schema("Member", {
 })
 OPENAPI.schema("MemberLogin", {
     "type": "object",
-    "required": ["token", "expires_at", "member"],
+    "required": ["expires_at", "member"],
     "properties": {
-        "token": {"type": "string", "description": "send as Authorization: Bearer <token>"},
+        "token": {"type": "string", "description": "send as Authorization: Bearer <token>; "
+                  "absent when the H5 login asked for a cookie session (the token is then "
+                  "in the HttpOnly cookie mallkit_member)"},
         "expires_at": {"type": "string", "format": "date-time"},
         "created": {"type": "boolean"},
         "member": {"$ref": "#/components/schemas/Member"},

@@ -1,13 +1,15 @@
 // What the H5 pages share: the shop's JSON API (the same one the mini-program calls) with the
-// member's Bearer token from the H5 phone login (localStorage) and the guest cart token,
+// member's login in an HttpOnly cookie (set by the H5 phone login; scripts never see the
+// token, only a "logged in" flag in localStorage) and the guest cart token,
 // problem+json errors, the phone-login sheet, a toast, money in fen, and safe HTML templates.
 // The shop comes from this module's own URL (/s/<shop>/_shop-static/api.js).
 
 export const SHOP = decodeURIComponent(new URL(import.meta.url).pathname.split("/")[2]);
 export const API = `/api/v1/shops/${encodeURIComponent(SHOP)}`;
 export const BASE = `/s/${encodeURIComponent(SHOP)}`;
-export const TOKEN_KEY = `mallkit:${SHOP}:token`;
+export const MEMBER_KEY = `mallkit:${SHOP}:member`;
 const GUEST_KEY = `mallkit:${SHOP}:cart`;
+localStorage.removeItem(`mallkit:${SHOP}:token`);  // where older versions kept the token
 
 export const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`;
 export const esc = (value) => String(value ?? "").replace(/[&<>"']/g, (c) => (
@@ -25,17 +27,17 @@ export class ApiError extends Error {
   }
 }
 
-export const loggedIn = () => Boolean(localStorage.getItem(TOKEN_KEY));
+export const loggedIn = () => localStorage.getItem(MEMBER_KEY) === "1";
 
 export async function api(method, path, body, headers = {}) {
-  const token = localStorage.getItem(TOKEN_KEY);
+  const member = loggedIn();
   const guest = localStorage.getItem(GUEST_KEY);
   const response = await fetch(API + path, {
     method,
+    credentials: "same-origin",
     headers: {
       Accept: "application/json",
       ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
       ...(guest ? { "X-Cart-Token": guest } : {}),
       ...headers,
     },
@@ -43,20 +45,19 @@ export async function api(method, path, body, headers = {}) {
   });
   if (response.status === 204) return null;
   const data = await response.json().catch(() => ({}));
-  if (response.status === 401 && token) localStorage.removeItem(TOKEN_KEY);
+  if (response.status === 401) localStorage.removeItem(MEMBER_KEY);
   if (!response.ok) throw new ApiError(response.status, data);
   if (data && "guest_token" in data) {
     if (data.guest_token) localStorage.setItem(GUEST_KEY, data.guest_token);
-    else if (token) localStorage.removeItem(GUEST_KEY); // merged into the member's cart
+    else if (member) localStorage.removeItem(GUEST_KEY); // merged into the member's cart
   }
   return data;
 }
 
 /** Download a file the API serves only to this member (an invoice PDF): fetched with the
- * Bearer token, then saved through a temporary object URL. */
+ * login cookie, then saved through a temporary object URL. */
 export async function download(path, filename) {
-  const token = localStorage.getItem(TOKEN_KEY);
-  const response = await fetch(API + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const response = await fetch(API + path, { credentials: "same-origin" });
   if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => ({})));
   const url = URL.createObjectURL(await response.blob());
   const link = Object.assign(document.createElement("a"), { href: url, download: filename });
@@ -64,6 +65,11 @@ export async function download(path, filename) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** Log out: the server revokes the token and clears the cookie. */
+export async function logout() {
+  try { await api("POST", "/auth/logout", {}); } finally { localStorage.removeItem(MEMBER_KEY); }
 }
 
 export function problemText(error) {
@@ -119,9 +125,9 @@ export function requireLogin() {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       try {
-        const login = await api("POST", "/auth/h5", {
-          phone: form.phone.value.trim(), code: form.code.value.trim() });
-        localStorage.setItem(TOKEN_KEY, login.token);
+        await api("POST", "/auth/h5", {
+          phone: form.phone.value.trim(), code: form.code.value.trim(), session: "cookie" });
+        localStorage.setItem(MEMBER_KEY, "1");
         const guest = localStorage.getItem(GUEST_KEY);
         if (guest) await api("POST", "/cart/merge", { guest_token: guest });
         done = true;

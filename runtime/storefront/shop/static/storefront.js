@@ -5,7 +5,7 @@
 // script runs once however many blocks include it.
 
 import {
-  api, BASE, html, loggedIn, problemText, raw, requireLogin, sheet, toast, yuan,
+  api, BASE, html, loggedIn, logout, problemText, raw, requireLogin, sheet, toast, yuan,
 } from "./api.js";
 
 const products = new Map();
@@ -195,10 +195,15 @@ async function share(root) {
 async function usercard(root) {
   const set = (selector, text) => root.querySelectorAll(selector).forEach((el) => { el.textContent = text; });
   const login = root.querySelector("[data-login]");
+  const leave = root.querySelector("[data-logout]");
   login.addEventListener("click", async () => {
     try { await requireLogin(); await fill(); } catch (e) { if (e.status !== 401) toast(problemText(e)); }
   });
+  leave?.addEventListener("click", async () => {
+    try { await logout(); } finally { location.reload(); }
+  });
   async function fill() {
+    if (leave) leave.hidden = !loggedIn();
     if (!loggedIn()) { login.hidden = false; return; }
     let me;
     let counts;
@@ -209,6 +214,7 @@ async function usercard(root) {
       return;
     }
     login.hidden = true;
+    if (leave) leave.hidden = false;
     set("[data-name]", me.nickname || (me.phone ? `${me.phone.slice(0, 3)}****${me.phone.slice(-4)}` : "会员"));
     set("[data-level]", me.level ? me.level.name : "");
     const avatar = root.querySelector("[data-avatar]");
