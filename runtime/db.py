@@ -222,7 +222,7 @@ def set_connection_context(connection: Any, shop_id: int | None,
     shop whose rows it sees, or every shop's for platform work. Engines without a context
     key (the owner's: migrations, backups) see every row anyway and skip it."""
     key = _context_keys.get(connection.engine)
-    if key is None:
+    if key is None or connection.dialect.name != "postgresql":
         return
     connection.execute(text("SELECT mallkit_set_context(:key, :shop, :platform)"),
                        {"key": key, "shop": shop_id, "platform": platform})

@@ -113,3 +113,19 @@ def test_a_superuser_database_role_is_refused_unless_explicitly_allowed(settings
     assert any("SECURITY WARNING" in r.getMessage() and "superuser" in r.getMessage()
                for r in caplog.records)
     create_app(settings).extensions["mallkit"].engine.dispose()  # the plain app role starts
+
+
+@pytest.mark.postgres
+def test_the_owner_of_the_tables_is_refused_as_the_app_role(settings):
+    """Migrations used to run as the app role, which then owned the tables (and could turn
+    row-level security off): the app now refuses to connect as the owner."""
+    as_owner = settings.replace(database_url=settings.migration_database_url)
+    with pytest.raises(SettingsError, match="owner of the tables"):
+        create_app(as_owner)
+
+
+@pytest.mark.postgres
+def test_a_database_that_does_not_know_the_apps_key_is_refused(settings):
+    """Every tenant query would see no rows: say how to register the key instead."""
+    with pytest.raises(SettingsError, match="context key"):
+        create_app(settings.replace(secret_key="another-secret-key-of-at-least-32-chars"))
