@@ -22,7 +22,7 @@ import hashlib
 import hmac
 import secrets
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, has_app_context, request
 
 HSTS = "max-age=31536000"
 CONSOLE_PREFIX = "/console"
@@ -46,7 +46,10 @@ SANDBOX_POLICY = "sandbox allow-scripts allow-popups; frame-ancestors 'self'"
 def nonce_slot() -> str:
     """What cached storefront HTML carries where the nonce goes; each response gets its own
     nonce in its place. Derived from the secret key, so it is the same in every process and
-    cannot be guessed by whoever writes a page's content."""
+    cannot be guessed by whoever writes a page's content. Empty outside an app (offline
+    theme previews, which no policy serves)."""
+    if not has_app_context():
+        return ""
     key = current_app.config["SECRET_KEY"].encode()
     return "mkn" + hmac.new(key, b"mallkit csp nonce slot", hashlib.sha256).hexdigest()[:29]
 
@@ -83,7 +86,7 @@ def _fill_nonce_slot(response: Response) -> None:
         return
     body = response.get_data()
     slot = nonce_slot().encode()
-    if slot in body:
+    if slot and slot in body:
         response.set_data(body.replace(slot, csp_nonce().encode()))
 
 
