@@ -32,6 +32,8 @@ def test_pages_fit_from_320_to_430_px_and_the_picker_works_by_keyboard(sim_app):
              "/s/alpha/pages/category", "/s/alpha/cart"]
     with serving(sim_app) as live_url:
         def steps(page):
+            from playwright.sync_api import expect  # no eval: the storefront's CSP forbids it
+
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 740})
                 for path in paths:
@@ -39,8 +41,7 @@ def test_pages_fit_from_320_to_430_px_and_the_picker_works_by_keyboard(sim_app):
                     page.wait_for_load_state("networkidle")
                     assert page.evaluate(OVERFLOW) <= 0, (width, path)
             page.goto(f"{live_url}/s/alpha/pages/product?id={product.id}")
-            page.wait_for_function(
-                "document.querySelector('[data-stock]').textContent === '库存 12 件'")
+            expect(page.locator("[data-stock]").first).to_have_text("库存 12 件")
             page.get_by_role("button", name="规格").focus()
             page.keyboard.press("Enter")
             picker = page.locator("dialog.mk-picker")

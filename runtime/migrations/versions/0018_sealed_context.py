@@ -1,7 +1,7 @@
 """platform: the tenant context is sealed by the owner's functions, not a plain variable
 
 Revision ID: 0018_sealed_context
-Revises: 0017_theme_pins
+Revises: 0018_shop_navigation
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from runtime.migrations import rls
 
 revision = '0018_sealed_context'
-down_revision = '0017_theme_pins'
+down_revision = '0018_shop_navigation'
 branch_labels = None
 depends_on = None
 
