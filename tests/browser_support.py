@@ -107,3 +107,13 @@ def save_screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
     path = ARTIFACTS / name
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def log_in_h5(page: Any, live_url: str, shop_slug: str, token: str) -> None:
+    """Log ``page`` in as H5 pages are: the member token in the HttpOnly cookie of the shop's
+    API path, and the flag scripts read (they never see the token). Call on a page of the
+    shop, then reload."""
+    page.context.add_cookies([{"name": "mallkit_member", "value": token, "httpOnly": True,
+                               "sameSite": "Lax",
+                               "url": f"{live_url}/api/v1/shops/{shop_slug}/"}])
+    page.evaluate("(key) => localStorage.setItem(key, '1')", f"mallkit:{shop_slug}:member")

@@ -9,7 +9,7 @@ import pytest
 from runtime.modules.aftersales import service
 from runtime.modules.switches import update_settings
 from tests.aftersales.flow import MERCHANT, buyer, in_shop, ship_order, sku_of, wechat_paid
-from tests.browser_support import require_chromium, serving
+from tests.browser_support import log_in_h5, require_chromium, serving
 from tests.orders.test_h5_browser import in_browser
 
 
@@ -37,8 +37,7 @@ def test_apply_track_and_ship_back_in_the_browser(app, client, factory, shop, cl
     with serving(app) as live_url:
         def apply(phone):
             phone.goto(f"{live_url}/s/{shop.slug}/orders/{order['id']}")
-            phone.evaluate("([key, token]) => localStorage.setItem(key, token)",
-                           [f"mallkit:{shop.slug}:token", alice.token])
+            log_in_h5(phone, live_url, shop.slug, alice.token)
             phone.reload()
             phone.click("text=申请售后")
             phone.wait_for_selector("[data-apply-form]")
@@ -59,8 +58,7 @@ def test_apply_track_and_ship_back_in_the_browser(app, client, factory, shop, cl
 
         def ship_back(phone):
             phone.goto(f"{live_url}/s/{shop.slug}/aftersales/{aftersale_id}")
-            phone.evaluate("([key, token]) => localStorage.setItem(key, token)",
-                           [f"mallkit:{shop.slug}:token", alice.token])
+            log_in_h5(phone, live_url, shop.slug, alice.token)
             phone.reload()
             phone.wait_for_selector("text=待买家退货")
             assert "深圳市南山区退货仓 1 号" in phone.inner_text("main")

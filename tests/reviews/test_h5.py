@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import require_chromium, serving
+from tests.browser_support import log_in_h5, require_chromium, serving
 from tests.orders.flow import shopper
 from tests.orders.test_h5_browser import in_browser
 from tests.reviews.flow import completed_order, png, products, review_body
@@ -51,8 +51,7 @@ def test_write_a_review_with_a_photo_in_the_browser(app, client, factory, shop, 
     with serving(app) as live_url:
         def steps(phone):
             phone.goto(f"{live_url}/s/{shop.slug}/orders/{order['id']}")
-            phone.evaluate("([key, token]) => localStorage.setItem(key, token)",
-                           [f"mallkit:{shop.slug}:token", alice.token])
+            log_in_h5(phone, live_url, shop.slug, alice.token)
             phone.reload()
             phone.click("text=去评价")
             phone.wait_for_url(f"**/reviews?order={order['id']}")

@@ -2,7 +2,7 @@
 // photos, anonymous; add the one follow-up to an own review) and 全部评价 of a product (rating,
 // filter tabs, pages). Everything goes through the same JSON API as the mini-program; every
 // text is inserted escaped (html``).
-import { API, TOKEN_KEY, ApiError, api, html, problemText, raw, requireLogin, toast }
+import { API, ApiError, api, html, problemText, raw, requireLogin, toast }
   from "../_shop-static/api.js";
 
 const app = document.getElementById("app");
@@ -15,9 +15,8 @@ const when = (iso) => (iso ? new Date(iso).toLocaleDateString("zh-CN") : "");
 async function uploadPhoto(file) {
   const body = new FormData();
   body.append("file", file);
-  const token = localStorage.getItem(TOKEN_KEY);
   const response = await fetch(`${API}/reviews/photos`, {
-    method: "POST", body, headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    method: "POST", body, credentials: "same-origin" });  // the login cookie
   const data = await response.json().catch(() => ({}));
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
