@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, PHONE, require_chromium, serving
+from tests.browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    log_in_h5,
+    require_chromium,
+    serving,
+)
 from tests.orders.flow import shopper, sku_of, stock_of
 
 
@@ -97,8 +104,7 @@ def test_the_buyer_downloads_the_invoice_pdf_from_the_order_page(app, client, fa
 
     def steps(phone):
         phone.goto(f"{live_url}/s/{shop.slug}/orders/{order['id']}")
-        phone.evaluate("([key, token]) => localStorage.setItem(key, token)",
-                       [f"mallkit:{shop.slug}:token", alice.token])
+        log_in_h5(phone, live_url, shop.slug, alice.token)
         phone.reload()
         phone.wait_for_selector("[data-invoice]")
         waiting = phone.inner_text("[data-invoice]")
