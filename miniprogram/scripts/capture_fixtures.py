@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "miniprogram" / "test" / "fixtures"
 FROZEN_AT = datetime(2026, 11, 25, 4, 0, tzinfo=UTC)
-CLIENT_VERSION = "1.1.0"
+CLIENT_VERSION = "1.2.0"
 REVIEWER_OPENID = "demo-reviewer-2"  # runtime/modules/reviews/demo.py
 SHOP = "demo"
 API = f"/api/v1/shops/{SHOP}"

@@ -28,7 +28,8 @@ const ROOTS = {
   'store-info': '.store', video: '.video', 'image-text': '.itext', 'follow-account': '.follow',
   'coupon-strip': '.coupons', 'signin-calendar': '.signin', 'service-button': '.service',
   'product-buybox': '.buybox', 'user-card': '.ucard', 'single-image': '.single',
-  'product-reviews': '.reviews',
+  'product-reviews': '.reviews', 'page-tabs': '.ptabs', 'header-combo': '.hcombo',
+  'floating-button': '.float', 'product-ranking': '.rank', 'recent-purchases': '.ticker-wrap',
 }
 
 function renderLayout(layout) {

@@ -10,7 +10,7 @@ const {themeStyle, color, imageUrl} = require('./format')
 const PROTOCOL = 1
 // Blocks whose whole element sticks to the top when their `sticky` prop is on (product-tabs
 // sticks only its tab bar, inside the block).
-const STICKY = ['search-bar']
+const STICKY = ['search-bar', 'page-tabs']
 
 /** The nodes to draw: known types only, each with an id, props and data that are safe to read. */
 function renderable(nodes) {

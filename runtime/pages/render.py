@@ -20,6 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from runtime.pages.blocks import BlockRegistry
+from runtime.pages.icons import icon_svg
 from runtime.pages.manifests import ManifestError
 from runtime.pages.richtext import sanitize_html
 
@@ -180,7 +181,7 @@ def make_environment(files: Mapping[str, TemplateSource]) -> BoundedSandbox:
     env.filters.update(link_url=pass_context(_link_url), image_url=_image_url, money=_money,
                        richtext=_richtext)
     env.globals = {"range": _bounded_range, "dict": dict, "lipsum": None, "cycler": None,
-                   "joiner": None, "namespace": None}
+                   "joiner": None, "namespace": None, "icon_svg": icon_svg}
     if shared:
         env.globals["cards"] = env.get_template("snippet/cards").module
     return env

@@ -91,6 +91,8 @@ def test_a_shopper_buys_a_multi_sku_product_and_pays_on_h5(sim_app, caplog):
             picker.get_by_role("button", name="加入购物车").click()
             page.get_by_text("已加入购物车").wait_for()
             assert page.locator("[data-mk-cart-count]").inner_text() == "2"
+            page.goto(f"{live_url}/s/alpha/")  # the tab bar's cart badge counts the same cart
+            page.locator(".mk-tabbar [data-mk-cart-count]", has_text="2").wait_for()
 
             page.goto(f"{live_url}/s/alpha/cart")
             page.get_by_text("条纹衬衫").wait_for()

@@ -56,6 +56,11 @@ OPENAPI.schema("Order", {"type": "object", "properties": {
     "invoice": {"type": ["object", "null"], "description": "The invoice asked for; once issued "
                 "its number and/or pdf ({byte_size, pages, uploaded_at, api_path})"},
 }})
+OPENAPI.schema("RecentPurchases", {"type": "object", "required": ["items"], "properties": {
+    "items": {"type": "array", "items": {"type": "object", "properties": {
+        "buyer": {"type": "string", "description": "the nickname's first character + **"},
+        "product": {"type": "string"}, "product_id": {"type": "integer"},
+        "paid_at": {"type": "string", "format": "date-time"}}}}}})
 OPENAPI.schema("OrderPage", {"type": "object", "properties": {
     "items": {"type": "array", "items": {"$ref": "#/components/schemas/Order"}},
     "next_cursor": {"type": ["string", "null"]}}})
@@ -180,6 +185,20 @@ def my_orders():
 def my_order_counts():
     """How many of my orders are in each status (the badges on the tabs)."""
     return _commit(orders.status_counts(db(), current_member().id))
+
+
+@orders_api.get("/orders/recent-purchases")
+@operation(tags=["orders"], responses={"200": json_response("RecentPurchases")})
+def recent_purchases():
+    """This week's latest paid purchases, anonymised (the recent-purchases ticker)."""
+    from runtime.extension import state
+    from runtime.modules.orders.rankings import RECENT_TTL_SECONDS
+    from runtime.modules.orders.rankings import recent_purchases as recent
+
+    response = jsonify({"items": recent(db(), state().redis)})
+    db().commit()
+    response.headers["Cache-Control"] = f"public, max-age={RECENT_TTL_SECONDS}"
+    return response
 
 
 @orders_api.get("/orders/<int:order_id>")
