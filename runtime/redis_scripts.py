@@ -78,3 +78,14 @@ return {0, stamp}
 """)
 
 SCRIPTS = (COUNT_IN_WINDOW, COUNT_ACCOUNT_FAILURE, PAGE_OUTPUT_LOOKUP)
+
+SET_UNLESS_REVOKED = LuaScript("set_unless_revoked", """
+-- Cache a member token's grant unless the token was revoked meanwhile (a tombstone).
+-- KEYS[1]: the grant key.  ARGV[1]: the grant.  ARGV[2]: the tombstone value.
+-- ARGV[3]: seconds to keep it.  Returns 1 when stored, 0 when the token is revoked.
+if redis.call('GET', KEYS[1]) == ARGV[2] then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+return 1
+""")

@@ -6,7 +6,9 @@ never hold it. A write authenticated by the cookie must come from this site: its
 
 ``member_required`` guards a view (401 without a live token); ``member_optional`` lets a
 guest through but still rejects a bad token; ``current_member()`` is the member of the
-request. The token is checked once per request, in the shop the URL names.
+request, ``current_member_id()`` its id without reading the member row. The token is checked
+once per request, in the shop the URL names, through the token cache (``tokens.look_up``):
+blocking a member revokes their tokens, so a live grant is an active member's.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from runtime import logs
 from runtime.api.openapi import ApiComponents
 from runtime.errors import Forbidden, Unauthorized
 from runtime.modules.members.errors import MemberErrorCode
-from runtime.modules.members.models import Member, MemberToken
-from runtime.modules.members.tokens import authenticate
+from runtime.modules.members.models import Member, MemberStatus, MemberToken
+from runtime.modules.members.tokens import TokenGrant, look_up
 from runtime.tenancy import db
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,44 +78,68 @@ def cookie_path(shop_slug: str) -> str:
     return f"/api/v1/shops/{shop_slug}/"
 
 
-def _resolve() -> tuple[Member, MemberToken] | None:
-    if "member_auth" not in g:
+def _invalid() -> Unauthorized:
+    return Unauthorized("the token is invalid, expired or revoked",
+                        code=MemberErrorCode.TOKEN_INVALID.value)
+
+
+def _grant() -> TokenGrant | None:
+    if "member_grant" not in g:
         credential = _credential()
-        found = None
+        grant = None
         if credential is not None:
             token, from_cookie = credential
             if from_cookie and request.method not in SAFE_METHODS and not _same_origin():
                 raise Forbidden("a write with the login cookie must come from this site's "
                                 "pages (Origin)", code="csrf_failed")
-            found = authenticate(db(), token)
-            if found is None and not from_cookie:  # a stale cookie browses as a guest
-                raise Unauthorized("the token is invalid, expired or revoked",
-                                   code=MemberErrorCode.TOKEN_INVALID.value)
-            if found is not None:
-                db().commit()  # keeps last_used_at; later writes run in a fresh transaction
-                logs.bind(member_id=found[0].id)
-        g.member_auth = found
-    return g.member_auth
+            grant = look_up(db(), token)
+            if grant is None and not from_cookie:  # a stale cookie browses as a guest
+                raise _invalid()
+            if grant is not None:
+                if grant.touched:  # once per TOUCH_INTERVAL: kept even if the view only reads
+                    db().commit()
+                logs.bind(member_id=grant.member_id)
+        g.member_grant = grant
+    return g.member_grant
 
 
 def optional_member() -> Member | None:
     """The authenticated member, or None when no token was sent."""
-    found = _resolve()
-    return found[0] if found else None
+    grant = _grant()
+    if grant is None:
+        return None
+    if "member" not in g:
+        member = db().get(Member, grant.member_id)
+        if member is None or member.status != MemberStatus.ACTIVE:
+            raise _invalid()
+        g.member = member
+    return g.member
+
+
+def current_member_id() -> int:
+    """The authenticated member's id without reading the member row (a blocked member's
+    tokens are revoked, so a live grant is an active member's)."""
+    grant = _grant()
+    if grant is None:
+        raise Unauthorized("log in first: Authorization: Bearer <token>",
+                           code=MemberErrorCode.LOGIN_REQUIRED.value)
+    return grant.member_id
 
 
 def current_member() -> Member:
     """The authenticated member; 401 ``login_required`` when no token was sent."""
+    current_member_id()
     member = optional_member()
-    if member is None:
-        raise Unauthorized("log in first: Authorization: Bearer <token>",
-                           code=MemberErrorCode.LOGIN_REQUIRED.value)
+    assert member is not None
     return member
 
 
 def current_token() -> MemberToken:
-    current_member()
-    return g.member_auth[1]
+    current_member_id()
+    record = db().get(MemberToken, g.member_grant.token_id)
+    if record is None:
+        raise _invalid()
+    return record
 
 
 def member_required(view: F) -> F:
@@ -121,7 +147,7 @@ def member_required(view: F) -> F:
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        current_member()
+        current_member_id()
         return view(*args, **kwargs)
 
     wrapper.__openapi__ = {**getattr(view, "__openapi__", {}),  # type: ignore[attr-defined]
@@ -134,7 +160,7 @@ def member_optional(view: F) -> F:
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _resolve()
+        _grant()
         return view(*args, **kwargs)
 
     wrapper.__openapi__ = {**getattr(view, "__openapi__", {}),  # type: ignore[attr-defined]
