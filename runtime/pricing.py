@@ -281,6 +281,33 @@ class Quote:
         }
 
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Quote:
+        """The quote :meth:`as_dict` wrote, whole again (a stored quote is submitted as priced;
+        each adjustment's split comes back from the lines' parts)."""
+        lines = tuple(QuoteLine(
+            key=ln["key"], sku_id=ln["sku_id"], product_id=ln["product_id"], title=ln["title"],
+            spec_text=ln["spec_text"], unit_price_fen=ln["unit_price_fen"], qty=ln["qty"],
+            total_fen=ln["total_fen"], discount_fen=ln["discount_fen"],
+            payable_fen=ln["payable_fen"], adjustments=dict(ln["adjustments"]),
+            image=ln["image"]) for ln in data["lines"])
+        adjustments = tuple(Adjustment(
+            source=a["source"], kind=AdjustmentKind(a["kind"]), label=a["label"],
+            amount_fen=a["amount_fen"], meta=dict(a["meta"]),
+            per_line={ln.key: ln.adjustments[a["source"]] for ln in lines
+                      if a["source"] in ln.adjustments}) for a in data["adjustments"])
+        return cls(
+            fulfilment=FulfilmentMethod(data["fulfilment"]), lines=lines,
+            adjustments=adjustments, goods_total_fen=data["goods_total_fen"],
+            discount_total_fen=data["discount_total_fen"], shipping_fen=data["shipping_fen"],
+            shipping_detail=dict(data["shipping_detail"]), points_used=data["points_used"],
+            points_deduction_fen=data["points_deduction_fen"], payable_fen=data["payable_fen"],
+            balance_fen=data["balance_fen"], cash_due_fen=data["cash_due_fen"],
+            balance_available_fen=data["balance_available_fen"],
+            errors=tuple(FieldError(e["pointer"], e["message"], e["code"])
+                         for e in data["errors"]))
+
+
 def run_pipeline(request: PricingRequest, data: Mapping[str, Any] | None,
                  steps: Sequence[PricingStep]) -> Quote:
     """Price ``request`` through ``steps`` (in the order given) with the prepared ``data``."""

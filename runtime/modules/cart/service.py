@@ -223,11 +223,11 @@ def merge_guest_cart(session: Session, guest_token: str, member_id: int) -> Cart
 
 
 def remove_ordered(session: Session, member_id: int, sku_ids: Iterable[int]) -> None:
-    """After an order is placed from the cart, its lines leave the cart."""
-    cart = find_cart(session, CartOwner(member_id=member_id))
+    """After an order is placed from the cart, its lines leave the cart (one statement)."""
     ids = sorted(set(sku_ids))
-    if cart is not None and ids:
-        session.execute(delete(CartLine).where(CartLine.cart_id == cart.id,
+    if ids:
+        carts = select(Cart.id).where(_where(CartOwner(member_id=member_id)))
+        session.execute(delete(CartLine).where(CartLine.cart_id.in_(carts),
                                                CartLine.sku_id.in_(ids))
                         .execution_options(synchronize_session="fetch"))
 

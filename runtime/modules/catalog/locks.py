@@ -32,3 +32,11 @@ def products_for_update(product_ids: Iterable[int]) -> Select[tuple[Product]]:
 def reservations_for_update(key: str) -> Select[tuple[StockReservation]]:
     return (select(StockReservation).where(StockReservation.key == key)
             .order_by(StockReservation.id).with_for_update())
+
+
+def skus_with_products_for_update(sku_ids: Iterable[int]) -> Select[tuple[Sku, Product]]:
+    """The SKUs (locked, by id) with their products (read, not locked) in one query: what a
+    checkout prices and reserves. The rows are refreshed from the database."""
+    return (select(Sku, Product).join(Product, Product.id == Sku.product_id)
+            .where(Sku.id.in_(sorted(set(sku_ids)))).order_by(Sku.id)
+            .with_for_update(of=Sku).execution_options(populate_existing=True))

@@ -10,7 +10,7 @@ SKU rows are locked first (ordered by id), every line is checked, then all are w
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,7 +153,26 @@ def reserve_lines(session: Session, lines: Sequence[StockLine | tuple[int, int]]
                            code=CatalogErrorCode.RESERVATION_KEY_REUSED.value)
         return Reservation(key, existing, created=False)
 
-    retired = [sku_id for sku_id, sku in skus.items() if sku.retired_at is not None]
+    return _hold(session, skus, wanted, key)
+
+
+def reserve_new(session: Session, skus: Mapping[int, Sku],
+                lines: Sequence[StockLine | tuple[int, int]], key: str) -> Reservation:
+    """:func:`reserve_lines` for a key never used before (a new order's) on SKUs the caller
+    has already locked (``locks.skus_for_update``, e.g. with their products for pricing):
+    neither a second read of the SKUs nor a look-up of an earlier reservation; the unique
+    (key, SKU) index refuses a key that was used after all."""
+    key = _check_key(key)
+    wanted = _merge_lines(lines)
+    missing = [i for i in sorted(wanted) if i not in skus]
+    if missing:
+        raise not_found("SKU", ", ".join(map(str, missing)), CatalogErrorCode.SKU_NOT_FOUND)
+    return _hold(session, skus, wanted, key)
+
+
+def _hold(session: Session, skus: Mapping[int, Sku], wanted: Mapping[int, int],
+          key: str) -> Reservation:
+    retired = [sku_id for sku_id in sorted(wanted) if skus[sku_id].retired_at is not None]
     if retired:
         raise Conflict(f"SKU {', '.join(map(str, retired))} is no longer sold",
                        code=CatalogErrorCode.SKU_RETIRED.value, extra={"sku_ids": retired})
@@ -163,11 +182,12 @@ def reserve_lines(session: Session, lines: Sequence[StockLine | tuple[int, int]]
         raise InsufficientStock(short)
 
     rows = []
-    for sku_id in sorted(wanted):
-        sku, qty = skus[sku_id], wanted[sku_id]
-        _write(session, sku, -qty, Reason.RESERVE, key, f"reserve:{key}:{sku_id}")
-        rows.append(StockReservation(key=key, sku_id=sku_id, product_id=sku.product_id, qty=qty,
-                                     status=ReservationStatus.HELD))
+    with session.no_autoflush:  # the ledger rows go in together, after every UPDATE
+        for sku_id in sorted(wanted):
+            sku, qty = skus[sku_id], wanted[sku_id]
+            _write(session, sku, -qty, Reason.RESERVE, key, f"reserve:{key}:{sku_id}")
+            rows.append(StockReservation(key=key, sku_id=sku_id, product_id=sku.product_id,
+                                         qty=qty, status=ReservationStatus.HELD))
     session.add_all(rows)
     session.flush()
     on_catalog_changed(session, current_shop_id(session))

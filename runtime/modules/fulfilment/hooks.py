@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from runtime.modules.fulfilment import shipping
 from runtime.modules.hookspecs import hookimpl
+from runtime.modules.orders.models import OrderStatus
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -24,6 +25,9 @@ def order_marked_paid(session: Session, order: Any) -> None:
 
 @hookimpl
 def order_details(session: Session, order: Any, for_merchant: bool) -> dict[str, Any]:
+    if order.status == OrderStatus.PENDING_PAYMENT:  # nothing is fulfilled before payment
+        return {"shipments": [], "pickup": None,
+                **({"shipping_upload": None} if for_merchant else {})}
     pickup = shipping.pickup_code_of(session, order.id)
     data: dict[str, Any] = {
         "shipments": [shipping.shipment_dict(s, lines)

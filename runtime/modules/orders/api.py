@@ -15,12 +15,13 @@ from runtime.media.documents import open_document
 from runtime.media.refs import load_assets
 from runtime.modules.members.auth import (
     current_member,
+    current_member_id,
     member_required,
 )
 from runtime.modules.orders import addresses, checkout, invoices, paying
 from runtime.modules.orders import service as orders
 from runtime.modules.orders.models import OrderStatus
-from runtime.modules.orders.serializers import order_detail, order_summary
+from runtime.modules.orders.serializers import Fresh, order_detail, order_summary
 from runtime.modules.orders.state import Actor, OrderEvent
 from runtime.modules.payments import accounts
 from runtime.modules.payments.service import PayContext
@@ -109,7 +110,7 @@ def _detail(order) -> dict[str, Any]:
                                                                     json_response("Quote")})
 def quote():
     """Price the cart's selected lines (or a buy-now item list) for checkout."""
-    priced, stored = checkout.create_quote(db(), current_member().id, json_body())
+    priced, stored = checkout.create_quote(db(), current_member_id(), json_body())
     return _commit(checkout.quote_payload(db(), priced, stored))
 
 
@@ -128,11 +129,15 @@ def submit_order():
     """Submit a quote as an order (reserves stock; idempotent by ``Idempotency-Key``)."""
     body = json_body()
     key = request.headers.get("Idempotency-Key") or body.get("idempotency_key")
-    result = checkout.submit(db(), current_member().id, body.get("quote_id"), key,
+    result = checkout.submit(db(), current_member_id(), body.get("quote_id"), key,
                              source=str(body.get("client", "miniprogram"))[:16])
     order = result.order
+    if result.created:
+        assert result.creation is not None
+        body = order_detail(db(), order, result.lines,
+                            fresh=Fresh(result.image_urls, result.creation))
     db().commit()
-    response = jsonify(_detail(order))
+    response = jsonify(body if result.created else _detail(order))
     response.status_code = 201 if result.created else 200
     return response
 

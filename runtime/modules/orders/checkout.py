@@ -1,10 +1,11 @@
 """Checkout: price what the buyer chose (a stored quote), then submit it as an order.
 
 ``quote`` runs the pricing pipeline over the cart's selected lines (or a buy-now item
-list) and stores the result; ``submit`` re-prices the stored request, refuses when the
-price moved (409 ``quote_changed`` with the new quote), reserves stock through the catalog
-and creates the order, all under the client's idempotency key: a retried or double-clicked
-submit returns the first order and never creates a second.
+list) and stores the result; ``submit`` orders the stored quote once its lines are checked
+against their SKUs, locked (re-pricing only when one changed: 409 ``quote_changed`` with the
+new quote when the price moved), reserves stock on those locked rows and creates the order,
+all in one transaction under the client's idempotency key: a retried or double-clicked submit
+returns the first order and never creates a second.
 """
 
 from __future__ import annotations
@@ -18,38 +19,49 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, true, update
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
-from runtime.media.refs import load_assets
+from runtime.media.refs import load_assets, media_url
 from runtime.modules.cart import service as cart_service
 from runtime.modules.cart.fetch import (
     BLOCKING,
     ISSUE_LABELS,
     CartLineInfo,
     LineIssue,
+    SkuInfo,
     load_skus,
     pricing_line,
 )
+from runtime.modules.catalog import locks as catalog_locks
 from runtime.modules.catalog import stock
 from runtime.modules.catalog.errors import InsufficientStock, ShortLine
+from runtime.modules.catalog.models import Sku
 from runtime.modules.loader import hooks, modules_of
 from runtime.modules.orders import addresses, effects, state
 from runtime.modules.orders.errors import OrderErrorCode
-from runtime.modules.orders.models import CheckoutQuote, IdempotencyKey, Order, OrderLine
+from runtime.modules.orders.models import (
+    CheckoutQuote,
+    IdempotencyKey,
+    Order,
+    OrderLine,
+    OrderSettings,
+    OrderTransition,
+)
 from runtime.modules.orders.settings import get_settings
 from runtime.modules.switches import enabled_modules
 from runtime.pricing import (
+    LINE_IMAGE_SIZE,
     FulfilmentMethod,
     PricingRequest,
     Quote,
     ShippingPlan,
     run_pipeline,
 )
+from runtime.upsert import upsert
 
 QUOTE_TTL = timedelta(minutes=30)
 MAX_ITEMS = 50
@@ -178,13 +190,8 @@ class PricedCheckout:
     unavailable: tuple[CartLineInfo, ...]
 
 
-def price(session: Session, member_id: int, data: CheckoutInput,
-          quoted_skus: Collection[int] = ()) -> PricedCheckout:
-    """Run the pipeline for ``data``: the cart's selected lines or the given items.
-
-    ``quoted_skus`` (at submit: the SKUs of the stored quote) turns a cart line that ran out
-    since the quote into one 409 ``insufficient_stock``."""
-    settings = get_settings(session)
+def check_offered(settings: OrderSettings, data: CheckoutInput) -> None:
+    """422 unless the shop offers the chosen fulfilment method (and invoices, when asked)."""
     errors: list[FieldError] = []
     allowed = {FulfilmentMethod.EXPRESS: settings.allow_express,
                FulfilmentMethod.PICKUP: settings.allow_pickup,
@@ -196,6 +203,15 @@ def price(session: Session, member_id: int, data: CheckoutInput,
         errors.append(FieldError("/invoice", "this shop does not issue invoices", "unavailable"))
     if errors:
         raise ValidationFailed(errors)
+
+
+def price(session: Session, member_id: int, data: CheckoutInput,
+          quoted_skus: Collection[int] = ()) -> PricedCheckout:
+    """Run the pipeline for ``data``: the cart's selected lines or the given items.
+
+    ``quoted_skus`` (at submit: the SKUs of the stored quote) turns a cart line that ran out
+    since the quote into one 409 ``insufficient_stock``."""
+    check_offered(get_settings(session), data)
 
     unavailable: list[CartLineInfo] = []
     if data.source == "cart":
@@ -261,15 +277,25 @@ def price(session: Session, member_id: int, data: CheckoutInput,
                           tuple(unavailable))
 
 
+def _image_urls(session: Session, quote: Quote) -> list[str | None]:
+    """Each quoted line's ``image_url`` (one ``load_assets``), kept with the stored quote so
+    the order's answer needs no second look-up."""
+    assets = load_assets(session, quote.image_refs())
+    return [media_url(line.image, size=LINE_IMAGE_SIZE, assets=assets) for line in quote.lines]
+
+
 def quote_payload(session: Session, priced: PricedCheckout, stored: CheckoutQuote
                   ) -> dict[str, Any]:
-    """The quote for the API: lines and unavailable lines with ``image_url`` (one query)."""
-    assets = load_assets(session, [*priced.quote.image_refs(),
-                                   *(li.info.image for li in priced.unavailable
-                                     if li.info and li.info.image)])
+    """The quote for the API: lines (image URLs from the stored quote) and unavailable lines
+    with ``image_url`` (one query, only when they have images)."""
+    urls = stored.result.get("image_urls") or _image_urls(session, priced.quote)
+    refs = [li.info.image for li in priced.unavailable if li.info and li.info.image]
+    assets = load_assets(session, refs) if refs else {}
     return {"quote_id": stored.token, "expires_at": stored.expires_at.isoformat(),
-            **priced.quote.as_dict(assets), "address": priced.address,
-            "pickup_point": priced.pickup_point,
+            **priced.quote.as_dict(),
+            "lines": [{**line.as_dict(), "image_url": url}
+                      for line, url in zip(priced.quote.lines, urls, strict=True)],
+            "address": priced.address, "pickup_point": priced.pickup_point,
             "unavailable_lines": [li.as_dict(assets) for li in priced.unavailable],
             "remark": priced.input.remark, "invoice": priced.input.invoice}
 
@@ -282,6 +308,9 @@ def create_quote(session: Session, member_id: int, body: Mapping[str, Any]
     return priced, _store(session, member_id, priced)
 
 
+FINGERPRINT_KEYS = ("quote", "address", "pickup_point")
+
+
 def _fingerprint(priced: PricedCheckout) -> dict[str, Any]:
     """What must not change between the quote the buyer saw and the order."""
     return {"quote": priced.quote.as_dict(), "address": priced.address,
@@ -290,7 +319,9 @@ def _fingerprint(priced: PricedCheckout) -> dict[str, Any]:
 
 def _store(session: Session, member_id: int, priced: PricedCheckout) -> CheckoutQuote:
     stored = CheckoutQuote(token=secrets.token_hex(16), member_id=member_id,
-                           request=priced.input.as_dict(), result=_fingerprint(priced),
+                           request=priced.input.as_dict(),
+                           result={**_fingerprint(priced),
+                                   "image_urls": _image_urls(session, priced.quote)},
                            payable_fen=priced.quote.payable_fen,
                            expires_at=utcnow() + QUOTE_TTL)
     session.add(stored)
@@ -303,8 +334,14 @@ def _store(session: Session, member_id: int, priced: PricedCheckout) -> Checkout
 
 @dataclass(frozen=True)
 class SubmitResult:
+    """The order; for one created now also what its answer needs without reading it back:
+    its lines, their image URLs and its creation transition."""
+
     order: Order
     created: bool
+    lines: tuple[OrderLine, ...] = ()
+    image_urls: tuple[str | None, ...] = ()
+    creation: OrderTransition | None = None
 
 
 def check_idempotency_key(key: Any) -> str:
@@ -316,28 +353,25 @@ def check_idempotency_key(key: Any) -> str:
 
 
 def _claim_key(session: Session, owner: str, key: str, request_hash: str
-               ) -> IdempotencyKey | None:
-    """Claim ``key`` for this request; returns the earlier claim when there is one.
-
-    The insert runs first, so a concurrent submit with the same key waits on the unique
-    index until this transaction ends, then finds the finished claim.
-    """
-    where = (IdempotencyKey.scope == SUBMIT_SCOPE, IdempotencyKey.owner == owner,
-             IdempotencyKey.key == key)
-    earlier = session.scalar(select(IdempotencyKey).where(*where))
-    if earlier is None:
-        try:
-            with session.begin_nested():
-                session.add(IdempotencyKey(scope=SUBMIT_SCOPE, owner=owner, key=key,
-                                           request_hash=request_hash))
-            return None
-        except IntegrityError:
-            earlier = session.scalar(select(IdempotencyKey).where(*where))
+               ) -> tuple[int | None, IdempotencyKey | None]:
+    """Claim ``key`` for this request: (the new claim's id, None), or (None, the earlier
+    claim). The insert comes first, so a concurrent submit with the same key waits on the
+    unique index until this transaction ends, then finds the finished claim."""
+    claim_id = upsert(session, IdempotencyKey, {
+        "shop_id": current_shop_id(session), "scope": SUBMIT_SCOPE, "owner": owner,
+        "key": key, "request_hash": request_hash},
+        conflict=("shop_id", "scope", "owner", "key"),
+        returning=(IdempotencyKey.id,)).scalar()
+    if claim_id is not None:
+        return claim_id, None
+    earlier = session.scalar(select(IdempotencyKey).where(
+        IdempotencyKey.scope == SUBMIT_SCOPE, IdempotencyKey.owner == owner,
+        IdempotencyKey.key == key))
     assert earlier is not None
     if earlier.request_hash != request_hash:
         raise Conflict("this Idempotency-Key was used for a different request",
                        code=OrderErrorCode.IDEMPOTENCY_KEY_REUSED.value)
-    return earlier
+    return None, earlier
 
 
 def new_order_no() -> str:
@@ -347,51 +381,105 @@ def new_order_no() -> str:
 
 def submit(session: Session, member_id: int, quote_token: Any, idempotency_key: Any, *,
            source: str = "miniprogram") -> SubmitResult:
-    """Create the order of a stored quote, once per idempotency key."""
+    """Create the order of a stored quote, once per idempotency key, in the caller's
+    transaction.
+
+    The stored quote is the price (the quote and the order share the priced cart): its
+    lines are checked against their SKUs, read with their products and locked in id order
+    (price, title, spec, image, availability; a shortage is 409 ``insufficient_stock``), and
+    the same locked rows are reserved. Only when a line changed is the request priced again;
+    a different result is 409 ``quote_changed`` with the new quote.
+    """
     key = check_idempotency_key(idempotency_key)
     if not isinstance(quote_token, str) or not quote_token:
         raise ValidationFailed.single("/quote_id", "the quote_id of a checkout quote",
                                       "required")
     request_hash = hashlib.sha256(quote_token.encode()).hexdigest()
-    earlier = _claim_key(session, f"member:{member_id}", key, request_hash)
+    claim_id, earlier = _claim_key(session, f"member:{member_id}", key, request_hash)
     if earlier is not None:
         order = session.get(Order, earlier.resource_id) if earlier.resource_id else None
         if order is None:
             raise Conflict("the first request with this key did not finish; retry it",
                            code=OrderErrorCode.IDEMPOTENCY_KEY_REUSED.value)
         return SubmitResult(order, created=False)
-    claim = session.scalar(select(IdempotencyKey).where(
-        IdempotencyKey.scope == SUBMIT_SCOPE, IdempotencyKey.owner == f"member:{member_id}",
-        IdempotencyKey.key == key))
-    assert claim is not None
 
-    stored = session.scalar(select(CheckoutQuote).where(CheckoutQuote.token == quote_token,
-                                                        CheckoutQuote.member_id == member_id))
-    if stored is None:
+    found = session.execute(
+        select(CheckoutQuote, OrderSettings).outerjoin(OrderSettings, true())
+        .where(CheckoutQuote.token == quote_token, CheckoutQuote.member_id == member_id)
+    ).first()
+    if found is None:
         raise NotFound("no such quote", code=OrderErrorCode.QUOTE_NOT_FOUND.value)
+    stored, settings = found
     if stored.expires_at <= utcnow():
         raise Conflict("the quote has expired; get a new one",
                        code=OrderErrorCode.QUOTE_EXPIRED.value)
+    settings = settings or get_settings(session)
+    priced, skus, as_quoted = _price_for_submit(session, member_id, stored)
+    if as_quoted:
+        check_offered(settings, priced.input)
+    quote = priced.quote
+    if not quote.ok:
+        raise ValidationFailed(list(quote.errors), detail="the quote cannot be submitted: "
+                               + "; ".join(e.message for e in quote.errors))
+
+    hooks(session).validate_submit(session=session, submission=priced)
+    order, lines, creation = _create_order(session, member_id, priced, skus, settings, source)
+    session.execute(update(IdempotencyKey).where(IdempotencyKey.id == claim_id)
+                    .values(resource_id=order.id)
+                    .execution_options(synchronize_session=False))
+    urls = stored.result.get("image_urls") if as_quoted else None
+    if urls is None:
+        urls = _image_urls(session, quote)
+    return SubmitResult(order, True, tuple(lines), tuple(urls), creation)
+
+
+def _price_for_submit(session: Session, member_id: int, stored: CheckoutQuote
+                      ) -> tuple[PricedCheckout, dict[int, Sku], bool]:
+    """The priced checkout to order and its SKUs, locked: the stored quote when every line
+    is still sold as quoted (``True``), else the request priced again (``False``), which
+    must come out as the stored quote."""
     data = parse_checkout(stored.request)
-    priced = price(session, member_id, data,
-                   {line["sku_id"] for line in stored.result["quote"]["lines"]})
-    if _canonical(_fingerprint(priced)) != _canonical(stored.result):
+    quote = Quote.from_dict(stored.result["quote"])
+    infos = {sku.id: SkuInfo(sku, product) for sku, product in session.execute(
+        catalog_locks.skus_with_products_for_update(line.sku_id for line in quote.lines))}
+    skus = {sku_id: info.sku for sku_id, info in infos.items()}
+    if _still_as_quoted(quote, infos):
+        return (PricedCheckout(data, quote, stored.result["address"],
+                               stored.result["pickup_point"], ()), skus, True)
+    priced = price(session, member_id, data, {line.sku_id for line in quote.lines})
+    if (_canonical(_fingerprint(priced))
+            != _canonical({name: stored.result[name] for name in FINGERPRINT_KEYS})):
         raise Conflict("prices or availability changed since the quote; ask for a new quote",
                        code=OrderErrorCode.QUOTE_CHANGED.value,
                        extra={"quote": {
                            **priced.quote.as_dict(load_assets(session,
                                                               priced.quote.image_refs())),
                            "address": priced.address, "pickup_point": priced.pickup_point}})
-    quote = priced.quote
-    if not quote.ok:
-        raise ValidationFailed(quote.errors, detail="the quote cannot be submitted: "
-                               + "; ".join(e.message for e in quote.errors))
+    return priced, skus, False
 
-    hooks(session).validate_submit(session=session, submission=priced)
-    order = _create_order(session, member_id, priced, source)
-    claim.resource_id = order.id
-    session.flush()
-    return SubmitResult(order, created=True)
+
+def _still_as_quoted(quote: Quote, infos: Mapping[int, SkuInfo]) -> bool:
+    """Every quoted line's SKU is sold as quoted (product, title, spec, price, image) and
+    can be bought; a line short of stock makes it one 409 ``insufficient_stock``."""
+    now = utcnow()
+    short: list[ShortLine] = []
+    for line in quote.lines:
+        info = infos.get(line.sku_id)
+        if info is None:
+            return False
+        blocking = {x for x in info.issues(line.qty, now) if x in BLOCKING}
+        if blocking and blocking <= STOCK_ISSUES:
+            short.append(ShortLine(line.sku_id, line.qty, max(info.sku.stock, 0)))
+            continue
+        current = pricing_line(line.key, info, line.qty)
+        if blocking or ((current.product_id, current.title, current.spec_text,
+                         current.unit_price_fen, current.image)
+                        != (line.product_id, line.title, line.spec_text, line.unit_price_fen,
+                            line.image)):
+            return False
+    if short:
+        raise InsufficientStock(short)
+    return True
 
 
 def _canonical(value: Any) -> str:
@@ -399,13 +487,14 @@ def _canonical(value: Any) -> str:
 
 
 def _create_order(session: Session, member_id: int, priced: PricedCheckout,
-                  source: str) -> Order:
+                  skus: Mapping[int, Sku], settings: OrderSettings, source: str
+                  ) -> tuple[Order, list[OrderLine], OrderTransition]:
     quote = priced.quote
-    settings = get_settings(session)
     now = utcnow()
     order_no = new_order_no()
     stock_key = f"order-{order_no}"
-    stock.reserve_lines(session, [(line.sku_id, line.qty) for line in quote.lines], stock_key)
+    stock.reserve_new(session, skus, [(line.sku_id, line.qty) for line in quote.lines],
+                      stock_key)
     order = Order(
         order_no=order_no, member_id=member_id, fulfilment=str(quote.fulfilment),
         source=source[:16], item_count=sum(line.qty for line in quote.lines),
@@ -430,7 +519,7 @@ def _create_order(session: Session, member_id: int, priced: PricedCheckout,
         discount_fen=line.discount_fen, payable_fen=line.payable_fen,
         adjustments=dict(line.adjustments)) for line in quote.lines]
     session.add_all(lines)
-    state.record_creation(session, order, state.Actor.member(member_id))
+    creation = state.record_creation(session, order, state.Actor.member(member_id))
     if priced.input.source == "cart":
         cart_service.remove_ordered(session, member_id, [line.sku_id for line in quote.lines])
     session.flush()
@@ -438,4 +527,4 @@ def _create_order(session: Session, member_id: int, priced: PricedCheckout,
     shop_id = current_shop_id(session)
     assert shop_id is not None
     effects.schedule_unpaid_close(session, shop_id, order.id, order.pay_deadline_at)
-    return order
+    return order, lines, creation

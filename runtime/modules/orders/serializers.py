@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -10,8 +11,14 @@ from sqlalchemy.orm import Session
 from runtime.media.models import MediaAsset
 from runtime.media.refs import load_assets, media_url
 from runtime.modules.orders.invoices import invoice_json
-from runtime.modules.orders.models import STATUS_LABELS, Order, OrderLine, OrderStatus
-from runtime.modules.orders.service import timeline
+from runtime.modules.orders.models import (
+    STATUS_LABELS,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderTransition,
+)
+from runtime.modules.orders.service import timeline, transition_entry
 from runtime.pricing import LINE_IMAGE_SIZE
 
 FULFILMENT_LABELS = {"express": "快递发货", "pickup": "到店自提", "local": "同城配送"}
@@ -60,18 +67,37 @@ def order_summary(order: Order, lines: list[OrderLine], *,
     }
 
 
-def order_detail(session: Session, order: Order, lines: list[OrderLine], *,
-                 for_merchant: bool = False) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Fresh:
+    """What the answer to a submit knows of the order it just created, so it reads nothing
+    back: its lines' image URLs (from the quote) and its creation transition; it has no
+    payment yet."""
+
+    image_urls: Sequence[str | None]
+    creation: OrderTransition
+
+
+def order_detail(session: Session, order: Order, lines: Sequence[OrderLine], *,
+                 for_merchant: bool = False, fresh: Fresh | None = None) -> dict[str, Any]:
     from runtime.modules.loader import hooks
     from runtime.modules.payments.service import payment_dicts
 
-    data = order_summary(order, lines, assets=load_assets(session, [ln.image for ln in lines]))
+    if fresh is None:
+        data = order_summary(order, list(lines),
+                             assets=load_assets(session, [ln.image for ln in lines]))
+        payments = payment_dicts(session, order.id)
+        entries = timeline(session, order.id)
+    else:
+        data = order_summary(order, list(lines))
+        for line, url in zip(data["lines"], fresh.image_urls, strict=True):
+            line["image_url"] = url
+        payments, entries = [], [transition_entry(fresh.creation)]
     data.update({
         "pricing": order.pricing, "address": order.address,
         "pickup_point": order.pickup_point, "buyer_remark": order.buyer_remark,
         "invoice": invoice_json(order), "auto_confirm_at": _iso(order.auto_confirm_at),
-        "payments": payment_dicts(session, order.id),
-        "timeline": [e.as_dict() for e in timeline(session, order.id)],
+        "payments": payments,
+        "timeline": [e.as_dict() for e in entries],
     })
     for part in hooks(session).order_details(session=session, order=order,
                                              for_merchant=for_merchant):

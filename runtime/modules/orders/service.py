@@ -95,12 +95,15 @@ class TimelineEntry:
                 "from_status": self.from_status, "to_status": self.to_status}
 
 
+def transition_entry(t: OrderTransition) -> TimelineEntry:
+    return TimelineEntry(t.at, t.event, t.actor_type, t.actor_name, t.reason, t.from_status,
+                         t.to_status)
+
+
 def timeline(session: Session, order_id: int) -> list[TimelineEntry]:
     """Transitions and notes of an order, oldest first."""
-    entries = [TimelineEntry(t.at, t.event, t.actor_type, t.actor_name, t.reason,
-                             t.from_status, t.to_status)
-               for t in session.scalars(select(OrderTransition)
-                                        .where(OrderTransition.order_id == order_id))]
+    entries = [transition_entry(t) for t in session.scalars(
+        select(OrderTransition).where(OrderTransition.order_id == order_id))]
     entries += [TimelineEntry(n.at, n.event, n.actor_type, n.actor_name, n.message)
                 for n in session.scalars(select(OrderNote).where(OrderNote.order_id == order_id))]
     # at the same instant a note (e.g. the last parcel) comes before the change it causes
