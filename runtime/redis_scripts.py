@@ -77,8 +77,6 @@ if entry and string.sub(entry, 1, #stamp + 1) == stamp .. '\\n' then return {1, 
 return {0, stamp}
 """)
 
-SCRIPTS = (COUNT_IN_WINDOW, COUNT_ACCOUNT_FAILURE, PAGE_OUTPUT_LOOKUP)
-
 SET_UNLESS_REVOKED = LuaScript("set_unless_revoked", """
 -- Cache a member token's grant unless the token was revoked meanwhile (a tombstone).
 -- KEYS[1]: the grant key.  ARGV[1]: the grant.  ARGV[2]: the tombstone value.
@@ -89,3 +87,5 @@ end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
 return 1
 """)
+
+SCRIPTS = (COUNT_IN_WINDOW, COUNT_ACCOUNT_FAILURE, PAGE_OUTPUT_LOOKUP, SET_UNLESS_REVOKED)

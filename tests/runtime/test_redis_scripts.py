@@ -44,3 +44,15 @@ def test_count_in_window_loads_itself_counts_and_keeps_the_first_ttl(
 def test_a_broken_script_raises_redis_errors(redis_conn: redis.Redis) -> None:
     with pytest.raises(redis.ResponseError):
         LuaScript("broken", "return redis.call('NOPE')")(redis_conn)
+
+
+def test_set_unless_revoked_never_overwrites_a_tombstone(redis_conn: redis.Redis) -> None:
+    from runtime.redis_scripts import SET_UNLESS_REVOKED
+
+    assert SET_UNLESS_REVOKED(redis_conn, ["t:grant"], ["grant-1", "revoked", 60]) == 1
+    assert SET_UNLESS_REVOKED(redis_conn, ["t:grant"], ["grant-2", "revoked", 60]) == 1
+    assert redis_conn.get("t:grant") in (b"grant-2", "grant-2")
+    redis_conn.set("t:grant", "revoked", ex=120)
+    assert SET_UNLESS_REVOKED(redis_conn, ["t:grant"], ["grant-3", "revoked", 60]) == 0
+    assert redis_conn.get("t:grant") in (b"revoked", "revoked")
+    assert 60 < redis_conn.ttl("t:grant") <= 120
