@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
@@ -19,6 +19,7 @@ from runtime.db import (
     context_key,
     make_engine,
     make_session_factory,
+    reader_bind,
     role_privileges,
     set_connection_context,
     use_context_key,
@@ -57,10 +58,24 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class MallkitFlask(Flask):
+    """Flask that runs a request once more, as a writer, when it began as a reader (a safe
+    method: SQLite BEGIN DEFERRED) and then met SQLite's write lock (``runtime.tenancy``)."""
+
+    def handle_user_exception(self, e: Exception) -> Any:
+        if isinstance(e, OperationalError) and tenancy.retry_as_writer(e):
+            try:
+                rv = self.preprocess_request()
+                return rv if rv is not None else self.dispatch_request()
+            except Exception as again:
+                return super().handle_user_exception(again)
+        return super().handle_user_exception(e)
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     settings.validate()
-    app = Flask("mallkit", template_folder=str(TEMPLATES),
+    app = MallkitFlask("mallkit", template_folder=str(TEMPLATES),
                 static_folder=str(Path(__file__).parent / "static"), static_url_path="/static")
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -91,7 +106,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     session_factory.configure(info={SESSION_KEY: modules})
     app.extensions["mallkit"] = Mallkit(
         settings=settings, engine=engine, session_factory=session_factory,
-        redis=connect(settings), modules=modules)
+        redis=connect(settings), modules=modules, reader=reader_bind(engine))
 
     logs.configure()
     logs.init_app(app)

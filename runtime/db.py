@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Connection,
     DateTime,
     Engine,
     ForeignKey,
@@ -141,8 +142,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(
             url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        # Take the write lock at BEGIN so concurrent writers queue instead of deadlocking.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
@@ -150,8 +150,40 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+#: Execution option of the engine :func:`reader_bind` returns (SQLite: BEGIN DEFERRED).
+DEFERRED = "mallkit_deferred"
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """``BEGIN IMMEDIATE`` for a unit of work that may write: it takes the write lock at
+    BEGIN, so concurrent writers queue (``busy_timeout``) instead of failing when a read
+    transaction tries to upgrade; a reader's (:func:`reader_bind`) begins DEFERRED and reads
+    a WAL snapshot beside the others."""
+    deferred = conn.get_execution_options().get(DEFERRED, False)
+    conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+def reader_bind(engine: Engine) -> Engine:
+    """``engine`` for units of work expected only to read (safe HTTP methods): on SQLite
+    their transactions begin DEFERRED, so processes read at once instead of queueing for the
+    write lock. A write in one that read first can fail with 'database is locked'
+    (:func:`is_lock_conflict`): run the unit of work again as a writer (``runtime.tenancy``
+    does it for requests). Elsewhere it is ``engine`` itself."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{DEFERRED: True})
+
+
+def is_lock_conflict(exc: BaseException) -> bool:
+    """SQLite refused a lock (SQLITE_BUSY, including a deferred reader's upgrade after
+    another connection's commit, or SQLITE_LOCKED)."""
+    code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    dbapi_conn.isolation_level = None  # let the "begin" listener issue BEGIN IMMEDIATE
+    dbapi_conn.isolation_level = None  # let the "begin" listener issue BEGIN itself
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")

@@ -25,6 +25,8 @@ class Mallkit:
     redis: redis.Redis
     modules: ModuleSet
     registries: dict[str, Any] = field(default_factory=dict)
+    #: the engine of read-only requests' sessions (``runtime.db.reader_bind``)
+    reader: Engine | None = None
 
 
 def state() -> Mallkit:

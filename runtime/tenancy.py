@@ -2,22 +2,43 @@
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, g, has_request_context, request
 from sqlalchemy.orm import Session
 
 from runtime import logs
-from runtime.db import use_shop
+from runtime.db import is_lock_conflict, use_shop
 from runtime.extension import state
 from runtime.shops.models import Shop
 from runtime.shops.service import get_shop_by_slug
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def db() -> Session:
-    """The request's session, opened on first use and closed at teardown."""
+    """The request's session, opened on first use and closed at teardown. A safe method's
+    is a reader's (``runtime.db.reader_bind``: SQLite reads beside other processes); should it
+    write and meet the lock, :func:`retry_as_writer` makes it a writer for one more run."""
     if "db" not in g:
-        g.db = state().session_factory()
+        mk = state()
+        reader = has_request_context() and request.method in SAFE_METHODS
+        g.db = (mk.session_factory(bind=mk.reader) if reader and mk.reader is not None
+                else mk.session_factory())
         g.db.info["shop_id"] = None
     return g.db
+
+
+def retry_as_writer(exc: BaseException) -> bool:
+    """After SQLite refused a reader's request its write lock (a deferred transaction cannot
+    upgrade once another connection committed): roll the session back and make it a writer
+    (BEGIN IMMEDIATE). True when the caller should run the request again."""
+    session = g.get("db")
+    mk = state()
+    if (session is None or mk.reader is None or mk.reader is mk.engine
+            or session.bind is not mk.reader or not is_lock_conflict(exc)):
+        return False
+    session.rollback()
+    session.bind = mk.engine
+    return True
 
 
 def enter_shop(slug: str) -> Shop:
