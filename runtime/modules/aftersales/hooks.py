@@ -12,6 +12,7 @@ from runtime.modules.aftersales import ledger, refunding
 from runtime.modules.aftersales.models import STATUS_LABELS, AfterSaleStatus, RefundStatus
 from runtime.modules.aftersales.service import pending_count
 from runtime.modules.hookspecs import OverviewFigure, hookimpl
+from runtime.modules.orders.models import OrderStatus
 
 
 @hookimpl
@@ -24,7 +25,11 @@ def refund_settled(session: Session, refund: Any, payment: Any) -> None:
 @hookimpl
 def order_details(session: Session, order: Any, for_merchant: bool) -> dict[str, Any]:
     """``refund_status`` (NONE / PART / ALL), ``refunded_fen`` and each line's after-sale
-    state (``aftersale``: status, label, refunded, the open request)."""
+    state (``aftersale``: status, label, refunded, the open request). An unpaid order has
+    none (nothing is refunded before payment), read from nothing."""
+    if order.status == OrderStatus.PENDING_PAYMENT:
+        return {"refund_status": RefundStatus.NONE.value, "refunded_fen": 0,
+                "aftersale_lines": {}}
     summary = ledger.order_states(session, [order.id]).get(order.id)
     lines = ledger.line_states(session, [order.id])
     return {
