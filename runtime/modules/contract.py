@@ -43,7 +43,10 @@ class Module:
     - ``hooks``: modules holding ``@hookimpl`` functions of :mod:`runtime.modules.hookspecs`.
     - ``pricing_steps``: pricing pipeline steps (objects with ``name``, ``position``,
       ``apply`` and an optional ``prepare``).
-    - ``seeders``: demo-data seeders ``func(session, shop)``, run by ``mallkit demo``.
+    - ``seeders``: demo-data seeders ``func(session, shop)``, run by ``mallkit demo`` after
+      the seeders of the modules it requires.
+    - ``seed_after``: ids of modules whose demo data its seeders build on without requiring
+      them (their seeders run first when they are installed).
     - ``media_references``: ``finder(session, asset_ids)`` saying which assets it shows.
     - ``openapi``: ``ApiComponents`` objects (``runtime.api.openapi``) for the API document.
     - ``cli``: click commands added to ``mallkit``.
@@ -61,6 +64,7 @@ class Module:
     hooks: tuple[str, ...] = ()
     pricing_steps: tuple[str, ...] = ()
     seeders: tuple[str, ...] = ()
+    seed_after: tuple[str, ...] = ()
     media_references: str | None = None
     openapi: tuple[str, ...] = ()
     cli: tuple[str, ...] = ()

@@ -276,16 +276,19 @@ def build_module_set(found: list[Discovered]) -> ModuleSet:
     :func:`register_blueprints_and_commands` once the app exists."""
     manifests = manifest_registry(found)
     plugins = new_plugin_manager()
-    modules = {d.id: d for d in _dependency_order(found, manifests)}
+    modules = {d.id: d for d in _dependency_order(found, lambda d: manifests[d.id].requires)}
     mods = ModuleSet(manifests, modules, plugins)
     import_models(modules.values())
     for item in modules.values():
         _contribute(mods, item)
+    for item in _seeding_order(found, manifests):
+        _add_seeders(mods, item)
     return mods
 
 
-def _dependency_order(found: list[Discovered], manifests: ModuleRegistry) -> list[Discovered]:
-    """Modules after the modules they require (ties by id), so their hooks run after."""
+def _dependency_order(found: list[Discovered], after: Callable[[Discovered], Iterable[str]],
+                      what: str = "requires") -> list[Discovered]:
+    """Modules after the modules ``after`` names (ties by id), so their hooks run after."""
     by_id = {d.id: d for d in found}
     ordered: list[Discovered] = []
     seen: set[str] = set()
@@ -294,9 +297,9 @@ def _dependency_order(found: list[Discovered], manifests: ModuleRegistry) -> lis
         if module_id in seen:
             return
         if module_id in trail:
-            raise ManifestError(by_id[module_id].manifest.path, "/requires",
-                                f"requires form a cycle: {' -> '.join((*trail, module_id))}")
-        for required in manifests[module_id].requires:
+            raise ManifestError(by_id[module_id].manifest.path, f"/{what}",
+                                f"{what} form a cycle: {' -> '.join((*trail, module_id))}")
+        for required in after(by_id[module_id]):
             visit(required, (*trail, module_id))
         seen.add(module_id)
         ordered.append(by_id[module_id])
@@ -304,6 +307,21 @@ def _dependency_order(found: list[Discovered], manifests: ModuleRegistry) -> lis
     for module_id in sorted(by_id):
         visit(module_id, ())
     return ordered
+
+
+def _seeding_order(found: list[Discovered], manifests: ModuleRegistry) -> list[Discovered]:
+    """Modules whose demo seeders run after those of the modules they require and of the
+    installed modules named in their ``Module.seed_after``."""
+    present = {d.id for d in found}
+    return _dependency_order(found, lambda d: (
+        *manifests[d.id].requires, *(m for m in d.module.seed_after if m in present)),
+        "seed_after")
+
+
+def _add_seeders(mods: ModuleSet, item: Discovered) -> None:
+    for target in item.module.seeders:
+        func = import_string(target)
+        mods.add_seeder(getattr(func, "seeder_name", item.id), func, item.id)
 
 
 def _contribute(mods: ModuleSet, item: Discovered) -> None:
@@ -325,9 +343,6 @@ def _contribute(mods: ModuleSet, item: Discovered) -> None:
     mods.plugin_names[module_id] = names
     for target in module.pricing_steps:
         mods.add_pricing_step(import_string(target), module_id)
-    for target in module.seeders:
-        func = import_string(target)
-        mods.add_seeder(getattr(func, "seeder_name", module_id), func, module_id)
     if module.media_references:
         mods.add_reference_finder(module_id, import_string(module.media_references))
     for target in module.openapi:

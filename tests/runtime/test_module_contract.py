@@ -5,6 +5,7 @@ policy, and every module has a cross-shop test."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,34 @@ def test_a_job_declared_but_not_mapped_refuses_to_start():
     mods.frozen = False
     with pytest.raises(ManifestError, match="signin-reminders"):
         _contribute(mods, broken)
+
+
+def _seeding(found: list[Discovered]) -> list[str]:
+    return [seeder.module for seeder in build_module_set(found).seeders.values()]
+
+
+def test_seeders_run_after_what_they_require_and_seed_after():
+    order = _seeding(IN_TREE)
+    by_id = {d.id: d for d in IN_TREE}
+    for index, module_id in enumerate(order):
+        before = {*by_id[module_id].manifest.requires, *by_id[module_id].module.seed_after}
+        assert not before & set(order[index + 1:]), module_id
+    assert order.index("reviews") < order.index("aftersales")
+    # seed_after names a module that may be absent: the seeder then runs all the same
+    assert "aftersales" in _seeding([d for d in IN_TREE if d.id != "reviews"])
+
+
+def test_seed_after_in_a_cycle_refuses_to_start():
+    def seeding_after(module_id: str, other: str) -> Discovered:
+        found = next(d for d in IN_TREE if d.id == module_id)
+        return Discovered(found.manifest, replace(found.module, seed_after=(other,)),
+                          found.package)
+
+    looped = [seeding_after("signin", "catalog") if d.id == "signin"
+              else seeding_after("catalog", "signin") if d.id == "catalog" else d
+              for d in IN_TREE]
+    with pytest.raises(ManifestError, match="seed_after form a cycle"):
+        build_module_set(looped)
 
 
 def test_every_module_folder_is_a_module():

@@ -14,6 +14,7 @@ module = Module(
     jobs={"aftersales-sweeper": "runtime.modules.aftersales.jobs:sweep"},
     hooks=("runtime.modules.aftersales.hooks",),
     seeders=("runtime.modules.aftersales.demo:seed_demo_aftersale",),
+    seed_after=("reviews",),  # its demo after-sale is made on the reviews demo's orders
     openapi=("runtime.modules.aftersales.api:OPENAPI",),
     docs="docs/modules/aftersales.md",
     tests="tests/aftersales",

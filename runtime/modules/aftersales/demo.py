@@ -1,5 +1,6 @@
 """Demo data: one real after-sale on a paid order of the demo shop (the demo's first order
-with money in: e.g. the reviews demo's delivered cash-on-delivery orders once they exist),
+with money in: the reviews demo's delivered cash-on-delivery orders, seeded first through
+``Module.seed_after``),
 asked by its buyer and agreed by the merchant through the same services the API and the
 console use — the money goes back the way it was paid (cash on delivery: settled by hand).
 Nothing is made while the shop has no paid order, and nothing twice."""
