@@ -125,6 +125,14 @@ def fulfilment_hold(session: Any, order: Any) -> str | None:
     it — the first reason refuses with 409 ``fulfilment_held`` — or None."""
 
 
+@hookspec
+def lines_not_to_ship(session: Any, order: Any) -> list[int]:
+    """Asked by fulfilment before it ships, dispatches or hands over an order: the ids of
+    its lines that are no longer to leave the shop (after-sales: a line refunded in full
+    before it was shipped). They are left out of the shipment and do not keep the order
+    waiting for them. Read only; every implementation's ids count."""
+
+
 @hookspec(firstresult=True)
 def auto_confirm_hold(session: Any, order: Any) -> str | None:
     """Asked by orders' auto-confirm before it confirms receipt of a shipped order, inside

@@ -66,3 +66,9 @@ def overview_figures(session: Session) -> list[OverviewFigure]:
     return [OverviewFigure("aftersales", {"zh-CN": "待处理售后", "en": "After-sales to handle"},
                            pending_count(session), "orders",
                            "aftersales_console.aftersale_list", position=25)]
+
+
+@hookimpl
+def lines_not_to_ship(session: Session, order: Any) -> list[int]:
+    """Lines refunded in full are not shipped (their goods stayed in the shop)."""
+    return ledger.fully_refunded_lines(session, order.id)

@@ -17,6 +17,7 @@ from runtime.modules.aftersales.models import (
     AfterSaleOrder,
     RefundStatus,
 )
+from runtime.modules.orders.models import OrderLine
 from runtime.upsert import upsert
 
 
@@ -100,3 +101,12 @@ def settle_order(session: Session, order_id: int, line_payable: dict[int, int],
     order.refund_status = (RefundStatus.ALL if full else RefundStatus.PART
                            if order.refunded_fen > 0 else RefundStatus.NONE).value
     return order
+
+
+def fully_refunded_lines(session: Session, order_id: int) -> list[int]:
+    """Ids of the order's lines refunded in full (what they paid, and something was paid)."""
+    return list(session.scalars(
+        select(AfterSaleLine.line_id).join(OrderLine, OrderLine.id == AfterSaleLine.line_id)
+        .where(AfterSaleLine.order_id == order_id, OrderLine.payable_fen > 0,
+               AfterSaleLine.refunded_fen >= OrderLine.payable_fen)
+        .order_by(AfterSaleLine.line_id)))

@@ -34,6 +34,7 @@ def order_details(session: Session, order: Any, for_merchant: bool) -> dict[str,
                       for s, lines in shipping.shipments_of(session, order.id)],
         "pickup": ({"code": pickup.code, "verified_at": _iso(pickup.verified_at)}
                    if pickup else None),
+        "lines_not_to_ship": sorted(shipping.lines_not_to_ship(session, order)),
     }
     if for_merchant:
         upload = shipping.upload_of(session, order.id)

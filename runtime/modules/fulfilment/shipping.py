@@ -64,6 +64,19 @@ def _lines(session: Session, order_id: int) -> list[OrderLine]:
                                 .order_by(OrderLine.id)))
 
 
+def lines_not_to_ship(session: Session, order: Order) -> set[int]:
+    """Ids of the order's lines that no longer leave the shop (``lines_not_to_ship`` hook,
+    e.g. after-sales: refunded in full before shipping)."""
+    answers = hooks(session).lines_not_to_ship(session=session, order=order)
+    return {line_id for ids in answers for line_id in ids}
+
+
+def _lines_to_ship(session: Session, order: Order) -> list[OrderLine]:
+    """The order's lines less those no longer to ship."""
+    withheld = lines_not_to_ship(session, order)
+    return [line for line in _lines(session, order.id) if line.id not in withheld]
+
+
 def _note(session: Session, order: Order, event: str, actor: Actor, message: str,
           data: dict[str, Any] | None = None) -> None:
     from runtime.modules.orders.service import add_note
@@ -151,7 +164,7 @@ def verify_pickup(session: Session, code_text: Any, actor: Actor) -> Order:
                         delivered_at=now)
     session.add(shipment)
     session.flush()
-    for line in _lines(session, order.id):
+    for line in _lines_to_ship(session, order):
         session.add(ShipmentLine(shipment_id=shipment.id, order_line_id=line.id, qty=line.qty))
         line.shipped_qty = line.qty
     state.transition(session, order, OrderEvent.PICKED_UP, actor, f"pickup code {code}")
@@ -164,7 +177,8 @@ def verify_pickup(session: Session, code_text: Any, actor: Actor) -> Order:
 
 
 def _parse_ship_lines(lines: Any, order_lines: list[OrderLine]) -> dict[int, int]:
-    """``None`` ships everything not yet shipped; else ``[{"order_line_id", "qty"}]``."""
+    """``None`` ships everything not yet shipped; else ``[{"order_line_id", "qty"}]``
+    (``order_lines``: the lines still to ship, so a refunded line is "not a line to ship")."""
     remaining = {line.id: line.qty - line.shipped_qty for line in order_lines}
     if lines is None:
         chosen = {lid: qty for lid, qty in remaining.items() if qty > 0}
@@ -180,8 +194,8 @@ def _parse_ship_lines(lines: Any, order_lines: list[OrderLine]) -> dict[int, int
         lid = item.get("order_line_id") if isinstance(item, Mapping) else None
         qty = item.get("qty") if isinstance(item, Mapping) else None
         if lid not in remaining:
-            errors.append(FieldError(f"/lines/{i}/order_line_id", "not a line of this order",
-                                     "not_found"))
+            errors.append(FieldError(f"/lines/{i}/order_line_id",
+                                     "not a line of this order still to ship", "not_found"))
         elif lid in chosen:
             errors.append(FieldError(f"/lines/{i}/order_line_id", "each line once"))
         elif qty is None:
@@ -200,8 +214,8 @@ def _parse_ship_lines(lines: Any, order_lines: list[OrderLine]) -> dict[int, int
 
 def ship(session: Session, order_id: int, *, carrier_code: Any, tracking_no: Any,
          actor: Actor, lines: Any = None, carrier_name: Any = None) -> Shipment:
-    """Ship some or all lines in one parcel. The order becomes 待收货 when every line is
-    shipped; each parcel is recorded on the timeline."""
+    """Ship some or all lines in one parcel. The order becomes 待收货 when every line still
+    to ship is shipped (a line refunded in full is not); each parcel is on the timeline."""
     errors = FieldErrors()
     if not isinstance(carrier_code, str) or not re.fullmatch(r"[A-Za-z0-9_]{1,32}",
                                                              carrier_code):
@@ -222,7 +236,7 @@ def ship(session: Session, order_id: int, *, carrier_code: Any, tracking_no: Any
         raise InvalidTransition(f"order {order.order_no} is {order.status}; only a paid order "
                                 "ships", extra={"status": order.status})
     check_hold(session, order)
-    order_lines = _lines(session, order.id)
+    order_lines = _lines_to_ship(session, order)
     chosen = _parse_ship_lines(lines, order_lines)
     code = carrier_code.upper()
     shipment = Shipment(order_id=order.id, kind=FulfilmentMethod.EXPRESS.value,
@@ -279,7 +293,7 @@ def dispatch_local(session: Session, order_id: int, *, courier_name: Any = "",
                         shipped_at=utcnow())
     session.add(shipment)
     session.flush()
-    for line in _lines(session, order.id):
+    for line in _lines_to_ship(session, order):
         session.add(ShipmentLine(shipment_id=shipment.id, order_line_id=line.id, qty=line.qty))
         line.shipped_qty = line.qty
     from runtime.modules.orders.service import set_auto_confirm
