@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import event
 
 from tests.orders.flow import shopper, sku_of
+from tests.statements import sets_tenant_context
 
 
 def test_cart_line_image_url_serves_the_library_image(app, client, factory, shop):
@@ -40,7 +41,7 @@ def test_cart_api_query_count_does_not_grow_with_lines(app, client, factory, sho
         statements: list[str] = []
 
         def watch(_conn, _cursor, statement, *_args, into=statements):
-            if "set_config" not in statement:
+            if not sets_tenant_context(statement):
                 into.append(statement)
 
         event.listen(engine, "before_cursor_execute", watch)
