@@ -189,3 +189,18 @@ def test_only_a_real_readable_pdf_is_accepted(app, client, factory, shop, invoic
     assert early.status_code == 409 and early.json["code"] == "order_not_paid"
     plain = paid(app, alice, sku.id)  # no invoice asked for
     assert upload(client, base, plain["id"], pdf_bytes(1), token).status_code == 404
+
+
+def test_a_refused_pdf_is_explained_in_chinese_in_the_console(app, client, factory, shop,
+                                                              invoiced):
+    """The console form (no JSON asked for) goes back to the queue with the reason in zh-CN."""
+    _alice, order, token, base, _sku = invoiced
+    for data, reason in ((png_bytes(), "这不是 PDF 文件"),
+                         (pdf_bytes(1, password="secret"), "PDF 已加密")):
+        answer = client.post(f"{base}/{order['id']}/invoice.pdf",
+                             data={"file": (io.BytesIO(data), "invoice.pdf")},
+                             headers={"X-CSRF-Token": token},
+                             content_type="multipart/form-data", follow_redirects=True)
+        assert answer.status_code == 200
+        page = answer.get_data(as_text=True)
+        assert reason in page, page[page.find("flash"):page.find("flash") + 400]
