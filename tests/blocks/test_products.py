@@ -10,6 +10,7 @@ from sqlalchemy import event
 from runtime.modules.catalog.products import update_product
 from runtime.pages import cache
 from tests.blocks.conftest import block, ids_in_html, in_shop, page_config
+from tests.statements import sets_tenant_context
 
 SOURCES = ("manual", "group", "tag", "newest", "best_selling")
 
@@ -133,13 +134,13 @@ def test_one_and_twenty_product_grids_cost_the_same_queries(app, client, shop, c
     assert len(many) == len(one), "\n".join(["", *one, "----", *many])
 
 
-BASE = ("BEGIN", "set_config", "FROM shops", "FROM pages", "FROM shop_modules",
+BASE = ("BEGIN", "FROM shops", "FROM pages", "FROM shop_modules",
         "FROM shop_themes")
 
 
 def kind_of(statement: str) -> str:
     """What a statement of a cold page reads: the page itself or a kind of block data."""
-    if any(marker in statement for marker in BASE):
+    if sets_tenant_context(statement) or any(marker in statement for marker in BASE):
         return "page"
     for table in ("shop_navigation", "catalog_groups", "catalog_products", "media_assets"):
         if f"FROM {table}" in statement:
