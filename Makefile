@@ -6,6 +6,8 @@ STAMP  := $(VENV)/.installed
 PG_TEST_URL    ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # under `-n 2` the xdist workers take Redis dbs 14 and 15 (base + worker number)
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/14
+# Two pytest-xdist workers (CI has 2 cores); each takes its own database and Redis db.
+PYTEST_ARGS    ?= -n 2
 
 .PHONY: demo test test-embedded test-services test-miniprogram bench lint clean
 
