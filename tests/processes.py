@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import selectors
 import subprocess
@@ -75,3 +76,15 @@ def wait_while_running(proc: subprocess.Popen[str], condition, timeout: float) -
         except subprocess.TimeoutExpired:
             continue
         pytest.fail(f"the process ended first (exit {proc.returncode})")
+
+
+def kill_with_children(proc: subprocess.Popen[str]) -> None:
+    """SIGKILL ``proc`` and every process it started, as a crash or the OOM killer would.
+    Killing its process group is not enough for an RQ worker: its work horse calls
+    ``setsid`` and lives in a session of its own."""
+    children = psutil.Process(proc.pid).children(recursive=True)
+    for process in [*children, psutil.Process(proc.pid)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+    psutil.wait_procs(children, timeout=10)
+    proc.wait()

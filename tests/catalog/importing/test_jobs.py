@@ -4,8 +4,6 @@ safe, and an import whose image follow-up was lost gets it again."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -26,7 +24,7 @@ from runtime.modules.catalog.importing.jobs import (
 from runtime.modules.catalog.importing.models import CatalogImport
 from runtime.modules.catalog.models import Product
 from tests.catalog.importing.helpers import count_rows, import_file, workbook_bytes
-from tests.processes import wait_while_running
+from tests.processes import kill_with_children, wait_while_running
 
 
 def _queued_ids(redis_conn) -> list[str]:
@@ -139,8 +137,7 @@ def test_an_import_whose_worker_was_sigkilled_is_resumed(app, shop, shop_session
     try:
         wait_while_running(worker, importing, timeout=120)
     finally:
-        os.killpg(worker.pid, signal.SIGKILL)  # the worker and its work horse
-        worker.wait()
+        kill_with_children(worker)  # the worker and its work horse
     assert importing()  # killed mid-import
 
     clock.freeze(datetime.now(UTC) + timedelta(minutes=3))  # the worker beat in real time
