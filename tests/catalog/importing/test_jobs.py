@@ -129,7 +129,10 @@ def test_an_import_whose_worker_was_sigkilled_is_resumed(app, shop, shop_session
                               stderr=subprocess.DEVNULL, start_new_session=True)
 
     def importing() -> bool:
-        with app.extensions["mallkit"].session_factory() as session:
+        # a reader (SQLite: BEGIN DEFERRED): a writer's BEGIN IMMEDIATE would queue behind
+        # the worker's chunks and get the lock only once the import is done
+        state = app.extensions["mallkit"]
+        with state.session_factory(bind=state.reader) as session:
             use_shop(session, shop.id)
             run_now = session.get(CatalogImport, run.id)
             return run_now.status == "running" and run_now.processed_products > 0
