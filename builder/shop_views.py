@@ -158,16 +158,22 @@ def staff_invitation_revoke(invitation_id: int) -> ResponseReturnValue:
         row = invitations.revoke(db(), current_membership(), invitation_id)
         audit(Action.STAFF_INVITATION_REVOKED, current_user(), target=row.email)
     except MallkitError as exc:
-        db().rollback()
-        if forms.wants_json():
-            raise
-        flash(" ".join(forms.field_errors(exc).values()), "error")
-        return _render_staff(status=exc.status)
+        return _staff_refused(exc)
     db().commit()
     if forms.wants_json():
         return Response(status=204)
     flash(_("The invitation has been revoked; its link no longer works."), "success")
     return redirect(url_for(".staff"))
+
+
+def _staff_refused(exc: MallkitError) -> ResponseReturnValue:
+    """A refused staff action: rolled back; JSON clients get the problem, browsers the staff
+    page with the reason."""
+    db().rollback()
+    if forms.wants_json():
+        raise exc
+    flash(" ".join(forms.field_errors(exc).values()), "error")
+    return _render_staff(status=exc.status)
 
 
 def _email_of(user_id: int) -> str:
@@ -191,11 +197,7 @@ def staff_change(member_id: int) -> ResponseReturnValue:
         audit(Action.STAFF_ROLE_CHANGED, current_user(), target=_email_of(member.user_id),
               detail={"from": before, "to": {"role": member.role, "areas": member.areas}})
     except MallkitError as exc:
-        db().rollback()
-        if forms.wants_json():
-            raise
-        flash(" ".join(forms.field_errors(exc).values()), "error")
-        return _render_staff(status=exc.status)
+        return _staff_refused(exc)
     db().commit()
     if forms.wants_json():
         return jsonify({"member": {"id": member.id, "role": member.role,
@@ -215,11 +217,7 @@ def staff_remove(member_id: int) -> ResponseReturnValue:
         audit(Action.STAFF_REMOVED, me, target=_email_of(removed.user_id),
               detail={"role": removed.role})
     except MallkitError as exc:
-        db().rollback()
-        if forms.wants_json():
-            raise
-        flash(" ".join(forms.field_errors(exc).values()), "error")
-        return _render_staff(status=exc.status)
+        return _staff_refused(exc)
     db().commit()
     if forms.wants_json():
         return Response(status=204)
