@@ -198,6 +198,30 @@ def member_balances(session: Any, member_ids: list[int]) -> dict[str, dict[int, 
     (members without an account left out). Read only."""
 
 
+# --- coupons ------------------------------------------------------------------------------
+
+
+@hookspec
+def issue_coupons(session: Any, member_id: int, template_ids: list[int], source: str,
+                  idempotency_key: str) -> list[int]:
+    """Give ``member_id`` one coupon of each template in ``template_ids`` (the module owning
+    coupons answers; e.g. promotions for a full-reduction tier's gift, signin for a sign-in
+    reward), inside the caller's transaction. ``source`` says why (``"full_reduction"``,
+    ``"signin"``) and is kept with each coupon. Idempotent by ``idempotency_key``: a second
+    call with the same key issues nothing more and returns the ids issued the first time. A
+    template that is off, sold out or of another shop is skipped (the stock and per-member
+    limits still apply). Returns the member coupon ids issued under the key (one list per
+    implementing module; nothing when coupons is off)."""
+
+
+@hookspec
+def revoke_coupons(session: Any, idempotency_key: str) -> int:
+    """Take back the coupons issued under ``idempotency_key`` by :func:`issue_coupons` (a
+    gift for an order that was cancelled or wholly refunded), inside the caller's
+    transaction: unused ones are revoked and their template's stock returned; used or
+    expired ones are left alone. Idempotent; returns how many were revoked now."""
+
+
 # --- the console's overview ---------------------------------------------------------------
 
 
