@@ -9,8 +9,14 @@ by the step's own ``prepare(session, request, ctx)`` when checkout prices, and h
 ``apply`` as ``state.data[step.name]``; so this file and every ``apply`` are testable
 without a database, and no module imports another to price. Steps run in ``position``
 order and are skipped for a shop where their module is off. Every discount is allocated to
-lines (largest remainder) so each line knows what it was charged, for refunds later; the
-parts always sum exactly.
+lines (pro rata to what each still costs, floored to the fen, the last line taking the
+remainder) so each line knows what it was charged, for refunds later; the parts always sum
+exactly.
+
+Stage 2 (positions 100-199: limited-time discount vs member price) is per line the larger
+saving, never both: its steps do not take money off but register per-line offers
+(:meth:`PricingState.offer`); the pipeline resolves them, the largest offer per line winning,
+before the first step past the stage (:data:`STAGE2_END`) runs.
 """
 
 from __future__ import annotations
@@ -30,11 +36,13 @@ LINE_IMAGE_SIZE = 300
 
 
 def allocate(amount_fen: int, weights: Sequence[int]) -> list[int]:
-    """Split ``amount_fen`` in proportion to ``weights`` by the largest-remainder method.
+    """Split ``amount_fen`` in proportion to ``weights``: each part floored to the fen, the
+    last line with a weight taking the remainder.
 
-    The parts are integers that sum to ``amount_fen`` exactly; no part exceeds its weight
-    when ``amount_fen <= sum(weights)`` (a discount never makes a line negative). Ties in
-    the remainder go to the earlier line, so the result is deterministic.
+    The parts are integers that sum to ``amount_fen`` exactly. When ``amount_fen <=
+    sum(weights)`` no part exceeds its weight (a discount never makes a line negative): in
+    the rare case the remainder would exceed the last line's weight, the excess goes to the
+    lines before it, from the end, up to what each can still take. Deterministic.
     """
     if amount_fen < 0:
         raise ValueError("amount_fen must not be negative")
@@ -45,12 +53,18 @@ def allocate(amount_fen: int, weights: Sequence[int]) -> list[int]:
         return [0] * len(weights)
     if total == 0:
         raise ValueError("cannot allocate a non-zero amount over zero weights")
+    last = max(i for i, w in enumerate(weights) if w)
     parts = [amount_fen * w // total for w in weights]
-    remainders = [amount_fen * w % total for w in weights]
-    short = amount_fen - sum(parts)
-    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
-    for i in order[:short]:
-        parts[i] += 1
+    parts[last] += amount_fen - sum(parts)
+    excess = parts[last] - weights[last] if amount_fen <= total else 0
+    if excess > 0:
+        parts[last] = weights[last]
+        for i in range(last - 1, -1, -1):
+            take = min(excess, weights[i] - parts[i])
+            parts[i] += take
+            excess -= take
+            if not excess:
+                break
     return parts
 
 
@@ -58,6 +72,12 @@ def percent_of(amount_fen: int, percent: int | float | str) -> int:
     """``percent`` % of ``amount_fen``, rounded half up to the fen (for discounts by rate)."""
     value = Decimal(amount_fen) * Decimal(str(percent)) / Decimal(100)
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+# Stage 2 of the pipeline (limited-time discount vs member price) is the positions below
+# this: its steps register per-line offers, resolved before the first step at or past it.
+STAGE2_START = 100
+STAGE2_END = 200
 
 
 class AdjustmentKind(StrEnum):
@@ -128,6 +148,18 @@ class Adjustment:
                 "amount_fen": self.amount_fen, "meta": dict(self.meta)}
 
 
+@dataclass(frozen=True)
+class Offer:
+    """A stage-2 price for one line (a limited-time discount, the member price), as the
+    saving it gives off what the line costs when offered."""
+
+    line_key: str
+    source: str
+    label: str
+    saving_fen: int
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
 class PricingState:
     """The quote under construction; steps read it and add adjustments."""
 
@@ -144,6 +176,9 @@ class PricingState:
         self.balance_fen = 0
         self.errors: list[FieldError] = []
         self.notes: list[str] = []
+        self.offers: dict[str, list[Offer]] = {}
+        self.offers_resolved = False
+        self.stage2_winners: dict[str, Offer] = {}  # line key -> the offer it was priced by
 
     @property
     def goods_total_fen(self) -> int:
@@ -170,11 +205,57 @@ class PricingState:
             return None
         parts = allocate(amount, weights)
         per_line = {k: p for k, p in zip(keys, parts, strict=True) if p}
+        return self._record(source, kind, label, per_line, meta)
+
+    def _record(self, source: str, kind: AdjustmentKind, label: str,
+                per_line: Mapping[str, int], meta: Mapping[str, Any] | None) -> Adjustment:
         for k, p in per_line.items():
             self.line_payable[k] -= p
-        adjustment = Adjustment(source, kind, label, amount, per_line, meta or {})
+        adjustment = Adjustment(source, kind, label, sum(per_line.values()), dict(per_line),
+                                meta or {})
         self.adjustments.append(adjustment)
         return adjustment
+
+    def offer(self, line_key: str, source: str, label: str, saving_fen: int,
+              meta: Mapping[str, Any] | None = None) -> None:
+        """Offer a stage-2 price for one line (steps at positions 100-199): the saving off
+        what the line costs now. Per line the largest offer wins (the first on a tie), and
+        only it is taken off; the others are dropped."""
+        if self.offers_resolved:
+            raise RuntimeError(f"offer from {source!r} after stage 2 was resolved")
+        if line_key not in self.line_payable:
+            raise KeyError(f"offer {source!r} names unknown line {line_key!r}")
+        saving = min(int(saving_fen), self.line_payable[line_key])
+        if saving > 0:
+            self.offers.setdefault(line_key, []).append(
+                Offer(line_key, source, label, saving, meta or {}))
+
+    def resolve_offers(self) -> None:
+        """Stage 2's outcome: per line the largest offer, then one adjustment per winning
+        source with each line's own saving (in the order the sources first offered).
+        Idempotent; run by :func:`run_pipeline`."""
+        if self.offers_resolved:
+            return
+        self.offers_resolved = True
+        order: list[str] = []
+        for offers in self.offers.values():
+            order.extend(o.source for o in offers if o.source not in order)
+        won: dict[str, dict[str, int]] = {}
+        first: dict[str, Offer] = {}
+        for line in self.lines:
+            offers = self.offers.get(line.key)
+            if not offers:
+                continue
+            best = max(offers, key=lambda o: o.saving_fen)  # max keeps the first on a tie
+            saving = min(best.saving_fen, self.line_payable[line.key])
+            if saving <= 0:
+                continue
+            self.stage2_winners[line.key] = best
+            won.setdefault(best.source, {})[line.key] = saving
+            first.setdefault(best.source, best)
+        for source in sorted(won, key=order.index):
+            offer = first[source]
+            self._record(source, AdjustmentKind.DISCOUNT, offer.label, won[source], offer.meta)
 
     def error(self, pointer: str, message: str, code: str = "invalid") -> None:
         self.errors.append(FieldError(pointer, message, code))
@@ -313,7 +394,10 @@ def run_pipeline(request: PricingRequest, data: Mapping[str, Any] | None,
     """Price ``request`` through ``steps`` (in the order given) with the prepared ``data``."""
     state = PricingState(request, data or {})
     for step in steps:
+        if step.position >= STAGE2_END:
+            state.resolve_offers()
         step.apply(state)
+    state.resolve_offers()
     return _build_quote(state)
 
 

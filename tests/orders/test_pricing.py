@@ -51,11 +51,15 @@ def check_invariants(quote) -> None:
     assert quote.cash_due_fen + quote.balance_fen == quote.payable_fen
 
 
-def test_allocate_is_exact_and_deterministic():
-    assert allocate(100, [1, 1, 1]) == [34, 33, 33]
+def test_allocate_floors_pro_rata_and_the_last_line_takes_the_remainder():
+    assert allocate(100, [1, 1, 1]) == [33, 33, 34]
     assert allocate(10, [0, 5, 5]) == [0, 5, 5]
+    assert allocate(10, [5, 5, 0]) == [5, 5, 0]  # the last line with a weight
     assert allocate(0, [3, 4]) == [0, 0]
-    assert allocate(7, [700, 200, 100]) == [5, 1, 1]
+    assert allocate(7, [700, 200, 100]) == [4, 1, 2]
+    assert allocate(1450, [6629, 7871]) == [662, 788]  # the issue's points step
+    # the remainder (2) would exceed the last weight (1): the excess goes to earlier lines
+    assert allocate(6, [3, 3, 1]) == [2, 3, 1]
     with pytest.raises(ValueError):
         allocate(1, [0, 0])
     with pytest.raises(ValueError):
@@ -203,3 +207,53 @@ def test_a_coupon_nobody_applied_is_an_error():
     quote = run_pipeline(request, {}, steps)
     assert quote.ok and quote.payable_fen == 5000
     check_invariants(quote)
+
+
+class SkuOffer:
+    """A stage-2 step the way a limited-time discount registers: a price per line."""
+
+    name = "limited"
+    position = 110
+
+    def __init__(self, prices: dict[str, int]) -> None:
+        self.prices = prices
+
+    def apply(self, state: PricingState) -> None:
+        for ln in state.lines:
+            if ln.key in self.prices:
+                state.offer(ln.key, "limited_discount:3", "限时折扣",
+                            (ln.unit_price_fen - self.prices[ln.key]) * ln.qty)
+
+
+def test_stage2_takes_per_line_the_larger_saving_never_both():
+    request = PricingRequest(lines=(line("s1", 10000), line("s2", 5000, 2), line("s3", 1000)),
+                             member_id=1)
+    steps = sorted([*STEPS, SkuOffer({"s1": 8000, "s3": 990})], key=lambda s: s.position)
+    quote = run_pipeline(request, {"member_level": MemberPricing(1, "银卡", 95)}, steps)
+    check_invariants(quote)
+    by_key = {li.key: li for li in quote.lines}
+    # s1: discount 2000 > member 500; s2: member only; s3: member 50 > discount 10
+    assert by_key["s1"].adjustments == {"limited_discount:3": 2000}
+    assert by_key["s2"].adjustments == {"member_level": 500}
+    assert by_key["s3"].adjustments == {"member_level": 50}
+    assert [a.source for a in quote.adjustments] == ["member_level", "limited_discount:3"]
+    assert all(len(li.adjustments) == 1 for li in quote.lines)
+
+
+def test_stage2_offers_are_resolved_before_later_steps_and_never_after():
+    request = PricingRequest(lines=(line("s1", 999), line("s2", 777)), member_id=1)
+    steps = sorted([*STEPS, HalfOffSecondLine()], key=lambda s: s.position)
+    quote = run_pipeline(request, {"member_level": MemberPricing(1, "银卡", 95)}, steps)
+    promo = quote.adjustments[1]
+    # the half-off step saw s2 after its member price (777 -> 738)
+    assert promo.per_line == {"s2": 738 // 2}
+
+    class LateOffer:
+        name = "late"
+        position = 300
+
+        def apply(self, state: PricingState) -> None:
+            state.offer("s1", "late", "late", 1)
+
+    with pytest.raises(RuntimeError):
+        run_pipeline(request, {}, [LateOffer()])

@@ -1,4 +1,4 @@
-"""The member level's pricing step (会员折扣, and free shipping for levels that give it)."""
+"""The member level's pricing step (会员价, and free shipping for levels that give it)."""
 
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ class MemberPricing:
 
 
 class MemberLevelDiscount:
-    """The member level's discount rate on every line; a level with free shipping waives
-    the fee the shipping step charges later."""
+    """The member price: the level's rate on each line (rounded half up per line), offered
+    in stage 2 against a limited-time discount (per line the larger saving wins, never
+    both); a level with free shipping waives the fee the shipping step charges later."""
 
     name = "member_level"
     position = 100
@@ -47,11 +48,11 @@ class MemberLevelDiscount:
             state.free_shipping_by = self.name
         if member.discount_percent >= 100:
             return
-        base = state.goods_payable_fen
-        amount = base - percent_of(base, member.discount_percent)
         label = f"{member.level_name} 会员折扣" if member.level_name else "会员折扣"
-        state.add_adjustment(self.name, label, amount,
-                             meta={"discount_percent": member.discount_percent})
+        meta = {"discount_percent": member.discount_percent}
+        for key, payable in state.line_payable.items():
+            state.offer(key, self.name, label,
+                        payable - percent_of(payable, member.discount_percent), meta)
 
 
 MEMBER_LEVEL = MemberLevelDiscount()
