@@ -112,6 +112,26 @@ class PricingLine:
 
 
 @dataclass(frozen=True)
+class ActivityRef:
+    """The marketing activity an order is bought through (seckill, group buy, points mall,
+    bargain): the module that owns ``kind`` prices it at its activity price, and the order's
+    other discounts (member level, promotions, coupons, points) stay out."""
+
+    kind: str
+    id: int
+    group_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "group_id": self.group_id}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> ActivityRef | None:
+        if not data:
+            return None
+        return cls(str(data["kind"]), int(data["id"]), data.get("group_id"))
+
+
+@dataclass(frozen=True)
 class PricingRequest:
     lines: tuple[PricingLine, ...]
     fulfilment: FulfilmentMethod = FulfilmentMethod.EXPRESS
@@ -119,6 +139,7 @@ class PricingRequest:
     use_points: bool = False
     use_balance: bool = False
     coupon_id: int | None = None
+    activity: ActivityRef | None = None
 
 
 @dataclass(frozen=True)
@@ -179,6 +200,16 @@ class PricingState:
         self.offers: dict[str, list[Offer]] = {}
         self.offers_resolved = False
         self.stage2_winners: dict[str, Offer] = {}  # line key -> the offer it was priced by
+        # Set by the activity module's step that priced ``request.activity`` (its source),
+        # with the activity's own time to pay, if it has one.
+        self.activity_priced_by = ""
+        self.pay_within_minutes: int | None = None
+
+    @property
+    def is_activity_order(self) -> bool:
+        """An order bought through an activity: only its own price applies (no member level,
+        promotions, coupons or points deduction)."""
+        return self.request.activity is not None
 
     @property
     def goods_total_fen(self) -> int:
@@ -334,6 +365,8 @@ class Quote:
     cash_due_fen: int
     balance_available_fen: int | None
     errors: tuple[FieldError, ...] = ()
+    activity: ActivityRef | None = None
+    pay_within_minutes: int | None = None  # an activity's own time to pay
 
     @property
     def ok(self) -> bool:
@@ -359,6 +392,8 @@ class Quote:
             "cash_due_fen": self.cash_due_fen,
             "balance_available_fen": self.balance_available_fen,
             "errors": [e.as_dict() for e in self.errors],
+            "activity": self.activity.as_dict() if self.activity else None,
+            "pay_within_minutes": self.pay_within_minutes,
         }
 
 
@@ -386,7 +421,9 @@ class Quote:
             balance_fen=data["balance_fen"], cash_due_fen=data["cash_due_fen"],
             balance_available_fen=data["balance_available_fen"],
             errors=tuple(FieldError(e["pointer"], e["message"], e["code"])
-                         for e in data["errors"]))
+                         for e in data["errors"]),
+            activity=ActivityRef.from_dict(data.get("activity")),
+            pay_within_minutes=data.get("pay_within_minutes"))
 
 
 def run_pipeline(request: PricingRequest, data: Mapping[str, Any] | None,
@@ -424,4 +461,5 @@ def _build_quote(state: PricingState) -> Quote:
         discount_total_fen=discount_total, shipping_fen=shipping, shipping_detail=detail,
         points_used=state.points_used, points_deduction_fen=points_fen, payable_fen=payable,
         balance_fen=state.balance_fen, cash_due_fen=payable - state.balance_fen,
-        balance_available_fen=state.balance_available_fen, errors=tuple(state.errors))
+        balance_available_fen=state.balance_available_fen, errors=tuple(state.errors),
+        activity=state.request.activity, pay_within_minutes=state.pay_within_minutes)

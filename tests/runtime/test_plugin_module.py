@@ -6,6 +6,7 @@ for a shop where it is off."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -128,3 +129,55 @@ def test_without_the_entry_point_the_module_is_absent(app):
     assert "testmod" not in modules.modules
     assert "testmod_discount" not in modules.pricing_steps
     assert "testmod-badge" not in app.extensions["mallkit"].registries["pages"].blocks
+
+
+def test_a_plug_in_prices_its_own_activity_orders(plug, clock):
+    """An order bought through an activity (the test module's kind ``testmod``, whose id
+    is its price) is priced by that module alone: no other discount, its own time to pay,
+    and the order remembers the activity. Where the module is off the activity is refused."""
+    app, factory, on, off, _hooks = plug
+    product = factory.product(on, "活动商品", price_fen=5000, stock=5)
+    sku = sku_of(factory, on, product).id
+    buyer = shopper(app, app.test_client(), factory, on, openid="act-on")
+    buyer.add_address()
+    activity = {"kind": "testmod", "id": 3900}
+    quote = buyer.quote(source="items", items=[{"sku_id": sku, "qty": 2}], activity=activity)
+    assert [(a["source"], a["amount_fen"]) for a in quote["adjustments"]] == [
+        ("testmod:3900", 2200)]  # the module's everyday discount stays out
+    assert quote["activity"] == {**activity, "group_id": None}
+    order = buyer.submit(quote["quote_id"]).json
+    assert order["activity"] == activity and order["payable_fen"] == 7800 + order["shipping_fen"]
+    created = clock.now()
+    assert order["pay_deadline_at"].startswith(f"{created + timedelta(minutes=5):%Y-%m-%dT%H:%M}")
+    assert order["lines"][0]["adjustments"] == {"testmod:3900": 2200}
+
+    everyday = buyer.quote(source="items", items=[{"sku_id": sku, "qty": 1}])
+    assert [a["source"] for a in everyday["adjustments"]] == ["testmod_discount"]
+
+    other_product = factory.product(off, "别家商品", price_fen=5000, stock=5)
+    other = shopper(app, app.test_client(), factory, off, openid="act-off")
+    other.add_address()
+    refused = other.quote(source="items", activity=activity,
+                          items=[{"sku_id": sku_of(factory, off, other_product).id, "qty": 1}])
+    assert refused["errors"] == [{"pointer": "/activity", "code": "activity_unavailable",
+                                  "message": "this activity is not available"}]
+    assert refused["adjustments"] == [] and refused["payable_fen"] == 5000 + \
+        refused["shipping_fen"]
+    problem = other.submit(refused["quote_id"], expect=422).json
+    assert [e["code"] for e in problem["errors"]] == ["activity_unavailable"]
+
+
+def test_an_activity_order_is_one_sku_without_a_coupon(plug):
+    app, factory, on, _off, _hooks = plug
+    first, second = (factory.product(on, name, price_fen=1000, stock=5) for name in "AB")
+    buyer = shopper(app, app.test_client(), factory, on, openid="act-bad")
+    items = [{"sku_id": sku_of(factory, on, p).id, "qty": 1} for p in (first, second)]
+    refused = buyer.quote(422, source="items", items=items, coupon_id=7,
+                          activity={"kind": "testmod", "id": 500})
+    assert {(e["pointer"], e["code"]) for e in refused["errors"]} == {
+        ("/activity", "activity_single_line"), ("/coupon_id", "coupon_not_allowed")}
+    from_cart = buyer.quote(422, activity={"kind": "testmod", "id": 500})
+    assert [e["pointer"] for e in from_cart["errors"]] == ["/activity"]
+    malformed = buyer.quote(422, source="items", items=items[:1],
+                            activity={"kind": "Bad Kind!", "id": "x"})
+    assert {e["pointer"] for e in malformed["errors"]} == {"/activity/kind", "/activity/id"}

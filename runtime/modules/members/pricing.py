@@ -46,7 +46,7 @@ class MemberLevelDiscount:
             return
         if member.free_shipping:
             state.free_shipping_by = self.name
-        if member.discount_percent >= 100:
+        if member.discount_percent >= 100 or state.is_activity_order:
             return
         label = f"{member.level_name} 会员折扣" if member.level_name else "会员折扣"
         meta = {"discount_percent": member.discount_percent}

@@ -55,6 +55,7 @@ from runtime.modules.orders.settings import get_settings
 from runtime.modules.switches import enabled_modules
 from runtime.pricing import (
     LINE_IMAGE_SIZE,
+    ActivityRef,
     FulfilmentMethod,
     PricingRequest,
     Quote,
@@ -67,6 +68,7 @@ QUOTE_TTL = timedelta(minutes=30)
 MAX_ITEMS = 50
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,80}$")
 SUBMIT_SCOPE = "order.submit"
+ACTIVITY_KIND = re.compile(r"^[a-z][a-z0-9_]{1,23}$")
 STOCK_ISSUES = frozenset({LineIssue.SOLD_OUT, LineIssue.INSUFFICIENT_STOCK})
 
 
@@ -84,6 +86,7 @@ class CheckoutInput:
     coupon_id: int | None
     remark: str
     invoice: dict[str, Any] | None
+    activity: ActivityRef | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"source": self.source,
@@ -91,7 +94,8 @@ class CheckoutInput:
                 "fulfilment": str(self.fulfilment), "address_id": self.address_id,
                 "pickup_point_id": self.pickup_point_id, "use_points": self.use_points,
                 "use_balance": self.use_balance, "coupon_id": self.coupon_id,
-                "remark": self.remark, "invoice": self.invoice}
+                "remark": self.remark, "invoice": self.invoice,
+                "activity": self.activity.as_dict() if self.activity else None}
 
 
 def _int_or_none(value: Any, pointer: str, errors: list[FieldError]) -> int | None:
@@ -145,11 +149,40 @@ def parse_checkout(data: Mapping[str, Any]) -> CheckoutInput:
         errors.append(FieldError("/remark", "a buyer remark of at most 200 characters"))
         remark = ""
     invoice = _parse_invoice(data.get("invoice"), errors)
+    activity = _parse_activity(data.get("activity"), source, items, coupon_id, errors)
     if errors:
         raise ValidationFailed(errors)
     return CheckoutInput(str(source), tuple(items), method, address_id, point_id,
                          flags["use_points"], flags["use_balance"], coupon_id, remark.strip(),
-                         invoice)
+                         invoice, activity)
+
+
+def _parse_activity(raw: Any, source: Any, items: list[tuple[int, int]],
+                    coupon_id: int | None, errors: list[FieldError]) -> ActivityRef | None:
+    """``{"kind": "groupbuy", "id": 3, "group_id": 7}``: one SKU bought through a marketing
+    activity, which prices it alone (no coupon)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        errors.append(FieldError("/activity", "must be an object", "type"))
+        return None
+    kind = raw.get("kind")
+    if not isinstance(kind, str) or not ACTIVITY_KIND.match(kind):
+        errors.append(FieldError("/activity/kind", "the kind of activity (a module id)",
+                                 "required"))
+    activity_id = _int_or_none(raw.get("id"), "/activity/id", errors)
+    if activity_id is None and "id" not in raw:
+        errors.append(FieldError("/activity/id", "the activity's id", "required"))
+    group_id = _int_or_none(raw.get("group_id"), "/activity/group_id", errors)
+    if source != "items" or len(items) != 1:
+        errors.append(FieldError("/activity", "an activity order is one SKU given in items",
+                                 OrderErrorCode.ACTIVITY_SINGLE_LINE.value))
+    if coupon_id is not None:
+        errors.append(FieldError("/coupon_id", "a coupon cannot be used on an activity order",
+                                 OrderErrorCode.COUPON_NOT_ALLOWED.value))
+    if not isinstance(kind, str) or activity_id is None:
+        return None
+    return ActivityRef(kind, activity_id, group_id)
 
 
 def _parse_invoice(raw: Any, errors: list[FieldError]) -> dict[str, Any] | None:
@@ -262,7 +295,8 @@ def price(session: Session, member_id: int, data: CheckoutInput,
 
     request = PricingRequest(
         lines=tuple(lines), fulfilment=data.fulfilment, member_id=member_id,
-        use_points=data.use_points, use_balance=data.use_balance, coupon_id=data.coupon_id)
+        use_points=data.use_points, use_balance=data.use_balance, coupon_id=data.coupon_id,
+        activity=data.activity)
     prepared: dict[str, Any] = {}
     ctx = {"member_id": member_id, "input": data, "address": address,
            "pickup_point_id": data.pickup_point_id}
@@ -443,7 +477,8 @@ def _price_for_submit(session: Session, member_id: int, stored: CheckoutQuote
     infos = {sku.id: SkuInfo(sku, product) for sku, product in session.execute(
         catalog_locks.skus_with_products_for_update(line.sku_id for line in quote.lines))}
     skus = {sku_id: info.sku for sku_id, info in infos.items()}
-    if _still_as_quoted(quote, infos):
+    # An activity's price holds only while it runs (and within its limits): priced again.
+    if quote.activity is None and _still_as_quoted(quote, infos):
         return (PricedCheckout(data, quote, stored.result["address"],
                                stored.result["pickup_point"], ()), skus, True)
     priced = price(session, member_id, data, {line.sku_id for line in quote.lines})
@@ -509,7 +544,10 @@ def _create_order(session: Session, member_id: int, priced: PricedCheckout,
         pickup_point_id=(priced.pickup_point or {}).get("id"),
         pickup_point=priced.pickup_point, buyer_remark=priced.input.remark,
         invoice=priced.input.invoice, stock_key=stock_key,
-        pay_deadline_at=now + timedelta(minutes=settings.unpaid_timeout_minutes))
+        activity_kind=quote.activity.kind if quote.activity else None,
+        activity_id=quote.activity.id if quote.activity else None,
+        pay_deadline_at=now + timedelta(minutes=quote.pay_within_minutes
+                                        or settings.unpaid_timeout_minutes))
     session.add(order)
     session.flush()
     lines = [OrderLine(

@@ -24,6 +24,9 @@ class OrderErrorCode(StrEnum):
     PICKUP_ALREADY_VERIFIED = "pickup_already_verified"
     NOTHING_TO_SHIP = "nothing_to_ship"
     FULFILMENT_HELD = "fulfilment_held"
+    ACTIVITY_SINGLE_LINE = "activity_single_line"
+    ACTIVITY_UNAVAILABLE = "activity_unavailable"
+    COUPON_NOT_ALLOWED = "coupon_not_allowed"
 
 
 class InvalidTransition(Conflict):

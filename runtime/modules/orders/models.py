@@ -108,6 +108,7 @@ class Order(TenantMixin, Base):
         Index("ix_orders_shop_id_member_id_created_at", "shop_id", "member_id", "created_at"),
         Index("ix_orders_status_pay_deadline_at", "status", "pay_deadline_at"),
         Index("ix_orders_status_auto_confirm_at", "status", "auto_confirm_at"),
+        Index("ix_orders_shop_id_activity", "shop_id", "activity_kind", "activity_id"),
         CheckConstraint("payable_fen >= 0", name="payable_nonnegative"),
     )
 
@@ -135,6 +136,9 @@ class Order(TenantMixin, Base):
     merchant_remark: Mapped[str] = mapped_column(Text, default="")
     invoice: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     stock_key: Mapped[str] = mapped_column(String(120))
+    # The marketing activity (seckill, group buy, points mall ...) it was bought through.
+    activity_kind: Mapped[str | None] = mapped_column(String(24))
+    activity_id: Mapped[int | None] = mapped_column(BigId)
     pay_deadline_at: Mapped[datetime]
     paid_at: Mapped[datetime | None]
     shipped_at: Mapped[datetime | None]

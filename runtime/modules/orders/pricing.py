@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from runtime.modules.orders.errors import OrderErrorCode
 from runtime.pricing import PricingState
 
 
@@ -21,3 +22,20 @@ class CouponCheck:
 
 
 COUPON_CHECK = CouponCheck()
+
+
+class ActivityCheck:
+    """An order bought through an activity must have been priced by that activity's module;
+    otherwise (an unknown kind, or its module is off in this shop) the buyer is told rather
+    than charged the everyday price."""
+
+    name = "activity_check"
+    position = 991
+
+    def apply(self, state: PricingState) -> None:
+        if state.is_activity_order and not state.activity_priced_by:
+            state.error("/activity", "this activity is not available",
+                        OrderErrorCode.ACTIVITY_UNAVAILABLE.value)
+
+
+ACTIVITY_CHECK = ActivityCheck()

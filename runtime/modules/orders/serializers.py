@@ -63,6 +63,8 @@ def order_summary(order: Order, lines: list[OrderLine], *,
         "pay_deadline_at": _iso(order.pay_deadline_at), "paid_at": _iso(order.paid_at),
         "shipped_at": _iso(order.shipped_at), "completed_at": _iso(order.completed_at),
         "closed_at": _iso(order.closed_at), "close_reason": order.close_reason,
+        "activity": ({"kind": order.activity_kind, "id": order.activity_id}
+                     if order.activity_kind else None),
         "lines": [line_dict(line, assets) for line in lines],
     }
 

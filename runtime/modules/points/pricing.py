@@ -33,7 +33,7 @@ class PointsDeduction:
                 ctx: Mapping[str, Any]) -> PointsOffer | None:
         from runtime.modules.points.service import deduction_offer
 
-        if not request.use_points or request.member_id is None:
+        if not request.use_points or request.member_id is None or request.activity:
             return None
         offer = deduction_offer(session, request.member_id)
         return PointsOffer(balance=offer.balance, points_per_yuan=offer.points_per_yuan,
@@ -41,7 +41,7 @@ class PointsDeduction:
 
     def apply(self, state: PricingState) -> None:
         offer: PointsOffer | None = state.data.get(self.name)
-        if not state.request.use_points:
+        if not state.request.use_points or state.is_activity_order:
             return
         if offer is None or not offer.enabled or offer.points_per_yuan <= 0:
             state.error("/use_points", "points deduction is not available", "points_unavailable")

@@ -12,7 +12,8 @@ module = Module(
     console="mallkit_testmod.console",
     blocks="blocks",
     hooks=("mallkit_testmod.hooks",),
-    pricing_steps=("mallkit_testmod.pricing:TESTMOD_DISCOUNT",),
+    pricing_steps=("mallkit_testmod.pricing:TESTMOD_DISCOUNT",
+                   "mallkit_testmod.pricing:TESTMOD_ACTIVITY"),
     seeders=("mallkit_testmod.hooks:seed_notes",),
     media_references="mallkit_testmod.hooks:media_references",
 )
