@@ -30,6 +30,7 @@ ACTION_LABELS = {
     Action.WECHATPAY_CREDENTIALS_CHANGED: _l("WeChat Pay credentials changed"),
     Action.SECRETS_ROTATED: _l("Stored credentials re-sealed"),
     Action.EXPORT_DOWNLOADED: _l("Export downloaded"),
+    Action.DISTRIBUTION_REFERRER_CHANGED: _l("Referrer changed (distribution)"),
 }
 
 shop_audit = shop_blueprint("console_audit", __name__)

@@ -49,6 +49,7 @@ OBJECTS: dict[str, Any] = {
     "template_id": "shipping_template", "line_id": "cart_line", "number": "page_version",
     "slug": "page", "aftersale_id": "aftersale", "review_id": "review",
     "schedule_id": "page_schedule", "invitation_id": "invitation",
+    "withdrawal_id": "withdrawal", "application_id": "application",
     "member_id": lambda rule: "staff" if "/staff/" in rule else "member",
     "export_id": lambda rule: ("member_export" if "/members/" in rule
                                else "order_export" if "/orders/" in rule else "catalog_export"),
@@ -144,6 +145,7 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
                     {"regions": [], "first_units": 1, "first_fee_fen": 800,
                      "extra_units": 1, "extra_fee_fen": 200}]}).id,
         }
+        objects.update(_distribution_objects(s, alice.member.id))
         objects["page_schedule"] = page_store.schedule_publish(
             s, "promo", clock_now() + timedelta(days=1),
             registries=app.extensions["mallkit"].registries["pages"]).id
@@ -160,6 +162,22 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
                    aftersale=_aftersale(app, factory, shop, alice, sku.id),
                    review=review["id"])
     return objects
+
+
+def _distribution_objects(s, member_id: int) -> dict[str, int]:
+    """Shop A's member as a distributor, with an application and a withdrawal."""
+    from runtime.modules import switches
+    from runtime.modules.distribution import service as distribution
+    from runtime.modules.distribution.models import Application, Withdrawal
+
+    switches.enable(s, "distribution")
+    distribution.enrol(s, member_id, "everyone")
+    application = Application(member_id=member_id, answers={"name": "A"})
+    withdrawal = Withdrawal(no="WDSWEEPSHOPA01", member_id=member_id, method="bank",
+                            amount_fen=100, fee_fen=0, account={}, applied_at=clock_now())
+    s.add_all([application, withdrawal])
+    s.flush()
+    return {"application": application.id, "withdrawal": withdrawal.id}
 
 
 def _aftersale(app, factory, shop, alice, sku_id: int) -> int:
@@ -241,6 +259,7 @@ def test_shop_b_cannot_reach_shop_a_objects_through_any_route(app, client, facto
     ghosts = _ghosts(objects)
     other = factory.shop(slug="beta", name="Beta 商店")
     factory.module_on(other, "reviews")
+    factory.module_on(other, "distribution")
     b_token = factory.member_token(other, factory.member(other))
     b_client, anonymous = app.test_client(), app.test_client()
     csrf = factory.console_login(b_client, factory.merchant(other))

@@ -52,7 +52,8 @@ REASON_LABELS = {**POINT_REASONS, "order_payment": "订单支付", "order_refund
                  "topup_paid": "充值", "card_purchase": "购买会员卡",
                  "unused_principal_refund": "退还未用本金", "payout_failed": "退款失败退回",
                  "levels_changed": "等级规则调整", "card_granted": "开通会员卡",
-                 "card_expired": "会员卡到期", "order_refund_none": "退款（无需扣回）"}
+                 "card_expired": "会员卡到期", "order_refund_none": "退款（无需扣回）",
+                 "commission_withdrawal": "佣金提现"}
 
 
 def reason_label(reason: str) -> str:

@@ -33,6 +33,7 @@ class Action(StrEnum):
     WECHATPAY_CREDENTIALS_CHANGED = "wechatpay_credentials_changed"
     SECRETS_ROTATED = "secrets_rotated"
     EXPORT_DOWNLOADED = "export_downloaded"
+    DISTRIBUTION_REFERRER_CHANGED = "distribution_referrer_changed"
 
 
 @dataclass(frozen=True)

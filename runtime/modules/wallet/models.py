@@ -31,6 +31,7 @@ class WalletEntryKind(StrEnum):
     REFUND = "refund"  # an order refund back to balance
     PAYOUT = "payout"  # unused principal refunded to WeChat Pay (bonus forfeited)
     ADJUST = "adjust"  # a merchant's manual change, with a reason in the audit log
+    INCOME = "income"  # money the member earned in the shop (a commission withdrawal)
 
 
 class TopUpStatus(StrEnum):

@@ -196,6 +196,21 @@ def refund_to_balance(session: Session, member_id: int, order_id: int, refund_id
                   detail={"refund_id": str(refund_id)})
 
 
+def credit_income(session: Session, member_id: int, amount_fen: int, *, key: str,
+                  reason: str, ref_type: str, ref_id: str) -> WalletEntry:
+    """Credit money the member earned in the shop (e.g. commission withdrawn to the
+    balance) as principal, once per ``key``."""
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
+        raise ValidationFailed.single("/amount_fen", "a positive whole number of fen")
+    _check_key(key)
+    account = account_for_update(session, member_id)
+    existing = _existing(session, key, member_id)
+    if existing is not None:
+        return existing
+    return _write(session, account, amount_fen, 0, kind=WalletEntryKind.INCOME, reason=reason,
+                  key=key, ref_type=ref_type, ref_id=ref_id)
+
+
 @dataclass(frozen=True)
 class Adjustment:
     entry: WalletEntry

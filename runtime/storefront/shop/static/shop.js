@@ -415,7 +415,7 @@ async function addressesPage() {
 
 // --- balance and points -----------------------------------------------------------------
 
-const ENTRY_KINDS = { topup: "充值", pay: "余额支付", refund: "退款", adjust: "调整", payout: "退回本金" };
+const ENTRY_KINDS = { topup: "充值", pay: "余额支付", refund: "退款", adjust: "调整", payout: "退回本金", income: "佣金提现" };
 
 async function walletPage() {
   await requireLogin();

@@ -1,0 +1,17 @@
+"""The distribution module's console screens (marketing area), shown only while the shop has
+the module on."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from builder import nav
+    from builder.distribution.views import distribution_console
+
+    app.register_blueprint(distribution_console)
+    nav.register(app, "marketing", "分销", "distribution_console.overview", order=40,
+                 module="distribution")
+    nav.register(app, "finance", "佣金提现审核", "distribution_console.withdrawal_list",
+                 order=40, module="distribution")

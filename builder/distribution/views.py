@@ -1,0 +1,260 @@
+"""Console screens of the distribution module (marketing area): overview with the settings
+link, applications, distributors (status, level, referrer), levels, commissions and the
+withdrawal audit. Gone (404, no nav entry) while the shop has the module off."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from builder import forms
+from builder.auth import current_user, shop_blueprint
+from runtime.audit.web import request_origin
+from runtime.errors import MallkitError, ValidationFailed
+from runtime.modules import switches
+from runtime.modules.distribution import ledger, service, withdrawals
+from runtime.modules.distribution.models import (
+    Application,
+    ApplicationStatus,
+    Binding,
+    Commission,
+    Distributor,
+    DistributorLevel,
+    Withdrawal,
+)
+from runtime.modules.distribution.settings import MODULE_ID, distribution_settings
+from runtime.modules.members.models import Member
+from runtime.shoptime import local_text, zone_of
+from runtime.tenancy import current_shop, db
+
+distribution_console = shop_blueprint("distribution_console", __name__, area="marketing",
+                                      module=MODULE_ID, template_folder="templates")
+PAGE = 50
+DISTRIBUTOR_STATUS = {"active": "正常", "frozen": "冻结（不可提现）", "disabled": "停用"}
+APPLICATION_STATUS = {"pending": "待审核", "approved": "已通过", "rejected": "已拒绝"}
+COMMISSION_STATUS = {"pending": "待结算（预估）", "settled": "已结算", "cancelled": "已取消"}
+WITHDRAWAL_STATUS = {"auditing": "待审核", "rejected": "已拒绝", "approved": "已审核，待打款",
+                     "paid": "已打款", "failed": "打款失败"}
+METHODS = {"wallet": "余额", "bank": "银行卡"}
+
+
+@distribution_console.before_request
+def _module_on() -> None:
+    if not switches.is_enabled(db(), MODULE_ID):
+        abort(404)
+
+
+def yuan(fen: int | None) -> str:
+    return "" if fen is None else f"¥{fen / 100:,.2f}"
+
+
+def _local(value: Any) -> str:
+    shop = current_shop()
+    assert shop is not None
+    return local_text(value, zone_of(shop), "%Y-%m-%d %H:%M") if value else ""
+
+
+def _render(name: str, **context: Any) -> str:
+    return render_template(name, yuan=yuan, local=_local, distributor_status=DISTRIBUTOR_STATUS,
+                           application_status=APPLICATION_STATUS,
+                           commission_status=COMMISSION_STATUS,
+                           withdrawal_status=WITHDRAWAL_STATUS, methods=METHODS, **context)
+
+
+def _act(action: Callable[[], Any], success: str, back: str) -> ResponseReturnValue:
+    try:
+        action()
+        db().commit()
+    except MallkitError as error:
+        db().rollback()
+        if forms.wants_json():
+            raise
+        flash("；".join(dict.fromkeys(forms.field_errors(error).values())), "error")
+        return redirect(back)
+    if forms.wants_json():
+        return jsonify({"ok": True})
+    flash(success, "success")
+    return redirect(back)
+
+
+def _names(member_ids: set[int]) -> dict[int, str]:
+    if not member_ids:
+        return {}
+    return {m.id: m.display_name for m in db().scalars(
+        select(Member).where(Member.id.in_(member_ids)))}
+
+
+def _before() -> int | None:
+    raw = request.args.get("before", "")
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+@distribution_console.get("/distribution")
+def overview() -> ResponseReturnValue:
+    settings = distribution_settings(db())
+    return _render("distribution/overview.html", settings=settings,
+                   counts=service.counts(db()), active="overview")
+
+
+@distribution_console.get("/distribution/applications")
+def applications() -> ResponseReturnValue:
+    rows = list(db().scalars(select(Application).order_by(
+        (Application.status == ApplicationStatus.PENDING).desc(), Application.id.desc())
+        .limit(PAGE)))
+    if forms.wants_json():
+        return jsonify({"items": [{"id": a.id, "member_id": a.member_id, "status": a.status,
+                                   "answers": a.answers} for a in rows]})
+    return _render("distribution/applications.html", rows=rows, active="applications",
+                   names=_names({a.member_id for a in rows}),
+                   fields=distribution_settings(db()).application_fields)
+
+
+def _decide(application_id: int, approve: bool) -> ResponseReturnValue:
+    data = forms.payload()
+    return _act(lambda: service.decide_application(db(), application_id, approve,
+                                                   forms.text(data, "reason")),
+                "已通过申请。" if approve else "已拒绝申请。", url_for(".applications"))
+
+
+@distribution_console.post("/distribution/applications/<int:application_id>/approve")
+def approve_application(application_id: int) -> ResponseReturnValue:
+    return _decide(application_id, True)
+
+
+@distribution_console.post("/distribution/applications/<int:application_id>/reject")
+def reject_application(application_id: int) -> ResponseReturnValue:
+    return _decide(application_id, False)
+
+
+@distribution_console.get("/distribution/distributors")
+def distributors() -> ResponseReturnValue:
+    query = select(Distributor).order_by(Distributor.id.desc()).limit(PAGE)
+    if (before := _before()) is not None:
+        query = query.where(Distributor.id < before)
+    rows = list(db().scalars(query))
+    referrers = {b.member_id: b.referrer_member_id for b in db().scalars(
+        select(Binding).where(Binding.member_id.in_([d.member_id for d in rows])))}
+    if forms.wants_json():
+        return jsonify({"items": [{"member_id": d.member_id, "code": d.code, "status": d.status,
+                                   "level_id": d.level_id, **ledger.earnings(db(), d.member_id),
+                                   "referrer_member_id": referrers.get(d.member_id)}
+                                  for d in rows]})
+    levels = list(db().scalars(select(DistributorLevel).order_by(DistributorLevel.rank)))
+    return _render("distribution/distributors.html", rows=rows, referrers=referrers,
+                   levels=levels, active="distributors",
+                   names=_names({d.member_id for d in rows} | set(referrers.values())),
+                   next_before=rows[-1].id if len(rows) == PAGE else None)
+
+
+def _int_field(data: dict[str, Any], name: str, *, optional: bool = False) -> int | None:
+    raw = data.get(name)
+    if optional and raw in (None, ""):
+        return None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) < 19:
+        return int(raw.strip())
+    raise ValidationFailed.single(f"/{name}", "an id", "type")
+
+
+@distribution_console.post("/distribution/distributors/<int:member_id>/status")
+def distributor_status(member_id: int) -> ResponseReturnValue:
+    data = forms.payload()
+    return _act(lambda: service.set_status(db(), member_id, forms.text(data, "status")),
+                "已更新分销员状态。", url_for(".distributors"))
+
+
+@distribution_console.post("/distribution/distributors/<int:member_id>/level")
+def distributor_level(member_id: int) -> ResponseReturnValue:
+    data = forms.payload()
+    return _act(lambda: service.set_level(db(), member_id,
+                                          _int_field(data, "level_id", optional=True)),
+                "已更新分销等级。", url_for(".distributors"))
+
+
+@distribution_console.post("/distribution/members/<int:member_id>/referrer")
+def change_referrer(member_id: int) -> ResponseReturnValue:
+    """Set or clear a member's referrer (audited)."""
+    data = forms.payload()
+    return _act(lambda: service.change_referrer(
+        db(), member_id, _int_field(data, "referrer_member_id", optional=True),
+        request_origin(current_user())), "已修改上级（已记入操作日志）。",
+        url_for(".distributors"))
+
+
+@distribution_console.get("/distribution/levels")
+def levels() -> ResponseReturnValue:
+    rows = list(db().scalars(select(DistributorLevel).order_by(DistributorLevel.rank)))
+    if forms.wants_json():
+        return jsonify({"items": [{"id": lv.id, "name": lv.name, "rank": lv.rank,
+                                   "level1_rate": str(lv.level1_rate),
+                                   "level2_rate": str(lv.level2_rate)} for lv in rows]})
+    return _render("distribution/levels.html", rows=rows, active="levels")
+
+
+@distribution_console.post("/distribution/levels")
+def save_level() -> ResponseReturnValue:
+    data = forms.payload()
+    return _act(lambda: service.save_level(db(), data), "已保存分销等级。", url_for(".levels"))
+
+
+@distribution_console.get("/distribution/commissions")
+def commission_list() -> ResponseReturnValue:
+    status = request.args.get("status", "")
+    query = select(Commission).order_by(Commission.id.desc()).limit(PAGE)
+    if status in COMMISSION_STATUS:
+        query = query.where(Commission.status == status)
+    if (before := _before()) is not None:
+        query = query.where(Commission.id < before)
+    rows = list(db().scalars(query))
+    if forms.wants_json():
+        return jsonify({"items": [{"id": c.id, "order_no": c.order_no, "level": c.level,
+                                   "beneficiary_member_id": c.beneficiary_member_id,
+                                   "amount_fen": c.amount_fen, "status": c.status}
+                                  for c in rows]})
+    return _render("distribution/commissions.html", rows=rows, status=status,
+                   active="commissions",
+                   names=_names({c.beneficiary_member_id for c in rows}),
+                   next_before=rows[-1].id if len(rows) == PAGE else None)
+
+
+@distribution_console.get("/distribution/withdrawals")
+def withdrawal_list() -> ResponseReturnValue:
+    status = request.args.get("status", "auditing")
+    rows = withdrawals.list_withdrawals(db(), status=status if status in WITHDRAWAL_STATUS
+                                        else None, before=_before(), limit=PAGE)
+    if forms.wants_json():
+        return jsonify({"items": [{**withdrawals.as_dict(w), "member_id": w.member_id,
+                                   "account": w.account} for w in rows]})
+    return _render("distribution/withdrawals.html", rows=rows, status=status,
+                   active="withdrawals", names=_names({w.member_id for w in rows}))
+
+
+WITHDRAWAL_ACTIONS: dict[str, tuple[Callable[[int, dict[str, Any]], Withdrawal], str]] = {
+    "approve": (lambda i, d: withdrawals.approve(db(), i), "已审核通过，请线下打款后标记已打款。"),
+    "reject": (lambda i, d: withdrawals.reject(db(), i, d.get("reason")), "已拒绝，金额已退回。"),
+    "paid": (lambda i, d: withdrawals.mark_paid(db(), i), "已标记打款。"),
+    "failed": (lambda i, d: withdrawals.mark_failed(db(), i, d.get("reason")),
+               "已标记打款失败，金额已退回。"),
+}
+
+
+def _withdrawal_view(action: str) -> Callable[[int], ResponseReturnValue]:
+    func, success = WITHDRAWAL_ACTIONS[action]
+
+    def view(withdrawal_id: int) -> ResponseReturnValue:
+        data = forms.payload()
+        return _act(lambda: func(withdrawal_id, data), success, url_for(".withdrawal_list"))
+
+    view.__doc__ = f"Withdrawal audit: {action}."
+    return view
+
+
+for _action in WITHDRAWAL_ACTIONS:
+    distribution_console.add_url_rule(
+        f"/distribution/withdrawals/<int:withdrawal_id>/{_action}", f"withdrawal_{_action}",
+        _withdrawal_view(_action), methods=["POST"])
