@@ -1,6 +1,7 @@
-"""Demo data of the distribution module: switched on, two distributors in a chain (推广员
-王芳 refers 李雷, who refers the demo buyer) and the buyer's paid orders earning both of
-them their commissions (snapshotted and recorded as the hooks would)."""
+"""Demo data of the distribution module: switched on, a gold level, and two of the demo's
+members as distributors in a chain (the first refers the second, who refers the buyer of
+the demo's paid orders); those orders earn both their commissions, snapshotted and recorded
+as the hooks would. It makes no member of its own, so the other demos' ids stay put."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from runtime.modules import switches
 from runtime.modules.distribution import commissions, service
 from runtime.modules.distribution.models import Distributor, DistributorLevel
-from runtime.modules.members.service import login_by_phone
+from runtime.modules.members.models import Member
 from runtime.modules.orders.models import Order, OrderStatus
 from runtime.modules.orders.service import order_lines
 
@@ -29,16 +30,17 @@ def seed_demo_distribution(session: Session, shop: Any) -> None:
     orders = list(session.scalars(select(Order).where(
         Order.status.in_([OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED]),
         Order.paid_fen > 0).order_by(Order.id).limit(3)))
-    wang = login_by_phone(session, "13900000001").member
-    li = login_by_phone(session, "13900000002").member
-    wang.nickname, li.nickname = "王芳", "李雷"
-    top = service.enrol(session, wang.id, "everyone")
-    top.level_id = gold.id
-    middle = service.enrol(session, li.id, "everyone")
-    service.bind(session, li.id, top.code, source="demo")
     if not orders:
         return
     buyer = orders[0].member_id
+    others = list(session.scalars(select(Member.id).where(Member.id != buyer)
+                                  .order_by(Member.id).limit(2)))
+    if len(others) < 2:
+        return
+    top = service.enrol(session, others[0], "everyone")
+    top.level_id = gold.id
+    middle = service.enrol(session, others[1], "everyone")
+    service.bind(session, others[1], top.code, source="demo")
     service.bind(session, buyer, middle.code, source="demo")
     for order in (o for o in orders if o.member_id == buyer):
         commissions.snapshot(session, order)
