@@ -223,9 +223,12 @@ class PricingState:
     def add_adjustment(self, source: str, label: str, amount_fen: int, *,
                        kind: AdjustmentKind = AdjustmentKind.DISCOUNT,
                        lines: Iterable[str] | None = None,
-                       meta: Mapping[str, Any] | None = None) -> Adjustment | None:
+                       meta: Mapping[str, Any] | None = None,
+                       keep_empty: bool = False) -> Adjustment | None:
         """Take ``amount_fen`` off the goods (of ``lines``, or all), split by what each line
-        still costs; capped so no line goes below zero. Returns what was applied."""
+        still costs; capped so no line goes below zero. Returns what was applied. With
+        ``keep_empty`` a zero amount is still recorded (a full-reduction tier that only
+        gives free shipping or gifts keeps its ``meta`` with the order)."""
         keys = list(lines) if lines is not None else [line.key for line in self.lines]
         unknown = [k for k in keys if k not in self.line_payable]
         if unknown:
@@ -233,7 +236,7 @@ class PricingState:
         weights = [self.line_payable[k] for k in keys]
         amount = min(max(int(amount_fen), 0), sum(weights))
         if amount == 0:
-            return None
+            return self._record(source, kind, label, {}, meta) if keep_empty else None
         parts = allocate(amount, weights)
         per_line = {k: p for k, p in zip(keys, parts, strict=True) if p}
         return self._record(source, kind, label, per_line, meta)
