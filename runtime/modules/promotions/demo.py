@@ -1,5 +1,5 @@
 """Demo data of promotions: the banner's 全场满 199 减 30 as a running full reduction, and a
-limited-time discount (八折) on two of the demo's SKUs, so the demo shows both at work."""
+limited-time discount (八折) on the two newest SKUs, so the demo shows both at work."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def seed_demo_promotions(session: Session, shop: Shop) -> None:
     if session.scalar(select(LimitedDiscount.id).where(
             LimitedDiscount.name == DISCOUNT_NAME)) is None:
         skus = list(session.scalars(select(Sku).where(Sku.retired_at.is_(None))
-                                    .order_by(Sku.id).limit(2)))
+                                    .order_by(Sku.id.desc()).limit(2)))
         if skus:
             service.save_discount(session, {
                 "name": DISCOUNT_NAME, "tag": "限时八折", **window,

@@ -1,8 +1,9 @@
 """limited-discount: the running (and announced) discounts with their products' lowest
 discount price, once for every instance of the page (discounts, items, SKU prices,
 products and their covers: five queries however many instances); the countdown runs on
-the client from ``ends_at`` / ``starts_at``. A start or an end bumps the page data, so a
-cached page never shows a finished discount for long."""
+the client from ``ends_at`` / ``starts_at``. On a product page (``ctx.params["id"]``) only
+that product's discount is shown: its discount price next to the price. A start or an end
+bumps the page data, so a cached page never shows a finished discount for long."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from runtime.modules.promotions.service import MODULE, shopper_discounts
 
 def resolve(batch: list[Any], ctx: Any) -> dict[str, Any]:
     hours = ctx.module_settings(MODULE)["preview_hours"]
-    discounts = shopper_discounts(ctx.session, preview_hours=hours)
+    product_id = ctx.params.get("id")
+    discounts = shopper_discounts(
+        ctx.session, preview_hours=hours,
+        product_id=product_id if isinstance(product_id, int) else None)
     best: dict[tuple[int, int], dict[str, int]] = {}
     for d in discounts:
         for item in d["items"]:
