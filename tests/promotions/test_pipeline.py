@@ -182,3 +182,16 @@ def test_random_carts_always_sum_exactly():
             stage2 = [s for s in li.adjustments if s == "member_level"
                       or s.startswith("limited_discount:")]
             assert len(stage2) <= 1
+
+
+def test_an_activity_order_skips_the_discount_and_the_full_reduction():
+    from runtime.pricing import ActivityRef
+
+    request = PricingRequest(lines=(line("A", 1, 10000),), member_id=7,
+                             activity=ActivityRef("seckill", 5))
+    data = {"member_level": MemberPricing(7, "银卡", 95),
+            "limited_discount": {1: SkuDiscount(3, "限时折扣", "price", 8000)},
+            "full_reduction": ReductionPlan((rule(tiers=({"threshold": 100,
+                                                          "discount_fen": 50},)),))}
+    quote = run_pipeline(request, data, STEPS)
+    assert quote.adjustments == () and quote.payable_fen == 10000

@@ -26,12 +26,6 @@ from runtime.modules.promotions.service import (
 from runtime.pricing import PricingRequest, PricingState, percent_of
 
 
-def is_activity_order(request: PricingRequest) -> bool:
-    """An activity order (seckill, group buy ...: ``PricingRequest.activity``) skips the
-    promotions."""
-    return getattr(request, "activity", None) is not None
-
-
 @dataclass(frozen=True)
 class SkuDiscount:
     """A SKU's item in the discount running now, and how many units the member may still
@@ -101,13 +95,13 @@ class LimitedDiscountStep:
 
     def prepare(self, session: Session, request: PricingRequest,
                 ctx: Mapping[str, Any]) -> dict[int, SkuDiscount] | None:
-        if is_activity_order(request) or not request.lines:
+        if request.activity is not None or not request.lines:
             return None
         return sku_discounts(session, [ln.sku_id for ln in request.lines], request.member_id)
 
     def apply(self, state: PricingState) -> None:
         plan: Mapping[int, SkuDiscount] | None = state.data.get(self.name)
-        if not plan or is_activity_order(state.request):
+        if not plan or state.is_activity_order:
             return
         left = {d.discount_id: d.left for d in plan.values()}
         units: dict[int, dict[str, int]] = {}
@@ -174,7 +168,7 @@ class FullReductionStep:
 
     def prepare(self, session: Session, request: PricingRequest,
                 ctx: Mapping[str, Any]) -> ReductionPlan | None:
-        if is_activity_order(request) or not request.lines:
+        if request.activity is not None or not request.lines:
             return None
         return ReductionPlan(tuple(
             ReductionRule(r.id, r.name, r.condition, r.scope, frozenset(r.product_ids),
@@ -183,7 +177,7 @@ class FullReductionStep:
 
     def apply(self, state: PricingState) -> None:
         plan: ReductionPlan | None = state.data.get(self.name)
-        if plan is None or not plan.rules or is_activity_order(state.request):
+        if plan is None or not plan.rules or state.is_activity_order:
             return
         taken: set[str] = set()
         for rule in plan.rules:
