@@ -88,4 +88,104 @@ redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
 return 1
 """)
 
-SCRIPTS = (COUNT_IN_WINDOW, COUNT_ACCOUNT_FAILURE, PAGE_OUTPUT_LOOKUP, SET_UNLESS_REVOKED)
+SECKILL_GATE = LuaScript("seckill_gate", """
+-- The seckill gate: admit one order attempt or refuse it, atomically, in one call.
+-- KEYS[1]: the activity SKU's stock (units left).  KEYS[2]: its buyers hash (member -> units
+-- held; fields _open/_close: the slot window in epoch seconds, _per_order/_per_user: limits).
+-- KEYS[3]: the member's attempt counter.  KEYS[4]: the ticket hash.  KEYS[5]: the shop's
+-- pending tickets (sorted set, score = epoch seconds).
+-- ARGV[1]: member id.  ARGV[2]: units.  ARGV[3]: now (epoch seconds).  ARGV[4]: attempts
+-- allowed per window.  ARGV[5]: that window (seconds).  ARGV[6]: the ticket id.
+-- ARGV[7]: seconds to keep the ticket.  ARGV[8..]: ticket fields (name, value pairs).
+-- Returns {code, value}: 1 admitted (units left), 0 not loaded, -1 not started (_open),
+-- -2 ended (_close), -3 too many attempts (seconds to wait), -4 over the per-order limit
+-- (the limit), -5 over the per-user limit (units held), -6 sold out (units left).
+local stock = redis.call('GET', KEYS[1])
+if not stock then return {0, 0} end
+local rules = redis.call('HMGET', KEYS[2], '_open', '_close', '_per_order', '_per_user')
+local now = tonumber(ARGV[3])
+local open, close = tonumber(rules[1]), tonumber(rules[2])
+if not open or not close then return {0, 0} end
+if close <= open or now >= close then return {-2, close} end
+if now < open then return {-1, open} end
+local n = redis.call('INCR', KEYS[3])
+if n == 1 then redis.call('EXPIRE', KEYS[3], ARGV[5]) end
+if n > tonumber(ARGV[4]) then return {-3, redis.call('TTL', KEYS[3])} end
+local qty = tonumber(ARGV[2])
+if qty > tonumber(rules[3]) then return {-4, tonumber(rules[3])} end
+local held = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+if held + qty > tonumber(rules[4]) then return {-5, held} end
+if tonumber(stock) < qty then return {-6, tonumber(stock)} end
+redis.call('HINCRBY', KEYS[2], ARGV[1], qty)
+local left = redis.call('DECRBY', KEYS[1], qty)
+redis.call('HSET', KEYS[4], unpack(ARGV, 8))
+redis.call('EXPIRE', KEYS[4], ARGV[7])
+redis.call('ZADD', KEYS[5], now, ARGV[6])
+return {1, left}
+""")
+
+SECKILL_SETTLE = LuaScript("seckill_settle", """
+-- Settle a queued seckill ticket once: created (the order exists) or failed (its units go
+-- back to the gate, when the gate is still loaded).
+-- KEYS[1]: stock.  KEYS[2]: buyers.  KEYS[3]: the ticket hash.  KEYS[4]: pending tickets.
+-- ARGV[1]: 'created' or 'failed'.  ARGV[2]: the order id or the reason.  ARGV[3]: member id.
+-- ARGV[4]: units.  ARGV[5]: the ticket id.
+-- Returns 1 when it settled the ticket, 0 when it was settled already (or is unknown).
+if redis.call('HGET', KEYS[3], 'status') ~= 'queued' then
+  redis.call('ZREM', KEYS[4], ARGV[5])
+  return 0
+end
+redis.call('ZREM', KEYS[4], ARGV[5])
+if ARGV[1] == 'created' then
+  redis.call('HSET', KEYS[3], 'status', 'created', 'order_id', ARGV[2])
+  return 1
+end
+redis.call('HSET', KEYS[3], 'status', 'failed', 'reason', ARGV[2])
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('INCRBY', KEYS[1], ARGV[4])
+  if redis.call('HINCRBY', KEYS[2], ARGV[3], -tonumber(ARGV[4])) <= 0 then
+    redis.call('HDEL', KEYS[2], ARGV[3])
+  end
+end
+return 1
+""")
+
+SECKILL_RETURN = LuaScript("seckill_return", """
+-- Give units back to a loaded seckill gate (an order closed or refunded, or the merchant
+-- changed the activity stock); a gate that is not loaded is rebuilt from the database later.
+-- KEYS[1]: stock.  KEYS[2]: buyers.  ARGV[1]: units (negative takes away).
+-- ARGV[2]: the member whose held units drop by as much ('' for none).
+-- Returns the units left, or -1 when the gate is not loaded.
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local left = redis.call('INCRBY', KEYS[1], ARGV[1])
+if ARGV[2] ~= '' and redis.call('HINCRBY', KEYS[2], ARGV[2], -tonumber(ARGV[1])) <= 0 then
+  redis.call('HDEL', KEYS[2], ARGV[2])
+end
+return left
+""")
+
+SECKILL_LOAD = LuaScript("seckill_load", """
+-- Load a seckill gate from the database's truth unless it is loaded, and set its window
+-- and limits either way (pre-warm, rebuild after a lost key, an edited activity).
+-- KEYS[1]: stock.  KEYS[2]: buyers.  ARGV[1]: units left ('' = only update the rules of
+-- a loaded gate).  ARGV[2]: window open, ARGV[3]: window close (epoch seconds).
+-- ARGV[4]: per-order limit.  ARGV[5]: per-user limit.  ARGV[6]: expire at (epoch seconds).
+-- ARGV[7..]: member, units held (pairs).  Returns 1 when it loaded, 0 when already loaded,
+-- -1 when there was nothing to update.
+local loaded = 0
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  if ARGV[1] == '' then return -1 end
+  redis.call('DEL', KEYS[2])
+  redis.call('SET', KEYS[1], ARGV[1])
+  for i = 7, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+  loaded = 1
+end
+redis.call('HSET', KEYS[2], '_open', ARGV[2], '_close', ARGV[3], '_per_order', ARGV[4],
+           '_per_user', ARGV[5])
+redis.call('EXPIREAT', KEYS[1], ARGV[6])
+redis.call('EXPIREAT', KEYS[2], ARGV[6])
+return loaded
+""")
+
+SCRIPTS = (COUNT_IN_WINDOW, COUNT_ACCOUNT_FAILURE, PAGE_OUTPUT_LOOKUP, SET_UNLESS_REVOKED,
+           SECKILL_GATE, SECKILL_SETTLE, SECKILL_RETURN, SECKILL_LOAD)

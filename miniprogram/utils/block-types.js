@@ -4,6 +4,6 @@ module.exports = [
   'banner', 'coupon-strip', 'divider', 'floating-button', 'follow-account', 'header-combo',
   'icon-nav', 'image-ad', 'image-text', 'magic-cube', 'notice-bar', 'page-tabs', 'product-buybox',
   'product-grid', 'product-ranking', 'product-reviews', 'product-tabs', 'recent-purchases',
-  'rich-text', 'search-bar', 'service-button', 'signin-calendar', 'single-image', 'spacer',
-  'store-info', 'title', 'user-card', 'video',
+  'rich-text', 'search-bar', 'seckill', 'service-button', 'signin-calendar', 'single-image',
+  'spacer', 'store-info', 'title', 'user-card', 'video',
 ]

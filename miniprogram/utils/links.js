@@ -27,6 +27,9 @@ function target(link) {
       if (TABS[link.slug]) return {action: 'switchTab', url: TABS[link.slug]}
       return {action: 'navigateTo', url: `/pages/page/index?slug=${encodeURIComponent(link.slug)}`}
     case 'product':
+      if (positiveInt(link.seckill) && positiveInt(link.sku_id)) {
+        return {action: 'navigateTo', url: `/pages/seckill/index?id=${link.seckill}&sku=${link.sku_id}`}
+      }
       return positiveInt(link.product_id)
         ? {action: 'navigateTo', url: `/pages/product/index?id=${link.product_id}`} : null
     case 'group':

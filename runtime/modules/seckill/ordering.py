@@ -1,0 +1,263 @@
+"""The seckill order path: the order token, the gate (``POST .../seckill/orders`` answers
+202 with a ticket), the order job that creates the order through the normal order path,
+and the release of units exactly once.
+
+1. ``GET .../seckill/activities/<id>/token`` — issued only while a window runs (server
+   time): an HMAC of (shop, activity, member, window end), checked later without SQL.
+2. ``POST .../seckill/orders`` — the token, then :func:`runtime.modules.seckill.gate.admit`
+   (one Redis call; a refusal reads no table), then a job on the ``critical`` queue whose id
+   is the ticket.
+3. The job (:func:`create_order`) quotes and submits the order through orders' checkout with
+   ``activity: {kind: "seckill"}``; the ``order_created`` hook takes the activity stock with
+   ``UPDATE ... SET stock = stock - n WHERE id = ? AND stock >= n`` beside the catalog's
+   reservation. Whatever refuses (stock, limit, address ...), the transaction rolls back and
+   the ticket fails, giving its units back to the gate.
+4. :func:`release` (order closed unpaid, order refunded) flips ``stock_released`` once and
+   returns the units to the database and, after commit, to the gate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import redis
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from runtime.clock import utcnow
+from runtime.errors import MallkitError, ValidationFailed
+from runtime.fielderrors import FieldErrors
+from runtime.jobs import CRITICAL, enqueue, fetch_job, job_died
+from runtime.modules.seckill import gate
+from runtime.modules.seckill.errors import SeckillErrorCode, SeckillRefused
+from runtime.modules.seckill.models import SeckillActivity, SeckillOrder, SeckillSku
+from runtime.modules.seckill.service import get_activity, refuse_unless_running, zone
+from runtime.modules.seckill.settings import seckill_settings
+from runtime.modules.seckill.warming import warm_activity
+
+log = logging.getLogger(__name__)
+
+ADMISSION = "seckill_admission"
+ORDER_OPTIONS = ("fulfilment", "address_id", "pickup_point_id", "remark")
+
+
+# --- the order token ---------------------------------------------------------------------
+
+
+def _sign(secret: str, shop_id: int, activity_id: int, member_id: int, until: int) -> str:
+    message = f"seckill:{shop_id}:{activity_id}:{member_id}:{until}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def issue_token(session: Session, secret: str, shop_id: int, activity_id: Any, member_id: int,
+                now: datetime | None = None) -> dict[str, Any]:
+    """The order token of a running window (409 ``seckill_not_started`` with ``starts_at``
+    before the slot opens, ``seckill_ended`` after)."""
+    view = get_activity(session, activity_id)
+    window = refuse_unless_running(view.timing(zone(session), now))
+    until = int(window.ends_at.timestamp())
+    return {"token": f"{until}.{_sign(secret, shop_id, view.activity.id, member_id, until)}",
+            "expires_at": window.ends_at.isoformat(), "activity_id": view.activity.id}
+
+
+def check_token(secret: str, shop_id: int, activity_id: int, member_id: int, token: Any,
+                now: datetime | None = None) -> None:
+    """A token issued to this member for this activity's running window (no SQL)."""
+    until_text, _, signature = token.partition(".") if isinstance(token, str) else ("", "", "")
+    if not until_text.isdigit() or not hmac.compare_digest(
+            signature, _sign(secret, shop_id, activity_id, member_id, int(until_text))):
+        raise SeckillRefused("get an order token for this activity first",
+                             code=SeckillErrorCode.TOKEN_INVALID)
+    if int(until_text) <= (now or utcnow()).timestamp():
+        raise SeckillRefused("this seckill slot has ended", code=SeckillErrorCode.ENDED)
+
+
+# --- placing an order: the gate and the ticket -------------------------------------------
+
+
+def parse_order_request(body: Mapping[str, Any]) -> dict[str, Any]:
+    errors = FieldErrors()
+    errors.unknown(body, ("activity_id", "sku_id", "qty", "token", *ORDER_OPTIONS))
+    values = {"activity_id": errors.integer(body, "activity_id", 1, 2**62),
+              "sku_id": errors.integer(body, "sku_id", 1, 2**62),
+              "qty": errors.integer(body, "qty", 1, 999, required=False) or 1}
+    if not isinstance(body.get("token"), str):
+        errors.add("/token", "the order token (GET .../seckill/activities/<id>/token)",
+                   "required")
+    options = {k: body[k] for k in ORDER_OPTIONS if body.get(k) is not None}
+    if "fulfilment" in options and options["fulfilment"] not in ("express", "pickup", "local"):
+        errors.add("/fulfilment", "express, pickup or local", "enum")
+    for name in ("address_id", "pickup_point_id"):
+        if name in options:
+            errors.integer(options, name, 1, 2**62)
+    if "remark" in options and (not isinstance(options["remark"], str)
+                                or len(options["remark"]) > 200):
+        errors.add("/remark", "a buyer remark of at most 200 characters")
+    errors.raise_if_any()
+    return {**values, "token": body["token"], "options": options}
+
+
+def place(session: Session, conn: redis.Redis, shop_id: int, member_id: int,
+          request: Mapping[str, Any], *, attempts: int, secret: str,
+          now: datetime | None = None) -> gate.Ticket:
+    """Admit an attempt through the gate and queue its order job (job id = the ticket).
+    ``session`` (the request's) is read only when the gate of this SKU is not loaded: it
+    then loads it and asks the gate again."""
+    check_token(secret, shop_id, request["activity_id"], member_id, request["token"], now)
+    ticket = gate.Ticket(gate.new_ticket(), shop_id, request["activity_id"], request["sku_id"],
+                         member_id, request["qty"], options=request["options"])
+    left = gate.admit(conn, ticket, attempts=attempts, now=now)
+    if left is None:
+        view = get_activity(session, ticket.activity_id)
+        if view.sku(ticket.sku_id) is None:
+            raise ValidationFailed.single("/sku_id", "this SKU is not in the activity",
+                                          "not_found")
+        refuse_unless_running(view.timing(zone(session), now))
+        warm_activity(session, conn, shop_id, view, now)
+        left = gate.admit(conn, ticket, attempts=attempts, now=now)
+        if left is None:
+            raise SeckillRefused("the seckill is not open", code=SeckillErrorCode.NOT_STARTED)
+    from runtime.modules.seckill.jobs import create_order_job
+
+    enqueue(conn, create_order_job, shop_id, ticket.ticket, queue=CRITICAL, jid=ticket.ticket)
+    return ticket
+
+
+# --- the order job -------------------------------------------------------------------------
+
+
+def order_for_ticket(session: Session, ticket: str) -> int | None:
+    return session.scalar(select(SeckillOrder.order_id).where(SeckillOrder.ticket == ticket))
+
+
+def create_order(session: Session, conn: redis.Redis, ticket: gate.Ticket,
+                 now: datetime | None = None) -> str:
+    """Create the ticket's order (one transaction, committed here) and settle the ticket:
+    ``created``, or ``failed`` with the reason and its units back in the gate."""
+    from runtime.modules.orders import checkout
+
+    now = now or utcnow()
+    if ticket.status != "queued":
+        return ticket.status
+    existing = order_for_ticket(session, ticket.ticket)
+    if existing is not None:
+        gate.settle(conn, ticket, "created", str(existing))
+        return "created"
+    timeout = seckill_settings(session).ticket_minutes * 60
+    if ticket.created and now.timestamp() - ticket.created > timeout:
+        gate.settle(conn, ticket, "failed", "排队超时，请重试")
+        return "failed"
+    options = dict(ticket.options or {})
+    body = {"source": "items", "items": [{"sku_id": ticket.sku_id, "qty": ticket.qty}],
+            "activity": {"kind": "seckill", "id": ticket.activity_id}, **options}
+    session.info[ADMISSION] = ticket
+    try:
+        _priced, stored = checkout.create_quote(session, ticket.member_id, body)
+        result = checkout.submit(session, ticket.member_id, stored.token,
+                                 f"seckill-{ticket.ticket}", source="seckill")
+        order_id = result.order.id
+        session.commit()
+    except MallkitError as exc:
+        session.rollback()
+        gate.settle(conn, ticket, "failed", _reason(exc))
+        return "failed"
+    finally:
+        session.info.pop(ADMISSION, None)
+    gate.settle(conn, ticket, "created", str(order_id))
+    return "created"
+
+
+def _reason(exc: MallkitError) -> str:
+    errors = getattr(exc, "errors", None)
+    if errors:
+        return f"{exc.code}: {errors[0].pointer} {errors[0].message}"
+    return f"{exc.code}: {exc.detail}"
+
+
+def settle_lost(session: Session, conn: redis.Redis, shop_id: int, ticket_id: str,
+                now: datetime | None = None) -> str | None:
+    """A pending ticket whose job is gone or dead (killed worker, lost job): the database
+    says what happened — its order exists (created) or not (failed: units back). A ticket
+    whose job still runs or waits is left alone (None)."""
+    job = fetch_job(conn, ticket_id)
+    if job is not None and not job_died(job, now or utcnow(), gate.HEARTBEAT_LOST):
+        return None
+    ticket = gate.read_ticket(conn, shop_id, ticket_id)
+    if ticket is None:
+        conn.zrem(gate.pending_key(shop_id), ticket_id)
+        return None
+    order_id = order_for_ticket(session, ticket_id)
+    if order_id is not None:
+        gate.settle(conn, ticket, "created", str(order_id))
+        return "created"
+    gate.settle(conn, ticket, "failed", "下单任务中断，请重试")
+    return "failed"
+
+
+# --- the order's claim on activity stock ------------------------------------------------
+
+
+def take_stock(session: Session, order: Any, lines: list[Any], activity_id: int) -> None:
+    """``order_created`` for a seckill order: only with the gate's admission (the ticket the
+    job carries); the activity stock is taken with a conditional UPDATE (409
+    ``seckill_sold_out`` when the database refuses), the buyer's limit is checked against
+    the database, the claim is recorded, and the payment deadline shortened to the
+    activity's unpaid timeout."""
+    from datetime import timedelta
+
+    from runtime.modules.orders.service import shorten_pay_deadline
+
+    admission: gate.Ticket | None = session.info.get(ADMISSION)
+    line = lines[0]
+    if admission is None or (admission.activity_id, admission.sku_id, admission.member_id,
+                             admission.qty) != (activity_id, line.sku_id, order.member_id,
+                                                line.qty):
+        raise SeckillRefused("seckill orders are placed through POST .../seckill/orders",
+                             code=SeckillErrorCode.TICKET_REQUIRED)
+    row = session.scalar(select(SeckillSku).where(SeckillSku.activity_id == activity_id,
+                                                  SeckillSku.sku_id == line.sku_id))
+    if row is None:
+        raise SeckillRefused("this SKU is not in the activity", code=SeckillErrorCode.SOLD_OUT)
+    taken = session.execute(
+        update(SeckillSku).where(SeckillSku.id == row.id, SeckillSku.stock >= line.qty)
+        .values(stock=SeckillSku.stock - line.qty)
+        .execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        raise SeckillRefused("sold out", code=SeckillErrorCode.SOLD_OUT)
+    held = gate.held_units(session, row.id).get(order.member_id, 0)
+    if held + line.qty > row.per_user_limit:
+        raise SeckillRefused(f"the limit per buyer is reached ({held} held)",
+                             code=SeckillErrorCode.USER_LIMIT, extra={"held": held})
+    session.add(SeckillOrder(order_id=order.id, ticket=admission.ticket,
+                             activity_id=activity_id, seckill_sku_id=row.id,
+                             sku_id=line.sku_id, member_id=order.member_id, qty=line.qty))
+    minutes = session.scalar(select(SeckillActivity.unpaid_timeout_minutes)
+                             .where(SeckillActivity.id == activity_id))
+    shorten_pay_deadline(session, order, utcnow() + timedelta(minutes=minutes or 10))
+    session.flush()
+
+
+def release(session: Session, order_id: int, reason: str) -> bool:
+    """Give a seckill order's units back, exactly once (``stock_released``): to the
+    database now, to the gate after commit. False when there was nothing to give back."""
+    flipped = session.execute(
+        update(SeckillOrder).where(SeckillOrder.order_id == order_id,
+                                   SeckillOrder.stock_released.is_(False))
+        .values(stock_released=True, released_reason=reason[:16], released_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if flipped.rowcount != 1:
+        return False
+    claim = session.scalar(select(SeckillOrder).where(SeckillOrder.order_id == order_id)
+                           .execution_options(populate_existing=True))
+    assert claim is not None
+    session.execute(update(SeckillSku).where(SeckillSku.id == claim.seckill_sku_id)
+                    .values(stock=SeckillSku.stock + claim.qty)
+                    .execution_options(synchronize_session=False))
+    gate.give_back_after_commit(session, claim.shop_id, claim.activity_id, claim.sku_id,
+                                claim.qty, claim.member_id)
+    return True

@@ -1,0 +1,147 @@
+"""The seckill API: slots, activities with their timing by server time, the short-cached
+live board, the order token only once the slot opens (injected clock), the gate's
+refusals as problem+json with their own codes, the module switch and another shop's ids."""
+
+from __future__ import annotations
+
+from runtime.db import use_shop
+from runtime.modules import switches
+from runtime.modules.seckill.models import SeckillActivity, SeckillSlot
+from tests.orders.flow import shopper
+from tests.seckill.helpers import at, example
+from tests.tenancy_helpers import two_shops
+
+
+def test_activities_tell_not_started_from_ended(app, client, factory, shop, clock):
+    ids = example(app, factory, shop)
+    base = f"/api/v1/shops/{shop.slug}/seckill"
+    at(clock, 2026, 12, 5, 9, 0)
+    slots = client.get(f"{base}/slots").json["items"]
+    assert [(s["name"], s["start"], s["end"]) for s in slots] == [
+        ("10点场", "10:00", "12:00"), ("12点场", "12:00", "14:00")]
+    one = client.get(f"{base}/activities/{ids['activity_id']}").json
+    assert (one["state"], one["starts_at"], one["ends_at"]) == (
+        "not_started", "2026-12-05T02:00:00+00:00", "2026-12-05T04:00:00+00:00")
+    assert one["now"] == "2026-12-05T01:00:00+00:00"
+    assert one["skus"][0] | {} == {**one["skus"][0], "price_fen": 9900,
+                                   "seckill_price_fen": 5900, "stock": 100, "sold": 0,
+                                   "left": 100}
+    at(clock, 2026, 12, 6, 14, 0)
+    ended = client.get(f"{base}/activities/{ids['activity_id']}").json
+    assert (ended["state"], ended["ends_at"]) == ("ended", "2026-12-06T06:00:00+00:00")
+    assert client.get(f"{base}/activities").json["items"] == []
+
+
+def test_token_only_once_the_slot_opens(app, client, factory, shop, clock):
+    ids = example(app, factory, shop)
+    buyer = shopper(app, client, factory, shop)
+    path = f"/seckill/activities/{ids['activity_id']}/token"
+    at(clock, 2026, 12, 5, 9, 59, 59)
+    early = buyer.call("GET", path, expect=409)
+    assert early.json["code"] == "seckill_not_started"
+    assert early.json["type"] == "https://mallkit.dev/problems/seckill_not_started"
+    assert early.json["starts_at"] == "2026-12-05T02:00:00+00:00"
+    assert early.mimetype == "application/problem+json"
+    at(clock, 2026, 12, 5, 10, 0, 0)
+    token = buyer.call("GET", path).json
+    assert token["expires_at"] == "2026-12-05T04:00:00+00:00" and token["token"]
+    at(clock, 2026, 12, 6, 14, 0, 0)
+    assert buyer.call("GET", path, expect=409).json["code"] == "seckill_ended"
+    assert client.get(f"/api/v1/shops/{shop.slug}{path}").status_code == 401
+
+
+def test_gate_refusals_have_their_own_codes(app, client, factory, shop, clock):
+    ids = example(app, factory, shop, stock=1, per_user=1)
+    buyer = shopper(app, client, factory, shop)
+    other = shopper(app, app.test_client(), factory, shop)
+    at(clock, 2026, 12, 5, 10, 0, 5)
+    path = f"/seckill/activities/{ids['activity_id']}/token"
+    order = {"activity_id": ids["activity_id"], "sku_id": ids["sku_id"]}
+
+    assert buyer.call("POST", "/seckill/orders", {**order, "token": "x"},
+                      409).json["code"] == "seckill_token_invalid"
+    token = buyer.call("GET", path).json["token"]
+    other_token = other.call("GET", path).json["token"]
+    assert other.call("POST", "/seckill/orders", {**order, "token": token},
+                      409).json["code"] == "seckill_token_invalid"
+    too_many = buyer.call("POST", "/seckill/orders", {**order, "qty": 2, "token": token}, 422)
+    assert too_many.json["code"] == "seckill_order_limit"
+    assert too_many.json["errors"][0]["pointer"] == "/qty"
+    placed = buyer.call("POST", "/seckill/orders", {**order, "token": token}, 202).json
+    assert placed["status"] == "queued" and len(placed["ticket"]) == 24
+    assert buyer.call("POST", "/seckill/orders", {**order, "token": token},
+                      409).json["code"] == "seckill_user_limit"
+    assert other.call("POST", "/seckill/orders", {**order, "token": other_token},
+                      409).json["code"] == "seckill_sold_out"
+    polled = buyer.call("GET", f"/seckill/tickets/{placed['ticket']}").json
+    assert polled["status"] == "queued"
+    assert other.call("GET", f"/seckill/tickets/{placed['ticket']}", expect=404)
+    bad = buyer.call("POST", "/seckill/orders", {"activity_id": "x", "qty": 0}, 422).json
+    assert {e["pointer"] for e in bad["errors"]} == {"/activity_id", "/sku_id", "/qty", "/token"}
+
+
+def test_rate_limit_per_member(app, client, factory, shop, clock):
+    ids = example(app, factory, shop, stock=1)
+    factory.module_on(shop, "seckill", {"member_attempts_per_10s": 2})
+    buyer = shopper(app, client, factory, shop)
+    at(clock, 2026, 12, 5, 10, 0, 5)
+    token = buyer.call("GET", f"/seckill/activities/{ids['activity_id']}/token").json["token"]
+    body = {"activity_id": ids["activity_id"], "sku_id": ids["sku_id"], "qty": 5,
+            "token": token}
+    assert buyer.call("POST", "/seckill/orders", body, 422)
+    assert buyer.call("POST", "/seckill/orders", body, 422)
+    third = buyer.call("POST", "/seckill/orders", body, 429)
+    assert third.json["code"] == "seckill_too_fast" and third.headers["Retry-After"]
+
+
+def test_live_board_is_short_cached(app, client, factory, shop, clock, redis_conn):
+    ids = example(app, factory, shop)
+    at(clock, 2026, 12, 5, 10, 30)
+    live = client.get(f"/api/v1/shops/{shop.slug}/seckill/live")
+    assert live.headers["Cache-Control"] == "public, max-age=2"
+    item = live.json["items"][0]
+    assert (item["activity_id"], item["state"]) == (ids["activity_id"], "running")
+    assert item["skus"][0] == {"sku_id": ids["sku_id"], "product_id": ids["product_id"],
+                               "stock": 100, "sold": 0, "left": 100, "percent": 0}
+    assert redis_conn.ttl(f"mallkit:{{{shop.id}}}:seckill:live") in (1, 2)
+
+
+def test_module_off_hides_everything_and_keeps_settings(app, client, factory, shop, clock):
+    ids = example(app, factory, shop)
+    factory.module_on(shop, "seckill", {"prewarm_minutes": 7})
+    mk = app.extensions["mallkit"]
+    with mk.session_factory() as s:
+        use_shop(s, shop.id)
+        s.info["redis"] = mk.redis
+        switches.disable(s, "seckill")
+        s.commit()
+    base = f"/api/v1/shops/{shop.slug}/seckill"
+    for path in ("/slots", "/activities", f"/activities/{ids['activity_id']}", "/live"):
+        answer = client.get(base + path)
+        assert answer.status_code == 404 and answer.json["code"] == "module_disabled"
+        assert answer.mimetype == "application/problem+json"
+    factory.module_on(shop, "seckill")
+    with mk.session_factory() as s:
+        use_shop(s, shop.id)
+        assert switches.settings_of(s, "seckill")["prewarm_minutes"] == 7
+        assert s.get(SeckillActivity, ids["activity_id"]) is not None
+    assert client.get(base + "/slots").status_code == 200
+
+
+def test_another_shops_ids_are_404(app, client, factory, clock):
+    shops = two_shops(app, client, factory)
+    ids = example(app, factory, shops.a)
+    factory.module_on(shops.b, "seckill")
+    at(clock, 2026, 12, 5, 10, 30)
+    assert shops.alice.call("GET", f"/seckill/activities/{ids['activity_id']}").status_code \
+        == 200
+    for path in (f"/seckill/activities/{ids['activity_id']}",
+                 f"/seckill/activities/{ids['activity_id']}/token"):
+        assert shops.bob.call("GET", path, expect=404).json["code"] == "not_found"
+    token = shops.alice.call("GET", f"/seckill/activities/{ids['activity_id']}/token").json
+    refused = shops.bob.call("POST", "/seckill/orders", {
+        "activity_id": ids["activity_id"], "sku_id": ids["sku_id"], "token": token["token"]},
+        expect=409)
+    assert refused.json["code"] == "seckill_token_invalid"
+    assert shops.bob.call("GET", "/seckill/slots").json["items"] == []
+    assert (shops.count(shops.a, SeckillSlot), shops.count(shops.b, SeckillSlot)) == (2, 0)
