@@ -169,7 +169,7 @@ SECKILL_LOAD = LuaScript("seckill_load", """
 -- and limits either way (pre-warm, rebuild after a lost key, an edited activity).
 -- KEYS[1]: stock.  KEYS[2]: buyers.  ARGV[1]: units left ('' = only update the rules of
 -- a loaded gate).  ARGV[2]: window open, ARGV[3]: window close (epoch seconds).
--- ARGV[4]: per-order limit.  ARGV[5]: per-user limit.  ARGV[6]: expire at (epoch seconds).
+-- ARGV[4]: per-order limit.  ARGV[5]: per-user limit.  ARGV[6]: seconds to keep the keys.
 -- ARGV[7..]: member, units held (pairs).  Returns 1 when it loaded, 0 when already loaded,
 -- -1 when there was nothing to update.
 local loaded = 0
@@ -182,8 +182,8 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
 end
 redis.call('HSET', KEYS[2], '_open', ARGV[2], '_close', ARGV[3], '_per_order', ARGV[4],
            '_per_user', ARGV[5])
-redis.call('EXPIREAT', KEYS[1], ARGV[6])
-redis.call('EXPIREAT', KEYS[2], ARGV[6])
+redis.call('EXPIRE', KEYS[1], ARGV[6])
+redis.call('EXPIRE', KEYS[2], ARGV[6])
 return loaded
 """)
 

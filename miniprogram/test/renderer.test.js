@@ -30,6 +30,7 @@ const ROOTS = {
   'product-buybox': '.buybox', 'user-card': '.ucard', 'single-image': '.single',
   'product-reviews': '.reviews', 'page-tabs': '.ptabs', 'header-combo': '.hcombo',
   'floating-button': '.float', 'product-ranking': '.rank', 'recent-purchases': '.ticker-wrap',
+  seckill: '.seckill',
 }
 
 function renderLayout(layout) {

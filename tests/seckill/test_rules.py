@@ -64,7 +64,8 @@ def test_defaults_limits_and_timeout(app, factory, shop, shop_session):
     view = service.save_activity(shop_session, {
         "title": "早鸟", "starts_on": "2026-12-01", "ends_on": "2026-12-01",
         "slot_ids": [slot.id],
-        "skus": [{"sku_id": sku_of(shop_session, product.id), "seckill_price_fen": 99, "stock": 3}]})
+        "skus": [{"sku_id": sku_of(shop_session, product.id), "seckill_price_fen": 99,
+                  "stock": 3}]})
     row = view.skus[0]
     assert (row.per_order_limit, row.per_user_limit, row.stock, row.total_stock) == (1, 1, 3, 3)
     assert view.activity.unpaid_timeout_minutes == 10

@@ -192,9 +192,13 @@ class Rules:
     expire_at: datetime
 
     def args(self) -> list[Any]:
+        """The script's window, limits and time to keep the keys (by the app's clock, which
+        tests freeze: never an absolute expiry Redis would read by its own clock)."""
         opens = _epoch(self.opens) if self.opens else 0
         closes = _epoch(self.closes) if self.closes else 0
-        return [opens, closes, self.per_order, self.per_user, _epoch(self.expire_at)]
+        keep = max(int((self.expire_at - utcnow()).total_seconds()), int(KEEP_AFTER_END
+                                                                          .total_seconds()))
+        return [opens, closes, self.per_order, self.per_user, keep]
 
 
 def load(conn: redis.Redis, session: Session, shop_id: int, activity_id: int,

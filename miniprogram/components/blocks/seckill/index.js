@@ -63,7 +63,7 @@ Component({
       }
     },
     load() {
-      return api.get('/seckill/live').then(live => {
+      return api.get('/seckill/live', {auth: false}).then(live => {
         if (!isObject(live)) return
         const offset = countdown.offset(live.now, Date.now())
         this.setData({live, offset, items: itemsView(this.data.activities, live, this.data.chosen,
@@ -74,7 +74,8 @@ Component({
     tick() {
       const live = this.data.live
       if (!live) return
-      const shown = listOf(live.items, {activity_id: 0, state: '', slot_id: 0})
+      const shown = listOf(live.items, {activity_id: 0, state: '', slot_id: 0, starts_at: '',
+        ends_at: ''})
         .filter(a => !this.data.chosen || a.slot_id === this.data.chosen)[0]
       const clock = shown ? countdown.label(shown, Date.now() + this.data.offset) : ''
       const chosen = this.data.chosen || (shown && shown.slot_id) || 0

@@ -1,0 +1,88 @@
+/**
+ * Seckill on the mini-program against exchanges recorded from a real server: the block's
+ * slot tabs, countdown (from the server's `now`, not the device's clock) and sold progress
+ * from GET /seckill/live; the seckill page's price, countdown, 马上抢 (token, POST
+ * /seckill/orders -> 202 ticket, the ticket polled until the order exists) and its share.
+ */
+const {fixture, replay, installWx, settle} = require('./helpers/wx')
+const {render, text, tap} = require('./helpers/render')
+const countdown = require('../utils/countdown')
+
+const live = fixture('seckill-live')
+const activity = fixture('seckill-activity')
+const allBlocks = fixture('layout-all-blocks').body
+
+function created(orderId) {
+  const ticket = JSON.parse(JSON.stringify(fixture('seckill-ticket')))
+  ticket.body.status = 'created'
+  ticket.body.order_id = orderId
+  return ticket
+}
+
+describe('countdown', () => {
+  test('counts from the server clock', () => {
+    const now = Date.parse(live.body.now)
+    const offset = countdown.offset(live.body.now, now - 5000) // the device is 5 s late
+    expect(offset).toBe(5000)
+    const running = live.body.items[0]
+    expect(running.state).toBe('running')
+    const left = Date.parse(running.ends_at) - now
+    expect(countdown.label(running, now)).toBe(`距结束 ${countdown.hms(left)}`)
+    expect(countdown.label({state: 'not_started', starts_at: running.ends_at}, now))
+      .toMatch(/^距开始 /)
+    expect(countdown.label({state: 'ended'}, now)).toBe('已结束')
+    expect(countdown.hms(3723000)).toBe('01:02:03')
+  })
+})
+
+describe('the seckill block', () => {
+  test('shows slot tabs, seckill prices and progress from the live endpoint', async () => {
+    installWx(replay('seckill-live'))
+    const node = allBlocks.nodes.find(n => n.type === 'seckill')
+    const block = render('components/blocks/seckill/index', {node})
+    await settle()
+    const tabs = block.querySelectorAll('.seckill__tab')
+    expect(tabs.length).toBe(node.data.slots.length)
+    const items = block.querySelectorAll('.seckill__item')
+    const first = node.data.activities[0].items[0]
+    expect(items.length).toBe(node.data.activities[0].items.length)
+    expect(text(items[0])).toContain(`¥${(first.seckill_price_fen / 100).toFixed(2)}`)
+    expect(text(items[0])).toContain('已抢 0%')
+    expect(block.instance.data.clock).toMatch(/^距结束 \d\d:\d\d:\d\d$/)
+    expect(block.instance.data.chosen).toBe(live.body.items[0].slot_id)
+    block.detach()
+  })
+})
+
+describe('the seckill page', () => {
+  test('price, countdown, buy through the ticket, share', async () => {
+    const order = fixture('seckill-order')
+    const {requests} = installWx(replay('login', activity, 'seckill-token', order, created(77)))
+    const sku = activity.body.skus[0]
+    const view = render('pages/seckill/index')
+    await view.instance.onLoad({id: String(activity.body.id), sku: String(sku.sku_id)})
+    expect(text(view)).toContain(`¥${(sku.seckill_price_fen / 100).toFixed(2)}`)
+    expect(text(view)).toContain(`¥${(sku.price_fen / 100).toFixed(2)}`)
+    expect(view.data.clock).toMatch(/^距结束 /)
+    expect(text(view)).toContain('马上抢')
+    await view.instance.onBuy()
+    const posted = requests.find(r => r.method === 'POST' && /seckill/.test(r.url))
+    expect(posted.url).toMatch(/\/seckill\/orders$/)
+    expect(posted.data).toEqual(order.request.body)
+    expect(wx.navigateTo).toHaveBeenCalledWith({url: '/pages/order/index?id=77'})
+    const share = view.instance.onShareAppMessage()
+    expect(share.path).toBe(`/pages/seckill/index?id=${activity.body.id}&sku=${sku.sku_id}`)
+    expect(share.title).toContain('秒杀')
+  })
+
+  test('a slot not open yet says so and does not buy', async () => {
+    const early = JSON.parse(JSON.stringify(activity))
+    early.body.state = 'not_started'
+    const {requests} = installWx(replay(early))
+    const view = render('pages/seckill/index')
+    await view.instance.onLoad({id: String(activity.body.id), sku: String(activity.body.skus[0].sku_id)})
+    expect(text(view)).toContain('即将开始')
+    await view.instance.onBuy()
+    expect(requests.filter(r => /seckill\/orders/.test(r.url))).toEqual([])
+  })
+})
