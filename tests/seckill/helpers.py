@@ -49,3 +49,43 @@ def example(app: Any, factory: Any, shop: Any, *, stock: int = 100, sku_stock: i
         s.commit()
         return {"activity_id": view.activity.id, "sku_id": sku_id, "product_id": product.id,
                 "slots": (ten.id, noon.id)}
+
+
+def state_of(app: Any, shop: Any, activity_id: int, sku_id: int) -> dict[str, Any]:
+    """The activity SKU in both stores: database left, gate left (None: not loaded), units
+    held by open/paid orders, the catalog's stock and the orders counted."""
+    from sqlalchemy import func, select
+
+    from runtime.modules.catalog.models import Sku
+    from runtime.modules.seckill import gate
+    from runtime.modules.seckill.models import SeckillOrder, SeckillSku
+
+    mk = app.extensions["mallkit"]
+    with mk.session_factory() as s:
+        use_shop(s, shop.id)
+        row = s.scalar(select(SeckillSku).where(SeckillSku.activity_id == activity_id,
+                                                SeckillSku.sku_id == sku_id))
+        held = s.scalar(select(func.coalesce(func.sum(SeckillOrder.qty), 0))
+                        .where(SeckillOrder.seckill_sku_id == row.id,
+                               SeckillOrder.stock_released.is_(False)))
+        orders = s.scalar(select(func.count()).select_from(SeckillOrder)
+                          .where(SeckillOrder.seckill_sku_id == row.id))
+        catalog = s.get(Sku, sku_id).stock
+        left = row.stock
+    gate_left, _buyers = gate.gate_state(mk.redis, shop.id, activity_id, sku_id)
+    return {"db": left, "gate": gate_left, "held": held, "orders": orders, "catalog": catalog}
+
+
+def run_order_job(app: Any, shop: Any, ticket: str) -> str:
+    from runtime.modules.seckill.jobs import create_order_job
+
+    with app.app_context():
+        return create_order_job(shop.id, ticket)
+
+
+def place(buyer: Any, ids: dict[str, Any], qty: int = 1, expect: int = 202) -> Any:
+    """The buyer's token and order attempt through the API."""
+    token = buyer.call("GET", f"/seckill/activities/{ids['activity_id']}/token").json["token"]
+    return buyer.call("POST", "/seckill/orders", {"activity_id": ids["activity_id"],
+                                                  "sku_id": ids["sku_id"], "qty": qty,
+                                                  "token": token}, expect)

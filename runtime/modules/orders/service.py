@@ -241,13 +241,6 @@ def mark_paid(session: Session, order: Order, method: str, actor: Actor, *,
                                  jid=f"order-paid-{shop_id}-{order.id}")
 
 
-def shorten_pay_deadline(session: Session, order: Order, deadline: datetime) -> None:
-    """An activity's shorter payment window (seckill: 10 minutes), set by its
-    ``order_created`` hook before checkout schedules the unpaid timer from it."""
-    if deadline < order.pay_deadline_at:
-        order.pay_deadline_at = deadline
-
-
 def close_order(session: Session, order_id: int, event: OrderEvent, actor: Actor,
                 reason: str = "") -> Order | None:
     """Close an unpaid order: its stock goes back, the ``order_closed`` hook gives back what

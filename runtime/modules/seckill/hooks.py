@@ -14,7 +14,7 @@ from runtime.modules.seckill.pricing import KIND
 
 @hookimpl
 def order_created(session: Session, order: Any, lines: list[Any], submission: Any) -> None:
-    activity = getattr(submission.input, "activity", None)
+    activity = submission.input.activity
     if activity is not None and activity.kind == KIND:
         ordering.take_stock(session, order, lines, activity.id)
 

@@ -35,7 +35,7 @@ from runtime.fielderrors import FieldErrors
 from runtime.jobs import CRITICAL, enqueue, fetch_job, job_died
 from runtime.modules.seckill import gate
 from runtime.modules.seckill.errors import SeckillErrorCode, SeckillRefused
-from runtime.modules.seckill.models import SeckillActivity, SeckillOrder, SeckillSku
+from runtime.modules.seckill.models import SeckillOrder, SeckillSku
 from runtime.modules.seckill.service import get_activity, refuse_unless_running, zone
 from runtime.modules.seckill.settings import seckill_settings
 from runtime.modules.seckill.warming import warm_activity
@@ -206,12 +206,8 @@ def take_stock(session: Session, order: Any, lines: list[Any], activity_id: int)
     """``order_created`` for a seckill order: only with the gate's admission (the ticket the
     job carries); the activity stock is taken with a conditional UPDATE (409
     ``seckill_sold_out`` when the database refuses), the buyer's limit is checked against
-    the database, the claim is recorded, and the payment deadline shortened to the
-    activity's unpaid timeout."""
-    from datetime import timedelta
-
-    from runtime.modules.orders.service import shorten_pay_deadline
-
+    the database and the claim is recorded (the pricing step set the activity's time to
+    pay)."""
     admission: gate.Ticket | None = session.info.get(ADMISSION)
     line = lines[0]
     if admission is None or (admission.activity_id, admission.sku_id, admission.member_id,
@@ -236,9 +232,6 @@ def take_stock(session: Session, order: Any, lines: list[Any], activity_id: int)
     session.add(SeckillOrder(order_id=order.id, ticket=admission.ticket,
                              activity_id=activity_id, seckill_sku_id=row.id,
                              sku_id=line.sku_id, member_id=order.member_id, qty=line.qty))
-    minutes = session.scalar(select(SeckillActivity.unpaid_timeout_minutes)
-                             .where(SeckillActivity.id == activity_id))
-    shorten_pay_deadline(session, order, utcnow() + timedelta(minutes=minutes or 10))
     session.flush()
 
 

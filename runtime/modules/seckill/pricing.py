@@ -20,11 +20,13 @@ class SeckillPrice:
     activity_id: int
     sku_id: int
     price_fen: int
+    pay_within_minutes: int
 
 
 class SeckillStep:
     """``prepare`` loads the activity and refuses what the quote can already tell (409 not
-    started / ended, 422 over the per-order limit); ``apply`` takes the difference off."""
+    started / ended, 422 over the per-order limit); ``apply`` takes the difference off and
+    gives the order the activity's time to pay (its unpaid timeout)."""
 
     name = "seckill"
     position = 50
@@ -35,7 +37,7 @@ class SeckillStep:
         from runtime.modules.seckill.errors import SeckillErrorCode, SeckillInvalid
         from runtime.modules.seckill.service import get_activity, refuse_unless_running, zone
 
-        activity = getattr(request, "activity", None)
+        activity = request.activity
         if activity is None or activity.kind != KIND:
             return None
         try:
@@ -55,7 +57,8 @@ class SeckillStep:
                                  extra={"errors": [{"pointer": "/items/0/qty", "code": "range",
                                                     "message": f"at most {row.per_order_limit}"
                                                                " per order"}]})
-        return SeckillPrice(view.activity.id, row.sku_id, row.seckill_price_fen)
+        return SeckillPrice(view.activity.id, row.sku_id, row.seckill_price_fen,
+                            view.activity.unpaid_timeout_minutes)
 
     def apply(self, state: PricingState) -> None:
         price: SeckillPrice | None = state.data.get(self.name)
@@ -67,6 +70,7 @@ class SeckillStep:
                              max(line.unit_price_fen - price.price_fen, 0) * line.qty,
                              lines=[line.key], meta={"seckill_price_fen": price.price_fen})
         state.activity_priced_by = source
+        state.pay_within_minutes = price.pay_within_minutes
 
 
 SECKILL = SeckillStep()
