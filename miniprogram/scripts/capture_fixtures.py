@@ -39,12 +39,15 @@ IDEMPOTENCY_KEY = "mp-fixture-order-1"
 # Values the server draws at random: compared by presence, not by value.
 VOLATILE = frozenset({"token", "quote_id", "order_no", "out_trade_no", "appId", "nonceStr",
                       "paySign", "package", "Authorization",
-                      "no", "out_refund_no"})  # an after-sale's number (and refund's)
+                      "no", "out_refund_no",  # an after-sale's number (and refund's)
+                      "ticket"})  # a seckill ticket
 # Values the database numbers: PostgreSQL's sequences leave gaps that SQLite's rowids do not
 # (a rolled-back insert, or an upsert that finds its row, still uses a number), so these — and
 # the layout's ETag, a digest of the body — are compared by presence too.
 VOLATILE_IN = frozenset({("page", "id"), ("headers", "ETag"), ("headers", "If-None-Match")})
 NUMBERED = frozenset({"media_id"})
+# A seckill ticket's poll names the (random) ticket in its path.
+TICKET_PATH = re.compile(r"(/seckill/tickets/)[0-9a-f]+")
 # A media URL names its file by content digest; the demo's pictures are drawn with the CJK font
 # the machine has (fonts-noto-cjk where .ci/run installs it, Pillow's own elsewhere), so the
 # digest depends on the machine: compared by shape.
@@ -282,8 +285,23 @@ def _record_flow(rec: Recorder, product_id: int) -> dict[str, dict[str, Any]]:
     rec.call("orders", "GET", f"{API}/orders?status=all")
     rec.call("order-counts", "GET", f"{API}/orders/counts")
     rec.call("signin", "GET", f"{API}/signin")
+    _record_seckill(rec)
     _record_reviews(rec)
     return rec.fixtures
+
+
+def _record_seckill(rec: Recorder) -> None:
+    """The seckill block's and page's exchanges: the demo's activity runs at the frozen
+    clock (its slot is the current hour), so the token is issued and the gate admits."""
+    live = rec.call("seckill-live", "GET", f"{API}/seckill/live", auth=False)
+    activity = live["body"]["items"][0]
+    activity_id, sku_id = activity["activity_id"], activity["skus"][0]["sku_id"]
+    rec.call("seckill-activity", "GET", f"{API}/seckill/activities/{activity_id}", auth=False)
+    token = rec.call("seckill-token", "GET", f"{API}/seckill/activities/{activity_id}/token")
+    ticket = rec.call("seckill-order", "POST", f"{API}/seckill/orders", {
+        "activity_id": activity_id, "sku_id": sku_id, "qty": 1,
+        "token": token["body"]["token"]}, expect=202)
+    rec.call("seckill-ticket", "GET", f"{API}/seckill/tickets/{ticket['body']['ticket']}")
 
 
 def _record_reviews(rec: Recorder) -> None:
@@ -335,7 +353,7 @@ def masked(value: Any, key: str | None = None) -> Any:
     if isinstance(value, list):
         return [masked(v) for v in value]
     if isinstance(value, str):
-        return MEDIA_DIGEST.sub(r"\1<digest>", value)
+        return TICKET_PATH.sub(r"\1<volatile>", MEDIA_DIGEST.sub(r"\1<digest>", value))
     return value
 
 
