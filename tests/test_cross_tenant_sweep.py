@@ -53,6 +53,8 @@ OBJECTS: dict[str, Any] = {
     "member_id": lambda rule: "staff" if "/staff/" in rule else "member",
     "export_id": lambda rule: ("member_export" if "/members/" in rule
                                else "order_export" if "/orders/" in rule else "catalog_export"),
+    "activity_id": lambda rule: "seckill_activity" if "/seckill/" in rule else "activity",
+    "slot_id": "seckill_slot", "ticket": "seckill_ticket",
 }
 
 #: Parameters that do not name a shop's object.
@@ -160,7 +162,7 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
                    member=alice.member.id, staff=staff.id, invitation=invitation.id,
                    page="promo", page_version=version, order_export="a0a0a0a0",
                    aftersale=_aftersale(app, factory, shop, alice, sku.id),
-                   review=review["id"])
+                   review=review["id"], **_seckill(app, factory, shop, alice, sku.id))
     return objects
 
 
@@ -178,6 +180,27 @@ def _distribution_objects(s, member_id: int) -> dict[str, int]:
     s.add_all([application, withdrawal])
     s.flush()
     return {"application": application.id, "withdrawal": withdrawal.id}
+
+
+def _seckill(app, factory, shop, alice, sku_id: int) -> dict[str, Any]:
+    """A seckill slot running now (the clock fixture: 12:00 in Shanghai), an activity and a
+    ticket of Alice's (in Redis)."""
+    from runtime.modules.seckill import service as seckill
+
+    factory.module_on(shop, "seckill")
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        slot = seckill.save_slot(s, {"name": "午场", "start": "12:00", "end": "13:00"})
+        today = clock_now().date().isoformat()
+        activity = seckill.save_activity(s, {
+            "title": "A 秒杀", "starts_on": today, "ends_on": today, "slot_ids": [slot.id],
+            "skus": [{"sku_id": sku_id, "seckill_price_fen": 100, "stock": 1}]}).activity.id
+        slot_id = slot.id
+        s.commit()
+    token = alice.call("GET", f"/seckill/activities/{activity}/token").json["token"]
+    ticket = alice.call("POST", "/seckill/orders", {"activity_id": activity, "sku_id": sku_id,
+                                                    "token": token}, 202).json["ticket"]
+    return {"seckill_slot": slot_id, "seckill_activity": activity, "seckill_ticket": ticket}
 
 
 def _aftersale(app, factory, shop, alice, sku_id: int) -> int:
@@ -260,6 +283,7 @@ def test_shop_b_cannot_reach_shop_a_objects_through_any_route(app, client, facto
     other = factory.shop(slug="beta", name="Beta 商店")
     factory.module_on(other, "reviews")
     factory.module_on(other, "distribution")
+    factory.module_on(other, "seckill")
     b_token = factory.member_token(other, factory.member(other))
     b_client, anonymous = app.test_client(), app.test_client()
     csrf = factory.console_login(b_client, factory.merchant(other))
