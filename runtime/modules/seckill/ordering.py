@@ -49,7 +49,8 @@ ORDER_OPTIONS = ("fulfilment", "address_id", "pickup_point_id", "remark")
 # --- the order token ---------------------------------------------------------------------
 
 
-def _sign(secret: str, shop_id: int, activity_id: int, member_id: int, until: int) -> str:
+def sign(secret: str, shop_id: int, activity_id: int, member_id: int, until: int) -> str:
+    """The token's signature: (shop, activity, member, window end) under the app's secret."""
     message = f"seckill:{shop_id}:{activity_id}:{member_id}:{until}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
 
@@ -61,7 +62,7 @@ def issue_token(session: Session, secret: str, shop_id: int, activity_id: Any, m
     view = get_activity(session, activity_id)
     window = refuse_unless_running(view.timing(zone(session), now))
     until = int(window.ends_at.timestamp())
-    return {"token": f"{until}.{_sign(secret, shop_id, view.activity.id, member_id, until)}",
+    return {"token": f"{until}.{sign(secret, shop_id, view.activity.id, member_id, until)}",
             "expires_at": window.ends_at.isoformat(), "activity_id": view.activity.id}
 
 
@@ -70,7 +71,7 @@ def check_token(secret: str, shop_id: int, activity_id: int, member_id: int, tok
     """A token issued to this member for this activity's running window (no SQL)."""
     until_text, _, signature = token.partition(".") if isinstance(token, str) else ("", "", "")
     if not until_text.isdigit() or not hmac.compare_digest(
-            signature, _sign(secret, shop_id, activity_id, member_id, int(until_text))):
+            signature, sign(secret, shop_id, activity_id, member_id, int(until_text))):
         raise SeckillRefused("get an order token for this activity first",
                              code=SeckillErrorCode.TOKEN_INVALID)
     if int(until_text) <= (now or utcnow()).timestamp():
