@@ -145,7 +145,7 @@ def _freight_for(session: Session, order: Order, line: OrderLine, amount_fen: in
 def _open_request(session: Session, order: Order, line: OrderLine, *, kind: AfterSaleKind,
                   amount_fen: int, qty: int | None, reason: str, description: str,
                   images: list[dict[str, Any]], initiator: str, actor: Actor,
-                  settings: AfterSaleSettings) -> AfterSale:
+                  settings: AfterSaleSettings, no: str | None = None) -> AfterSale:
     """Check the line's rules with the order and line rows locked, then write the request
     (status APPLY, or WAIT_REFUND for the merchant's own refunds)."""
     state = ledger.line_state(session, order.id, line.id)
@@ -176,7 +176,7 @@ def _open_request(session: Session, order: Order, line: OrderLine, *, kind: Afte
     freight = 0 if kind != AfterSaleKind.REFUND else _freight_for(
         session, order, line, amount_fen, refunded)
     aftersale = AfterSale(
-        no=new_no(), order_id=order.id, line_id=line.id, member_id=order.member_id,
+        no=no or new_no(), order_id=order.id, line_id=line.id, member_id=order.member_id,
         kind=kind.value, status=S.APPLY.value, initiator=initiator, qty=qty,
         amount_fen=amount_fen, freight_fen=freight,
         goods_shipped=order.status != OrderStatus.PAID, reason=reason[:80],
@@ -442,6 +442,40 @@ def merchant_refund(session: Session, order_id: Any, items: Any, reason: Any, ac
             raise ValidationFailed([FieldError(f"/items/{i}{e.pointer}", e.message, e.code)
                                     for e in exc.errors]) from None
         states.transition(session, aftersale, Event.AGREED, S.WAIT_REFUND, actor, text)
+        made.append(aftersale)
+    for aftersale in made:
+        refunding.start(session, order, aftersale, actor)
+    session.flush()
+    return made
+
+
+def refund_whole_order(session: Session, order_id: int, reason: str, actor: Actor, *,
+                       no: str, initiator: str) -> list[AfterSale]:
+    """A module's refund of everything left of a paid order (group buy: a failed group, a
+    member leaving), agreed at once, under stable numbers: ``no`` for the first line,
+    ``<no>L<n>`` for the n-th after it, so WeChat refunds once however often it is asked.
+    Asking again returns the requests already made (idempotent by ``no``)."""
+    order = lock_order(session, order_id)
+    lines = order_lines(session, [order.id])[order.id]
+    numbers = [no if i == 0 else f"{no}L{i}" for i in range(len(lines))]
+    made = list(session.scalars(select(AfterSale).where(AfterSale.no.in_(numbers))
+                                .order_by(AfterSale.id)))
+    if made:
+        return made
+    if not is_paid(order):
+        raise OrderNotRefundable(f"order {order.order_no} is {order.status}: only a paid "
+                                 "order is refunded", extra={"status": order.status})
+    settings = aftersale_settings(session)
+    for line, line_no in zip(lines, numbers, strict=True):
+        state = ledger.line_state(session, order.id, line.id)
+        amount = refundable_fen(order, line, state.refunded_fen)
+        if amount <= 0 or state.open_aftersale_id is not None:
+            continue
+        aftersale = _open_request(session, order, line, kind=AfterSaleKind.REFUND,
+                                  amount_fen=amount, qty=None, reason=reason[:80],
+                                  description="", images=[], initiator=initiator,
+                                  actor=actor, settings=settings, no=line_no)
+        states.transition(session, aftersale, Event.AGREED, S.WAIT_REFUND, actor, reason)
         made.append(aftersale)
     for aftersale in made:
         refunding.start(session, order, aftersale, actor)

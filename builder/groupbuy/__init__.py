@@ -1,0 +1,17 @@
+"""The group buy's console screens (marketing area): activities with their SKU table,
+groups with their members and refunds; shown only while the shop has the module on."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from builder import nav
+    from builder.groupbuy.views import groupbuy_console
+
+    app.register_blueprint(groupbuy_console)
+    nav.register(app, "marketing", "拼团活动", "groupbuy_console.activity_list", order=40,
+                 module="groupbuy")
+    nav.register(app, "marketing", "拼团管理", "groupbuy_console.group_list", order=41,
+                 module="groupbuy")
