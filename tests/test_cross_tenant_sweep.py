@@ -41,7 +41,8 @@ SHOP_PREFIXES = ("/api/v1/shops/<shop_slug>/", "/console/shops/<shop_slug>/", "/
 
 #: URL parameter -> key of shop A's object in ``_shop_a_objects`` (a callable picks by rule).
 OBJECTS: dict[str, Any] = {
-    "product_id": "product", "category_id": "category", "group_id": "group",
+    "product_id": "product", "category_id": "category",
+    "group_id": lambda rule: "groupbuy_group" if "/groupbuy/" in rule else "group",
     "tag_id": "tag", "level_id": "level", "plan_id": "plan", "order_id": "order",
     "address_id": "address", "notice_id": "notice", "topup_id": "topup",
     "asset_id": "asset", "point_id": "pickup_point",
@@ -53,7 +54,9 @@ OBJECTS: dict[str, Any] = {
     "member_id": lambda rule: "staff" if "/staff/" in rule else "member",
     "export_id": lambda rule: ("member_export" if "/members/" in rule
                                else "order_export" if "/orders/" in rule else "catalog_export"),
-    "activity_id": lambda rule: "seckill_activity" if "/seckill/" in rule else "activity",
+    "activity_id": lambda rule: ("seckill_activity" if "/seckill/" in rule
+                                 else "groupbuy_activity" if "/groupbuy/" in rule
+                                 else "activity"),
     "slot_id": "seckill_slot", "ticket": "seckill_ticket",
 }
 
@@ -163,6 +166,8 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
                    page="promo", page_version=version, order_export="a0a0a0a0",
                    aftersale=_aftersale(app, factory, shop, alice, sku.id),
                    review=review["id"], **_seckill(app, factory, shop, alice, sku.id))
+    objects["groupbuy_activity"], objects["groupbuy_group"] = _groupbuy(app, factory, shop,
+                                                                        alice, sku)
     return objects
 
 
@@ -201,6 +206,29 @@ def _seckill(app, factory, shop, alice, sku_id: int) -> dict[str, Any]:
     ticket = alice.call("POST", "/seckill/orders", {"activity_id": activity, "sku_id": sku_id,
                                                     "token": token}, 202).json["ticket"]
     return {"seckill_slot": slot_id, "seckill_activity": activity, "seckill_ticket": ticket}
+
+
+def _groupbuy(app, factory, shop, alice, sku) -> tuple[int, int]:
+    """A group-buy activity of shop A and the group alice opened by paying (balance)."""
+    from runtime.modules.groupbuy.activities import create_activity
+    from runtime.modules.groupbuy.models import GroupbuyGroup
+
+    factory.module_on(shop, "groupbuy")
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        activity = create_activity(s, {
+            "title": "A 拼团", "product_id": sku.product_id, "group_size": 2,
+            "starts_at": clock_now().isoformat(),
+            "ends_at": (clock_now() + timedelta(days=1)).isoformat(),
+            "skus": [{"sku_id": sku.id, "group_price_fen": 500, "stock": 1}]}).id
+        wallet.adjust(s, alice.member.id, principal_delta_fen=5000, key="sweep-groupbuy")
+        s.commit()
+    quote = alice.quote(source="items", items=[{"sku_id": sku.id, "qty": 1}], use_balance=True,
+                        activity={"kind": "groupbuy", "id": activity})
+    alice.pay(alice.submit(quote["quote_id"]).json["id"], "wallet")
+    with factory._session() as s:
+        use_shop(s, shop.id)
+        return activity, s.scalar(select(GroupbuyGroup.id))
 
 
 def _aftersale(app, factory, shop, alice, sku_id: int) -> int:

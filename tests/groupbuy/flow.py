@@ -45,6 +45,11 @@ def order_for(person: Shopper, activity: Any, sku: Any, group_id: int | None = N
     return person.submit(quote["quote_id"]).json
 
 
+def quote_raw(person: Shopper, **body: Any) -> Any:
+    """The quote's response, whatever its status."""
+    return person.call("POST", "/checkout/quote", body, None)
+
+
 def notify_paid(app, order: dict[str, Any]) -> Any:
     with app.app_context():
         return WechatPaySimulator.for_app(app).send_payment_notification(

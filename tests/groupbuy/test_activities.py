@@ -16,7 +16,16 @@ from runtime.errors import ValidationFailed
 from runtime.modules import switches
 from runtime.modules.groupbuy import activities
 from runtime.modules.groupbuy.models import GroupbuyActivity
-from tests.groupbuy.flow import buyer, group_of, in_shop, paid, people, setup, sku_of
+from tests.groupbuy.flow import (
+    buyer,
+    group_of,
+    in_shop,
+    paid,
+    people,
+    quote_raw,
+    setup,
+    sku_of,
+)
 from tests.tenancy_helpers import two_shops
 
 
@@ -145,7 +154,10 @@ def test_other_shop_ids_are_404(app, client, factory):
         answer = shops.bob.call("GET", path, expect=None)
         assert answer.status_code == 404, path
     assert shops.bob.call("POST", f"/groupbuy/groups/{gid}/leave", expect=None).status_code == 404
-    quote = shops.bob.quote(expect=None, source="items", items=[{"sku_id": sku.id, "qty": 1}],
-                            activity={"kind": "groupbuy", "id": activity.id})
-    assert quote.status_code in (404, 422)
+    own = sku_of(factory, shops.b, factory.product(shops.b, price_fen=6900, stock=5))
+    for activity_ref in ({"kind": "groupbuy", "id": activity.id},
+                         {"kind": "groupbuy", "id": activity.id, "group_id": gid}):
+        quote = quote_raw(shops.bob, source="items", items=[{"sku_id": own.id, "qty": 1}],
+                          activity=activity_ref)
+        assert quote.status_code == 404, quote.json
     assert shops.count(shops.b, GroupbuyActivity) == 0

@@ -26,6 +26,7 @@ from tests.groupbuy.flow import (
     order_for,
     paid,
     people,
+    quote_raw,
     read,
     row_of,
     setup,
@@ -63,10 +64,10 @@ def test_a_full_group_is_refused(app, client, factory, shop):
     alice, bob, carol = people(app, client, factory, shop, "alice", "bob", "carol")
     gid = group_of(factory, shop, paid(app, alice, activity, sku)["id"]).id
     paid(app, bob, activity, sku, gid)
-    response = carol.quote(expect=None, source="items", items=[{"sku_id": sku.id, "qty": 1}],
+    response = quote_raw(carol, source="items", items=[{"sku_id": sku.id, "qty": 1}],
                            activity={"kind": "groupbuy", "id": activity.id, "group_id": gid})
     problem(response, 409, "groupbuy_group_full")
-    response = bob.quote(expect=None, source="items", items=[{"sku_id": sku.id, "qty": 1}],
+    response = quote_raw(bob, source="items", items=[{"sku_id": sku.id, "qty": 1}],
                          activity={"kind": "groupbuy", "id": activity.id, "group_id": gid})
     problem(response, 409, "groupbuy_already_joined")
 
@@ -175,18 +176,18 @@ def test_limits_stock_and_window(app, client, factory, shop, clock):
     alice, bob = people(app, client, factory, shop, "alice", "bob")
     body = {"source": "items", "items": [{"sku_id": sku.id, "qty": 3}],
             "activity": {"kind": "groupbuy", "id": activity.id}}
-    response = alice.quote(expect=None, **body)
+    response = quote_raw(alice, **body)
     problem(response, 422, "groupbuy_limit_exceeded")
     assert response.json["errors"][0]["pointer"] == "/items/0/qty"
     unpaid = order_for(alice, activity, sku)
-    problem(alice.quote(expect=None, **{**body, "items": [{"sku_id": sku.id, "qty": 1}]}), 409,
+    problem(quote_raw(alice, **{**body, "items": [{"sku_id": sku.id, "qty": 1}]}), 409,
             "groupbuy_in_progress")
     alice.call("POST", f"/orders/{unpaid['id']}/cancel", {})
     assert activity_stock(factory, shop, activity, sku) == 5
-    problem(bob.quote(expect=None, **{**body, "items": [{"sku_id": sku.id, "qty": 6}]}), 422,
+    problem(quote_raw(bob, **{**body, "items": [{"sku_id": sku.id, "qty": 6}]}), 422,
             "groupbuy_limit_exceeded")
     clock.advance(timedelta(days=8))
-    problem(bob.quote(expect=None, **{**body, "items": [{"sku_id": sku.id, "qty": 1}]}), 409,
+    problem(quote_raw(bob, **{**body, "items": [{"sku_id": sku.id, "qty": 1}]}), 409,
             "groupbuy_ended")
 
 
@@ -195,7 +196,7 @@ def test_sold_out(app, client, factory, shop):
     people_ = people(app, client, factory, shop, *[f"p{i}" for i in range(6)])
     for person in people_[:5]:
         order_for(person, activity, sku)
-    problem(people_[5].quote(expect=None, source="items", items=[{"sku_id": sku.id, "qty": 1}],
+    problem(quote_raw(people_[5], source="items", items=[{"sku_id": sku.id, "qty": 1}],
                              activity={"kind": "groupbuy", "id": activity.id}), 409,
             "groupbuy_sold_out")
 

@@ -15,6 +15,7 @@ module = Module(
     hooks=("runtime.modules.groupbuy.hooks",),
     pricing_steps=("runtime.modules.groupbuy.pricing:GROUPBUY",),
     seeders=("runtime.modules.groupbuy.demo:seed_demo",),
+    seed_after=("fulfilment",),  # the demo group's order uses its same-city delivery
     openapi=("runtime.modules.groupbuy.api:OPENAPI",),
     docs="docs/modules/groupbuy.md",
     tests="tests/groupbuy",

@@ -54,7 +54,7 @@ def source_of(activity_id: int) -> str:
 
 def refund_no(order_id: int) -> str:
     """The stable after-sale number (WeChat ``out_refund_no``) of a group-buy refund."""
-    return f"GB{order_id}"
+    return f"GB{order_id:06d}"
 
 
 def expiry_job_id(shop_id: int, group_id: int) -> str:
@@ -96,11 +96,11 @@ def group_refusal(session: Session, group: GroupbuyGroup, member_id: int,
     if in_it is not None:
         return GroupbuyConflict(E.ALREADY_JOINED, f"you are already in group {group.id}",
                                 group_id=group.id)
+    if group.joined + group.virtual >= group.size:
+        return GroupbuyConflict(E.GROUP_FULL, f"group {group.id} is full", group_id=group.id)
     if group.status != GroupStatus.OPEN or group.expire_at <= now:
         return GroupbuyConflict(E.GROUP_EXPIRED, f"group {group.id} is no longer open",
                                 group_id=group.id)
-    if group.joined >= group.size:
-        return GroupbuyConflict(E.GROUP_FULL, f"group {group.id} is full", group_id=group.id)
     return None
 
 
