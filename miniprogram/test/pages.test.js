@@ -187,6 +187,29 @@ describe('checkout', () => {
     expect(body.source).toBe('items')
     expect(body.items).toEqual([{sku_id: 180, qty: 3}])
   })
+
+  test('an exchange quotes the item as a points-mall activity, without the points switch', async () => {
+    const {requests} = installWx(replay('login', 'checkout-options', 'addresses', quote))
+    const view = page('checkout')
+    await view.instance.onLoad({sku: '180', qty: '1', activity: 'pointsmall', activity_id: '7'})
+    const body = sent(requests, 'POST', '/checkout/quote')[0].data
+    expect(body).toEqual(expect.objectContaining({source: 'items', items: [{sku_id: 180, qty: 1}],
+      activity: {kind: 'pointsmall', id: 7}}))
+    expect(text(view)).not.toContain('使用积分抵扣')
+  })
+
+  test('an order with nothing to pay is not sent to payment', async () => {
+    const paid = JSON.parse(JSON.stringify(order))
+    paid.body.status = 'paid'
+    const {requests} = installWx(replay('login', 'checkout-options', 'addresses', quote, paid, pay))
+    const view = page('checkout')
+    await view.instance.onLoad({sku: '180', qty: '1', activity: 'pointsmall', activity_id: '7'})
+    const done = await view.instance.onSubmit()
+    expect(done.result.paid).toBe(true)
+    expect(sent(requests, 'POST', `/orders/${order.body.id}/pay`)).toHaveLength(0)
+    expect(wx.requestPayment).not.toHaveBeenCalled()
+    expect(wx.redirectTo).toHaveBeenCalledWith({url: `/pages/order/index?id=${order.body.id}`})
+  })
 })
 
 describe('orders', () => {

@@ -31,6 +31,7 @@ const ROOTS = {
   'product-reviews': '.reviews', 'page-tabs': '.ptabs', 'header-combo': '.hcombo',
   'floating-button': '.float', 'product-ranking': '.rank', 'recent-purchases': '.ticker-wrap',
   seckill: '.seckill',
+  'points-mall-grid': '.pmall',
 }
 
 function renderLayout(layout) {
@@ -247,6 +248,48 @@ describe('a captured layout', () => {
     expect(steps.length).toBe(node.data.cycle.length)
     expect(text(steps[2])).toContain(`+${node.data.cycle[2].points}`)
     expect(block.querySelectorAll('.signin__mile').length).toBe(node.data.milestones.length)
+  })
+})
+
+describe('points-mall-grid', () => {
+  const node = allBlocks.nodes.find(n => n.type === 'points-mall-grid')
+
+  test('shows the goods the server sent with their points and cash', () => {
+    const block = renderLayout(allBlocks).querySelector(`#node-${node.id}`)
+    const cards = block.querySelectorAll('.pmall__card')
+    const shown = node.data.items.slice(0, node.props.limit)
+    expect(cards.length).toBe(shown.length)
+    shown.forEach((item, i) => {
+      expect(text(cards[i])).toContain(item.title)
+      expect(text(cards[i])).toContain(`${item.points} 积分`)
+      if (item.cash_fen) expect(text(cards[i])).toContain(`+ ¥${expectedYuan(item.cash_fen).slice(1)}`)
+    })
+    expect(shown.some(item => item.cash_fen === 0)).toBe(true)
+  })
+
+  test('a tap opens checkout as an exchange of that item; 更多 opens the points mall page', async () => {
+    const block = renderLayout(allBlocks).querySelector(`#node-${node.id}`)
+    const item = node.data.items[0]
+    await tap(block.querySelectorAll('.pmall__card')[0])
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({url:
+      `/pages/checkout/index?sku=${item.sku_id}&qty=1&activity=pointsmall&activity_id=${item.id}`})
+    const more = block.querySelector('.pmall__more')
+    if (node.props.show_more) {
+      await tap(more)
+      expect(wx.navigateTo).toHaveBeenLastCalledWith({url: `/pages/page/index?slug=${node.data.mall_page}`})
+    } else {
+      expect(more).toBeFalsy()
+    }
+  })
+
+  test('a sold-out item is shown but not tappable', async () => {
+    const layout = JSON.parse(JSON.stringify(allBlocks))
+    const copy = layout.nodes.find(n => n.type === 'points-mall-grid')
+    copy.data.items = [Object.assign({}, copy.data.items[0], {sold_out: true})]
+    const block = renderLayout(layout).querySelector(`#node-${copy.id}`)
+    expect(text(block)).toContain('已兑完')
+    await tap(block.querySelector('.pmall__card'))
+    expect(wx.navigateTo).not.toHaveBeenCalled()
   })
 })
 

@@ -1,10 +1,11 @@
 """The demo shop's home page: the active theme's home preset, filled with the shop's real data.
 
 Banner slides get artwork drawn by :mod:`runtime.blocklib.artwork` (stored in the media library),
-group tabs and empty group links point at the catalog's real product groups, and the result is
-published. Idempotent: when the live home page already is what this would publish, nothing is
-written; a home page the merchant has changed since (neither the preset nor the seeded page) is
-left alone.
+group tabs and empty group links point at the catalog's real product groups (an entry named
+for a page a module's demo made, e.g. 会员好礼 -> the points mall's ``pointsmall`` page, links
+to that page), and the result is published. Idempotent: when the live home page already is
+what this would publish, nothing is written; a home page the merchant has changed since
+(neither the preset nor the seeded page) is left alone.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 
 MEDIA_FOLDER = "首页装修"
 MAX_TABS = 4
+# entries of the preset (by title or subtitle) that lead to a page a module's demo seeds
+ENTRY_PAGES = {"会员好礼": "pointsmall", "积分兑好物": "pointsmall"}
 
 
 def seed_demo_home(session: Session, shop: Shop) -> bool:
@@ -70,6 +73,13 @@ def build_home(session: Session, preset: dict[str, Any]) -> dict[str, Any]:
     counts = group_product_counts(session)
     groups = [g for g in list_groups(session) if counts.get(g.id)]
     links = _group_links(groups)
+    pages = {slug for slug in set(ENTRY_PAGES.values()) if store.find_page(session, slug)}
+
+    def link_for(entry: dict[str, Any]) -> dict[str, Any] | None:
+        named = [ENTRY_PAGES.get(entry.get(key) or "") for key in ("title", "subtitle")]
+        slug = next((page for page in named if page in pages), None)
+        return {"kind": "page", "slug": slug} if slug else next(links, None)
+
     for block in _walk(config["blocks"]):
         settings = block["settings"]
         if block["type"] == "banner":
@@ -84,11 +94,11 @@ def build_home(session: Session, preset: dict[str, Any]) -> dict[str, Any]:
         elif block["type"] == "magic-cube":
             for cell in settings.get("cells", []):
                 if cell.get("link") is None:
-                    cell["link"] = next(links, None)
+                    cell["link"] = link_for(cell)
         elif block["type"] == "icon-nav":
             for entry in settings.get("entries", []):
                 if entry.get("link") is None:
-                    entry["link"] = next(links, None)
+                    entry["link"] = link_for(entry)
         elif block["type"] == "product-tabs" and groups:
             settings["tabs"] = [{"title": g.name[:8], "source": "group", "group_id": g.id,
                                  "tag": ""} for g in groups[:MAX_TABS]]

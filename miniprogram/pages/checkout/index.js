@@ -3,7 +3,9 @@
  * address book or a form), fulfilment, points / balance, remark -> POST checkout/quote, shown
  * as an itemised breakdown with any quote errors; submit -> POST orders (Idempotency-Key, one
  * per quote) -> pay with the chosen method (wx.requestPayment for WeChat Pay) -> the order.
- * `?sku=<id>&qty=<n>` is "buy now" (a quote of those items instead of the cart).
+ * `?sku=<id>&qty=<n>` is "buy now" (a quote of those items instead of the cart); with
+ * `&activity=<kind>&activity_id=<id>` it is an activity order (a points-mall exchange ...),
+ * which uses no points deduction and, when nothing is due, is paid the moment it is created.
  */
 const api = require('../../utils/api')
 const {yuan} = require('../../utils/format')
@@ -23,7 +25,7 @@ function breakdown(quote) {
 
 Component({
   data: {
-    items: null, options: null, addresses: [], addressId: null, fulfilment: 'express', fulfilments: [],
+    items: null, activity: null, options: null, addresses: [], addressId: null, fulfilment: 'express', fulfilments: [],
     pickupIndex: 0, usePoints: false, useBalance: false, remark: '', payMethod: 'wechatpay', methods: [],
     quote: null, rows: [], lines: [], quoteErrors: [], payable: '', cashDue: '', balanceHint: '',
     showForm: false, form: {}, formErrors: {}, submitting: false, loading: true,
@@ -32,6 +34,10 @@ Component({
     onLoad(options) {
       const sku = Number(options && options.sku)
       if (sku > 0) this.setData({items: [{sku_id: sku, qty: Math.max(1, Number(options.qty) || 1)}]})
+      const activityId = Number(options && options.activity_id)
+      if (sku > 0 && options.activity && activityId > 0) {
+        this.setData({activity: {kind: String(options.activity), id: activityId}})
+      }
       return Promise.all([api.get('/checkout/options'), api.get('/addresses')]).then(([opts, book]) => {
         const addresses = book.items || []
         const fallback = addresses.find(a => a.is_default) || addresses[0]
@@ -57,6 +63,7 @@ Component({
       const d = this.data
       const body = {fulfilment: d.fulfilment, use_points: d.usePoints, use_balance: d.useBalance, remark: d.remark}
       if (d.items) Object.assign(body, {source: 'items', items: d.items})
+      if (d.activity) body.activity = d.activity
       if (d.fulfilment === 'pickup') {
         const point = (d.options.pickup_points || [])[d.pickupIndex]
         if (point) body.pickup_point_id = point.id
@@ -154,6 +161,12 @@ Component({
       this.setData({submitting: true})
       const header = {'Idempotency-Key': this.quoteKey.key}
       return api.post('/orders', {quote_id: quote.quote_id}, {header}).then(order => {
+        if (order.status === 'paid') {
+          wx.showToast({title: '兑换成功', icon: 'success'})
+          this.setData({submitting: false})
+          wx.redirectTo({url: `/pages/order/index?id=${order.id}`})
+          return {order, result: {paid: true}}
+        }
         const method = this.data.useBalance && quote.cash_due_fen === 0 ? 'wallet' : this.data.payMethod
         return payOrder(order, method).then(result => {
           if (result.paid) wx.showToast({title: '支付成功', icon: 'success'})

@@ -51,6 +51,7 @@ from runtime.modules.orders.models import (
     OrderSettings,
     OrderTransition,
 )
+from runtime.modules.orders.service import mark_paid_nothing_due
 from runtime.modules.orders.settings import get_settings
 from runtime.modules.switches import enabled_modules
 from runtime.pricing import (
@@ -562,6 +563,9 @@ def _create_order(session: Session, member_id: int, priced: PricedCheckout,
         cart_service.remove_ordered(session, member_id, [line.sku_id for line in quote.lines])
     session.flush()
     hooks(session).order_created(session=session, order=order, lines=lines, submission=priced)
+    if order.payable_fen == 0:
+        mark_paid_nothing_due(session, order)
+        return order, lines, creation
     shop_id = current_shop_id(session)
     assert shop_id is not None
     effects.schedule_unpaid_close(session, shop_id, order.id, order.pay_deadline_at)

@@ -70,6 +70,13 @@ def lock_order(session: Session, order_id: int) -> Order:
     return order
 
 
+def orders_by_ids(session: Session, order_ids: Sequence[int]) -> dict[int, Order]:
+    """Orders of the current shop by id, in one query (unknown ids left out)."""
+    if not order_ids:
+        return {}
+    return {o.id: o for o in session.scalars(select(Order).where(Order.id.in_(order_ids)))}
+
+
 def order_lines(session: Session, order_ids: Sequence[int]) -> dict[int, list[OrderLine]]:
     result: dict[int, list[OrderLine]] = {i: [] for i in order_ids}
     if order_ids:
@@ -239,6 +246,21 @@ def mark_paid(session: Session, order: Order, method: str, actor: Actor, *,
 
     effects.enqueue_after_commit(session, order_paid_followup, shop_id, order.id,
                                  jid=f"order-paid-{shop_id}-{order.id}")
+
+
+NOTHING_DUE = "none"  # the payment method of an order with nothing to pay
+
+
+def mark_paid_nothing_due(session: Session, order: Order) -> None:
+    """An order created with nothing to pay (``payable_fen`` 0: e.g. a points-mall exchange
+    for points only) is paid at once, without a payment provider: the PAID transition by
+    the system with method ``none`` and 0 fen paid, then what every paid order gets
+    (stock sold, ``order_marked_paid``, the ``order_paid`` follow-up). ``order`` is the
+    new order, locked by its creating transaction."""
+    if order.payable_fen != 0:
+        raise ValueError(f"order {order.order_no} has {order.payable_fen} fen to pay")
+    mark_paid(session, order, NOTHING_DUE, Actor.system("checkout"), amount_fen=0,
+              reason="无需支付")
 
 
 def close_order(session: Session, order_id: int, event: OrderEvent, actor: Actor,

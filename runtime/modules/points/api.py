@@ -22,7 +22,8 @@ REASONS = {"order_paid": "购物奖励", "order_deduction": "下单抵扣", "ord
            "signup": "注册奖励", "bind_phone": "绑定手机奖励", "complete_profile": "完善资料奖励",
            "signin": "签到奖励", "signin_makeup": "补签", "signin_milestone": "签到里程碑奖励",
            "birthday_gift": "生日礼", "expired": "积分过期", "manual_adjustment": "商家调整",
-           "gift": "赠送", "import": "原系统迁移"}
+           "gift": "赠送", "import": "原系统迁移", "pointsmall_exchange": "积分兑换",
+           "pointsmall_return": "兑换退回"}
 
 OPENAPI = ApiComponents()
 OPENAPI.schema("PointsSummary", {

@@ -35,13 +35,20 @@ def cart():
     return _page("cart.html", "购物车")
 
 
+ACTIVITY_KINDS = frozenset({"pointsmall", "seckill", "groupbuy", "bargain"})
+
+
 @shop_pages.get("/checkout")
 def checkout():
-    """确认订单: the cart's selected lines, or ``?sku=<id>&qty=<n>`` to buy now."""
+    """确认订单: the cart's selected lines, or ``?sku=<id>&qty=<n>`` to buy now (with
+    ``&activity=<kind>&activity_id=<id>``: an activity order, e.g. a points-mall exchange)."""
     sku = request.args.get("sku", type=int)
     qty = request.args.get("qty", default=1, type=int)
+    kind, activity_id = request.args.get("activity", ""), request.args.get("activity_id", type=int)
+    activity = ({"kind": kind, "id": activity_id}
+                if sku and kind in ACTIVITY_KINDS and activity_id else None)
     return _page("checkout.html", "确认订单", buy_now={"sku_id": sku, "qty": qty} if sku
-                 else None)
+                 else None, activity=activity)
 
 
 @shop_pages.get("/orders")

@@ -76,6 +76,7 @@ async function pay(order, method) {
 async function checkoutPage() {
   await requireLogin();
   const buyNow = app.dataset.buyNow ? JSON.parse(app.dataset.buyNow) : null;
+  const activity = app.dataset.activity ? JSON.parse(app.dataset.activity) : null;
   const options = await api("GET", "/checkout/options");
   const key = `h5-${crypto.randomUUID ? crypto.randomUUID() : Date.now() + Math.random()}`;
   const picked = new URLSearchParams(location.search).get("address");
@@ -88,6 +89,7 @@ async function checkoutPage() {
   let quote = null;
   const body = () => ({
     ...(buyNow ? { source: "items", items: [buyNow] } : { source: "cart" }),
+    ...(activity ? { activity } : {}),
     fulfilment: state.fulfilment, use_points: state.use_points,
     use_balance: state.method === "wallet", remark: state.remark,
     ...(state.fulfilment === "pickup" ? { pickup_point_id: state.pickup_point_id }
@@ -113,7 +115,7 @@ async function checkoutPage() {
         <dt>运费</dt><dd>${yuan(q.shipping_fen)}</dd>
         <dt><strong>应付</strong></dt><dd><strong>${yuan(q.payable_fen)}</strong></dd>
       </dl>
-      <label class="row"><span>积分抵扣</span><input type="checkbox" data-points ${raw(state.use_points ? "checked" : "")}></label>
+      ${raw(activity ? "" : html`<label class="row"><span>积分抵扣</span><input type="checkbox" data-points ${raw(state.use_points ? "checked" : "")}></label>`)}
       <label>支付方式 <select data-method>${raw(options.payment_methods.map((m) => html`<option value="${m}" ${raw(m === state.method ? "selected" : "")}>${methods[m]}</option>`).join(""))}</select></label>
       ${raw(q.balance_available_fen != null ? html`<p class="muted">余额 ${yuan(q.balance_available_fen)}</p>` : "")}
       <label>留言 <input data-remark maxlength="200" value="${state.remark}" placeholder="选填"></label>
@@ -133,7 +135,8 @@ async function checkoutPage() {
       try {
         const order = await api("POST", "/orders", { quote_id: quote.quote_id },
           { "Idempotency-Key": key });
-        const paid = await pay(order, state.method).catch((e) => { toast(problemText(e)); return false; });
+        const paid = order.status === "paid"
+          || await pay(order, state.method).catch((e) => { toast(problemText(e)); return false; });
         location.href = `${app.dataset.orders}/${order.id}${paid ? "?paid=1" : ""}`;
       } catch (e) {
         toast(problemText(e));
