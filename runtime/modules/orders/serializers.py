@@ -22,7 +22,8 @@ from runtime.modules.orders.service import timeline, transition_entry
 from runtime.pricing import LINE_IMAGE_SIZE
 
 FULFILMENT_LABELS = {"express": "快递发货", "pickup": "到店自提", "local": "同城配送"}
-METHOD_LABELS = {"wechatpay": "微信支付", "wallet": "余额支付", "cod": "货到付款", "none": "无需支付"}
+METHOD_LABELS = {"wechatpay": "微信支付", "wallet": "余额支付", "cod": "货到付款",
+                 "none": "无需支付"}
 PAYMENT_STATUS_LABELS = {"pending": "待支付", "succeeded": "已支付", "closed": "已关闭",
                          "cod_pending": "货到付款（待收款）", "collected": "已收款",
                          "processing": "退款中", "abnormal": "退款异常"}
