@@ -32,6 +32,7 @@ from runtime.modules.members import import_runs as member_imports
 from runtime.modules.members.export import request_export
 from runtime.modules.members.queries import MemberFilters
 from runtime.modules.orders.models import Order
+from runtime.modules.pointsmall import service as pointsmall
 from runtime.modules.wallet import service as wallet
 from runtime.pages import store as page_store
 from tests.orders.flow import shopper, sku_of
@@ -51,6 +52,7 @@ OBJECTS: dict[str, Any] = {
     "slug": "page", "aftersale_id": "aftersale", "review_id": "review",
     "schedule_id": "page_schedule", "invitation_id": "invitation",
     "withdrawal_id": "withdrawal", "application_id": "application",
+    "item_id": "pointsmall_item",
     "member_id": lambda rule: "staff" if "/staff/" in rule else "member",
     "export_id": lambda rule: ("member_export" if "/members/" in rule
                                else "order_export" if "/orders/" in rule else "catalog_export"),
@@ -127,6 +129,7 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
     staff = factory.membership(factory.user(), shop, "staff")
     invitation = factory.invitation(shop, "invited@alpha.cn")
     version = factory.publish_page(shop, store_config(), slug="promo")
+    factory.module_on(shop, "pointsmall")
     with app.app_context(), factory._session() as s:
         use_shop(s, shop.id)
         s.info["redis"] = state().redis
@@ -149,6 +152,8 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
                 "name": "A 运费", "charge_by": "piece", "free_over_fen": 10000, "rules": [
                     {"regions": [], "first_units": 1, "first_fee_fen": 800,
                      "extra_units": 1, "extra_fee_fen": 200}]}).id,
+            "pointsmall_item": pointsmall.create_item(s, {"sku_id": sku.id, "points": 10,
+                                                          "stock": 5}).id,
         }
         objects.update(_distribution_objects(s, alice.member.id))
         objects["page_schedule"] = page_store.schedule_publish(
@@ -312,6 +317,7 @@ def test_shop_b_cannot_reach_shop_a_objects_through_any_route(app, client, facto
     factory.module_on(other, "reviews")
     factory.module_on(other, "distribution")
     factory.module_on(other, "seckill")
+    factory.module_on(other, "pointsmall")
     b_token = factory.member_token(other, factory.member(other))
     b_client, anonymous = app.test_client(), app.test_client()
     csrf = factory.console_login(b_client, factory.merchant(other))
