@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from runtime.errors import NotFound, ValidationFailed
-from runtime.pricing import PricingRequest, PricingState
+from runtime.pricing import ActivityRef, PricingRequest, PricingState
 
 KIND = "pointsmall"
 
@@ -35,8 +35,7 @@ class QuotedExchange:
     points: int | None  # None: the quote carried no adjustment (cash price = SKU price)
 
 
-def _activity(holder: Any) -> Any:
-    activity = getattr(holder, "activity", None)
+def _exchange_of(activity: ActivityRef | None) -> ActivityRef | None:
     return activity if activity is not None and activity.kind == KIND else None
 
 
@@ -47,7 +46,7 @@ def source_of(item_id: int) -> str:
 def quoted_exchange(submission: Any) -> QuotedExchange | None:
     """The exchange a submitted checkout orders (its item and the points quoted), or None
     for any other order."""
-    activity = _activity(submission.input)
+    activity = _exchange_of(submission.input.activity)
     if activity is None:
         return None
     source = source_of(activity.id)
@@ -65,7 +64,7 @@ class PointsMallStep:
         from runtime.modules.pointsmall import service
         from runtime.modules.pointsmall.settings import pointsmall_settings
 
-        activity = _activity(request)
+        activity = _exchange_of(request.activity)
         if activity is None:
             return None
         try:
