@@ -331,7 +331,7 @@ def settle_due(session: Session, now: Any = None, line_id: int | None = None,
     """Settle, set-based, the shop's PENDING commissions due by ``now`` whose line has no
     open after-sale (of one line, for its timer): a compare-and-set UPDATE, their ledger
     entries by one INSERT ... SELECT, the balances by one UPDATE. Batches of ``limit``."""
-    from sqlalchemy import String, and_, cast, exists, func, insert, literal
+    from sqlalchemy import String, and_, bindparam, cast, exists, func, insert, literal
 
     from runtime.db import UTCDateTime
     from runtime.modules.aftersales.models import AfterSaleLine
@@ -370,13 +370,16 @@ def settle_due(session: Session, now: Any = None, line_id: int | None = None,
             literal("c") + cast(Commission.id, String) + literal("-settle"), Commission.id,
             -Commission.amount_fen, Commission.amount_fen, literal(0), literal(0), stamp,
             Commission.shop_id, stamp, stamp).where(settled)))
-        amount = select(func.coalesce(func.sum(Commission.amount_fen), 0)).where(
-            settled, Commission.beneficiary_member_id == Distributor.member_id
-        ).correlate(Distributor).scalar_subquery()
-        session.execute(update(Distributor).where(Distributor.member_id.in_(members)).values(
-            pending_fen=Distributor.pending_fen - amount,
-            available_fen=Distributor.available_fen + amount)
-            .execution_options(synchronize_session=False))
+        sums = session.execute(select(Commission.beneficiary_member_id,
+                                      func.sum(Commission.amount_fen)).where(settled)
+                               .group_by(Commission.beneficiary_member_id)).all()
+        if sums:
+            session.execute(update(Distributor.__table__).where(
+                Distributor.__table__.c.shop_id == shop_id,
+                Distributor.__table__.c.member_id == bindparam("m")).values(
+                pending_fen=Distributor.__table__.c.pending_fen - bindparam("amount"),
+                available_fen=Distributor.__table__.c.available_fen + bindparam("amount")),
+                [{"m": member, "amount": int(total)} for member, total in sums])
         session.expire_all()
         total += moved
         after = high

@@ -211,7 +211,9 @@ class LedgerEntry(TenantMixin, Base):
     __tablename__ = "distribution_ledger"
     __table_args__ = (UniqueConstraint("shop_id", "key"),
                       Index("ix_distribution_ledger_shop_id_member_id", "shop_id", "member_id",
-                            "id"))
+                            "id"),
+                      Index("ix_distribution_ledger_shop_id_commission_id", "shop_id",
+                            "commission_id"))
 
     member_id: Mapped[int] = mapped_column(BigId)
     kind: Mapped[str] = mapped_column(String(16))
