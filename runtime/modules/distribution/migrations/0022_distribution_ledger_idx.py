@@ -1,14 +1,14 @@
 """distribution: index the ledger by commission (the reconciliation sums each commission's
 entries)
 
-Revision ID: 0022_distribution_ledger_commission
+Revision ID: 0022_distribution_ledger_idx
 Revises: 0021_distribution
 """
 
 from alembic import op
 
 
-revision = '0022_distribution_ledger_commission'
+revision = '0022_distribution_ledger_idx'
 down_revision = '0021_distribution'
 branch_labels = None
 depends_on = None
