@@ -187,7 +187,8 @@ def seed_commissions(session, shop_id: int) -> None:
         table = Commission.__table__
         ids = list(session.scalars(insert(table).returning(table.c.id), [{
             **stamps, "order_id": start + i, "line_id": start + i, "order_no": f"N{start + i}",
-            "buyer_member_id": member_ids[0], "beneficiary_member_id": member_ids[(start + i) % 1000],
+            "buyer_member_id": member_ids[0],
+            "beneficiary_member_id": member_ids[(start + i) % 1000],
             "rule": "distribution", "level": 1 + (start + i) % 2, "rate_text": "percent:10",
             "line_paid_fen": 10000, "qty": 1, "base_fen": 10000, "amount_fen": 1000,
             "settled_fen": 0, "status": "pending", "due_at": now - timedelta(hours=1)}
