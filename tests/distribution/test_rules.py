@@ -51,3 +51,19 @@ def test_beneficiaries_and_the_two_step_rule():
     for beneficiary, level in ((1, 1), (99, 1), (2, 3), (1, 0)):
         with pytest.raises(CommissionRefused):
             check(chain, beneficiary, level)
+
+
+def test_the_database_refuses_a_third_level(app, factory, shop):
+    from sqlalchemy.exc import IntegrityError
+
+    from runtime.db import use_shop
+    from runtime.modules.distribution.models import Commission
+
+    member = factory.member(shop)
+    with factory._session() as s:
+        use_shop(s, shop.id)
+        s.add(Commission(order_id=1, line_id=1, buyer_member_id=member.id,
+                         beneficiary_member_id=member.id, level=3, rate_text="percent:1",
+                         line_paid_fen=100, qty=1, base_fen=100, amount_fen=1))
+        with pytest.raises(IntegrityError):
+            s.flush()
