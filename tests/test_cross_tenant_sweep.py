@@ -60,6 +60,7 @@ OBJECTS: dict[str, Any] = {
                                  else "groupbuy_activity" if "/groupbuy/" in rule
                                  else "activity"),
     "slot_id": "seckill_slot", "ticket": "seckill_ticket",
+    "discount_id": "promotions_discount", "reduction_id": "promotions_reduction",
 }
 
 #: Parameters that do not name a shop's object.
@@ -173,7 +174,25 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
                    review=review["id"], **_seckill(app, factory, shop, alice, sku.id))
     objects["groupbuy_activity"], objects["groupbuy_group"] = _groupbuy(app, factory, shop,
                                                                         alice, sku)
+    objects.update(_promotions(app, factory, shop, sku.id))
     return objects
+
+
+def _promotions(app, factory, shop, sku_id: int) -> dict[str, int]:
+    """A limited-time discount and a full reduction of shop A, running now."""
+    from runtime.modules.promotions import service as promotions
+
+    factory.module_on(shop, "promotions")
+    window = {"starts_at": clock_now().isoformat(),
+              "ends_at": (clock_now() + timedelta(days=1)).isoformat()}
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        discount = promotions.save_discount(s, {"name": "A 限时", **window, "items": [
+            {"sku_id": sku_id, "mode": "percent", "value": 90}]}).id
+        reduction = promotions.save_full_reduction(s, {"name": "A 满减", **window, "tiers": [
+            {"threshold": 10000, "discount_fen": 100}]}).id
+        s.commit()
+    return {"promotions_discount": discount, "promotions_reduction": reduction}
 
 
 def _distribution_objects(s, member_id: int) -> dict[str, int]:
@@ -318,6 +337,7 @@ def test_shop_b_cannot_reach_shop_a_objects_through_any_route(app, client, facto
     factory.module_on(other, "distribution")
     factory.module_on(other, "seckill")
     factory.module_on(other, "pointsmall")
+    factory.module_on(other, "promotions")
     b_token = factory.member_token(other, factory.member(other))
     b_client, anonymous = app.test_client(), app.test_client()
     csrf = factory.console_login(b_client, factory.merchant(other))

@@ -212,18 +212,26 @@ def update_discount(discount_id: int) -> ResponseReturnValue:
     return _save_discount(discount_id)
 
 
-@promotions_console.post(
-    "/promotions/<any(discounts, 'full-reductions'):kind>/<int:activity_id>/close")
-def close(kind: str, activity_id: int) -> ResponseReturnValue:
+def _close(kind: str, activity_id: int) -> ResponseReturnValue:
+    """Close an activity now (final: it never reopens)."""
     session = db()
-    internal = "discount" if kind == "discounts" else "full_reduction"
-    row = service.close_activity(session, internal, activity_id)
+    row = service.close_activity(session, kind, activity_id)
     session.commit()
     if forms.wants_json():
         return jsonify({"id": row.id, "status": row.status})
     flash("活动已关闭，不能再开启", "success")
-    return redirect(url_for("promotions_console.discounts" if internal == "discount"
+    return redirect(url_for("promotions_console.discounts" if kind == "discount"
                             else "promotions_console.reductions"))
+
+
+@promotions_console.post("/promotions/discounts/<int:discount_id>/close")
+def close_discount(discount_id: int) -> ResponseReturnValue:
+    return _close("discount", discount_id)
+
+
+@promotions_console.post("/promotions/full-reductions/<int:reduction_id>/close")
+def close_reduction(reduction_id: int) -> ResponseReturnValue:
+    return _close("full_reduction", reduction_id)
 
 
 # --- full reductions ------------------------------------------------------------------------
