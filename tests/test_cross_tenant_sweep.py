@@ -103,6 +103,7 @@ EXEMPT_ROUTES = {
     "/console/modules-static/<path:filename>": "static files of the console",
     "/s/<shop_slug>/_shop-static/<path:filename>": "static files of the storefront",
     "/s/<shop_slug>/_reviews-static/<path:filename>": "static files of the H5 review pages",
+    "/s/<shop_slug>/_seckill-static/<path:filename>": "static files of the H5 seckill page",
 }
 
 #: Whole areas outside the shops' routes.

@@ -145,3 +145,20 @@ def test_another_shops_ids_are_404(app, client, factory, clock):
     assert refused.json["code"] == "seckill_token_invalid"
     assert shops.bob.call("GET", "/seckill/slots").json["items"] == []
     assert (shops.count(shops.a, SeckillSlot), shops.count(shops.b, SeckillSlot)) == (2, 0)
+
+
+def test_h5_seckill_page(app, client, factory, shop, clock):
+    ids = example(app, factory, shop)
+    at(clock, 2026, 12, 5, 10, 30)
+    page = client.get(f"/s/{shop.slug}/seckill/{ids['activity_id']}?sku={ids['sku_id']}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "周末秒杀" in html
+    assert f'data-activity="{ids["activity_id"]}"' in html and f'data-sku="{ids["sku_id"]}"' in html
+    script = f"/s/{shop.slug}/_seckill-static/seckill.js"
+    assert script in html
+    source = client.get(script).get_data(as_text=True)
+    assert 'from "../_shop-static/api.js"' in source and "/seckill/orders" in source
+    assert client.get(f"/s/{shop.slug}/seckill/424242").status_code == 404
+    other = factory.shop(slug="other-h5", name="别家")
+    factory.module_on(other, "seckill")
+    assert client.get(f"/s/{other.slug}/seckill/{ids['activity_id']}").status_code == 404

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 
-from flask import current_app, jsonify
+from flask import Blueprint, current_app, jsonify, render_template, request
 
-from runtime.api import shop_api_blueprint
+from runtime.api import enter_shop_from_url, keep_shop_in_url, shop_api_blueprint
 from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.clock import utcnow
 from runtime.errors import NotFound
@@ -156,3 +156,27 @@ def ticket_status(ticket: str):
     if found is None or found.member_id != current_member_id():
         raise NotFound("no such ticket")
     return jsonify(found.as_dict())
+
+
+# --- the H5 seckill page ----------------------------------------------------------------------
+
+seckill_h5 = Blueprint("seckill_h5", __name__, url_prefix="/s/<shop_slug>",
+                       template_folder="templates", static_folder="static",
+                       static_url_path="/_seckill-static")
+seckill_h5.url_value_preprocessor(enter_shop_from_url)
+seckill_h5.url_defaults(keep_shop_in_url)
+
+
+@seckill_h5.get("/seckill/<int:activity_id>")
+def seckill_page(activity_id: int):
+    """The H5 seckill page of an activity (``?sku=``): the product at its seckill price, the
+    countdown by server time, sold progress, 马上抢 through the same API as the mini-program,
+    and a share link; the shell of the storefront's pages, rendered by ``seckill.js``."""
+    shop = current_shop()
+    assert shop is not None
+    view = service.get_activity(db(), activity_id)
+    if not view.activity.enabled:
+        raise NotFound("no such seckill activity")
+    return render_template("seckill/page.html", shop=shop, title=view.activity.title,
+                           api_base=f"/api/v1/shops/{shop.slug}", activity_id=activity_id,
+                           sku_id=request.args.get("sku", type=int) or 0)

@@ -39,8 +39,8 @@ def resolve(batch: list[Any], ctx: Any) -> dict[str, Any]:
                           "price_fen": sku.price_fen,
                           "seckill_price_fen": row.seckill_price_fen,
                           "stock": row.total_stock,
-                          "url": f"/s/{ctx.shop.slug}/pages/product?id={product.id}"
-                                 f"&seckill={view.activity.id}&sku={row.sku_id}"})
+                          "url": f"/s/{ctx.shop.slug}/seckill/{view.activity.id}"
+                                 f"?sku={row.sku_id}"})
         activities.append({"id": view.activity.id, "title": view.activity.title,
                            "slot_ids": [s.id for s in view.slots], "items": items})
     data = {"api": api, "live": f"{api}/seckill/live",
