@@ -161,3 +161,21 @@ def test_other_shop_ids_are_404(app, client, factory):
                           activity=activity_ref)
         assert quote.status_code == 404, quote.json
     assert shops.count(shops.b, GroupbuyActivity) == 0
+
+
+def test_h5_pages_and_checkout_with_the_activity(app, client, factory, shop):
+    activity, sku = setup(app, factory, shop)
+    [alice] = people(app, client, factory, shop, "alice")
+    gid = group_of(factory, shop, paid(app, alice, activity, sku)["id"]).id
+    page = client.get(f"/s/{shop.slug}/groupbuy/activities/{activity.id}")
+    assert page.status_code == 200 and 'data-page="groupbuy-activity"' in page.get_data(
+        as_text=True)
+    group_page = client.get(f"/s/{shop.slug}/groupbuy/groups/{gid}").get_data(as_text=True)
+    assert 'data-page="groupbuy-group"' in group_page and "groupbuy.js" in group_page
+    assert client.get(f"/s/{shop.slug}/_groupbuy-static/groupbuy.js").status_code == 200
+    checkout = client.get(f"/s/{shop.slug}/checkout", query_string={
+        "sku": sku.id, "activity": "groupbuy", "activity_id": activity.id, "group_id": gid})
+    assert f'"group_id": {gid}' in checkout.get_data(as_text=True).replace("&#34;", '"')
+    assert client.get(f"/s/{shop.slug}/groupbuy/groups/999999").status_code == 404
+    in_shop(app, factory, shop, switches.disable, "groupbuy")
+    assert client.get(f"/s/{shop.slug}/groupbuy/activities/{activity.id}").status_code == 404

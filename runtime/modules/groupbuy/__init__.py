@@ -8,7 +8,8 @@ from runtime.modules.contract import Module
 module = Module(
     models="runtime.modules.groupbuy.models",
     migrations="migrations",
-    api=("runtime.modules.groupbuy.api:groupbuy_api",),
+    api=("runtime.modules.groupbuy.api:groupbuy_api",
+         "runtime.modules.groupbuy.pages:groupbuy_pages"),
     console="builder.groupbuy",
     blocks="blocks",
     jobs={"groupbuy-sweeper": "runtime.modules.groupbuy.jobs:sweep"},

@@ -41,12 +41,17 @@ ACTIVITY_KINDS = frozenset({"pointsmall", "seckill", "groupbuy", "bargain"})
 @shop_pages.get("/checkout")
 def checkout():
     """确认订单: the cart's selected lines, or ``?sku=<id>&qty=<n>`` to buy now (with
-    ``&activity=<kind>&activity_id=<id>``: an activity order, e.g. a points-mall exchange)."""
+    ``&activity=<kind>&activity_id=<id>``: an activity order, e.g. a points-mall exchange;
+    ``&group_id=<id>``: the group buy's group to join)."""
     sku = request.args.get("sku", type=int)
     qty = request.args.get("qty", default=1, type=int)
     kind, activity_id = request.args.get("activity", ""), request.args.get("activity_id", type=int)
-    activity = ({"kind": kind, "id": activity_id}
-                if sku and kind in ACTIVITY_KINDS and activity_id else None)
+    activity: dict[str, object] | None = (
+        {"kind": kind, "id": activity_id} if sku and kind in ACTIVITY_KINDS and activity_id
+        else None)
+    group_id = request.args.get("group_id", type=int)
+    if activity is not None and group_id:
+        activity["group_id"] = group_id  # a group buy's group to join
     return _page("checkout.html", "确认订单", buy_now={"sku_id": sku, "qty": qty} if sku
                  else None, activity=activity)
 
