@@ -9,7 +9,7 @@ module = Module(
     models="runtime.modules.groupbuy.models",
     migrations="migrations",
     api=("runtime.modules.groupbuy.api:groupbuy_api",
-         "runtime.modules.groupbuy.pages:groupbuy_pages"),
+         "runtime.modules.groupbuy.api:groupbuy_pages"),
     console="builder.groupbuy",
     blocks="blocks",
     jobs={"groupbuy-sweeper": "runtime.modules.groupbuy.jobs:sweep"},

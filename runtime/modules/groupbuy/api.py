@@ -1,13 +1,14 @@
 """Group-buy API under ``/api/v1/shops/<shop>/groupbuy``: activities (live seats and open
 groups, cached a few seconds), a group (members, empty seats, countdown), leaving a group,
 the buyer's group buys and a group's share card. 404 ``module_disabled`` while it is off.
-Orders themselves go through ``checkout/quote`` and ``orders`` with ``activity``."""
+Orders themselves go through ``checkout/quote`` and ``orders`` with ``activity``. Also the
+H5 pages under ``/s/<shop>/groupbuy`` (an activity, a group), shells over this API."""
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
-from runtime.api import shop_api_blueprint
+from runtime.api import enter_shop_from_url, keep_shop_in_url, shop_api_blueprint
 from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.modules import switches
 from runtime.modules.groupbuy import activities, groups, serializers, sharecard
@@ -134,3 +135,33 @@ def share_card(group_id: int):
     response = Response(png, mimetype="image/png")
     response.headers["Cache-Control"] = "public, max-age=60"
     return response
+
+
+# --- H5 pages (shells; groupbuy.js reads the API above, like the mini-program) ------------
+
+groupbuy_pages = Blueprint("groupbuy_pages", __name__, url_prefix="/s/<shop_slug>",
+                           template_folder="templates", static_folder="static",
+                           static_url_path="/_groupbuy-static")
+groupbuy_pages.url_value_preprocessor(enter_shop_from_url)
+groupbuy_pages.url_defaults(keep_shop_in_url)
+
+
+def _page(template: str, title: str, **context: object) -> str:
+    shop = current_shop()
+    assert shop is not None
+    return render_template(f"groupbuy/{template}", shop=shop, title=title,
+                           api_base=f"/api/v1/shops/{shop.slug}", **context)
+
+
+@groupbuy_pages.get("/groupbuy/activities/<int:activity_id>")
+def activity_page(activity_id: int):
+    """拼团商品: prices, SKUs, 去开团 and the open groups to join."""
+    activity = activities.get_activity(db(), activity_id)
+    return _page("activity.html", activity.title, activity_id=activity.id)
+
+
+@groupbuy_pages.get("/groupbuy/groups/<int:group_id>")
+def group_page(group_id: int):
+    """拼团详情 (the share link's page): seats, countdown, invite, join or leave."""
+    group = groups.get_group(db(), group_id)
+    return _page("group.html", "拼团详情", group_id=group.id)
