@@ -104,6 +104,7 @@ EXEMPT_ROUTES = {
     "/s/<shop_slug>/_shop-static/<path:filename>": "static files of the storefront",
     "/s/<shop_slug>/_reviews-static/<path:filename>": "static files of the H5 review pages",
     "/s/<shop_slug>/_seckill-static/<path:filename>": "static files of the H5 seckill page",
+    "/s/<shop_slug>/_groupbuy-static/<path:filename>": "static files of the H5 group-buy pages",
 }
 
 #: Whole areas outside the shops' routes.
