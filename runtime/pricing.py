@@ -210,6 +210,9 @@ class PricingState:
         """An order bought through an activity: only its own price applies (no member level,
         promotions, coupons or points deduction)."""
         return self.request.activity is not None
+        # What a step tells the buyer besides its adjustments, by step name (coupons: the
+        # best usable coupon, the unusable ones with reasons); the quote's ``extras``.
+        self.extras: dict[str, Any] = {}
 
     @property
     def goods_total_fen(self) -> int:
@@ -370,6 +373,7 @@ class Quote:
     errors: tuple[FieldError, ...] = ()
     activity: ActivityRef | None = None
     pay_within_minutes: int | None = None  # an activity's own time to pay
+    extras: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -397,6 +401,7 @@ class Quote:
             "errors": [e.as_dict() for e in self.errors],
             "activity": self.activity.as_dict() if self.activity else None,
             "pay_within_minutes": self.pay_within_minutes,
+            "extras": dict(self.extras),
         }
 
 
@@ -426,7 +431,8 @@ class Quote:
             errors=tuple(FieldError(e["pointer"], e["message"], e["code"])
                          for e in data["errors"]),
             activity=ActivityRef.from_dict(data.get("activity")),
-            pay_within_minutes=data.get("pay_within_minutes"))
+            pay_within_minutes=data.get("pay_within_minutes"),
+            extras=dict(data.get("extras") or {}))
 
 
 def run_pipeline(request: PricingRequest, data: Mapping[str, Any] | None,
@@ -465,4 +471,5 @@ def _build_quote(state: PricingState) -> Quote:
         points_used=state.points_used, points_deduction_fen=points_fen, payable_fen=payable,
         balance_fen=state.balance_fen, cash_due_fen=payable - state.balance_fen,
         balance_available_fen=state.balance_available_fen, errors=tuple(state.errors),
-        activity=state.request.activity, pay_within_minutes=state.pay_within_minutes)
+        activity=state.request.activity, pay_within_minutes=state.pay_within_minutes,
+        extras=dict(state.extras))

@@ -347,9 +347,11 @@ FINGERPRINT_KEYS = ("quote", "address", "pickup_point")
 
 
 def _fingerprint(priced: PricedCheckout) -> dict[str, Any]:
-    """What must not change between the quote the buyer saw and the order."""
-    return {"quote": priced.quote.as_dict(), "address": priced.address,
-            "pickup_point": priced.pickup_point}
+    """What must not change between the quote the buyer saw and the order (the steps'
+    ``extras``, advice such as the best coupon, may)."""
+    quote = priced.quote.as_dict()
+    quote.pop("extras")
+    return {"quote": quote, "address": priced.address, "pickup_point": priced.pickup_point}
 
 
 def _store(session: Session, member_id: int, priced: PricedCheckout) -> CheckoutQuote:

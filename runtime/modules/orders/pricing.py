@@ -7,8 +7,9 @@ from runtime.pricing import PricingState
 
 
 class CouponCheck:
-    """A chosen coupon must have been applied by a coupon step (a later module); otherwise
-    the buyer is told rather than silently charged the full price."""
+    """A chosen coupon must have been applied by a coupon step (the coupons module, which
+    names its own reason when it refuses one); otherwise the buyer is told rather than
+    silently charged the full price."""
 
     name = "coupon_check"
     position = 990
@@ -16,7 +17,8 @@ class CouponCheck:
     def apply(self, state: PricingState) -> None:
         coupon = state.request.coupon_id
         if coupon is not None and not any(a.source == f"coupon:{coupon}"
-                                          for a in state.adjustments):
+                                          for a in state.adjustments) \
+                and not any(e.pointer == "/coupon_id" for e in state.errors):
             state.error("/coupon_id", "this coupon cannot be used for this order",
                         "coupon_unavailable")
 
