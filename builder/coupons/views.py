@@ -137,8 +137,8 @@ def edit(template_id: int) -> ResponseReturnValue:
                         **_row(template, stats, zone)})
     local = {name: (getattr(template, name).astimezone(zone).strftime("%Y-%m-%dT%H:%M")
                     if getattr(template, name) else "") for name in TIMES}
-    return _render("coupons/edit.html", template=template, row=_row(template, stats, zone),
-                   local=local, kinds=KIND_LABELS, scopes=SCOPE_LABELS, fen_text=fen_text)
+    return _render("coupons/edit.html", coupon=template, row=_row(template, stats, zone),
+                   times=local, kinds=KIND_LABELS, scopes=SCOPE_LABELS, fen_text=fen_text)
 
 
 @coupons_console.post("/coupons/<int:template_id>/status")

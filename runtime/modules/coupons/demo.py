@@ -39,16 +39,18 @@ def seed_demo(session: Session, shop: Shop) -> None:
     if gift is not None:
         switches.update_settings(session, "coupons", {
             **switches.settings_of(session, "coupons"), "signup_template_ids": [gift.id]})
-    _seed_pages(session)
+    _seed_pages(session, shop)
 
 
-def _seed_pages(session: Session) -> None:
+def _seed_pages(session: Session, shop: Shop) -> None:
     """A 领券中心 page, the home page's 领券 entry pointing at it and a coupon strip under
     the shortcuts (a home page the merchant changed is left alone)."""
+    from runtime.blocklib.demo import seed_demo_home
     from runtime.extension import state
     from runtime.pages import store
 
     regs = state().registries["pages"]
+    seed_demo_home(session, shop)  # the theme's home first (its seeder runs after modules')
     if store.live_config(session, CENTRE_PAGE) is None:
         page = (store.find_page(session, CENTRE_PAGE)
                 or store.create_page(session, CENTRE_PAGE, "领券中心", regs))
@@ -57,8 +59,7 @@ def _seed_pages(session: Session) -> None:
         page = store.save_draft(session, CENTRE_PAGE, config, page.draft_revision, regs)
         store.publish(session, CENTRE_PAGE, revision=page.draft_revision, registries=regs)
     live = store.live_config(session, "home")
-    if live is None:
-        return
+    assert live is not None
     config = live[1].config
     if any(b["type"] == "coupon-strip" for b in config["blocks"]):
         return

@@ -78,11 +78,14 @@ def get_push(session: Session, push_id: int) -> CouponPush:
 
 
 def issue_to(session: Session, push: CouponPush, member_id: int) -> int:
+    """The push's coupon for one member; 0 when an earlier run gave it already."""
+    from runtime.modules.coupons.models import MemberCoupon
     from runtime.modules.coupons.service import issue_by_key
 
-    issued = issue_by_key(session, member_id, [push.template_id], "push",
-                          f"push-{push.id}-{member_id}")
-    return len(issued)
+    key = f"push-{push.id}-{member_id}"
+    if session.scalar(select(MemberCoupon.id).where(MemberCoupon.issue_key == key)):
+        return 0
+    return len(issue_by_key(session, member_id, [push.template_id], "push", key))
 
 
 def finish(session: Session, push: CouponPush) -> None:

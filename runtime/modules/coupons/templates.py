@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -213,11 +213,12 @@ def validity_window(template: CouponTemplate, now: datetime, zone: ZoneInfo) -> 
     ``valid_days`` shop-local days starting today (from now) or tomorrow (from midnight)."""
     if template.validity == Validity.FIXED:
         assert template.valid_from is not None and template.valid_until is not None
-        return Window(template.valid_from, template.valid_until)
+        return Window(template.valid_from.astimezone(UTC), template.valid_until.astimezone(UTC))
     today = local_today(zone, now)
     first = today + timedelta(days=1) if template.starts_next_day else today
     start = local_midnight(zone, first) if template.starts_next_day else now
-    return Window(start, local_midnight(zone, first + timedelta(days=template.valid_days)))
+    end = local_midnight(zone, first + timedelta(days=template.valid_days))
+    return Window(start.astimezone(UTC), end.astimezone(UTC))
 
 
 def claim_open(template: CouponTemplate, now: datetime) -> bool:
