@@ -54,9 +54,8 @@ describe('a captured layout', () => {
   test('covers every block type the server bundles for mini-programs, and this client knows them all', () => {
     expect(KNOWN.slice().sort()).toEqual(BLOCK_DIRS.slice().sort())
     const sent = new Set(allBlocks.nodes.map(n => n.type))
-    // coupon-strip needs the coupons module, which the server does not have switched on;
     // product-buybox and product-reviews belong on product pages (layout-product).
-    expect([...sent, 'coupon-strip', 'product-buybox', 'product-reviews'].sort())
+    expect([...sent, 'product-buybox', 'product-reviews'].sort())
       .toEqual(BLOCK_DIRS.slice().sort())
   })
 
@@ -80,13 +79,15 @@ describe('a captured layout', () => {
     expect(text(renderer)).toContain('春夏新品上市')
   })
 
-  test('a hidden block and a block of a module that is off are absent', () => {
+  test('a hidden block is absent; the demo coupons come with the strip', () => {
     const ids = allBlocks.nodes.map(n => n.id)
     expect(ids).not.toContain('hidden-title')
-    expect(ids).not.toContain('coupons')
     const renderer = renderLayout(allBlocks)
     expect(renderer.querySelector('#node-hidden-title')).toBeFalsy()
-    expect(renderer.querySelector('#node-coupons')).toBeFalsy()
+    const strip = allBlocks.nodes.find(n => n.id === 'coupons')
+    expect(strip.data.coupons.length).toBeGreaterThan(0)
+    expect(renderer.querySelector('#node-coupons').querySelectorAll('.coupon').length)
+      .toBe(Math.min(strip.data.coupons.length, strip.props.limit))
     expect(text(renderer)).not.toContain('不应出现')
   })
 
@@ -335,7 +336,7 @@ describe('protocol rules', () => {
   })
 })
 
-describe('coupon-strip (the coupons module is not on in the demo shop)', () => {
+describe('coupon-strip', () => {
   test('renders coupons in the shape the coupons module documents', () => {
     const node = {id: 'coupons', type: 'coupon-strip', v: 1,
       props: {source: 'available', coupon_ids: [], limit: 6, style: 'ticket', color: ''},

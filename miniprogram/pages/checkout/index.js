@@ -15,6 +15,18 @@ const {payOrder, METHOD_LABELS} = require('../../utils/pay')
 const FULFILMENT_LABELS = {express: '快递发货', pickup: '到店自提', local: '同城配送'}
 const ADDRESS_FIELDS = ['name', 'phone', 'province', 'city', 'district', 'detail']
 
+/** The coupon picker: "none" and the usable coupons (the chosen one selected), and why the
+ * others cannot be used; ``coupons`` is the quote's extras.coupons (absent: module off). */
+function couponView(coupons, chosen) {
+  if (!coupons) return {couponChoices: [], couponIndex: 0, couponNote: ''}
+  const usable = (coupons.usable || []).map(c => ({id: c.id, label: `${c.name} -${yuan(c.discount_fen)}`}))
+  const choices = [{id: null, label: usable.length ? '不使用优惠券' : '暂无可用优惠券'}].concat(usable)
+  const index = Math.max(0, choices.findIndex(c => c.id === chosen))
+  const unusable = coupons.unusable || []
+  return {couponChoices: choices, couponIndex: index,
+          couponNote: unusable.length ? `${unusable.length} 张不可用：${unusable[0].name}（${unusable[0].reason}）` : ''}
+}
+
 function breakdown(quote) {
   const rows = [{label: '商品金额', amount: yuan(quote.goods_total_fen)}]
   ;(quote.adjustments || []).forEach(a => rows.push({label: a.label || a.source, amount: `-${yuan(a.amount_fen)}`, discount: true}))
@@ -29,6 +41,7 @@ Component({
     pickupIndex: 0, usePoints: false, useBalance: false, remark: '', payMethod: 'wechatpay', methods: [],
     quote: null, rows: [], lines: [], quoteErrors: [], payable: '', cashDue: '', balanceHint: '',
     showForm: false, form: {}, formErrors: {}, submitting: false, loading: true,
+    couponId: undefined, couponChoices: [], couponIndex: 0, couponNote: '',
   },
   methods: {
     onLoad(options) {
@@ -62,6 +75,7 @@ Component({
     quoteRequest() {
       const d = this.data
       const body = {fulfilment: d.fulfilment, use_points: d.usePoints, use_balance: d.useBalance, remark: d.remark}
+      if (d.couponId) body.coupon_id = d.couponId
       if (d.items) Object.assign(body, {source: 'items', items: d.items})
       if (d.activity) body.activity = d.activity
       if (d.fulfilment === 'pickup') {
@@ -75,10 +89,16 @@ Component({
     requote() {
       this.setData({loading: true})
       return api.post('/checkout/quote', this.quoteRequest()).then(quote => {
+        const coupons = (quote.extras && quote.extras.coupons) || null
+        if (this.data.couponId === undefined) {
+          const best = coupons && coupons.best
+          this.setData({couponId: best ? best.id : null})
+          if (best) return this.requote()
+        }
         if (!this.quoteKey || this.quoteKey.quoteId !== quote.quote_id) {
           this.quoteKey = {quoteId: quote.quote_id, key: api.idempotencyKey()}
         }
-        this.setData({
+        this.setData(Object.assign({
           quote,
           loading: false,
           rows: breakdown(quote),
@@ -88,7 +108,7 @@ Component({
           payable: yuan(quote.payable_fen),
           balanceHint: typeof quote.balance_available_fen === 'number' ? `（可用 ${yuan(quote.balance_available_fen)}）` : '',
           cashDue: yuan(quote.cash_due_fen),
-        })
+        }, couponView(coupons, this.data.couponId)))
         return quote
       }, err => {
         this.setData({loading: false, quote: null, rows: [], quoteErrors: [err.message]})
@@ -105,6 +125,11 @@ Component({
     },
     onPickup(event) {
       this.setData({pickupIndex: Number(event.detail.value) || 0})
+      return this.requote()
+    },
+    onCoupon(event) {
+      const choice = this.data.couponChoices[Number(event.detail.value) || 0]
+      this.setData({couponId: choice ? choice.id : null})
       return this.requote()
     },
     onPoints(event) {

@@ -1,7 +1,10 @@
 // coupon-strip: a swipe row of the shop's coupons. Shown only while the coupons module is on;
 // data.coupons[] comes from that module (id, title, kind "amount"|"discount", value_fen or
-// discount_percent, threshold_fen, valid_text, claimed), as the H5 block reads it.
+// discount_percent, threshold_fen, valid_text), as the H5 block reads it. The layout is the
+// same for everyone: a logged-in member's claimed state comes from GET /coupons?ids=..., and
+// a tap on 领取 claims (POST /coupons/<id>/claim).
 const block = require('../../../utils/block')
+const api = require('../../../utils/api')
 const {withDefaults, isObject} = require('../../../utils/props')
 const {color, yuan} = require('../../../utils/format')
 
@@ -23,8 +26,35 @@ function coupon(c) {
 
 Component({
   behaviors: [block],
-  data: {p: DEFAULTS, coupons: [], tint: ''},
+  data: {p: DEFAULTS, coupons: [], tint: '', busy: false},
+  lifetimes: {
+    attached() {
+      if (api.storedToken()) this.loadState()
+    },
+  },
   methods: {
+    mark(items) {
+      const states = {}
+      ;(Array.isArray(items) ? items : []).forEach(c => { if (isObject(c)) states[c.id] = c })
+      this.setData({coupons: this.data.coupons.map(c => states[c.id]
+        ? Object.assign({}, c, {claimed: states[c.id].claimed === true,
+                                canClaim: states[c.id].can_claim !== false}) : c)})
+    },
+    loadState() {
+      const ids = this.data.coupons.map(c => c.id).filter(id => typeof id === 'number')
+      if (!ids.length) return Promise.resolve(null)
+      return api.get(`/coupons?ids=${ids.join(',')}`).then(body => this.mark(body.items), () => null)
+    },
+    onClaim(event) {
+      const id = Number(event.currentTarget.dataset.id)
+      const coupon = this.data.coupons.find(c => c.id === id)
+      if (this.data.busy || !coupon || coupon.canClaim === false) return Promise.resolve(null)
+      this.setData({busy: true})
+      return api.post(`/coupons/${id}/claim`).then(() => {
+        wx.showToast({title: '领取成功', icon: 'none'})
+        return this.loadState()
+      }, api.showError).then(() => this.setData({busy: false}))
+    },
     view({props, data}) {
       const p = withDefaults(props, DEFAULTS)
       const list = (Array.isArray(data.coupons) ? data.coupons : [])

@@ -73,6 +73,16 @@ async function pay(order, method) {
   return settle(started, `${BASE}/orders/${order.id}?paid=1`);
 }
 
+/** The coupon row of the checkout: the usable coupons (the chosen one selected), or why none
+ * can be used. ``coupons`` is the quote's ``extras.coupons`` (absent: the module is off). */
+function couponPicker(coupons, chosen) {
+  if (!coupons || !(coupons.usable.length || coupons.unusable.length)) return "";
+  const options = coupons.usable.map((c) => html`<option value="${c.id}" ${raw(c.id === chosen ? "selected" : "")}>${c.name} -${yuan(c.discount_fen)}</option>`).join("");
+  const none = html`<option value="" ${raw(chosen ? "" : "selected")}>${coupons.usable.length ? "不使用优惠券" : "暂无可用优惠券"}</option>`;
+  const why = coupons.unusable.length ? html`<p class="muted">${coupons.unusable.length} 张不可用：${coupons.unusable[0].name}（${coupons.unusable[0].reason}）</p>` : "";
+  return html`<label class="row"><span>优惠券</span><select data-coupon>${raw(none + options)}</select></label>${raw(why)}`;
+}
+
 async function checkoutPage() {
   await requireLogin();
   const buyNow = app.dataset.buyNow ? JSON.parse(app.dataset.buyNow) : null;
@@ -85,6 +95,7 @@ async function checkoutPage() {
     address_id: picked ? Number(picked) : options.default_address?.id ?? null,
     pickup_point_id: options.pickup_points[0]?.id ?? null, remark: "",
     method: options.payment_methods[0] || "wechatpay",
+    coupon_id: undefined,  // undefined: take the best one the quote tells; null: none
   };
   let quote = null;
   const body = () => ({
@@ -92,6 +103,7 @@ async function checkoutPage() {
     ...(activity ? { activity } : {}),
     fulfilment: state.fulfilment, use_points: state.use_points,
     use_balance: state.method === "wallet", remark: state.remark,
+    ...(state.coupon_id ? { coupon_id: state.coupon_id } : {}),
     ...(state.fulfilment === "pickup" ? { pickup_point_id: state.pickup_point_id }
       : state.address_id ? { address_id: state.address_id } : {}),
   });
@@ -115,6 +127,7 @@ async function checkoutPage() {
         <dt>运费</dt><dd>${yuan(q.shipping_fen)}</dd>
         <dt><strong>应付</strong></dt><dd><strong>${yuan(q.payable_fen)}</strong></dd>
       </dl>
+      ${raw(activity ? "" : couponPicker(q.extras?.coupons, state.coupon_id))}
       ${raw(activity ? "" : html`<label class="row"><span>积分抵扣</span><input type="checkbox" data-points ${raw(state.use_points ? "checked" : "")}></label>`)}
       <label>支付方式 <select data-method>${raw(options.payment_methods.map((m) => html`<option value="${m}" ${raw(m === state.method ? "selected" : "")}>${methods[m]}</option>`).join(""))}</select></label>
       ${raw(q.balance_available_fen != null ? html`<p class="muted">余额 ${yuan(q.balance_available_fen)}</p>` : "")}
@@ -124,7 +137,15 @@ async function checkoutPage() {
         <button class="primary" data-submit ${raw(q.errors.length ? "disabled" : "")}>提交订单</button></footer>`;
   };
   const requote = async () => {
-    try { quote = await api("POST", "/checkout/quote", body()); render(); }
+    try {
+      quote = await api("POST", "/checkout/quote", body());
+      const best = quote.extras?.coupons?.best;
+      if (state.coupon_id === undefined) {
+        state.coupon_id = best ? best.id : null;
+        if (best) { await requote(); return; }
+      }
+      render();
+    }
     catch (e) { done(); app.innerHTML = html`<p class="error">${problemText(e)}</p>`; }
   };
   app.addEventListener("click", async (event) => {
@@ -149,6 +170,9 @@ async function checkoutPage() {
     if (event.target.matches("[data-method]")) { state.method = event.target.value; requote(); }
     if (event.target.matches("[data-point]")) { state.pickup_point_id = Number(event.target.value); requote(); }
     if (event.target.matches("[data-remark]")) { state.remark = event.target.value; requote(); }
+    if (event.target.matches("[data-coupon]")) {
+      state.coupon_id = event.target.value ? Number(event.target.value) : null; requote();
+    }
   });
   await requote();
 }
