@@ -204,15 +204,15 @@ class PricingState:
         # with the activity's own time to pay, if it has one.
         self.activity_priced_by = ""
         self.pay_within_minutes: int | None = None
+        # What a step tells the buyer besides its adjustments, by step name (coupons: the
+        # best usable coupon, the unusable ones with reasons); the quote's ``extras``.
+        self.extras: dict[str, Any] = {}
 
     @property
     def is_activity_order(self) -> bool:
         """An order bought through an activity: only its own price applies (no member level,
         promotions, coupons or points deduction)."""
         return self.request.activity is not None
-        # What a step tells the buyer besides its adjustments, by step name (coupons: the
-        # best usable coupon, the unusable ones with reasons); the quote's ``extras``.
-        self.extras: dict[str, Any] = {}
 
     @property
     def goods_total_fen(self) -> int:

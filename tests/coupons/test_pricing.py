@@ -134,7 +134,7 @@ def test_the_threshold_follows_the_full_reduction_too():
     state.request = PricingRequest(lines=tuple(lines), coupon_id=1)
     step.apply(state)
     coupon = next(a for a in state.adjustments if a.source == "coupon:1")
-    assert (coupon.amount_fen, dict(coupon.per_line)) == (1000, {"a": 667, "b": 333})
+    assert (coupon.amount_fen, dict(coupon.per_line)) == (1000, {"a": 666, "b": 334})
     assert isinstance(coupon, Adjustment) and coupon.kind == AdjustmentKind.DISCOUNT
 
 
@@ -161,3 +161,22 @@ def test_another_members_or_unknown_coupon_is_unavailable(app, client, factory, 
         ("/coupon_id", "coupon_unavailable")]
     bob.call("POST", "/orders", {"quote_id": quote["quote_id"]}, 422,
              headers={"Idempotency-Key": "bob-key-0001"})
+
+
+def test_activity_orders_take_no_coupon(app, client, factory, shop, on):
+    from runtime.pricing import ActivityRef
+
+    sku = sku_of(factory, shop, factory.product(shop, price_fen=20000))
+    alice = buyer(app, client, factory, shop)
+    coupon = claim(alice, template(app, factory, shop))
+    refused = alice.quote(422, coupon_id=coupon["id"], activity={"kind": "seckill", "id": 3},
+                          **items((sku.id, 1)))
+    assert ("/coupon_id", "coupon_not_allowed") in {(e["pointer"], e["code"])
+                                                    for e in refused["errors"]}
+    lines = (PricingLine("a", 1, 1, "A", 20000, 1),)
+    request = PricingRequest(lines=lines, activity=ActivityRef("seckill", 3))
+    state = PricingState(request, {"coupons": type("Offer", (), {
+        "coupons": (_held(),), "now": NOW})()})
+    CouponStep().apply(state)
+    assert state.adjustments == [] and state.extras == {}
+    assert CouponStep().prepare(None, request, {}) is None

@@ -160,13 +160,13 @@ class CouponStep:
 
     def prepare(self, session: Session, request: PricingRequest,
                 ctx: Mapping[str, Any]) -> CouponOffer | None:
-        if request.member_id is None or getattr(request, "activity", None) is not None:
+        if request.member_id is None or request.activity is not None:
             return None
         return load_offer(session, request.member_id, utcnow())
 
     def apply(self, state: PricingState) -> None:
         offer: CouponOffer | None = state.data.get(self.name)
-        if offer is None or getattr(state, "is_activity_order", False):
+        if offer is None or state.is_activity_order:
             return
         verdicts = [judge(c, state, offer.now) for c in offer.coupons]
         best = _best(verdicts)
