@@ -53,6 +53,7 @@ def _module_on() -> None:
 
 
 def _ids_arg() -> list[int] | None:
+    """``ids=1,2``; the H5 script adds ``at=<ms>`` after a claim to pass the short cache."""
     raw = request.args.get("ids")
     if raw is None or raw == "":
         return None

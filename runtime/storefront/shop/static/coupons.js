@@ -15,11 +15,12 @@ function mark(item, state) {
   button.disabled = !state.can_claim;
 }
 
-async function refresh() {
+/** ``fresh``: after a claim, past the browser's short cache of the state. */
+async function refresh(fresh = false) {
   const ids = [...new Set(sections.flatMap((s) => [...s.querySelectorAll("[data-coupon-id]")]
     .map((item) => item.dataset.couponId)))];
   if (!ids.length) return;
-  const { items } = await api("GET", `/coupons?ids=${ids.join(",")}`);
+  const { items } = await api("GET", `/coupons?ids=${ids.join(",")}${fresh ? `&at=${Date.now()}` : ""}`);
   const states = Object.fromEntries(items.map((c) => [String(c.id), c]));
   for (const item of document.querySelectorAll("[data-coupon-id]")) mark(item, states[item.dataset.couponId]);
 }
@@ -36,7 +37,7 @@ document.addEventListener("click", async (event) => {
   } catch (e) {
     toast(problemText(e));
   }
-  await refresh().catch(() => {});
+  await refresh(true).catch(() => {});
 });
 
 if (sections.length) refresh().catch(() => {});
