@@ -47,7 +47,7 @@ def setup(data_dir: Path):
     database_url = os.environ.get("MALLKIT_BENCH_DATABASE_URL",
                                   f"sqlite:///{data_dir / 'bench.sqlite3'}")
     engine = make_engine(database_url)
-    upgrade(engine)
+    upgrade(engine, secret_key="bench-secret")
     engine.dispose()
     settings = Settings(data_dir=data_dir, database_url=database_url,
                         redis_url=os.environ.get("MALLKIT_BENCH_REDIS_URL", ""),

@@ -57,7 +57,7 @@ def make_app(data_dir: Path):
 
     config = settings(data_dir)
     engine = make_engine(config.database_url)
-    upgrade(engine)
+    upgrade(engine, secret_key=config.secret_key)
     engine.dispose()
     return create_app(config)
 

@@ -12,7 +12,11 @@ from sqlalchemy.orm import Session
 from runtime.clock import utcnow
 from runtime.db import platform_access
 from runtime.jobs import enqueue_for_app_after_commit, job_id, job_session
-from runtime.modules.reviews.service import shops_with_due_reviews, write_automatic_reviews
+from runtime.modules.reviews.service import (
+    AUTO_REVIEW_BATCH,
+    shops_with_due_reviews,
+    write_automatic_reviews,
+)
 from runtime.modules.switches import is_enabled
 
 log = logging.getLogger(__name__)
@@ -37,7 +41,8 @@ def auto_review_order(shop_id: int, order_id: int) -> int:
         return write_automatic_reviews(session, order_id=order_id)
 
 
-def review_shop_backlog(shop_id: int, now: datetime | None = None, batch: int = 5000) -> int:
+def review_shop_backlog(shop_id: int, now: datetime | None = None,
+                        batch: int = AUTO_REVIEW_BATCH) -> int:
     """Every due automatic review of one shop, a batch per transaction."""
     total = 0
     while True:

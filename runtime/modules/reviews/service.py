@@ -23,7 +23,6 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,7 +33,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     and_,
-    any_,
     bindparam,
     case,
     func,
@@ -63,6 +61,9 @@ from runtime.upsert import upsert
 
 MAX_TEXT = 500
 MAX_IMAGES = 9
+# automatic reviews per transaction: four statements each, whatever the size (on SQLite the
+# write lock is held for about a second for 50 000 on a loaded 2-core machine)
+AUTO_REVIEW_BATCH = 50000
 MAX_ID = 2**63 - 1
 DATA_TOPIC = "reviews"
 GOOD_MIN, BAD_MAX = 4, 2  # 4-5 stars are good, 1-2 bad (3 is neither)
@@ -419,7 +420,12 @@ def add_followup(session: Session, member_id: int, review_id: int,
 
 
 def member_reviews(session: Session, member_id: int, limit: int = 50) -> list[Review]:
-    return list(session.scalars(select(Review).where(Review.member_id == member_id)
+    """The member's reviews, newest first, found through their claimed slots (the slots'
+    member index; reviews has none)."""
+    claimed = select(ReviewSlot.review_id).where(ReviewSlot.member_id == member_id,
+                                                 ReviewSlot.review_id.is_not(None))
+    return list(session.scalars(select(Review).where(Review.id.in_(claimed),
+                                                     Review.member_id == member_id)
                                 .order_by(Review.id.desc()).limit(limit)))
 
 
@@ -575,12 +581,14 @@ def console_reviews(session: Session, flt: ConsoleFilter, page: int = 1, per_pag
 
 
 def write_automatic_reviews(session: Session, now: datetime | None = None, *,
-                            order_id: int | None = None, batch: int = 5000) -> int:
+                            order_id: int | None = None, batch: int = AUTO_REVIEW_BATCH) -> int:
     """Write the automatic good review of up to ``batch`` slots due at ``now`` (of one order,
-    or of the shop), set-based in one transaction: the due slots chosen (on PostgreSQL
-    locked, skipping those another sweep holds), one INSERT ... SELECT of the reviews (a line
-    reviewed meanwhile is skipped by its unique key), one upsert of the products' counters,
-    one UPDATE of the slots. Returns how many were written."""
+    or of the shop), set-based in one transaction of four statements whatever the batch: the
+    due slots chosen (on PostgreSQL locked, skipping those another sweep holds), one
+    INSERT ... SELECT of the reviews (a line reviewed meanwhile is skipped by its unique
+    key), one INSERT ... SELECT ... GROUP BY adding what was written to the products'
+    counters, one UPDATE of the slots. Nothing travels through Python but the slot ids.
+    Returns how many were written."""
     now = now or utcnow()
     shop_id = _shop_id(session)
     settings = review_settings(session)
@@ -590,14 +598,11 @@ def write_automatic_reviews(session: Session, now: datetime | None = None, *,
     if order_id is not None:
         due = due.where(ReviewSlot.order_id == order_id)
     dialect = session.get_bind().dialect.name
-    due = due.order_by(ReviewSlot.id).limit(batch)
-    if dialect == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    ids = list(session.scalars(due))
-    if not ids:
+    among, count = _choose(session, dialect, due.order_by(ReviewSlot.id).limit(batch))
+    if not count:
         return 0
-    chosen = (ReviewSlot.shop_id == shop_id, _among(dialect, ids),
-              ReviewSlot.review_id.is_(None), ReviewSlot.auto_due_at <= now)
+    chosen = (ReviewSlot.shop_id == shop_id, among, ReviewSlot.review_id.is_(None),
+              ReviewSlot.auto_due_at <= now)
     if order_id is not None:
         chosen = (*chosen, ReviewSlot.order_id == order_id)
     columns = ("shop_id", "order_id", "line_id", "product_id", "member_id", "spec_text",
@@ -613,47 +618,69 @@ def write_automatic_reviews(session: Session, now: datetime | None = None, *,
                     literal(""), literal([], JSON), literal(now, stamp), literal(now, stamp)
                     ).where(*chosen)
     make = pg_insert if dialect == "postgresql" else sqlite_insert
-    reviews = Review.__table__
-    products = list(session.scalars(make(reviews).from_select(columns, source)
-                                    .on_conflict_do_nothing(index_elements=["shop_id", "line_id"])
-                                    .returning(reviews.c.product_id)))
-    if products:
-        _add_good_reviews(session, make, shop_id, Counter(products), now)
+    written = session.execute(make(Review.__table__).from_select(columns, source)
+                              .on_conflict_do_nothing(index_elements=["shop_id", "line_id"])
+                              .execution_options(preserve_rowcount=True)).rowcount
+    if written:
+        _add_good_reviews(session, make, chosen, now, every=written == count)
     review_of_line = select(Review.id).where(
         Review.shop_id == shop_id, Review.line_id == ReviewSlot.line_id).scalar_subquery()
     session.execute(update(ReviewSlot).where(*chosen).values(
         review_id=review_of_line, updated_at=now).execution_options(synchronize_session=False))
-    if products:
+    if written:
         _changed(session)
-    return len(products)
+    return int(written)
 
 
-def _among(dialect: str, ids: list[int]) -> Any:
-    """The slots chosen, in one bound value: PostgreSQL ``id = ANY(:ids)`` (exactly the rows
-    locked); SQLite, whose writers are serialised, the id range they span (the caller's due
-    conditions still apply within it)."""
+def _choose(session: Session, dialect: str, due: Any) -> tuple[Any, int]:
+    """The condition naming the due slots of this batch, in one bound value, and how many
+    they are: on PostgreSQL ``id IN (SELECT unnest(:ids))`` (a hashed semi-join; ``id =
+    ANY(:ids)`` scans the array for every row), exactly the rows locked here (skipping those
+    another sweep holds); on SQLite, whose writers are serialised, the id range they span,
+    read as one row (the caller's due conditions still apply within it)."""
     if dialect == "postgresql":
-        return ReviewSlot.id == any_(bindparam("slot_ids", ids, type_=ARRAY(BigInteger)))
-    return ReviewSlot.id.between(ids[0], ids[-1])
+        ids = list(session.connection().execute(due.with_for_update(skip_locked=True))
+                   .scalars())
+        chosen = select(func.unnest(bindparam("slot_ids", ids, type_=ARRAY(BigInteger))))
+        return ReviewSlot.id.in_(chosen.scalar_subquery()), len(ids)
+    batch = due.subquery()
+    first, last, count = session.connection().execute(
+        select(func.min(batch.c.id), func.max(batch.c.id), func.count())).one()
+    return ReviewSlot.id.between(first, last), int(count)
 
 
-def _add_good_reviews(session: Session, make: Any, shop_id: int, written: Counter[int],
-                      now: datetime) -> None:
-    """Add the automatic reviews just written (5 stars, good; ``written``: how many per
-    product) to their products' counters: one INSERT ... ON CONFLICT DO UPDATE, run for
-    every product at once (executemany)."""
+def _add_good_reviews(session: Session, make: Any, chosen: tuple[Any, ...],
+                      now: datetime, *, every: bool) -> None:
+    """Add the automatic reviews just written to their products' counters in one
+    INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE. ``every``: each chosen slot
+    got its review, so the slots are counted as they are; otherwise (a line reviewed
+    meanwhile was skipped) what was written is read back: the chosen slots are still
+    unclaimed, and a line's review beside an unclaimed slot can only be the automatic one
+    of this transaction (a member's review claims its slot in its own transaction)."""
     stats = ReviewProductStats.__table__
-    insert = make(stats)
-    insert = insert.on_conflict_do_update(
+    n = func.count()
+    stamps = (literal(now, stats.c.created_at.type), literal(now, stats.c.updated_at.type))
+    if every:
+        rows = select(ReviewSlot.shop_id, ReviewSlot.product_id, n, n * 5, n, literal(0),
+                      literal(0), *stamps).where(*chosen).group_by(ReviewSlot.shop_id,
+                                                                    ReviewSlot.product_id)
+    else:
+        r = Review.__table__.alias("written")
+        rows = select(ReviewSlot.shop_id, r.c.product_id, n, n * 5, n, literal(0),
+                      literal(0), *stamps
+                      ).join(r, and_(r.c.shop_id == ReviewSlot.shop_id,
+                                     r.c.line_id == ReviewSlot.line_id)
+                             ).where(*chosen, r.c.automatic.is_(True), r.c.created_at == now
+                                     ).group_by(ReviewSlot.shop_id, r.c.product_id)
+    insert = make(stats).from_select(
+        ("shop_id", "product_id", "review_count", "stars_sum", "good_count", "bad_count",
+         "image_count", "created_at", "updated_at"), rows)
+    session.execute(insert.on_conflict_do_update(
         index_elements=["shop_id", "product_id"],
         set_={"review_count": stats.c.review_count + insert.excluded.review_count,
               "stars_sum": stats.c.stars_sum + insert.excluded.stars_sum,
               "good_count": stats.c.good_count + insert.excluded.good_count,
-              "updated_at": insert.excluded.updated_at})
-    session.execute(insert, [
-        {"shop_id": shop_id, "product_id": product_id, "review_count": n, "stars_sum": 5 * n,
-         "good_count": n, "bad_count": 0, "image_count": 0, "created_at": now,
-         "updated_at": now} for product_id, n in sorted(written.items())])
+              "updated_at": insert.excluded.updated_at}))
 
 
 def shops_with_due_reviews(session: Session, now: datetime | None = None) -> list[int]:
