@@ -11,6 +11,7 @@ import pytest
 
 from runtime.errors import ValidationFailed
 from runtime.modules.aftersales import service
+from runtime.modules.aftersales.models import AfterSale
 from runtime.modules.fulfilment.shipping import ship
 from runtime.modules.orders.errors import InvalidTransition
 from tests.aftersales.flow import (
@@ -19,6 +20,7 @@ from tests.aftersales.flow import (
     drain,
     in_shop,
     notify_refund,
+    read,
     sku_of,
     stock_and_sales,
     wechat_paid,
@@ -96,3 +98,45 @@ def test_an_order_refunded_in_full_is_closed_and_cannot_ship(app, client, factor
         as_text=True)
     assert "/ship" not in page  # no ship form for a closed order
     assert bob.order(order["id"])["shipments"] == []
+
+
+def test_a_partly_shipped_order_is_judged_line_by_line(app, factory, shop, clock, redis_conn):
+    """Shipped lines take a return; lines still in the shop take a refund only (409
+    ``aftersale_kind_not_allowed`` for a return), and such a refund restocks them; a return
+    takes back no more than what shipped."""
+    a = sku_of(factory, shop, factory.product(shop, "棉麻衬衫", price_fen=4000, stock=5))
+    b = sku_of(factory, shop, factory.product(shop, "帆布托特包", price_fen=6000, stock=5))
+    carol = buyer(app, app.test_client(), factory, shop, "carol")
+    order = wechat_paid(app, carol, [(a.id, 3), (b.id, 1)])
+    line_a, line_b = (next(x for x in order["lines"] if x["sku_id"] == s.id) for s in (a, b))
+    in_shop(app, factory, shop, ship, order["id"], carrier_code="SF", tracking_no="SF1112223",
+            actor=MERCHANT, lines=[{"order_line_id": line_a["id"], "qty": 2}])
+    detail = carol.order(order["id"])
+    assert detail["status"] == "paid"  # partly shipped: the order is still 待发货
+    assert {x["id"]: x["shipped_qty"] for x in detail["lines"]} == {line_a["id"]: 2,
+                                                                    line_b["id"]: 0}
+
+    refused = carol.call("POST", "/aftersales", {
+        "order_id": order["id"], "line_id": line_b["id"], "kind": "return",
+        "amount_fen": line_b["payable_fen"], "reason": "不想要了"}, 409).json
+    assert refused["code"] == "aftersale_kind_not_allowed"
+    assert refused["shipped_qty"] == 0
+    too_many = carol.call("POST", "/aftersales", {
+        "order_id": order["id"], "line_id": line_a["id"], "kind": "return", "qty": 3,
+        "amount_fen": line_a["payable_fen"], "reason": "尺码不合适"}, 422).json
+    assert [e["pointer"] for e in too_many["errors"]] == ["/qty"]
+
+    returned = carol.call("POST", "/aftersales", {
+        "order_id": order["id"], "line_id": line_a["id"], "kind": "return", "qty": 2,
+        "amount_fen": 8000, "reason": "尺码不合适"}, 201).json
+    refund = carol.call("POST", "/aftersales", {
+        "order_id": order["id"], "line_id": line_b["id"], "kind": "refund",
+        "amount_fen": line_b["payable_fen"], "reason": "不想要了"}, 201).json
+    shipped = {a_id: read(factory, shop, lambda s, i=a_id: s.get(AfterSale, i).goods_shipped)
+               for a_id in (returned["id"], refund["id"])}
+    assert shipped == {returned["id"]: True, refund["id"]: False}
+
+    in_shop(app, factory, shop, service.agree, refund["id"], MERCHANT)
+    drain(app, redis_conn)
+    assert notify_refund(app, refund["no"]).status == 204
+    assert stock_and_sales(factory, shop, b.id) == (5, 0)  # never left: back in stock

@@ -5,7 +5,9 @@ rows; the money moves in :mod:`.refunding`.
 
 Rules: one open request per line; an amount from 1 fen to what the line paid less what was
 refunded of it; freight only when the request refunds the whole order before shipping;
-return and exchange only after shipping; requests up to ``window_days`` after receipt;
+return and exchange only for a line that shipped (judged per line from fulfilment's
+``shipped_qty``, so a partly shipped order takes returns on its shipped lines and refunds
+only on the others), for no more than what shipped; requests up to ``window_days`` after receipt;
 a module may refuse through the ``validate_aftersale`` hook.
 """
 
@@ -109,10 +111,6 @@ def _check_order(session: Session, order: Order, kind: AfterSaleKind,
     if not is_paid(order):
         raise OrderNotRefundable(f"order {order.order_no} is {order.status}: only a paid "
                                  "order has after-sales", extra={"status": order.status})
-    if kind != AfterSaleKind.REFUND and order.status == OrderStatus.PAID:
-        raise Conflict("returns and exchanges are for goods that were shipped; ask for a "
-                       "refund only", code=AfterSaleErrorCode.KIND_NOT_ALLOWED.value,
-                       extra={"status": order.status})
     if order.status == OrderStatus.COMPLETED and order.completed_at is not None:
         ends = order.completed_at + timedelta(days=settings.window_days)
         if utcnow() > ends:
@@ -148,12 +146,19 @@ def _open_request(session: Session, order: Order, line: OrderLine, *, kind: Afte
                   settings: AfterSaleSettings, no: str | None = None) -> AfterSale:
     """Check the line's rules with the order and line rows locked, then write the request
     (status APPLY, or WAIT_REFUND for the merchant's own refunds)."""
+    if kind != AfterSaleKind.REFUND and line.shipped_qty <= 0:
+        raise Conflict(f"line {line.id} has not shipped: returns and exchanges are for goods "
+                       "that were shipped; ask for a refund only",
+                       code=AfterSaleErrorCode.KIND_NOT_ALLOWED.value,
+                       extra={"status": order.status, "shipped_qty": line.shipped_qty})
     state = ledger.line_state(session, order.id, line.id)
     if state.open_aftersale_id is not None:
         raise AlreadyOpen(f"line {line.id} already has an open after-sale request",
                           extra={"aftersale_id": state.open_aftersale_id})
     errors = FieldErrors()
-    left_qty = line.qty - state.returned_qty
+    # goods come back only from what shipped
+    held = line.qty if kind == AfterSaleKind.REFUND else min(line.qty, line.shipped_qty)
+    left_qty = held - state.returned_qty
     qty = left_qty if qty is None else qty
     errors.check(1 <= qty <= max(left_qty, 0), "/qty", f"from 1 to {left_qty}", "range")
     refundable = refundable_fen(order, line, state.refunded_fen)
@@ -179,7 +184,7 @@ def _open_request(session: Session, order: Order, line: OrderLine, *, kind: Afte
         no=no or new_no(), order_id=order.id, line_id=line.id, member_id=order.member_id,
         kind=kind.value, status=S.APPLY.value, initiator=initiator, qty=qty,
         amount_fen=amount_fen, freight_fen=freight,
-        goods_shipped=order.status != OrderStatus.PAID, reason=reason[:80],
+        goods_shipped=line.shipped_qty > 0, reason=reason[:80],
         description=description[:500], images=images,
         return_address=settings.return_to() if kind != AfterSaleKind.REFUND else None)
     session.add(aftersale)
