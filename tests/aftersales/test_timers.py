@@ -1,6 +1,7 @@
 """After-sale timers: a refund-only request left 48 h is approved (below the cap) on a real
 ``mallkit worker``; a return not shipped back 7 days after agreement is cancelled; returned
-goods count as received 10 days after the buyer shipped them; and the sweeper does all of
+goods count as received 10 days after the buyer shipped them (a return's refund is sent; an
+exchange waits for the reship, its goods no longer refusable); and the sweeper does all of
 it when Redis lost the jobs."""
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from rq.registry import ScheduledJobRegistry
 
 from runtime import jobs
 from runtime.modules.aftersales import service
 from runtime.modules.aftersales.effects import send_job_id, timer_job_id
+from runtime.modules.aftersales.errors import InvalidTransition
 from runtime.modules.aftersales.jobs import run_timer, sweep
 from tests.aftersales.flow import (
     MERCHANT,
@@ -123,3 +126,59 @@ def test_the_sweeper_runs_timers_whose_jobs_were_lost(app, client, factory, shop
 
 def sent_by(factory, shop, made) -> int:
     return aftersale(factory, shop, made["id"]).member_id
+
+
+def _exchange_shipped_back(app, client, factory, shop, name):
+    _buyer, _order, made = requested(app, client, factory, shop, kind="exchange", amount=0,
+                                     shipped=True, name=name)
+    in_shop(app, factory, shop, service.agree, made["id"], MERCHANT)
+    in_shop(app, factory, shop, service.ship_back, made["id"], sent_by(factory, shop, made),
+            {"carrier": "顺丰", "tracking_no": "SF2"})
+    return made
+
+
+def _counts_as_received(app, factory, shop, made) -> None:
+    """The exchange still waits for the reship, flagged; its goods can no longer be
+    refused; the merchant's reship clears the flag."""
+    received = aftersale(factory, shop, made["id"])
+    assert (received.status, received.alert, received.due_at) == (
+        "buyer_delivery", "goods_received", None)
+    assert history(factory, shop, made["id"])[-1] == ("buyer_delivery", "buyer_delivery",
+                                                      "system")
+    with pytest.raises(InvalidTransition):
+        in_shop(app, factory, shop, service.refuse_goods, made["id"], MERCHANT, "破损")
+    in_shop(app, factory, shop, service.reship, made["id"], MERCHANT,
+            {"carrier": "顺丰", "tracking_no": "SF3"})
+    reshipped = aftersale(factory, shop, made["id"])
+    assert (reshipped.status, reshipped.alert) == ("seller_reship", "")
+
+
+def test_an_exchanges_goods_count_as_received_after_10_days_on_a_real_worker(
+        app, client, factory, shop, clock, redis_conn, worker_env):
+    made = _exchange_shipped_back(app, client, factory, shop, "dave")
+    jid = timer_job_id(shop.id, made["id"])
+    registry = ScheduledJobRegistry(queue=jobs.get_queue(jobs.CRITICAL, redis_conn))
+    due = clock.now() + timedelta(days=10)
+    assert registry.get_scheduled_time(jid) == due.replace(microsecond=0)
+    clock.advance(timedelta(days=9, hours=23, minutes=59))
+    assert jid not in jobs.release_due_jobs(redis_conn)
+    clock.advance(timedelta(minutes=1))
+    assert jid in jobs.release_due_jobs(redis_conn)
+    worker_burst(worker_env)
+    _counts_as_received(app, factory, shop, made)
+
+
+def test_the_sweeper_receives_an_exchange_whose_job_was_lost(app, client, factory, shop,
+                                                             clock, redis_conn):
+    made = _exchange_shipped_back(app, client, factory, shop, "erin")
+    for key in redis_conn.scan_iter("rq:*"):
+        redis_conn.delete(key)
+    clock.advance(timedelta(days=9, hours=23))
+    with app.app_context():
+        assert sweep()["timers"] == 0
+    assert aftersale(factory, shop, made["id"]).alert == ""
+    clock.advance(timedelta(hours=1))
+    with app.app_context():
+        assert sweep()["timers"] == 1
+        assert run_timer(shop.id, made["id"]) == "not due"  # already done: harmless
+    _counts_as_received(app, factory, shop, made)

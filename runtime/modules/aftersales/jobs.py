@@ -4,8 +4,9 @@ plus the periodic sweeper that runs whatever Redis lost.
 Timers (settings): a refund-only request the merchant left ``auto_approve_hours`` is
 approved (up to ``auto_approve_max_fen``); a return or exchange the buyer has not shipped
 ``return_ship_days`` after agreement is cancelled; returned goods count as received
-``receive_days`` after the buyer shipped them, and an exchange's replacement as received as
-long after it was shipped. Each timer checks the request's status and ``due_at`` again under
+``receive_days`` after the buyer shipped them (a return's refund is sent; an exchange waits
+for the merchant's reship, flagged, its goods no longer refusable), and an exchange's
+replacement as received as long after it was shipped. Each timer checks the request's status and ``due_at`` again under
 the order's lock, so the job, the sweeper and a merchant's click race harmlessly.
 """
 
@@ -116,6 +117,11 @@ def run_timer(shop_id: int, aftersale_id: int) -> str:
             states.transition(session, aftersale, Event.RECEIVED, S.WAIT_REFUND, system,
                               "买家寄回后超时，视为商家已收货", due_at=None)
             refunding.start(session, order, aftersale, system)
+            return "received"
+        if status == S.BUYER_DELIVERY and aftersale.kind == AfterSaleKind.EXCHANGE:
+            states.stay(session, aftersale, Event.RECEIVED, system,
+                        "买家寄回后超时，视为商家已收货，待商家发出换货", due_at=None,
+                        alert=Alert.GOODS_RECEIVED.value)
             return "received"
         if status == S.SELLER_RESHIP:
             states.transition(session, aftersale, Event.EXCHANGE_RECEIVED, S.COMPLETE, system,

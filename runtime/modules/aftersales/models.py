@@ -60,6 +60,7 @@ class Alert(StrEnum):
     REFUND_CLOSED = "refund_closed"  # WeChat closed the refund: back to 待退款
     REFUND_ABNORMAL = "refund_abnormal"  # WeChat could not pay it out: the merchant decides
     SEND_FAILED = "send_failed"  # WeChat refused the request
+    GOODS_RECEIVED = "goods_received"  # an exchange's goods count as received: reship them
 
 
 class AfterSale(TenantMixin, Base):

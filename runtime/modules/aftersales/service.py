@@ -36,6 +36,7 @@ from runtime.modules.aftersales.errors import (
 )
 from runtime.modules.aftersales.models import (
     AfterSale,
+    Alert,
     AfterSaleKind,
     AfterSaleStatus,
     AfterSaleTransition,
@@ -49,6 +50,7 @@ from runtime.modules.orders.service import get_order, lock_order, order_lines
 from runtime.modules.orders.state import Actor
 
 MAX_IMAGES = 9
+RECEIVE_DAYS_TEXT = "receive_days after the buyer shipped them back"
 PAGE_SIZE = 20
 S = AfterSaleStatus
 
@@ -267,7 +269,8 @@ def cancel(session: Session, aftersale_id: Any, member_id: int, reason: str = ""
 def ship_back(session: Session, aftersale_id: Any, member_id: int, body: dict[str, Any]
               ) -> AfterSale:
     """The buyer sent the goods back (carrier and tracking number); the shop has
-    ``receive_days`` to receive them before they count as received."""
+    ``receive_days`` to receive them before they count as received (a return's refund is
+    then sent; an exchange waits for the merchant's reship, the goods no longer refusable)."""
     errors = FieldErrors()
     errors.unknown(body, ("carrier", "tracking_no"))
     carrier = errors.text(body, "carrier", 40)
@@ -275,14 +278,12 @@ def ship_back(session: Session, aftersale_id: Any, member_id: int, body: dict[st
     errors.raise_if_any()
     _order, aftersale = _locked(session, get_aftersale(session, aftersale_id, member_id))
     settings = aftersale_settings(session)
-    due = utcnow() + timedelta(days=settings.receive_days) \
-        if aftersale.kind == AfterSaleKind.RETURN else None
     states.transition(session, aftersale, Event.SHIPPED_BACK, S.BUYER_DELIVERY,
                       Actor.member(member_id), f"{carrier} {tracking}",
-                      return_carrier=carrier, return_tracking_no=tracking, due_at=due)
+                      return_carrier=carrier, return_tracking_no=tracking,
+                      due_at=utcnow() + timedelta(days=settings.receive_days))
     ledger.moved(session, aftersale)
-    if due is not None:
-        effects.schedule_timer(session, aftersale)
+    effects.schedule_timer(session, aftersale)
     session.flush()
     return aftersale
 
@@ -336,6 +337,10 @@ def refuse_goods(session: Session, aftersale_id: Any, actor: Actor, reason: Any)
     """Refuse the goods sent back (damaged, not the item ...), with a reason."""
     text = _required_reason(reason)
     _order, aftersale = _locked(session, get_aftersale(session, aftersale_id))
+    if aftersale.alert == Alert.GOODS_RECEIVED:
+        raise states.InvalidTransition(
+            f"the goods of after-sale {aftersale.no} count as received ({RECEIVE_DAYS_TEXT}): "
+            "ship the replacement", extra={"status": aftersale.status})
     states.transition(session, aftersale, Event.REFUSED, S.SELLER_REFUSE, actor, text)
     ledger.closed(session, aftersale)
     session.flush()
@@ -372,7 +377,8 @@ def reship(session: Session, aftersale_id: Any, actor: Actor, body: dict[str, An
     assert line is not None
     states.transition(session, aftersale, Event.RESHIPPED, S.SELLER_RESHIP, actor,
                       f"{carrier} {tracking}", reship_carrier=carrier,
-                      reship_tracking_no=tracking, due_at=utcnow() + timedelta(days=days))
+                      reship_tracking_no=tracking, due_at=utcnow() + timedelta(days=days),
+                      alert=Alert.NONE.value)
     from runtime.modules.orders.refunds import exchange_stock
 
     exchange_stock(session, line, aftersale.qty, f"aftersale-{aftersale.id}")

@@ -94,6 +94,23 @@ def transition(session: Session, aftersale: AfterSale, event: Event, target: Aft
     return record(session, aftersale, event, actor, reason, current, target)
 
 
+def stay(session: Session, aftersale: AfterSale, event: Event, actor: Actor, reason: str,
+         **values: Any) -> AfterSaleTransition:
+    """Record ``event`` without a change of status (an exchange's returned goods counting as
+    received: it still waits for the reship), writing ``values`` by compare-and-set on the
+    status; 409 ``aftersale_invalid_transition`` when the request moved meanwhile."""
+    current = AfterSaleStatus(aftersale.status)
+    changed = session.execute(
+        update(AfterSale).where(AfterSale.id == aftersale.id, AfterSale.status == current.value)
+        .values(**values).execution_options(synchronize_session=False))
+    if changed.rowcount != 1:
+        raise InvalidTransition(f"after-sale {aftersale.no} changed meanwhile; reload it",
+                                extra={"event": event.value})
+    for name, value in values.items():
+        set_committed_value(aftersale, name, value)
+    return record(session, aftersale, event, actor, reason, current, current)
+
+
 def record(session: Session, aftersale: AfterSale, event: Event, actor: Actor,
            reason: str = "", current: AfterSaleStatus | None = None,
            target: AfterSaleStatus | None = None) -> AfterSaleTransition:
