@@ -6,8 +6,9 @@ approved (up to ``auto_approve_max_fen``); a return or exchange the buyer has no
 ``return_ship_days`` after agreement is cancelled; returned goods count as received
 ``receive_days`` after the buyer shipped them (a return's refund is sent; an exchange waits
 for the merchant's reship, flagged, its goods no longer refusable), and an exchange's
-replacement as received as long after it was shipped. Each timer checks the request's status and ``due_at`` again under
-the order's lock, so the job, the sweeper and a merchant's click race harmlessly.
+replacement as received as long after it was shipped. Each timer checks the request's
+status and ``due_at`` again under the order's lock, so the job, the sweeper and a
+merchant's click race harmlessly.
 """
 
 from __future__ import annotations

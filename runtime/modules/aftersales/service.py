@@ -36,10 +36,10 @@ from runtime.modules.aftersales.errors import (
 )
 from runtime.modules.aftersales.models import (
     AfterSale,
-    Alert,
     AfterSaleKind,
     AfterSaleStatus,
     AfterSaleTransition,
+    Alert,
 )
 from runtime.modules.aftersales.settings import AfterSaleSettings, aftersale_settings
 from runtime.modules.aftersales.states import Event

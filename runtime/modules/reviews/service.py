@@ -349,9 +349,14 @@ def write_review(session: Session, member_id: int, data: dict[str, Any]) -> Revi
     errors.raise_if_any()
     assert order_id is not None and line_id is not None and stars is not None
     slot = slot_for_line(session, member_id, order_id, line_id)
-    if slot.review_id is not None:
+    # the slot's row locked first, as the automatic sweep locks it (it skips a slot held
+    # here; a review waiting for the sweep finds the slot claimed): taking the review's
+    # unique key first would deadlock with a sweep holding the slot (PostgreSQL)
+    claimed = session.scalar(select(ReviewSlot.review_id).where(ReviewSlot.id == slot.id)
+                             .with_for_update())
+    if claimed is not None:
         raise AlreadyReviewed(f"line {line_id} has been reviewed",
-                              extra={"review_id": slot.review_id})
+                              extra={"review_id": claimed})
     from runtime.modules.members.service import get_member
 
     member = get_member(session, member_id)
