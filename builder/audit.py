@@ -31,6 +31,7 @@ ACTION_LABELS = {
     Action.SECRETS_ROTATED: _l("Stored credentials re-sealed"),
     Action.EXPORT_DOWNLOADED: _l("Export downloaded"),
     Action.DISTRIBUTION_REFERRER_CHANGED: _l("Referrer changed (distribution)"),
+    Action.MERCHANT_REFUND: _l("Merchant refund"),
 }
 
 shop_audit = shop_blueprint("console_audit", __name__)

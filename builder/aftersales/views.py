@@ -14,10 +14,13 @@ from flask.typing import ResponseReturnValue
 
 from builder import forms
 from builder.auth import current_user, shop_blueprint
+from runtime.audit.service import Action
+from runtime.audit.web import audit
 from runtime.errors import MallkitError, ValidationFailed
 from runtime.modules.aftersales import service
 from runtime.modules.aftersales.models import STATUS_LABELS, AfterSaleStatus
 from runtime.modules.aftersales.serializers import aftersale_detail, aftersale_summary
+from runtime.modules.orders.service import get_order
 from runtime.modules.orders.state import Actor
 from runtime.money import yuan_field
 from runtime.shoptime import local_text, zone_of
@@ -125,6 +128,21 @@ for _name in ACTIONS:
                                      view_func=_action_view(_name), methods=["POST"])
 
 
+def _audit_refund(order_id: int, made: list[Any], reason: str) -> None:
+    """The merchant's refund in the shop's audit log, in the refund's transaction: who, the
+    order, each line with its amount (fen) and after-sale number, the total and the
+    reason; the log's screen shows the summary."""
+    order = get_order(db(), order_id)
+    lines = [{"line_id": a.line_id, "amount_fen": a.total_fen, "aftersale_no": a.no}
+             for a in made]
+    total = sum(line["amount_fen"] for line in lines)
+    summary = "、".join(f"行 {line['line_id']} {yuan(line['amount_fen'])}" for line in lines)
+    audit(Action.MERCHANT_REFUND, current_user(),
+          target=f"订单 {order.order_no}：{summary}，共 {yuan(total)}，原因：{reason}",
+          detail={"order_id": order.id, "order_no": order.order_no, "lines": lines,
+                  "amount_fen": total, "reason": reason})
+
+
 @aftersales_console.post("/orders/<int:order_id>/refund")
 def merchant_refund(order_id: int) -> ResponseReturnValue:
     """The refund dialog of the order detail: ``line_<id>`` checkboxes with ``amount_<id>``
@@ -144,7 +162,9 @@ def merchant_refund(order_id: int) -> ResponseReturnValue:
             if errors:
                 raise ValidationFailed(errors)
             items = [{k: v for k, v in item.items() if v is not None} for item in items]
-        return service.merchant_refund(db(), order_id, items, data.get("reason"), _actor())
+        made = service.merchant_refund(db(), order_id, items, data.get("reason"), _actor())
+        _audit_refund(order_id, made, str(data.get("reason")).strip())
+        return made
 
     back = url_for("orders_console.order_view", order_id=order_id)
     return _act(refund, "退款已发起。", back)

@@ -34,6 +34,7 @@ class Action(StrEnum):
     SECRETS_ROTATED = "secrets_rotated"
     EXPORT_DOWNLOADED = "export_downloaded"
     DISTRIBUTION_REFERRER_CHANGED = "distribution_referrer_changed"
+    MERCHANT_REFUND = "merchant_refund"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The after-sales console: the list and a request's detail with its actions (HTML forms
 with the CSRF token, and JSON), the merchant refund dialog on the order detail, the nav
-entry, and the overview's pending after-sales count; writes without the token are refused."""
+entry, the merchant refund's audit event, and the overview's pending after-sales count; writes without the token are refused."""
 
 from __future__ import annotations
 
@@ -87,6 +87,20 @@ def test_merchant_refund_dialog_on_the_order_detail(app, client, factory, shop, 
     assert refunded["status"] == "refunding" and refunded["open_aftersale_id"]
     listed = client.get(f"{base}/aftersales", headers={"Accept": "application/json"}).json
     assert [(i["initiator"], i["amount_fen"]) for i in listed["items"]] == [("merchant", 1250)]
+
+    # one audit event, for the refund that happened (the refused ones rolled back theirs)
+    events = client.get(f"{base}/audit", query_string={"action": "merchant_refund"},
+                        headers={"Accept": "application/json"}).json["events"]
+    assert len(events) == 1
+    [event] = events
+    assert event["actor"] and event["actor_user_id"]
+    assert event["detail"] == {
+        "order_id": order["id"], "order_no": order["order_no"], "amount_fen": 1250,
+        "reason": "缺货", "lines": [{"line_id": line_b["id"], "amount_fen": 1250,
+                                   "aftersale_no": listed["items"][0]["no"]}]}
+    screen = client.get(f"{base}/audit").get_data(as_text=True)
+    assert "商家主动退款" in screen or "Merchant refund" in screen
+    assert f"订单 {order['order_no']}：行 {line_b['id']} ¥12.50，共 ¥12.50，原因：缺货" in screen
 
 
 def test_overview_counts_after_sales_waiting_for_the_merchant(app, client, factory, shop,
