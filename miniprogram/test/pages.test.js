@@ -364,7 +364,8 @@ describe('aftersale', () => {
     const order = fixture('order-detail')
     order.body.id = asked.order_id
     order.body.status = status
-    order.body.lines = [Object.assign({}, order.body.lines[0], {id: asked.line_id, payable_fen: 21900})]
+    order.body.lines = [Object.assign({}, order.body.lines[0], {id: asked.line_id, payable_fen: 21900,
+      shipped_qty: status === 'paid' ? 0 : order.body.lines[0].qty})]
     order.body.aftersale_lines = {}
     order.request.path = order.request.path.replace(/\/orders\/\d+$/, `/orders/${asked.order_id}`)
     return order
@@ -407,6 +408,74 @@ describe('aftersale', () => {
     const [post] = sent(requests, 'POST', '/aftersales')
     expect(post.data).toEqual(asked)
     expect(wx.redirectTo).toHaveBeenCalledWith({url: `/pages/aftersale/index?id=${created.body.id}`})
+  })
+
+  test('a line not shipped yet offers a refund only', async () => {
+    installWx(replay('login', orderOfRequest('paid')))
+    const view = page('aftersale')
+    await view.instance.onLoad({order_id: String(asked.order_id), line_id: String(asked.line_id)})
+    await settle()
+    expect(view.data.kinds.map(k => k.key)).toEqual(['refund'])
+  })
+
+  test('attaches up to 9 photos as removable thumbnails and sends them with the request', async () => {
+    const recorded = replay('login', orderOfRequest('completed'), created)
+    let uploaded = 0
+    const {requests} = installWx(request => {
+      if (request.url.endsWith('/aftersales/photos')) {
+        uploaded += 1
+        return {statusCode: 201, header: {}, data: {media_id: 100 + uploaded, url: `/media/1/ab/p${uploaded}.png`}}
+      }
+      if (request.method === 'POST' && request.url.endsWith('/aftersales')) {
+        return {statusCode: 201, header: {}, data: created.body}
+      }
+      return recorded(request)
+    })
+    wx.chooseMedia.mockImplementation(opts => opts.success({tempFiles: Array.from({length: opts.count},
+      (_, i) => ({tempFilePath: `wxfile://tmp/${i}.png`}))}))
+    const view = page('aftersale')
+    await view.instance.onLoad({order_id: String(asked.order_id), line_id: String(asked.line_id)})
+    await settle()
+    await tap(view.querySelector('.photos__add'))
+    for (let i = 0; i < 200 && view.data.form.photos.length < 9; i += 1) await settle()  // one after another
+    expect(wx.chooseMedia.mock.calls[0][0]).toMatchObject({count: 9, mediaType: ['image']})
+    const uploads = requests.filter(r => r.method === 'UPLOAD')
+    expect(uploads).toHaveLength(9)
+    expect(uploads[0]).toMatchObject({url: `${BASE}/aftersales/photos`, name: 'file', filePath: 'wxfile://tmp/0.png'})
+    expect(view.data.form.photos).toHaveLength(9)
+    expect(view.data.form.photos[0]).toEqual({media_id: 101, url: `${config.baseUrl}/media/1/ab/p1.png`})
+    expect(view.querySelectorAll('.photos__thumb').length).toBe(9)
+    expect(view.querySelector('.photos__add')).toBeFalsy()  // 9 is the most
+
+    await tap(view.querySelectorAll('.photos__remove')[1])  // × removes the second
+    expect(view.data.form.photos.map(p => p.media_id)).toEqual([101, 103, 104, 105, 106, 107, 108, 109])
+    expect(view.querySelectorAll('.photos__thumb').length).toBe(8)
+    await tap(view.querySelector('.photos__add'))  // room for one more
+    for (let i = 0; i < 200 && view.data.form.photos.length < 9; i += 1) await settle()
+    expect(wx.chooseMedia.mock.calls[1][0].count).toBe(1)
+    expect(view.data.form.photos).toHaveLength(9)
+
+    view.instance.onField({currentTarget: {dataset: {field: 'reason'}}, detail: {value: '有破损'}})
+    await tap(view.querySelector('.submit'))
+    await settle()
+    const [post] = sent(requests, 'POST', '/aftersales')
+    expect(post.data.images).toEqual([101, 103, 104, 105, 106, 107, 108, 109, 110].map(id => ({media_id: id})))
+  })
+
+  test('a photo the server refuses says why and is not attached', async () => {
+    const recorded = replay('login', orderOfRequest('completed'))
+    installWx(request => (request.url.endsWith('/aftersales/photos')
+      ? {statusCode: 422, header: {}, data: {status: 422, code: 'unsupported_media', errors: [
+        {pointer: '/file', message: 'not an image', code: 'unsupported_media'}]}}
+      : recorded(request)))
+    wx.chooseMedia.mockImplementation(opts => opts.success({tempFiles: [{tempFilePath: 'wxfile://tmp/a.exe'}]}))
+    const view = page('aftersale')
+    await view.instance.onLoad({order_id: String(asked.order_id), line_id: String(asked.line_id)})
+    await settle()
+    await tap(view.querySelector('.photos__add'))
+    await settle()
+    expect(wx.showToast).toHaveBeenCalledWith({title: '只能上传图片（JPEG、PNG、WebP、GIF）', icon: 'none'})
+    expect(view.data.form.photos).toEqual([])
   })
 
   test('an amount above what is refundable shows the server\'s reason', async () => {

@@ -1,6 +1,7 @@
 """The after-sales console: the list and a request's detail with its actions (HTML forms
 with the CSRF token, and JSON), the merchant refund dialog on the order detail, the nav
-entry, the merchant refund's audit event, and the overview's pending after-sales count; writes without the token are refused."""
+entry, the merchant refund's audit event, and the overview's pending after-sales count;
+writes without the token are refused."""
 
 from __future__ import annotations
 

@@ -1,10 +1,14 @@
 """The buyer's after-sales screens on H5: the shells render, and in Chromium a buyer applies
-for a return from an order line, follows it, ships the goods back after the merchant agreed,
+for a return from an order line with photos (uploaded, shown as thumbnails, one removed),
+follows it, ships the goods back after the merchant agreed,
 and sees the request move on."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 
 from runtime.modules.aftersales import service
 from runtime.modules.switches import update_settings
@@ -45,6 +49,14 @@ def test_apply_track_and_ship_back_in_the_browser(app, client, factory, shop, cl
             phone.select_option("select[name=kind]", "return")
             phone.fill("input[name=amount]", "250.00")
             phone.fill("input[name=reason]", "尺码偏大")
+            phone.set_input_files("input[name=photo]", files=[
+                {"name": f"{i}.png", "mimeType": "image/png", "buffer": png(color)}
+                for i, color in enumerate(("red", "blue"))])
+            phone.wait_for_selector(".photo-thumb:nth-child(2) img")  # both uploaded, shown
+            assert phone.locator(".photo-thumb img").count() == 2
+            phone.click("[data-remove='0']")  # × takes the first one off
+            phone.wait_for_selector(".photo-thumb:nth-child(2)", state="detached")
+            assert phone.locator(".photo-thumb img").count() == 1
             phone.click("text=提交申请")
             phone.wait_for_selector("[data-error]:has-text('19900')")
             phone.fill("input[name=amount]", "199.00")
@@ -54,6 +66,7 @@ def test_apply_track_and_ship_back_in_the_browser(app, client, factory, shop, cl
             return int(phone.url.rsplit("/", 1)[1])
 
         aftersale_id = in_browser(apply)
+        assert len(alice.call("GET", f"/aftersales/{aftersale_id}").json["images"]) == 1
         in_shop(app, factory, shop, service.agree, aftersale_id, MERCHANT)
 
         def ship_back(phone):
@@ -75,3 +88,9 @@ def test_apply_track_and_ship_back_in_the_browser(app, client, factory, shop, cl
     assert "退货退款" in card and "买家已寄回" in card
     assert alice.call("GET", f"/aftersales/{aftersale_id}").json["return_shipment"] == {
         "carrier": "顺丰", "tracking_no": "SF20261125"}
+
+
+def png(color: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32), color).save(out, "PNG")
+    return out.getvalue()

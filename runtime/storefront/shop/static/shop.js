@@ -302,8 +302,9 @@ async function aftersaleApplyPage() {
   const line = o.lines.find((l) => String(l.id) === app.dataset.lineId) || o.lines[0];
   const state = (o.aftersale_lines || {})[String(line.id)] || { refunded_fen: 0 };
   const left = line.payable_fen - state.refunded_fen;
-  const kinds = o.status === "paid" ? ["refund"] : ["refund", "return", "exchange"];
-  const photos = [];
+  // return and exchange only for a line that shipped (fulfilment's shipped_qty)
+  const kinds = line.shipped_qty > 0 ? ["refund", "return", "exchange"] : ["refund"];
+  const photos = [];  // {media_id, url}, shown as thumbnails, each removable
   done();
   app.innerHTML = html`
     <section class="card"><strong>${line.title}</strong> <span class="muted">${line.spec_text}</span>
@@ -314,17 +315,30 @@ async function aftersaleApplyPage() {
       <label>原因 <input name="reason" maxlength="80" required></label>
       <label>说明 <textarea name="description" maxlength="500" rows="3"></textarea></label>
       <label>凭证照片（最多 9 张） <input type="file" name="photo" accept="image/*" multiple></label>
-      <p class="muted" data-photos></p>
+      <div class="photo-list" data-photos></div>
       <p class="error" data-error></p>
       <button class="primary" type="submit">提交申请</button></form>`;
   const form = app.querySelector("[data-apply-form]");
+  const shown = form.querySelector("[data-photos]");
+  const showPhotos = () => {
+    shown.innerHTML = photos.map((p, i) => html`<span class="photo-thumb"><img src="${p.url}" alt="凭证 ${i + 1}" width="64" height="64"><button type="button" class="photo-remove" data-remove="${i}" aria-label="删除凭证 ${i + 1}">×</button></span>`).join("");
+    form.photo.disabled = photos.length >= 9;
+  };
+  shown.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-remove]");
+    if (!button) return;
+    photos.splice(Number(button.dataset.remove), 1);
+    showPhotos();
+  });
   form.photo.addEventListener("change", async () => {
     try {
       for (const file of [...form.photo.files].slice(0, 9 - photos.length)) {
-        photos.push({ media_id: (await uploadPhoto(file)).media_id });
+        const photo = await uploadPhoto(file);
+        photos.push({ media_id: photo.media_id, url: photo.url });
+        showPhotos();
       }
-      form.querySelector("[data-photos]").textContent = `已上传 ${photos.length} 张`;
     } catch (e) { toast(problemText(e)); }
+    form.photo.value = "";
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -333,7 +347,8 @@ async function aftersaleApplyPage() {
     try {
       const made = await api("POST", "/aftersales", {
         order_id: o.id, line_id: line.id, kind, amount_fen: amount,
-        reason: form.reason.value, description: form.description.value, images: photos,
+        reason: form.reason.value, description: form.description.value,
+        images: photos.map((p) => ({ media_id: p.media_id })),
       });
       location.href = `${BASE}/aftersales/${made.id}`;
     } catch (e) { form.querySelector("[data-error]").textContent = problemText(e); }
