@@ -159,3 +159,26 @@ def test_other_shop_and_other_member_requests_are_404(app, client, factory):
             assert getattr(exc, "status", None) == 404
         else:
             raise AssertionError("shop B agreed to shop A's request")
+
+
+def test_auto_confirm_waits_while_a_request_is_open(app, client, factory, shop, clock):
+    """A shipped order with an open request is not confirmed automatically (asked again a
+    day later); once the request is withdrawn, it is."""
+    from runtime.modules.orders.models import Order
+    from runtime.modules.orders.service import auto_confirm_due
+
+    sku = sku_of(factory, shop, factory.product(shop, price_fen=3000, stock=5))
+    frank = buyer(app, client, factory, shop, "frank")
+    order = wechat_paid(app, frank, [(sku.id, 1)])
+    ship_order(app, factory, shop, order["id"])
+    made = apply(frank, order, order["lines"][0], kind="return")
+    due = read(factory, shop, lambda s: s.get(Order, order["id"]).auto_confirm_at)
+    clock.advance(due - clock.now() + timedelta(minutes=1))
+    assert in_shop(app, factory, shop, auto_confirm_due) == []
+    held = read(factory, shop, lambda s: (s.get(Order, order["id"]).status,
+                                          s.get(Order, order["id"]).auto_confirm_at))
+    assert held[0] == "shipped" and held[1] > clock.now()
+    frank.call("POST", f"/aftersales/{made['id']}/cancel", {}, 200)
+    clock.advance(timedelta(days=1))
+    assert in_shop(app, factory, shop, auto_confirm_due) == [order["id"]]
+    assert frank.order(order["id"])["status"] == "completed"
