@@ -182,3 +182,36 @@ def test_balance_paid_order_is_refunded_to_the_wallet(app, client, factory, shop
     assert refunds(factory, shop) == [(created["no"], 2500, "succeeded")]
     assert erin.order(order["id"])["refund_status"] == "PART"
     assert wallet_balanced(app, factory, shop) and points_balanced(factory, shop)
+
+
+def test_the_merchant_disagrees_or_refuses_the_goods_with_a_reason(app, client, factory, shop):
+    """SELLER_DISAGREE ends a request, SELLER_REFUSE a return whose goods came back; each
+    needs a reason (422 at /reason), which the history keeps; the line is free again."""
+    import pytest
+
+    from runtime.errors import ValidationFailed
+
+    sku = sku_of(factory, shop, factory.product(shop, price_fen=5000, stock=5))
+    gina = buyer(app, client, factory, shop, "gina")
+    order = wechat_paid(app, gina, [(sku.id, 1)])
+    ship_order(app, factory, shop, order["id"])
+    line = order["lines"][0]
+    body = {"order_id": order["id"], "line_id": line["id"], "kind": "return",
+            "amount_fen": line["payable_fen"], "reason": "不合适"}
+    first = gina.call("POST", "/aftersales", body, 201).json
+    with pytest.raises(ValidationFailed) as missing:
+        in_shop(app, factory, shop, service.disagree, first["id"], MERCHANT, " ")
+    assert [e.pointer for e in missing.value.errors] == ["/reason"]
+    in_shop(app, factory, shop, service.disagree, first["id"], MERCHANT, "已超过退货期")
+    assert aftersale(factory, shop, first["id"]).status == "seller_disagree"
+    assert history(factory, shop, first["id"])[-1] == ("apply", "seller_disagree", "merchant")
+
+    second = gina.call("POST", "/aftersales", body, 201).json  # the line is free again
+    in_shop(app, factory, shop, service.agree, second["id"], MERCHANT)
+    gina.call("POST", f"/aftersales/{second['id']}/return-shipment",
+              {"carrier": "顺丰", "tracking_no": "SF9"}, 200)
+    in_shop(app, factory, shop, service.refuse_goods, second["id"], MERCHANT, "商品已损坏")
+    refused = gina.call("GET", f"/aftersales/{second['id']}").json
+    assert refused["status"] == "seller_refuse"
+    assert refused["history"][-1]["reason"] == "商品已损坏"
+    assert stock_and_sales(factory, shop, sku.id) == (4, 1)  # nothing came back to stock
