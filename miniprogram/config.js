@@ -8,7 +8,7 @@ module.exports = {
   baseUrl: 'http://127.0.0.1:5000',
   shop: 'demo',
   // Sent as X-Client-Version: blocks needing a newer client are left out for us.
-  clientVersion: '1.2.0',
+  clientVersion: '1.3.0',
   // Show a problem's `detail` to the user (debug builds only, per docs/protocol.md).
   debug: true,
   // A server without the shop's AppSecret uses its WeChat simulator, which cannot exchange a

@@ -26,6 +26,7 @@ from runtime.db import Base, platform_access, use_shop
 from runtime.extension import state
 from runtime.modules.catalog import exporting, taxonomy
 from runtime.modules.catalog.importing import service as imports
+from runtime.modules.content import service as articles
 from runtime.modules.fulfilment import service as fulfilment
 from runtime.modules.members import cards, notices, tags
 from runtime.modules.members import import_runs as member_imports
@@ -42,7 +43,8 @@ SHOP_PREFIXES = ("/api/v1/shops/<shop_slug>/", "/console/shops/<shop_slug>/", "/
 
 #: URL parameter -> key of shop A's object in ``_shop_a_objects`` (a callable picks by rule).
 OBJECTS: dict[str, Any] = {
-    "product_id": "product", "category_id": "category",
+    "product_id": "product", "article_id": "article",
+    "category_id": lambda rule: "article_category" if "/articles/" in rule else "category",
     "group_id": lambda rule: "groupbuy_group" if "/groupbuy/" in rule else "group",
     "tag_id": "tag", "level_id": "level", "plan_id": "plan", "order_id": "order",
     "address_id": "address", "notice_id": "notice", "topup_id": "topup",
@@ -124,6 +126,7 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
     address = alice.add_address()
     order = alice.buy(sku.id, 1)
     factory.module_on(shop, "reviews")
+    factory.module_on(shop, "content")
     reviewed = completed_order(app, factory, shop, alice, [sku])
     review = alice.call("POST", "/reviews", review_body(reviewed), 201).json
     line = alice.add_to_cart(sku.id, 1)
@@ -159,6 +162,11 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
                                                           "stock": 5}).id,
         }
         objects.update(_distribution_objects(s, alice.member.id))
+        article_category = articles.save_category(s, {"name": "A 文章分类"})
+        objects["article_category"] = article_category.id
+        objects["article"] = articles.save_article(s, {
+            "title": "A 的文章", "status": "published",
+            "category_id": article_category.id}).id
         objects["page_schedule"] = page_store.schedule_publish(
             s, "promo", clock_now() + timedelta(days=1),
             registries=app.extensions["mallkit"].registries["pages"]).id
@@ -340,6 +348,7 @@ def test_shop_b_cannot_reach_shop_a_objects_through_any_route(app, client, facto
     factory.module_on(other, "seckill")
     factory.module_on(other, "pointsmall")
     factory.module_on(other, "promotions")
+    factory.module_on(other, "content")
     b_token = factory.member_token(other, factory.member(other))
     b_client, anonymous = app.test_client(), app.test_client()
     csrf = factory.console_login(b_client, factory.merchant(other))

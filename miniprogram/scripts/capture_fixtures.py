@@ -29,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "miniprogram" / "test" / "fixtures"
 FROZEN_AT = datetime(2026, 11, 25, 4, 0, tzinfo=UTC)
-CLIENT_VERSION = "1.2.0"
+CLIENT_VERSION = "1.3.0"
 REVIEWER_OPENID = "demo-reviewer-2"  # runtime/modules/reviews/demo.py
 SHOP = "demo"
 API = f"/api/v1/shops/{SHOP}"
@@ -286,6 +286,7 @@ def _record_flow(rec: Recorder, product_id: int) -> dict[str, dict[str, Any]]:
     rec.call("order-counts", "GET", f"{API}/orders/counts")
     rec.call("signin", "GET", f"{API}/signin")
     _record_seckill(rec)
+    _record_articles(rec)
     _record_reviews(rec)
     return rec.fixtures
 
@@ -302,6 +303,14 @@ def _record_seckill(rec: Recorder) -> None:
         "activity_id": activity_id, "sku_id": sku_id, "qty": 1,
         "token": token["body"]["token"]}, expect=202)
     rec.call("seckill-ticket", "GET", f"{API}/seckill/tickets/{ticket['body']['ticket']}")
+
+def _record_articles(rec: Recorder) -> None:
+    """The article page's exchanges: the demo's categories, the first page of articles and
+    the one on members (its body has a table and a heading)."""
+    rec.call("article-categories", "GET", f"{API}/article-categories", auth=False)
+    listing = rec.call("articles", "GET", f"{API}/articles?page=1", auth=False)
+    article_id = next(a["id"] for a in listing["body"]["items"] if a["title"] == "会员权益说明")
+    rec.call("article", "GET", f"{API}/articles/{article_id}", auth=False)
 
 
 def _record_reviews(rec: Recorder) -> None:

@@ -134,6 +134,7 @@ def demo(app, factory, clock):
 def parameters(app) -> dict[str, list[Any]]:
     """Values for the path parameters of console pages, from the demo shop's rows."""
     from runtime.modules.catalog.models import Product
+    from runtime.modules.content.models import Article
     from runtime.modules.members.models import Member
     from runtime.modules.orders.models import Order
     from runtime.shops.models import Shop
@@ -145,10 +146,11 @@ def parameters(app) -> dict[str, list[Any]]:
         first = {model: session.scalar(select(model.id).order_by(model.id).limit(1))
                  for model in (Product, Member)}
         orders = list(session.scalars(select(Order.id).order_by(Order.id)))
+        articles = list(session.scalars(select(Article.id).order_by(Article.id)))
     registry = mk.registries["pages"]
     return {"shop_slug": [DEMO_SLUG], "product_id": [first[Product]],
             "order_id": orders, "member_id": [first[Member]], "slug": ["home"],
-            "module_id": sorted(m.id for m in registry.modules)}
+            "module_id": sorted(m.id for m in registry.modules), "article_id": articles}
 
 
 def console_pages(app) -> list[str]:
