@@ -20,12 +20,42 @@ LABELS = {
     "zh": {"added": "新增", "removed": "删除", "moved": "移动", "changed": "修改",
            "page": "页面", "title": "标题", "background": "背景",
            "position": "第 {old} 位 → 第 {new} 位", "inside": "（在“{parent}”中）",
-           "migrated": "设置升级到第 {version} 版", "empty": "（空）", "complex": "（已修改）"},
+           "migrated": "设置升级到第 {version} 版", "empty": "（空）", "complex": "（已修改）",
+           "background_set": "页面背景色改为 {after}", "background_unset": "页面背景色恢复默认",
+           "background_image_set": "设置了页面背景图",
+           "background_image_changed": "更换了页面背景图",
+           "background_image_unset": "去掉了页面背景图",
+           "nav_style": "导航栏样式从“{before}”改为“{after}”",
+           "nav_default": "默认", "nav_immersive": "沉浸式",
+           "share_title": "分享标题从“{before}”改为“{after}”",
+           "share_title_unset": "分享标题恢复为页面标题",
+           "share_image_set": "设置了分享图片", "share_image_changed": "更换了分享图片",
+           "share_image_unset": "去掉了分享图片（微信使用页面截图）",
+           "popup_on": "开启了页面弹窗广告（{frequency}）", "popup_off": "关闭了页面弹窗广告",
+           "popup_image": "更换了弹窗广告的图片", "popup_link": "修改了弹窗广告的链接",
+           "popup_frequency": "弹窗广告的频率从“{before}”改为“{after}”",
+           "daily": "每天一次", "once": "只弹一次", "always": "每次访问"},
     "en": {"added": "Added", "removed": "Removed", "moved": "Moved", "changed": "Changed",
            "page": "Page", "title": "Title", "background": "Background",
            "position": "position {old} → {new}", "inside": " (in '{parent}')",
            "migrated": "settings upgraded to version {version}", "empty": "(empty)",
-           "complex": "(changed)"},
+           "complex": "(changed)",
+           "background_set": "Page background colour set to {after}",
+           "background_unset": "Page background colour back to the default",
+           "background_image_set": "Page background image set",
+           "background_image_changed": "Page background image replaced",
+           "background_image_unset": "Page background image removed",
+           "nav_style": "Navigation bar style '{before}' → '{after}'",
+           "nav_default": "default", "nav_immersive": "immersive",
+           "share_title": "Share title '{before}' → '{after}'",
+           "share_title_unset": "Share title back to the page title",
+           "share_image_set": "Share image set", "share_image_changed": "Share image replaced",
+           "share_image_unset": "Share image removed (WeChat shows a screenshot)",
+           "popup_on": "Page popup ad switched on ({frequency})",
+           "popup_off": "Page popup ad switched off",
+           "popup_image": "Popup ad image replaced", "popup_link": "Popup ad link changed",
+           "popup_frequency": "Popup ad frequency '{before}' → '{after}'",
+           "daily": "once a day", "once": "only once", "always": "every visit"},
 }
 
 
@@ -71,8 +101,10 @@ def page_changes(live: Mapping[str, Any] | None, draft: Mapping[str, Any],
                                        f"{_show(live.get(field), words)} → "
                                        f"{_show(draft.get(field), words)}",
                       _show(live.get(field), words), _show(draft.get(field), words))
-               for field in ("title", "background")
+               for field in ("title",)
                if live is not None and live.get(field, "") != draft.get(field, "")]
+    if live is not None:
+        changes += _page_settings(live, draft, words)
     for block_id, placed in after.items():
         if block_id not in before:
             changes.append(Change("added", block_id, f"{words['added']} {namer(block_id)}"
@@ -87,6 +119,65 @@ def page_changes(live: Mapping[str, Any] | None, draft: Mapping[str, Any],
         changes += _moved(block_id, old, new, before, after, namer, words)
         changes += _settings(block_id, old.instance, new.instance, blocks, namer, words)
     return changes
+
+
+def _sentence(words: dict[str, str], key: str, before: Any = "", after: Any = "",
+              **more: str) -> Change:
+    text = words[key].format(before=before, after=after, **more)
+    return Change("changed", None, text, str(before or ""), str(after or ""))
+
+
+def _image_change(words: dict[str, str], prefix: str, old: Any, new: Any) -> list[Change]:
+    if old == new:
+        return []
+    kind = "unset" if not new else "set" if not old else "changed"
+    return [_sentence(words, f"{prefix}_{kind}")]
+
+
+def _page_settings(live: Mapping[str, Any], draft: Mapping[str, Any],
+                   words: dict[str, str]) -> list[Change]:
+    """The page's own settings (background, navigation bar, share, popup) as sentences."""
+    found: list[Change] = []
+    if (live.get("background") or "") != (draft.get("background") or ""):
+        found.append(_sentence(words, "background_set", live.get("background") or "",
+                               draft["background"]) if draft.get("background")
+                     else _sentence(words, "background_unset", live.get("background")))
+    found += _image_change(words, "background_image", live.get("background_image"),
+                           draft.get("background_image"))
+    old_nav, new_nav = live.get("nav_style") or "default", draft.get("nav_style") or "default"
+    if old_nav != new_nav:
+        found.append(_sentence(words, "nav_style", words.get(f"nav_{old_nav}", old_nav),
+                               words.get(f"nav_{new_nav}", new_nav)))
+    old_share, new_share = live.get("share") or {}, draft.get("share") or {}
+    old_title, new_title = old_share.get("title") or "", new_share.get("title") or ""
+    if old_title != new_title:
+        found.append(_sentence(words, "share_title", old_title, new_title) if new_title
+                     else _sentence(words, "share_title_unset", old_title))
+    found += _image_change(words, "share_image", old_share.get("image"),
+                           new_share.get("image"))
+    found += _popup(words, live.get("popup") or None, draft.get("popup") or None)
+    return found
+
+
+def _popup(words: dict[str, str], old: Mapping[str, Any] | None,
+           new: Mapping[str, Any] | None) -> list[Change]:
+    if old == new:
+        return []
+    if new is None:
+        return [_sentence(words, "popup_off")]
+    frequency = words.get(str(new.get("frequency")), str(new.get("frequency")))
+    if old is None:
+        return [_sentence(words, "popup_on", "", frequency, frequency=frequency)]
+    found = []
+    if old.get("image") != new.get("image"):
+        found.append(_sentence(words, "popup_image"))
+    if old.get("link") != new.get("link"):
+        found.append(_sentence(words, "popup_link"))
+    if old.get("frequency") != new.get("frequency"):
+        found.append(_sentence(words, "popup_frequency",
+                               words.get(str(old.get("frequency")), old.get("frequency")),
+                               frequency))
+    return found
 
 
 def _moved(block_id: str, old: _Placed, new: _Placed, before: dict[str, _Placed],

@@ -26,3 +26,26 @@ def test_removed_moved_page_fields_and_migrations():
     assert [c.kind for c in english] == ["added", "added", "added"]  # never published
     assert english[1].text == "Added Title“甲”"
     assert page_changes(draft, draft, blocks) == []
+
+
+def test_page_settings_read_as_sentences():
+    blocks = default_registries().blocks
+    image = {"url": "https://img.example.com/p.png"}
+    live = {**page_config(block("t1", "title", title="甲")), "background": "#ffffff"}
+    draft = {**live, "background": "#f7f8fa", "background_image": image,
+             "nav_style": "immersive", "share": {"title": "春季上新", "image": image},
+             "popup": {"image": image, "link": None, "frequency": "daily"}}
+    assert [c.text for c in page_changes(live, draft, blocks)] == [
+        "页面背景色改为 #f7f8fa", "设置了页面背景图", "导航栏样式从“默认”改为“沉浸式”",
+        "分享标题从“”改为“春季上新”", "设置了分享图片", "开启了页面弹窗广告（每天一次）"]
+    other = {"url": "https://img.example.com/q.png"}
+    later = {**draft, "background": "", "background_image": other,
+             "nav_style": "default", "share": {"title": ""},
+             "popup": {"image": other,
+                       "link": {"kind": "page", "slug": "user"}, "frequency": "once"}}
+    assert [c.text for c in page_changes(draft, later, blocks)] == [
+        "页面背景色恢复默认", "更换了页面背景图", "导航栏样式从“沉浸式”改为“默认”",
+        "分享标题恢复为页面标题", "去掉了分享图片（微信使用页面截图）", "更换了弹窗广告的图片",
+        "修改了弹窗广告的链接", "弹窗广告的频率从“每天一次”改为“只弹一次”"]
+    assert [c.text for c in page_changes(later, {**later, "popup": None}, blocks, "en")] == [
+        "Page popup ad switched off"]
