@@ -31,7 +31,7 @@ const ROOTS = {
   'product-reviews': '.reviews', 'page-tabs': '.ptabs', 'header-combo': '.hcombo',
   'floating-button': '.float', 'product-ranking': '.rank', 'recent-purchases': '.ticker-wrap',
   seckill: '.seckill',
-  'points-mall-grid': '.pmall', 'article-list': '.articles',
+  'points-mall-grid': '.pmall', 'article-list': '.articles', 'live-entry': '.live',
 }
 
 function renderLayout(layout) {

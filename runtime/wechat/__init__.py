@@ -42,7 +42,12 @@ def mini_client(config: WechatMiniConfig, app: Flask | Any) -> HttpWechatMiniCli
 
 def init_app(app: Flask) -> None:
     """Mount the simulators (``/_sim/wechatpay``, ``/_sim/wechat``) only when enabled, and
-    then show their banner on every console and storefront page."""
+    then show their banner on every console and storefront page; register the live rooms'
+    refresh (小程序直播, ``runtime.wechat.live``)."""
+    from runtime.wechat.live import REFRESH_EVERY, refresh_all_shops
+
+    app.extensions["mallkit"].modules.add_periodic("live-rooms-refresh", refresh_all_shops,
+                                                   REFRESH_EVERY)
     if not app.extensions["mallkit"].settings.simulators_enabled:
         return
     from runtime.wechat import mini_simulator

@@ -78,3 +78,8 @@ def certificate_refresh_gate(shop_id: int) -> str:
 def access_token_cache(appid: str) -> str:
     """The mini-program client's cached ``access_token`` for ``appid`` (JSON with expiry)."""
     return f"mallkit:wechat:{appid}:access-token"
+
+
+def sim_live_rooms(appid: str) -> str:
+    """JSON list of the simulated mini-program's live rooms (``getliveinfo``'s room_info)."""
+    return f"{SIM}:mini:{appid}:live-rooms"

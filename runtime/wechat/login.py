@@ -104,6 +104,10 @@ class WechatMiniClient(Protocol):
         """Tell WeChat an order shipped (or was picked up / delivered locally)."""
         ...
 
+    def get_live_info(self, start: int, limit: int) -> dict[str, Any]:
+        """A page of the mini-program's live rooms (小程序直播, ``getliveinfo``)."""
+        ...
+
 
 class HttpWechatMiniClient:
     """:class:`WechatMiniClient` over HTTP, with WeChat's errcode handling.
@@ -147,6 +151,10 @@ class HttpWechatMiniClient:
 
     def upload_shipping_info(self, info: ShippingInfo) -> None:
         self._call_with_token("/wxa/sec/order/upload_shipping_info", info.to_body())
+
+    def get_live_info(self, start: int, limit: int) -> dict[str, Any]:
+        return self._call_with_token("/wxa/business/getliveinfo",
+                                     {"start": start, "limit": limit})
 
     def get_access_token(self) -> str:
         cached = self._cached_token()

@@ -4,6 +4,7 @@ Login codes ``dev-<openid>`` and phone codes ``dev-phone-<11 digits>`` are accep
 number of times); anything else gets WeChat's own ``40029 invalid code``. Access tokens expire
 after two hours by mallkit's clock. Shipping-info uploads are checked against the WeChat Pay
 simulator's transactions and recorded there (``WechatPaySimulator.shipping_uploads``).
+Live rooms (``getliveinfo``) are the ones given with :func:`set_live_rooms`.
 """
 
 from __future__ import annotations
@@ -166,6 +167,30 @@ def getuserphonenumber() -> Response:
     return _answer({"errcode": 0, "errmsg": "ok", "phone_info": {
         "phoneNumber": number, "purePhoneNumber": number, "countryCode": "86",
         "watermark": {"timestamp": int(utcnow().timestamp()), "appid": appid}}})
+
+
+@blueprint.post("/wxa/business/getliveinfo")
+def getliveinfo() -> Response:
+    """小程序直播's room list: ``{start, limit}`` (limit 1..100), the rooms set for the app
+    (:func:`set_live_rooms`) in WeChat's shape; none on that page is errcode 9410000."""
+    appid = _check_access_token()
+    body = _body()
+    start, limit = body.get("start"), body.get("limit")
+    if not isinstance(start, int) or isinstance(start, bool) or start < 0 or \
+            not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 100:
+        raise WechatErrcode(47001, "data format error")
+    raw = _redis().get(keys.sim_live_rooms(appid))
+    rooms = json.loads(raw) if raw else []
+    page = rooms[start:start + limit]
+    if not page:
+        raise WechatErrcode(9410000, "直播间列表为空")
+    return _answer({"errcode": 0, "errmsg": "ok", "room_info": page, "total": len(rooms)})
+
+
+def set_live_rooms(conn: Any, appid: str, rooms: list[dict[str, Any]]) -> None:
+    """Give the simulated mini-program these live rooms (each as ``room_info`` lists it:
+    roomid, name, cover_img, live_status, start_time, end_time, anchor_name, ...)."""
+    conn.set(keys.sim_live_rooms(appid), json.dumps(rooms, ensure_ascii=False))
 
 
 @blueprint.post("/wxa/sec/order/upload_shipping_info")
