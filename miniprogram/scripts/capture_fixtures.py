@@ -114,6 +114,7 @@ def all_blocks_page(media: list[dict[str, int]], product_ids: list[int],
         ("follow", "follow-account", {"account_name": "演示商城", "avatar": img(0)}),
         ("coupons", "coupon-strip", {}),
         ("signin", "signin-calendar", {}),
+        ("distribution", "distribution-centre", {}),
         ("member", "user-card", {"style": "card"}),
         ("photo", "single-image", {"image": img(1), "link": product_link, "style": "card",
                                    "radius": 8}),
@@ -262,6 +263,8 @@ def _record_flow(rec: Recorder, product_id: int) -> dict[str, dict[str, Any]]:
                      expect=201)
     rec.token = login["body"]["token"]
     rec.call("me", "GET", f"{API}/me")
+    rec.call("distribution-me", "GET", f"{API}/distribution/me")
+    rec.call("distribution-apply", "POST", f"{API}/distribution/apply", {}, expect=201)
     product = rec.call("product", "GET", f"{API}/products/{product_id}")
     sku_id = product["body"]["skus"][0]["id"]
     rec.call("cart-add", "POST", f"{API}/cart/items", {"sku_id": sku_id, "qty": 2})

@@ -5,7 +5,7 @@
  */
 const fs = require('fs')
 const path = require('path')
-const {fixture, installWx} = require('./helpers/wx')
+const {fixture, installWx, replay} = require('./helpers/wx')
 const {ROOT, render, text, tap, simulate} = require('./helpers/render')
 const KNOWN = require('../utils/block-types')
 
@@ -30,7 +30,7 @@ const ROOTS = {
   'product-buybox': '.buybox', 'user-card': '.ucard', 'single-image': '.single',
   'product-reviews': '.reviews', 'page-tabs': '.ptabs', 'header-combo': '.hcombo',
   'floating-button': '.float', 'product-ranking': '.rank', 'recent-purchases': '.ticker-wrap',
-  seckill: '.seckill',
+  seckill: '.seckill', 'distribution-centre': '.dist',
   'points-mall-grid': '.pmall', 'article-list': '.articles', 'live-entry': '.live',
 }
 
@@ -352,5 +352,77 @@ describe('coupon-strip', () => {
     expect(text(shown[1])).toContain('8.5折')
     expect(text(shown[1])).toContain('无门槛')
     expect(text(shown[1])).toContain('已领取')
+  })
+})
+
+describe('distribution-centre', () => {
+  const node = allBlocks.nodes.find(n => n.type === 'distribution-centre')
+  const me = fixture('distribution-me')
+  const applied = fixture('distribution-apply')
+
+  test('shows the rules, and the apply button to a member who is not a distributor', async () => {
+    const {storage} = installWx(replay(me))
+    storage.set('mallkit:demo:token', {token: 't'})
+    const block = renderLayout(allBlocks).querySelector(`#node-${node.id}`)
+    await simulate.sleep(30)
+    expect(me.body.is_distributor).toBe(false)
+    expect(text(block)).toContain(`一级佣金 ${node.data.level1_rate}%`)
+    expect(text(block.querySelector('.dist__button'))).toBe('成为分销员')
+    expect(block.querySelector('.dist__money')).toBeFalsy()
+  })
+
+  test('applying shows the earnings from GET distribution/me and remembers the share code', async () => {
+    const {storage, requests} = installWx(replay(me, applied))
+    storage.set('mallkit:demo:token', {token: 't'})
+    const block = renderLayout(allBlocks).querySelector(`#node-${node.id}`)
+    await simulate.sleep(30)
+    await tap(block.querySelector('.dist__button'))
+    await simulate.sleep(30)
+    expect(requests.filter(r => r.url.includes('/distribution/')).map(r => `${r.method} ${r.url.split('/distribution/')[1]}`))
+      .toEqual(['GET me', 'POST apply'])
+    const centre = applied.body
+    expect(centre.is_distributor).toBe(true)
+    expect(block.querySelector('.dist__button')).toBeFalsy()
+    expect(text(block)).toContain(`推广码 ${centre.distributor.code}`)
+    const figures = block.querySelectorAll('.dist__fig')
+    expect(figures.map(f => text(f))).toEqual([
+      `${(centre.earnings.pending_fen / 100).toFixed(2)}预估佣金`,
+      `${(centre.earnings.frozen_fen / 100).toFixed(2)}提现中`,
+      `${(centre.earnings.available_fen / 100).toFixed(2)}可提现`,
+      `${(centre.earnings.withdrawn_fen / 100).toFixed(2)}已提现`])
+    expect(block.querySelectorAll('.dist__entry').map(e => text(e)))
+      .toEqual(['佣金明细', '我的团队', '提现', '推广海报'])
+    expect(storage.get('mallkit:demo:distributor-code')).toBe(centre.distributor.code)
+    const share = render('pages/index/index').instance.onShareAppMessage()
+    expect(share.path).toBe(`/pages/index/index?from=${centre.distributor.code}`)
+  })
+})
+
+describe('share links (from=)', () => {
+  const referral = require('../utils/referral')
+
+  test('a launch with from= binds the shopper once, then forgets the code', async () => {
+    const {storage, requests} = installWx(request => (request.url.endsWith('/distribution/bind')
+      ? {statusCode: 200, header: {}, data: {bound: true, reason: null, referrer_member_id: 7}} : null))
+    storage.set('mallkit:demo:token', {token: 't'})
+    await referral.capture({from: 'AB12CD34'})
+    expect(requests.map(r => [r.method, r.url.replace(/^.*\/shops\/demo/, ''), r.data]))
+      .toEqual([['POST', '/distribution/bind', {code: 'AB12CD34'}]])
+    expect(storage.has('mallkit:demo:from')).toBe(false)
+    await referral.capture({})
+    await referral.capture({from: 'bad code!'})
+    expect(requests.length).toBe(1)
+  })
+
+  test('a network failure keeps the code for the next launch; the own code is never bound', async () => {
+    const {storage, requests} = installWx(() => null)
+    storage.set('mallkit:demo:token', {token: 't'})
+    await referral.capture({from: 'AB12CD34'})
+    expect(storage.get('mallkit:demo:from')).toBe('AB12CD34')
+    storage.delete('mallkit:demo:from')
+    storage.set('mallkit:demo:distributor-code', 'MINE0001')
+    await referral.capture({from: 'MINE0001'})
+    expect(requests.length).toBe(1)
+    expect(referral.withFrom('/pages/product/index?id=3')).toBe('/pages/product/index?id=3&from=MINE0001')
   })
 })

@@ -266,5 +266,6 @@ module.exports = {
   showError,
   idempotencyKey,
   headerOf,
+  apiUrl,
   query,
 }

@@ -6,6 +6,7 @@
 const api = require('./api')
 const navigation = require('./navigation')
 const {color, imageUrl} = require('./format')
+const referral = require('./referral')
 
 module.exports = Behavior({
   data: {layout: null, layoutError: '', layoutLoading: false},
@@ -40,11 +41,12 @@ module.exports = Behavior({
         wx.setNavigationBarColor({frontColor: '#ffffff', backgroundColor: tokens.color_primary})
       }
     },
-    /** onShareAppMessage's answer for this layout: the page's share title and image. */
+    /** onShareAppMessage's answer for this layout: the page's share title and image, the path
+     * with `from=<my code>` when the shopper is a distributor. */
     shareMessage(path) {
       const page = (this.data.layout && this.data.layout.page) || {}
       const share = page.share || {}
-      const message = {title: share.title || page.title || '', path}
+      const message = {title: share.title || page.title || '', path: referral.withFrom(path)}
       const image = imageUrl(share.image, 500)
       if (image) message.imageUrl = image
       return message

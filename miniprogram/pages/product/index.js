@@ -10,6 +10,7 @@ const layoutPage = require('../../utils/layout-page')
 const {splitAt} = require('../../utils/layout')
 const {absoluteUrl, priceText, yuan} = require('../../utils/format')
 const {findSku, specOptions, maxQty} = require('../../utils/sku')
+const referral = require('../../utils/referral')
 
 function imageSrc(value) {
   if (typeof value === 'string') return absoluteUrl(value)
@@ -120,7 +121,7 @@ Component({
     },
     onShareAppMessage() {
       const p = this.data.product
-      return {title: p ? p.title : '', path: `/pages/product/index?id=${this.productId}`}
+      return {title: p ? p.title : '', path: referral.withFrom(`/pages/product/index?id=${this.productId}`)}
     },
   },
 })

@@ -130,6 +130,7 @@ export function requireLogin() {
         localStorage.setItem(MEMBER_KEY, "1");
         const guest = localStorage.getItem(GUEST_KEY);
         if (guest) await api("POST", "/cart/merge", { guest_token: guest });
+        window.dispatchEvent(new Event("mallkit:login"));  // referral.js binds a share code
         done = true;
         dialog.close();
         resolve();

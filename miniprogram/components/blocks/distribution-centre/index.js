@@ -1,0 +1,123 @@
+/**
+ * distribution-centre: a distributor sees the earnings (预估, 提现中, 可提现, 已提现) and four
+ * entries: 佣金明细 and 我的团队 open lists in the card, 提现 asks for an amount to the balance,
+ * 推广海报 previews the poster. Anyone else sees the pitch and the apply button. The rules
+ * come with the layout (data); the member's centre from GET /distribution/me once logged in,
+ * so the cached layout is the same for every shopper.
+ */
+const block = require('../../../utils/block')
+const {withDefaults, isObject} = require('../../../utils/props')
+const {color} = require('../../../utils/format')
+const api = require('../../../utils/api')
+const referral = require('../../../utils/referral')
+
+const DEFAULTS = {title: '分销中心', apply_text: '成为分销员', pitch: '', show_rates: true, accent: ''}
+const FIGURES = [['pending_fen', '预估佣金'], ['frozen_fen', '提现中'], ['available_fen', '可提现'],
+  ['withdrawn_fen', '已提现']]
+const STATUS = {pending: '预估', settled: '已结算', cancelled: '已失效'}
+const yuan = fen => (Number(fen || 0) / 100).toFixed(2)
+
+/** The member's centre as template data. */
+function centreView(me) {
+  const d = isObject(me.distributor) ? me.distributor : null
+  const earnings = isObject(me.earnings) ? me.earnings : {}
+  const application = isObject(me.application) ? me.application : null
+  let status = ''
+  if (d) status = `推广码 ${d.code}${d.level ? ` · ${d.level}` : ''}`
+  else if (application && application.status === 'pending') status = '申请审核中'
+  else if (application && application.status === 'rejected') status = `申请未通过${application.reason ? `：${application.reason}` : ''}`
+  return {
+    distributor: !!d,
+    canApply: !d && !(application && application.status === 'pending'),
+    status,
+    figures: FIGURES.map(([key, label]) => ({key, label, value: yuan(earnings[key])})),
+    available: Number(earnings.available_fen) || 0,
+    minFen: isObject(me.withdraw) ? Number(me.withdraw.min_fen) || 0 : 0,
+  }
+}
+
+Component({
+  behaviors: [block],
+  data: {p: DEFAULTS, accentStyle: '', rates: '', centre: null, panel: '', rows: [], busy: false},
+  lifetimes: {
+    attached() {
+      if (api.storedToken()) this.load()
+    },
+  },
+  methods: {
+    view({props, data}) {
+      const p = withDefaults(props, DEFAULTS)
+      const accent = color(p.accent)
+      const level2 = data.level2_rate && data.level2_rate !== '0' ? ` · 二级佣金 ${data.level2_rate}%` : ''
+      return {
+        p,
+        accentStyle: accent ? `--accent: ${accent}` : '',
+        rates: p.show_rates && data.level1_rate ? `一级佣金 ${data.level1_rate}%${level2}` : '',
+      }
+    },
+    show(me) {
+      if (!isObject(me)) return
+      referral.remember(isObject(me.distributor) ? me.distributor.code : null)
+      this.setData({centre: centreView(me)})
+    },
+    load() {
+      return api.get('/distribution/me').then(me => this.show(me), () => null)
+    },
+    onApply() {
+      if (this.data.busy) return null
+      this.setData({busy: true})
+      return api.post('/distribution/apply', {}).then(result => {
+        this.show(result)
+        wx.showToast({title: result.is_distributor ? '你已成为分销员' : '已提交申请，请等待审核', icon: 'none'})
+      }, api.showError).then(() => this.setData({busy: false}))
+    },
+    onOpen(event) {
+      const name = event.currentTarget.dataset.name
+      if (name === 'withdraw') return this.withdraw()
+      if (name === 'poster') return this.poster()
+      if (this.data.panel === name) {
+        this.setData({panel: '', rows: []})
+        return Promise.resolve(null)
+      }
+      const load = name === 'team'
+        ? api.get('/distribution/team').then(t => [].concat(
+          (t.level1 || []).map(m => ({key: `1-${m.member_id}`, left: m.nickname || `会员 ${m.member_id}`, right: '一级'})),
+          (t.level2 || []).map(m => ({key: `2-${m.member_id}`, left: m.nickname || `会员 ${m.member_id}`, right: '二级'}))))
+        : api.get('/distribution/commissions').then(c => (c.items || []).map(x => ({key: String(x.id),
+          left: `${x.order_no} · ${x.level === 1 ? '一级' : '二级'} · ${STATUS[x.status] || x.status}`,
+          right: `+${yuan(x.amount_fen)}`})))
+      return load.then(rows => this.setData({panel: name, rows}), api.showError)
+    },
+    withdraw() {
+      const centre = this.data.centre || {}
+      return new Promise(resolve => {
+        wx.showModal({
+          title: '提现到余额',
+          content: '',
+          editable: true,
+          placeholderText: `可提现 ${yuan(centre.available)} 元，最低 ${yuan(centre.minFen)} 元`,
+          success: res => resolve(res && res.confirm ? res.content : null),
+          fail: () => resolve(null),
+        })
+      }).then(amount => {
+        const fen = Math.round(parseFloat(amount) * 100)
+        if (!(fen > 0)) return null
+        return api.post('/distribution/withdrawals', {amount_fen: fen, method: 'wallet'}).then(() => {
+          wx.showToast({title: '已提现到余额', icon: 'none'})
+          return this.load()
+        }, api.showError)
+      })
+    },
+    poster() {
+      return api.ensureToken().then(token => new Promise((resolve, reject) => {
+        wx.downloadFile({
+          url: api.apiUrl('/distribution/poster'),
+          header: {Authorization: `Bearer ${token}`},
+          success: res => (res.statusCode === 200 ? resolve(res.tempFilePath)
+            : reject(new api.ApiError({status: res.statusCode, detail: '海报生成失败'}))),
+          fail: () => reject(new api.ApiError({status: 0, detail: '网络不给力'})),
+        })
+      })).then(file => wx.previewImage({urls: [file], current: file}), api.showError)
+    },
+  },
+})
