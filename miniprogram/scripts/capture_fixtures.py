@@ -40,11 +40,13 @@ IDEMPOTENCY_KEY = "mp-fixture-order-1"
 VOLATILE = frozenset({"token", "quote_id", "order_no", "out_trade_no", "appId", "nonceStr",
                       "paySign", "package", "Authorization",
                       "no", "out_refund_no",  # an after-sale's number (and refund's)
-                      "ticket"})  # a seckill ticket
+                      "ticket",  # a seckill ticket
+                      "share_query"})  # carries a distributor's random code
 # Values the database numbers: PostgreSQL's sequences leave gaps that SQLite's rowids do not
 # (a rolled-back insert, or an upsert that finds its row, still uses a number), so these — and
 # the layout's ETag, a digest of the body — are compared by presence too.
-VOLATILE_IN = frozenset({("page", "id"), ("headers", "ETag"), ("headers", "If-None-Match")})
+VOLATILE_IN = frozenset({("page", "id"), ("headers", "ETag"), ("headers", "If-None-Match"),
+                         ("distributor", "code")})  # a distributor's code is random
 NUMBERED = frozenset({"media_id"})
 # A seckill ticket's poll names the (random) ticket in its path.
 TICKET_PATH = re.compile(r"(/seckill/tickets/)[0-9a-f]+")
