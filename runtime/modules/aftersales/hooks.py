@@ -70,5 +70,9 @@ def overview_figures(session: Session) -> list[OverviewFigure]:
 
 @hookimpl
 def lines_not_to_ship(session: Session, order: Any) -> list[int]:
-    """Lines refunded in full are not shipped (their goods stayed in the shop)."""
-    return ledger.fully_refunded_lines(session, order.id)
+    """Lines refunded in full are not shipped (their goods stayed in the shop); of an order
+    paid with nothing due, the lines refunded at 0 fen."""
+    lines = ledger.fully_refunded_lines(session, order.id)
+    if refunding.nothing_due(order):
+        lines = sorted(set(lines) | set(refunding.zero_refunded_lines(session, order.id)))
+    return lines

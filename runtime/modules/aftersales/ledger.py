@@ -5,7 +5,7 @@ the order's lock first."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -90,16 +90,23 @@ def moved(session: Session, aftersale: AfterSale) -> None:
 
 
 def settle_order(session: Session, order_id: int, line_payable: dict[int, int],
-                 refunded_now_fen: int) -> AfterSaleOrder:
+                 refunded_now_fen: int, refunded_lines: Collection[int] | None = None
+                 ) -> AfterSaleOrder:
     """Add a completed refund to the order and work out NONE / PART / ALL: ALL once every
-    line (``line_payable``: line id -> what it paid) is refunded in full."""
+    line (``line_payable``: line id -> what it paid) is refunded in full. For an order paid
+    with nothing due, ``refunded_lines`` are the lines refunded (at 0 fen)."""
     order = order_state(session, order_id)
     order.refunded_fen += refunded_now_fen
-    lines = line_states(session, [order_id])
-    full = all(lines.get(line_id) is not None and lines[line_id].refunded_fen >= paid
-               for line_id, paid in line_payable.items())
+    if refunded_lines is not None:
+        full = all(line_id in refunded_lines for line_id in line_payable)
+        some = bool(refunded_lines)
+    else:
+        lines = line_states(session, [order_id])
+        full = all(lines.get(line_id) is not None and lines[line_id].refunded_fen >= paid
+                   for line_id, paid in line_payable.items())
+        some = order.refunded_fen > 0
     order.refund_status = (RefundStatus.ALL if full else RefundStatus.PART
-                           if order.refunded_fen > 0 else RefundStatus.NONE).value
+                           if some else RefundStatus.NONE).value
     return order
 
 

@@ -9,6 +9,10 @@ request back to WAIT_REFUND with an alert, ``ABNORMAL`` waits for the merchant. 
 payment goes back to the wallet, and cash on delivery is recorded as settled by hand, both
 at once. Completing fires ``line_refunded`` (and ``order_refunded`` when every line is
 refunded, which also closes the order) in the same transaction, keyed by the request's id.
+
+An order paid with nothing due (a points-only exchange: payment method ``none``, 0 fen)
+has no payment: each of its lines is refunded once, for 0 fen, completing at once with no
+money moving; the hooks give back what the order took (points, exchange stock).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from runtime.modules.aftersales.states import Event
 from runtime.modules.loader import hooks
 from runtime.modules.orders.models import Order
 from runtime.modules.orders.refunds import close_refunded, get_line
-from runtime.modules.orders.service import order_lines
+from runtime.modules.orders.service import NOTHING_DUE, order_lines
 from runtime.modules.orders.state import Actor
 from runtime.modules.payments import service as payments
 from runtime.modules.payments.models import Payment, PaymentMethod, Refund, RefundStatus
@@ -48,18 +52,43 @@ class LineRefund:
     kind: str
 
 
+NOTHING_DUE_TEXT = "无需退款（未付现金），退回积分等"
+
+
+def nothing_due(order: Order) -> bool:
+    """Paid with nothing to pay (a points-only exchange): refunds of it are 0 fen."""
+    return order.payment_method == NOTHING_DUE and order.paid_fen == 0 \
+        and order.payable_fen == 0
+
+
+def zero_refunded_lines(session: Session, order_id: int) -> list[int]:
+    """Lines of a nothing-due order refunded already (a completed refund or return)."""
+    from sqlalchemy import select
+
+    return list(session.scalars(
+        select(AfterSale.line_id).where(AfterSale.order_id == order_id,
+                                        AfterSale.status == S.COMPLETE.value,
+                                        AfterSale.kind != AfterSaleKind.EXCHANGE.value)
+        .order_by(AfterSale.line_id)))
+
+
 def start(session: Session, order: Order, aftersale: AfterSale, actor: Actor) -> None:
     """Send the request's money back (the order is locked, the request is WAIT_REFUND)."""
     payment = payments.payment_of_order(session, order.id)
-    if payment is None:
+    if payment is None and not nothing_due(order):
         raise Conflict(f"order {order.order_no} has no payment to refund",
                        code=AfterSaleErrorCode.NOTHING_TO_REFUND.value)
     attempt = aftersale.refund_attempts + 1
     no = aftersale.no if attempt <= 1 else f"{aftersale.no}-{attempt}"
-    states.transition(session, aftersale, Event.REFUND_SENT, S.REFUNDING, actor,
-                      _method_text(payment), refund_attempts=attempt, refund_no=no,
-                      refund_method=payment.method, alert=Alert.NONE.value)
+    text = _method_text(payment) if payment is not None else NOTHING_DUE_TEXT
+    states.transition(session, aftersale, Event.REFUND_SENT, S.REFUNDING, actor, text,
+                      refund_attempts=attempt, refund_no=no,
+                      refund_method=payment.method if payment is not None else NOTHING_DUE,
+                      alert=Alert.NONE.value)
     ledger.moved(session, aftersale)
+    if payment is None:  # nothing was paid: nothing moves but what the hooks give back
+        complete(session, order, aftersale, Event.REFUNDED, actor, text)
+        return
     reason = f"售后 {aftersale.no}"
     if payment.method == PaymentMethod.WECHATPAY:
         refund = payments.create_refund(session, payment, aftersale.total_fen, reason,
@@ -103,7 +132,9 @@ def complete(session: Session, order: Order, aftersale: AfterSale, event: Event,
     ledger.closed(session, aftersale, refunded_fen=aftersale.amount_fen,
                   returned_qty=back if aftersale.kind == AfterSaleKind.RETURN else 0)
     paid = {row.id: row.payable_fen for row in order_lines(session, [order.id])[order.id]}
-    summary = ledger.settle_order(session, order.id, paid, aftersale.total_fen)
+    summary = ledger.settle_order(
+        session, order.id, paid, aftersale.total_fen,
+        refunded_lines=zero_refunded_lines(session, order.id) if nothing_due(order) else None)
     facts = LineRefund(aftersale.id, aftersale.no, aftersale.total_fen, summary.refunded_fen,
                        back, aftersale.kind)
     hooks(session).line_refunded(session=session, order=order, line=line, refund=facts)

@@ -4,11 +4,12 @@ machinery. Every write locks the order first (orders' lock order), then this mod
 rows; the money moves in :mod:`.refunding`.
 
 Rules: one open request per line; an amount from 1 fen to what the line paid less what was
-refunded of it; freight only when the request refunds the whole order before shipping;
-return and exchange only for a line that shipped (judged per line from fulfilment's
-``shipped_qty``, so a partly shipped order takes returns on its shipped lines and refunds
-only on the others), for no more than what shipped; requests up to ``window_days`` after receipt;
-a module may refuse through the ``validate_aftersale`` hook.
+refunded of it (0 fen, once per line, for an order paid with nothing due: points only);
+freight only when the request refunds the whole order before shipping; return and exchange
+only for a line that shipped (judged per line from fulfilment's ``shipped_qty``, so a
+partly shipped order takes returns on its shipped lines and refunds only on the others),
+for no more than what shipped; requests up to ``window_days`` after receipt; a module may
+refuse through the ``validate_aftersale`` hook.
 """
 
 from __future__ import annotations
@@ -167,6 +168,12 @@ def _open_request(session: Session, order: Order, line: OrderLine, *, kind: Afte
     if kind == AfterSaleKind.EXCHANGE:
         errors.check(amount_fen == 0, "/amount_fen", "an exchange refunds nothing: 0",
                      "range")
+    elif refunding.nothing_due(order):
+        if line.id in refunding.zero_refunded_lines(session, order.id):
+            raise Conflict(f"line {line.id} was refunded already",
+                           code=AfterSaleErrorCode.NOTHING_TO_REFUND.value)
+        errors.check(amount_fen == 0, "/amount_fen", "nothing was paid (points only): 0 fen; "
+                     "the points come back", "range")
     elif refundable <= 0:
         raise Conflict(f"nothing is left to refund of line {line.id}",
                        code=AfterSaleErrorCode.NOTHING_TO_REFUND.value)
@@ -424,7 +431,7 @@ def merchant_refund(session: Session, order_id: Any, items: Any, reason: Any, ac
             errors.add(f"/items/{i}", "an object with line_id and amount_fen", "type")
             continue
         line_id = errors.integer(item, "line_id", 1, 2**63 - 1, at=f"/items/{i}")
-        amount = errors.integer(item, "amount_fen", 1, 10**10, required=False,
+        amount = errors.integer(item, "amount_fen", 0, 10**10, required=False,
                                 at=f"/items/{i}")
         if line_id is not None:
             wanted.append((line_id, amount))
@@ -480,7 +487,9 @@ def refund_whole_order(session: Session, order_id: int, reason: str, actor: Acto
     for line, line_no in zip(lines, numbers, strict=True):
         state = ledger.line_state(session, order.id, line.id)
         amount = refundable_fen(order, line, state.refunded_fen)
-        if amount <= 0 or state.open_aftersale_id is not None:
+        zero = refunding.nothing_due(order) \
+            and line.id not in refunding.zero_refunded_lines(session, order.id)
+        if (amount <= 0 and not zero) or state.open_aftersale_id is not None:
             continue
         aftersale = _open_request(session, order, line, kind=AfterSaleKind.REFUND,
                                   amount_fen=amount, qty=None, reason=reason[:80],
