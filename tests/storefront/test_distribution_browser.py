@@ -53,9 +53,10 @@ def test_a_share_link_binds_after_login_and_the_shopper_becomes_a_distributor(si
             card.get_by_text("验证码已发送").wait_for()
             form.get_by_placeholder("验证码").fill(
                 re.findall(r"13912340002: (\d{6})", caplog.text)[-1])
-            form.get_by_role("button", name="登录").click()
+            with page.expect_response(lambda r: r.url.endswith("/distribution/bind")) as bound:
+                form.get_by_role("button", name="登录").click()
+            assert bound.value.status == 200
             form.wait_for(state="hidden")
-            page.wait_for_function("!localStorage.getItem('mallkit:alpha:from')")
             card.get_by_role("button", name="成为分销员").click()
             card.get_by_text("你已成为分销员").wait_for()
             assert card.locator("[data-fig=available_fen] b").inner_text() == "0.00"
