@@ -267,6 +267,7 @@ def _record_flow(rec: Recorder, product_id: int) -> dict[str, dict[str, Any]]:
     rec.call("me", "GET", f"{API}/me")
     rec.call("distribution-me", "GET", f"{API}/distribution/me")
     rec.call("distribution-apply", "POST", f"{API}/distribution/apply", {}, expect=201)
+    rec.call("memberday", "GET", f"{API}/memberday")
     product = rec.call("product", "GET", f"{API}/products/{product_id}")
     sku_id = product["body"]["skus"][0]["id"]
     rec.call("cart-add", "POST", f"{API}/cart/items", {"sku_id": sku_id, "qty": 2})
@@ -376,11 +377,18 @@ def dump(fixture: dict[str, Any]) -> str:
 
 
 def write(fixtures: dict[str, dict[str, Any]], out: Path) -> list[Path]:
+    """Write the fixtures that changed; a stored one that differs only in what
+    :func:`masked` hides (a token, an order number, a media digest) is left as it is, so a
+    re-capture rewrites only what the server really sends differently."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, fixture in sorted(fixtures.items()):
         path = out / f"{name}.json"
-        path.write_text(dump(fixture), encoding="utf-8")
+        text = dump(fixture)
+        if path.is_file() and masked(json.loads(path.read_text(encoding="utf-8"))) \
+                == masked(json.loads(text)):
+            continue
+        path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
 

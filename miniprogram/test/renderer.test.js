@@ -32,6 +32,7 @@ const ROOTS = {
   'floating-button': '.float', 'product-ranking': '.rank', 'recent-purchases': '.ticker-wrap',
   seckill: '.seckill', 'distribution-centre': '.dist',
   'points-mall-grid': '.pmall', 'article-list': '.articles', 'live-entry': '.live',
+  'member-day': '.mday',
 }
 
 function renderLayout(layout) {
@@ -240,6 +241,19 @@ describe('a captured layout', () => {
     await tap(block.querySelector('.review__photo'))
     expect(wx.previewImage).toHaveBeenCalledWith({urls: ['http://127.0.0.1:5000/media/1/aa/x.png'],
       current: 'http://127.0.0.1:5000/media/1/aa/x.png'})
+  })
+
+  test('the member-day banner shows the rules with the layout and today from /memberday', async () => {
+    const node = allBlocks.nodes.find(n => n.type === 'member-day')
+    const day = fixture('memberday').body
+    const {requests} = installWx(() => ({statusCode: 200, header: {}, data: day}))
+    const block = renderLayout(allBlocks).querySelector(`#node-${node.id}`)
+    expect(text(block)).toContain(`${node.data.title} · ${node.data.schedule_text}`)
+    expect(text(block)).toContain(node.data.benefit_text)
+    await simulate.sleep(30)
+    expect(requests.filter(r => r.url.endsWith('/memberday')).length).toBe(1)
+    expect(text(block.querySelector('.mday__when'))).toBe(
+      day.is_today ? '今天就是会员日' : `还有 ${day.days_until} 天`)
   })
 
   test('the sign-in card shows the rules the server sent', () => {

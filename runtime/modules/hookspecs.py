@@ -118,6 +118,14 @@ def order_closed(session: Any, order: Any) -> None:
     transaction: give back what ``order_created`` took."""
 
 
+@hookspec
+def points_multiplier(session: Any, order: Any) -> Any:
+    """Asked by the points module when it credits a paid order's points (inside the
+    ``order_paid`` job): a :class:`~decimal.Decimal` multiplier this module grants the order
+    (e.g. a member day's 2 when it was paid on that day), or None. The order earns at the
+    highest of these and the member level's multiplier, never their product."""
+
+
 @hookspec(firstresult=True)
 def fulfilment_hold(session: Any, order: Any) -> str | None:
     """Asked before an order ships, goes out for local delivery or is picked up (before

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from runtime.modules.hookspecs import hookimpl
+from runtime.modules.loader import hooks
 from runtime.modules.points import service
 
 
@@ -31,12 +32,15 @@ def order_closed(session: Session, order: Any) -> None:
 @hookimpl(tryfirst=True)
 def order_paid(session: Session, order: Any) -> None:
     """Earn points for what was paid, at the multiplier of the level the member had when
-    paying: runs before the members module adds this order's growth (``tryfirst``)."""
+    paying (or a higher one another module grants the order: ``points_multiplier``); runs
+    before the members module adds this order's growth (``tryfirst``)."""
     from runtime.modules.members.levels import member_benefits
 
     if order.paid_fen <= 0 or order.paid_at is None:
         return  # cash on delivery: nothing has been paid yet
-    multiplier = member_benefits(session, order.member_id).points_multiplier
+    multiplier = max([member_benefits(session, order.member_id).points_multiplier,
+                      *(m for m in hooks(session).points_multiplier(session=session, order=order)
+                        if m is not None)])
     service.earn_for_order(session, order.member_id, order.id, order.paid_fen,
                            multiplier=multiplier)
 
