@@ -147,3 +147,24 @@ def test_the_block_shows_the_rules_and_goes_with_the_module(app, factory, shop, 
         s.commit()
     assert client.get(f"/api/v1/shops/{shop.slug}/layouts/home").json["nodes"] == []
     assert "mk-mday" not in client.get(f"/s/{shop.slug}/").get_data(as_text=True)
+
+
+def test_the_console_shows_each_levels_price_and_the_next_days(app, client, factory, shop,
+                                                                 clock):
+    factory.level(shop, "银卡", rank=1, growth_threshold=0, discount_percent=95)
+    factory.level(shop, "金卡", rank=2, growth_threshold=1000, discount_percent=85,
+                  points_multiplier="3")
+    factory.module_on(shop, "memberday", {"discount_percent": 90, "points_multiplier": 2})
+    factory.console_login(client, factory.merchant(shop))
+    html = client.get(f"/console/shops/{shop.slug}/memberday").get_data(as_text=True)
+    assert "会员日 · 每周三" in html and "会员9折 · 积分2倍" in html
+    rows = [" ".join(r.split()) for r in html.split("<tr>")[2:]]
+    assert "银卡" in rows[1] and "¥95.00" in rows[1] and "¥90.00" in rows[1] and "×2" in rows[1]
+    assert "金卡" in rows[2] and rows[2].count("¥85.00") == 2 and "×3" in rows[2]
+    assert "2026-11-25 · 今天" in html and "2026-12-30" in html
+    with app.extensions["mallkit"].session_factory() as s:
+        use_shop(s, shop.id)
+        s.info["redis"] = app.extensions["mallkit"].redis
+        switches.disable(s, "memberday")
+        s.commit()
+    assert client.get(f"/console/shops/{shop.slug}/memberday").status_code == 404

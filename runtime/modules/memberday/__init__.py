@@ -8,6 +8,7 @@ from runtime.modules.contract import Module
 
 module = Module(
     api=("runtime.modules.memberday.api:memberday_api",),
+    console="builder.memberday",
     blocks="blocks",
     hooks=("runtime.modules.memberday.hooks",),
     pricing_steps=("runtime.modules.memberday.pricing:MEMBER_DAY",),

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from runtime.modules.settings import ModuleSettings
 
 MODULE_ID = "memberday"
+WEEKDAYS = "一二三四五六日"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,15 @@ class MemberDaySettings(ModuleSettings):
             if day >= today:
                 return day
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+    @property
+    def schedule_text(self) -> str:
+        """When the day is, in the words a shopper reads (每周三, 每月18日)."""
+        if self.schedule == "weekly":
+            return f"每周{WEEKDAYS[self.weekday - 1]}"
+        if self.month_day <= 28:
+            return f"每月{self.month_day}日"
+        return f"每月{self.month_day}日（小月为月末）"
 
     @property
     def benefit_text(self) -> str:
