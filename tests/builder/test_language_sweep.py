@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from runtime.db import use_shop
 from runtime.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_SLUG
+from runtime.modules import switches
 
 BUILDER = Path(__file__).resolve().parents[2] / "builder"
 SKIPPED_KINDS = ("static", "download", "report", "template", "progress")
@@ -113,6 +114,10 @@ def demo(app, factory, clock):
         member = lock_member(session, buyer.member.id)
         member.growth = 2000
         assert levels.refresh_level(session, member, "import") is not None
+        # the level's own price: the demo's member day (the frozen clock is a Wednesday)
+        # keeps only its points
+        session.info["redis"] = app.extensions["mallkit"].redis
+        switches.enable(session, "memberday", {"discount_percent": 100})
         session.commit()
     buyer.buy(sku_id, 1)
     paid(app, buyer, sku_id)

@@ -112,7 +112,7 @@ def test_off_hides_the_api_and_the_price_and_on_again_keeps_settings(app, factor
     assert (day["title"], day["discount_percent"]) == ("周三会员日", 80)
 
 
-def test_one_shops_member_day_is_not_anothers(app, factory, shop, clock):
+def test_another_shop_does_not_get_this_shops_member_day(app, factory, shop, clock):
     other = factory.shop(slug="other-md", name="别家")
     factory.module_on(shop, "memberday", {"discount_percent": 80})
     buyer = _buyer(app, factory, other, "md-other")
