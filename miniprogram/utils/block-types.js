@@ -3,8 +3,8 @@
 module.exports = [
   'article-list', 'banner', 'coupon-strip', 'distribution-centre', 'divider', 'floating-button',
   'follow-account', 'header-combo', 'icon-nav', 'image-ad', 'image-text', 'live-entry',
-  'magic-cube', 'notice-bar', 'page-tabs', 'points-mall-grid', 'product-buybox', 'product-grid',
-  'product-ranking', 'product-reviews', 'product-tabs', 'recent-purchases', 'rich-text',
-  'search-bar', 'seckill', 'service-button', 'signin-calendar', 'single-image', 'spacer',
-  'store-info', 'title', 'user-card', 'video',
+  'magic-cube', 'member-day', 'notice-bar', 'page-tabs', 'points-mall-grid', 'product-buybox',
+  'product-grid', 'product-ranking', 'product-reviews', 'product-tabs', 'recent-purchases',
+  'rich-text', 'search-bar', 'seckill', 'service-button', 'signin-calendar', 'single-image',
+  'spacer', 'store-info', 'title', 'user-card', 'video',
 ]
