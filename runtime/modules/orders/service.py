@@ -110,9 +110,12 @@ def transition_entry(t: OrderTransition) -> TimelineEntry:
 def timeline(session: Session, order_id: int) -> list[TimelineEntry]:
     """Transitions and notes of an order, oldest first."""
     entries = [transition_entry(t) for t in session.scalars(
-        select(OrderTransition).where(OrderTransition.order_id == order_id))]
+        select(OrderTransition).where(OrderTransition.order_id == order_id)
+        .order_by(OrderTransition.id))]
     entries += [TimelineEntry(n.at, n.event, n.actor_type, n.actor_name, n.message)
-                for n in session.scalars(select(OrderNote).where(OrderNote.order_id == order_id))]
+                for n in session.scalars(select(OrderNote).where(OrderNote.order_id == order_id)
+                                         .order_by(OrderNote.id))]
+    # (ids break ties of the same instant: without ORDER BY PostgreSQL may return any order)
     # at the same instant a note (e.g. the last parcel) comes before the change it causes
     return sorted(entries, key=lambda e: (e.at, e.to_status is not None))
 
