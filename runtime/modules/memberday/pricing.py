@@ -21,8 +21,10 @@ class MemberDayPrice:
 
         if request.member_id is None or request.activity is not None:
             return None
-        percent = service.discount_today(session, request.member_id)
-        return (percent, service.settings(session).title) if percent is not None else None
+        rules = service.rules_for(session, request.member_id)
+        if rules is None or rules.discount_percent >= 100:
+            return None
+        return rules.discount_percent, rules.title
 
     def apply(self, state: PricingState) -> None:
         offered: tuple[int, str] | None = state.data.get(self.name)

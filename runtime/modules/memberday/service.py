@@ -84,17 +84,20 @@ def member_day(session: Session, member_id: int | None) -> MemberDay:
         eligible=takes_part(session, rules, member_id) if member_id is not None else None)
 
 
-def discount_today(session: Session, member_id: int) -> int | None:
-    """The percent the member pays today when it is the member day and they take part."""
+def rules_for(session: Session, member_id: int,
+              moment: datetime | None = None) -> MemberDaySettings | None:
+    """The shop's member-day rules when ``moment`` (now) is the member day, shop-local, and
+    the member takes part; None otherwise. One read of the settings, a level look-up only
+    on the day."""
     rules = settings(session)
-    if rules.discount_percent >= 100 or not rules.is_member_day(shop_day(session)):
+    if not rules.is_member_day(shop_day(session, moment)):
         return None
-    return rules.discount_percent if takes_part(session, rules, member_id) else None
+    return rules if takes_part(session, rules, member_id) else None
 
 
 def multiplier_for(session: Session, member_id: int, paid_at: datetime) -> Decimal | None:
     """The points multiplier of an order paid at ``paid_at`` (shop-local member day)."""
-    rules = settings(session)
-    if rules.points_multiplier <= 1 or not rules.is_member_day(shop_day(session, paid_at)):
+    rules = rules_for(session, member_id, paid_at)
+    if rules is None or rules.points_multiplier <= 1:
         return None
-    return Decimal(rules.points_multiplier) if takes_part(session, rules, member_id) else None
+    return Decimal(rules.points_multiplier)
