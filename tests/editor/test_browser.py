@@ -248,7 +248,7 @@ def test_a_renamed_exe_is_refused_and_a_real_image_is_used(desktop, live_url, co
     exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
     dialog.locator("[data-media-file]").set_input_files(
         {"name": "holiday-photo.png", "mimeType": "image/png", "buffer": exe})
-    refusal = dialog.locator(".ed-media-status.error")
+    refusal = dialog.locator("[data-upload-status].error")
     expect(refusal).to_contain_text("只支持 JPEG、PNG、WebP 或 GIF")
     save_screenshot(page, "editor-07-upload-refused.png", full_page=False)
 

@@ -89,7 +89,10 @@ export class MediaLibrary {
     let page = 1;
     let query = "";
     const grid = h("div", { class: "ed-media-grid" });
+    // The library listing and an upload report on separate lines: a listing that answers after
+    // an upload was refused must not overwrite the refusal.
     const status = h("p", { class: "ed-media-status", "aria-live": "polite" });
+    const uploadStatus = h("p", { class: "ed-media-status", "data-upload-status": "", "aria-live": "polite" });
     const more = h("button", { type: "button", class: "btn small", text: t("media.more"), hidden: true });
     const file = h("input", { type: "file", hidden: true, "data-media-file": "",
       accept: kind === "video" ? "video/mp4" : "image/jpeg,image/png,image/webp,image/gif" });
@@ -98,14 +101,14 @@ export class MediaLibrary {
     const search = h("input", { type: "search", placeholder: t("media.search"), "aria-label": t("media.search") });
     const uploadFile = async (chosen) => {
       if (!chosen) return;
-      status.className = "ed-media-status";
-      status.textContent = t("media.uploading", { name: chosen.name });
+      uploadStatus.className = "ed-media-status";
+      uploadStatus.textContent = t("media.uploading", { name: chosen.name });
       try {
         const asset = await this.upload(chosen);
         m.close(asset);
       } catch (error) {
-        status.className = "ed-media-status error";
-        status.textContent = this.uploadError(error);
+        uploadStatus.className = "ed-media-status error";
+        uploadStatus.textContent = this.uploadError(error);
       }
     };
     file.addEventListener("change", () => uploadFile(file.files[0]));
@@ -149,7 +152,7 @@ export class MediaLibrary {
       h("div", { class: "ed-media-tools" }, [search, uploadBtn, file]),
       h("p", { class: "ed-hint", text: kind === "video" ? t("media.hintVideo")
         : t("media.hint", { size: mib(this.maxImageBytes) }) }),
-      status, drop);
+      uploadStatus, status, drop);
     load(true);
     return m.closed;
   }
