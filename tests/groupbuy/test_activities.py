@@ -81,6 +81,21 @@ def test_the_api_tells_not_started_from_ended(app, client, factory, shop, clock)
     assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
 
 
+def test_the_product_page_asks_for_one_products_group_buys(app, client, factory, shop):
+    activity, sku = setup(app, factory, shop)
+    other = factory.product(shop, "别的商品", price_fen=1000, stock=3)
+    base = f"/api/v1/shops/{shop.slug}/groupbuy/activities"
+    [item] = client.get(base, query_string={"product_id": sku.product_id}).json["items"]
+    assert item["id"] == activity.id and item["open_groups"] == []
+    assert [(s["sku_id"], s["group_price_fen"], s["leader_price_fen"], s["stock"])
+            for s in item["skus"]] == [(sku.id, 5900, 4900, 5)]
+    assert client.get(base, query_string={"product_id": other.id}).json["items"] == []
+    for bad in ("abc", "0", "-3"):
+        refused = client.get(base, query_string={"product_id": bad})
+        assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+        assert refused.json["errors"][0]["pointer"] == "/product_id"
+
+
 def console(client, factory, shop) -> str:
     return factory.console_login(client, factory.merchant(shop))
 

@@ -170,9 +170,11 @@ def get_activity(session: Session, activity_id: Any) -> GroupbuyActivity:
     return activity
 
 
-def list_activities(session: Session, *, live_only: bool = False, limit: int = 50
-                    ) -> list[GroupbuyActivity]:
+def list_activities(session: Session, *, live_only: bool = False, limit: int = 50,
+                    product_id: int | None = None) -> list[GroupbuyActivity]:
     query = select(GroupbuyActivity)
+    if product_id is not None:
+        query = query.where(GroupbuyActivity.product_id == product_id)
     if live_only:
         now = utcnow()
         query = query.where(GroupbuyActivity.enabled.is_(True),

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from runtime.api import enter_shop_from_url, keep_shop_in_url, shop_api_blueprint
 from runtime.api.openapi import ApiComponents, json_response, operation
+from runtime.errors import ValidationFailed
 from runtime.modules import switches
 from runtime.modules.groupbuy import activities, groups, serializers, sharecard
 from runtime.modules.members.auth import (
@@ -58,13 +59,20 @@ def _shown() -> int:
 
 
 @groupbuy_api.get("/groupbuy/activities")
-@operation(tags=TAGS, responses={"200": json_response("GroupbuyActivities")})
+@operation(tags=TAGS, parameters=[{"name": "product_id", "in": "query", "required": False,
+                                   "schema": {"type": "integer", "minimum": 1}}],
+           responses={"200": json_response("GroupbuyActivities")})
 def list_activities():
-    """Live group buys with their open groups (cached a few seconds: seats are live)."""
+    """Live group buys with their open groups (cached a few seconds: seats are live);
+    ``?product_id=`` those of one product with their SKU prices (the product page)."""
     session = db()
-    rows = activities.list_activities(session, live_only=True)
-    return _live(jsonify({"items": serializers.activities_json(session, rows,
-                                                               open_groups=_shown())}))
+    raw = request.args.get("product_id", "")
+    if raw and not (raw.isdigit() and int(raw) > 0):
+        raise ValidationFailed.single("/product_id", "a product id")
+    product_id = int(raw) if raw else None
+    rows = activities.list_activities(session, live_only=True, product_id=product_id)
+    return _live(jsonify({"items": serializers.activities_json(
+        session, rows, open_groups=_shown(), detail=product_id is not None)}))
 
 
 @groupbuy_api.get("/groupbuy/activities/<int:activity_id>")

@@ -7,6 +7,7 @@
 import {
   api, BASE, html, loggedIn, logout, problemText, raw, requireLogin, sheet, toast, yuan,
 } from "./api.js";
+import { groupbuyOffer } from "./buybox-groupbuy.js";
 
 const products = new Map();
 
@@ -170,6 +171,7 @@ async function buybox(root) {
     openPicker(p, act === "pick" ? "choose" : act, show);
   });
   root.dataset.ready = "true"; // the buttons act from here on
+  groupbuyOffer(root, id);
   try {
     const cart = await api("GET", "/cart");
     root.querySelectorAll("[data-mk-cart-count]").forEach((badge) => {
