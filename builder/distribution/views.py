@@ -39,7 +39,7 @@ APPLICATION_STATUS = {"pending": "待审核", "approved": "已通过", "rejected
 COMMISSION_STATUS = {"pending": "待结算（预估）", "settled": "已结算", "cancelled": "已取消"}
 WITHDRAWAL_STATUS = {"auditing": "待审核", "rejected": "已拒绝", "approved": "已审核，待打款",
                      "paid": "已打款", "failed": "打款失败"}
-METHODS = {"wallet": "余额", "bank": "银行卡"}
+METHODS = {"wallet": "余额", "bank": "银行卡", "wechat": "微信零钱"}
 
 
 @distribution_console.before_request
@@ -235,7 +235,7 @@ def withdrawal_list() -> ResponseReturnValue:
 
 
 WITHDRAWAL_ACTIONS: dict[str, tuple[Callable[[int, dict[str, Any]], Withdrawal], str]] = {
-    "approve": (lambda i, d: withdrawals.approve(db(), i), "已审核通过，请线下打款后标记已打款。"),
+    "approve": (lambda i, d: withdrawals.approve(db(), i), "已审核通过：银行卡请线下打款后标记已打款，微信零钱由微信支付自动转账。"),
     "reject": (lambda i, d: withdrawals.reject(db(), i, d.get("reason")), "已拒绝，金额已退回。"),
     "paid": (lambda i, d: withdrawals.mark_paid(db(), i), "已标记打款。"),
     "failed": (lambda i, d: withdrawals.mark_failed(db(), i, d.get("reason")),

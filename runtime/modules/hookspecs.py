@@ -90,6 +90,14 @@ def payment_succeeded(session: Any, payment: Any, by: str) -> bool | None:
     the money). Payments calls it once per payment."""
 
 
+@hookspec(firstresult=True)
+def transfer_finished(session: Any, bill: Any) -> bool | None:
+    """WeChat Pay finished a merchant transfer (``bill``: a verified
+    :class:`runtime.wechat.pay.objects.TransferBill`, SUCCESS or FAIL), inside the
+    transaction that records the notification. The module that sent it (by
+    ``bill.out_bill_no``) applies it and answers True; None when the number is not its."""
+
+
 @hookspec
 def order_marked_paid(session: Any, order: Any) -> None:
     """The order just became paid (or cash on delivery was accepted), inside that

@@ -52,7 +52,7 @@ def init_app(app: Flask) -> None:
         return
     from runtime.wechat import mini_simulator
     from runtime.wechat.guard import add_banner
-    from runtime.wechat.pay import simulator
+    from runtime.wechat.pay import simulator, transfer_simulator  # noqa: F401 (its routes)
 
     app.register_blueprint(simulator.blueprint)
     app.register_blueprint(mini_simulator.blueprint)

@@ -46,6 +46,11 @@ def sim_out_refund_no_index(out_refund_no: str) -> str:
     return f"{SIM}:pay:out-refund-no:{out_refund_no}"
 
 
+def sim_transfer(mchid: str, out_bill_no: str) -> str:
+    """JSON of a simulated merchant transfer bill (商家转账), keyed by the merchant's number."""
+    return f"{SIM}:pay:{mchid}:transfer:{out_bill_no}"
+
+
 def sim_shipping(mchid: str, out_trade_no: str) -> str:
     """List of shipping-info uploads (JSON) for a transaction, oldest first."""
     return f"{SIM}:pay:{mchid}:txn:{out_trade_no}:shipping"

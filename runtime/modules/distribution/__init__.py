@@ -12,6 +12,8 @@ module = Module(
     api=("runtime.modules.distribution.api:distribution_api",),
     console="builder.distribution",
     jobs={"distribution-settle-sweeper": "runtime.modules.distribution.jobs:settle_sweeper",
+          "distribution-transfer-sweeper":
+              "runtime.modules.distribution.transfers:transfer_sweeper",
           "distribution-reconcile": "runtime.modules.distribution.jobs:reconcile_job"},
     hooks=("runtime.modules.distribution.hooks",),
     seeders=("runtime.modules.distribution.demo:seed_demo_distribution",),

@@ -59,12 +59,14 @@ OPENAPI.schema("Withdrawal", {
     "type": "object",
     "properties": {
         "id": {"type": "integer"}, "no": {"type": "string"},
-        "method": {"type": "string", "enum": ["wallet", "bank"]},
+        "method": {"type": "string", "enum": ["wallet", "bank", "wechat"]},
         "amount_fen": {"type": "integer"}, "fee_fen": {"type": "integer"},
         "net_fen": {"type": "integer"},
         "status": {"type": "string",
                    "enum": ["auditing", "rejected", "approved", "paid", "failed"]},
         "reason": {"type": "string"}, "applied_at": {"type": "string"},
+        "transfer_state": {"type": "string", "description":
+                           "WeChat change: the transfer bill's state at WeChat Pay"},
         "paid_at": {"type": ["string", "null"]},
     },
 })
@@ -193,7 +195,8 @@ def withdrawals_view():
 @member_required
 @operation(tags=TAGS, responses={"201": json_response("Withdrawal", "Applied")})
 def withdraw_view():
-    """Withdraw ``amount_fen`` to the balance (at once) or a bank account (audited)."""
+    """Withdraw ``amount_fen`` to the balance (at once), WeChat change or a bank account
+    (both audited)."""
     body = json_body()
     session, member = db(), current_member()
     row = withdrawals.apply(session, member.id, body)

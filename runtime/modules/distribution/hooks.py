@@ -1,6 +1,7 @@
 """Distribution in the order's life (pluggy hooks of :mod:`runtime.modules.hookspecs`): the
-uplines snapshotted at creation, commissions at payment, the clock at receipt, refunds.
-Each is idempotent by order, line and refund id."""
+uplines snapshotted at creation, commissions at payment, the clock at receipt, refunds; and
+the end of a withdrawal's WeChat transfer. Each is idempotent by order, line, refund id and
+withdrawal."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from runtime.modules.distribution import commissions, service
+from runtime.modules.distribution import commissions, service, transfers
 from runtime.modules.hookspecs import hookimpl
 
 
@@ -37,3 +38,9 @@ def line_refunded(session: Session, order: Any, line: Any, refund: Any) -> None:
     """Recompute the line's commissions from what is left of it (cancel, or adjust after
     settlement)."""
     commissions.revalue_line(session, order.id, line.id, refund.id)
+
+
+@hookimpl
+def transfer_finished(session: Session, bill: Any) -> bool | None:
+    """WeChat Pay finished a withdrawal's transfer to WeChat change: paid or returned."""
+    return transfers.transfer_finished(session, bill)

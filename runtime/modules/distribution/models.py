@@ -66,11 +66,14 @@ class WithdrawalStatus(StrEnum):
 class WithdrawalMethod(StrEnum):
     WALLET = "wallet"
     BANK = "bank"
+    WECHAT = "wechat"  # WeChat change (零钱) by merchant transfer (商家转账)
 
 
 class DistributorLevel(TenantMixin, Base):
-    """A distributor level (分销等级) with its own two rates; ``upgrade_sales_fen`` > 0
-    promotes a distributor whose referred buyers' settled sales reach it."""
+    """A distributor level (分销等级) with its own two rates and its upgrade rules: a
+    distributor reaches it when every rule set above 0 is met — settled sales to referred
+    buyers (``upgrade_sales_fen``), direct referrals, team size (two levels) or settled
+    commission (``upgrade_commission_fen``)."""
 
     __tablename__ = "distribution_levels"
     __table_args__ = (UniqueConstraint("shop_id", "rank"),
@@ -83,6 +86,9 @@ class DistributorLevel(TenantMixin, Base):
     level1_rate: Mapped[Decimal] = mapped_column(Rate)
     level2_rate: Mapped[Decimal] = mapped_column(Rate)
     upgrade_sales_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    upgrade_direct: Mapped[int] = mapped_column(default=0)
+    upgrade_team: Mapped[int] = mapped_column(default=0)
+    upgrade_commission_fen: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class Distributor(TenantMixin, Base):
@@ -229,7 +235,8 @@ class LedgerEntry(TenantMixin, Base):
 
 class Withdrawal(TenantMixin, Base):
     """A withdrawal (提现): frozen at apply, AUDITING -> REJECTED, or APPROVED -> PAID |
-    FAILED; the wallet kind is paid at once. ``no`` is the idempotency key."""
+    FAILED; the wallet kind is paid at once. ``no`` is the idempotency key (and, to WeChat
+change, the transfer bill's ``out_bill_no``)."""
 
     __tablename__ = "distribution_withdrawals"
     __table_args__ = (UniqueConstraint("no"),
@@ -247,6 +254,8 @@ class Withdrawal(TenantMixin, Base):
     status: Mapped[str] = mapped_column(String(16), default=WithdrawalStatus.AUDITING)
     account: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     reason: Mapped[str] = mapped_column(String(200), default="")
+    transfer_bill_no: Mapped[str] = mapped_column(String(64), default="")
+    transfer_state: Mapped[str] = mapped_column(String(24), default="")
     applied_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
     paid_at: Mapped[datetime | None]

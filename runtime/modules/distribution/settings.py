@@ -42,6 +42,7 @@ class DistributionSettings(ModuleSettings):
     withdraw_daily_limit_fen: int
     withdraw_to_wallet: bool
     withdraw_to_bank: bool
+    withdraw_to_wechat: bool
 
     @classmethod
     def convert(cls, values: dict[str, Any]) -> dict[str, Any]:

@@ -5,9 +5,11 @@ most the available balance (never while it is negative) and within the shop-day'
 ``withdraw_daily_limit_fen`` — each refusal a 422 at ``/amount_fen`` with nothing frozen —
 then, with the distributor row locked, freezes the amount (``fee = floor(amount × fee %)``).
 To the balance (``wallet``) it is paid at once through the wallet module; to a bank account
-it waits for the merchant: AUDITING -> REJECTED (returned), or APPROVED -> PAID (finance
-transferred it by hand) | FAILED (returned). A withdrawal number given by the client makes
-the request idempotent: the same number answers the same withdrawal.
+or WeChat change it waits for the merchant: AUDITING -> REJECTED (returned), or APPROVED ->
+PAID | FAILED (returned) — by hand for a bank account (finance transferred it), by WeChat
+Pay's merchant transfer for WeChat change (:mod:`runtime.modules.distribution.transfers`).
+A withdrawal number given by the client makes the request idempotent: the same number
+answers the same withdrawal.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from runtime.modules.distribution.models import (
 )
 from runtime.modules.distribution.service import ErrorCode, distributor_of
 from runtime.modules.distribution.settings import DistributionSettings, distribution_settings
+from runtime.modules.members.models import Member
 from runtime.modules.wallet.service import credit_income
 from runtime.shoptime import local_midnight, local_today, shop_zone
 
@@ -49,9 +52,23 @@ def fee_of(settings: DistributionSettings, amount_fen: int) -> int:
                .to_integral_value(ROUND_FLOOR))
 
 
+TRANSFER_MIN_FEN = 10
+"""WeChat Pay transfers at least 0.10 yuan."""
+
+
 def _methods(settings: DistributionSettings) -> list[str]:
     return [m for m, on in ((WithdrawalMethod.WALLET, settings.withdraw_to_wallet),
+                            (WithdrawalMethod.WECHAT, settings.withdraw_to_wechat),
                             (WithdrawalMethod.BANK, settings.withdraw_to_bank)) if on]
+
+
+def _wechat_account(errors: FieldErrors, session: Session, member_id: int) -> dict[str, str]:
+    openid = session.scalar(select(Member.openid).where(Member.id == member_id))
+    if not openid:
+        errors.add("/method", "log in with WeChat to withdraw to WeChat change",
+                   "openid_missing")
+        return {}
+    return {"openid": openid}
 
 
 def _bank_account(errors: FieldErrors, value: Any) -> dict[str, str]:
@@ -93,7 +110,10 @@ def apply(session: Session, member_id: int, body: dict[str, Any]) -> Withdrawal:
     no = body.get("no")
     if no is not None and (not isinstance(no, str) or not NO_RE.match(no)):
         errors.add("/no", "8 to 40 letters, digits, '_' or '-'", "pattern")
+    elif no is not None and method == WithdrawalMethod.WECHAT and len(no) > 32:
+        errors.add("/no", "at most 32 characters for WeChat change", "pattern")
     account = _bank_account(errors, body.get("account")) if method == WithdrawalMethod.BANK \
+        else _wechat_account(errors, session, member_id) if method == WithdrawalMethod.WECHAT \
         else {}
     errors.raise_if_any()
     if no is not None:
@@ -117,6 +137,9 @@ def apply(session: Session, member_id: int, body: dict[str, Any]) -> Withdrawal:
         raise ValidationFailed.single(
             "/amount_fen", f"at most the available {max(locked.available_fen, 0)} fen",
             "above_available")
+    if method == WithdrawalMethod.WECHAT and amount - fee_of(settings, amount) < TRANSFER_MIN_FEN:
+        raise ValidationFailed.single("/amount_fen", f"WeChat transfers at least "
+                                      f"{TRANSFER_MIN_FEN} fen after the fee", "below_minimum")
     if today_total(session, member_id) + amount > settings.withdraw_daily_limit_fen:
         raise ValidationFailed.single(
             "/amount_fen", f"at most {settings.withdraw_daily_limit_fen} fen a day",
@@ -182,10 +205,15 @@ def _returned(session: Session, row: Withdrawal, status: WithdrawalStatus, reaso
 
 
 def approve(session: Session, withdrawal_id: Any) -> Withdrawal:
+    """Approve; to WeChat change the transfer is sent by a job once this commits."""
     row = _locked(session, withdrawal_id, W.AUDITING)
     row.status = W.APPROVED
     row.decided_at = utcnow()
     session.flush()
+    if row.method == WithdrawalMethod.WECHAT:
+        from runtime.modules.distribution.transfers import queue_transfer
+
+        queue_transfer(session, row)
     return row
 
 
@@ -195,15 +223,23 @@ def reject(session: Session, withdrawal_id: Any, reason: Any) -> Withdrawal:
     return row
 
 
+def _by_hand(session: Session, withdrawal_id: Any) -> Withdrawal:
+    """An approved withdrawal finance settles by hand (never one WeChat Pay transfers)."""
+    row = _locked(session, withdrawal_id, W.APPROVED)
+    if row.method == WithdrawalMethod.WECHAT:
+        raise Conflict("WeChat Pay reports this transfer's outcome", code="withdrawal_by_wechat")
+    return row
+
+
 def mark_paid(session: Session, withdrawal_id: Any) -> Withdrawal:
     """Finance transferred an approved bank withdrawal by hand."""
-    row = _locked(session, withdrawal_id, W.APPROVED)
+    row = _by_hand(session, withdrawal_id)
     _paid(session, row)
     return row
 
 
 def mark_failed(session: Session, withdrawal_id: Any, reason: Any) -> Withdrawal:
-    row = _locked(session, withdrawal_id, W.APPROVED)
+    row = _by_hand(session, withdrawal_id)
     _returned(session, row, W.FAILED, reason)
     return row
 
@@ -224,5 +260,6 @@ def list_withdrawals(session: Session, *, member_id: int | None = None,
 def as_dict(row: Withdrawal) -> dict[str, Any]:
     return {"id": row.id, "no": row.no, "method": row.method, "amount_fen": row.amount_fen,
             "fee_fen": row.fee_fen, "net_fen": row.net_fen, "status": row.status,
-            "reason": row.reason, "applied_at": row.applied_at.isoformat(),
+            "reason": row.reason, "transfer_state": row.transfer_state,
+            "applied_at": row.applied_at.isoformat(),
             "paid_at": row.paid_at.isoformat() if row.paid_at else None}

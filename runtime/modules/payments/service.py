@@ -397,6 +397,10 @@ def handle_notification(session: Session, notification: Notification) -> Outcome
         return apply_transaction(session, notification.transaction(), notification=notification)
     if notification.is_refund:
         return apply_refund(session, notification.refund(), notification=notification)
+    if notification.is_transfer:
+        from runtime.modules.payments.transfers import apply_transfer
+
+        return apply_transfer(session, notification.transfer_bill(), notification=notification)
     if not _already_recorded(session, notification):
         _record(session, notification, payment_id=None)
     return Outcome.IGNORED

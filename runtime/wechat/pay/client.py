@@ -33,6 +33,7 @@ from runtime.wechat.pay.objects import (
     Notification,
     Refund,
     Transaction,
+    TransferBill,
     parse_time,
 )
 from runtime.wechat.transport import HttpRequest, HttpResponse, Transport, lower_headers
@@ -195,6 +196,40 @@ class WechatPayClient:
         return Refund.from_dict(
             self._call("GET", f"/v3/refund/domestic/refunds/{quote(out_refund_no)}") or {})
 
+    # --- merchant transfers (商家转账) ------------------------------------------------------
+
+    def transfer_bill(self, *, out_bill_no: str, openid: str, amount_fen: int, remark: str,
+                      scene_id: str = "1000", notify_url: str | None = None,
+                      scene_report: tuple[tuple[str, str], ...] = ()) -> TransferBill:
+        """Transfer ``amount_fen`` to the payer's WeChat change. Re-sending the same
+        ``out_bill_no`` with the same fields is safe: WeChat answers with the same bill."""
+        _check_out_no("/out_bill_no", out_bill_no)
+        errors = []
+        if not isinstance(openid, str) or not openid:
+            errors.append(FieldError("/openid", "the payee's openid is required"))
+        if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
+            errors.append(FieldError("/amount_fen", "a positive whole number of fen"))
+        if not isinstance(remark, str) or not 1 <= len(remark) <= 32:
+            errors.append(FieldError("/remark", "1-32 characters"))
+        url = notify_url or self.config.notify_url
+        if not url:
+            errors.append(FieldError("/notify_url", "no notify_url given or configured"))
+        if errors:
+            raise ValidationFailed(errors)
+        body = {"appid": self.config.appid, "out_bill_no": out_bill_no,
+                "transfer_scene_id": scene_id, "openid": openid, "transfer_amount": amount_fen,
+                "transfer_remark": remark, "notify_url": url,
+                "transfer_scene_report_infos": [{"info_type": t, "info_content": c}
+                                                for t, c in scene_report]}
+        answer = self._call("POST", "/v3/fund-app/mch-transfer/transfer-bills", body=body)
+        return TransferBill.from_dict(answer or {})
+
+    def query_transfer_bill(self, out_bill_no: str) -> TransferBill:
+        _check_out_no("/out_bill_no", out_bill_no)
+        return TransferBill.from_dict(self._call(
+            "GET", f"/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{quote(out_bill_no)}")
+            or {})
+
     # --- notifications ----------------------------------------------------------------------
 
     def parse_notification(self, headers: Mapping[str, str] | Any,
@@ -231,7 +266,8 @@ class WechatPayClient:
     def _check_addressee(self, resource: dict[str, Any]) -> None:
         """Simulated merchants share keys, and a real one may share them across shops: the
         resource must name this config's merchant (and AppID, when it carries one)."""
-        mchid, appid = resource.get("mchid"), resource.get("appid")
+        mchid = resource.get("mchid", resource.get("mch_id"))  # transfers say mch_id
+        appid = resource.get("appid")
         if mchid != self.config.mchid:
             raise ForeignNotification(f"notification is for merchant {mchid!r}, "
                                       f"not {self.config.mchid!r}")

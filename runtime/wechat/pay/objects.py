@@ -126,6 +126,48 @@ class Refund:
             success_time=parse_time(data.get("success_time")), raw=data)
 
 
+class TransferState(enum.StrEnum):
+    """A merchant transfer bill's state; SUCCESS, FAIL and CANCELLED are final."""
+
+    ACCEPTED = "ACCEPTED"
+    PROCESSING = "PROCESSING"
+    WAIT_USER_CONFIRM = "WAIT_USER_CONFIRM"
+    TRANSFERING = "TRANSFERING"
+    SUCCESS = "SUCCESS"
+    FAIL = "FAIL"
+    CANCELING = "CANCELING"
+    CANCELLED = "CANCELLED"
+
+
+@dataclass(frozen=True)
+class TransferBill:
+    """A merchant transfer (商家转账) bill: create or query answer, or the resource of
+    ``MCHTRANSFER.BILL.FINISHED``."""
+
+    out_bill_no: str
+    transfer_bill_no: str
+    state: str
+    amount_fen: int
+    fail_reason: str
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.state == TransferState.SUCCESS
+
+    @property
+    def failed(self) -> bool:
+        return self.state in (TransferState.FAIL, TransferState.CANCELLED)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TransferBill:
+        return cls(out_bill_no=str(data.get("out_bill_no", "")),
+                   transfer_bill_no=str(data.get("transfer_bill_no", "")),
+                   state=str(data.get("state", "")),
+                   amount_fen=_int(data.get("transfer_amount")),
+                   fail_reason=str(data.get("fail_reason", "")), raw=data)
+
+
 @dataclass(frozen=True)
 class JsapiPaymentParams:
     """What ``wx.requestPayment`` takes; ``as_dict()`` gives WeChat's exact key names."""
@@ -165,6 +207,15 @@ class Notification:
     @property
     def is_refund(self) -> bool:
         return self.event_type.startswith("REFUND.")
+
+    @property
+    def is_transfer(self) -> bool:
+        return self.event_type.startswith("MCHTRANSFER.")
+
+    def transfer_bill(self) -> TransferBill:
+        if not self.is_transfer:
+            raise MalformedNotification(f"{self.event_type} does not carry a transfer bill")
+        return TransferBill.from_dict(self.resource)
 
     def transaction(self) -> Transaction:
         if not self.is_payment:
