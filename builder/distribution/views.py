@@ -235,7 +235,8 @@ def withdrawal_list() -> ResponseReturnValue:
 
 
 WITHDRAWAL_ACTIONS: dict[str, tuple[Callable[[int, dict[str, Any]], Withdrawal], str]] = {
-    "approve": (lambda i, d: withdrawals.approve(db(), i), "已审核通过：银行卡请线下打款后标记已打款，微信零钱由微信支付自动转账。"),
+    "approve": (lambda i, d: withdrawals.approve(db(), i),
+                "已审核通过：银行卡请线下打款后标记已打款，微信零钱由微信支付自动转账。"),
     "reject": (lambda i, d: withdrawals.reject(db(), i, d.get("reason")), "已拒绝，金额已退回。"),
     "paid": (lambda i, d: withdrawals.mark_paid(db(), i), "已标记打款。"),
     "failed": (lambda i, d: withdrawals.mark_failed(db(), i, d.get("reason")),
