@@ -41,13 +41,16 @@ VOLATILE = frozenset({"token", "quote_id", "order_no", "out_trade_no", "appId", 
                       "paySign", "package", "Authorization",
                       "no", "out_refund_no",  # an after-sale's number (and refund's)
                       "ticket",  # a seckill ticket
-                      "share_query"})  # carries a distributor's random code
+                      "share_query",  # carries a distributor's random code
+                      "share_path", "qr"})  # carry a member's random invite code
 # Values the database numbers: PostgreSQL's sequences leave gaps that SQLite's rowids do not
 # (a rolled-back insert, or an upsert that finds its row, still uses a number), so these — and
 # the layout's ETag, a digest of the body — are compared by presence too.
 VOLATILE_IN = frozenset({("page", "id"), ("headers", "ETag"), ("headers", "If-None-Match"),
                          ("distributor", "code")})  # a distributor's code is random
 NUMBERED = frozenset({"media_id"})
+# invite/me: a member's invite code is random, and the link carries it.
+INVITE_RANDOM = ("code", "link")
 # A seckill ticket's poll names the (random) ticket in its path.
 TICKET_PATH = re.compile(r"(/seckill/tickets/)[0-9a-f]+")
 # A media URL names its file by content digest; the demo's pictures are drawn with the CJK font
@@ -268,6 +271,7 @@ def _record_flow(rec: Recorder, product_id: int) -> dict[str, dict[str, Any]]:
     rec.call("distribution-me", "GET", f"{API}/distribution/me")
     rec.call("distribution-apply", "POST", f"{API}/distribution/apply", {}, expect=201)
     rec.call("memberday", "GET", f"{API}/memberday")
+    rec.call("invite-me", "GET", f"{API}/invite/me")
     product = rec.call("product", "GET", f"{API}/products/{product_id}")
     sku_id = product["body"]["skus"][0]["id"]
     rec.call("cart-add", "POST", f"{API}/cart/items", {"sku_id": sku_id, "qty": 2})
@@ -363,8 +367,9 @@ def masked(value: Any, key: str | None = None) -> Any:
     if (key in VOLATILE or key in NUMBERED) and value is not None:
         return "<volatile>"
     if isinstance(value, dict):
-        return {k: "<volatile>" if (key, k) in VOLATILE_IN and v is not None else masked(v, k)
-                for k, v in value.items()}
+        invite = "share_path" in value
+        return {k: "<volatile>" if ((key, k) in VOLATILE_IN or (invite and k in INVITE_RANDOM))
+                and v is not None else masked(v, k) for k, v in value.items()}
     if isinstance(value, list):
         return [masked(v) for v in value]
     if isinstance(value, str):

@@ -32,7 +32,7 @@ const ROOTS = {
   'floating-button': '.float', 'product-ranking': '.rank', 'recent-purchases': '.ticker-wrap',
   seckill: '.seckill', 'distribution-centre': '.dist',
   'points-mall-grid': '.pmall', 'article-list': '.articles', 'live-entry': '.live',
-  'member-day': '.mday',
+  'member-day': '.mday', invite: '.invite',
 }
 
 function renderLayout(layout) {
@@ -256,6 +256,31 @@ describe('a captured layout', () => {
       day.is_today ? '今天就是会员日' : `还有 ${day.days_until} 天`)
   })
 
+  test('the invite card shows the rewards with the layout, my code from /invite/me and shares my path', async () => {
+    const node = allBlocks.nodes.find(n => n.type === 'invite')
+    const me = fixture('invite-me').body
+    const {storage, requests} = installWx(() => ({statusCode: 200, header: {}, data: me}))
+    storage.set('mallkit:demo:token', {token: 't'})
+    const block = renderLayout(allBlocks).querySelector(`#node-${node.id}`)
+    expect(text(block)).toContain(node.data.title)
+    expect(text(block)).toContain(node.data.inviter_text)
+    expect(text(block)).toContain(node.data.trigger_text)
+    await simulate.sleep(30)
+    expect(requests.filter(r => r.url.endsWith('/invite/me')).length).toBe(1)
+    expect(text(block.querySelector('.invite__code'))).toBe(me.code)
+    const button = block.querySelector('.invite__btn')
+    expect(button.dom.getAttribute('data-share-path')).toBe(me.share_path)
+  })
+
+  test('the invite card asks nothing before a login', async () => {
+    const node = allBlocks.nodes.find(n => n.type === 'invite')
+    const {requests} = installWx(() => null)
+    const block = renderLayout(allBlocks).querySelector(`#node-${node.id}`)
+    await simulate.sleep(30)
+    expect(requests.filter(r => r.url.endsWith('/invite/me')).length).toBe(0)
+    expect(block.querySelector('.invite__mine')).toBeFalsy()
+  })
+
   test('the sign-in card shows the rules the server sent', () => {
     const node = allBlocks.nodes.find(n => n.type === 'signin-calendar')
     const block = renderLayout(allBlocks).querySelector(`#node-${node.id}`)
@@ -438,5 +463,37 @@ describe('share links (from=)', () => {
     await referral.capture({from: 'MINE0001'})
     expect(requests.length).toBe(1)
     expect(referral.withFrom('/pages/product/index?id=3')).toBe('/pages/product/index?id=3&from=MINE0001')
+  })
+})
+
+describe('invite links (invite=)', () => {
+  const invite = require('../utils/invite')
+
+  test('a launch with invite= accepts the invite once, then forgets the code', async () => {
+    const {storage, requests} = installWx(request => (request.url.endsWith('/invite/bind')
+      ? {statusCode: 200, header: {}, data: {bound: true, status: 'rewarded', invitee_points: 50}} : null))
+    storage.set('mallkit:demo:token', {token: 't'})
+    await invite.capture({invite: 'K7QX2MPA'})
+    expect(requests.map(r => [r.method, r.url.replace(/^.*\/shops\/demo/, ''), r.data]))
+      .toEqual([['POST', '/invite/bind', {code: 'K7QX2MPA'}]])
+    expect(storage.has('mallkit:demo:invite')).toBe(false)
+    await invite.capture({})
+    await invite.capture({invite: 'bad code!'})
+    expect(requests.length).toBe(1)
+  })
+
+  test('a network failure keeps the code for the next launch', async () => {
+    const {storage} = installWx(() => null)
+    storage.set('mallkit:demo:token', {token: 't'})
+    await invite.capture({invite: 'K7QX2MPA'})
+    expect(storage.get('mallkit:demo:invite')).toBe('K7QX2MPA')
+  })
+
+  test("the invite button shares the member's invite path; other shares keep the page's", () => {
+    installWx(() => null)
+    const page = render('pages/index/index').instance
+    const button = {from: 'button', target: {dataset: {sharePath: '/pages/index/index?invite=K7QX2MPA', shareTitle: '邀请有礼'}}}
+    expect(page.onShareAppMessage(button)).toMatchObject({title: '邀请有礼', path: '/pages/index/index?invite=K7QX2MPA'})
+    expect(page.onShareAppMessage({from: 'menu'}).path).toBe('/pages/index/index')
   })
 })

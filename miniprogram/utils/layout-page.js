@@ -42,11 +42,15 @@ module.exports = Behavior({
       }
     },
     /** onShareAppMessage's answer for this layout: the page's share title and image, the path
-     * with `from=<my code>` when the shopper is a distributor. */
-    shareMessage(path) {
+     * with `from=<my code>` when the shopper is a distributor — or, shared from the invite
+     * block's button (`res.target.dataset.sharePath`), the invite's own title and path. */
+    shareMessage(path, res) {
       const page = (this.data.layout && this.data.layout.page) || {}
       const share = page.share || {}
-      const message = {title: share.title || page.title || '', path: referral.withFrom(path)}
+      const dataset = (res && res.from === 'button' && res.target && res.target.dataset) || {}
+      const message = dataset.sharePath
+        ? {title: dataset.shareTitle || page.title || '', path: dataset.sharePath}
+        : {title: share.title || page.title || '', path: referral.withFrom(path)}
       const image = imageUrl(share.image, 500)
       if (image) message.imageUrl = image
       return message

@@ -12,7 +12,30 @@ const PENDING_KEY = `mallkit:${config.shop}:from`
 const CODE_KEY = `mallkit:${config.shop}:distributor-code`
 const CODE = /^[A-Za-z0-9]{1,16}$/
 
-let sending = null
+/**
+ * A function sending the code remembered under `key` to `path` once (POST {code}): it
+ * forgets the code after any answer but a network failure; calls while one is on the way
+ * share it. Used for `from=` here and `invite=` (utils/invite.js).
+ */
+function pendingBinder(key, path) {
+  let sending = null
+  return function bindPending() {
+    const code = wx.getStorageSync(key)
+    if (!code) return Promise.resolve(null)
+    if (sending) return sending
+    sending = api.post(path, {code}).then(result => {
+      wx.removeStorageSync(key)
+      return result
+    }, err => {
+      if (err && err.status !== 0) wx.removeStorageSync(key)
+      return null
+    }).then(result => {
+      sending = null
+      return result
+    })
+    return sending
+  }
+}
 
 /** Remember the shopper's own distributor code (null: not a distributor). */
 function remember(code) {
@@ -28,22 +51,7 @@ function withFrom(path) {
 }
 
 /** Bind the remembered code, if any (logging in first when needed). */
-function bind() {
-  const code = wx.getStorageSync(PENDING_KEY)
-  if (!code) return Promise.resolve(null)
-  if (sending) return sending
-  sending = api.post('/distribution/bind', {code}).then(result => {
-    wx.removeStorageSync(PENDING_KEY)
-    return result
-  }, err => {
-    if (err && err.status !== 0) wx.removeStorageSync(PENDING_KEY)
-    return null
-  }).then(result => {
-    sending = null
-    return result
-  })
-  return sending
-}
+const bind = pendingBinder(PENDING_KEY, '/distribution/bind')
 
 /** A launch's or page's query: remember its `from` (not the shopper's own) and bind it. */
 function capture(query) {
@@ -52,4 +60,4 @@ function capture(query) {
   return bind()
 }
 
-module.exports = {remember, withFrom, bind, capture}
+module.exports = {remember, withFrom, bind, capture, pendingBinder}

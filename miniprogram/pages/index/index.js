@@ -14,8 +14,8 @@ Component({
     onPullDownRefresh() {
       return this.reloadLayout().then(() => wx.stopPullDownRefresh())
     },
-    onShareAppMessage() {
-      return this.shareMessage('/pages/index/index')
+    onShareAppMessage(res) {
+      return this.shareMessage('/pages/index/index', res)
     },
   },
 })

@@ -19,8 +19,8 @@ Component({
     onPullDownRefresh() {
       return this.reloadLayout().then(() => wx.stopPullDownRefresh())
     },
-    onShareAppMessage() {
-      return this.shareMessage(`/pages/page/index?slug=${this.slug}`)
+    onShareAppMessage(res) {
+      return this.shareMessage(`/pages/page/index?slug=${this.slug}`, res)
     },
   },
 })

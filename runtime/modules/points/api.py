@@ -23,7 +23,8 @@ REASONS = {"order_paid": "购物奖励", "order_deduction": "下单抵扣", "ord
            "signin": "签到奖励", "signin_makeup": "补签", "signin_milestone": "签到里程碑奖励",
            "birthday_gift": "生日礼", "expired": "积分过期", "manual_adjustment": "商家调整",
            "gift": "赠送", "import": "原系统迁移", "pointsmall_exchange": "积分兑换",
-           "pointsmall_return": "兑换退回"}
+           "pointsmall_return": "兑换退回", "invite_reward": "邀请有礼",
+           "invite_reward_back": "邀请奖励收回"}
 
 OPENAPI = ApiComponents()
 OPENAPI.schema("PointsSummary", {
