@@ -3,13 +3,13 @@ birthday gift points."""
 
 from __future__ import annotations
 
-import calendar
 from typing import Any
 
-from sqlalchemy import extract, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runtime.jobs import for_each_shop
+from runtime.modules.members.birthdays import birthday_on
 from runtime.modules.members.models import Level, Member, MemberStatus
 from runtime.modules.points.expiry import expire_due, notify_expiring
 from runtime.modules.points.service import credit
@@ -20,14 +20,10 @@ def birthday_gifts(session: Session) -> int:
     """Credit each level's birthday gift to members whose birthday is today, shop-local
     (29 February birthdays on 28 February in other years); once a year per member."""
     today = local_today(shop_zone(session))
-    days = [today.day]
-    if today.month == 2 and today.day == 28 and not calendar.isleap(today.year):
-        days.append(29)
     rows = session.execute(
         select(Member.id, Level.birthday_gift_points).join(Level, Level.id == Member.level_id)
         .where(Member.status == MemberStatus.ACTIVE, Level.birthday_gift_points > 0,
-               extract("month", Member.birthday) == today.month,
-               extract("day", Member.birthday).in_(days)).order_by(Member.id))
+               birthday_on(today)).order_by(Member.id))
     granted = 0
     for member_id, points in rows:
         result = credit(session, member_id, points, reason="birthday_gift",
