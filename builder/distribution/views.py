@@ -16,7 +16,8 @@ from builder.auth import current_user, shop_blueprint
 from runtime.audit.web import request_origin
 from runtime.errors import MallkitError, ValidationFailed
 from runtime.modules import switches
-from runtime.modules.distribution import ledger, service, withdrawals
+from runtime.modules.catalog.queries import products_by_ids
+from runtime.modules.distribution import ledger, rates, service, withdrawals
 from runtime.modules.distribution.models import (
     Application,
     ApplicationStatus,
@@ -192,14 +193,62 @@ def levels() -> ResponseReturnValue:
     if forms.wants_json():
         return jsonify({"items": [{"id": lv.id, "name": lv.name, "rank": lv.rank,
                                    "level1_rate": str(lv.level1_rate),
-                                   "level2_rate": str(lv.level2_rate)} for lv in rows]})
+                                   "level2_rate": str(lv.level2_rate),
+                                   **{rule: getattr(lv, rule) for rule in LEVEL_NUMBERS[1:]}}
+                                  for lv in rows]})
     return _render("distribution/levels.html", rows=rows, active="levels")
+
+
+LEVEL_NUMBERS = ("rank", "upgrade_sales_fen", "upgrade_direct", "upgrade_team",
+                 "upgrade_commission_fen")
+
+
+def _level_payload() -> dict[str, Any]:
+    """The level form's fields, whole numbers read from the form's text."""
+    data = forms.payload()
+    for key in LEVEL_NUMBERS:
+        value = data.get(key)
+        if isinstance(value, str):
+            data[key] = int(value.strip()) if value.strip().isdigit() and len(value) < 16 \
+                else None if not value.strip() else value
+    return data
 
 
 @distribution_console.post("/distribution/levels")
 def save_level() -> ResponseReturnValue:
-    data = forms.payload()
+    data = _level_payload()
     return _act(lambda: service.save_level(db(), data), "已保存分销等级。", url_for(".levels"))
+
+
+@distribution_console.post("/distribution/levels/<int:level_id>")
+def edit_level(level_id: int) -> ResponseReturnValue:
+    data = _level_payload()
+    return _act(lambda: service.save_level(db(), data, level_id), "已保存分销等级。",
+                url_for(".levels"))
+
+
+@distribution_console.get("/distribution/rates")
+def product_rates() -> ResponseReturnValue:
+    """Per-product / per-SKU commission rates (商品单独佣金)."""
+    rows = rates.list_rates(db())
+    if forms.wants_json():
+        return jsonify({"items": [rates.rate_dict(r) for r in rows]})
+    titles = {p.id: p.title for p in products_by_ids(db(), sorted({r.product_id for r in rows}),
+                                                     visible_only=False)}
+    return _render("distribution/rates.html", rows=rows, titles=titles, active="rates")
+
+
+@distribution_console.post("/distribution/rates")
+def save_product_rate() -> ResponseReturnValue:
+    data = forms.payload()
+    return _act(lambda: rates.save_rate(db(), data), "已保存商品佣金。", url_for(".product_rates"))
+
+
+@distribution_console.post("/distribution/rates/<int:rate_id>/delete")
+def delete_product_rate(rate_id: int) -> ResponseReturnValue:
+    return _act(lambda: rates.delete_rate(db(), rate_id),
+                "已删除商品佣金，恢复按等级或全店比例计佣。",
+                url_for(".product_rates"))
 
 
 @distribution_console.get("/distribution/commissions")

@@ -28,14 +28,14 @@ from datetime import timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.errors import Conflict
 from runtime.jobs import enqueue_for_app_after_commit, job_id
-from runtime.modules.distribution import ledger
+from runtime.modules.distribution import ledger, levels
 from runtime.modules.distribution.models import (
     Commission,
     CommissionStatus,
@@ -327,10 +327,14 @@ def revalue_line(session: Session, order_id: int, line_id: int, refund_id: int) 
 
 
 def settle_due(session: Session, now: Any = None, line_id: int | None = None,
-               limit: int = 20000) -> int:
+               limit: int = 50000) -> int:
     """Settle, set-based, the shop's PENDING commissions due by ``now`` whose line has no
-    open after-sale (of one line, for its timer): a compare-and-set UPDATE, their ledger
-    entries by one INSERT ... SELECT, the balances by one UPDATE. Batches of ``limit``."""
+    open after-sale (of one line, for its timer), in batches of ``limit`` by id range, each
+    in five statements: the range, the beneficiaries' rows locked, a compare-and-set UPDATE
+    (only rows still PENDING move, so a line is never settled twice), their ledger entries
+    by one INSERT ... SELECT (keys ``c<id>-settle``, unique) and the balances by one
+    grouped executemany UPDATE. Core statements: no ORM objects are loaded. Then the
+    beneficiaries' levels are evaluated (:func:`levels.upgrade`)."""
     from sqlalchemy import String, and_, bindparam, cast, exists, func, insert, literal
 
     from runtime.db import UTCDateTime
@@ -339,48 +343,49 @@ def settle_due(session: Session, now: Any = None, line_id: int | None = None,
     now = now or utcnow()
     shop_id = current_shop_id(session)
     stamp = literal(now, UTCDateTime())
-    open_request = exists().where(AfterSaleLine.line_id == Commission.line_id,
-                                  AfterSaleLine.open_aftersale_id.is_not(None))
-    due = [Commission.status == CommissionStatus.PENDING, Commission.due_at <= now]
+    c, d, e = Commission.__table__.c, Distributor.__table__, ledger.LedgerEntry.__table__
+    open_request = exists().where(AfterSaleLine.__table__.c.shop_id == shop_id,
+                                  AfterSaleLine.__table__.c.line_id == c.line_id,
+                                  AfterSaleLine.__table__.c.open_aftersale_id.is_not(None))
+    due = [c.shop_id == shop_id, c.status == CommissionStatus.PENDING.value, c.due_at <= now,
+           ~open_request]
     if line_id is not None:
-        due.append(Commission.line_id == line_id)
-    total = 0
-    after = 0
+        due.append(c.line_id == line_id)
+    columns = ("member_id", "kind", "key", "commission_id", "pending_delta_fen",
+               "available_delta_fen", "frozen_delta_fen", "withdrawn_delta_fen", "at",
+               "shop_id", "created_at", "updated_at")
+    total = after = 0
+    beneficiaries: set[int] = set()
     while True:
-        ids = select(Commission.id).where(Commission.shop_id == shop_id, *due,
-                                          Commission.id > after, ~open_request) \
-            .order_by(Commission.id).limit(limit).subquery()
+        ids = select(c.id).where(*due, c.id > after).order_by(c.id).limit(limit).subquery()
         low, high = session.execute(select(func.min(ids.c.id), func.max(ids.c.id))).one()
         if low is None:
+            session.expire_all()
+            levels.upgrade(session, beneficiaries)
             return total
-        members = list(session.scalars(select(Commission.beneficiary_member_id).distinct()
-                                       .where(*due, Commission.id.between(low, high))))
-        ledger.lock_distributors(session, members)
-        moved = session.execute(
-            update(Commission).where(*due, Commission.id.between(low, high), ~open_request)
-            .values(status=CommissionStatus.SETTLED.value, settled_fen=Commission.amount_fen,
-                    settled_at=now).execution_options(synchronize_session=False)).rowcount
-        settled = and_(Commission.status == CommissionStatus.SETTLED,
-                       Commission.settled_at == stamp, Commission.id.between(low, high))
-        columns = ("member_id", "kind", "key", "commission_id", "pending_delta_fen",
-                   "available_delta_fen", "frozen_delta_fen", "withdrawn_delta_fen", "at",
-                   "shop_id", "created_at", "updated_at")
-        session.execute(insert(ledger.LedgerEntry).from_select(columns, select(
-            Commission.beneficiary_member_id, literal(LedgerKind.SETTLE.value),
-            literal("c") + cast(Commission.id, String) + literal("-settle"), Commission.id,
-            -Commission.amount_fen, Commission.amount_fen, literal(0), literal(0), stamp,
-            Commission.shop_id, stamp, stamp).where(settled)))
-        sums = session.execute(select(Commission.beneficiary_member_id,
-                                      func.sum(Commission.amount_fen)).where(settled)
-                               .group_by(Commission.beneficiary_member_id)).all()
+        batch = c.id.between(low, high)
+        session.execute(select(d.c.id).where(d.c.shop_id == shop_id, d.c.member_id.in_(
+            select(c.beneficiary_member_id).where(*due, batch))).order_by(d.c.id)
+            .with_for_update())
+        moved = session.execute(Commission.__table__.update().where(*due, batch).values(
+            status=CommissionStatus.SETTLED.value, settled_fen=c.amount_fen, settled_at=stamp,
+            updated_at=stamp)).rowcount
+        settled = and_(c.shop_id == shop_id, batch, c.status == CommissionStatus.SETTLED.value,
+                       c.settled_at == stamp)
+        session.execute(insert(e).from_select(columns, select(
+            c.beneficiary_member_id, literal(LedgerKind.SETTLE.value),
+            literal("c") + cast(c.id, String) + literal("-settle"), c.id, -c.amount_fen,
+            c.amount_fen, literal(0), literal(0), stamp, c.shop_id, stamp, stamp)
+            .where(settled)))
+        sums = session.execute(select(c.beneficiary_member_id, func.sum(c.amount_fen))
+                               .where(settled).group_by(c.beneficiary_member_id)).all()
         if sums:
-            session.execute(update(Distributor.__table__).where(
-                Distributor.__table__.c.shop_id == shop_id,
-                Distributor.__table__.c.member_id == bindparam("m")).values(
-                pending_fen=Distributor.__table__.c.pending_fen - bindparam("amount"),
-                available_fen=Distributor.__table__.c.available_fen + bindparam("amount")),
-                [{"m": member, "amount": int(total)} for member, total in sums])
-        session.expire_all()
+            session.execute(d.update().where(d.c.shop_id == shop_id,
+                                             d.c.member_id == bindparam("m")).values(
+                pending_fen=d.c.pending_fen - bindparam("amount"),
+                available_fen=d.c.available_fen + bindparam("amount"), updated_at=stamp),
+                [{"m": member, "amount": int(amount)} for member, amount in sums])
+            beneficiaries.update(member for member, _ in sums)
         total += moved
         after = high
 

@@ -235,7 +235,9 @@ def set_level(session: Session, member_id: Any, level_id: int | None) -> Distrib
 
 def save_level(session: Session, data: dict[str, Any], level_id: int | None = None
                ) -> DistributorLevel:
-    """Create or change a level: ``name``, ``rank``, the two rates (percent, 2 decimals)."""
+    """Create or change a level: ``name``, ``rank``, the two rates (percent, 2 decimals) and
+    its upgrade rules (``upgrade_sales_fen``, ``upgrade_direct``, ``upgrade_team``,
+    ``upgrade_commission_fen``; 0 = not a rule)."""
     from decimal import Decimal, InvalidOperation
 
     errors = FieldErrors()
@@ -253,12 +255,16 @@ def save_level(session: Session, data: dict[str, Any], level_id: int | None = No
             rates[key] = value
         except (InvalidOperation, ValueError):
             errors.add(f"/{key}", "a percentage between 0 and 100 with at most 2 decimals")
-    upgrade = errors.integer(data, "upgrade_sales_fen", 0, 10**12, required=False) or 0
+    rules = {rule: errors.integer(data, rule, 0, limit, required=False) or 0
+             for rule, limit in (("upgrade_sales_fen", 10**12), ("upgrade_direct", 10**6),
+                                 ("upgrade_team", 10**7), ("upgrade_commission_fen", 10**12))}
     errors.raise_if_any()
     row = session.get(DistributorLevel, level_id) if level_id else DistributorLevel()
     if row is None:
         raise NotFound("no such level")
-    row.name, row.rank, row.upgrade_sales_fen = name.strip(), rank, upgrade
+    row.name, row.rank = name.strip(), rank
+    for rule, value in rules.items():
+        setattr(row, rule, value)
     row.level1_rate, row.level2_rate = rates["level1_rate"], rates["level2_rate"]
     session.add(row)
     try:
