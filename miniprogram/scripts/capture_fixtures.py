@@ -298,6 +298,7 @@ def _record_flow(rec: Recorder, product_id: int) -> dict[str, dict[str, Any]]:
     _record_seckill(rec)
     _record_articles(rec)
     _record_reviews(rec)
+    _record_groupbuy(rec, address["body"]["id"])
     return rec.fixtures
 
 
@@ -313,6 +314,39 @@ def _record_seckill(rec: Recorder) -> None:
         "activity_id": activity_id, "sku_id": sku_id, "qty": 1,
         "token": token["body"]["token"]}, expect=202)
     rec.call("seckill-ticket", "GET", f"{API}/seckill/tickets/{ticket['body']['ticket']}")
+
+def _record_groupbuy(rec: Recorder, address_id: int) -> None:
+    """The group-buy pages' exchanges: the demo's 3人团 and its open group (the demo leader's);
+    the shopper joins it through checkout with ``activity.group_id``, pays (the WeChat Pay
+    simulator's notification), sees the group and their group buys, then leaves it. Last,
+    so the refund of leaving numbers nothing the other fixtures show."""
+    from runtime.wechat.pay.simulator import WechatPaySimulator
+    from runtime.wechat.transport import AppTransport
+
+    rec.token = rec.call(None, "POST", f"{API}/auth/wechat",
+                         {"code": f"dev-{OPENID}"})["body"]["token"]
+    listing = rec.call("groupbuy-activities", "GET", f"{API}/groupbuy/activities", auth=False)
+    activity = listing["body"]["items"][0]
+    group_id = activity["open_groups"][0]["id"]
+    detail = rec.call("groupbuy-activity", "GET", f"{API}/groupbuy/activities/{activity['id']}",
+                      auth=False)
+    rec.call("groupbuy-group", "GET", f"{API}/groupbuy/groups/{group_id}")
+    sku_id = detail["body"]["skus"][0]["sku_id"]
+    quote = rec.call("groupbuy-quote", "POST", f"{API}/checkout/quote", {
+        "fulfilment": "express", "use_points": False, "use_balance": False, "remark": "",
+        "source": "items", "items": [{"sku_id": sku_id, "qty": 1}], "address_id": address_id,
+        "activity": {"kind": "groupbuy", "id": activity["id"], "group_id": group_id}})
+    order = rec.call("groupbuy-order", "POST", f"{API}/orders",
+                     {"quote_id": quote["body"]["quote_id"]},
+                     headers={"Idempotency-Key": f"{IDEMPOTENCY_KEY}-groupbuy"}, expect=201)
+    rec.call(None, "POST", f"{API}/orders/{order['body']['id']}/pay", {"method": "wechatpay"})
+    with rec.app.app_context():
+        WechatPaySimulator.for_app(rec.app).send_payment_notification(
+            order["body"]["order_no"], transport=AppTransport(rec.app))
+    rec.call("groupbuy-group-joined", "GET", f"{API}/groupbuy/groups/{group_id}")
+    rec.call("groupbuy-mine", "GET", f"{API}/groupbuy/mine")
+    rec.call("groupbuy-leave", "POST", f"{API}/groupbuy/groups/{group_id}/leave")
+
 
 def _record_articles(rec: Recorder) -> None:
     """The article page's exchanges: the demo's categories, the first page of articles and

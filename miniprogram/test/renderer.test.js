@@ -32,7 +32,7 @@ const ROOTS = {
   'floating-button': '.float', 'product-ranking': '.rank', 'recent-purchases': '.ticker-wrap',
   seckill: '.seckill', 'distribution-centre': '.dist',
   'points-mall-grid': '.pmall', 'article-list': '.articles', 'live-entry': '.live',
-  'member-day': '.mday', invite: '.invite',
+  'member-day': '.mday', invite: '.invite', groupbuy: '.gbk', 'group-progress': '.gpr-block',
 }
 
 function renderLayout(layout) {

@@ -4,4 +4,4 @@
 def test_off_by_default_then_on(app, client, factory, shop):
     assert client.get(f"/api/v1/shops/{shop.slug}/groupbuy/activities").status_code == 404
     factory.module_on(shop, "groupbuy")
-    assert client.get(f"/api/v1/shops/{shop.slug}/groupbuy/activities").json == {"items": []}
+    assert client.get(f"/api/v1/shops/{shop.slug}/groupbuy/activities").json["items"] == []

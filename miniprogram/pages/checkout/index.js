@@ -5,7 +5,8 @@
  * per quote) -> pay with the chosen method (wx.requestPayment for WeChat Pay) -> the order.
  * `?sku=<id>&qty=<n>` is "buy now" (a quote of those items instead of the cart); with
  * `&activity=<kind>&activity_id=<id>` it is an activity order (a points-mall exchange ...),
- * which uses no points deduction and, when nothing is due, is paid the moment it is created.
+ * which uses no points deduction and, when nothing is due, is paid the moment it is created;
+ * a group buy's `&group_id=<id>` joins that group (without: the payment opens a new one).
  */
 const api = require('../../utils/api')
 const {yuan} = require('../../utils/format')
@@ -49,7 +50,10 @@ Component({
       if (sku > 0) this.setData({items: [{sku_id: sku, qty: Math.max(1, Number(options.qty) || 1)}]})
       const activityId = Number(options && options.activity_id)
       if (sku > 0 && options.activity && activityId > 0) {
-        this.setData({activity: {kind: String(options.activity), id: activityId}})
+        const activity = {kind: String(options.activity), id: activityId}
+        const groupId = Number(options.group_id)
+        if (groupId > 0) activity.group_id = groupId // a group buy's group to join
+        this.setData({activity})
       }
       return Promise.all([api.get('/checkout/options'), api.get('/addresses')]).then(([opts, book]) => {
         const addresses = book.items || []

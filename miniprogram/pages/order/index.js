@@ -2,7 +2,8 @@
  * One of my orders (GET orders/<id>): status, address or pickup point, lines, the price
  * breakdown, shipments and the timeline; pay (wx.requestPayment), cancel, confirm receipt and
  * the pickup code (with its QR code) when they apply; 去评价 when a completed order has lines
- * still to review (the reviews module's `review` part of the order).
+ * still to review (the reviews module's `review` part of the order); a group-buy order's
+ * group state (拼团中，还差 N 人) opens its group's page.
  */
 const api = require('../../utils/api')
 const {orderCard, orderBreakdown} = require('../../utils/orders')
@@ -93,6 +94,9 @@ Component({
       const {line, id} = event.currentTarget.dataset
       wx.navigateTo({url: Number(id) ? `/pages/aftersale/index?id=${id}`
         : `/pages/aftersale/index?order_id=${this.orderId}&line_id=${line}`})
+    },
+    onGroup() {
+      wx.navigateTo({url: `/pages/groupbuy/group?id=${this.data.order.groupbuy.group_id}`})
     },
     onOpenProduct(event) {
       wx.navigateTo({url: `/pages/product/index?id=${event.currentTarget.dataset.id}`})

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from runtime.api import enter_shop_from_url, keep_shop_in_url, shop_api_blueprint
 from runtime.api.openapi import ApiComponents, json_response, operation
+from runtime.clock import utcnow
 from runtime.errors import ValidationFailed
 from runtime.modules import switches
 from runtime.modules.groupbuy import activities, groups, serializers, sharecard
@@ -32,7 +33,7 @@ _GROUP = {"type": "object", "properties": {
     "size": {"type": "integer"}, "joined": {"type": "integer"}, "virtual": {"type": "integer"},
     "seats_left": {"type": "integer"}, "expire_at": {"type": "string"},
     "members": {"type": "array", "items": {"type": "object"}},
-    "share_path": {"type": "string"}}}
+    "share_path": {"type": "string"}, "now": {"type": "string"}}}
 OPENAPI.schema("GroupbuyGroup", _GROUP)
 OPENAPI.schema("GroupbuyActivity", {"type": "object", "properties": {
     "id": {"type": "integer"}, "title": {"type": "string"}, "group_size": {"type": "integer"},
@@ -42,11 +43,12 @@ OPENAPI.schema("GroupbuyActivity", {"type": "object", "properties": {
     "group_price_fen": {"type": ["integer", "null"]},
     "leader_price_fen": {"type": ["integer", "null"]}, "stock": {"type": "integer"},
     "open_groups": {"type": "array", "items": {"$ref": "#/components/schemas/GroupbuyGroup"}},
-    "skus": {"type": "array", "items": {"type": "object"}}}})
+    "skus": {"type": "array", "items": {"type": "object"}}, "now": {"type": "string"}}})
 OPENAPI.schema("GroupbuyActivities", {"type": "object", "properties": {"items": {
-    "type": "array", "items": {"$ref": "#/components/schemas/GroupbuyActivity"}}}})
+    "type": "array", "items": {"$ref": "#/components/schemas/GroupbuyActivity"}},
+    "now": {"type": "string"}}})
 OPENAPI.schema("GroupbuyMine", {"type": "object", "properties": {"items": {
-    "type": "array", "items": {"type": "object"}}}})
+    "type": "array", "items": {"type": "object"}}, "now": {"type": "string"}}})
 
 
 def _live(response: Response) -> Response:
@@ -72,7 +74,8 @@ def list_activities():
     product_id = int(raw) if raw else None
     rows = activities.list_activities(session, live_only=True, product_id=product_id)
     return _live(jsonify({"items": serializers.activities_json(
-        session, rows, open_groups=_shown(), detail=product_id is not None)}))
+        session, rows, open_groups=_shown(), detail=product_id is not None),
+        "now": utcnow().isoformat()}))
 
 
 @groupbuy_api.get("/groupbuy/activities/<int:activity_id>")
@@ -118,7 +121,8 @@ def mine():
     """The caller's group buys, newest first, with their groups."""
     session = db()
     rows = groups.member_rows(session, current_member_id())
-    response = jsonify({"items": serializers.mine_json(session, rows)})
+    response = jsonify({"items": serializers.mine_json(session, rows),
+                        "now": utcnow().isoformat()})
     response.headers["Cache-Control"] = "private, no-cache"
     return response
 

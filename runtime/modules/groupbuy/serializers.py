@@ -65,6 +65,7 @@ def activities_json(session: Session, rows: Sequence[GroupbuyActivity], *,
         }
         if detail:
             item.update({
+                "now": now.isoformat(),
                 "per_order_limit": a.per_order_limit, "per_user_limit": a.per_user_limit,
                 "skus": [{"sku_id": r.sku_id, "group_price_fen": r.group_price_fen,
                           "leader_price_fen": r.leader_price_fen, "stock": r.stock,
@@ -103,6 +104,7 @@ def group_json(session: Session, group: GroupbuyGroup, member_id: int | None = N
     activity = session.get(GroupbuyActivity, group.activity_id)
     assert activity is not None
     data["activity"] = activities_json(session, [activity], open_groups=0)[0]
+    data["now"] = utcnow().isoformat()  # countdowns run from the server's clock
     if member_id is not None:
         mine = session.scalar(select(GroupbuyOrder).where(
             GroupbuyOrder.group_id == group.id, GroupbuyOrder.member_id == member_id)
@@ -117,7 +119,11 @@ def mine_json(session: Session, rows: Sequence[GroupbuyOrder]) -> list[dict[str,
     found = {g.id: g for g in session.scalars(select(GroupbuyGroup).where(
         GroupbuyGroup.id.in_({r.group_id for r in rows if r.group_id})))}
     as_json = _groups_json(session, list(found.values()))
+    bought = list(session.scalars(select(GroupbuyActivity).where(
+        GroupbuyActivity.id.in_({r.activity_id for r in rows}))))
+    about = {a["id"]: a for a in activities_json(session, bought, open_groups=0)}
     return [{"order_id": r.order_id, "activity_id": r.activity_id, "status": r.status,
+             "activity": about.get(r.activity_id),
              "status_text": groups.STATUS_TEXT[groups.MemberStatus(r.status)],
              "is_leader": r.is_leader, "qty": r.qty, "unit_price_fen": r.unit_price_fen,
              "group": as_json.get(r.group_id) if r.group_id else None} for r in rows]
