@@ -147,3 +147,33 @@ def test_a_refunded_line_gets_no_automatic_good_review(app, client, factory, sho
     [auto] = reviews_of(app, factory, shop)
     assert auto.line_id == order["lines"][1]["id"] and auto.automatic
     assert [x["line_id"] for x in alice.call("GET", "/reviews").json["to_review"]] == [refunded]
+
+
+def test_a_reviewed_line_whose_slot_is_still_open_is_claimed_not_reviewed_twice(
+        app, client, factory, shop, clock):
+    """The sweep's fallback: a slot left open beside its line's review (the instant between a
+    member's insert and claim) takes that review; only the other line gets the automatic one."""
+    from sqlalchemy import update
+
+    from runtime.modules.reviews.models import ReviewSlot
+
+    factory.module_on(shop, "reviews")
+    a, b = products(factory, shop, 1000, 3000)
+    alice = shopper(app, client, factory, shop)
+    order = completed_order(app, factory, shop, alice, [a, b])
+    mine = alice.call("POST", "/reviews", review_body(order, 0, stars=2), 201).json
+    run(app, factory, shop, lambda s: s.execute(update(ReviewSlot).where(
+        ReviewSlot.order_id == order["id"]).values(review_id=None)))
+    clock.advance(timedelta(days=8))
+
+    assert run(app, factory, shop, service.write_automatic_reviews, None) == 1
+    slots = read(app, factory, shop, lambda s: list(s.execute(select(
+        ReviewSlot.line_id, ReviewSlot.review_id).where(ReviewSlot.order_id == order["id"])
+        .order_by(ReviewSlot.line_id))))
+    own, automatic = reviews_of(app, factory, shop)
+    assert (own.id, own.stars, own.automatic) == (mine["id"], 2, False)
+    assert automatic.automatic and [review for _, review in slots] == [own.id, automatic.id]
+    rating = read(app, factory, shop, lambda s: service.ratings(s, [a.product_id, b.product_id]))
+    assert (rating[a.product_id].count, rating[a.product_id].average) == (1, 2.0)
+    assert (rating[b.product_id].count, rating[b.product_id].average) == (1, 5.0)
+    assert run(app, factory, shop, service.write_automatic_reviews, None) == 0

@@ -29,11 +29,8 @@ from typing import Any
 
 import nh3
 from sqlalchemy import (
-    ARRAY,
     JSON,
-    BigInteger,
     and_,
-    bindparam,
     case,
     func,
     literal,
@@ -588,104 +585,137 @@ def console_reviews(session: Session, flt: ConsoleFilter, page: int = 1, per_pag
 def write_automatic_reviews(session: Session, now: datetime | None = None, *,
                             order_id: int | None = None, batch: int = AUTO_REVIEW_BATCH) -> int:
     """Write the automatic good review of up to ``batch`` slots due at ``now`` (of one order,
-    or of the shop), set-based in one transaction of four statements whatever the batch: the
-    due slots chosen (on PostgreSQL locked, skipping those another sweep holds), one
-    INSERT ... SELECT of the reviews (a line reviewed meanwhile is skipped by its unique
-    key), one INSERT ... SELECT ... GROUP BY adding what was written to the products'
-    counters, one UPDATE of the slots. Nothing travels through Python but the slot ids.
-    Returns how many were written."""
+    or of the shop), set-based whatever the batch: the due slots chosen (on PostgreSQL locked,
+    skipping those another sweep holds), their reviews inserted (a line reviewed meanwhile is
+    skipped by its unique key), what was written added to the products' counters, the slots
+    claimed. Nothing travels through Python but counts. Returns how many were written."""
     now = now or utcnow()
     shop_id = _shop_id(session)
-    settings = review_settings(session)
-    due = select(ReviewSlot.id).where(ReviewSlot.shop_id == shop_id,
-                                      ReviewSlot.review_id.is_(None),
-                                      ReviewSlot.auto_due_at <= now)
+    due = [ReviewSlot.shop_id == shop_id, ReviewSlot.review_id.is_(None),
+           ReviewSlot.auto_due_at <= now]
     if order_id is not None:
-        due = due.where(ReviewSlot.order_id == order_id)
-    dialect = session.get_bind().dialect.name
-    among, count = _choose(session, dialect, due.order_by(ReviewSlot.id).limit(batch))
-    if not count:
-        return 0
-    chosen = (ReviewSlot.shop_id == shop_id, among, ReviewSlot.review_id.is_(None),
-              ReviewSlot.auto_due_at <= now)
-    if order_id is not None:
-        chosen = (*chosen, ReviewSlot.order_id == order_id)
-    columns = ("shop_id", "order_id", "line_id", "product_id", "member_id", "spec_text",
-               "stars", "content", "images", "has_images", "anonymous", "nickname",
-               "avatar_url", "automatic", "status", "hidden", "reply", "followup_content",
-               "followup_images", "created_at", "updated_at")
-    stamp = Review.__table__.c.created_at.type
-    source = select(ReviewSlot.shop_id, ReviewSlot.order_id, ReviewSlot.line_id,
-                    ReviewSlot.product_id, ReviewSlot.member_id, ReviewSlot.spec_text,
-                    literal(5), literal(settings.auto_review_text), literal([], JSON),
-                    literal(False), literal(True), literal(""), literal(""), literal(True),
-                    literal(ReviewStatus.PUBLISHED.value), literal(False), literal(""),
-                    literal(""), literal([], JSON), literal(now, stamp), literal(now, stamp)
-                    ).where(*chosen)
-    make = pg_insert if dialect == "postgresql" else sqlite_insert
-    written = session.execute(make(Review.__table__).from_select(columns, source)
-                              .on_conflict_do_nothing(index_elements=["shop_id", "line_id"])
-                              .execution_options(preserve_rowcount=True)).rowcount
-    if written:
-        _add_good_reviews(session, make, chosen, now, every=written == count)
-    review_of_line = select(Review.id).where(
-        Review.shop_id == shop_id, Review.line_id == ReviewSlot.line_id).scalar_subquery()
-    session.execute(update(ReviewSlot).where(*chosen).values(
-        review_id=review_of_line, updated_at=now).execution_options(synchronize_session=False))
+        due.append(ReviewSlot.order_id == order_id)
+    values = _automatic_review_values(review_settings(session), now)
+    if session.get_bind().dialect.name == "postgresql":
+        written, chosen = _write_batch_postgresql(session, due, values, now, batch)
+    else:
+        written, chosen = _write_batch_sqlite(session, due, values, now, batch)
+    if written < chosen:  # lines reviewed meanwhile: their slots take that review
+        review_of_line = select(Review.id).where(
+            Review.shop_id == shop_id, Review.line_id == ReviewSlot.line_id).scalar_subquery()
+        session.execute(update(ReviewSlot).where(
+            *due, select(Review.id).where(Review.shop_id == shop_id,
+                                          Review.line_id == ReviewSlot.line_id).exists())
+            .values(review_id=review_of_line, updated_at=now)
+            .execution_options(synchronize_session=False))
     if written:
         _changed(session)
-    return int(written)
+    return written
 
 
-def _choose(session: Session, dialect: str, due: Any) -> tuple[Any, int]:
-    """The condition naming the due slots of this batch, in one bound value, and how many
-    they are: on PostgreSQL ``id IN (SELECT unnest(:ids))`` (a hashed semi-join; ``id =
-    ANY(:ids)`` scans the array for every row), exactly the rows locked here (skipping those
-    another sweep holds); on SQLite, whose writers are serialised, the id range they span,
-    read as one row (the caller's due conditions still apply within it)."""
-    if dialect == "postgresql":
-        ids = list(session.connection().execute(due.with_for_update(skip_locked=True))
-                   .scalars())
-        chosen = select(func.unnest(bindparam("slot_ids", ids, type_=ARRAY(BigInteger))))
-        return ReviewSlot.id.in_(chosen.scalar_subquery()), len(ids)
-    batch = due.subquery()
-    first, last, count = session.connection().execute(
-        select(func.min(batch.c.id), func.max(batch.c.id), func.count())).one()
-    return ReviewSlot.id.between(first, last), int(count)
+_REVIEW_COLUMNS = ("shop_id", "order_id", "line_id", "product_id", "member_id", "spec_text",
+                   "stars", "content", "images", "has_images", "anonymous", "nickname",
+                   "avatar_url", "automatic", "status", "hidden", "reply", "followup_content",
+                   "followup_images", "created_at", "updated_at")
 
 
-def _add_good_reviews(session: Session, make: Any, chosen: tuple[Any, ...],
-                      now: datetime, *, every: bool) -> None:
-    """Add the automatic reviews just written to their products' counters in one
-    INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE. ``every``: each chosen slot
-    got its review, so the slots are counted as they are; otherwise (a line reviewed
-    meanwhile was skipped) what was written is read back: the chosen slots are still
-    unclaimed, and a line's review beside an unclaimed slot can only be the automatic one
-    of this transaction (a member's review claims its slot in its own transaction)."""
-    stats = ReviewProductStats.__table__
+def _automatic_review_values(settings: ReviewSettings, now: datetime) -> tuple[Any, ...]:
+    """What every automatic review says, after the slot's own six columns."""
+    stamp = Review.__table__.c.created_at.type
+    return (literal(5), literal(settings.auto_review_text), literal([], JSON),
+            literal(False), literal(True), literal(""), literal(""), literal(True),
+            literal(ReviewStatus.PUBLISHED.value), literal(False), literal(""),
+            literal(""), literal([], JSON), literal(now, stamp), literal(now, stamp))
+
+
+def _slot_columns(slots: Any) -> tuple[Any, ...]:
+    return (slots.c.shop_id, slots.c.order_id, slots.c.line_id, slots.c.product_id,
+            slots.c.member_id, slots.c.spec_text)
+
+
+def _write_batch_postgresql(session: Session, due: list[Any], values: tuple[Any, ...],
+                            now: datetime, batch: int) -> tuple[int, int]:
+    """One statement: the batch locked (``FOR UPDATE SKIP LOCKED``, materialised), its reviews
+    inserted, each slot pointed at the review its insert returned (joined by the slots' unique
+    (shop, line) key), and the products' counters raised by what was written. Returns
+    (written, chosen)."""
+    slots = ReviewSlot.__table__
+    picked = (select(slots.c.id, *_slot_columns(slots)).where(*due).order_by(slots.c.id)
+              .limit(batch).with_for_update(skip_locked=True)
+              .cte("picked").prefix_with("MATERIALIZED"))
+    written = (pg_insert(Review.__table__)
+               .from_select(_REVIEW_COLUMNS, select(*_slot_columns(picked), *values))
+               .on_conflict_do_nothing(index_elements=["shop_id", "line_id"])
+               .returning(Review.shop_id, Review.line_id, Review.product_id, Review.id)
+               .cte("written"))
+    claimed = (update(slots)
+               .where(slots.c.shop_id == written.c.shop_id,
+                      slots.c.line_id == written.c.line_id)
+               .values(review_id=written.c.id, updated_at=now)
+               .returning(slots.c.id).cte("claimed"))
     n = func.count()
-    stamps = (literal(now, stats.c.created_at.type), literal(now, stats.c.updated_at.type))
-    if every:
-        rows = select(ReviewSlot.shop_id, ReviewSlot.product_id, n, n * 5, n, literal(0),
-                      literal(0), *stamps).where(*chosen).group_by(ReviewSlot.shop_id,
-                                                                    ReviewSlot.product_id)
-    else:
-        r = Review.__table__.alias("written")
-        rows = select(ReviewSlot.shop_id, r.c.product_id, n, n * 5, n, literal(0),
-                      literal(0), *stamps
-                      ).join(r, and_(r.c.shop_id == ReviewSlot.shop_id,
-                                     r.c.line_id == ReviewSlot.line_id)
-                             ).where(*chosen, r.c.automatic.is_(True), r.c.created_at == now
-                                     ).group_by(ReviewSlot.shop_id, r.c.product_id)
+    counted = _count_good_reviews(pg_insert, select(
+        written.c.shop_id, written.c.product_id, n, n * 5, n, literal(0), literal(0),
+        *_stats_stamps(now)).group_by(written.c.shop_id, written.c.product_id)
+    ).returning(ReviewProductStats.product_id).cte("counted")
+    count_of = lambda cte: select(func.count()).select_from(cte).scalar_subquery()  # noqa: E731
+    chosen, claimed_count, _ = session.execute(
+        select(count_of(picked), count_of(claimed), count_of(counted))).one()
+    return int(claimed_count), int(chosen)
+
+
+def _write_batch_sqlite(session: Session, due: list[Any], values: tuple[Any, ...],
+                        now: datetime, batch: int) -> tuple[int, int]:
+    """SQLite (writers serialised): the batch is the id range of the first ``batch`` due slots;
+    its reviews inserted, the counters raised by what was written, the written slots claimed.
+    Returns (written, chosen)."""
+    batch_ids = select(ReviewSlot.id).where(*due).order_by(ReviewSlot.id).limit(batch).subquery()
+    first, last, count = session.connection().execute(
+        select(func.min(batch_ids.c.id), func.max(batch_ids.c.id), func.count())).one()
+    if not count:
+        return 0, 0
+    chosen = (*due, ReviewSlot.id.between(first, last))
+    slots = ReviewSlot.__table__
+    written = session.execute(
+        sqlite_insert(Review.__table__)
+        .from_select(_REVIEW_COLUMNS, select(*_slot_columns(slots), *values).where(*chosen))
+        .on_conflict_do_nothing(index_elements=["shop_id", "line_id"])
+        .execution_options(preserve_rowcount=True)).rowcount
+    if not written:
+        return 0, int(count)
+    r = Review.__table__.alias("written")
+    mine = and_(r.c.shop_id == ReviewSlot.shop_id, r.c.line_id == ReviewSlot.line_id,
+                r.c.automatic.is_(True), r.c.created_at == now)
+    n = func.count()
+    session.execute(_count_good_reviews(sqlite_insert, select(
+        ReviewSlot.shop_id, r.c.product_id, n, n * 5, n, literal(0), literal(0),
+        *_stats_stamps(now)).join(r, mine).where(*chosen)
+        .group_by(ReviewSlot.shop_id, r.c.product_id)))
+    session.execute(update(ReviewSlot).where(*chosen, select(r.c.id).where(mine).exists())
+                    .values(review_id=select(r.c.id).where(mine).scalar_subquery(),
+                            updated_at=now)
+                    .execution_options(synchronize_session=False))
+    return int(written), int(count)
+
+
+def _stats_stamps(now: datetime) -> tuple[Any, Any]:
+    stats = ReviewProductStats.__table__
+    return literal(now, stats.c.created_at.type), literal(now, stats.c.updated_at.type)
+
+
+def _count_good_reviews(make: Any, rows: Any) -> Any:
+    """The INSERT ... ON CONFLICT DO UPDATE adding ``rows`` (shop, product, count, stars, good,
+    bad, images, stamps) to the products' review counters."""
+    stats = ReviewProductStats.__table__
     insert = make(stats).from_select(
         ("shop_id", "product_id", "review_count", "stars_sum", "good_count", "bad_count",
          "image_count", "created_at", "updated_at"), rows)
-    session.execute(insert.on_conflict_do_update(
+    return insert.on_conflict_do_update(
         index_elements=["shop_id", "product_id"],
         set_={"review_count": stats.c.review_count + insert.excluded.review_count,
               "stars_sum": stats.c.stars_sum + insert.excluded.stars_sum,
               "good_count": stats.c.good_count + insert.excluded.good_count,
-              "updated_at": insert.excluded.updated_at}))
+              "updated_at": insert.excluded.updated_at})
 
 
 def shops_with_due_reviews(session: Session, now: datetime | None = None) -> list[int]:
