@@ -92,8 +92,9 @@ SECKILL_GATE = LuaScript("seckill_gate", """
 -- The seckill gate: admit one order attempt or refuse it, atomically, in one call.
 -- KEYS[1]: the activity SKU's stock (units left).  KEYS[2]: its buyers hash (member -> units
 -- held; fields _open/_close: the slot window in epoch seconds, _per_order/_per_user: limits).
--- KEYS[3]: the member's attempt counter.  KEYS[4]: the ticket hash.  KEYS[5]: the shop's
--- pending tickets (sorted set, score = epoch seconds).
+-- KEYS[3]: the member's attempt counter of the current rate window (the window's number is
+-- in the key, so the app's clock, not Redis's, decides when it starts).  KEYS[4]: the ticket
+-- hash.  KEYS[5]: the shop's pending tickets (sorted set, score = epoch seconds).
 -- ARGV[1]: member id.  ARGV[2]: units.  ARGV[3]: now (epoch seconds).  ARGV[4]: attempts
 -- allowed per window.  ARGV[5]: that window (seconds).  ARGV[6]: the ticket id.
 -- ARGV[7]: seconds to keep the ticket.  ARGV[8..]: ticket fields (name, value pairs).
@@ -108,9 +109,10 @@ local open, close = tonumber(rules[1]), tonumber(rules[2])
 if not open or not close then return {0, 0} end
 if close <= open or now >= close then return {-2, close} end
 if now < open then return {-1, open} end
+local window = tonumber(ARGV[5])
 local n = redis.call('INCR', KEYS[3])
-if n == 1 then redis.call('EXPIRE', KEYS[3], ARGV[5]) end
-if n > tonumber(ARGV[4]) then return {-3, redis.call('TTL', KEYS[3])} end
+if n == 1 then redis.call('EXPIRE', KEYS[3], 2 * window) end
+if n > tonumber(ARGV[4]) then return {-3, math.ceil(window - now % window)} end
 local qty = tonumber(ARGV[2])
 if qty > tonumber(rules[3]) then return {-4, tonumber(rules[3])} end
 local held = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')

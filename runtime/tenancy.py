@@ -14,13 +14,16 @@ from runtime.shops.service import get_shop_by_slug
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def db() -> Session:
+def db(*, reader: bool | None = None) -> Session:
     """The request's session, opened on first use and closed at teardown. A safe method's
-    is a reader's (``runtime.db.reader_bind``: SQLite reads beside other processes); should it
-    write and meet the lock, :func:`retry_as_writer` makes it a writer for one more run."""
+    is a reader's (``runtime.db.reader_bind``: SQLite reads beside other processes), and so is
+    one first opened with ``reader=True`` (an unsafe method that usually writes nothing);
+    should it write and meet the lock, :func:`retry_as_writer` makes it a writer for one
+    more run."""
     if "db" not in g:
         mk = state()
-        reader = has_request_context() and request.method in SAFE_METHODS
+        if reader is None:
+            reader = has_request_context() and request.method in SAFE_METHODS
         g.db = (mk.session_factory(bind=mk.reader) if reader and mk.reader is not None
                 else mk.session_factory())
         g.db.info["shop_id"] = None

@@ -7,8 +7,10 @@ from __future__ import annotations
 from runtime.db import use_shop
 from runtime.modules import switches
 from runtime.modules.seckill.models import SeckillActivity, SeckillSlot
+from runtime.pages.output import output_cache
 from tests.orders.flow import shopper
-from tests.seckill.helpers import at, example
+from tests.seckill.helpers import at, example, state_of
+from tests.sqlcount import counting
 from tests.tenancy_helpers import two_shops
 
 
@@ -91,7 +93,45 @@ def test_rate_limit_per_member(app, client, factory, shop, clock):
     assert buyer.call("POST", "/seckill/orders", body, 422)
     assert buyer.call("POST", "/seckill/orders", body, 422)
     third = buyer.call("POST", "/seckill/orders", body, 429)
-    assert third.json["code"] == "seckill_too_fast" and third.headers["Retry-After"]
+    assert third.mimetype == "application/problem+json"
+    assert (third.json["status"], third.json["code"], third.json["type"]) == (
+        429, "seckill_too_fast", "https://mallkit.dev/problems/seckill_too_fast")
+    assert third.headers["Retry-After"] == "5"  # the window of 10:00:00-10:00:10 (app clock)
+    ok = {**body, "qty": 1}
+    assert buyer.call("POST", "/seckill/orders", ok, 429).json["code"] == "seckill_too_fast"
+    assert state_of(app, shop, ids["activity_id"], ids["sku_id"])["gate"] == 1
+    at(clock, 2026, 12, 5, 10, 0, 16)
+    assert buyer.call("POST", "/seckill/orders", ok, 202).json["status"] == "queued"
+
+
+def test_a_refused_attempt_reads_no_table_and_the_switch_still_counts(app, client, factory,
+                                                                       shop, clock):
+    ids = example(app, factory, shop, stock=1, per_user=1)
+    buyer = shopper(app, client, factory, shop)
+    other = shopper(app, app.test_client(), factory, shop)
+    at(clock, 2026, 12, 5, 10, 0, 5)
+    tokens = [who.call("GET", f"/seckill/activities/{ids['activity_id']}/token").json["token"]
+              for who in (buyer, other)]
+    order = {"activity_id": ids["activity_id"], "sku_id": ids["sku_id"]}
+    with app.app_context():
+        assert output_cache().mirror_ready(10)  # the invalidation listener is subscribed
+    buyer.call("POST", "/seckill/orders", {**order, "token": tokens[0]}, 202)
+    other.call("POST", "/seckill/orders", {**order, "token": tokens[1]}, 409)
+    with counting(app) as counted:
+        refused = other.call("POST", "/seckill/orders", {**order, "token": tokens[1]}, 409)
+    assert refused.json["code"] == "seckill_sold_out"
+    assert (counted.statements, counted.transactions) == ([], 0)
+
+    mk = app.extensions["mallkit"]
+    with app.app_context(), mk.session_factory() as s:
+        use_shop(s, shop.id)
+        switches.disable(s, "seckill")
+        s.commit()
+    off = other.call("POST", "/seckill/orders", {**order, "token": tokens[1]}, 404)
+    assert off.json["code"] == "module_disabled"
+    factory.module_on(shop, "seckill")
+    assert other.call("POST", "/seckill/orders", {**order, "token": tokens[1]},
+                      409).json["code"] == "seckill_sold_out"
 
 
 def test_live_board_is_short_cached(app, client, factory, shop, clock, redis_conn):

@@ -9,7 +9,8 @@ from runtime.modules.contract import Module
 module = Module(
     models="runtime.modules.seckill.models",
     migrations="migrations",
-    api=("runtime.modules.seckill.api:seckill_api", "runtime.modules.seckill.api:seckill_h5"),
+    api=("runtime.modules.seckill.api:seckill_api", "runtime.modules.seckill.api:seckill_gate_api",
+         "runtime.modules.seckill.api:seckill_h5"),
     console="builder.seckill",
     blocks="blocks",
     jobs={"seckill-sweeper": "runtime.modules.seckill.jobs:sweep"},

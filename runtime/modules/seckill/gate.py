@@ -53,8 +53,11 @@ def buyers_key(shop_id: int, activity_id: int, sku_id: int) -> str:
     return f"{_prefix(shop_id)}:{activity_id}:{sku_id}:buyers"
 
 
-def attempts_key(shop_id: int, activity_id: int, member_id: int) -> str:
-    return f"{_prefix(shop_id)}:{activity_id}:attempts:{member_id}"
+def attempts_key(shop_id: int, activity_id: int, member_id: int, now: datetime) -> str:
+    """The member's attempt counter of the rate window ``now`` falls in (fixed windows of
+    ``RATE_WINDOW_SECONDS`` by the app's clock)."""
+    window = int(now.timestamp()) // RATE_WINDOW_SECONDS
+    return f"{_prefix(shop_id)}:{activity_id}:attempts:{member_id}:{window}"
 
 
 def ticket_key(shop_id: int, ticket: str) -> str:
@@ -106,7 +109,7 @@ def admit(conn: redis.Redis, ticket: Ticket, *, attempts: int, now: datetime | N
     fields = {"status": "queued", "activity": a, "sku": k, "member": m, "qty": ticket.qty,
               "created": _epoch(now), "options": json.dumps(dict(ticket.options or {}))}
     code, value = SECKILL_GATE(
-        conn, [stock_key(s, a, k), buyers_key(s, a, k), attempts_key(s, a, m),
+        conn, [stock_key(s, a, k), buyers_key(s, a, k), attempts_key(s, a, m, now),
                ticket_key(s, ticket.ticket), pending_key(s)],
         [m, ticket.qty, f"{now.timestamp():.3f}", attempts, RATE_WINDOW_SECONDS, ticket.ticket,
          int(TICKET_TTL.total_seconds()), *[x for kv in fields.items() for x in kv]])
