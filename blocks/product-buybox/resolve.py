@@ -2,13 +2,18 @@
 
 The editor's preview has no ``id``: it shows the shop's newest product on sale, so the
 merchant decorates around a real buy box. Live price and stock are fetched again by the
-page's script (``storefront.js``), so a cached page never sells from stale stock."""
+page's script (``storefront.js``), so a cached page never sells from stale stock; so are the
+offers of activity modules (``offers``: the ones on)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from runtime.errors import NotFound
+
+#: Activity modules whose static ``offer.js`` adds their live offer (price, countdown, the
+#: activity's buy path) to the buy box when the shop has them on.
+OFFER_MODULES = ("seckill",)
 
 
 def resolve(batch: list[Any], ctx: Any) -> dict[str, Any]:
@@ -25,5 +30,6 @@ def resolve(batch: list[Any], ctx: Any) -> dict[str, Any]:
             product = shopper_product(ctx.session, product_id)
         except NotFound:
             product = None
-    data = {"product": product, "preview": ctx.preview}
+    offers = [m for m in OFFER_MODULES if ctx.modules.is_enabled(m)]
+    data = {"product": product, "preview": ctx.preview, "offers": offers}
     return {instance.id: data for instance in batch}

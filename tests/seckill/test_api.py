@@ -140,9 +140,11 @@ def test_live_board_is_short_cached(app, client, factory, shop, clock, redis_con
     live = client.get(f"/api/v1/shops/{shop.slug}/seckill/live")
     assert live.headers["Cache-Control"] == "public, max-age=2"
     item = live.json["items"][0]
-    assert (item["activity_id"], item["state"]) == (ids["activity_id"], "running")
+    assert (item["activity_id"], item["state"], item["today"]) == (
+        ids["activity_id"], "running", True)
     assert item["skus"][0] == {"sku_id": ids["sku_id"], "product_id": ids["product_id"],
-                               "stock": 100, "sold": 0, "left": 100, "percent": 0}
+                               "seckill_price_fen": 5900, "stock": 100, "sold": 0,
+                               "left": 100, "percent": 0}
     assert redis_conn.ttl(f"mallkit:{{{shop.id}}}:seckill:live") in (1, 2)
 
 

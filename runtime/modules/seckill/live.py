@@ -24,8 +24,9 @@ def live_key(shop_id: int) -> str:
 
 def board(session: Session, conn: redis.Redis, shop_id: int,
           now: datetime | None = None) -> list[dict[str, Any]]:
-    """Activities running or starting today (and those ended today), each SKU with sold and
-    left from the database beside the gate's units left (None when not loaded)."""
+    """Activities running or starting today (and those ended today), each SKU with its
+    seckill price, sold and left from the database beside the gate's units left (None when
+    not loaded); ``today``: the window named is on the shop's today."""
     now = now or utcnow()
     shop_zone = zone(session)
     today = now.astimezone(shop_zone).date()
@@ -40,11 +41,13 @@ def board(session: Session, conn: redis.Redis, shop_id: int,
             gate_left, buyers = gate.gate_state(conn, shop_id, a.id, row.sku_id)
             sold = row.total_stock - row.stock
             skus.append({"sku_id": row.sku_id, "product_id": row.product_id,
+                         "seckill_price_fen": row.seckill_price_fen,
                          "stock": row.total_stock, "sold": sold, "left": row.stock,
                          "gate_left": gate_left, "gate_buyers": buyers,
                          "percent": sold * 100 // row.total_stock if row.total_stock else 100})
         rows.append({"activity_id": a.id, "title": a.title, "enabled": a.enabled,
-                     **t.as_dict(), "skus": skus})
+                     **t.as_dict(), "today": t.window is not None and t.window.day == today,
+                     "skus": skus})
     return rows
 
 
@@ -60,7 +63,8 @@ def live_board(session: Session, conn: redis.Redis, shop_id: int, *, public: boo
     if not public:
         return {"items": rows, "now": now.isoformat()}
     items = [{**{k: v for k, v in r.items() if k != "skus"}, "skus": [
-        {"sku_id": s["sku_id"], "product_id": s["product_id"], "stock": s["stock"],
+        {"sku_id": s["sku_id"], "product_id": s["product_id"],
+         "seckill_price_fen": s["seckill_price_fen"], "stock": s["stock"],
          "sold": s["sold"], "percent": s["percent"],
          "left": min(s["left"], s["gate_left"]) if s["gate_left"] is not None else s["left"]}
         for s in r["skus"]]} for r in rows if r["enabled"]]

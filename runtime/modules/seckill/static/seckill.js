@@ -4,21 +4,11 @@
 // the order page to pay; a share button copies the page's link.
 
 import { api, BASE, html, problemText, raw, requireLogin, toast, yuan } from "../_shop-static/api.js";
+import { label, tick } from "./clock.js";
 
 const app = document.getElementById("app");
 const activityId = Number(app.dataset.activity);
 const wanted = Number(app.dataset.sku);
-const pad = (n) => String(n).padStart(2, "0");
-const hms = (ms) => {
-  const t = Math.max(0, Math.floor(ms / 1000));
-  return `${pad(Math.floor(t / 3600))}:${pad(Math.floor(t / 60) % 60)}:${pad(t % 60)}`;
-};
-
-function label(a, now) {
-  if (a.state === "running") return `距结束 ${hms(Date.parse(a.ends_at) - now)}`;
-  if (a.state === "not_started") return `距开始 ${hms(Date.parse(a.starts_at) - now)}`;
-  return "已结束";
-}
 
 async function waitFor(ticket) {
   for (let i = 0; i < 40; i += 1) {
@@ -32,7 +22,6 @@ async function waitFor(ticket) {
 async function seckillPage() {
   const a = await api("GET", `/seckill/activities/${activityId}`);
   const sku = a.skus.find((s) => s.sku_id === wanted) || a.skus[0];
-  const offset = Date.parse(a.now) - Date.now();
   const percent = sku.stock ? Math.floor((sku.sold * 100) / sku.stock) : 0;
   app.querySelector(".loading")?.remove();
   app.insertAdjacentHTML("beforeend", html`
@@ -44,9 +33,7 @@ async function seckillPage() {
         <button class="primary button" data-buy ${raw(a.state === "running" && sku.left > 0 ? "" : "disabled")}>${a.state === "running" ? (sku.left > 0 ? "马上抢" : "已抢光") : (a.state === "not_started" ? "即将开始" : "已结束")}</button></p>
       <p class="error" data-error></p></section>`);
   const clock = app.querySelector("[data-clock]");
-  const tick = () => { clock.textContent = label(a, Date.now() + offset); };
-  tick();
-  setInterval(tick, 1000);
+  tick(a.now, (now) => { clock.textContent = label(a, now); });
   app.querySelector("[data-share]").addEventListener("click", async () => {
     await navigator.clipboard?.writeText(location.href);
     toast("链接已复制，快分享给好友");

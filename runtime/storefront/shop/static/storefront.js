@@ -172,6 +172,10 @@ async function buybox(root) {
   });
   root.dataset.ready = "true"; // the buttons act from here on
   groupbuyOffer(root, id);
+  for (const id of (root.dataset.mkOffers || "").split(" ").filter(Boolean)) {
+    // an activity module's live offer (seckill: price, countdown, its buy path)
+    import(`${BASE}/_${id}-static/offer.js`).then((m) => m.offer(root, p)).catch(() => {});
+  }
   try {
     const cart = await api("GET", "/cart");
     root.querySelectorAll("[data-mk-cart-count]").forEach((badge) => {
