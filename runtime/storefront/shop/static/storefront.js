@@ -172,9 +172,9 @@ async function buybox(root) {
   });
   root.dataset.ready = "true"; // the buttons act from here on
   groupbuyOffer(root, id);
-  for (const id of (root.dataset.mkOffers || "").split(" ").filter(Boolean)) {
+  for (const module of (root.dataset.mkOffers || "").split(" ").filter(Boolean)) {
     // an activity module's live offer (seckill: price, countdown, its buy path)
-    import(`${BASE}/_${id}-static/offer.js`).then((m) => m.offer(root, p)).catch(() => {});
+    import(`${BASE}/_${module}-static/offer.js`).then((m) => m.offer(root, p)).catch(() => {});
   }
   try {
     const cart = await api("GET", "/cart");
