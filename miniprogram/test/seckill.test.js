@@ -2,7 +2,8 @@
  * Seckill on the mini-program against exchanges recorded from a real server: the block's
  * slot tabs, countdown (from the server's `now`, not the device's clock) and sold progress
  * from GET /seckill/live; the seckill page's price, countdown, 马上抢 (token, POST
- * /seckill/orders -> 202 ticket, the ticket polled until the order exists) and its share.
+ * /seckill/orders -> 202 ticket, the ticket polled until the order exists) and its share;
+ * the normal product page's seckill offer (price, countdown, 马上抢 to the seckill page).
  */
 const {fixture, replay, installWx, settle} = require('./helpers/wx')
 const {render, text, tap} = require('./helpers/render')
@@ -84,5 +85,75 @@ describe('the seckill page', () => {
     expect(text(view)).toContain('即将开始')
     await view.instance.onBuy()
     expect(requests.filter(r => /seckill\/orders/.test(r.url))).toEqual([])
+  })
+})
+
+describe('the product page', () => {
+  const product = fixture('product')
+  const layout = fixture('layout-product')
+
+  /** The recorded live board with its activity SKUs on this product, changed by `edit`. */
+  function liveFor(productId, edit) {
+    const copy = JSON.parse(JSON.stringify(live))
+    copy.body.items.forEach(item => item.skus.forEach(s => { s.product_id = productId }))
+    if (edit) edit(copy.body.items[0])
+    return copy
+  }
+
+  function open() {
+    const view = render('pages/product/index')
+    return view.instance.onLoad({id: String(product.body.id)}).then(() => view)
+  }
+
+  test('shows the seckill price, countdown and 马上抢 leading to the seckill page', async () => {
+    expect(layout.body.nodes.find(n => n.type === 'product-buybox').data.offers).toEqual(['seckill'])
+    const {requests} = installWx(replay(product, layout, liveFor(product.body.id)))
+    const view = await open()
+    const item = live.body.items[0]
+    const sku = item.skus[0]
+    expect(requests.filter(r => /\/seckill\/live$/.test(r.url)).length).toBe(1)
+    expect(view.data.seckill).toEqual({
+      price: (sku.seckill_price_fen / 100).toFixed(2),
+      clock: expect.stringMatching(/^距结束 \d\d:\d\d:\d\d$/),
+      note: `剩 ${sku.left} 件`, button: '马上抢',
+      url: `/pages/seckill/index?id=${item.activity_id}&sku=${sku.sku_id}`,
+    })
+    expect(text(view)).toContain(`¥${(sku.seckill_price_fen / 100).toFixed(2)}`)
+    view.instance.goSeckill()
+    expect(wx.navigateTo).toHaveBeenCalledWith({url: view.data.seckill.url})
+    view.detach()
+  })
+
+  test('a window opening later today says when; another day or product shows nothing', async () => {
+    const later = liveFor(product.body.id, item => { item.state = 'not_started' })
+    installWx(replay(product, layout, later))
+    const upcoming = await open()
+    expect(upcoming.data.seckill.button).toBe('即将开抢')
+    expect(upcoming.data.seckill.clock).toMatch(/^距开始 /)
+    expect(upcoming.data.seckill.note).toMatch(/^\d\d:\d\d 开抢$/)
+    upcoming.detach()
+
+    installWx(replay(product, layout, liveFor(product.body.id, item => {
+      item.state = 'not_started'
+      item.today = false
+    })))
+    const tomorrow = await open()
+    expect(tomorrow.data.seckill).toBe(null)
+    tomorrow.detach()
+
+    installWx(replay(product, layout, liveFor(product.body.id + 1)))
+    const other = await open()
+    expect(other.data.seckill).toBe(null)
+    other.detach()
+  })
+
+  test('with seckill off the buy box names no offer and the page asks nothing of seckill', async () => {
+    const off = JSON.parse(JSON.stringify(layout))
+    off.body.nodes.find(n => n.type === 'product-buybox').data.offers = []
+    const {requests} = installWx(replay(product, off, liveFor(product.body.id)))
+    const view = await open()
+    expect(view.data.seckill).toBe(null)
+    expect(requests.filter(r => /seckill/.test(r.url))).toEqual([])
+    view.detach()
   })
 })

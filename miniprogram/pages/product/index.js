@@ -2,7 +2,10 @@
  * The product page: the product (GET products/<id>) with images, price, specs and the SKU
  * picker (add to cart / buy now), its description, and around it the shop's `product` layout
  * for this product (layouts/product?id=<id>): the blocks placed above the product-buybox
- * block show above, the rest below. `buy=1` opens the picker at once.
+ * block show above, the rest below. `buy=1` opens the picker at once. While the shop has
+ * seckill on (the buy-box node's `offers`) and a SKU of the product is in a running window,
+ * or one opening later today, the seckill price, countdown and 马上抢 to the seckill page
+ * show from GET seckill/live.
  */
 const api = require('../../utils/api')
 const navigation = require('../../utils/navigation')
@@ -11,6 +14,8 @@ const {splitAt} = require('../../utils/layout')
 const {absoluteUrl, priceText, yuan} = require('../../utils/format')
 const {findSku, specOptions, maxQty} = require('../../utils/sku')
 const referral = require('../../utils/referral')
+const countdown = require('../../utils/countdown')
+const {pickOffer, offerView} = require('../../utils/seckill-offer')
 
 function imageSrc(value) {
   if (typeof value === 'string') return absoluteUrl(value)
@@ -23,12 +28,21 @@ Component({
     layoutBefore: null, layoutAfter: null,
     product: null, error: '', images: [], price: '', original: '', description: '',
     chosen: [], chosenText: '', specs: [], sku: null, qty: 1, maxQty: 0, picker: false, pickerMode: 'cart', busy: false,
+    seckill: null,
+  },
+  lifetimes: {
+    detached() {
+      clearInterval(this.seckillTimer)
+    },
   },
   observers: {
     // The merchant's blocks go around the fixed buy box (the product-buybox node).
     layout(layout) {
       const {before, after} = splitAt(layout, 'product-buybox')
       this.setData({layoutBefore: before, layoutAfter: after})
+      const buybox = layout && Array.isArray(layout.nodes) ? layout.nodes.find(n => n && n.type === 'product-buybox') : null
+      const offers = buybox && buybox.data && Array.isArray(buybox.data.offers) ? buybox.data.offers : []
+      if (offers.indexOf('seckill') >= 0 && !this.seckillLoading) this.seckillLoading = this.loadSeckill()
     },
   },
   methods: {
@@ -44,7 +58,23 @@ Component({
         this.showProduct(p)
         if (options.buy) this.openPicker('cart')
       }, err => this.setData({error: err.message}))
-      return Promise.all([product, this.loadLayout('product', {id})])
+      const layout = this.loadLayout('product', {id}).then(res => Promise.resolve(this.seckillLoading).then(() => res))
+      return Promise.all([product, layout])
+    },
+    loadSeckill() {
+      return api.get('/seckill/live', {auth: false}).then(live => {
+        const found = pickOffer(live, this.productId)
+        if (!found) return null
+        const offset = countdown.offset(live.now, Date.now())
+        const show = () => this.setData({seckill: offerView(found, Date.now() + offset)})
+        show()
+        clearInterval(this.seckillTimer)
+        this.seckillTimer = setInterval(show, 1000)
+        return found
+      }, () => null) // seckill off or unreachable: the page sells as usual
+    },
+    goSeckill() {
+      if (this.data.seckill) wx.navigateTo({url: this.data.seckill.url})
     },
     showProduct(p) {
       const chosen = (p.specs || []).map(spec => (spec.values && spec.values.length === 1 ? spec.values[0] : ''))
