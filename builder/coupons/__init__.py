@@ -9,7 +9,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from builder import nav
     from builder.coupons.views import coupons_console
+    from builder.members import i18n
 
     app.register_blueprint(coupons_console)
-    nav.register(app, "marketing", "优惠券", "coupons_console.index",
+    nav.register(app, "marketing", i18n.lazy_gettext("Coupons"), "coupons_console.index",
                  order=20, module="coupons")

@@ -13,6 +13,8 @@ from flask.typing import ResponseReturnValue
 
 from builder import forms
 from builder.auth import shop_blueprint
+from builder.members.i18n import gettext as t
+from builder.members.i18n import lazy_gettext as _l
 from builder.members.views import _act, _render
 from runtime.errors import ValidationFailed
 from runtime.fielderrors import FieldErrors
@@ -32,9 +34,10 @@ YUAN_FIELDS = {"amount": "amount_fen", "min_spend": "min_spend_fen",
 INT_FIELDS = ("discount_percent", "valid_days", "total", "per_member_limit", "per_day_limit")
 FLAGS = ("only_original_price", "starts_next_day", "claimable")
 TIMES = ("valid_from", "valid_until", "claim_from", "claim_until")
-KIND_LABELS = {"amount": "满减券", "percent": "折扣券"}
-SCOPE_LABELS = {"all": "全部商品", "products": "指定商品", "categories": "指定分类（含子分类）",
-                "except_products": "指定商品不可用"}
+KIND_LABELS = {"amount": _l("Amount coupon"), "percent": _l("Percent coupon")}
+SCOPE_LABELS = {"all": _l("Every product"), "products": _l("These products"),
+                "categories": _l("These categories (with subcategories)"),
+                "except_products": _l("Every product but these")}
 
 
 @coupons_console.before_request
@@ -118,7 +121,7 @@ def create() -> ResponseReturnValue:
     def run() -> dict[str, Any]:
         return {"id": templates.create_template(session, _payload()).id}
 
-    return _act(run, "优惠券已创建", url_for(".index"))
+    return _act(run, t("Coupon created"), url_for(".index"))
 
 
 @coupons_console.route("/coupons/<int:template_id>", methods=["GET", "POST"], endpoint="edit")
@@ -128,7 +131,7 @@ def edit(template_id: int) -> ResponseReturnValue:
     if request.method == "POST":
         return _act(lambda: {"id": templates.update_template(session, template_id,
                                                              _payload()).id},
-                    "优惠券已保存", url_for(".edit", template_id=template_id))
+                    t("Coupon saved"), url_for(".edit", template_id=template_id))
     zone = shop_zone(session)
     stats = service.template_stats(session, [template.id]).get(template.id,
                                                               service.TemplateStats())
@@ -147,7 +150,7 @@ def status(template_id: int) -> ResponseReturnValue:
     if value not in ("active", "stopped"):
         raise ValidationFailed.single("/status", "active or stopped", "enum")
     return _act(lambda: {"status": templates.set_status(db(), template_id, value).status},
-                "已停止发放" if value == "stopped" else "已恢复发放",
+                t("Giving stopped") if value == "stopped" else t("Giving resumed"),
                 url_for(".edit", template_id=template_id))
 
 
@@ -162,7 +165,7 @@ def push(template_id: int) -> ResponseReturnValue:
         made = pushes.create_push(db(), template_id, segment)
         return {"push_id": made.id, "targeted": made.targeted}
 
-    return _act(run, "已开始发放", url_for(".edit", template_id=template_id))
+    return _act(run, t("Push started"), url_for(".edit", template_id=template_id))
 
 
 @coupons_console.post("/coupons/settings", endpoint="settings")
@@ -178,7 +181,7 @@ def settings_view() -> ResponseReturnValue:
         errors.raise_if_any()
         values = {"signup_template_ids": ids, "remind_hours": int(hours)}
     return _act(lambda: {"settings": switches.update_settings(db(), MODULE_ID, values)},
-                "设置已保存", url_for(".index"))
+                t("Settings saved"), url_for(".index"))
 
 
 @coupons_console.post("/coupons/enable")

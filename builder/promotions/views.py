@@ -1,7 +1,8 @@
-"""限时折扣 and 满减/满折 in the console. Browsers post forms (rows of SKUs or tiers as
-repeated fields; times as the shop's local ``datetime-local``) and get the editor again
-with the messages on a 422; JSON clients send the API's shapes (times with an offset) and
-get the activity, or the problem+json. Closing is final."""
+"""Limited-time discounts (限时折扣) and full reductions (满减/满折) in the console. Browsers
+post forms (rows of SKUs or tiers as repeated fields; times as the shop's local
+``datetime-local``) and get the editor again with the messages on a 422; JSON clients send
+the API's shapes (times with an offset) and get the activity, or the problem+json. Closing
+is final. Console text through gettext (the members console's catalog)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from sqlalchemy import select
 
 from builder import forms
 from builder.auth import shop_blueprint
+from builder.members.i18n import gettext as t
+from builder.members.i18n import lazy_gettext as _l
 from runtime.errors import FieldError, ValidationFailed
 from runtime.modules.catalog.models import Product, Sku
 from runtime.modules.promotions import service
@@ -23,8 +26,11 @@ from runtime.tenancy import db
 
 promotions_console = shop_blueprint("promotions_console", __name__, area="marketing",
                                     module="promotions", template_folder="templates")
-STATUS_LABELS = {"scheduled": "未开始", "active": "进行中", "ended": "已结束", "closed": "已关闭"}
-MODE_LABELS = {"percent": "打折（%）", "price": "指定价（分）", "amount_off": "减价（分）"}
+STATUS_LABELS = {"scheduled": _l("Not started"), "active": _l("Running"), "ended": _l("Ended"),
+                 "closed": _l("Closed")}
+MODE_LABELS = {"percent": _l("Discount (%)"), "price": _l("Set price (fen)"),
+               "amount_off": _l("Amount off (fen)")}
+DEFAULT_TAG = "限时折扣"  # shown to shoppers: the shop's language, not the console's
 FORM_TIME = "%Y-%m-%dT%H:%M"
 
 
@@ -73,7 +79,7 @@ def discount_payload(data: dict[str, Any]) -> dict[str, Any]:
         items.append({"sku_id": _whole(row["sku_id"], f"/items/{i}/sku_id", errors),
                       "mode": row["mode"],
                       "value": _whole(row["value"], f"/items/{i}/value", errors)})
-    payload = {"name": data.get("name", ""), "tag": data.get("tag") or "限时折扣",
+    payload = {"name": data.get("name", ""), "tag": data.get("tag") or DEFAULT_TAG,
                "starts_at": _moment(data, "starts_at"), "ends_at": _moment(data, "ends_at"),
                "per_member_limit": _whole(data.get("per_member_limit"), "/per_member_limit",
                                           errors, optional=True),
@@ -133,7 +139,7 @@ def discounts() -> ResponseReturnValue:
     data = [service.discount_json(r, items[r.id]) for r in rows]
     if forms.wants_json():
         return jsonify({"items": data})
-    return render_template("promotions/discounts.html", rows=data, labels=STATUS_LABELS)
+    return render_template("promotions/discounts.html", rows=data, labels=STATUS_LABELS, t=t)
 
 
 def _sku_titles(session: Any, sku_ids: list[int]) -> dict[int, str]:
@@ -152,7 +158,7 @@ def _discount_form(row: LimitedDiscount | None, values: dict[str, Any] | None = 
     session = db()
     if values is None:
         items = service.discount_items(session, [row.id])[row.id] if row else []
-        values = {"name": row.name if row else "", "tag": row.tag if row else "限时折扣",
+        values = {"name": row.name if row else "", "tag": row.tag if row else DEFAULT_TAG,
                   "starts_at": _local(row.starts_at) if row else "",
                   "ends_at": _local(row.ends_at) if row else "",
                   "per_member_limit": row.per_member_limit if row else "",
@@ -162,7 +168,7 @@ def _discount_form(row: LimitedDiscount | None, values: dict[str, Any] | None = 
                                    if isinstance(i.get("sku_id"), int)])
     return render_template("promotions/discount_edit.html", row=row, values=values,
                            errors=errors or {}, titles=titles, modes=MODE_LABELS,
-                           labels=STATUS_LABELS), status
+                           labels=STATUS_LABELS, default_tag=DEFAULT_TAG, t=t), status
 
 
 @promotions_console.get("/promotions/discounts/new")
@@ -198,7 +204,7 @@ def _save_discount(discount_id: int | None) -> ResponseReturnValue:
     if forms.wants_json():
         items = service.discount_items(session, [row.id])[row.id]
         return jsonify(service.discount_json(row, items)), 200 if discount_id else 201
-    flash("限时折扣已保存", "success")
+    flash(t("Limited-time discount saved"), "success")
     return redirect(url_for("promotions_console.edit_discount", discount_id=row.id))
 
 
@@ -219,7 +225,7 @@ def _close(kind: str, activity_id: int) -> ResponseReturnValue:
     session.commit()
     if forms.wants_json():
         return jsonify({"id": row.id, "status": row.status})
-    flash("活动已关闭，不能再开启", "success")
+    flash(t("The activity is closed and cannot be reopened"), "success")
     return redirect(url_for("promotions_console.discounts" if kind == "discount"
                             else "promotions_console.reductions"))
 
@@ -243,7 +249,7 @@ def reductions() -> ResponseReturnValue:
     data = [service.full_reduction_json(r) for r in rows]
     if forms.wants_json():
         return jsonify({"items": data})
-    return render_template("promotions/reductions.html", rows=data, labels=STATUS_LABELS)
+    return render_template("promotions/reductions.html", rows=data, labels=STATUS_LABELS, t=t)
 
 
 def _reduction_form(row: FullReduction | None, values: dict[str, Any] | None = None,
@@ -262,7 +268,7 @@ def _reduction_form(row: FullReduction | None, values: dict[str, Any] | None = N
                                                            t.get("give_coupons") or [])}
                             for t in (row.tiers if row else [])]}
     return render_template("promotions/reduction_edit.html", row=row, values=values,
-                           errors=errors or {}, labels=STATUS_LABELS), status
+                           errors=errors or {}, labels=STATUS_LABELS, t=t), status
 
 
 @promotions_console.get("/promotions/full-reductions/new")
@@ -296,7 +302,7 @@ def _save_reduction(reduction_id: int | None) -> ResponseReturnValue:
         return _reduction_form(current, values, _errors(error), 422)
     if forms.wants_json():
         return jsonify(service.full_reduction_json(row)), 200 if reduction_id else 201
-    flash("满减活动已保存", "success")
+    flash(t("Full reduction saved"), "success")
     return redirect(url_for("promotions_console.edit_reduction", reduction_id=row.id))
 
 

@@ -1,0 +1,63 @@
+"""The coupons and promotions consoles speak the user's language through gettext: Chinese by
+default, English for a user who picked it — labels, statuses and the nav entries alike."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.accounts.helpers import HTML
+from tests.coupons.flow import template
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+PAGES = ("coupons", "promotions/discounts", "promotions/discounts/new",
+         "promotions/full-reductions", "promotions/full-reductions/new")
+
+
+@pytest.fixture
+def console(app, factory, shop):
+    factory.module_on(shop, "coupons")
+    factory.module_on(shop, "promotions")
+    template(app, factory, shop, name="满100减10")
+    client = app.test_client()
+    token = factory.console_login(client, factory.merchant(shop))
+    return client, token
+
+
+def _main(html: str) -> str:
+    """The page's own content (the <main> element), without scripts."""
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return re.sub(r"<script.*?</script>", "", main, flags=re.S)
+
+
+def test_the_marketing_consoles_are_chinese_by_default(console, shop):
+    client, _ = console
+    html = {p: client.get(f"/console/shops/{shop.slug}/{p}", headers=HTML).get_data(as_text=True)
+            for p in PAGES}
+    assert "新建优惠券" in html["coupons"] and "发放中" in html["coupons"]
+    assert "新建限时折扣" in html["promotions/discounts"]
+    assert "优惠档位" in html["promotions/full-reductions/new"]
+    assert "限时折扣" in html["coupons"] and "满减/满折" in html["coupons"]  # the nav
+
+
+def test_the_marketing_consoles_in_english_show_no_chinese_labels(console, shop):
+    client, token = console
+    saved = client.patch("/console/account", json={"locale": "en"},
+                         headers={"X-CSRF-Token": token})
+    assert saved.status_code == 200
+    card = client.get(f"/console/shops/{shop.slug}/coupons",
+                      headers={"Accept": "application/json"}).json["items"][0]
+    data = ["满100减10", card["value_text"], card["rule_text"], card["valid_text"]]
+    for page in PAGES:
+        html = client.get(f"/console/shops/{shop.slug}/{page}", headers=HTML).get_data(
+            as_text=True)
+        text = _main(html)
+        for shown in data:  # the merchant's coupon and the rules as shoppers read them
+            text = text.replace(shown, "")
+        if page == "promotions/discounts/new":
+            text = text.replace('value="限时折扣"', "")  # the default tag shoppers read
+        assert not CHINESE.findall(text), (page, sorted(set(CHINESE.findall(text))))
+    index = client.get(f"/console/shops/{shop.slug}/coupons", headers=HTML).get_data(
+        as_text=True)
+    assert "New coupon" in index and "Giving" in index and "Full reductions" in index
