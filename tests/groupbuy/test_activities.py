@@ -178,6 +178,21 @@ def test_other_shop_ids_are_404(app, client, factory):
     assert shops.count(shops.b, GroupbuyActivity) == 0
 
 
+def test_another_shops_activity_is_not_in_the_console_or_the_product_filter(app, client,
+                                                                           factory):
+    shops = two_shops(app, client, factory)
+    for shop in (shops.a, shops.b):
+        factory.module_on(shop, "groupbuy")
+    activity, sku = setup(app, factory, shops.a)
+    listed = shops.bob.call("GET", f"/groupbuy/activities?product_id={sku.product_id}").json
+    assert listed["items"] == []
+    console(client, factory, shops.b)
+    edit = client.get(f"/console/shops/{shops.b.slug}/groupbuy/activities/{activity.id}")
+    assert edit.status_code == 404
+    assert activity.title not in client.get(
+        f"/console/shops/{shops.b.slug}/groupbuy").get_data(as_text=True)
+
+
 def test_h5_pages_and_checkout_with_the_activity(app, client, factory, shop):
     activity, sku = setup(app, factory, shop)
     [alice] = people(app, client, factory, shop, "alice")
