@@ -437,6 +437,48 @@ describe('distribution-centre', () => {
   })
 })
 
+describe('distribution-centre apply form', () => {
+  const node = allBlocks.nodes.find(n => n.type === 'distribution-centre')
+  const me = fixture('distribution-me').body
+
+  test('in "apply" mode the button opens the shop\'s form; the answers go with the application', async () => {
+    const asked = {...me, enrolment: 'apply', form: [{key: 'name', label: '姓名', required: true},
+      {key: 'wechat_id', label: '微信号', required: false}]}
+    const pending = {...asked, result: 'pending', application: {id: 9, status: 'pending', reason: ''}}
+    const {storage, requests} = installWx(request => {
+      if (request.url.endsWith('/distribution/me')) return {statusCode: 200, header: {}, data: asked}
+      if (request.url.endsWith('/distribution/apply')) return {statusCode: 201, header: {}, data: pending}
+      return null
+    })
+    storage.set('mallkit:demo:token', {token: 't'})
+    const block = renderLayout(allBlocks).querySelector(`#node-${node.id}`)
+    await simulate.sleep(30)
+    await tap(block.querySelector('.dist__button'))
+    expect(block.querySelectorAll('.dist__label').map(l => text(l))).toEqual(['姓名 *', '微信号'])
+    await tap(block.querySelector('.dist__submit'))
+    expect(wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({title: '请填写姓名'}))
+    expect(requests.filter(r => r.method === 'POST')).toEqual([])
+    block.instance.onAnswer({currentTarget: {dataset: {key: 'name'}}, detail: {value: ' 李雷 '}})
+    await tap(block.querySelector('.dist__submit'))
+    await simulate.sleep(30)
+    expect(requests.filter(r => r.method === 'POST').map(r => r.data)).toEqual([{answers: {name: '李雷'}}])
+    expect(block.querySelector('.dist__form')).toBeFalsy()
+    expect(text(block)).toContain('申请审核中')
+    expect(block.querySelector('.dist__button')).toBeFalsy()
+  })
+
+  test('in "everyone" mode the button applies at once, without a form', async () => {
+    const {storage, requests} = installWx(request => (request.url.endsWith('/distribution/me')
+      ? {statusCode: 200, header: {}, data: {...me, enrolment: 'everyone'}} : null))
+    storage.set('mallkit:demo:token', {token: 't'})
+    const block = renderLayout(allBlocks).querySelector(`#node-${node.id}`)
+    await simulate.sleep(30)
+    await tap(block.querySelector('.dist__button'))
+    expect(block.querySelector('.dist__form')).toBeFalsy()
+    expect(requests.filter(r => r.method === 'POST').map(r => r.data)).toEqual([{}])
+  })
+})
+
 describe('share links (from=)', () => {
   const referral = require('../utils/referral')
 

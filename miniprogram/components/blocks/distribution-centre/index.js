@@ -1,7 +1,9 @@
 /**
  * distribution-centre: a distributor sees the earnings (预估, 提现中, 可提现, 已提现) and four
  * entries: 佣金明细 and 我的团队 open lists in the card, 提现 asks for an amount to the balance,
- * 推广海报 previews the poster. Anyone else sees the pitch and the apply button. The rules
+ * 推广海报 previews the poster. Anyone else sees the pitch and the apply button; where the shop
+ * approves applicants (enrolment "apply") the button opens the shop's form (me.form: key,
+ * label, required) and the answers go with POST /distribution/apply. The rules
  * come with the layout (data); the member's centre from GET /distribution/me once logged in,
  * so the cached layout is the same for every shopper.
  */
@@ -33,12 +35,17 @@ function centreView(me) {
     figures: FIGURES.map(([key, label]) => ({key, label, value: yuan(earnings[key])})),
     available: Number(earnings.available_fen) || 0,
     minFen: isObject(me.withdraw) ? Number(me.withdraw.min_fen) || 0 : 0,
+    form: me.enrolment === 'apply' && Array.isArray(me.form)
+      ? me.form.filter(f => isObject(f) && typeof f.key === 'string' && f.key)
+        .map(f => ({key: f.key, label: String(f.label || f.key), required: f.required !== false}))
+      : [],
   }
 }
 
 Component({
   behaviors: [block],
-  data: {p: DEFAULTS, accentStyle: '', rates: '', centre: null, panel: '', rows: [], busy: false},
+  data: {p: DEFAULTS, accentStyle: '', rates: '', centre: null, panel: '', rows: [], busy: false,
+    asking: false, answers: {}},
   lifetimes: {
     attached() {
       if (api.storedToken()) this.load()
@@ -64,12 +71,39 @@ Component({
       return api.get('/distribution/me').then(me => this.show(me), () => null)
     },
     onApply() {
-      if (this.data.busy) return null
+      const form = this.data.centre ? this.data.centre.form : []
+      if (form.length && !this.data.asking) {
+        this.setData({asking: true})
+        return Promise.resolve(null)
+      }
+      return this.apply({})
+    },
+    onAnswer(event) {
+      this.setData({[`answers.${event.currentTarget.dataset.key}`]: event.detail.value})
+    },
+    onSubmitAnswers() {
+      const answers = {}
+      for (const field of this.data.centre.form) {
+        const value = String(this.data.answers[field.key] || '').trim()
+        if (field.required && !value) {
+          wx.showToast({title: `请填写${field.label}`, icon: 'none'})
+          return Promise.resolve(null)
+        }
+        if (value) answers[field.key] = value
+      }
+      return this.apply({answers})
+    },
+    apply(body) {
+      if (this.data.busy) return Promise.resolve(null)
       this.setData({busy: true})
-      return api.post('/distribution/apply', {}).then(result => {
+      return api.post('/distribution/apply', body).then(result => {
+        this.setData({asking: false, answers: {}})
         this.show(result)
         wx.showToast({title: result.is_distributor ? '你已成为分销员' : '已提交申请，请等待审核', icon: 'none'})
-      }, api.showError).then(() => this.setData({busy: false}))
+      }, error => {
+        api.showError(error)
+        return this.load()
+      }).then(() => this.setData({busy: false}))
     },
     onOpen(event) {
       const name = event.currentTarget.dataset.name
