@@ -31,6 +31,8 @@ ACTION_LABELS = {
     Action.SECRETS_ROTATED: _l("Stored credentials re-sealed"),
     Action.EXPORT_DOWNLOADED: _l("Export downloaded"),
     Action.DISTRIBUTION_REFERRER_CHANGED: _l("Referrer changed (distribution)"),
+    Action.DISTRIBUTION_RULESET_ACKNOWLEDGED: _l("Legal notice accepted (distribution rule set)"),
+    Action.DISTRIBUTION_RULESET_SWITCHED: _l("Distribution rule set switched"),
     Action.MERCHANT_REFUND: _l("Merchant refund"),
 }
 

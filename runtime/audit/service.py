@@ -34,6 +34,8 @@ class Action(StrEnum):
     SECRETS_ROTATED = "secrets_rotated"
     EXPORT_DOWNLOADED = "export_downloaded"
     DISTRIBUTION_REFERRER_CHANGED = "distribution_referrer_changed"
+    DISTRIBUTION_RULESET_ACKNOWLEDGED = "distribution_ruleset_acknowledged"
+    DISTRIBUTION_RULESET_SWITCHED = "distribution_ruleset_switched"
     MERCHANT_REFUND = "merchant_refund"
 
 

@@ -1,34 +1,41 @@
-"""A hypothesis test over random referral trees, self-purchase, partial and full refunds
-before and after settlement: no commission ever goes to anyone more than two steps up the
-buyer's chain as it stood when the order was made, no level but 1 and 2 exists, and the
-ledger stays in step with every balance."""
+"""A hypothesis test over random referral trees, self-purchase, the opt-in rule sets
+(推三返一 and 链动2+1, acknowledged and on), partial and full refunds before and after
+settlement: no commission of any rule ever goes to anyone more than two steps up the buyer's
+chain as it stood when the order was made, no level but 1 and 2 exists, and the ledger stays
+in step with every balance."""
 
 from __future__ import annotations
 
 import itertools
 from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from runtime.modules.aftersales import service as aftersales
 from runtime.modules.distribution import service
 from runtime.modules.distribution.models import Commission
+from runtime.modules.distribution.rulesets import tuisan
 from runtime.modules.wallet.service import adjust
 from tests.distribution.flow import (
     MERCHANT,
     drain,
     in_shop,
     read,
+    receive,
     reconciled,
     sku_of,
     switch_on,
 )
+from tests.distribution.rulesets_flow import rules_on
 from tests.orders.flow import shopper
 
 _names = itertools.count()
 
+# 0 refers 1, 2, 3 (three new buyers: 推三返一; 0 is a boss after two, so 3 joins 0's team);
+# 3 refers 4 and 5 (to 0's team, two steps up) and 4 refers 6 (0 is three steps up: nothing)
+DEEP = [-1, 0, 0, 0, 3, 3, 4]
 trees = st.lists(st.integers(min_value=-1, max_value=6), min_size=2, max_size=7)
 refunds = st.lists(st.tuples(st.integers(0, 6), st.integers(1, 100), st.booleans()),
                    max_size=4)
@@ -37,13 +44,17 @@ refunds = st.lists(st.tuples(st.integers(0, 6), st.integers(1, 100), st.booleans
 @settings(max_examples=5, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])
-@given(parents=trees, buyers=st.lists(st.integers(0, 6), min_size=1, max_size=3),
+@example(parents=DEEP, buyers=[], refund_plan=[], self_purchase=False)
+@given(parents=trees, buyers=st.lists(st.integers(0, 6), max_size=3),
        refund_plan=refunds, self_purchase=st.booleans())
 def test_never_a_third_level_and_the_ledger_in_step(app, client, factory, shop, clock,
                                                     redis_conn, parents, buyers, refund_plan,
                                                     self_purchase):
-    switch_on(factory, shop, self_purchase=self_purchase, binding_mode="latest")
-    sku = sku_of(factory, shop, factory.product(shop, price_fen=3000, stock=1000))
+    product = factory.product(shop, price_fen=3000, stock=1000)
+    switch_on(factory, shop, self_purchase=self_purchase, binding_mode="latest",
+              chain21_product_ids=str(product.id))
+    rules_on(app, factory, shop, "tuisan", "chain21")
+    sku = sku_of(factory, shop, product)
     people = [shopper(app, client, factory, shop, openid=f"o-prop-{next(_names)}")
               for _ in parents]
     codes = [p.call("POST", "/distribution/apply", {}, 201).json["distributor"]["code"]
@@ -63,7 +74,7 @@ def test_never_a_third_level_and_the_ledger_in_step(app, client, factory, shop, 
 
     orders = []
     with_address: set[int] = set()
-    for index in buyers:
+    for index in [*range(len(people)), *buyers]:  # everyone once (链动 places), then more
         person = people[index % len(people)]
         if person.member.id not in with_address:
             person.add_address()
@@ -75,7 +86,8 @@ def test_never_a_third_level_and_the_ledger_in_step(app, client, factory, shop, 
         order = person.submit(quote["quote_id"]).json
         assert person.pay(order["id"], "wallet")["paid"] is True
         orders.append((order, chain(person.member.id)))
-    drain(app, redis_conn)
+        drain(app, redis_conn)
+        receive(person, app, factory, shop, order["id"])
     for which, percent, after_settling in refund_plan:
         order, _ = orders[which % len(orders)]
         if after_settling:
@@ -89,6 +101,9 @@ def test_never_a_third_level_and_the_ledger_in_step(app, client, factory, shop, 
         except Exception as refused:  # nothing left to refund of the line
             assert getattr(refused, "status", 0) in (409, 422), refused
         drain(app, redis_conn)
+    clock.advance(timedelta(days=30))
+    drain(app, redis_conn)
+    in_shop(app, factory, shop, lambda s: len(tuisan.sweep(s)))
 
     rows = read(factory, shop, lambda s: list(s.scalars(select(Commission))))
     allowed = {order["id"]: steps for order, steps in orders}
@@ -100,4 +115,7 @@ def test_never_a_third_level_and_the_ledger_in_step(app, client, factory, shop, 
         assert row.beneficiary_member_id in steps, (row.beneficiary_member_id, steps)
         assert steps.index(row.beneficiary_member_id) <= row.level
         assert steps.index(row.beneficiary_member_id) >= row.level - 1
+    if parents == DEEP:  # every rule set paid something here
+        assert {r.rule for r in rows if r.order_id in allowed} == {
+            "distribution", "tuisan", "chain21_direct", "chain21_team"}
     assert reconciled(factory, shop)

@@ -263,3 +263,7 @@ change, the transfer bill's ``out_bill_no``)."""
     @property
     def net_fen(self) -> int:
         return self.amount_fen - self.fee_fen
+
+
+# The opt-in rule sets' tables belong to this module's metadata too.
+from runtime.modules.distribution.rulesets import models as _rulesets  # noqa: E402,F401
