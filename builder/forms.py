@@ -97,6 +97,30 @@ def save(action: Callable[[], Any], status: Callable[[], Any], success: str, bac
     return redirect(back)
 
 
+def save_editor(save: Callable[[dict[str, Any]], Any],
+                from_form: Callable[[dict[str, Any]], dict[str, Any]],
+                as_json: Callable[[Any], Any],
+                form_again: Callable[[dict[str, Any], ValidationFailed], ResponseReturnValue],
+                back: str, *, created: bool) -> ResponseReturnValue:
+    """An editor's save, committed: JSON clients send the domain's fields and get
+    ``as_json(saved)`` (201 when ``created``) or the 422; browsers send the form, which
+    ``from_form`` turns into those fields, and are redirected to ``back`` or, on a 422, get
+    ``form_again(sent, error)``."""
+    data = payload()
+    json_client = wants_json()
+    try:
+        saved = save(data if json_client else from_form(data))
+        db().commit()
+    except ValidationFailed as error:
+        db().rollback()
+        if json_client:
+            raise
+        return form_again(data, error)
+    if json_client:
+        return as_json(saved), 201 if created else 200
+    return redirect(back)
+
+
 def safe_next(target: str | None, default: str) -> str:
     """Only a path inside the console is followed after login (no open redirect)."""
     if not target or not target.startswith("/console") or target.startswith("//") \

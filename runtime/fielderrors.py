@@ -2,7 +2,7 @@
 
 ``errors = FieldErrors()`` is a list of :class:`~runtime.errors.FieldError` (so it goes where
 a list goes, e.g. :func:`runtime.money.yuan_field`); its readers (``integer``, ``boolean``,
-``text``, ``number``) return the clean value or record why not and return None, and
+``text``, ``number``, ``moment``) return the clean value or record why not and return None, and
 :meth:`FieldErrors.raise_if_any` raises the one 422 naming them all::
 
     errors = FieldErrors()
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from runtime.errors import FieldError, ValidationFailed
@@ -88,6 +89,18 @@ class FieldErrors(list[FieldError]):
             self.add(f"{at}/{name}", "true or false", "type")
             return None
         return value
+
+    def moment(self, data: Mapping[str, Any], name: str, *, at: str = "") -> datetime | None:
+        """An ISO 8601 time with its UTC offset (``2026-12-01T10:00:00+08:00``)."""
+        value = data.get(name)
+        try:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            self.add(f"{at}/{name}", "an ISO 8601 time with its UTC offset", "datetime")
+            return None
+        return moment
 
     def text(self, data: Mapping[str, Any], name: str, limit: int, *, required: bool = True,
              at: str = "") -> str | None:

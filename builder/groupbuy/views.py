@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -151,23 +151,15 @@ def activity_edit(activity_id: int) -> ResponseReturnValue:
 
 def _save(activity_id: int | None) -> ResponseReturnValue:
     session = db()
-    data = forms.payload()
-    json_client = forms.wants_json()
     activity = activities.get_activity(session, activity_id) if activity_id else None
-    try:
-        values = data if json_client else from_form(data)
-        saved = (activities.update_activity(session, activity_id, values) if activity_id
-                 else activities.create_activity(session, values))
-        session.commit()
-    except ValidationFailed as error:
-        session.rollback()
-        if json_client:
-            raise
-        return _form(activity, data, _errors(error), 422)
-    if json_client:
-        return serializers.activities_json(session, [saved], detail=True, open_groups=0)[0], \
-            201 if activity_id is None else 200
-    return redirect(url_for("groupbuy_console.activity_list"))
+    return forms.save_editor(
+        lambda values: (activities.update_activity(session, activity_id, values) if activity_id
+                        else activities.create_activity(session, values)),
+        from_form,
+        lambda saved: serializers.activities_json(session, [saved], detail=True,
+                                                  open_groups=0)[0],
+        lambda data, error: _form(activity, data, _errors(error), 422),
+        url_for("groupbuy_console.activity_list"), created=activity_id is None)
 
 
 @groupbuy_console.post("/groupbuy/activities")

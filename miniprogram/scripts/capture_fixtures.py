@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import sys
 import tempfile
@@ -35,6 +36,7 @@ SHOP = "demo"
 API = f"/api/v1/shops/{SHOP}"
 OPENID = "miniprogram-fixture"
 IDEMPOTENCY_KEY = "mp-fixture-order-1"
+BARGAIN_SEED = 7  # the cuts recorded (runtime/modules/bargain/cutting.py draws them)
 
 # Values the server draws at random: compared by presence, not by value.
 VOLATILE = frozenset({"token", "quote_id", "order_no", "out_trade_no", "appId", "nonceStr",
@@ -296,6 +298,7 @@ def _record_flow(rec: Recorder, product_id: int) -> dict[str, dict[str, Any]]:
     rec.call("order-counts", "GET", f"{API}/orders/counts")
     rec.call("signin", "GET", f"{API}/signin")
     _record_seckill(rec)
+    _record_bargain(rec)
     _record_articles(rec)
     _record_reviews(rec)
     _record_groupbuy(rec, address["body"]["id"])
@@ -346,6 +349,32 @@ def _record_groupbuy(rec: Recorder, address_id: int) -> None:
     rec.call("groupbuy-group-joined", "GET", f"{API}/groupbuy/groups/{group_id}")
     rec.call("groupbuy-mine", "GET", f"{API}/groupbuy/mine")
     rec.call("groupbuy-leave", "POST", f"{API}/groupbuy/groups/{group_id}/leave")
+
+
+def _record_bargain(rec: Recorder) -> None:
+    """The bargain pages' exchanges: the demo's activity, this shopper's launch of it (and
+    their launches), then the demo launcher's launch seen by this shopper as a friend, their
+    cut and a second cut refused. Cuts are drawn from a seeded generator, so every capture
+    records the same amounts."""
+    from runtime.modules.bargain import cutting
+
+    drawn = cutting.default_rng
+    cutting.default_rng = lambda: random.Random(BARGAIN_SEED)
+    try:
+        listing = rec.call("bargain-activities", "GET", f"{API}/bargain/activities", auth=False)
+        activity_id = listing["body"]["items"][0]["id"]
+        rec.call("bargain-activity", "GET", f"{API}/bargain/activities/{activity_id}",
+                 auth=False)
+        mine = rec.call("bargain-launch", "POST", f"{API}/bargain/launches",
+                        {"activity_id": activity_id}, expect=201)
+        rec.call("bargain-launches", "GET", f"{API}/bargain/launches")
+        friend = mine["body"]["id"] - 1  # the demo launcher's launch, seeded just before
+        rec.call("bargain-friend-launch", "GET", f"{API}/bargain/launches/{friend}")
+        rec.call("bargain-help", "POST", f"{API}/bargain/launches/{friend}/help", expect=201)
+        rec.call("bargain-help-again", "POST", f"{API}/bargain/launches/{friend}/help",
+                 expect=409)
+    finally:
+        cutting.default_rng = drawn
 
 
 def _record_articles(rec: Recorder) -> None:

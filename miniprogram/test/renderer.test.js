@@ -33,6 +33,7 @@ const ROOTS = {
   seckill: '.seckill', 'distribution-centre': '.dist',
   'points-mall-grid': '.pmall', 'article-list': '.articles', 'live-entry': '.live',
   'member-day': '.mday', invite: '.invite', groupbuy: '.gbk', 'group-progress': '.gpr-block',
+  bargain: '.bargain',
 }
 
 function renderLayout(layout) {

@@ -23,19 +23,6 @@ SKU_FIELDS = ("sku_id", "group_price_fen", "leader_price_fen", "stock")
 MAX_FEN = 10**9
 
 
-def _moment(errors: FieldErrors, data: dict[str, Any], name: str) -> datetime | None:
-    """An ISO 8601 time with its offset (``2026-12-01T10:00:00+08:00``), as UTC."""
-    value = data.get(name)
-    try:
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        errors.add(f"/{name}", "an ISO 8601 time with its UTC offset", "datetime")
-        return None
-    return moment
-
-
 def _read(session: Session, data: Any, current: GroupbuyActivity | None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationFailed.single("", "an object", "type")
@@ -56,8 +43,8 @@ def _read(session: Session, data: Any, current: GroupbuyActivity | None) -> dict
         "enabled": errors.boolean(merged, "enabled"),
         "group_size": errors.integer(merged, "group_size", 2, 100),
         "valid_hours": errors.integer(merged, "valid_hours", 1, 720),
-        "starts_at": _moment(errors, merged, "starts_at"),
-        "ends_at": _moment(errors, merged, "ends_at"),
+        "starts_at": errors.moment(merged, "starts_at"),
+        "ends_at": errors.moment(merged, "ends_at"),
         "allow_single_buy": errors.boolean(merged, "allow_single_buy"),
         "per_order_limit": errors.integer(merged, "per_order_limit", 0, 9999),
         "per_user_limit": errors.integer(merged, "per_user_limit", 0, 9999),
