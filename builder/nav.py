@@ -64,6 +64,9 @@ class NavRegistry:
                              f"{', '.join(sorted(SECTION_AREAS))}")
         self._entries[entry.endpoint] = entry
 
+    def freeze(self) -> None:
+        self.frozen = True
+
     def entries(self) -> list[NavEntry]:
         return sorted(self._entries.values(), key=lambda e: (e.order, e.endpoint))
 

@@ -386,6 +386,7 @@ def edit(slug: str) -> ResponseReturnValue:
             "theme": url_for("editor.theme"), "products": url_for("editor.products"),
             "groups": url_for("editor.groups"), "categories": url_for("editor.categories"),
             "pages": url_for("editor.pages"), "images": url_for("editor.images"),
+            "choices": url_for("editor.choices"),
             "storefront": (f"/s/{shop.slug}/" if page.slug == "home"
                            else f"/s/{shop.slug}/pages/{page.slug}"),
             "layout": f"/api/v1/shops/{shop.slug}/layouts/{page.slug}",
@@ -653,6 +654,14 @@ def categories() -> ResponseReturnValue:
                 for n in nodes]
 
     return jsonify({"items": walk(category_tree(db()))})
+
+
+@editor_console.get("/editor/choices")
+def choices() -> ResponseReturnValue:
+    """The ``choice`` widget's options from ``?source=`` (see :mod:`builder.editor.choices`)."""
+    from builder.editor.choices import choices_of
+
+    return jsonify({"items": choices_of(db(), request.args.get("source", ""))})
 
 
 @editor_console.get("/editor/images")

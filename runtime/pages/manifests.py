@@ -137,6 +137,9 @@ def _check_defaults(schema: dict[str, Any], path: Path, where: str) -> None:
             known = ", ".join(sorted(WIDGETS))
             raise ManifestError(path, f"{here}/x-ui",
                                 f"unknown widget {widget!r}; use one of {known}")
+        if widget == "choice" and not isinstance(prop.get("x-source"), str):
+            raise ManifestError(path, f"{here}/x-source",
+                                "a 'choice' setting names its x-source (e.g. article-categories)")
         if prop.get("type") == "object":
             _check_defaults(prop, path, here)
         items = prop.get("items")

@@ -139,3 +139,17 @@ def test_updating_changes_only_the_fields_sent_and_delete_removes(client, shop, 
     assert merchant.post(f"/articles/{article['id']}/delete").json == {"ok": True}
     assert merchant.get(f"/articles/{article['id']}",
                         headers={"Accept": "application/json"}).status_code == 404
+
+
+def test_the_article_list_block_picks_its_category_from_the_shops_categories(merchant):
+    """The editor's ``choice`` widget lists the shop's article categories by name, in the
+    categories' order; an unknown source is a 404 problem naming it."""
+    merchant.category("新闻", sort=1)
+    merchant.category("攻略", sort=5)
+    listed = merchant.get("/editor/choices?source=article-categories")
+    assert listed.status_code == 200
+    assert listed.json["items"] == [{"value": "攻略", "label": "攻略"},
+                                    {"value": "新闻", "label": "新闻"}]
+    unknown = merchant.get("/editor/choices?source=nothing-here")
+    assert unknown.status_code == 404 and unknown.json["code"] == "unknown_choice_source"
+    assert unknown.mimetype == "application/problem+json"

@@ -40,6 +40,8 @@ def test_off_everything_is_gone_and_on_again_it_is_all_back(app, client, factory
     assert "欢迎" in html and "mk-articles" not in html
     assert merchant.get("/articles").status_code == 404
     assert merchant.get("/articles/categories").status_code == 404
+    choices = merchant.get("/editor/choices?source=article-categories")
+    assert choices.status_code == 404 and choices.json["code"] == "unknown_choice_source"
     home = merchant.get("/").get_data(as_text=True)
     assert "/articles" not in home
 
@@ -68,6 +70,9 @@ def test_another_shops_articles_are_not_found(app, client, factory):
     assert foreign.status_code == nowhere.status_code == 404
     assert foreign.json["code"] == nowhere.json["code"] == "article_not_found"
     assert client.get(f"/s/{shops.b.slug}/articles/{article['id']}").status_code == 404
+    source = "/editor/choices?source=article-categories"
+    assert a.get(source).json["items"] == [{"value": "甲店分类", "label": "甲店分类"}]
+    assert b.get(source).json["items"] == []
 
     for path, body in ((f"/articles/{article['id']}", {"title": "改掉"}),
                        (f"/articles/{article['id']}/delete", None),

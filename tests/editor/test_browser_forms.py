@@ -297,3 +297,24 @@ def test_scheduled_publications_are_listed_and_cancelled_in_the_editor(tablet, l
         use_shop(session, shop.id)
         assert store.pending_schedules(session, "home") == []
     assert console.get("/pages").json["schedules"] == []
+
+
+def test_the_article_list_category_is_picked_from_the_shops_categories(tablet, live_url, console,
+                                                                      merchant, factory, shop):
+    """The ``choice`` widget: the article-list block's category is a drop-down of the shop's
+    article categories (全部分类 first), and the choice is what the page keeps."""
+    factory.module_on(shop, "content")
+    for name in ("新品资讯", "穿搭攻略"):
+        made = console.post("/articles/categories", json={"name": name, "sort": 0})
+        assert made.status_code == 200, made.json
+    seed(console, block("news", "article-list"))
+    page = tablet.new_page()
+    log_in(page, live_url, merchant.email)
+    frame = open_editor(page, live_url)
+    frame.locator("[data-block-id=news]").click()
+    select = field(page, "category").locator("select")
+    expect(select.locator("option")).to_have_text(["全部分类", "新品资讯", "穿搭攻略"])
+    select.select_option(label="穿搭攻略")
+    wait_saved(page)
+    stored = console.get("/editor/pages/home").json["config"]["blocks"][0]["settings"]
+    assert stored["category"] == "穿搭攻略"

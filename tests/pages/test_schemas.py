@@ -136,6 +136,16 @@ def test_start_up_fails_naming_the_file_and_pointer(settings, tmp_path):
     assert caught.value.pointer == "/settings/properties/label/x-ui"
 
 
+def test_a_choice_setting_must_name_its_source(settings, tmp_path):
+    broken = tmp_path / "blocks"
+    shutil.copytree(FIXTURES / "blocks" / "test-data", broken / "test-broken")
+    edit(broken / "test-broken" / "block.json", lambda m: m.update({"type": "test-broken"}) or
+         m["settings"]["properties"]["label"].update({"x-ui": "choice"}))
+    with pytest.raises(ManifestError, match="names its x-source") as caught:
+        create_app(settings.replace(extra={"block_dirs": str(broken)}, check_schema=False))
+    assert caught.value.pointer == "/settings/properties/label/x-source"
+
+
 def test_registries_are_frozen_after_start_up(regs):
     with pytest.raises(RegistryFrozen, match="blocks/title/"):
         regs.blocks.register(regs.blocks["title"])

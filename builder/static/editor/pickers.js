@@ -27,6 +27,11 @@ export class Catalog {
   pages() { return this.once("pages", this.urls.pages, (d) => d.pages || []); }
   groups() { return this.once("groups", this.urls.groups, (d) => d.items || []); }
   categories() { return this.once("categories", this.urls.categories, (d) => d.items || []); }
+  /** A ``choice`` source's options for the shop: [{value, label}]. */
+  choices(source) {
+    return this.once(`choices:${source}`, `${this.urls.choices}?source=${encodeURIComponent(source)}`,
+      (d) => d.items || []);
+  }
 
   /** Products by id (cached), in the order asked; unknown ids come back as null. */
   async productsByIds(ids) {

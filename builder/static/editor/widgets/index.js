@@ -1,6 +1,7 @@
 // The x-ui widgets by name. Each module exports render(field) returning a handle with
 // read(), update(value), validate() and teardown() (and optionally showErrors(errors)).
 import * as categoryPicker from "./category-picker.js";
+import * as choice from "./choice.js";
 import * as color from "./color.js";
 import * as datetime from "./datetime.js";
 import * as groupPicker from "./group-picker.js";
@@ -28,7 +29,7 @@ export const WIDGETS = {
   text, textarea, richtext, number, range, toggle, select, radio, color, image,
   "image-list": imageList, link, "product-picker": productPicker, "product-list": productList,
   "group-picker": groupPicker, "category-picker": categoryPicker, datetime, icon, list, hidden,
-  video, object, json,
+  video, object, json, choice,
 };
 
 /** The widget module for a name; an unknown one keeps the value read-only (json). */
