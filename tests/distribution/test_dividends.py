@@ -162,3 +162,21 @@ def test_another_shop_partners_and_dividends_are_refused(app, client, factory, c
         == 404
     assert console.get(f"/console/shops/{shops.b.slug}/distribution/dividends").status_code \
         == 200
+
+
+def test_direct_partners_qualify_a_partner(app, client, factory, shop, clock, redis_conn):
+    switch_on(factory, shop, dividend_pool_rate=10, level1_rate=0, level2_rate=0)
+    sku = sku_of(factory, shop, factory.product(shop, price_fen=10000, stock=10))
+    lead, code = person(app, client, factory, shop, "dp-lead")
+    below, _ = person(app, client, factory, shop, "dp-below", code)
+    tier_id = in_shop(app, factory, shop, lambda s: dividends.save_tier(
+        s, {"name": "联创", "share_rate": 100, "qualification": "direct_partners",
+            "threshold": 1}).id)
+    for member in (lead.member.id, below.member.id):
+        in_shop(app, factory, shop, lambda s, m=member: dividends.set_partner(s, m, tier_id).id)
+    buyer, _ = person(app, client, factory, shop, "dp-buyer")
+    bought(app, factory, shop, redis_conn, buyer, sku.id)
+    # the lead referred one partner (qualifies); the one below referred none
+    assert in_shop(app, factory, shop, lambda s: _run(s, "2026-12")) == (10000, 1000, 0, 1000, 0)
+    assert read(factory, shop, lambda s: [(p.member_id, p.amount_fen) for p in s.scalars(
+        select(DividendPayout))]) == [(lead.member.id, 1000)]

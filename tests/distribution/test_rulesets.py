@@ -81,6 +81,9 @@ def test_rule_sets_are_refused_until_the_owner_accepts_the_notice(app, client, f
                       ("distribution_ruleset_switched", {"rule": "tuisan", "enabled": True})]
     page = owner.get(f"/console/shops/{shop.slug}/distribution/rulesets")
     assert page.status_code == 200 and notice.TEXT[:20] in page.get_data(as_text=True)
+    form = owner.post(f"/console/shops/{shop.slug}/distribution/rulesets/chain21/switch",
+                      data={"on": "1", "csrf_token": owner.csrf})  # the HTML form: 409 too
+    assert form.status_code == 409 and "链动2+1" in form.get_data(as_text=True)
 
 
 def test_tuisan_three_new_buyers_one_unit_back_once_per_source_order(
