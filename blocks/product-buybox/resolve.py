@@ -13,7 +13,7 @@ from runtime.errors import NotFound
 
 #: Activity modules whose static ``offer.js`` adds their live offer (price, countdown, the
 #: activity's buy path) to the buy box when the shop has them on.
-OFFER_MODULES = ("seckill",)
+OFFER_MODULES = ("seckill", "groupbuy")
 
 
 def resolve(batch: list[Any], ctx: Any) -> dict[str, Any]:

@@ -7,7 +7,6 @@
 import {
   api, BASE, html, loggedIn, logout, problemText, raw, requireLogin, sheet, toast, yuan,
 } from "./api.js";
-import { groupbuyOffer } from "./buybox-groupbuy.js";
 
 const products = new Map();
 
@@ -171,9 +170,8 @@ async function buybox(root) {
     openPicker(p, act === "pick" ? "choose" : act, show);
   });
   root.dataset.ready = "true"; // the buttons act from here on
-  groupbuyOffer(root, id);
   for (const module of (root.dataset.mkOffers || "").split(" ").filter(Boolean)) {
-    // an activity module's live offer (seckill: price, countdown, its buy path)
+    // an activity module's live offer (seckill, group buy: price, countdown, its buy path)
     import(`${BASE}/_${module}-static/offer.js`).then((m) => m.offer(root, p)).catch(() => {});
   }
   try {
