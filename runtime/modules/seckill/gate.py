@@ -176,9 +176,11 @@ def give_back(conn: redis.Redis, shop_id: int, activity_id: int, sku_id: int, un
 
 
 def held_units(session: Session, seckill_sku_id: int) -> dict[int, int]:
-    """Units per member in this activity SKU's orders that are neither closed nor refunded."""
+    """Units per member in this activity SKU's orders that are neither closed nor refunded
+    (less the units of partial refunds)."""
     return dict(session.execute(
-        select(SeckillOrder.member_id, func.sum(SeckillOrder.qty))
+        select(SeckillOrder.member_id,
+               func.sum(SeckillOrder.qty - SeckillOrder.released_qty))
         .where(SeckillOrder.seckill_sku_id == seckill_sku_id,
                SeckillOrder.stock_released.is_(False))
         .group_by(SeckillOrder.member_id)).all())

@@ -1,5 +1,6 @@
 """Seckill's side of the order hooks: take activity stock when a seckill order is created,
-give it back exactly once when the order closes unpaid or is refunded in full."""
+give back a partial refund's returned units once per refund, and the rest exactly once when
+the order closes unpaid or is refunded in full."""
 
 from __future__ import annotations
 
@@ -22,6 +23,17 @@ def order_created(session: Session, order: Any, lines: list[Any], submission: An
 @hookimpl
 def order_closed(session: Session, order: Any) -> None:
     ordering.release(session, order.id, "closed")
+
+
+@hookimpl
+def line_refunded(session: Session, order: Any, line: Any, refund: Any) -> None:
+    """A refund of part of the order's units: those units (``qty``) are refunded, so they
+    go back to the activity stock and the gate and stop counting against the buyer's limit,
+    once per refund (as a full refund gives back all of them)."""
+    units = getattr(refund, "qty", 0)
+    if units and order.activity_kind == KIND:
+        ordering.release(session, order.id, "refund", key=f"refund-{refund.id}-{line.id}",
+                         units=units)
 
 
 @hookimpl

@@ -83,9 +83,10 @@ class SeckillSku(TenantMixin, Base):
 
 
 class SeckillOrder(TenantMixin, Base):
-    """A seckill order's claim on activity stock: ``qty`` units of one activity SKU, counted
-    against the buyer's limit until ``stock_released`` (closed unpaid or refunded) — the flag
-    that makes the release happen exactly once."""
+    """A seckill order's claim on activity stock: ``qty`` units of one activity SKU, of which
+    ``qty - released_qty`` count against the buyer's limit until ``stock_released`` (closed
+    unpaid or refunded in full) — the flag that makes the last release happen exactly once;
+    a partial refund releases its units earlier (one :class:`SeckillRelease` per refund)."""
 
     __tablename__ = "seckill_orders"
     __table_args__ = (
@@ -103,6 +104,21 @@ class SeckillOrder(TenantMixin, Base):
     sku_id: Mapped[int] = mapped_column(BigId)
     member_id: Mapped[int] = mapped_column(BigId)
     qty: Mapped[int]
+    released_qty: Mapped[int] = mapped_column(default=0)
     stock_released: Mapped[bool] = mapped_column(default=False)
     released_reason: Mapped[str] = mapped_column(String(16), default="")
     released_at: Mapped[datetime | None]
+
+
+class SeckillRelease(TenantMixin, Base):
+    """Units of a seckill order given back to the activity stock and the gate, once per
+    ``key`` (``refund-<after-sale>-<line>``, ``closed-<order>``, ``refunded-<order>``)."""
+
+    __tablename__ = "seckill_releases"
+    __table_args__ = (UniqueConstraint("shop_id", "key"),)
+
+    seckill_order_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("seckill_orders.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    qty: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(16))

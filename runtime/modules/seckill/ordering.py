@@ -12,8 +12,9 @@ and the release of units exactly once.
    ``UPDATE ... SET stock = stock - n WHERE id = ? AND stock >= n`` beside the catalog's
    reservation. Whatever refuses (stock, limit, address ...), the transaction rolls back and
    the ticket fails, giving its units back to the gate.
-4. :func:`release` (order closed unpaid, order refunded) flips ``stock_released`` once and
-   returns the units to the database and, after commit, to the gate.
+4. :func:`release` returns units to the database and, after commit, to the gate: a partial
+   refund's units once per refund (``line_refunded``), then the rest once when the order
+   closes unpaid or is refunded in full (``stock_released``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from runtime.fielderrors import FieldErrors
 from runtime.jobs import CRITICAL, enqueue, fetch_job, job_died
 from runtime.modules.seckill import gate
 from runtime.modules.seckill.errors import SeckillErrorCode, SeckillRefused
-from runtime.modules.seckill.models import SeckillOrder, SeckillSku
+from runtime.modules.seckill.locks import claim_for_update
+from runtime.modules.seckill.models import SeckillOrder, SeckillRelease, SeckillSku
 from runtime.modules.seckill.service import get_activity, refuse_unless_running, zone
 from runtime.modules.seckill.settings import seckill_settings
 from runtime.modules.seckill.warming import warm_activity
@@ -236,22 +238,32 @@ def take_stock(session: Session, order: Any, lines: list[Any], activity_id: int)
     session.flush()
 
 
-def release(session: Session, order_id: int, reason: str) -> bool:
-    """Give a seckill order's units back, exactly once (``stock_released``): to the
-    database now, to the gate after commit. False when there was nothing to give back."""
-    flipped = session.execute(
-        update(SeckillOrder).where(SeckillOrder.order_id == order_id,
-                                   SeckillOrder.stock_released.is_(False))
-        .values(stock_released=True, released_reason=reason[:16], released_at=utcnow())
-        .execution_options(synchronize_session=False))
-    if flipped.rowcount != 1:
-        return False
-    claim = session.scalar(select(SeckillOrder).where(SeckillOrder.order_id == order_id)
-                           .execution_options(populate_existing=True))
-    assert claim is not None
+def release(session: Session, order_id: int, reason: str, *, key: str | None = None,
+            units: int | None = None) -> int:
+    """Give units of a seckill order back, to the database now and to the gate after
+    commit, under the claim's row lock: ``units`` of them once per ``key`` (a partial
+    refund), or all that are still held (``units`` None: closed unpaid, refunded in full),
+    which flips ``stock_released`` — once. Returns the units given back (0: nothing to do)."""
+    claim = session.scalar(claim_for_update(order_id))
+    if claim is None or claim.stock_released:
+        return 0
+    key = key or f"{reason}-{order_id}"
+    if session.scalar(select(SeckillRelease.id).where(SeckillRelease.key == key)) is not None:
+        return 0
+    held = claim.qty - claim.released_qty
+    count = held if units is None else min(units, held)
+    if count <= 0:
+        return 0
+    claim.released_qty += count
+    if claim.released_qty >= claim.qty:
+        claim.stock_released, claim.released_reason = True, reason[:16]
+        claim.released_at = utcnow()
+    session.add(SeckillRelease(seckill_order_id=claim.id, key=key[:64], qty=count,
+                               reason=reason[:16]))
     session.execute(update(SeckillSku).where(SeckillSku.id == claim.seckill_sku_id)
-                    .values(stock=SeckillSku.stock + claim.qty)
+                    .values(stock=SeckillSku.stock + count)
                     .execution_options(synchronize_session=False))
+    session.flush()
     gate.give_back_after_commit(session, claim.shop_id, claim.activity_id, claim.sku_id,
-                                claim.qty, claim.member_id)
-    return True
+                                count, claim.member_id)
+    return count
