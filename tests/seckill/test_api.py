@@ -204,3 +204,23 @@ def test_h5_seckill_page(app, client, factory, shop, clock):
     other = factory.shop(slug="other-h5", name="别家")
     factory.module_on(other, "seckill")
     assert client.get(f"/s/{other.slug}/seckill/{ids['activity_id']}").status_code == 404
+
+
+def test_the_next_slot_opens_at_the_gate_at_12_00_00_without_the_sweeper(app, client, factory,
+                                                                          shop, clock):
+    ids = example(app, factory, shop, stock=5, per_user=1)
+    buyer = shopper(app, client, factory, shop)
+    other = shopper(app, app.test_client(), factory, shop)
+    order = {"activity_id": ids["activity_id"], "sku_id": ids["sku_id"]}
+    path = f"/seckill/activities/{ids['activity_id']}/token"
+    at(clock, 2026, 12, 5, 10, 0, 5)
+    buyer.call("POST", "/seckill/orders", {**order, "token": buyer.call("GET", path).json[
+        "token"]}, 202)  # the gate is loaded with the 10点场's window
+    at(clock, 2026, 12, 5, 11, 59, 59)
+    early = other.call("GET", path).json["token"]  # the 10点场's token, one second left
+    at(clock, 2026, 12, 5, 12, 0, 0)
+    assert other.call("POST", "/seckill/orders", {**order, "token": early},
+                      409).json["code"] == "seckill_ended"
+    token = other.call("GET", path).json["token"]
+    placed = other.call("POST", "/seckill/orders", {**order, "token": token}, 202).json
+    assert placed["status"] == "queued"

@@ -45,6 +45,7 @@ from runtime.modules.seckill.warming import warm_activity
 log = logging.getLogger(__name__)
 
 ADMISSION = "seckill_admission"
+WINDOW_REFUSALS = (SeckillErrorCode.NOT_STARTED, SeckillErrorCode.ENDED)
 ORDER_OPTIONS = ("fulfilment", "address_id", "pickup_point_id", "remark")
 
 
@@ -109,12 +110,18 @@ def place(session: Session, conn: redis.Redis, shop_id: int, member_id: int,
           request: Mapping[str, Any], *, attempts: int, secret: str,
           now: datetime | None = None) -> gate.Ticket:
     """Admit an attempt through the gate and queue its order job (job id = the ticket).
-    ``session`` (the request's) is read only when the gate of this SKU is not loaded: it
-    then loads it and asks the gate again."""
+    ``session`` (the request's) is read only when the gate of this SKU is not loaded, or
+    holds another window than the token's (the next slot opened before the sweeper set
+    it): it then loads the gate or sets its window from the database and asks again."""
     check_token(secret, shop_id, request["activity_id"], member_id, request["token"], now)
     ticket = gate.Ticket(gate.new_ticket(), shop_id, request["activity_id"], request["sku_id"],
                          member_id, request["qty"], options=request["options"])
-    left = gate.admit(conn, ticket, attempts=attempts, now=now)
+    try:
+        left = gate.admit(conn, ticket, attempts=attempts, now=now)
+    except SeckillRefused as refused:
+        if refused.code not in WINDOW_REFUSALS:
+            raise
+        left = None  # the token says a window runs now: the gate still has the previous one
     if left is None:
         view = get_activity(session, ticket.activity_id)
         if view.sku(ticket.sku_id) is None:
