@@ -68,6 +68,16 @@ def test_the_birthday_is_the_shops_local_day(app, factory, shop, clock):
     assert _coupons(factory, shop) == [(member.id, "birthday")]
 
 
+def test_a_birthday_the_job_missed_is_given_late_but_once(app, factory, shop, clock):
+    _on(app, factory, shop)
+    missed = factory.member(shop, birthday=date(1990, 11, 23))  # two days ago
+    factory.member(shop, birthday=date(1990, 11, 22))  # three days ago: too late
+    assert _run(app, factory, shop) == 1
+    clock.advance(timedelta(days=1))
+    assert _run(app, factory, shop) == 0
+    assert _coupons(factory, shop) == [(missed.id, "birthday")]
+
+
 def test_the_birthday_month_gives_from_its_first_day(app, factory, shop, clock):
     _on(app, factory, shop, timing="month")
     early = factory.member(shop, birthday=date(1990, 11, 3))

@@ -7,10 +7,10 @@ gives nothing twice."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,8 @@ from runtime.modules.members.models import Member, MemberStatus
 from runtime.modules.members.notices import notify
 from runtime.shoptime import local_today, shop_zone
 
+CATCH_UP_DAYS = 2  # a birthday the job missed (Redis or the worker down) is given this late
+
 
 def settings(session: Session) -> BirthdaySettings:
     return BirthdaySettings.from_dict(switches.settings_of(session, MODULE_ID))
@@ -33,11 +35,16 @@ def gift_key(member_id: int, year: int) -> str:
 
 
 def due_member_ids(session: Session, rules: BirthdaySettings, today: date) -> list[int]:
-    """Active members whose birthday (or birthday month) is ``today`` and who have no gift
-    for ``today``'s year yet."""
+    """Active members whose birthday (or birthday month) is ``today`` — or whose birthday
+    was at most ``CATCH_UP_DAYS`` ago, in this year, when runs were lost — and who have no
+    gift for ``today``'s year yet."""
     given = select(BirthdayGift.id).where(BirthdayGift.member_id == Member.id,
                                           BirthdayGift.year == today.year)
-    when = birthday_on(today) if rules.timing == "day" else birthday_in_month(today)
+    if rules.timing == "month":
+        when = birthday_in_month(today)
+    else:  # today, or a birthday of the last days that a lost run missed (this year only)
+        days = [today - timedelta(days=n) for n in range(CATCH_UP_DAYS + 1)]
+        when = or_(*(birthday_on(day) for day in days if day.year == today.year))
     return list(session.scalars(select(Member.id).where(
         Member.status == MemberStatus.ACTIVE, when, ~given.exists()).order_by(Member.id)))
 
