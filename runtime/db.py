@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +35,7 @@ from sqlalchemy import (
     inspect,
     text,
 )
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -144,10 +146,38 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        ping_when_idle(engine)
+    return engine
+
+
+#: A pooled connection unused for longer than this is pinged before it is handed out.
+IDLE_PING_SECONDS = 10.0
+_USED_AT = "mallkit_used_at"
+
+
+def ping_when_idle(engine: Engine, clock: Callable[[], float] = time.monotonic) -> None:
+    """Ping a pooled connection before use only when it sat idle for ``IDLE_PING_SECONDS``
+    (a dead one is replaced at once): ``pool_pre_ping`` would cost every request one more
+    round trip, while a connection in steady use proves itself alive."""
+
+    def returned(_dbapi_conn: Any, record: Any) -> None:
+        record.info[_USED_AT] = clock()
+
+    def checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        used_at = record.info.get(_USED_AT)
+        if used_at is None or clock() - used_at < IDLE_PING_SECONDS:
+            return  # new, or in steady use
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"an idle pooled connection is gone: {exc}") from exc
+
+    event.listen(engine, "checkin", returned)
+    event.listen(engine, "checkout", checked_out)
 
 
 #: Execution option of the engine :func:`reader_bind` returns (SQLite: BEGIN DEFERRED).

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal, literal_column, select, union_all
@@ -158,19 +159,23 @@ _CARD_COLUMNS = (
 )
 
 
+@cache
 def _stock() -> Any:
+    """A product's stock, summed over its live SKUs (an immutable expression, built once)."""
     return (select(func.coalesce(func.sum(Sku.stock), 0))
             .where(Sku.product_id == Product.id, Sku.retired_at.is_(None))
             .correlate(Product).scalar_subquery())
 
 
-def _order(source: str) -> list[ColumnElement[Any]]:
-    """The SQL order of a source (each has an index, see the catalog's migrations)."""
+@cache
+def _order(source: str) -> tuple[ColumnElement[Any], ...]:
+    """The SQL order of a source (each has an index, see the catalog's migrations); built
+    once per source kind."""
     if source == "newest":
-        return [Product.created_at.desc(), Product.id.desc()]
+        return Product.created_at.desc(), Product.id.desc()
     if source == "best_selling":
-        return [(Product.sales_count + Product.sales_base).desc(), Product.id.desc()]
-    return [Product.sort_weight.desc(), Product.id.desc()]
+        return (Product.sales_count + Product.sales_base).desc(), Product.id.desc()
+    return Product.sort_weight.desc(), Product.id.desc()
 
 
 def _sort_key(source: ProductSource) -> Any:
@@ -206,12 +211,15 @@ def _filter(source: ProductSource, known_groups: set[int]) -> ProductFilter | No
 def _card(row: Any, assets: Mapping[int, Any]) -> Card:
     """What a product card shows: money in fen, cover URLs in two sizes and a link."""
     cover = row.cover if isinstance(row.cover, dict) else None
+    small = media_url(cover, COVER_SIZE, assets=assets)
     return {
         "id": row.id,
         "title": row.title,
         "subtitle": row.subtitle,
-        "cover": media_url(cover, COVER_SIZE, assets=assets),
-        "cover_large": media_url(cover, LARGE_COVER_SIZE, assets=assets),
+        "cover": small,
+        # an image URL has one size; a library image has thumbnails
+        "cover_large": small if cover is None or "url" in cover
+        else media_url(cover, LARGE_COVER_SIZE, assets=assets),
         "price_fen": row.min_price_fen,
         "max_price_fen": row.max_price_fen,
         "original_price_fen": row.original_price_fen,

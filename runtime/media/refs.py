@@ -7,6 +7,7 @@ A reference is ``{"media_id": int}`` (an asset of the shop's library) or ``{"url
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,12 +21,13 @@ from runtime.media.storage import Storage, current_storage
 
 ImageRef = dict[str, Any]
 MAX_URL_LENGTH = 2048
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")  # \s is str.isspace()'s set
 
 
 def is_http_url(value: object) -> bool:
     if not isinstance(value, str) or not value or len(value) > MAX_URL_LENGTH:
         return False
-    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+    if _SPACE_OR_CONTROL.search(value):
         return False
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.hostname)

@@ -39,7 +39,10 @@ class ModuleManifest:
         return self.manifest["name"]
 
     def default_settings(self) -> dict[str, Any]:
-        return copy.deepcopy(self.defaults)
+        """A copy of the defaults to change at will (containers copied deep, scalars shared:
+        read for every request's module state, so no deepcopy of the whole)."""
+        return {key: copy.deepcopy(value) if isinstance(value, dict | list) else value
+                for key, value in self.defaults.items()}
 
 
 class ModuleRegistry(FrozenRegistry[ModuleManifest]):

@@ -36,6 +36,10 @@ def test_valid_references(ref):
     ({"url": "javascript:alert(1)"}, "/images/0/url"),
     ({"url": "/media/1/ab/x.jpg"}, "/images/0/url"),
     ({"url": "https://x/a b.jpg"}, "/images/0/url"),
+    ({"url": "https://x/a\u3000b.jpg"}, "/images/0/url"),  # an ideographic space
+    ({"url": "https://x/a.jpg\n"}, "/images/0/url"),
+    ({"url": "https://x/a\x00.jpg"}, "/images/0/url"),
+    ({"url": "https://x/a\x1b.jpg"}, "/images/0/url"),
     ({"url": "https://x/" + "a" * 2048}, "/images/0/url"),
 ])
 def test_invalid_references_name_the_field(ref, pointer):
