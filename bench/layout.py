@@ -223,8 +223,8 @@ def main() -> None:
         counter = StatementCounter(mk.engine)
         cold_ms, cold_cpu, bare_ms, sql = cold(client, mk.redis, shop_id, layout, counter,
                                                args.cold)
-        h5_ms, h5_cpu, h5_bare_ms, h5_sql = cold(client, mk.redis, shop_id, "/s/bench/", counter,
-                                         args.cold // 2)
+        h5_ms, h5_cpu, h5_bare_ms, h5_sql = cold(client, mk.redis, shop_id, "/s/bench/",
+                                                 counter, args.cold // 2)
         load_after = os.getloadavg()
         cards = sum(len(n["data"]["products"]) for n in body.json["nodes"]
                     if n["type"] == "product-grid")
