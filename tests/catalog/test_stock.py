@@ -280,3 +280,26 @@ def test_product_save_locks_skus_then_the_product(app, shop_session, factory, sh
     write = _first(statements, lambda s: s.startswith(("UPDATE catalog_skus",
                                                        "UPDATE catalog_products")))
     assert sku_lock < product_lock < write
+
+
+def test_one_update_for_every_sku_still_never_takes_stock_below_zero(shop_session, factory,
+                                                                     shop):
+    """reserve_new writes all SKUs with one conditional UPDATE: a SKU whose stock fell since
+    the caller read it is refused by the database (no negative stock, nothing taken)."""
+    a, b = _sku(factory, shop, qty=5), _sku(factory, shop, qty=5)
+    locked = {sku.id: sku for sku in shop_session.scalars(
+        select(Sku).where(Sku.id.in_([a.id, b.id])))}
+    shop_session.execute(text("UPDATE catalog_skus SET stock = 1 WHERE id = :id"), {"id": b.id})
+    with pytest.raises(InsufficientStock) as info:
+        stock.reserve_new(shop_session, locked, [(a.id, 2), (b.id, 3)], "order-stale")
+    assert info.value.sku_ids == [b.id]
+    shop_session.rollback()
+    assert [_fresh(shop_session, s.id).stock for s in (a, b)] == [5, 5]
+
+    done = stock.reserve_new(shop_session, {s.id: _fresh(shop_session, s.id) for s in (a, b)},
+                             [(b.id, 3), (a.id, 2)], "order-fresh")
+    shop_session.commit()
+    assert [(r.sku_id, r.qty, r.status) for r in done.lines] == [(a.id, 2, "held"),
+                                                                 (b.id, 3, "held")]
+    assert [_ledger(shop_session, s.id)[-1] for s in (a, b)] == [
+        ("reserve", -2, 3, "order-fresh"), ("reserve", -3, 2, "order-fresh")]

@@ -18,6 +18,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from runtime.bulk import insert_rows
 from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.errors import Conflict, FieldError, ValidationFailed
@@ -111,23 +112,37 @@ def _lock_skus(session: Session, sku_ids: Iterable[int]) -> dict[int, Sku]:
 
 def _write(session: Session, sku: Sku, delta: int, reason: str, reference: str,
            idempotency_key: str | None) -> StockLedgerEntry:
-    """Apply ``delta`` to a locked SKU with a conditional UPDATE and append its ledger row."""
-    balance = session.execute(
-        update(Sku).where(Sku.id == sku.id, Sku.stock + delta >= 0)
-        .values(stock=Sku.stock + delta).returning(Sku.stock)
-        .execution_options(synchronize_session=False)).scalar()
-    if balance is None:
-        raise InsufficientStock([ShortLine(sku.id, -delta, sku.stock)])
-    threshold = sku.low_stock_threshold
-    if threshold is not None and balance <= threshold < sku.stock:
-        log.warning("low stock: SKU %s of product %s at %s (threshold %s)",
-                    sku.id, sku.product_id, balance, threshold)
-    set_committed_value(sku, "stock", balance)
-    entry = StockLedgerEntry(sku_id=sku.id, product_id=sku.product_id, delta=delta,
-                             balance=balance, reason=reason, reference=reference[:120],
-                             idempotency_key=idempotency_key)
-    session.add(entry)
-    return entry
+    """Apply ``delta`` to one locked SKU and append its ledger row (:func:`_write_many`)."""
+    return _write_many(session, {sku.id: sku}, {sku.id: delta}, reason, reference,
+                       {sku.id: idempotency_key})[0]
+
+
+def _write_many(session: Session, skus: Mapping[int, Sku], deltas: Mapping[int, int],
+                reason: str, reference: str, keys: Mapping[int, str | None]
+                ) -> list[StockLedgerEntry]:
+    """Apply each SKU's delta to the locked ``skus`` with one conditional UPDATE and append
+    their ledger rows with one INSERT (SKU id order), however many SKUs: a SKU the change
+    would take below zero raises one :class:`InsufficientStock` naming every such SKU."""
+    ids = sorted(deltas)
+    change = case(dict(deltas), value=Sku.id)
+    balances: dict[int, int] = {sku_id: stock for sku_id, stock in session.execute(
+        update(Sku).where(Sku.id.in_(ids), Sku.stock + change >= 0)
+        .values(stock=Sku.stock + change).returning(Sku.id, Sku.stock)
+        .execution_options(synchronize_session=False))}
+    short = [ShortLine(i, -deltas[i], skus[i].stock) for i in ids if i not in balances]
+    if short:
+        raise InsufficientStock(short)
+    for i in ids:
+        sku, balance = skus[i], balances[i]
+        threshold = sku.low_stock_threshold
+        if threshold is not None and balance <= threshold < sku.stock:
+            log.warning("low stock: SKU %s of product %s at %s (threshold %s)",
+                        sku.id, sku.product_id, balance, threshold)
+        set_committed_value(sku, "stock", balance)
+    return insert_rows(session, StockLedgerEntry, [
+        {"sku_id": i, "product_id": skus[i].product_id, "delta": deltas[i],
+         "balance": balances[i], "reason": reason, "reference": reference[:120],
+         "idempotency_key": keys[i]} for i in ids], key="sku_id")
 
 
 # --- reservations -------------------------------------------------------------------------
@@ -181,15 +196,12 @@ def _hold(session: Session, skus: Mapping[int, Sku], wanted: Mapping[int, int],
     if short:
         raise InsufficientStock(short)
 
-    rows = []
-    with session.no_autoflush:  # the ledger rows go in together, after every UPDATE
-        for sku_id in sorted(wanted):
-            sku, qty = skus[sku_id], wanted[sku_id]
-            _write(session, sku, -qty, Reason.RESERVE, key, f"reserve:{key}:{sku_id}")
-            rows.append(StockReservation(key=key, sku_id=sku_id, product_id=sku.product_id,
-                                         qty=qty, status=ReservationStatus.HELD))
-    session.add_all(rows)
-    session.flush()
+    ids = sorted(wanted)
+    _write_many(session, skus, {i: -wanted[i] for i in ids}, Reason.RESERVE, key,
+                {i: f"reserve:{key}:{i}" for i in ids})
+    rows = insert_rows(session, StockReservation, [
+        {"key": key, "sku_id": i, "product_id": skus[i].product_id, "qty": wanted[i],
+         "status": ReservationStatus.HELD} for i in ids], key="sku_id")
     on_catalog_changed(session, current_shop_id(session))
     return Reservation(key, rows, created=True)
 
@@ -212,16 +224,14 @@ def release(session: Session, key: str) -> list[StockReservation]:
         raise Conflict(f"reservation {key!r} is already committed",
                        code=CatalogErrorCode.RESERVATION_COMMITTED.value)
     now = utcnow()
-    changed = False
-    for row in rows:
-        if row.status != ReservationStatus.HELD:
-            continue
-        sku = skus[row.sku_id]
-        _write(session, sku, row.qty, Reason.RELEASE, key, f"release:{key}:{row.sku_id}")
+    held = [row for row in rows if row.status == ReservationStatus.HELD]
+    if held:
+        _write_many(session, skus, {row.sku_id: row.qty for row in held}, Reason.RELEASE, key,
+                    {row.sku_id: f"release:{key}:{row.sku_id}" for row in held})
+    for row in held:
         row.status, row.released_at = ReservationStatus.RELEASED, now
-        changed = True
     session.flush()
-    if changed:
+    if held:
         on_catalog_changed(session, current_shop_id(session))
     return rows
 

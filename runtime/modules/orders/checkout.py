@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select, true, update
 from sqlalchemy.orm import Session
 
+from runtime.bulk import insert_rows
 from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -553,13 +554,13 @@ def _create_order(session: Session, member_id: int, priced: PricedCheckout,
                                         or settings.unpaid_timeout_minutes))
     session.add(order)
     session.flush()
-    lines = [OrderLine(
-        order_id=order.id, sku_id=line.sku_id, product_id=line.product_id, title=line.title,
-        spec_text=line.spec_text, image=dict(line.image) if line.image else None,
-        unit_price_fen=line.unit_price_fen, qty=line.qty, total_fen=line.total_fen,
-        discount_fen=line.discount_fen, payable_fen=line.payable_fen,
-        adjustments=dict(line.adjustments)) for line in quote.lines]
-    session.add_all(lines)
+    lines = insert_rows(session, OrderLine, [{
+        "order_id": order.id, "sku_id": line.sku_id, "product_id": line.product_id,
+        "title": line.title, "spec_text": line.spec_text,
+        "image": dict(line.image) if line.image else None,
+        "unit_price_fen": line.unit_price_fen, "qty": line.qty, "total_fen": line.total_fen,
+        "discount_fen": line.discount_fen, "payable_fen": line.payable_fen,
+        "adjustments": dict(line.adjustments)} for line in quote.lines], key="sku_id")
     creation = state.record_creation(session, order, state.Actor.member(member_id))
     if priced.input.source == "cart":
         cart_service.remove_ordered(session, member_id, [line.sku_id for line in quote.lines])
