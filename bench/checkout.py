@@ -10,9 +10,13 @@ MALLKIT_BENCH_REDIS_URL are set.
 * submit: ``gunicorn -c deploy/gunicorn.conf.py`` with 2 workers (``bench/served.py``: the real
   app plus a pre-encoded bare JSON endpoint); CLIENTS concurrent clients in another process
   (``bench/loadgen.py``), each its own member, submitting quotes made beforehand, each with its
-  own Idempotency-Key, buying one of 4 SKUs of one product. ROUNDS rounds alternate a bare
-  phase and a submit phase so that load from other processes hits both alike; rates are total
-  requests over total time; the workers' CPU per submit is read from /proc.
+  own Idempotency-Key, buying one of 4 SKUs of one product.
+* checkout: the whole way of a returning shopper, each client another member: log in
+  (``POST .../auth/wechat`` with the WeChat simulator's login code), put a SKU in the cart,
+  quote the cart, submit the quote.
+* ROUNDS rounds alternate a bare phase, a submit phase and a checkout phase so that load from
+  other processes hits all alike; rates are total requests (or checkouts) over total time; the
+  workers' CPU per request is read from /proc.
 * notify: ``POST /api/v1/payments/wechatpay/notify/<shop>`` in-process with real signed,
   encrypted notifications from the local WeChat Pay simulator; p50 / p99 / max.
 """
@@ -47,6 +51,7 @@ from runtime.wechat.transport import AppTransport
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 SUBMITS = int(os.environ.get("BENCH_SUBMITS", "600"))
+CHECKOUTS = int(os.environ.get("BENCH_CHECKOUTS", "240"))
 BARE_REQUESTS = int(os.environ.get("BENCH_BARE", "6000"))
 ROUNDS = 3
 NOTIFICATIONS = int(os.environ.get("BENCH_NOTIFICATIONS", "100"))
@@ -90,11 +95,38 @@ def setup(data_dir: Path):
                                        .order_by(Sku.id)))
         session.commit()
     client = app.test_client()
+    for c in range(CLIENTS):  # the checkout phase's shoppers: members with an address
+        login = client.post(f"/api/v1/shops/{shop.slug}/auth/wechat",
+                            json={"code": f"dev-{checkout_openid(c)}"})
+        assert login.status_code == 201, login.get_data(as_text=True)
+        tokens.append(login.json["token"])
     for token in tokens:
         answer = client.post(f"/api/v1/shops/{shop.slug}/addresses", json=ADDRESS,
                              headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 201, answer.get_data(as_text=True)
-    return app, settings, shop, sku_ids, tokens
+    return app, settings, shop, sku_ids, tokens[:CLIENTS + 1]
+
+
+def checkout_openid(client: int) -> str:
+    return f"o-bench-checkout-{os.getpid()}-{client}"
+
+
+def checkout_plan(base: str, client: int, sku_ids: list[int], count: int, tag: str
+                  ) -> list[dict]:
+    """``count`` checkouts of one returning shopper: log in, cart, quote, order."""
+    auth = {"Authorization": "Bearer ${token}"}
+    plan = []
+    for i in range(count):
+        plan += [
+            {"method": "POST", "path": f"{base}/auth/wechat",
+             "body": {"code": f"dev-{checkout_openid(client)}"}, "save": {"token": "token"}},
+            {"method": "POST", "path": f"{base}/cart/items", "headers": auth,
+             "body": {"sku_id": sku_ids[(client + i) % len(sku_ids)], "qty": 1}},
+            {"method": "POST", "path": f"{base}/checkout/quote", "headers": auth,
+             "body": {"source": "cart"}, "save": {"quote_id": "quote_id"}},
+            {"method": "POST", "path": f"{base}/orders", "body": {"quote_id": "${quote_id}"},
+             "headers": {**auth, "Idempotency-Key": f"bench-checkout-{tag}-{client}-{i:05d}"}}]
+    return plan
 
 
 class StatementCounter:
@@ -142,7 +174,9 @@ def serve_and_measure(settings, shop, sku_ids: list[int], tokens: list[str]) -> 
     base = f"/api/v1/shops/{shop.slug}"
     auths = [{"Authorization": f"Bearer {token}"} for token in tokens[:CLIENTS]]
     per_client = SUBMITS // CLIENTS
-    with gunicorn(2, app_environment(settings)) as server:
+    environment = {**app_environment(settings), "MALLKIT_SIMULATORS": "1",
+                   "MALLKIT_ALLOW_SIMULATORS_IN_PRODUCTION": "1"}  # the login codes
+    with gunicorn(2, environment) as server:
         plans = [[{"method": "POST", "path": f"{base}/checkout/quote", "headers": auth,
                    "body": {"source": "items",
                             "items": [{"sku_id": sku_ids[(c + i) % len(sku_ids)], "qty": 1}]}}
@@ -153,7 +187,9 @@ def serve_and_measure(settings, shop, sku_ids: list[int], tokens: list[str]) -> 
 
         bare = {"count": 0, "seconds": 0.0, "cpu": 0.0}
         submit = {"count": 0, "seconds": 0.0, "cpu": 0.0, "p50": [], "p99": []}
+        checkout = {"count": 0, "seconds": 0.0, "cpu": 0.0, "p50": [], "p99": []}
         chunk = per_client // ROUNDS
+        checkouts = CHECKOUTS // CLIENTS // ROUNDS
         for r in range(ROUNDS):
             cpu = server.worker_cpu_seconds()
             result = load(server.port, [[{"path": "/bench/bare"}] * (BARE_REQUESTS // ROUNDS
@@ -174,8 +210,19 @@ def serve_and_measure(settings, shop, sku_ids: list[int], tokens: list[str]) -> 
             submit["seconds"] += result["seconds"]
             submit["p50"].append(result["p50_ms"])
             submit["p99"].append(result["p99_ms"])
+            if checkouts:
+                cpu = server.worker_cpu_seconds()
+                result = load(server.port, [checkout_plan(base, c, sku_ids, checkouts, str(r))
+                                            for c in range(CLIENTS)])
+                assert result["statuses"] == {"200": 3 * checkouts * CLIENTS,
+                                              "201": checkouts * CLIENTS}, result["statuses"]
+                checkout["cpu"] += server.worker_cpu_seconds() - cpu
+                checkout["count"] += result["count"] // 4
+                checkout["seconds"] += result["seconds"]
+                checkout["p50"].append(result["p50_ms"])
+                checkout["p99"].append(result["p99_ms"])
     return {"quote_rate": rate(quoted["count"], quoted["seconds"]), "bare": bare,
-            "submit": submit}
+            "submit": submit, "checkout": checkout}
 
 
 def notify_latency(app, shop, sku_id: int, token: str) -> list[float]:
@@ -246,6 +293,15 @@ def main() -> None:
           f"p99 {max(submit['p99']):.1f} ms, "
           f"{submit['cpu'] / submit['count'] * 1000:.1f} ms worker CPU each)")
     print(f"submit / bare:        {submit_rate / bare_rate:8.3f}")
+    checkout = served["checkout"]
+    if checkout["count"]:
+        checkout_rate = rate(checkout["count"], checkout["seconds"])
+        print(f"checkout:             {checkout_rate:8.1f} checkouts/s (login, cart, quote, "
+              f"order; {checkout['count']} checkouts, per request p50 "
+              f"{statistics.median(checkout['p50']):.1f} ms, p99 {max(checkout['p99']):.1f} ms, "
+              f"{checkout['cpu'] / checkout['count'] * 1000:.1f} ms worker CPU per checkout)")
+        print(f"checkout / bare:      {checkout_rate / bare_rate:8.4f} "
+              f"(checkouts/s over bare requests/s)")
     print(f"stock check:          {orders} orders, {taken} units taken from stock")
     if latencies:
         p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]

@@ -2,7 +2,10 @@
 
 The plan is ``{"port": int, "clients": [[request, ...], ...], "keep_bodies": bool}``; each
 client is a thread with one keep-alive connection sending its requests in turn (``request`` is
-``{"method", "path", "headers", "body"}``). All clients start together; the result has the
+``{"method", "path", "headers", "body", "save"}``). A request that depends on an earlier answer
+(a checkout: the login's token, the quote's id) names what to keep with ``"save": {"token":
+"token"}`` (a top-level field of the JSON answer) and uses it as ``${token}`` in any string of a
+later request of the same client. All clients start together; the result has the
 wall time from the start to the last answer, the status counts, latency percentiles and, when
 asked, every answer's JSON body in plan order. Standard library only, so the load generator
 costs as little CPU as it can on a machine it shares with the server.
@@ -12,11 +15,23 @@ from __future__ import annotations
 
 import http.client
 import json
+import string
 import sys
 import threading
 import time
 from collections import Counter
 from typing import Any
+
+
+def _filled(value: Any, saved: dict[str, str]) -> Any:
+    """``value`` with ``${name}`` in its strings replaced by what earlier answers gave."""
+    if isinstance(value, str):
+        return string.Template(value).safe_substitute(saved) if "$" in value else value
+    if isinstance(value, dict):
+        return {key: _filled(item, saved) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_filled(item, saved) for item in value]
+    return value
 
 
 def run_client(port: int, requests: list[dict[str, Any]], barrier: threading.Barrier,
@@ -25,8 +40,11 @@ def run_client(port: int, requests: list[dict[str, Any]], barrier: threading.Bar
     statuses: Counter[int] = Counter()
     latencies: list[float] = []
     bodies: list[Any] = []
+    saved: dict[str, str] = {}
     barrier.wait()
     for req in requests:
+        if saved:
+            req = _filled(req, saved)
         body = req.get("body")
         payload = json.dumps(body).encode() if body is not None else None
         headers = {"Content-Type": "application/json", **req.get("headers", {})}
@@ -44,6 +62,9 @@ def run_client(port: int, requests: list[dict[str, Any]], barrier: threading.Bar
                     raise
         latencies.append(time.perf_counter() - started)
         statuses[answer.status] += 1
+        if req.get("save") and answer.status < 300:
+            answered = json.loads(data)
+            saved.update({name: str(answered[field]) for name, field in req["save"].items()})
         if keep:
             bodies.append(json.loads(data) if data else None)
     out["finished"] = time.perf_counter()
