@@ -4,14 +4,17 @@ by one helper, and the cuts that won sum exactly to start − floor."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
+from runtime.db import use_shop
 from runtime.errors import MallkitError
 from runtime.modules.bargain import launches
 from runtime.modules.bargain.errors import BargainErrorCode
 from runtime.modules.bargain.models import BargainCut
 from tests.bargain.flow import in_shop, launch_row, read, setup
 from tests.concurrency import run_in_threads
+from tests.orders.test_locks import first, lock_of, watch
 
 
 def _launched(app, factory, shop, **rules) -> tuple[int, list[int]]:
@@ -48,3 +51,16 @@ def test_one_helper_cutting_eight_times_at_once_cuts_once(app, factory, shop):
     row = launch_row(factory, shop, launch_id)
     assert row.cuts == 1 and row.price_fen == 10000 - next(
         o for o in outcomes if isinstance(o, int))
+
+
+@pytest.mark.postgres
+def test_a_cut_locks_the_launch_before_writing(app, factory, shop):
+    launch_id, helpers = _launched(app, factory, shop, helpers_needed=5)
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        with watch(s) as sql:
+            launches.help_cut(s, launch_id, helpers[0])
+            s.commit()
+    lock = first(sql, lock_of("bargain_launches"))
+    assert lock < first(sql, r"^INSERT INTO bargain_cuts ")
+    assert lock < first(sql, r"^UPDATE bargain_launches ")

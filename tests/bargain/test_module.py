@@ -46,6 +46,10 @@ def test_block_pages_and_module_off_and_on(app, client, factory, shop):
     assert 'data-page="bargain-launch"' in page
     assert client.get(f"/s/{shop.slug}/_bargain-static/bargain.js").status_code == 200
     assert client.get(f"/s/{shop.slug}/bargain/launches/999999").status_code == 404
+    checkout = client.get(f"/s/{shop.slug}/checkout", query_string={
+        "sku": made["sku_id"], "activity": "bargain", "activity_id": made["id"]})
+    assert f'{{"id": {made["id"]}, "kind": "bargain"}}' in checkout.get_data(
+        as_text=True).replace("&#34;", '"')
     detail = alice.call("GET", f"/bargain/launches/{made['id']}").json
     assert detail["share"]["title"] == "快来帮我砍"
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from runtime import jobs
 from runtime.clock import utcnow
 from runtime.db import current_shop_id
+from runtime.errors import ValidationFailed
 from runtime.modules.bargain import activities, cutting, locks
 from runtime.modules.bargain.errors import (
     BargainConflict,
@@ -85,7 +86,7 @@ def launch(session: Session, activity_id: Any, member_id: int, *,
     """Start the member's bargain of a live activity with stock left (the launcher's own first
     cut when ``self_cut``); the member's launch still open is returned instead of a second."""
     if isinstance(activity_id, bool) or not isinstance(activity_id, int):
-        raise refused(E.NOT_FOUND, "/activity_id", "the id of a bargain activity")
+        raise ValidationFailed.single("/activity_id", "the id of a bargain activity", "type")
     activities.get_activity(session, activity_id)
     activity = session.scalar(locks.activity_for_update(activity_id))
     assert activity is not None
