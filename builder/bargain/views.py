@@ -75,9 +75,10 @@ def from_form(data: dict[str, Any]) -> dict[str, Any]:
 
 def _sku_choices() -> list[tuple[Sku, Product]]:
     """The SKUs a bargain can sell, newest products first (the SKU picker)."""
-    return list(db().execute(select(Sku, Product).join(Product, Product.id == Sku.product_id)
-                             .where(Product.deleted_at.is_(None), Sku.retired_at.is_(None))
-                             .order_by(Product.id.desc(), Sku.id).limit(300)).tuples())
+    rows = db().execute(select(Sku, Product).join(Product, Product.id == Sku.product_id)
+                        .where(Product.deleted_at.is_(None), Sku.retired_at.is_(None))
+                        .order_by(Product.id.desc(), Sku.id).limit(300))
+    return [(sku, product) for sku, product in rows]
 
 
 def _form(activity: BargainActivity | None, values: dict[str, Any] | None = None,
