@@ -291,3 +291,51 @@ describe('checkout and the order', () => {
     expect(wx.navigateTo).toHaveBeenCalledWith({url: g.share_path})
   })
 })
+
+describe('the product page', () => {
+  const product = fixture('product')
+  const layout = fixture('layout-product')
+
+  /** The recorded activities answer, asked for this product (as the page asks). */
+  function offerFor(productId) {
+    const copy = clone(activities)
+    copy.request.path = `${copy.request.path}?product_id=${productId}`
+    return copy
+  }
+
+  test('a product in a live group buy shows the badge, prices and open groups, leading to it', async () => {
+    expect(layout.body.nodes.find(n => n.type === 'product-buybox').data.offers).toContain('groupbuy')
+    const {requests} = installWx(replay(product, layout, offerFor(product.body.id)))
+    const view = render('pages/product/index')
+    await view.instance.onLoad({id: String(product.body.id)})
+    const a = activities.body.items[0]
+    expect(sent(requests, 'GET', `/groupbuy/activities?product_id=${product.body.id}`).length).toBe(1)
+    expect(view.data.groupbuy).toEqual({badge: a.badge, group: yuan(a.group_price_fen),
+      leader: yuan(a.leader_price_fen), open: a.open_groups.length, url: `/pages/groupbuy/index?id=${a.id}`})
+    expect(text(view)).toContain(`拼团价 ${yuan(a.group_price_fen)}`)
+    expect(text(view)).toContain(`${a.open_groups.length} 个团可参与`)
+    view.instance.goGroupbuy()
+    expect(wx.navigateTo).toHaveBeenCalledWith({url: `/pages/groupbuy/index?id=${a.id}`})
+    view.detach()
+  })
+
+  test('no group buy for the product, or the module off: nothing shown, nothing asked', async () => {
+    const none = offerFor(product.body.id)
+    none.body.items = []
+    installWx(replay(product, layout, none))
+    const plain = render('pages/product/index')
+    await plain.instance.onLoad({id: String(product.body.id)})
+    expect(plain.data.groupbuy).toBeNull()
+    plain.detach()
+
+    const off = clone(layout)
+    off.body.nodes.find(n => n.type === 'product-buybox').data.offers = []
+    const {requests} = installWx(replay(product, off))
+    const view = render('pages/product/index')
+    await view.instance.onLoad({id: String(product.body.id)})
+    expect(requests.filter(r => /groupbuy/.test(r.url))).toEqual([])
+    expect(view.data.groupbuy).toBeNull()
+    expect(text(view)).not.toContain('拼团价')
+    view.detach()
+  })
+})

@@ -5,7 +5,8 @@
  * block show above, the rest below. `buy=1` opens the picker at once. While the shop has
  * seckill on (the buy-box node's `offers`) and a SKU of the product is in a running window,
  * or one opening later today, the seckill price, countdown and 马上抢 to the seckill page
- * show from GET seckill/live.
+ * show from GET seckill/live; while it has group buy on and the product is in a live group
+ * buy, the N人团 badge, group and leader price and the open groups lead to the group-buy page.
  */
 const api = require('../../utils/api')
 const navigation = require('../../utils/navigation')
@@ -16,6 +17,7 @@ const {findSku, specOptions, maxQty} = require('../../utils/sku')
 const referral = require('../../utils/referral')
 const countdown = require('../../utils/countdown')
 const {pickOffer, offerView} = require('../../utils/seckill-offer')
+const gb = require('../../utils/groupbuy')
 
 function imageSrc(value) {
   if (typeof value === 'string') return absoluteUrl(value)
@@ -28,7 +30,7 @@ Component({
     layoutBefore: null, layoutAfter: null,
     product: null, error: '', images: [], price: '', original: '', description: '',
     chosen: [], chosenText: '', specs: [], sku: null, qty: 1, maxQty: 0, picker: false, pickerMode: 'cart', busy: false,
-    seckill: null,
+    seckill: null, groupbuy: null,
   },
   lifetimes: {
     detached() {
@@ -43,6 +45,7 @@ Component({
       const buybox = layout && Array.isArray(layout.nodes) ? layout.nodes.find(n => n && n.type === 'product-buybox') : null
       const offers = buybox && buybox.data && Array.isArray(buybox.data.offers) ? buybox.data.offers : []
       if (offers.indexOf('seckill') >= 0 && !this.seckillLoading) this.seckillLoading = this.loadSeckill()
+      if (offers.indexOf('groupbuy') >= 0 && !this.groupbuyLoading) this.groupbuyLoading = this.loadGroupbuy()
     },
   },
   methods: {
@@ -58,7 +61,7 @@ Component({
         this.showProduct(p)
         if (options.buy) this.openPicker('cart')
       }, err => this.setData({error: err.message}))
-      const layout = this.loadLayout('product', {id}).then(res => Promise.resolve(this.seckillLoading).then(() => res))
+      const layout = this.loadLayout('product', {id}).then(res => Promise.all([this.seckillLoading, this.groupbuyLoading]).then(() => res))
       return Promise.all([product, layout])
     },
     loadSeckill() {
@@ -72,6 +75,19 @@ Component({
         this.seckillTimer = setInterval(show, 1000)
         return found
       }, () => null) // seckill off or unreachable: the page sells as usual
+    },
+    loadGroupbuy() {
+      return api.get(`/groupbuy/activities?product_id=${this.productId}`, {auth: false}).then(body => {
+        const a = (body.items || [])[0]
+        if (!a) return null
+        const view = gb.activityView(a)
+        this.setData({groupbuy: {badge: view.badge, group: view.group, leader: view.leader,
+          open: (a.open_groups || []).length, url: gb.activityPath(a.id)}})
+        return a
+      }, () => null) // group buy off or unreachable: the page sells as usual
+    },
+    goGroupbuy() {
+      if (this.data.groupbuy) wx.navigateTo({url: this.data.groupbuy.url})
     },
     goSeckill() {
       if (this.data.seckill) wx.navigateTo({url: this.data.seckill.url})
