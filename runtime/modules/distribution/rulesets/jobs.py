@@ -1,6 +1,7 @@
 """Periodic work of the rule sets: the 推三返一 sweep (hourly: counts buys past their window
 and pays complete groups) and the monthly partner dividend (every 6 hours it runs last
-month's period unless it ran: idempotent per period, so a missed run is caught up)."""
+month's period unless it ran: idempotent per period, so a failed run is retried through the
+month; a month missed entirely is run by hand from the console)."""
 
 from __future__ import annotations
 
