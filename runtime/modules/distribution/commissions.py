@@ -330,7 +330,7 @@ def settle_due(session: Session, now: Any = None, line_id: int | None = None,
                limit: int = 50000) -> int:
     """Settle, set-based, the shop's PENDING commissions due by ``now`` whose line has no
     open after-sale (of one line, for its timer), in batches of ``limit`` by id range, each
-    in five statements: the range, the beneficiaries' rows locked, a compare-and-set UPDATE
+    in five statements: the range and its beneficiaries, their rows locked, a compare-and-set UPDATE
     (only rows still PENDING move, so a line is never settled twice), their ledger entries
     by one INSERT ... SELECT (keys ``c<id>-settle``, unique) and the balances by one
     grouped executemany UPDATE. Core statements: no ORM objects are loaded. Then the
@@ -357,16 +357,19 @@ def settle_due(session: Session, now: Any = None, line_id: int | None = None,
     total = after = 0
     beneficiaries: set[int] = set()
     while True:
-        ids = select(c.id).where(*due, c.id > after).order_by(c.id).limit(limit).subquery()
-        low, high = session.execute(select(func.min(ids.c.id), func.max(ids.c.id))).one()
-        if low is None:
+        ids = select(c.id, c.beneficiary_member_id).where(*due, c.id > after) \
+            .order_by(c.id).limit(limit).subquery()
+        spans = session.execute(select(ids.c.beneficiary_member_id, func.min(ids.c.id),
+                                       func.max(ids.c.id)).group_by(
+            ids.c.beneficiary_member_id)).all()
+        if not spans:
             session.expire_all()
             levels.upgrade(session, beneficiaries)
             return total
+        low, high = min(x[1] for x in spans), max(x[2] for x in spans)
         batch = c.id.between(low, high)
         session.execute(select(d.c.id).where(d.c.shop_id == shop_id, d.c.member_id.in_(
-            select(c.beneficiary_member_id).where(*due, batch))).order_by(d.c.id)
-            .with_for_update())
+            sorted(x[0] for x in spans))).order_by(d.c.id).with_for_update())
         moved = session.execute(Commission.__table__.update().where(*due, batch).values(
             status=CommissionStatus.SETTLED.value, settled_fen=c.amount_fen, settled_at=stamp,
             updated_at=stamp)).rowcount
