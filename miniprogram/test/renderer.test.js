@@ -438,6 +438,12 @@ describe('distribution-centre', () => {
   })
 })
 
+/** Wait (under load too) until the block has its member's centre from GET distribution/me. */
+async function centreLoaded(block) {
+  for (let i = 0; i < 100 && !block.instance.data.centre; i += 1) await simulate.sleep(20)
+  expect(block.instance.data.centre).toBeTruthy()
+}
+
 describe('distribution-centre apply form', () => {
   const node = allBlocks.nodes.find(n => n.type === 'distribution-centre')
   const me = fixture('distribution-me').body
@@ -453,7 +459,7 @@ describe('distribution-centre apply form', () => {
     })
     storage.set('mallkit:demo:token', {token: 't'})
     const block = renderLayout(allBlocks).querySelector(`#node-${node.id}`)
-    await simulate.sleep(30)
+    await centreLoaded(block)
     await tap(block.querySelector('.dist__button'))
     expect(block.querySelectorAll('.dist__label').map(l => text(l))).toEqual(['姓名 *', '微信号'])
     await tap(block.querySelector('.dist__submit'))
@@ -473,10 +479,39 @@ describe('distribution-centre apply form', () => {
       ? {statusCode: 200, header: {}, data: {...me, enrolment: 'everyone'}} : null))
     storage.set('mallkit:demo:token', {token: 't'})
     const block = renderLayout(allBlocks).querySelector(`#node-${node.id}`)
-    await simulate.sleep(30)
+    await centreLoaded(block)
     await tap(block.querySelector('.dist__button'))
     expect(block.querySelector('.dist__form')).toBeFalsy()
     expect(requests.filter(r => r.method === 'POST').map(r => r.data)).toEqual([{}])
+  })
+})
+
+describe('distribution-centre withdraw', () => {
+  const node = allBlocks.nodes.find(n => n.type === 'distribution-centre')
+  const centre = fixture('distribution-apply').body
+
+  test('asks where to when WeChat change is offered, then sends the amount and the method', async () => {
+    const me = {...centre, earnings: {...centre.earnings, available_fen: 5000},
+      withdraw: {...centre.withdraw, methods: ['wallet', 'wechat', 'bank']}}
+    const {storage, requests} = installWx(request => {
+      if (request.url.endsWith('/distribution/me')) return {statusCode: 200, header: {}, data: me}
+      if (request.url.endsWith('/distribution/withdrawals')) {
+        return {statusCode: 201, header: {}, data: {id: 1, status: 'auditing', method: 'wechat'}}
+      }
+      return null
+    })
+    wx.showActionSheet = jest.fn(opts => opts.success({tapIndex: 1}))
+    wx.showModal = jest.fn(opts => opts.success({confirm: true, content: '12.34'}))
+    storage.set('mallkit:demo:token', {token: 't'})
+    const block = renderLayout(allBlocks).querySelector(`#node-${node.id}`)
+    await centreLoaded(block)
+    await tap(block.querySelectorAll('.dist__entry')[2])
+    await simulate.sleep(30)
+    expect(wx.showActionSheet.mock.calls[0][0].itemList).toEqual(['提现到余额', '提现到微信零钱'])
+    expect(wx.showModal.mock.calls[0][0].title).toBe('提现到微信零钱')
+    expect(requests.filter(r => r.method === 'POST').map(r => r.data))
+      .toEqual([{amount_fen: 1234, method: 'wechat'}])
+    expect(wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({title: '提现申请已提交，审核后到账'}))
   })
 })
 

@@ -1,6 +1,7 @@
 /**
  * distribution-centre: a distributor sees the earnings (预估, 提现中, 可提现, 已提现) and four
- * entries: 佣金明细 and 我的团队 open lists in the card, 提现 asks for an amount to the balance,
+ * entries: 佣金明细 and 我的团队 open lists in the card, 提现 asks where to (the balance, or
+ * WeChat change when the shop offers it: audited, then paid by merchant transfer) and how much,
  * 推广海报 previews the poster. Anyone else sees the pitch and the apply button; where the shop
  * approves applicants (enrolment "apply") the button opens the shop's form (me.form: key,
  * label, required) and the answers go with POST /distribution/apply. The rules
@@ -17,6 +18,8 @@ const DEFAULTS = {title: '分销中心', apply_text: '成为分销员', pitch: '
 const FIGURES = [['pending_fen', '预估佣金'], ['frozen_fen', '提现中'], ['available_fen', '可提现'],
   ['withdrawn_fen', '已提现']]
 const STATUS = {pending: '预估', settled: '已结算', cancelled: '已失效'}
+// where a withdrawal can go from the mini-program (a bank account needs the H5 form)
+const METHODS = {wallet: '提现到余额', wechat: '提现到微信零钱'}
 const yuan = fen => (Number(fen || 0) / 100).toFixed(2)
 
 /** The member's centre as template data. */
@@ -35,6 +38,8 @@ function centreView(me) {
     figures: FIGURES.map(([key, label]) => ({key, label, value: yuan(earnings[key])})),
     available: Number(earnings.available_fen) || 0,
     minFen: isObject(me.withdraw) ? Number(me.withdraw.min_fen) || 0 : 0,
+    methods: isObject(me.withdraw) && Array.isArray(me.withdraw.methods)
+      ? me.withdraw.methods.filter(m => METHODS[m]) : ['wallet'],
     form: me.enrolment === 'apply' && Array.isArray(me.form)
       ? me.form.filter(f => isObject(f) && typeof f.key === 'string' && f.key)
         .map(f => ({key: f.key, label: String(f.label || f.key), required: f.required !== false}))
@@ -122,22 +127,36 @@ Component({
           right: `+${yuan(x.amount_fen)}`})))
       return load.then(rows => this.setData({panel: name, rows}), api.showError)
     },
+    /** Ask where to (when the shop offers WeChat change too), then how much. */
+    chooseMethod(methods) {
+      if (methods.length < 2) return Promise.resolve(methods[0] || null)
+      return new Promise(resolve => wx.showActionSheet({
+        itemList: methods.map(m => METHODS[m]),
+        success: res => resolve(methods[res.tapIndex] || null),
+        fail: () => resolve(null),
+      }))
+    },
     withdraw() {
       const centre = this.data.centre || {}
-      return new Promise(resolve => {
-        wx.showModal({
-          title: '提现到余额',
-          content: '',
-          editable: true,
-          placeholderText: `可提现 ${yuan(centre.available)} 元，最低 ${yuan(centre.minFen)} 元`,
-          success: res => resolve(res && res.confirm ? res.content : null),
-          fail: () => resolve(null),
+      let method = null
+      return this.chooseMethod(centre.methods || ['wallet']).then(chosen => {
+        method = chosen
+        if (!method) return null
+        return new Promise(resolve => {
+          wx.showModal({
+            title: METHODS[method],
+            content: '',
+            editable: true,
+            placeholderText: `可提现 ${yuan(centre.available)} 元，最低 ${yuan(centre.minFen)} 元`,
+            success: res => resolve(res && res.confirm ? res.content : null),
+            fail: () => resolve(null),
+          })
         })
       }).then(amount => {
         const fen = Math.round(parseFloat(amount) * 100)
-        if (!(fen > 0)) return null
-        return api.post('/distribution/withdrawals', {amount_fen: fen, method: 'wallet'}).then(() => {
-          wx.showToast({title: '已提现到余额', icon: 'none'})
+        if (!method || !(fen > 0)) return null
+        return api.post('/distribution/withdrawals', {amount_fen: fen, method}).then(w => {
+          wx.showToast({title: w.status === 'paid' ? '已提现到余额' : '提现申请已提交，审核后到账', icon: 'none'})
           return this.load()
         }, api.showError)
       })
