@@ -63,6 +63,7 @@ from runtime.wechat.transport import AppTransport
 ORDERS = int(os.environ.get("BENCH_ORDERS", "200"))
 COMMISSIONS = int(os.environ.get("BENCH_COMMISSIONS", "100000"))
 BATCH = 20
+SECRET_KEY = "bench-secret-key-for-a-throwaway-database"
 CHUNK = 5000
 ADDRESS = {"name": "张三", "phone": "13800138000", "province": "广东省", "city": "深圳市",
            "district": "南山区", "detail": "科技园 1 号", "adcode": "440305"}
@@ -72,11 +73,11 @@ def setup(data_dir: Path):
     database_url = os.environ.get("MALLKIT_BENCH_DATABASE_URL",
                                   f"sqlite:///{data_dir / 'bench.sqlite3'}")
     engine = make_engine(database_url)
-    upgrade(engine)
+    upgrade(engine, secret_key=SECRET_KEY)  # registers the context key (PostgreSQL)
     engine.dispose()
     settings = Settings(data_dir=data_dir, database_url=database_url,
                         redis_url=os.environ.get("MALLKIT_BENCH_REDIS_URL", ""),
-                        secret_key="bench-secret-key-for-a-throwaway-database",
+                        secret_key=SECRET_KEY,
                         embedded_worker=False, simulators=True,
                         allow_simulators_in_production=True,  # a throw-away bench database
                         allow_privileged_database_role=True)

@@ -46,7 +46,9 @@ OBJECTS: dict[str, Any] = {
     "product_id": "product", "article_id": "article",
     "category_id": lambda rule: "article_category" if "/articles/" in rule else "category",
     "group_id": lambda rule: "groupbuy_group" if "/groupbuy/" in rule else "group",
-    "tag_id": "tag", "level_id": "level", "plan_id": "plan", "order_id": "order",
+    "tag_id": "tag", "plan_id": "plan", "order_id": "order",
+    "level_id": lambda rule: "distribution_level" if "/distribution/" in rule else "level",
+    "rate_id": "distribution_rate",
     "address_id": "address", "notice_id": "notice", "topup_id": "topup",
     "asset_id": "asset", "point_id": "pickup_point",
     "import_id": lambda rule: "member_import" if "/members/" in rule else "import",
@@ -161,7 +163,7 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
             "pointsmall_item": pointsmall.create_item(s, {"sku_id": sku.id, "points": 10,
                                                           "stock": 5}).id,
         }
-        objects.update(_distribution_objects(s, alice.member.id))
+        objects.update(_distribution_objects(s, alice.member.id, product.id))
         article_category = articles.save_category(s, {"name": "A 文章分类"})
         objects["article_category"] = article_category.id
         objects["article"] = articles.save_article(s, {
@@ -205,9 +207,11 @@ def _promotions(app, factory, shop, sku_id: int) -> dict[str, int]:
     return {"promotions_discount": discount, "promotions_reduction": reduction}
 
 
-def _distribution_objects(s, member_id: int) -> dict[str, int]:
-    """Shop A's member as a distributor, with an application and a withdrawal."""
+def _distribution_objects(s, member_id: int, product_id: int) -> dict[str, int]:
+    """Shop A's member as a distributor, with an application and a withdrawal; a distributor
+    level and a product's own commission rate."""
     from runtime.modules import switches
+    from runtime.modules.distribution import rates
     from runtime.modules.distribution import service as distribution
     from runtime.modules.distribution.models import Application, Withdrawal
 
@@ -218,7 +222,12 @@ def _distribution_objects(s, member_id: int) -> dict[str, int]:
                             amount_fen=100, fee_fen=0, account={}, applied_at=clock_now())
     s.add_all([application, withdrawal])
     s.flush()
-    return {"application": application.id, "withdrawal": withdrawal.id}
+    level = distribution.save_level(s, {"name": "A 金牌", "rank": 1, "level1_rate": "10",
+                                        "level2_rate": "5"})
+    rate = rates.save_rate(s, {"product_id": product_id, "mode": "percent",
+                               "level1_value": "10", "level2_value": "5"})
+    return {"application": application.id, "withdrawal": withdrawal.id,
+            "distribution_level": level.id, "distribution_rate": rate.id}
 
 
 def _seckill(app, factory, shop, alice, sku_id: int) -> dict[str, Any]:

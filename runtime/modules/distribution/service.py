@@ -240,6 +240,9 @@ def save_level(session: Session, data: dict[str, Any], level_id: int | None = No
     ``upgrade_commission_fen``; 0 = not a rule)."""
     from decimal import Decimal, InvalidOperation
 
+    row = session.get(DistributorLevel, level_id) if level_id else DistributorLevel()
+    if row is None:
+        raise NotFound("no such level")
     errors = FieldErrors()
     name = data.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > 32:
@@ -259,9 +262,6 @@ def save_level(session: Session, data: dict[str, Any], level_id: int | None = No
              for rule, limit in (("upgrade_sales_fen", 10**12), ("upgrade_direct", 10**6),
                                  ("upgrade_team", 10**7), ("upgrade_commission_fen", 10**12))}
     errors.raise_if_any()
-    row = session.get(DistributorLevel, level_id) if level_id else DistributorLevel()
-    if row is None:
-        raise NotFound("no such level")
     row.name, row.rank = name.strip(), rank
     for rule, value in rules.items():
         setattr(row, rule, value)
