@@ -62,7 +62,7 @@ def setup(settings: Settings) -> dict:
     from runtime.shoptime import zone_of
 
     engine = make_engine(settings.database_url)
-    upgrade(engine)
+    upgrade(engine, secret_key=settings.secret_key)
     engine.dispose()
     app = create_app(settings)
     mk = app.extensions["mallkit"]
