@@ -9,6 +9,7 @@ from runtime.modules import switches
 from runtime.modules.seckill.models import SeckillActivity, SeckillSlot
 from runtime.pages.output import output_cache
 from tests.orders.flow import shopper
+from tests.page_helpers import block, page_config
 from tests.seckill.helpers import at, example, state_of
 from tests.sqlcount import counting
 from tests.tenancy_helpers import two_shops
@@ -224,3 +225,25 @@ def test_the_next_slot_opens_at_the_gate_at_12_00_00_without_the_sweeper(app, cl
     token = other.call("GET", path).json["token"]
     placed = other.call("POST", "/seckill/orders", {**order, "token": token}, 202).json
     assert placed["status"] == "queued"
+
+
+def test_a_published_seckill_block_goes_with_the_module_and_comes_back(app, client, factory,
+                                                                        shop, clock):
+    example(app, factory, shop)
+    at(clock, 2026, 12, 5, 10, 30)
+    factory.publish_page(shop, page_config(block("flash", "seckill"),
+                                           block("words", "title", title="秒杀专区")))
+    layout = f"/api/v1/shops/{shop.slug}/layouts/home"
+    assert [n["type"] for n in client.get(layout).json["nodes"]] == ["seckill", "title"]
+    assert 'id="b-flash"' in client.get(f"/s/{shop.slug}/").get_data(as_text=True)
+    mk = app.extensions["mallkit"]
+    with app.app_context(), mk.session_factory() as s:
+        use_shop(s, shop.id)
+        switches.disable(s, "seckill")
+        s.commit()
+    assert [n["type"] for n in client.get(layout).json["nodes"]] == ["title"]
+    home = client.get(f"/s/{shop.slug}/")
+    assert home.status_code == 200 and "秒杀专区" in home.get_data(as_text=True)
+    assert 'id="b-flash"' not in home.get_data(as_text=True)
+    factory.module_on(shop, "seckill")
+    assert [n["type"] for n in client.get(layout).json["nodes"]] == ["seckill", "title"]
