@@ -62,7 +62,9 @@ OBJECTS: dict[str, Any] = {
                                else "order_export" if "/orders/" in rule else "catalog_export"),
     "activity_id": lambda rule: ("seckill_activity" if "/seckill/" in rule
                                  else "groupbuy_activity" if "/groupbuy/" in rule
+                                 else "bargain_activity" if "/bargain/" in rule
                                  else "activity"),
+    "launch_id": "bargain_launch",
     "slot_id": "seckill_slot", "ticket": "seckill_ticket",
     "discount_id": "promotions_discount", "reduction_id": "promotions_reduction",
 }
@@ -72,6 +74,8 @@ EXEMPT_PARAMS = {
     "module_id": "a module id names a capability; the route acts on the caller's own shop",
     "theme_id": "themes are platform-wide packages; the route acts on the caller's own shop",
     "version": "a theme package version, platform-wide",
+    "rule": "names a distribution rule set (tuisan, chain21); the route acts on the caller's "
+            "own shop",
 }
 
 #: Routes outside the shop prefixes, or whose answer holds nothing of the object.
@@ -109,6 +113,7 @@ EXEMPT_ROUTES = {
     "/s/<shop_slug>/_reviews-static/<path:filename>": "static files of the H5 review pages",
     "/s/<shop_slug>/_seckill-static/<path:filename>": "static files of the H5 seckill page",
     "/s/<shop_slug>/_groupbuy-static/<path:filename>": "static files of the H5 group-buy pages",
+    "/s/<shop_slug>/_bargain-static/<path:filename>": "static files of the H5 bargain pages",
 }
 
 #: Whole areas outside the shops' routes.
@@ -187,7 +192,26 @@ def _shop_a_objects(app, client, factory, shop) -> dict[str, Any]:
     objects["groupbuy_activity"], objects["groupbuy_group"] = _groupbuy(app, factory, shop,
                                                                         alice, sku)
     objects.update(_promotions(app, factory, shop, sku.id))
+    objects.update(_bargain(app, factory, shop, alice))
     return objects
+
+
+def _bargain(app, factory, shop, alice) -> dict[str, int]:
+    """A bargain of shop A running now, on a SKU of its own, and the launch alice opened."""
+    from runtime.modules.bargain import activities, launches
+
+    factory.module_on(shop, "bargain")
+    sku = sku_of(factory, shop, factory.product(shop, "A 砍价", price_fen=1000, stock=5))
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        activity = activities.create_activity(s, {
+            "title": "A 砍价", "sku_id": sku.id, "start_price_fen": 1000,
+            "floor_price_fen": 100, "helpers_needed": 2, "stock": 1,
+            "starts_at": (clock_now() - timedelta(hours=1)).isoformat(),
+            "ends_at": (clock_now() + timedelta(days=1)).isoformat()}).id
+        launch = launches.launch(s, activity, alice.member.id).launch.id
+        s.commit()
+    return {"bargain_activity": activity, "bargain_launch": launch}
 
 
 def _promotions(app, factory, shop, sku_id: int) -> dict[str, int]:
