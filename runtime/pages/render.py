@@ -174,8 +174,10 @@ SNIPPETS = Path(__file__).with_name("snippets")
 def make_environment(files: Mapping[str, TemplateSource]) -> BoundedSandbox:
     """A sandbox loading ``files`` by id; when it has any, every template also gets the
     shared snippets as ``cards`` (``snippets/product-card.html``: ``cards.price``,
-    ``cards.product_card``), so a theme need not copy them."""
-    shared = {"snippet/cards": SNIPPETS / "product-card.html"} if files else {}
+    ``cards.product_card``) and ``forms`` (``snippets/forms.html``: ``forms.phone_login``),
+    so a theme need not copy them."""
+    shared = {"snippet/cards": SNIPPETS / "product-card.html",
+              "snippet/forms": SNIPPETS / "forms.html"} if files else {}
     env = BoundedSandbox(loader=IdLoader({**files, **shared}), autoescape=True,
                          auto_reload=False, cache_size=0 if not files else 400)
     env.filters.update(link_url=pass_context(_link_url), image_url=_image_url, money=_money,
@@ -184,6 +186,7 @@ def make_environment(files: Mapping[str, TemplateSource]) -> BoundedSandbox:
                    "joiner": None, "namespace": None, "icon_svg": icon_svg}
     if shared:
         env.globals["cards"] = env.get_template("snippet/cards").module
+        env.globals["forms"] = env.get_template("snippet/forms").module
     return env
 
 

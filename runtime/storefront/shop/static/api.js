@@ -102,6 +102,19 @@ export function sheet(title, className = "") {
   return { dialog, body: dialog.querySelector(".mk-sheet__body") };
 }
 
+/** Ask the SMS gateway for a one-time login code for ``phone``. */
+export const sendCode = (phone) => api("POST", "/auth/h5/code", { phone: phone.trim() });
+
+/** Log in with phone + one-time code (the HttpOnly cookie), merge the guest cart into the
+ * member's and dispatch "mallkit:login" (referral.js binds a share code, blocks re-read). */
+export async function logIn(phone, code) {
+  await api("POST", "/auth/h5", { phone: phone.trim(), code: code.trim(), session: "cookie" });
+  localStorage.setItem(MEMBER_KEY, "1");
+  const guest = localStorage.getItem(GUEST_KEY);
+  if (guest) await api("POST", "/cart/merge", { guest_token: guest });
+  window.dispatchEvent(new Event("mallkit:login"));
+}
+
 /** Resolves once the shopper is logged in, asking for phone + one-time code when needed. */
 export function requireLogin() {
   if (loggedIn()) return Promise.resolve();
@@ -118,19 +131,14 @@ export function requireLogin() {
     let done = false;
     body.querySelector("[data-send-code]").addEventListener("click", async () => {
       try {
-        await api("POST", "/auth/h5/code", { phone: form.phone.value.trim() });
+        await sendCode(form.phone.value);
         error.textContent = "验证码已发送";
       } catch (e) { error.textContent = problemText(e); }
     });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       try {
-        await api("POST", "/auth/h5", {
-          phone: form.phone.value.trim(), code: form.code.value.trim(), session: "cookie" });
-        localStorage.setItem(MEMBER_KEY, "1");
-        const guest = localStorage.getItem(GUEST_KEY);
-        if (guest) await api("POST", "/cart/merge", { guest_token: guest });
-        window.dispatchEvent(new Event("mallkit:login"));  // referral.js binds a share code
+        await logIn(form.phone.value, form.code.value);
         done = true;
         dialog.close();
         resolve();
