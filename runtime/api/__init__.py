@@ -23,6 +23,32 @@ def shop_api_blueprint(name: str, import_name: str) -> Blueprint:
     return bp
 
 
+def shop_pages_blueprint(module_id: str, import_name: str, *, static: bool = True) -> Blueprint:
+    """A module's H5 pages (``<module_id>_pages``) at ``/s/<shop_slug>``, entering the shop
+    first; templates from the module's ``templates/``, static files (with ``static``) from its
+    ``static/`` at ``/_<module_id>-static``."""
+    files = ({"static_folder": "static", "static_url_path": f"/_{module_id}-static"}
+             if static else {})
+    bp = Blueprint(f"{module_id}_pages", import_name, url_prefix="/s/<shop_slug>",
+                   template_folder="templates", **files)
+    bp.url_value_preprocessor(enter_shop_from_url)
+    bp.url_defaults(keep_shop_in_url)
+    return bp
+
+
+def render_shell_page(module_id: str, template: str, title: str, **context: object) -> str:
+    """An H5 shell page of a module (``<module_id>/<template>``) whose script reads the API:
+    the shop, the title and the shop's API base go in."""
+    from flask import render_template
+
+    from runtime.tenancy import current_shop
+
+    shop = current_shop()
+    assert shop is not None
+    return render_template(f"{module_id}/{template}", shop=shop, title=title,
+                           api_base=f"{API_PREFIX}/shops/{shop.slug}", **context)
+
+
 def enter_shop_from_url(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     if values is not None and "shop_slug" in values:
         enter_shop(values.pop("shop_slug"))

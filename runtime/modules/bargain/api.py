@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import jsonify, request
 
-from runtime.api import enter_shop_from_url, keep_shop_in_url, shop_api_blueprint
+from runtime.api import render_shell_page, shop_api_blueprint, shop_pages_blueprint
 from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.errors import ValidationFailed
 from runtime.modules.bargain import activities, launches, serializers
@@ -151,18 +151,11 @@ def help_cut(launch_id: int):
 
 # --- H5 pages (shells; bargain.js reads the API above, like the mini-program) -------------
 
-bargain_pages = Blueprint("bargain_pages", __name__, url_prefix="/s/<shop_slug>",
-                          template_folder="templates", static_folder="static",
-                          static_url_path="/_bargain-static")
-bargain_pages.url_value_preprocessor(enter_shop_from_url)
-bargain_pages.url_defaults(keep_shop_in_url)
+bargain_pages = shop_pages_blueprint("bargain", __name__)
 
 
 def _page(template: str, title: str, **context: object) -> str:
-    shop = current_shop()
-    assert shop is not None
-    return render_template(f"bargain/{template}", shop=shop, title=title,
-                           api_base=f"/api/v1/shops/{shop.slug}", **context)
+    return render_shell_page("bargain", template, title, **context)
 
 
 @bargain_pages.get("/bargain/activities/<int:activity_id>")

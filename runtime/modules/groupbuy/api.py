@@ -6,9 +6,9 @@ H5 pages under ``/s/<shop>/groupbuy`` (an activity, a group), shells over this A
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Response, jsonify, request
 
-from runtime.api import enter_shop_from_url, keep_shop_in_url, shop_api_blueprint
+from runtime.api import render_shell_page, shop_api_blueprint, shop_pages_blueprint
 from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.clock import utcnow
 from runtime.errors import ValidationFailed
@@ -151,18 +151,11 @@ def share_card(group_id: int):
 
 # --- H5 pages (shells; groupbuy.js reads the API above, like the mini-program) ------------
 
-groupbuy_pages = Blueprint("groupbuy_pages", __name__, url_prefix="/s/<shop_slug>",
-                           template_folder="templates", static_folder="static",
-                           static_url_path="/_groupbuy-static")
-groupbuy_pages.url_value_preprocessor(enter_shop_from_url)
-groupbuy_pages.url_defaults(keep_shop_in_url)
+groupbuy_pages = shop_pages_blueprint("groupbuy", __name__)
 
 
 def _page(template: str, title: str, **context: object) -> str:
-    shop = current_shop()
-    assert shop is not None
-    return render_template(f"groupbuy/{template}", shop=shop, title=title,
-                           api_base=f"/api/v1/shops/{shop.slug}", **context)
+    return render_shell_page("groupbuy", template, title, **context)
 
 
 @groupbuy_pages.get("/groupbuy/activities/<int:activity_id>")

@@ -6,17 +6,17 @@ route answers 404 while the shop has the module off."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from runtime.api import enter_shop_from_url, keep_shop_in_url, shop_api_blueprint
+from runtime.api import render_shell_page, shop_api_blueprint, shop_pages_blueprint
 from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.errors import FieldError, ValidationFailed
 from runtime.http import json_body
 from runtime.media.refs import load_assets, media_url
 from runtime.modules.members.auth import current_member, member_required
 from runtime.modules.reviews import serializers, service
-from runtime.tenancy import current_shop, db
+from runtime.tenancy import db
 
 reviews_api = shop_api_blueprint("reviews_api", __name__)
 TAGS = ["reviews"]
@@ -207,18 +207,11 @@ def product_reviews(product_id: int):
 
 # --- H5 pages (shells; reviews.js talks to the API above, like the mini-program) ----------
 
-reviews_pages = Blueprint("reviews_pages", __name__, url_prefix="/s/<shop_slug>",
-                          template_folder="templates", static_folder="static",
-                          static_url_path="/_reviews-static")
-reviews_pages.url_value_preprocessor(enter_shop_from_url)
-reviews_pages.url_defaults(keep_shop_in_url)
+reviews_pages = shop_pages_blueprint("reviews", __name__)
 
 
 def _page(template: str, title: str, **context: object) -> str:
-    shop = current_shop()
-    assert shop is not None
-    return render_template(f"reviews/{template}", shop=shop, title=title,
-                           api_base=f"/api/v1/shops/{shop.slug}", **context)
+    return render_shell_page("reviews", template, title, **context)
 
 
 @reviews_pages.get("/reviews")
