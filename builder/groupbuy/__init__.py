@@ -8,10 +8,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from builder import nav
+    from builder.groupbuy import i18n
     from builder.groupbuy.views import groupbuy_console
 
+    i18n.compile_catalog()
     app.register_blueprint(groupbuy_console)
-    nav.register(app, "marketing", "拼团活动", "groupbuy_console.activity_list", order=40,
-                 module="groupbuy")
-    nav.register(app, "marketing", "拼团管理", "groupbuy_console.group_list", order=41,
-                 module="groupbuy")
+    nav.register(app, "marketing", i18n.lazy_gettext("Group buys"),
+                 "groupbuy_console.activity_list", order=40, module="groupbuy")
+    nav.register(app, "marketing", i18n.lazy_gettext("Groups"), "groupbuy_console.group_list",
+                 order=41, module="groupbuy")

@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from builder import forms
 from builder.auth import shop_blueprint
+from builder.groupbuy.i18n import gettext as t
+from builder.groupbuy.i18n import lazy_gettext as _l
 from runtime.errors import FieldError, ValidationFailed
-from runtime.modules.aftersales.models import STATUS_LABELS as AFTERSALE_LABELS
-from runtime.modules.aftersales.models import AfterSale
+from runtime.modules.aftersales.models import AfterSale, AfterSaleStatus
 from runtime.modules.catalog.models import Product, Sku
 from runtime.modules.groupbuy import activities, groups, serializers
 from runtime.modules.groupbuy.models import GroupbuyActivity, GroupbuyGroup, GroupStatus
@@ -26,23 +27,38 @@ from runtime.tenancy import current_shop, db
 
 groupbuy_console = shop_blueprint("groupbuy_console", __name__, area="marketing",
                                   module="groupbuy", template_folder="templates")
-STATUS_TEXT = {GroupStatus.OPEN: "拼团中", GroupStatus.SUCCESS: "已成团",
-               GroupStatus.FAILED: "未成团"}
-TARGET_TEXT = {"open_new": "自动开新团", "join_other": "加入其他团", "refund": "自动退款"}
+STATUS_TEXT = {GroupStatus.OPEN: _l("Open"), GroupStatus.SUCCESS: _l("Succeeded"),
+               GroupStatus.FAILED: _l("Failed")}
+TARGET_TEXT = {"open_new": _l("Open a new group"), "join_other": _l("Join another group"),
+               "refund": _l("Refund")}
+REFUND_TEXT = {
+    AfterSaleStatus.APPLY: _l("Awaiting the merchant"),
+    AfterSaleStatus.SELLER_AGREE: _l("Awaiting the buyer's return"),
+    AfterSaleStatus.BUYER_DELIVERY: _l("Returned by the buyer"),
+    AfterSaleStatus.WAIT_REFUND: _l("Awaiting refund"), AfterSaleStatus.REFUNDING: _l("Refunding"),
+    AfterSaleStatus.SELLER_RESHIP: _l("Exchange shipped"),
+    AfterSaleStatus.COMPLETE: _l("After-sale complete"),
+    AfterSaleStatus.BUYER_CANCEL: _l("Withdrawn by the buyer"),
+    AfterSaleStatus.SELLER_DISAGREE: _l("Refused by the merchant"),
+    AfterSaleStatus.SELLER_REFUSE: _l("Return refused by the merchant")}
 FLAGS = ("enabled", "allow_single_buy", "virtual_enabled")
 INTEGERS = ("product_id", "group_size", "valid_hours", "per_order_limit", "per_user_limit",
             "virtual_min_pct")
 
 
-ERROR_TEXT = {"range": "超出允许的范围（价格不高于售价、团长价不高于拼团价、库存不超过商品库存）",
-              "required": "必填", "max_length": "太长了", "datetime": "请填写时间",
-              "order": "结束时间须晚于开始时间", "enum": "请选择一项", "not_found": "不存在",
-              "duplicate": "重复了", "type": "格式不对", "unknown": "不认识的字段"}
+ERROR_TEXT = {"range": _l("Out of range (price not above the sale price, leader price not "
+                            "above the group price, stock not above the product's stock)"),
+              "required": _l("Required"), "max_length": _l("Too long"),
+              "datetime": _l("Enter a time"), "order": _l("The end must come after the start"),
+              "enum": _l("Choose one"), "not_found": _l("Does not exist"),
+              "duplicate": _l("Duplicated"), "type": _l("Wrong format"),
+              "unknown": _l("Unknown field")}
 
 
 def _errors(error: ValidationFailed) -> dict[str, str]:
-    """Each bad field's message in Chinese, by its pointer."""
-    return {e.pointer: ERROR_TEXT.get(e.code, "金额格式不对" if "fen" in e.pointer else "有误")
+    """Each bad field's message in the user's language, by its pointer."""
+    return {e.pointer: str(ERROR_TEXT.get(e.code, t("Not an amount") if "fen" in e.pointer
+                                          else t("Invalid")))
             for e in error.errors}
 
 
@@ -121,8 +137,7 @@ def _form(activity: GroupbuyActivity | None, values: dict[str, Any] | None = Non
     return render_template("groupbuy/form.html", activity=activity, product=product,
                            skus=skus, rows=rows, products=products, errors=errors or {},
                            values=values or {}, local=_local, local_input=_local_input,
-                           fen_text=fen_text,
-                           targets=TARGET_TEXT), status
+                           fen_text=fen_text, targets=TARGET_TEXT, t=t), status
 
 
 @groupbuy_console.get("/groupbuy")
@@ -133,7 +148,7 @@ def activity_list() -> ResponseReturnValue:
     if forms.wants_json():
         return {"items": items}
     return render_template("groupbuy/list.html", items=items, local=_local,
-                           fen_text=fen_text)
+                           fen_text=fen_text, t=t)
 
 
 @groupbuy_console.get("/groupbuy/activities/new")
@@ -196,5 +211,5 @@ def group_list() -> ResponseReturnValue:
                            "size": g.size, "virtual": g.virtual} for g in rows]}
     return render_template("groupbuy/groups.html", rows=rows, members=members, left=left,
                            refunds=refunds, titles=titles, status=status,
-                           status_text=STATUS_TEXT, refund_labels=AFTERSALE_LABELS,
-                           local=_local, fen_text=fen_text)
+                           status_text=STATUS_TEXT, refund_labels=REFUND_TEXT,
+                           local=_local, fen_text=fen_text, t=t)

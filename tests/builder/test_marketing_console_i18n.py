@@ -1,5 +1,6 @@
-"""The coupons and promotions consoles speak the user's language through gettext: Chinese by
-default, English for a user who picked it — labels, statuses and the nav entries alike."""
+"""The coupons, promotions and group buy consoles speak the user's language through gettext:
+Chinese by default, English for a user who picked it — labels, statuses and the nav entries
+alike."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from tests.accounts.helpers import HTML
 from tests.coupons.flow import template
+from tests.groupbuy import flow as groupbuy_flow
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 PAGES = ("coupons", "promotions/discounts", "promotions/discounts/new",
@@ -61,3 +63,49 @@ def test_the_marketing_consoles_in_english_show_no_chinese_labels(console, shop)
     index = client.get(f"/console/shops/{shop.slug}/coupons", headers=HTML).get_data(
         as_text=True)
     assert "New coupon" in index and "Giving" in index and "Full reductions" in index
+
+
+@pytest.fixture
+def groupbuy_console(app, client, factory, shop):
+    """A 3-person group buy with a group its leader opened, and the merchant signed in."""
+    activity, sku = groupbuy_flow.setup(app, factory, shop)
+    leader = groupbuy_flow.people(app, client, factory, shop, "团长")[0]
+    groupbuy_flow.paid(app, leader, activity, sku)
+    console = app.test_client()
+    token = factory.console_login(console, factory.merchant(shop))
+    pages = ("groupbuy", "groupbuy/activities/new", f"groupbuy/activities/{activity.id}",
+             "groupbuy/groups")
+    return console, token, pages
+
+
+def _pages(client, shop, pages) -> dict[str, str]:
+    return {p: client.get(f"/console/shops/{shop.slug}/{p}", headers=HTML).get_data(as_text=True)
+            for p in pages}
+
+
+def test_the_groupbuy_console_is_chinese_by_default(groupbuy_console, shop):
+    client, _, pages = groupbuy_console
+    html = _pages(client, shop, pages)
+    assert "新建拼团活动" in html["groupbuy"] and "进行中" in html["groupbuy"]
+    assert "成团人数（2–100）" in html[pages[2]] and "自动开新团" in html[pages[2]]
+    assert "拼团中" in html["groupbuy/groups"] and "（团长）" in html["groupbuy/groups"]
+    assert "拼团活动" in html["groupbuy"] and "拼团管理" in html["groupbuy"]  # the nav
+
+
+def test_the_groupbuy_console_in_english_shows_no_chinese_labels(groupbuy_console, shop):
+    client, token, pages = groupbuy_console
+    saved = client.patch("/console/account", json={"locale": "en"},
+                         headers={"X-CSRF-Token": token})
+    assert saved.status_code == 200
+    item = client.get(f"/console/shops/{shop.slug}/groupbuy",
+                      headers={"Accept": "application/json"}).json["items"][0]
+    data = [item["title"], item["product"]["title"], item["badge"]]  # the merchant's words
+    html = _pages(client, shop, pages)
+    for page, shown in html.items():
+        text = _main(shown)
+        for word in data:
+            text = text.replace(word, "")
+        assert not CHINESE.findall(text), (page, sorted(set(CHINESE.findall(text))))
+    assert "New group buy" in html["groupbuy"] and "Running" in html["groupbuy"]
+    assert "(leader)" in html["groupbuy/groups"] and "Open a new group" in html[pages[2]]
+    assert "Group buys" in html["groupbuy"] and "Groups" in html["groupbuy"]  # the nav
