@@ -12,18 +12,34 @@ are loaded once (the longest limit), whatever block asks; no ORM entity is built
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, literal_column, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
+from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.media.refs import load_assets, media_url
-from runtime.modules.catalog.models import Product, ProductGroup, Sku
-from runtime.modules.catalog.queries import ProductFilter, conditions
+from runtime.modules.catalog.models import GroupKind, Product, ProductGroup, Sku
+from runtime.modules.catalog.queries import (
+    ProductFilter,
+    conditions,
+    tag_condition,
+    visible_condition,
+)
+from runtime.modules.catalog.taxonomy import manual_group_condition
 
 SOURCES = ("manual", "group", "category", "tag", "newest", "best_selling")
 COVER_SIZE = 300
@@ -108,36 +124,14 @@ def _load(session: Session, sources: Sequence[ProductSource],
     distinct = list(merged.values())
     result: dict[tuple[Any, ...], tuple[int, list[Card]]] = {
         s.what: (s.limit, []) for s in distinct}
-    group_ids = {s.group_id for s in distinct if s.source == "group" and s.group_id}
+    group_ids = [s.group_id for s in distinct if s.source == "group" and s.group_id]
     # Loaded once and held here, so the catalog's group filter finds them in the identity map.
-    groups = list(session.scalars(select(ProductGroup).where(ProductGroup.id.in_(group_ids)))
-                  ) if group_ids else []
-    known_groups = {g.id for g in groups}
-    shop_id = current_shop_id(session)
-    parts = []
-    found: dict[ProductFilter, list[ColumnElement[bool]] | None] = {}
-    for slot, source in enumerate(distinct):
-        wanted = _filter(source, known_groups)
-        if wanted is None or source.limit < 1:
-            continue
-        if wanted not in found:
-            found[wanted] = conditions(session, wanted)  # a category costs a query: once
-        where = found[wanted]
-        if where is None:
-            continue
-        inner = select(literal(slot).label("slot"), Product.id.label("product_id")) \
-            .where(Product.shop_id == shop_id, *where)
-        if source.source == "manual":
-            inner = inner.where(Product.id.in_(source.product_ids))
-        else:
-            inner = inner.order_by(*_order(source.source)).limit(source.limit)
-        parts.append(select(_SLOT, _PRODUCT_ID).select_from(inner.subquery()))
-    if not parts:
+    groups = {g.id: g for g in session.scalars(_GROUPS, {"group_ids": group_ids})
+              } if group_ids else {}
+    statement, params = _statement(session, distinct, groups)
+    if statement is None:
         return result
-    picked = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
-    rows = session.execute(
-        select(picked.c.slot, *_CARD_COLUMNS, _stock().label("stock"))
-        .join_from(picked, Product, picked.c.product_id == Product.id)).all()
+    rows = session.execute(statement, params).all()
     assets = load_assets(session, [r.cover for r in rows if isinstance(r.cover, dict)])
     by_slot: dict[int, list[Any]] = {}
     for row in rows:
@@ -148,6 +142,97 @@ def _load(session: Session, sources: Sequence[ProductSource],
         result[source.what] = (source.limit,
                                [_card(r, assets) for r in slot_rows[:source.limit]])
     return result
+
+
+def _statement(session: Session, distinct: Sequence[ProductSource],
+               groups: Mapping[int, ProductGroup]) -> tuple[Any, dict[str, Any]]:
+    """The card rows of every source slot and the values to bind; ``(None, {})`` when no source
+    can match. A page whose sources all bind (hand-picked, newest, best-selling, tag, manual
+    group) reuses one statement per page shape, built once (:func:`_bound_statement`); a
+    category, rule group or search source builds the page's statement from its conditions."""
+    params: dict[str, Any] = {"shop_id": current_shop_id(session), "now": utcnow()}
+    shape: list[tuple[int, str]] = []
+    built: list[_Part | None] = []  # None: a bound source, built only when the shape is not
+    found: dict[ProductFilter, list[ColumnElement[bool]] | None] = {}
+    for slot, source in enumerate(distinct):
+        wanted = _filter(source, groups.keys())
+        if wanted is None or source.limit < 1:
+            continue
+        kind = _bound_kind(source, groups)
+        if kind is not None:
+            shape.append((slot, kind))
+            params.update(_bound_values(slot, source))
+            built.append(None)
+            continue
+        if wanted not in found:
+            found[wanted] = conditions(session, wanted)  # a category costs a query: once
+        if found[wanted] is not None:
+            built.append((slot, source.source, found[wanted], source.limit))
+    if not built:
+        return None, {}
+    if len(shape) == len(built):
+        return _bound_statement(tuple(shape)), params
+    bound = iter(shape)
+    return _union([part or _bound_part(*next(bound)) for part in built]), params
+
+
+_Part = tuple[int, str, Sequence[ColumnElement[bool]], Any]
+_SHOP_ID, _NOW = bindparam("shop_id"), bindparam("now", type_=Product.off_sale_at.type)
+_GROUPS = select(ProductGroup).where(ProductGroup.id.in_(bindparam("group_ids", expanding=True)))
+
+
+def _bound_kind(source: ProductSource, groups: Mapping[int, ProductGroup]) -> str | None:
+    """The kind of a source that binds its values into a prebuilt statement, else None."""
+    if source.source == "group":
+        return "group" if groups[source.group_id].kind == GroupKind.MANUAL else None
+    return source.source if source.source in ("manual", "newest", "best_selling", "tag") \
+        else None
+
+
+def _bound_values(slot: int, source: ProductSource) -> dict[str, Any]:
+    """The values a bound source's slot binds."""
+    return {f"limit{slot}": source.limit, f"ids{slot}": list(source.product_ids),
+            f"tag{slot}": source.tag, f"group{slot}": source.group_id}
+
+
+def _bound_where(slot: int, kind: str) -> list[ColumnElement[bool]]:
+    """A bound source's conditions, its values as parameters named after its slot."""
+    where = [Product.deleted_at.is_(None), visible_condition(_NOW)]
+    if kind == "manual":
+        where.append(Product.id.in_(bindparam(f"ids{slot}", expanding=True)))
+    elif kind == "tag":
+        where.append(tag_condition(bindparam(f"tag{slot}")))
+    elif kind == "group":
+        where.append(manual_group_condition(bindparam(f"group{slot}")))
+    return where
+
+
+@lru_cache(maxsize=512)
+def _bound_statement(shape: tuple[tuple[int, str], ...]) -> Any:
+    """The statement of a page shape (``(slot, kind)`` of each source), built once: renders
+    bind only values, and SQLAlchemy's compiled cache finds it by the same key."""
+    return _union([_bound_part(slot, kind) for slot, kind in shape])
+
+
+def _bound_part(slot: int, kind: str) -> _Part:
+    """A bound source's part of the statement."""
+    return slot, kind, _bound_where(slot, kind), bindparam(f"limit{slot}", type_=Integer)
+
+
+def _union(parts: Sequence[_Part]) -> Any:
+    """The card columns (stock summed in the same statement) of the products each part
+    ``(slot, source kind, conditions, limit)`` lists: a ``UNION ALL`` of per-source selects,
+    each served by an index, joined to the products."""
+    selects = []
+    for slot, kind, where, limit in parts:
+        inner = select(literal(slot).label("slot"), Product.id.label("product_id")) \
+            .where(Product.shop_id == _SHOP_ID, *where)
+        if kind != "manual":  # picks are few and kept in pick order in Python
+            inner = inner.order_by(*_order(kind)).limit(limit)
+        selects.append(select(_SLOT, _PRODUCT_ID).select_from(inner.subquery()))
+    picked = (union_all(*selects) if len(selects) > 1 else selects[0]).subquery()
+    return select(picked.c.slot, *_CARD_COLUMNS, _stock().label("stock")) \
+        .join_from(picked, Product, picked.c.product_id == Product.id)
 
 
 _SLOT, _PRODUCT_ID = literal_column("slot"), literal_column("product_id")
@@ -190,7 +275,7 @@ def _sort_key(source: ProductSource) -> Any:
     return lambda r: (-r.sort_weight, -r.id)
 
 
-def _filter(source: ProductSource, known_groups: set[int]) -> ProductFilter | None:
+def _filter(source: ProductSource, known_groups: Collection[int]) -> ProductFilter | None:
     """The catalog filter of a source; None when it cannot match anything."""
     if source.source == "manual":
         return ProductFilter() if source.product_ids else None

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
+from runtime.blocklib.products import _bound_statement
 from runtime.modules.catalog.products import update_product
 from runtime.pages import cache
 from tests.blocks.conftest import block, ids_in_html, in_shop, page_config
@@ -242,3 +243,47 @@ def test_a_context_grid_follows_the_category_pages_group_or_category(app, client
     html = client.get(f"/s/alpha/pages/category?group={catalog.groups['manual']}")
     text = html.get_data(as_text=True)
     assert "店长推荐" in text and "共 2 件" in text and "纯棉短袖T恤" not in text
+
+
+@contextmanager
+def compiled_product_statements(app):
+    """The compiled SQL (before expanding IN lists) the engine ran for the product cards."""
+    compiled: list[str] = []
+    engine = app.extensions["mallkit"].engine
+
+    def seen(_conn, _cursor, statement, _params, context, _many):
+        if "FROM catalog_products" in statement and "UNION ALL" in statement:
+            compiled.append(context.compiled.string)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield compiled
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+
+def test_a_page_shape_reuses_one_compiled_product_statement(app, client, shop, catalog, publish,
+                                                          redis_conn):
+    """Two pages of the same shape (hand-picked, newest, a tag, a manual group) with other
+    values — picks, limit, tag — run one statement built once; each gets its own products."""
+    def page(picks, limit, tag, group):
+        return page_config(
+            block("m", "product-grid", source="manual",
+                  product_ids=[{"product_id": catalog.products[n]} for n in picks]),
+            block("n", "product-grid", source="newest", limit=limit),
+            block("t", "product-grid", source="tag", tag=tag, limit=limit),
+            block("g", "product-grid", source="group", group_id=group, limit=limit))
+
+    built = _bound_statement.cache_info().misses
+    with compiled_product_statements(app) as compiled:
+        publish(shop, page(["mug", "tee"], 1, catalog.tag, catalog.groups["manual"]))
+        first = {n["id"]: titles(n) for n in layout(client).json["nodes"]}
+        publish(shop, page(["dress"], 2, "无此标签", catalog.groups["manual"]))
+        cache.bump_config_version(redis_conn, shop.id)
+        second = {n["id"]: titles(n) for n in layout(client).json["nodes"]}
+    assert _bound_statement.cache_info().misses <= built + 1
+    assert len(compiled) == 2 and compiled[0] == compiled[1]
+    assert first["m"] == ["陶瓷马克杯", "纯棉短袖T恤"] and second["m"] == ["碎花连衣裙"]
+    assert len(first["n"]) == 1 and len(second["n"]) == 2
+    assert len(first["t"]) == 1 and second["t"] == []
+    assert len(first["g"]) == 1 and len(second["g"]) == 2

@@ -72,9 +72,11 @@ class ConsolePage:
         return max(1, -(-self.total // self.per_page))
 
 
-def visible_condition(now: datetime | None = None) -> ColumnElement[bool]:
-    """Products a shopper may see: on sale, not deleted, not past their off-sale time."""
-    now = now or utcnow()
+def visible_condition(now: datetime | ColumnElement[Any] | None = None) -> ColumnElement[bool]:
+    """Products a shopper may see: on sale, not deleted, not past their off-sale time (``now``
+    may be a bound parameter, for a statement built once and run many times)."""
+    if now is None:
+        now = utcnow()
     return and_(Product.deleted_at.is_(None), Product.status == ProductStatus.ON_SALE,
                 or_(Product.off_sale_at.is_(None), Product.off_sale_at > now))
 
@@ -83,6 +85,12 @@ def _stock_total() -> Any:
     return (select(func.coalesce(func.sum(Sku.stock), 0))
             .where(Sku.product_id == Product.id, Sku.retired_at.is_(None))
             .correlate(Product).scalar_subquery())
+
+
+def tag_condition(tag: str | ColumnElement[Any]) -> ColumnElement[bool]:
+    """The products tagged ``tag`` (a name or a bound parameter)."""
+    return Product.id.in_(select(ProductTag.product_id).join(Tag, Tag.id == ProductTag.tag_id)
+                          .where(Tag.name == tag))
 
 
 def conditions(session: Session, f: ProductFilter) -> list[ColumnElement[bool]] | None:
@@ -112,9 +120,7 @@ def conditions(session: Session, f: ProductFilter) -> list[ColumnElement[bool]] 
             return None
         where.append(group_condition(session, group))
     if f.tag:
-        where.append(Product.id.in_(select(ProductTag.product_id)
-                                    .join(Tag, Tag.id == ProductTag.tag_id)
-                                    .where(Tag.name == f.tag)))
+        where.append(tag_condition(f.tag))
     if f.min_price_fen is not None:
         where.append(Product.min_price_fen >= f.min_price_fen)
     if f.max_price_fen is not None:

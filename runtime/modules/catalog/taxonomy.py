@@ -336,11 +336,16 @@ def delete_group(session: Session, group_id: int) -> None:
     on_catalog_changed(session, current_shop_id(session))
 
 
+def manual_group_condition(group_id: int | ColumnElement[Any]) -> ColumnElement[bool]:
+    """The products placed in a manual group (an id or a bound parameter)."""
+    return Product.id.in_(select(GroupProduct.product_id)
+                          .where(GroupProduct.group_id == group_id))
+
+
 def group_condition(session: Session, group: ProductGroup) -> ColumnElement[bool]:
     """The products of a group, as a condition on :class:`Product`."""
     if group.kind == GroupKind.MANUAL:
-        return Product.id.in_(select(GroupProduct.product_id)
-                              .where(GroupProduct.group_id == group.id))
+        return manual_group_condition(group.id)
     rule = group.rule or {}
     parts: list[ColumnElement[bool]] = []
     if rule.get("tags"):
