@@ -301,7 +301,9 @@ def _record_flow(rec: Recorder, product_id: int) -> dict[str, dict[str, Any]]:
     _record_bargain(rec)
     _record_articles(rec)
     _record_reviews(rec)
+    _record_promotions(rec)
     _record_groupbuy(rec, address["body"]["id"])
+    _record_coupons(rec)
     return rec.fixtures
 
 
@@ -349,6 +351,23 @@ def _record_groupbuy(rec: Recorder, address_id: int) -> None:
     rec.call("groupbuy-group-joined", "GET", f"{API}/groupbuy/groups/{group_id}")
     rec.call("groupbuy-mine", "GET", f"{API}/groupbuy/mine")
     rec.call("groupbuy-leave", "POST", f"{API}/groupbuy/groups/{group_id}/leave")
+
+
+def _record_promotions(rec: Recorder) -> None:
+    """The limited-discount block's clock: the running discounts with the server's ``now``."""
+    rec.call("promotions-discounts", "GET", f"{API}/promotions/discounts", auth=False)
+
+
+def _record_coupons(rec: Recorder) -> None:
+    """The coupon centre's exchanges on the all-blocks page: the shopper's state of its
+    coupons, a claim of the first, the state after it. Last, so the claimed coupon changes no
+    quote the other fixtures show."""
+    nodes = rec.fixtures["layout-all-blocks"]["body"]["nodes"]
+    ids = [c["id"] for n in nodes if n["type"] == "coupon-centre" for c in n["data"]["coupons"]]
+    path = f"{API}/coupons?ids={','.join(map(str, ids))}"
+    rec.call("coupons-state", "GET", path)
+    rec.call("coupon-claim", "POST", f"{API}/coupons/{ids[0]}/claim", expect=201)
+    rec.call("coupons-claimed", "GET", path)
 
 
 def _record_bargain(rec: Recorder) -> None:

@@ -33,7 +33,8 @@ const ROOTS = {
   seckill: '.seckill', 'distribution-centre': '.dist',
   'points-mall-grid': '.pmall', 'article-list': '.articles', 'live-entry': '.live',
   'member-day': '.mday', invite: '.invite', groupbuy: '.gbk', 'group-progress': '.gpr-block',
-  bargain: '.bargain',
+  bargain: '.bargain', 'coupon-centre': '.centre', 'limited-discount': '.ltd',
+  'full-reduction-notice': '.frn',
 }
 
 function renderLayout(layout) {

@@ -10,6 +10,7 @@ from flask import jsonify, request
 
 from runtime.api import shop_api_blueprint
 from runtime.api.openapi import ApiComponents, json_response, operation
+from runtime.clock import utcnow
 from runtime.errors import ValidationFailed
 from runtime.modules.promotions import service
 from runtime.modules.switches import settings_of
@@ -42,7 +43,8 @@ OPENAPI.schema("FullReduction", {"type": "object", "properties": {
     "repeat": {"type": "boolean"}, "max_discount_fen": {"type": ["integer", "null"]},
     "summary": {"type": "string", "examples": ["满199减30"]}}})
 OPENAPI.schema("LimitedDiscountList", {"type": "object", "properties": {"items": {
-    "type": "array", "items": {"$ref": "#/components/schemas/LimitedDiscount"}}}})
+    "type": "array", "items": {"$ref": "#/components/schemas/LimitedDiscount"}},
+    "now": {"type": "string", "format": "date-time"}}})
 OPENAPI.schema("FullReductionList", {"type": "object", "properties": {"items": {
     "type": "array", "items": {"$ref": "#/components/schemas/FullReduction"}}}})
 
@@ -65,11 +67,13 @@ def _product_arg() -> int | None:
 @operation(tags=TAGS, responses={"200": json_response("LimitedDiscountList")})
 def discounts():
     """Limited-time discounts running now or starting within the shop's preview hours
-    (``product_id``: only those with a SKU of that product)."""
+    (``product_id``: only those with a SKU of that product), and the server's ``now`` for
+    the countdowns."""
     session = db()
     hours = settings_of(session, service.MODULE)["preview_hours"]
     return jsonify({"items": service.shopper_discounts(session, product_id=_product_arg(),
-                                                       preview_hours=hours)})
+                                                       preview_hours=hours),
+                    "now": utcnow().isoformat()})
 
 
 @promotions_api.get("/promotions/discounts/<int:discount_id>")
