@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from runtime.clock import utcnow
 from runtime.db import use_shop
 from runtime.modules.points import service as points
 from runtime.modules.promotions.models import DiscountCounter, GiftGrant
@@ -52,7 +53,9 @@ def test_checkout_prices_discount_and_full_reduction_per_line(app, client, facto
     assert order["payable_fen"] == 17500 - 2000 + order["shipping_fen"]
 
     api = f"/api/v1/shops/{shop.slug}/promotions"
-    listed = client.get(f"{api}/discounts?product_id={a.product_id}").json["items"]
+    body = client.get(f"{api}/discounts?product_id={a.product_id}").json
+    assert body["now"] == utcnow().isoformat()  # the mini-program's countdown runs from it
+    listed = body["items"]
     assert listed[0]["items"][0]["discount_price_fen"] == 8000
     assert client.get(f"{api}/full-reductions").json["items"][0]["summary"] == "满150减20"
     assert client.get(f"{api}/discounts?product_id=x").status_code == 422
