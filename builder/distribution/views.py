@@ -9,10 +9,13 @@ from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import LazyString
 from sqlalchemy import select
 
 from builder import forms
 from builder.auth import current_user, shop_blueprint
+from builder.distribution.i18n import gettext as t
+from builder.distribution.i18n import lazy_gettext as _l
 from runtime.audit.web import request_origin
 from runtime.errors import MallkitError, ValidationFailed
 from runtime.modules import switches
@@ -35,12 +38,16 @@ from runtime.tenancy import current_shop, db
 distribution_console = shop_blueprint("distribution_console", __name__, area="marketing",
                                       module=MODULE_ID, template_folder="templates")
 PAGE = 50
-DISTRIBUTOR_STATUS = {"active": "正常", "frozen": "冻结（不可提现）", "disabled": "停用"}
-APPLICATION_STATUS = {"pending": "待审核", "approved": "已通过", "rejected": "已拒绝"}
-COMMISSION_STATUS = {"pending": "待结算（预估）", "settled": "已结算", "cancelled": "已取消"}
-WITHDRAWAL_STATUS = {"auditing": "待审核", "rejected": "已拒绝", "approved": "已审核，待打款",
-                     "paid": "已打款", "failed": "打款失败"}
-METHODS = {"wallet": "余额", "bank": "银行卡", "wechat": "微信零钱"}
+DISTRIBUTOR_STATUS = {"active": _l("Active"), "frozen": _l("Frozen (cannot withdraw)"),
+                      "disabled": _l("Disabled")}
+APPLICATION_STATUS = {"pending": _l("To review"), "approved": _l("Approved"),
+                      "rejected": _l("Refused")}
+COMMISSION_STATUS = {"pending": _l("Pending (estimated)"), "settled": _l("Settled"),
+                     "cancelled": _l("Cancelled")}
+WITHDRAWAL_STATUS = {"auditing": _l("To review"), "rejected": _l("Refused"),
+                     "approved": _l("Approved, to be paid"), "paid": _l("Paid"),
+                     "failed": _l("Payment failed")}
+METHODS = {"wallet": _l("Balance"), "bank": _l("Bank card"), "wechat": _l("WeChat change")}
 
 
 @distribution_console.before_request
@@ -60,7 +67,8 @@ def _local(value: Any) -> str:
 
 
 def _render(name: str, **context: Any) -> str:
-    return render_template(name, yuan=yuan, local=_local, distributor_status=DISTRIBUTOR_STATUS,
+    return render_template(name, t=t, yuan=yuan, local=_local,
+                           distributor_status=DISTRIBUTOR_STATUS,
                            application_status=APPLICATION_STATUS,
                            commission_status=COMMISSION_STATUS,
                            withdrawal_status=WITHDRAWAL_STATUS, methods=METHODS, **context)
@@ -118,7 +126,8 @@ def _decide(application_id: int, approve: bool) -> ResponseReturnValue:
     data = forms.payload()
     return _act(lambda: service.decide_application(db(), application_id, approve,
                                                    forms.text(data, "reason")),
-                "已通过申请。" if approve else "已拒绝申请。", url_for(".applications"))
+                t("Application approved.") if approve else t("Application refused."),
+                url_for(".applications"))
 
 
 @distribution_console.post("/distribution/applications/<int:application_id>/approve")
@@ -166,7 +175,7 @@ def _int_field(data: dict[str, Any], name: str, *, optional: bool = False) -> in
 def distributor_status(member_id: int) -> ResponseReturnValue:
     data = forms.payload()
     return _act(lambda: service.set_status(db(), member_id, forms.text(data, "status")),
-                "已更新分销员状态。", url_for(".distributors"))
+                t("Distributor status updated."), url_for(".distributors"))
 
 
 @distribution_console.post("/distribution/distributors/<int:member_id>/level")
@@ -174,7 +183,7 @@ def distributor_level(member_id: int) -> ResponseReturnValue:
     data = forms.payload()
     return _act(lambda: service.set_level(db(), member_id,
                                           _int_field(data, "level_id", optional=True)),
-                "已更新分销等级。", url_for(".distributors"))
+                t("Distributor level updated."), url_for(".distributors"))
 
 
 @distribution_console.post("/distribution/members/<int:member_id>/referrer")
@@ -183,7 +192,7 @@ def change_referrer(member_id: int) -> ResponseReturnValue:
     data = forms.payload()
     return _act(lambda: service.change_referrer(
         db(), member_id, _int_field(data, "referrer_member_id", optional=True),
-        request_origin(current_user())), "已修改上级（已记入操作日志）。",
+        request_origin(current_user())), t("Referrer changed (written to the audit log)."),
         url_for(".distributors"))
 
 
@@ -217,19 +226,20 @@ def _level_payload() -> dict[str, Any]:
 @distribution_console.post("/distribution/levels")
 def save_level() -> ResponseReturnValue:
     data = _level_payload()
-    return _act(lambda: service.save_level(db(), data), "已保存分销等级。", url_for(".levels"))
+    return _act(lambda: service.save_level(db(), data), t("Distributor level saved."),
+                url_for(".levels"))
 
 
 @distribution_console.post("/distribution/levels/<int:level_id>")
 def edit_level(level_id: int) -> ResponseReturnValue:
     data = _level_payload()
-    return _act(lambda: service.save_level(db(), data, level_id), "已保存分销等级。",
+    return _act(lambda: service.save_level(db(), data, level_id), t("Distributor level saved."),
                 url_for(".levels"))
 
 
 @distribution_console.get("/distribution/rates")
 def product_rates() -> ResponseReturnValue:
-    """Per-product / per-SKU commission rates (商品单独佣金)."""
+    """Per-product / per-SKU commission rates (a product's own commission)."""
     rows = rates.list_rates(db())
     if forms.wants_json():
         return jsonify({"items": [rates.rate_dict(r) for r in rows]})
@@ -241,13 +251,14 @@ def product_rates() -> ResponseReturnValue:
 @distribution_console.post("/distribution/rates")
 def save_product_rate() -> ResponseReturnValue:
     data = forms.payload()
-    return _act(lambda: rates.save_rate(db(), data), "已保存商品佣金。", url_for(".product_rates"))
+    return _act(lambda: rates.save_rate(db(), data), t("Product commission saved."),
+                url_for(".product_rates"))
 
 
 @distribution_console.post("/distribution/rates/<int:rate_id>/delete")
 def delete_product_rate(rate_id: int) -> ResponseReturnValue:
     return _act(lambda: rates.delete_rate(db(), rate_id),
-                "已删除商品佣金，恢复按等级或全店比例计佣。",
+                t("Product commission deleted; the level or shop rates apply again."),
                 url_for(".product_rates"))
 
 
@@ -283,13 +294,16 @@ def withdrawal_list() -> ResponseReturnValue:
                    active="withdrawals", names=_names({w.member_id for w in rows}))
 
 
-WITHDRAWAL_ACTIONS: dict[str, tuple[Callable[[int, dict[str, Any]], Withdrawal], str]] = {
+WITHDRAWAL_ACTIONS: dict[str, tuple[Callable[[int, dict[str, Any]], Withdrawal],
+                                 LazyString]] = {
     "approve": (lambda i, d: withdrawals.approve(db(), i),
-                "已审核通过：银行卡请线下打款后标记已打款，微信零钱由微信支付自动转账。"),
-    "reject": (lambda i, d: withdrawals.reject(db(), i, d.get("reason")), "已拒绝，金额已退回。"),
-    "paid": (lambda i, d: withdrawals.mark_paid(db(), i), "已标记打款。"),
+                _l("Approved: pay bank cards offline and then mark them paid; WeChat change is "
+                   "transferred by WeChat Pay.")),
+    "reject": (lambda i, d: withdrawals.reject(db(), i, d.get("reason")),
+               _l("Refused; the amount is returned.")),
+    "paid": (lambda i, d: withdrawals.mark_paid(db(), i), _l("Marked paid.")),
     "failed": (lambda i, d: withdrawals.mark_failed(db(), i, d.get("reason")),
-               "已标记打款失败，金额已退回。"),
+               _l("Marked failed; the amount is returned.")),
 }
 
 
@@ -298,7 +312,8 @@ def _withdrawal_view(action: str) -> Callable[[int], ResponseReturnValue]:
 
     def view(withdrawal_id: int) -> ResponseReturnValue:
         data = forms.payload()
-        return _act(lambda: func(withdrawal_id, data), success, url_for(".withdrawal_list"))
+        return _act(lambda: func(withdrawal_id, data), str(success),
+                    url_for(".withdrawal_list"))
 
     view.__doc__ = f"Withdrawal audit: {action}."
     return view

@@ -10,6 +10,7 @@ import pytest
 
 from tests.accounts.helpers import HTML
 from tests.coupons.flow import template
+from tests.distribution import flow as distribution_flow
 from tests.groupbuy import flow as groupbuy_flow
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -109,3 +110,58 @@ def test_the_groupbuy_console_in_english_shows_no_chinese_labels(groupbuy_consol
     assert "New group buy" in html["groupbuy"] and "Running" in html["groupbuy"]
     assert "(leader)" in html["groupbuy/groups"] and "Open a new group" in html[pages[2]]
     assert "Group buys" in html["groupbuy"] and "Groups" in html["groupbuy"]  # the nav
+
+
+@pytest.fixture
+def distribution_console(app, client, factory, shop, clock, redis_conn):
+    """Two distributors with settled commission, a bank withdrawal to review, a level and a
+    product's own commission, and the merchant signed in."""
+    _, b, _ = distribution_flow.earned(app, client, factory, shop, clock, redis_conn)
+    b.call("POST", "/distribution/withdrawals", {"amount_fen": 600, "method": "bank",
+                                                 "account": BANK}, 201)
+    console = app.test_client()
+    token = factory.console_login(console, factory.merchant(shop))
+    base = f"/console/shops/{shop.slug}/distribution"
+    headers = {"X-CSRF-Token": token, "Accept": "application/json"}
+    assert console.post(f"{base}/levels", json={
+        "name": "Gold", "rank": 1, "level1_rate": "12", "level2_rate": "6"},
+        headers=headers).status_code == 200
+    product_id = factory.product(shop, "Scarf", price_fen=8800).id
+    assert console.post(f"{base}/rates", json={
+        "product_id": product_id, "mode": "fixed", "level1_value": "300",
+        "level2_value": "100"}, headers=headers).status_code == 200
+    return console, token
+
+
+DISTRIBUTION = ("distribution", "distribution/applications", "distribution/distributors",
+                "distribution/levels", "distribution/rates", "distribution/commissions",
+                "distribution/withdrawals?status=auditing")
+BANK = {"name": "Li Lei", "bank": "CMB", "card_no": "6225880000000000"}
+
+
+def test_the_distribution_console_is_chinese_by_default(distribution_console, shop):
+    client, _ = distribution_console
+    html = _pages(client, shop, DISTRIBUTION)
+    assert "成为分销员" in html["distribution"] and "分销等级" in html["distribution"]
+    assert "已结算" in html["distribution/commissions"] and "一级" in html[
+        "distribution/commissions"]
+    assert "审核通过" in html["distribution/withdrawals?status=auditing"]
+    assert "固定金额" in html["distribution/rates"] and "仅手动设置" in html["distribution/levels"]
+    assert "佣金提现审核" in html["distribution"]  # the nav
+
+
+def test_the_distribution_console_in_english_shows_no_chinese_labels(distribution_console,
+                                                                     shop):
+    client, token = distribution_console
+    saved = client.patch("/console/account", json={"locale": "en"},
+                         headers={"X-CSRF-Token": token})
+    assert saved.status_code == 200
+    html = _pages(client, shop, DISTRIBUTION)
+    for page, shown in html.items():
+        text = re.sub(r"会员\d+", "", _main(shown))  # members' default names are data
+        assert not CHINESE.findall(text), (page, sorted(set(CHINESE.findall(text))))
+    assert "Becoming a distributor" in html["distribution"]
+    assert "Settled" in html["distribution/commissions"]
+    assert "Approve the withdrawal" in html["distribution/withdrawals?status=auditing"]
+    assert "Fixed amount" in html["distribution/rates"]
+    assert "Commission withdrawals" in html["distribution"]  # the nav
