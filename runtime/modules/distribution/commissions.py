@@ -23,6 +23,7 @@ order snapshotted it (the table's CHECK backs the level).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_FLOOR, Decimal
@@ -181,12 +182,17 @@ class CommissionService:
     @staticmethod
     def record(session: Session, *, chain: OrderUplines, distributor: Distributor, line: Any,
                level: int, rule: str, rate: Rate, base_fen: int, amount_fen: int,
-               order_no: str = "") -> Commission:
+               order_no: str = "",
+               recorded: Mapping[tuple[int, str, int], Commission] | None = None
+               ) -> Commission:
         """Write one PENDING reward and its ledger entry (``distributor`` locked by the
-        caller); idempotent by (line, rule, level)."""
+        caller); idempotent by (line, rule, level). ``recorded``: the order's commissions
+        already read by the caller (``recorded_for_order``), instead of a look-up here."""
         CommissionService.check_beneficiary(chain, distributor.member_id, level)
-        existing = session.scalar(select(Commission).where(
-            Commission.line_id == line.id, Commission.rule == rule, Commission.level == level))
+        existing = (recorded.get((line.id, rule, level)) if recorded is not None
+                    else session.scalar(select(Commission).where(
+                        Commission.line_id == line.id, Commission.rule == rule,
+                        Commission.level == level)))
         if existing is not None:
             return existing
         row = Commission(order_id=chain.order_id, line_id=line.id, order_no=order_no,
@@ -198,7 +204,7 @@ class CommissionService:
         session.add(row)
         session.flush()
         ledger.post(session, distributor, LedgerKind.ACCRUE, f"c{row.id}-accrue",
-                    pending=amount_fen, commission_id=row.id)
+                    pending=amount_fen, commission_id=row.id, new_key=True)
         return row
 
     @staticmethod
@@ -254,13 +260,21 @@ def earns(settings: DistributionSettings, chain: OrderUplines) -> bool:
     return not chain.activity_kind or chain.activity_kind in settings.activity_kinds
 
 
-def accrue_for_order(session: Session, order: Any, lines: list[Any]) -> list[Commission]:
+def recorded_for_order(session: Session,
+                       order_id: int) -> dict[tuple[int, str, int], Commission]:
+    """The order's commissions by (line, rule, level), in one read."""
+    return {(c.line_id, c.rule, c.level): c for c in session.scalars(
+        select(Commission).where(Commission.order_id == order_id))}
+
+
+def accrue_for_order(session: Session, order: Any, lines: list[Any],
+                     settings: DistributionSettings | None = None) -> list[Commission]:
     """``order_paid``: a PENDING commission per line and level for the snapshotted uplines
     (idempotent by line and level)."""
     chain = session.scalar(select(OrderUplines).where(OrderUplines.order_id == order.id))
     if chain is None:
         return []
-    settings = distribution_settings(session)
+    settings = settings or distribution_settings(session)
     if not earns(settings, chain):
         return []
     buyer = distributor_of(session, chain.buyer_member_id) if settings.self_purchase else None
@@ -272,6 +286,7 @@ def accrue_for_order(session: Session, order: Any, lines: list[Any]) -> list[Com
         return []
     rates = rates_for(session, settings, lines, earning)
     refunded = _refunded(session, order.id) if order.status != "paid" else {}
+    recorded = recorded_for_order(session, order.id)
     made = []
     for line in lines:
         base = line.payable_fen - refunded.get(line.id, 0)
@@ -285,7 +300,8 @@ def accrue_for_order(session: Session, order: Any, lines: list[Any]) -> list[Com
                 continue
             made.append(CommissionService.record(
                 session, chain=chain, distributor=distributor, line=line, level=level,
-                rule=RULE, rate=rate, base_fen=base, amount_fen=amount, order_no=order.order_no))
+                rule=RULE, rate=rate, base_fen=base, amount_fen=amount, order_no=order.order_no,
+                recorded=recorded))
     return made
 
 

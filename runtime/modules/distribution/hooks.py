@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from runtime.modules.distribution import commissions, service, transfers
+from runtime.modules.distribution.settings import distribution_settings
 from runtime.modules.hookspecs import hookimpl
 
 
@@ -23,8 +24,9 @@ def order_created(session: Session, order: Any, submission: Any) -> None:
 def order_paid(session: Session, order: Any, lines: list[Any]) -> None:
     """PENDING commissions for the uplines; in threshold mode the buyer may now enrol
     (after the members module counted this order: ``trylast``)."""
-    commissions.accrue_for_order(session, order, lines)
-    service.enrol_if_threshold(session, order.member_id)
+    settings = distribution_settings(session)
+    commissions.accrue_for_order(session, order, lines, settings)
+    service.enrol_if_threshold(session, order.member_id, settings)
 
 
 @hookimpl

@@ -29,11 +29,13 @@ def lock_distributors(session: Session, member_ids: list[int]) -> dict[int, Dist
 
 def post(session: Session, distributor: Distributor, kind: str, key: str, *,
          pending: int = 0, available: int = 0, frozen: int = 0, withdrawn: int = 0,
-         commission_id: int | None = None, withdrawal_id: int | None = None
-         ) -> LedgerEntry | None:
+         commission_id: int | None = None, withdrawal_id: int | None = None,
+         new_key: bool = False) -> LedgerEntry | None:
     """Move the (locked) distributor's balances and write the entry; None when ``key`` was
-    posted before (nothing moves twice)."""
-    if session.scalar(select(LedgerEntry.id).where(LedgerEntry.key == key)) is not None:
+    posted before (nothing moves twice). ``new_key``: the key names a row written in this
+    transaction, so it cannot have been posted (not looked up; its unique index still holds)."""
+    if not new_key and session.scalar(
+            select(LedgerEntry.id).where(LedgerEntry.key == key)) is not None:
         return None
     distributor.pending_fen += pending
     distributor.available_fen += available

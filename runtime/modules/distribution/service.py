@@ -181,9 +181,10 @@ def apply(session: Session, member_id: int, answers: Any = None) -> ApplyResult:
     return ApplyResult("pending", application=application)
 
 
-def enrol_if_threshold(session: Session, member_id: int) -> Distributor | None:
+def enrol_if_threshold(session: Session, member_id: int,
+                       settings: DistributionSettings | None = None) -> Distributor | None:
     """After a paid order: in ``threshold`` mode, a member past the threshold enrols."""
-    settings = distribution_settings(session)
+    settings = settings or distribution_settings(session)
     if settings.enrolment != "threshold" or distributor_of(session, member_id) is not None:
         return None
     member = session.get(Member, member_id)

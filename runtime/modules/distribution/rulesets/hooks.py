@@ -8,14 +8,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from runtime.modules.distribution.rulesets import chain21, tuisan
+from runtime.modules.distribution.rulesets import chain21, notice, tuisan
 from runtime.modules.hookspecs import hookimpl
 
 
 @hookimpl(trylast=True)
 def order_paid(session: Session, order: Any, lines: list[Any]) -> None:
-    tuisan.on_paid(session, order, lines)
-    chain21.on_paid(session, order, lines)
+    on = notice.rules_on(session)  # one read, the common case being neither on
+    if tuisan.RULE in on:
+        tuisan.on_paid(session, order, lines)
+    if chain21.RULE in on:
+        chain21.on_paid(session, order, lines)
 
 
 @hookimpl
