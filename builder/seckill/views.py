@@ -13,6 +13,8 @@ from flask.typing import ResponseReturnValue
 
 from builder import forms
 from builder.auth import shop_blueprint
+from builder.seckill.i18n import gettext as t
+from builder.seckill.i18n import lazy_gettext as _l
 from runtime.clock import utcnow
 from runtime.errors import FieldError, MallkitError, ValidationFailed
 from runtime.extension import state
@@ -24,7 +26,8 @@ from runtime.tenancy import current_shop, db
 seckill_console = shop_blueprint("seckill_console", __name__, area="marketing",
                                  module="seckill", template_folder="templates")
 SKU_COLUMNS = ("sku_id", "seckill_price", "stock", "per_order_limit", "per_user_limit")
-STATE_LABELS = {"running": "进行中", "not_started": "未开始", "ended": "已结束", "off": "已停用"}
+STATE_LABELS = {"running": _l("Running"), "not_started": _l("Not started"),
+                "ended": _l("Ended"), "off": _l("Switched off")}
 
 
 def _shop_id() -> int:
@@ -39,7 +42,7 @@ def _local(value: Any) -> str:
 
 def _render(name: str, **context: Any) -> str:
     return render_template(name, yuan=lambda fen: "" if fen is None else f"¥{fen / 100:,.2f}",
-                           local=_local, states=STATE_LABELS, **context)
+                           local=_local, states=STATE_LABELS, t=t, **context)
 
 
 def _done(action: Callable[[], Any], success: str, back: str,
@@ -56,7 +59,7 @@ def _done(action: Callable[[], Any], success: str, back: str,
             raise
         if form is not None:
             return form(error)
-        flash("；".join(dict.fromkeys(forms.field_errors(error).values())), "error")
+        flash(t("; ").join(dict.fromkeys(forms.field_errors(error).values())), "error")
         return redirect(back)
     if forms.wants_json():
         return jsonify(result if isinstance(result, dict) else {"ok": True})
@@ -78,7 +81,7 @@ def slot_list() -> ResponseReturnValue:
 @seckill_console.post("/seckill/slots")
 def slot_create() -> ResponseReturnValue:
     data = forms.payload()
-    return _done(lambda: service.slot_json(service.save_slot(db(), data)), "场次已添加。",
+    return _done(lambda: service.slot_json(service.save_slot(db(), data)), t("Slot added."),
                  url_for(".slot_list"))
 
 
@@ -86,12 +89,13 @@ def slot_create() -> ResponseReturnValue:
 def slot_update(slot_id: int) -> ResponseReturnValue:
     data = forms.payload()
     return _done(lambda: service.slot_json(service.save_slot(db(), data, slot_id)),
-                 "场次已保存。", url_for(".slot_list"))
+                 t("Slot saved."), url_for(".slot_list"))
 
 
 @seckill_console.post("/seckill/slots/<int:slot_id>/delete")
 def slot_delete(slot_id: int) -> ResponseReturnValue:
-    return _done(lambda: service.delete_slot(db(), slot_id), "场次已删除。", url_for(".slot_list"))
+    return _done(lambda: service.delete_slot(db(), slot_id), t("Slot deleted."),
+                 url_for(".slot_list"))
 
 
 # --- activities ------------------------------------------------------------------------------
@@ -161,7 +165,7 @@ def activity_create() -> ResponseReturnValue:
         view = service.save_activity(db(), _activity_from_form(data))
         return service.activity_json(db(), view, service.zone(db()))
 
-    return _done(save, "秒杀活动已创建。", url_for(".activity_list"),
+    return _done(save, t("Seckill activity created."), url_for(".activity_list"),
                  lambda error: _form(None, forms.field_errors(error), error.status))
 
 
@@ -186,13 +190,14 @@ def activity_update(activity_id: int) -> ResponseReturnValue:
         view = service.save_activity(db(), _activity_from_form(data), activity_id)
         return service.activity_json(db(), view, service.zone(db()))
 
-    return _done(save, "秒杀活动已保存。", url_for(".activity_view", activity_id=activity_id),
+    return _done(save, t("Seckill activity saved."),
+                 url_for(".activity_view", activity_id=activity_id),
                  lambda error: _form(current, forms.field_errors(error), error.status))
 
 
 @seckill_console.post("/seckill/activities/<int:activity_id>/delete")
 def activity_delete(activity_id: int) -> ResponseReturnValue:
-    return _done(lambda: service.delete_activity(db(), activity_id), "秒杀活动已删除。",
+    return _done(lambda: service.delete_activity(db(), activity_id), t("Seckill activity deleted."),
                  url_for(".activity_list"))
 
 

@@ -1,6 +1,6 @@
-"""The coupons, promotions and group buy consoles speak the user's language through gettext:
-Chinese by default, English for a user who picked it — labels, statuses and the nav entries
-alike."""
+"""The coupons, promotions, group buy, distribution and seckill consoles speak the user's
+language through gettext: Chinese by default, English for a user who picked it — labels,
+statuses and the nav entries alike."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from tests.accounts.helpers import HTML
 from tests.coupons.flow import template
 from tests.distribution import flow as distribution_flow
 from tests.groupbuy import flow as groupbuy_flow
+from tests.seckill.helpers import at
+from tests.seckill.helpers import example as seckill_example
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 PAGES = ("coupons", "promotions/discounts", "promotions/discounts/new",
@@ -165,3 +167,41 @@ def test_the_distribution_console_in_english_shows_no_chinese_labels(distributio
     assert "Approve the withdrawal" in html["distribution/withdrawals?status=auditing"]
     assert "Fixed amount" in html["distribution/rates"]
     assert "Commission withdrawals" in html["distribution"]  # the nav
+
+
+@pytest.fixture
+def seckill_console(app, factory, shop, clock):
+    """The seckill worked example (two slots, an activity running now) and the merchant."""
+    at(clock, 2026, 12, 5, 10, 30)
+    made = seckill_example(app, factory, shop)
+    console = app.test_client()
+    token = factory.console_login(console, factory.merchant(shop))
+    pages = ("seckill", "seckill/activities/new", f"seckill/activities/{made['activity_id']}",
+             "seckill/slots", "seckill/live")
+    return console, token, pages
+
+
+def test_the_seckill_console_is_chinese_by_default(seckill_console, shop):
+    client, _, pages = seckill_console
+    html = _pages(client, shop, pages)
+    assert "新建秒杀活动" in html["seckill"] and "进行中" in html["seckill"]
+    assert "每人限购" in html[pages[2]] and "秒杀价（元）" in html[pages[2]]
+    assert "添加场次" in html["seckill/slots"] and "剩余（数据库）" in html["seckill/live"]
+    assert "秒杀场次" in html["seckill"] and "实时看板" in html["seckill"]  # the tabs
+
+
+def test_the_seckill_console_in_english_shows_no_chinese_labels(seckill_console, shop):
+    client, token, pages = seckill_console
+    saved = client.patch("/console/account", json={"locale": "en"},
+                         headers={"X-CSRF-Token": token})
+    assert saved.status_code == 200
+    data = ["周末秒杀", "秒杀商品", "10点场", "12点场"]  # the merchant's words
+    html = _pages(client, shop, pages)
+    for page, shown in html.items():
+        text = _main(shown)
+        for word in data:
+            text = text.replace(word, "")
+        assert not CHINESE.findall(text), (page, sorted(set(CHINESE.findall(text))))
+    assert "New seckill activity" in html["seckill"] and "Running" in html["seckill"]
+    assert "Limit per buyer" in html[pages[2]] and "Left (database)" in html["seckill/live"]
+    assert "Seckill" in html["seckill"]  # the nav
