@@ -7,6 +7,7 @@
 const api = require('../../utils/api')
 const countdown = require('../../utils/countdown')
 const {yuan, absoluteUrl} = require('../../utils/format')
+const ticking = require('../../utils/ticking')
 
 function shown(l) {
   const open = (l.status === 'cutting' || l.status === 'floor') && !l.order_id
@@ -25,20 +26,7 @@ function shown(l) {
 
 Component({
   data: {l: null, error: '', clock: '', busy: false},
-  pageLifetimes: {
-    show() {
-      clearInterval(this.timer)
-      this.timer = setInterval(() => this.tick(), 1000)
-    },
-    hide() {
-      clearInterval(this.timer)
-    },
-  },
-  lifetimes: {
-    detached() {
-      clearInterval(this.timer)
-    },
-  },
+  behaviors: [ticking],
   methods: {
     onLoad(options) {
       this.launchId = Number(options && options.id)

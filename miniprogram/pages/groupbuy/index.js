@@ -10,26 +10,14 @@ const api = require('../../utils/api')
 const {yuan} = require('../../utils/format')
 const countdown = require('../../utils/countdown')
 const gb = require('../../utils/groupbuy')
+const ticking = require('../../utils/ticking')
 
 const STATE_TEXT = {not_started: '活动未开始', ended: '活动已结束'}
 
 Component({
   data: {activity: null, view: null, items: [], skus: [], chosen: 0, groups: [], note: '', error: '',
     loaded: false, joining: 0},
-  pageLifetimes: {
-    show() {
-      clearInterval(this.timer)
-      this.timer = setInterval(() => this.tick(), 1000)
-    },
-    hide() {
-      clearInterval(this.timer)
-    },
-  },
-  lifetimes: {
-    detached() {
-      clearInterval(this.timer)
-    },
-  },
+  behaviors: [ticking],
   methods: {
     onLoad(options) {
       this.activityId = Number(options && options.id)

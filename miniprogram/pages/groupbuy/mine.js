@@ -8,23 +8,11 @@ const api = require('../../utils/api')
 const {yuan} = require('../../utils/format')
 const countdown = require('../../utils/countdown')
 const gb = require('../../utils/groupbuy')
+const ticking = require('../../utils/ticking')
 
 Component({
   data: {rows: [], items: [], loaded: false, error: ''},
-  pageLifetimes: {
-    show() {
-      clearInterval(this.timer)
-      this.timer = setInterval(() => this.tick(), 1000)
-    },
-    hide() {
-      clearInterval(this.timer)
-    },
-  },
-  lifetimes: {
-    detached() {
-      clearInterval(this.timer)
-    },
-  },
+  behaviors: [ticking],
   methods: {
     onLoad() {
       return this.load()

@@ -8,6 +8,7 @@
 const api = require('../../utils/api')
 const countdown = require('../../utils/countdown')
 const {absoluteUrl} = require('../../utils/format')
+const ticking = require('../../utils/ticking')
 
 const POLL_MS = 500
 const POLL_TRIES = 40
@@ -18,20 +19,7 @@ function yuanText(fen) {
 
 Component({
   data: {activity: null, sku: null, error: '', clock: '', state: '', busy: false, percent: 0},
-  pageLifetimes: {
-    show() {
-      clearInterval(this.timer)
-      this.timer = setInterval(() => this.tick(), 1000)
-    },
-    hide() {
-      clearInterval(this.timer)
-    },
-  },
-  lifetimes: {
-    detached() {
-      clearInterval(this.timer)
-    },
-  },
+  behaviors: [ticking],
   methods: {
     onLoad(options) {
       this.activityId = Number(options && options.id)
