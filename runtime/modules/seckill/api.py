@@ -8,10 +8,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, render_template, request
+from flask import Blueprint, current_app, g, jsonify, request
 
 from runtime import logs
-from runtime.api import API_PREFIX, enter_shop_from_url, keep_shop_in_url, shop_api_blueprint
+from runtime.api import (
+    API_PREFIX,
+    render_shell_page,
+    shop_api_blueprint,
+    shop_pages_blueprint,
+)
 from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.clock import utcnow
 from runtime.errors import NotFound
@@ -183,11 +188,7 @@ def ticket_status(ticket: str):
 
 # --- the H5 seckill page ----------------------------------------------------------------------
 
-seckill_h5 = Blueprint("seckill_h5", __name__, url_prefix="/s/<shop_slug>",
-                       template_folder="templates", static_folder="static",
-                       static_url_path="/_seckill-static")
-seckill_h5.url_value_preprocessor(enter_shop_from_url)
-seckill_h5.url_defaults(keep_shop_in_url)
+seckill_h5 = shop_pages_blueprint("seckill", __name__)
 
 
 @seckill_h5.get("/seckill/<int:activity_id>")
@@ -195,11 +196,9 @@ def seckill_page(activity_id: int):
     """The H5 seckill page of an activity (``?sku=``): the product at its seckill price, the
     countdown by server time, sold progress, 马上抢 through the same API as the mini-program,
     and a share link; the shell of the storefront's pages, rendered by ``seckill.js``."""
-    shop = current_shop()
-    assert shop is not None
     view = service.get_activity(db(), activity_id)
     if not view.activity.enabled:
         raise NotFound("no such seckill activity")
-    return render_template("seckill/page.html", shop=shop, title=view.activity.title,
-                           api_base=f"/api/v1/shops/{shop.slug}", activity_id=activity_id,
-                           sku_id=request.args.get("sku", type=int) or 0)
+    return render_shell_page("seckill", "page.html", view.activity.title,
+                             activity_id=activity_id,
+                             sku_id=request.args.get("sku", type=int) or 0)
