@@ -1,11 +1,13 @@
 """Refunds of exchange orders: a points-only exchange (nothing paid) is refunded for 0 fen
 at once, by the merchant or on the buyer's refund-only request before shipping, and gives
 back its points and exchange stock once; a points + cash exchange refunded in full through
-WeChat Pay gives back its points too, once; another shop's order is 404."""
+WeChat Pay gives back its points too, once, and refunded in part gives back the points in
+the share of the money refunded; another shop's order is 404."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from runtime.modules.aftersales import service as aftersales
 from tests.aftersales.flow import (
@@ -176,3 +178,39 @@ def test_another_shops_order_is_404(app, client, factory, shop, clock):
     assert lost.status_code == 404
     assert balance(factory, shop, buyer.member.id) == 1000
     assert item_row(factory, shop, item.id).stock == 8
+
+
+def test_a_partial_refund_of_a_mixed_exchange_gives_back_its_share_of_points(
+        app, client, factory, shop, clock, redis_conn):
+    bag, buyer, item = _setup(app, client, factory, shop, cash_fen=990)
+    order = wechat_paid(app, buyer, [(bag.id, 2)], activity={"kind": "pointsmall",
+                                                            "id": item.id})
+    drain(app, redis_conn)
+    me = buyer.member.id
+    assert order["paid_fen"] == 1980
+    assert balance(factory, shop, me) == 1000 + 19  # 19 points earned on ¥19.80
+    line = order["lines"][0]
+
+    def refund_one(reason: str) -> None:
+        made = buyer.call("POST", "/aftersales", {
+            "order_id": order["id"], "line_id": line["id"], "kind": "refund", "qty": 1,
+            "amount_fen": 990, "reason": reason}, 201).json
+        in_shop(app, factory, shop, aftersales.agree, made["id"], MERCHANT)
+        drain(app, redis_conn)
+        no = next(r for r in refunds(factory, shop) if r[2] == "processing")[0]
+        assert notify_refund(app, no).status == 204
+        assert notify_refund(app, no).status == 204  # WeChat repeats itself
+
+    refund_one("少要一个")
+    # half the money back: half the exchanged points back, half the earned ones taken
+    assert balance(factory, shop, me) == 1000 + 19 + 500 - 9
+    assert item_row(factory, shop, item.id).stock == 8  # the exchange still holds its stock
+    assert buyer.order(order["id"])["status"] != "closed"
+
+    clock.advance(timedelta(minutes=1))  # WeChat Pay: a minute between a payment's refunds
+    refund_one("都不要了")
+    assert balance(factory, shop, me) == 2000
+    assert item_row(factory, shop, item.id).stock == 10
+    assert buyer.order(order["id"])["status"] == "closed"
+    ledger = buyer.call("GET", "/me/points").json["entries"]
+    assert sorted(e["delta"] for e in ledger if e["label"] == "兑换退回") == [500, 500]

@@ -1,6 +1,7 @@
 """What the points mall does when orders tell it something: take the points and exchange
-stock of a new exchange order, give them back when it closes unpaid or is refunded in
-full. Each is idempotent by order (see :mod:`runtime.modules.pointsmall.service`)."""
+stock of a new exchange order; give back the points in the share of money refunded, and the
+rest when it closes unpaid or is refunded in full. Each is idempotent by order or refund (see
+:mod:`runtime.modules.pointsmall.service`)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,13 @@ def order_created(session: Session, order: Any, lines: list[Any], submission: An
 @hookimpl
 def order_closed(session: Session, order: Any) -> None:
     service.give_back(session, order.id, "closed")
+
+
+@hookimpl
+def line_refunded(session: Session, order: Any, line: Any, refund: Any) -> None:
+    """Part of a points + cash exchange refunded: the points in that share come back now."""
+    service.give_back_share(session, order.id, refund.id, paid_fen=order.paid_fen,
+                            refunded_fen=refund.order_refunded_fen)
 
 
 @hookimpl

@@ -70,5 +70,8 @@ class PointsMallExchange(TenantMixin, Base):
     points: Mapped[int]  # all units
     cash_fen: Mapped[int]  # all units, before shipping
     status: Mapped[str] = mapped_column(String(10), default=ExchangeStatus.TAKEN.value)
+    #: points already given back by partial refunds (the rest comes back with the whole
+    #: order's refund or close)
+    returned_points: Mapped[int] = mapped_column(default=0)
     returned_at: Mapped[datetime | None]
     return_reason: Mapped[str] = mapped_column(String(20), default="")

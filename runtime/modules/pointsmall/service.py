@@ -7,7 +7,8 @@ order's transaction, the points (through the points ledger, key
 update), after checking the per-member limit with the member's point account locked, so
 concurrent exchanges of one member apply one at a time. When the order closes unpaid or is
 refunded in full, :func:`give_back` returns both exactly once (the exchange row moves
-TAKEN -> RETURNED by a conditional update).
+TAKEN -> RETURNED by a conditional update). A partial refund of a points + cash exchange
+returns the points in the share of the money refunded first (:func:`give_back_share`).
 """
 
 from __future__ import annotations
@@ -306,20 +307,65 @@ def take_exchange(session: Session, order_id: int, member_id: int, item_id: int,
     return exchange
 
 
+def _locked_exchange(session: Session, order_id: int) -> PointsMallExchange | None:
+    """The order's exchange, read again after its member's point account is locked (so give
+    backs of one member apply one at a time)."""
+    member_id = session.scalar(select(PointsMallExchange.member_id)
+                               .where(PointsMallExchange.order_id == order_id))
+    if member_id is None:
+        return None
+    points.account_for_update(session, member_id)
+    return session.scalar(select(PointsMallExchange)
+                          .where(PointsMallExchange.order_id == order_id)
+                          .execution_options(populate_existing=True))
+
+
+def give_back_share(session: Session, order_id: int, refund_id: int, *, paid_fen: int,
+                    refunded_fen: int) -> int:
+    """A partial refund of a points + cash exchange: give back the points in the share of the
+    order's money refunded so far (``refunded_fen`` of ``paid_fen``, rounded down, so shares
+    never pass the whole), once per refund (key ``pointsmall-return-<order>-<refund>``). The
+    rest, and the exchange stock, come back with :func:`give_back` when the order is
+    refunded in full. Returns the points given back by this call."""
+    if paid_fen <= 0:
+        return 0
+    exchange = _locked_exchange(session, order_id)
+    if exchange is None or exchange.status != ExchangeStatus.TAKEN.value:
+        return 0
+    due = exchange.points * min(refunded_fen, paid_fen) // paid_fen
+    share = due - exchange.returned_points
+    if share <= 0:
+        return 0
+    moved = session.execute(
+        update(PointsMallExchange).where(
+            PointsMallExchange.id == exchange.id,
+            PointsMallExchange.status == ExchangeStatus.TAKEN.value,
+            PointsMallExchange.returned_points == exchange.returned_points)
+        .values(returned_points=due)
+        .execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        return 0
+    points.credit(session, exchange.member_id, share, reason="pointsmall_return",
+                  kind=EntryKind.REFUND, key=f"pointsmall-return-{order_id}-{refund_id}",
+                  ref_type="order", ref_id=str(order_id), detail={"reason": "refunded"})
+    session.expire(exchange)
+    _changed(session)
+    return share
+
+
 def give_back(session: Session, order_id: int, reason: str) -> bool:
-    """Return an exchange order's points (key ``pointsmall-return-<order>``) and exchange
-    stock, once: True when this call returned them, False when there was nothing (no
-    exchange, or given back before)."""
-    exchange = session.scalar(select(PointsMallExchange)
-                              .where(PointsMallExchange.order_id == order_id))
+    """Return what an exchange order still holds — its points less what partial refunds
+    gave back (key ``pointsmall-return-<order>``) and its exchange stock — once: True when
+    this call returned them, False when there was nothing (no exchange, or given back
+    before)."""
+    exchange = _locked_exchange(session, order_id)
     if exchange is None:
         return False
-    points.account_for_update(session, exchange.member_id)
     moved = session.execute(
         update(PointsMallExchange).where(PointsMallExchange.id == exchange.id,
                                          PointsMallExchange.status == ExchangeStatus.TAKEN.value)
         .values(status=ExchangeStatus.RETURNED.value, returned_at=utcnow(),
-                return_reason=reason[:20])
+                return_reason=reason[:20], returned_points=exchange.points)
         .execution_options(synchronize_session=False))
     if moved.rowcount != 1:
         return False
@@ -328,9 +374,11 @@ def give_back(session: Session, order_id: int, reason: str) -> bool:
         .values(stock=PointsMallItem.stock + exchange.qty,
                 exchanged=PointsMallItem.exchanged - exchange.qty)
         .execution_options(synchronize_session=False))
-    points.credit(session, exchange.member_id, exchange.points, reason="pointsmall_return",
-                  kind=EntryKind.REFUND, key=f"pointsmall-return-{order_id}",
-                  ref_type="order", ref_id=str(order_id), detail={"reason": reason})
+    rest = exchange.points - exchange.returned_points
+    if rest:
+        points.credit(session, exchange.member_id, rest, reason="pointsmall_return",
+                      kind=EntryKind.REFUND, key=f"pointsmall-return-{order_id}",
+                      ref_type="order", ref_id=str(order_id), detail={"reason": reason})
     session.expire(exchange)
     _changed(session)
     return True
