@@ -10,13 +10,16 @@ import re
 from datetime import timedelta
 
 from runtime.modules.aftersales import service as aftersales
+from runtime.modules.aftersales.jobs import sweep
 from tests.aftersales.flow import (
     MERCHANT,
+    aftersale,
     drain,
     history,
     in_shop,
     notify_refund,
     refunds,
+    ship_order,
     stock_and_sales,
     wechat_paid,
 )
@@ -135,6 +138,22 @@ def test_buyer_refund_only_before_shipping(app, client, factory, shop, clock, re
     mine = buyer.call("GET", "/pointsmall/orders").json["items"]
     assert [(e["status"], e["order_status"]) for e in mine] == [("returned", "closed")]
     assert buyer.call("GET", f"/aftersales/{made['id']}").json["status"] == "complete"
+
+
+def test_a_shipped_points_only_exchange_waits_for_the_merchant(app, client, factory, shop,
+                                                              clock, redis_conn):
+    bag, buyer, item = _setup(app, client, factory, shop)
+    order = _points_only(buyer, item, bag, qty=1)
+    ship_order(app, factory, shop, order["id"])
+    made = buyer.call("POST", "/aftersales", {
+        "order_id": order["id"], "line_id": order["lines"][0]["id"], "kind": "refund",
+        "amount_fen": 0, "reason": "没收到"}, 201).json
+    assert made["due_at"] is None  # 0 fen is under any cap, but the points are not
+    clock.advance(timedelta(days=30))
+    with app.app_context():
+        assert sweep()["timers"] == 0
+    assert aftersale(factory, shop, made["id"]).status == "apply"
+    assert balance(factory, shop, buyer.member.id) == 1500
 
 
 def test_mixed_exchange_merchant_refund_returns_points_once(app, client, factory, shop, clock,

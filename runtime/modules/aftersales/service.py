@@ -227,6 +227,16 @@ def _read_images(session: Session, value: Any, errors: FieldErrors) -> list[dict
     return images
 
 
+def _auto_approvable(order: Order, line: OrderLine, amount_fen: int,
+                     settings: AfterSaleSettings) -> bool:
+    """Whether a buyer's refund-only request is approved when the merchant leaves it: up to
+    ``auto_approve_max_fen``; never for shipped goods of an order paid with nothing due (a
+    points-only exchange refunds 0 fen, so no cap in fen measures what it gives back)."""
+    if refunding.nothing_due(order) and line.shipped_qty > 0:
+        return False
+    return amount_fen <= settings.auto_approve_max_fen
+
+
 def create_request(session: Session, member_id: int, body: dict[str, Any]) -> AfterSale:
     """A buyer's request for one line of their order (201); see the module's rules."""
     errors = FieldErrors()
@@ -256,7 +266,7 @@ def create_request(session: Session, member_id: int, body: dict[str, Any]) -> Af
                               reason=reason, description=description, images=images,
                               initiator="member", actor=Actor.member(member_id),
                               settings=settings)
-    if kind == AfterSaleKind.REFUND and amount <= settings.auto_approve_max_fen:
+    if kind == AfterSaleKind.REFUND and _auto_approvable(order, line, amount, settings):
         aftersale.due_at = utcnow() + timedelta(hours=settings.auto_approve_hours)
         effects.schedule_timer(session, aftersale)
     session.flush()
