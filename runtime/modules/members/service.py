@@ -141,7 +141,7 @@ def nicknames(session: Session, member_ids: Iterable[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(session.execute(select(Member.id, Member.nickname)
-                                .where(Member.id.in_(ids))).tuples().all())
+                                .where(Member.id.in_(ids))).all())
 
 
 PROFILE_FIELDS = ("nickname", "avatar_url", "birthday", "gender")
