@@ -46,7 +46,7 @@ RUNTIME_PARTS = ["runtime.health", "runtime.api", "runtime.api.openapi", "runtim
 #: The console's platform screens (imported by name: runtime never imports builder).
 CONSOLE_PARTS = ["builder.console", "builder.pages", "builder.editor", "builder.media",
                  "builder.themes", "builder.wechat", "builder.audit", "builder.invitations"]
-LAST_PARTS = ["builder.modules", "runtime.blocklib"]
+LAST_PARTS = ["builder.modules", "runtime.blocklib", "runtime.wechat.demo"]
 
 
 class DatabaseIdConverter(IntegerConverter):

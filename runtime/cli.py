@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
@@ -192,10 +193,14 @@ def restore_command(src: Path, force: bool) -> None:
 @click.option("--no-worker", is_flag=True, help="Do not start the embedded background worker.")
 def run_command(host: str, port: int, no_worker: bool) -> None:
     """Serve mallkit; on the embedded default a worker runs beside it."""
+    serve(create_app(_settings()), host, port, no_worker)
+
+
+def serve(app: Any, host: str, port: int, no_worker: bool) -> None:
+    """Serve ``app`` (its worker beside it on the embedded default) until stopped."""
     from werkzeug.serving import run_simple
 
-    settings = _settings()
-    app = create_app(settings)
+    settings = app.extensions["mallkit"].settings
     worker = None
     if settings.embedded_redis and settings.embedded_worker and not no_worker:
         worker = subprocess.Popen([sys.executable, "-m", "runtime.cli", "worker"],

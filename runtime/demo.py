@@ -10,8 +10,10 @@ commits after each seeder.
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 import click
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
@@ -53,9 +55,30 @@ def ensure_demo_shop(session: Session) -> tuple[Shop, bool, bool]:
 @click.option("--serve", is_flag=True,
               help="Then serve it (like `mallkit run`) with the WeChat simulators on.")
 @with_appcontext
-@click.pass_context
-def demo_command(ctx: click.Context, base_url: str, serve: bool) -> None:
+def demo_command(base_url: str, serve: bool) -> None:
     """Create the demo shop and owner (idempotent) and run every module's demo seeder."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if serve and not state().settings.simulators_enabled:
+        app = _app_with_simulators()  # seeded as it is served: talking to the simulators
+    with app.app_context():
+        owner_created = _seed()
+    base = base_url.rstrip("/")
+    click.echo(f"\n  console:    {base}/console/\n"
+               f"  storefront: {base}/s/{DEMO_SLUG}/\n"
+               f"  login:      {DEMO_EMAIL} / "
+               + (DEMO_PASSWORD if owner_created else f"{DEMO_PASSWORD} (unless changed since)"))
+    if serve:
+        from runtime.cli import serve as serve_app
+
+        parts = urlsplit(base)
+        serve_app(app, parts.hostname or "127.0.0.1", parts.port or 5000, no_worker=False)
+    else:
+        click.echo("  serve it with simulated payments: mallkit demo --serve "
+                   "(or MALLKIT_SIMULATORS=1 mallkit run)")
+
+
+def _seed() -> bool:
+    """Create the shop and owner and run the seeders; True when the owner was created."""
     with state().session_factory() as session:
         session.info["shop_id"] = None
         shop, shop_created, owner_created = ensure_demo_shop(session)
@@ -66,25 +89,13 @@ def demo_command(ctx: click.Context, base_url: str, serve: bool) -> None:
             seeder.func(session, shop)
             session.commit()
             click.echo(f"seeded {name}")
-    base = base_url.rstrip("/")
-    click.echo(f"\n  console:    {base}/console/\n"
-               f"  storefront: {base}/s/{DEMO_SLUG}/\n"
-               f"  login:      {DEMO_EMAIL} / "
-               + (DEMO_PASSWORD if owner_created else f"{DEMO_PASSWORD} (unless changed since)"))
-    if serve:
-        _serve_with_simulators(ctx, base)
-    else:
-        click.echo("  serve it with simulated payments: mallkit demo --serve "
-                   "(or MALLKIT_SIMULATORS=1 mallkit run)")
+    return owner_created
 
 
-def _serve_with_simulators(ctx: click.Context, base_url: str) -> None:
-    """``mallkit run`` with the WeChat simulators switched on (for its worker too)."""
-    from urllib.parse import urlsplit
-
-    from runtime.cli import run_command
+def _app_with_simulators() -> Flask:
+    """The app ``--serve`` serves: the WeChat simulators on, for its worker too."""
+    from runtime.app import create_app
+    from runtime.cli import _settings
 
     os.environ[f"{PREFIX}SIMULATORS"] = "1"
-    parts = urlsplit(base_url)
-    ctx.invoke(run_command, host=parts.hostname or "127.0.0.1", port=parts.port or 5000,
-               no_worker=False)
+    return create_app(_settings())
