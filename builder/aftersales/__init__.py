@@ -8,8 +8,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from builder import nav
+    from builder.aftersales import i18n
     from builder.aftersales.views import aftersales_console
 
+    i18n.compile_catalog()
     app.register_blueprint(aftersales_console)
-    nav.register(app, "orders", "售后", "aftersales_console.aftersale_list", order=15,
-                 module="aftersales")
+    nav.register(app, "orders", i18n.lazy_gettext("After-sales"),
+                 "aftersales_console.aftersale_list", order=15, module="aftersales")

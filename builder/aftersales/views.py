@@ -13,12 +13,15 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from builder import forms
+from builder.aftersales import labels
+from builder.aftersales.i18n import gettext as t
+from builder.aftersales.i18n import lazy_gettext as _l
 from builder.auth import current_user, shop_blueprint
 from runtime.audit.service import Action
 from runtime.audit.web import audit
 from runtime.errors import MallkitError, ValidationFailed
 from runtime.modules.aftersales import service
-from runtime.modules.aftersales.models import STATUS_LABELS, AfterSaleStatus
+from runtime.modules.aftersales.models import AfterSaleStatus
 from runtime.modules.aftersales.serializers import aftersale_detail, aftersale_summary
 from runtime.modules.orders.service import get_order
 from runtime.modules.orders.state import Actor
@@ -48,10 +51,12 @@ def _local(value: Any) -> str:
 
 
 def _render(name: str, **context: Any) -> str:
-    return render_template(name, yuan=yuan, local=_local, labels=STATUS_LABELS, **context)
+    return render_template(name, t=t, yuan=yuan, local=_local, labels=labels.STATUS,
+                           kinds=labels.KIND, alerts=labels.ALERT,
+                           methods=labels.REFUND_METHOD, **context)
 
 
-def _act(action: Callable[[], Any], success: str, back: str) -> ResponseReturnValue:
+def _act(action: Callable[[], Any], success: Any, back: str) -> ResponseReturnValue:
     try:
         action()
         db().commit()
@@ -59,11 +64,11 @@ def _act(action: Callable[[], Any], success: str, back: str) -> ResponseReturnVa
         db().rollback()
         if forms.wants_json():
             raise
-        flash("；".join(dict.fromkeys(forms.field_errors(error).values())), "error")
+        flash(t("; ").join(dict.fromkeys(forms.field_errors(error).values())), "error")
         return redirect(back)
     if forms.wants_json():
         return jsonify({"ok": True})
-    flash(success, "success")
+    flash(str(success), "success")
     return redirect(back)
 
 
@@ -97,18 +102,19 @@ def _back(aftersale_id: int) -> str:
     return url_for(".aftersale_view", aftersale_id=aftersale_id)
 
 
-ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
+ACTIONS: dict[str, tuple[Callable[..., Any], Any]] = {
     "agree": (lambda i, d: service.agree(db(), i, _actor(), forms.text(d, "reason")),
-              "已同意。"),
+              _l("Agreed.")),
     "disagree": (lambda i, d: service.disagree(db(), i, _actor(), d.get("reason")),
-                 "已拒绝申请。"),
-    "receive": (lambda i, d: service.receive(db(), i, _actor()), "已确认收到退货，退款已发起。"),
+                 _l("Request declined.")),
+    "receive": (lambda i, d: service.receive(db(), i, _actor()),
+                _l("Return received; the refund is on its way.")),
     "refuse": (lambda i, d: service.refuse_goods(db(), i, _actor(), d.get("reason")),
-               "已拒收退货。"),
-    "reship": (lambda i, d: service.reship(db(), i, _actor(), d), "换货已发出。"),
-    "refund": (lambda i, d: service.retry_refund(db(), i, _actor()), "已重新发起退款。"),
+               _l("Return refused.")),
+    "reship": (lambda i, d: service.reship(db(), i, _actor(), d), _l("Replacement sent.")),
+    "refund": (lambda i, d: service.retry_refund(db(), i, _actor()), _l("Refund sent again.")),
     "settle": (lambda i, d: service.settle_by_hand(db(), i, _actor(), d.get("reason")),
-               "已记录线下退款。"),
+               _l("Recorded as refunded offline.")),
 }
 
 
@@ -167,4 +173,4 @@ def merchant_refund(order_id: int) -> ResponseReturnValue:
         return made
 
     back = url_for("orders_console.order_view", order_id=order_id)
-    return _act(refund, "退款已发起。", back)
+    return _act(refund, _l("Refund started."), back)

@@ -30,6 +30,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from builder import forms
 from builder.auth import current_user, shop_blueprint
 from builder.media.views import MULTIPART_OVERHEAD
+from builder.orders import labels
 from builder.orders.i18n import gettext as t
 from runtime.audit.service import Action
 from runtime.audit.web import audit_now
@@ -46,14 +47,8 @@ from runtime.modules.fulfilment import shipping
 from runtime.modules.fulfilment.shipping import CARRIERS
 from runtime.modules.orders import export, invoices
 from runtime.modules.orders import service as orders
-from runtime.modules.orders.models import STATUS_LABELS, OrderStatus
-from runtime.modules.orders.serializers import (
-    FULFILMENT_LABELS,
-    METHOD_LABELS,
-    PAYMENT_STATUS_LABELS,
-    order_detail,
-    order_summary,
-)
+from runtime.modules.orders.models import OrderStatus
+from runtime.modules.orders.serializers import order_detail, order_summary
 from runtime.modules.orders.settings import get_settings, settings_dict, update_settings
 from runtime.modules.orders.state import Actor
 from runtime.money import yuan_field
@@ -90,9 +85,8 @@ def local(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def _render(template_name: str, /, **context: Any) -> str:
     return render_template(template_name, t=t, yuan=yuan, local=local,
-                           status_labels={s.value: lbl for s, lbl in STATUS_LABELS.items()},
-                           fulfilment_labels=FULFILMENT_LABELS, method_labels=METHOD_LABELS,
-                           payment_labels=PAYMENT_STATUS_LABELS,
+                           status_labels=labels.STATUS, fulfilment_labels=labels.FULFILMENT,
+                           method_labels=labels.METHOD, payment_labels=labels.PAYMENT_STATUS,
                            **context)
 
 
@@ -135,7 +129,7 @@ def _filter() -> orders.OrderFilter:
     errors = FieldErrors()
     if status and status not in {s.value for s in OrderStatus}:
         errors.append(FieldError("/status", t("unknown status"), "enum"))
-    if fulfilment_arg and fulfilment_arg not in FULFILMENT_LABELS:
+    if fulfilment_arg and fulfilment_arg not in labels.FULFILMENT:
         errors.append(FieldError("/fulfilment", t("unknown fulfilment method"), "enum"))
     keyword = request.args.get("keyword", "").strip()[:64]
     errors.raise_if_any()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from runtime.modules.aftersales.models import AfterSale
+from runtime.modules.fulfilment.shipping import CARRIERS
 from tests.aftersales.flow import buyer, drain, notify_refund, sku_of, wechat_paid
 
 
@@ -143,3 +144,38 @@ def test_the_demo_seeder_makes_one_real_after_sale(app, client, factory, shop, c
     drain(app, redis_conn)
     assert notify_refund(app, made["no"]).status == 204
     assert alice.order(order["id"])["refunded_fen"] == 500
+
+
+def test_the_aftersales_and_orders_screens_in_english_show_no_chinese_labels(
+        app, client, factory, shop, clock, redis_conn):
+    sku = sku_of(factory, shop, factory.product(shop, "羊毛围巾", price_fen=8800, stock=5))
+    alice = buyer(app, app.test_client(), factory, shop)
+    order = wechat_paid(app, alice, [(sku.id, 1)])
+    made = alice.call("POST", "/aftersales", {
+        "order_id": order["id"], "line_id": order["lines"][0]["id"], "kind": "refund",
+        "amount_fen": 3000, "reason": "有瑕疵"}, 201).json
+    token = console(client, factory, shop)
+    base = f"/console/shops/{shop.slug}"
+    chinese_default = client.get(f"{base}/aftersales/{made['id']}").get_data(as_text=True)
+    assert "待商家处理" in chinese_default and "仅退款" in chinese_default
+    assert "待发货" in client.get(f"{base}/orders/{order['id']}").get_data(as_text=True)
+
+    assert client.patch("/console/account", json={"locale": "en"},
+                        headers={"X-CSRF-Token": token}).status_code == 200
+    address = order.get("address") or {}
+    data = ("羊毛围巾", "羊", "有瑕疵", *CARRIERS.values(), "— 微信支付",
+            *(str(v) for v in address.values() if isinstance(v, str)))
+    pages = {"aftersales": "Awaiting the merchant",
+             f"aftersales/{made['id']}": "Agree to refund",
+             "orders": "Awaiting shipment", f"orders/{order['id']}": "WeChat Pay"}
+    for page, label in pages.items():
+        html = client.get(f"{base}/{page}").get_data(as_text=True)
+        main = re.sub(r"<script.*?</script>", "",
+                      html.split("<main", 1)[1].split("</main>", 1)[0], flags=re.S)
+        # the goods (and their initial as a thumbnail), what people wrote, the couriers'
+        # names and the payment's timeline note
+        for shown in data:
+            main = main.replace(shown, "") if shown else main
+        assert label in main, page
+        assert not re.findall(r"[\u4e00-\u9fff]", main), (page, "|".join(sorted(set(
+            re.findall(r"[\u4e00-\u9fff]+", main)))))
