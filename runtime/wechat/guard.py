@@ -14,11 +14,18 @@ from flask import Response, current_app, request
 
 FORWARDING_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
 BANNER_TEXT = "模拟支付 — 订单不会真实收款"
-BANNER = (  # over the page, never taking clicks or moving its layout
-    '<div class="mallkit-simulator-banner" role="status" style="position:fixed;top:4px;'
-    'left:50%;transform:translateX(-50%);z-index:2147483647;pointer-events:none;'
-    'padding:3px 12px;border-radius:999px;background:rgba(180,35,24,.92);color:#fff;'
-    'font:600 12px/1.5 system-ui,sans-serif;white-space:nowrap">' + BANNER_TEXT + "</div>")
+_BANNER_LOOK = ("z-index:2147483647;pointer-events:none;background:rgba(180,35,24,.92);"
+                "color:#fff;font:600 12px/1.5 system-ui,sans-serif")
+#: On the storefront a strip at the very top of the page that scrolls away with it: fixed
+#: anywhere, it covered something (the title, a bar's link, a total, the tab bar).
+BANNER = ('<div class="mallkit-simulator-banner" role="status" style="position:relative;'
+          f'{_BANNER_LOOK};padding:2px 8px;text-align:center">' + BANNER_TEXT + "</div>")
+#: In the console, over the page and centred on the top bar's empty middle (its menus are at
+#: the sides), never taking clicks or moving its layout.
+CONSOLE_BANNER = ('<div class="mallkit-simulator-banner" role="status" style="position:fixed;'
+                  f'top:4px;left:50%;transform:translateX(-50%);{_BANNER_LOOK};'
+                  'padding:3px 12px;border-radius:999px;white-space:nowrap">'
+                  + BANNER_TEXT + "</div>")
 BANNER_PATHS = ("/s/", "/console")
 
 
@@ -53,5 +60,6 @@ def add_banner(response: Response) -> Response:
     start = html.find("<body")
     end = html.find(">", start) if start >= 0 else -1
     if end >= 0:
-        response.set_data("".join((html[:end + 1], BANNER, html[end + 1:])))
+        banner = BANNER if request.path.startswith("/s/") else CONSOLE_BANNER
+        response.set_data("".join((html[:end + 1], banner, html[end + 1:])))
     return response
