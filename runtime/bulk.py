@@ -10,11 +10,13 @@ itself: every row gets the current shop's id, and a row naming another shop is r
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import insert, inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.sql.dml import Insert
 
 from runtime.db import CrossShopWrite, NoShopContext, current_shop_id
 
@@ -35,16 +37,31 @@ def insert_rows(session: Session, model: type[T], rows: Sequence[Mapping[str, An
         raise CrossShopWrite(f"{model.__name__} rows for another shop than {shop_id}")
     if len({row[key] for row in rows}) != len(rows):
         raise ValueError(f"insert_rows: {key} repeats among the rows")
-    mapper = inspect(model)
-    columns = [(column, mapper.get_property_by_column(column).key)
-               for column in mapper.local_table.columns]
+    statement, names = _insert_returning(model)
     session.flush()  # rows the new ones refer to (an order before its lines) go first
     made = {}
-    for row in session.connection().execute(
-            insert(mapper.local_table).returning(*(column for column, _ in columns)),
-            [{**row, "shop_id": shop_id} for row in rows]):
-        obj = model(**{name: row[i] for i, (_, name) in enumerate(columns)})
-        make_transient_to_detached(obj)
+    for row in session.connection().execute(statement,
+                                            [{**row, "shop_id": shop_id} for row in rows]):
+        obj = _loaded(model, dict(zip(names, row, strict=True)))
         session.add(obj)
         made[getattr(obj, key)] = obj
     return [made[row[key]] for row in rows]
+
+
+@functools.cache
+def _insert_returning(model: type) -> tuple[Insert, tuple[str, ...]]:
+    """``model``'s INSERT ... RETURNING every column (built once per model) and the
+    attribute names of the returned columns."""
+    mapper = inspect(model)
+    columns = list(mapper.local_table.columns)
+    return (insert(mapper.local_table).returning(*columns),
+            tuple(mapper.get_property_by_column(column).key for column in columns))
+
+
+def _loaded(model: type[T], values: dict[str, Any]) -> T:
+    """A detached ``model`` holding ``values`` as if loaded from the database: written to
+    its state as a query's rows are, without the constructor's per-attribute events."""
+    obj = inspect(model).class_manager.new_instance()
+    obj.__dict__.update(values)
+    make_transient_to_detached(obj)
+    return obj

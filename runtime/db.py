@@ -114,8 +114,19 @@ class CrossShopWrite(TenancyError):
     """A row was written with a ``shop_id`` that is not the current shop's."""
 
 
-def tenant_tables() -> set[str]:
-    return {m.local_table.name for m in Base.registry.mappers if issubclass(m.class_, TenantMixin)}
+_tenant_tables: tuple[int, frozenset[str]] = (-1, frozenset())
+
+
+def tenant_tables() -> frozenset[str]:
+    """The names of the tenant tables, computed again only when a table was added."""
+    global _tenant_tables
+    count, names = _tenant_tables
+    if count != len(Base.metadata.tables):
+        count = len(Base.metadata.tables)
+        names = frozenset(m.local_table.name for m in Base.registry.mappers
+                          if issubclass(m.class_, TenantMixin))
+        _tenant_tables = (count, names)
+    return names
 
 
 # --- engine ---------------------------------------------------------------------------------
@@ -315,11 +326,20 @@ def _set_pg_context(session: Session, connection: Any) -> None:
     session.info[_PG_CONTEXT] = context
 
 
+#: The context of a transaction that was given none: no shop, no platform escape.
+_NO_CONTEXT = ("", "off")
+
+
 @event.listens_for(Session, "after_begin")
 def _after_begin(session: Session, transaction: Any, connection: Any) -> None:
-    # A savepoint keeps its transaction's settings: only a new transaction needs them.
+    # A savepoint keeps its transaction's settings: only a new transaction needs them. The
+    # settings are transaction-local, so a new transaction starts with none, which sees no
+    # tenant row: an empty context needs no round trip (the shop look-up of every request).
     if connection.dialect.name == "postgresql" and not transaction.nested:
-        _set_pg_context(session, connection)
+        if _context(session) == _NO_CONTEXT:
+            session.info[_PG_CONTEXT] = _NO_CONTEXT
+        else:
+            _set_pg_context(session, connection)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -374,11 +394,21 @@ def _check_insert_params(state: ORMExecuteState, shop_id: int | None) -> None:
         raise NoShopContext("insert into a tenant table with no current shop")
     params = state.parameters
     rows = params if isinstance(params, list) else [params or {}]
-    rows = [*rows, dict(state.statement.compile().params)]
-    for row in rows:
-        value = row.get("shop_id")
+    values = [row.get("shop_id") for row in rows]
+    values += _inserted_shop_ids(state.statement)
+    for value in values:
         if value is not None and value != shop_id:
             raise CrossShopWrite(f"insert with shop_id={value} from shop context {shop_id}")
+
+
+def _inserted_shop_ids(statement: Any) -> list[Any]:
+    """The ``shop_id`` values an INSERT carries itself (``.values(...)``, one row or many),
+    read off the statement instead of compiling it."""
+    rows = [getattr(statement, "_values", None) or {}]
+    for batch in getattr(statement, "_multi_values", None) or ():
+        rows.extend(batch)
+    return [getattr(value, "value", value) for row in rows for key, value in row.items()
+            if getattr(key, "key", key) == "shop_id"]
 
 
 def _check_update_values(state: ORMExecuteState, shop_id: int) -> None:

@@ -534,7 +534,7 @@ def _create_order(session: Session, member_id: int, priced: PricedCheckout,
     stock_key = f"order-{order_no}"
     stock.reserve_new(session, skus, [(line.sku_id, line.qty) for line in quote.lines],
                       stock_key)
-    order = Order(
+    [order] = insert_rows(session, Order, [dict(
         order_no=order_no, member_id=member_id, fulfilment=str(quote.fulfilment),
         source=source[:16], item_count=sum(line.qty for line in quote.lines),
         goods_total_fen=quote.goods_total_fen, discount_fen=quote.discount_total_fen,
@@ -551,9 +551,8 @@ def _create_order(session: Session, member_id: int, priced: PricedCheckout,
         activity_kind=quote.activity.kind if quote.activity else None,
         activity_id=quote.activity.id if quote.activity else None,
         pay_deadline_at=now + timedelta(minutes=quote.pay_within_minutes
-                                        or settings.unpaid_timeout_minutes))
-    session.add(order)
-    session.flush()
+                                        or settings.unpaid_timeout_minutes))],
+        key="order_no")
     lines = insert_rows(session, OrderLine, [{
         "order_id": order.id, "sku_id": line.sku_id, "product_id": line.product_id,
         "title": line.title, "spec_text": line.spec_text,

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from runtime.bulk import insert_rows
 from runtime.clock import utcnow
 from runtime.modules.loader import hooks
 from runtime.modules.orders.errors import InvalidTransition
@@ -115,10 +116,9 @@ def transition(session: Session, order: Order, event: OrderEvent, actor: Actor,
 
 
 def record_creation(session: Session, order: Order, actor: Actor) -> OrderTransition:
-    record = OrderTransition(order_id=order.id, from_status=None,
-                             to_status=OrderStatus.PENDING_PAYMENT.value,
-                             event=OrderEvent.CREATED.value, actor_type=actor.type.value,
-                             actor_id=actor.id, actor_name=actor.name[:80], reason="",
-                             at=utcnow())
-    session.add(record)
+    """The new order's first timeline entry, inserted at once (``insert_rows``)."""
+    [record] = insert_rows(session, OrderTransition, [dict(
+        order_id=order.id, from_status=None, to_status=OrderStatus.PENDING_PAYMENT.value,
+        event=OrderEvent.CREATED.value, actor_type=actor.type.value, actor_id=actor.id,
+        actor_name=actor.name[:80], reason="", at=utcnow())], key="order_id")
     return record
