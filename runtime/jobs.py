@@ -85,14 +85,18 @@ def job_died(job: Job, now: datetime, heartbeat_lost: timedelta) -> bool:
 
 def enqueue(connection: redis.Redis, func: Callable[..., Any], *args: Any,
             queue: str = DEFAULT, jid: str | None = None, at: datetime | None = None,
-            delay: timedelta | None = None, replace: bool = False, **kwargs: Any) -> Job:
+            delay: timedelta | None = None, replace: bool = False, new: bool = False,
+            **kwargs: Any) -> Job:
     """Enqueue ``func`` now, after ``delay`` or ``at`` a time.
 
     With a ``jid``, a job that is still queued or scheduled is kept (not enqueued twice)
-    unless ``replace`` is set, in which case it is cancelled and scheduled anew.
+    unless ``replace`` is set, in which case it is cancelled and scheduled anew. ``new``
+    says no job can have that id yet (it names a row created in the committed transaction),
+    so it is not looked up.
     """
     if jid is not None:
         job_id(jid)
+    if jid is not None and not new:
         existing = _existing_live_job(connection, jid)
         if existing is not None:
             if not replace:

@@ -90,9 +90,16 @@ def enabled_modules(session: Session) -> frozenset[str]:
     if (transaction is not None and cached is not None and cached[0] is transaction
             and cached[1] == current_shop_id(session)):
         return cached[2]
-    enabled = module_state(session).enabled  # begins a transaction when none is open
+    enabled = _enabled(session)  # begins a transaction when none is open
     session.info[_ENABLED_KEY] = (session.get_transaction(), current_shop_id(session), enabled)
     return enabled
+
+
+def _enabled(session: Session) -> frozenset[str]:
+    """:attr:`ModuleState.enabled` alone: the ids of the switched-on rows, no settings."""
+    registry = _registry(None, session)
+    on = set(session.scalars(select(ShopModule.module_id).where(ShopModule.enabled)))
+    return frozenset({*registry.core_ids, *(module.id for module in registry if module.id in on)})
 
 
 def _forget_enabled(session: Session) -> None:

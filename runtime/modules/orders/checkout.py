@@ -10,6 +10,7 @@ returns the first order and never creates a second.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -19,8 +20,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, true, update
+from sqlalchemy import bindparam, select, true, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from runtime.bulk import insert_rows
 from runtime.clock import utcnow
@@ -64,12 +66,13 @@ from runtime.pricing import (
     ShippingPlan,
     run_pipeline,
 )
-from runtime.upsert import upsert
+from runtime.upsert import upsert_statement
 
 QUOTE_TTL = timedelta(minutes=30)
 MAX_ITEMS = 50
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,80}$")
 SUBMIT_SCOPE = "order.submit"
+CLAIM_COLUMNS = ("shop_id", "scope", "owner", "key", "request_hash")
 ACTIVITY_KIND = re.compile(r"^[a-z][a-z0-9_]{1,23}$")
 STOCK_ISSUES = frozenset({LineIssue.SOLD_OUT, LineIssue.INSUFFICIENT_STOCK})
 
@@ -395,11 +398,9 @@ def _claim_key(session: Session, owner: str, key: str, request_hash: str
     """Claim ``key`` for this request: (the new claim's id, None), or (None, the earlier
     claim). The insert comes first, so a concurrent submit with the same key waits on the
     unique index until this transaction ends, then finds the finished claim."""
-    claim_id = upsert(session, IdempotencyKey, {
+    claim_id = session.execute(_claim_statement(session.get_bind().dialect.name), {
         "shop_id": current_shop_id(session), "scope": SUBMIT_SCOPE, "owner": owner,
-        "key": key, "request_hash": request_hash},
-        conflict=("shop_id", "scope", "owner", "key"),
-        returning=(IdempotencyKey.id,)).scalar()
+        "key": key, "request_hash": request_hash}).scalar()
     if claim_id is not None:
         return claim_id, None
     earlier = session.scalar(select(IdempotencyKey).where(
@@ -410,6 +411,16 @@ def _claim_key(session: Session, owner: str, key: str, request_hash: str
         raise Conflict("this Idempotency-Key was used for a different request",
                        code=OrderErrorCode.IDEMPOTENCY_KEY_REUSED.value)
     return None, earlier
+
+
+@functools.cache
+def _claim_statement(dialect: str) -> Insert:
+    """The claim's ``INSERT ... ON CONFLICT DO NOTHING RETURNING id``, built once per
+    database with its values bound per submit."""
+    return upsert_statement(dialect, IdempotencyKey,
+                            {name: bindparam(name) for name in CLAIM_COLUMNS},
+                            conflict=("shop_id", "scope", "owner", "key"),
+                            returning=(IdempotencyKey.id,))
 
 
 def new_order_no() -> str:

@@ -24,14 +24,15 @@ def close_job_id(shop_id: int, order_id: int) -> str:
 
 def schedule_unpaid_close(session: Session, shop_id: int, order_id: int,
                           at: datetime) -> None:
-    """Close the order at its payment deadline unless it is paid by then."""
+    """Close the new order at its payment deadline unless it is paid by then (its job id
+    names the order, so no earlier job is looked up)."""
     from runtime.modules.orders.jobs import close_unpaid_order
 
     connection = _redis()
     if connection is not None:
         jobs.enqueue_after_commit(session, connection, close_unpaid_order, shop_id, order_id,
                                   jid=close_job_id(shop_id, order_id), at=at,
-                                  queue=jobs.CRITICAL)
+                                  queue=jobs.CRITICAL, new=True)
 
 
 def cancel_unpaid_close(session: Session, shop_id: int, order_id: int) -> None:
