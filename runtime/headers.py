@@ -18,6 +18,7 @@ agencies' HTML also run sandboxed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -50,8 +51,25 @@ def nonce_slot() -> str:
     theme previews, which no policy serves)."""
     if not has_app_context():
         return ""
-    key = current_app.config["SECRET_KEY"].encode()
-    return "mkn" + hmac.new(key, b"mallkit csp nonce slot", hashlib.sha256).hexdigest()[:29]
+    return _slot_for(current_app.config["SECRET_KEY"])
+
+
+@functools.lru_cache(maxsize=8)
+def _slot_for(secret_key: str) -> str:
+    digest = hmac.new(secret_key.encode(), b"mallkit csp nonce slot", hashlib.sha256)
+    return "mkn" + digest.hexdigest()[:29]
+
+
+class FilledResponse(Response):
+    """A response whose body already has this request's nonce in place of the slot, or is
+    known to hold no slot (a cached page that noted it when stored): the after-request hook
+    does not search its body again."""
+
+
+def fill_nonce_slot(body: bytes) -> bytes:
+    """``body`` with this request's nonce where rendered HTML left the slot."""
+    slot = nonce_slot().encode()
+    return body.replace(slot, csp_nonce().encode()) if slot else body
 
 
 def storefront_page(*, foreign: bool = False) -> None:
@@ -82,7 +100,8 @@ def console_policy() -> str:
 
 def _fill_nonce_slot(response: Response) -> None:
     """Put this request's nonce where rendered storefront HTML left the slot."""
-    if response.is_streamed or response.mimetype not in ("text/html", "application/json"):
+    if isinstance(response, FilledResponse) or response.is_streamed \
+            or response.mimetype not in ("text/html", "application/json"):
         return
     body = response.get_data()
     slot = nonce_slot().encode()

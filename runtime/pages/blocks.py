@@ -16,7 +16,7 @@ import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from jsonschema import Draft202012Validator
 
@@ -135,6 +135,7 @@ class BlockRegistry(FrozenRegistry[BlockType]):
 
     def __init__(self, types: Iterable[BlockType] = ()) -> None:
         super().__init__()
+        self._thresholds: tuple[tuple[int, int, int], ...] = ()
         for block in types:
             self.register(block)
 
@@ -148,8 +149,17 @@ class BlockRegistry(FrozenRegistry[BlockType]):
         return (f"put it in blocks/{item.type}/ (or a block dir named in settings) so "
                 "create_app loads it")
 
+    def freeze(self) -> Self:
+        self._thresholds = self._find_thresholds()
+        return super().freeze()
+
     @property
     def min_client_thresholds(self) -> tuple[tuple[int, int, int], ...]:
+        """Every block type's ``min_client``, sorted (found once when frozen: every published
+        page request asks)."""
+        return self._thresholds if self._frozen else self._find_thresholds()
+
+    def _find_thresholds(self) -> tuple[tuple[int, int, int], ...]:
         return tuple(sorted({b.min_client for b in self if b.min_client}))
 
 

@@ -143,6 +143,8 @@ def etag_for(body: bytes) -> str:
 class Entry:
     etag: str
     body: bytes
+    #: the body holds the cache's ``marker`` (the CSP nonce slot, replaced per response)
+    marked: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,13 +162,17 @@ def _forget_locally(shop_id: int) -> None:
 
 
 class OutputCache:
-    """Cached page outputs: the process mirror first, then one Redis round trip."""
+    """Cached page outputs: the process mirror first, then one Redis round trip.
 
-    def __init__(self, conn: redis.Redis) -> None:
+    ``marker``: bytes a response replaces in the body (the CSP nonce slot); each entry notes
+    once whether its body holds them, so a warm response need not search it."""
+
+    def __init__(self, conn: redis.Redis, marker: bytes = b"") -> None:
         self.conn = conn
+        self.marker = marker
         self._lock = threading.Lock()
         self.changed = threading.Condition(self._lock)
-        self._mirror: OrderedDict[tuple[Any, ...], tuple[float, str, Entry]] = OrderedDict()
+        self._mirror: OrderedDict[tuple[Any, ...], tuple[float, Lookup]] = OrderedDict()
         self._generation: dict[int, int] = {}
         self._listener: _Listener | None = None
         self._closed = False
@@ -230,13 +236,13 @@ class OutputCache:
         if usable:
             hit = self._mirror.get(key)
             if hit is not None and hit[0] > time.monotonic():
-                return Lookup(hit[2], hit[1])
+                return hit[1]
         generation = self._generation.get(shop_id, 0)
         hit_flag, value = PAGE_OUTPUT_LOOKUP(self.conn, [versions_key(shop_id), entry_key(*key)])
         if not hit_flag:
             return Lookup(None, _text(value) or current_stamp(self.conn, shop_id))
         stamp, etag, body = value.split(b"\n", 2)
-        found = Lookup(Entry(etag.decode(), body), stamp.decode())
+        found = Lookup(self._entry(etag.decode(), body), stamp.decode())
         if usable:
             self._remember(key, generation, found)
         return found
@@ -246,8 +252,7 @@ class OutputCache:
             if self._generation.get(key[0], 0) != generation:
                 return  # a bump arrived while we asked Redis
             assert found.entry is not None
-            self._mirror[key] = (time.monotonic() + MIRROR_TTL_SECONDS, found.stamp,
-                                 found.entry)
+            self._mirror[key] = (time.monotonic() + MIRROR_TTL_SECONDS, found)
             self._mirror.move_to_end(key)
             while len(self._mirror) > MIRROR_SIZE:
                 self._mirror.popitem(last=False)
@@ -258,7 +263,10 @@ class OutputCache:
         self.conn.set(entry_key(shop_id, slug, variant, fmt),
                       stamp.encode() + b"\n" + etag.encode() + b"\n" + body,
                       ex=ENTRY_TTL_SECONDS)
-        return Entry(etag, body)
+        return self._entry(etag, body)
+
+    def _entry(self, etag: str, body: bytes) -> Entry:
+        return Entry(etag, body, bool(self.marker) and self.marker in body)
 
 
 class _Listener(threading.Thread):

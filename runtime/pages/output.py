@@ -22,10 +22,11 @@ from sqlalchemy import select
 
 from runtime.db import current_shop_id, use_shop
 from runtime.errors import NotFound, ValidationFailed
-from runtime.extension import state
+from runtime.extension import Mallkit, state
+from runtime.headers import FilledResponse, fill_nonce_slot, nonce_slot
 from runtime.pages import store
 from runtime.pages.blocks import parse_version
-from runtime.pages.cache import Entry, OutputCache, etag_for
+from runtime.pages.cache import OutputCache, etag_for
 from runtime.pages.interpreter import (
     Rendered,
     ResolveFailed,
@@ -51,22 +52,23 @@ def registries() -> Registries:
     return state().registries["pages"]
 
 
-def output_cache() -> OutputCache:
-    mk = state()
+def output_cache(mk: Mallkit | None = None) -> OutputCache:
+    """The app's output cache (its entries note the CSP nonce slot, see :mod:`runtime.headers`)."""
+    mk = mk or state()
     cache = mk.registries.get("pages.cache")
     if cache is None:
-        cache = mk.registries["pages.cache"] = OutputCache(mk.redis)
+        cache = mk.registries["pages.cache"] = OutputCache(mk.redis, nonce_slot().encode())
     return cache
 
 
-def shop_refs() -> dict[str, tuple[float, int]]:
+def shop_refs(mk: Mallkit | None = None) -> dict[str, tuple[float, int]]:
     """slug -> (valid until, shop id): the process's short-lived map of active shops."""
-    return state().registries.setdefault("pages.shop_refs", {})
+    return (mk or state()).registries.setdefault("pages.shop_refs", {})
 
 
-def shop_id_for(slug: str) -> int:
+def shop_id_for(slug: str, mk: Mallkit | None = None) -> int:
     """The active shop's id for ``slug`` from a 30-second in-process map (404 if none)."""
-    refs = shop_refs()
+    refs = shop_refs(mk)
     now = time.monotonic()
     hit = refs.get(slug)
     if hit is not None and hit[0] > now:
@@ -81,7 +83,8 @@ def shop_id_for(slug: str) -> int:
 
 def client_version() -> tuple[int, int, int] | None:
     """The mini-program version from ``X-Client-Version`` or ``?client=`` (None: newest)."""
-    raw = request.headers.get("X-Client-Version") or request.args.get("client")
+    raw = request.environ.get("HTTP_X_CLIENT_VERSION") or (  # the header, without parsing all
+        request.args.get("client") if request.query_string else None)
     if not raw:
         return None
     try:
@@ -168,13 +171,14 @@ class Output:
 def published(shop_slug: str, page_slug: str, fmt: str) -> Response:
     """A published page as layout JSON (``fmt="json"``) or H5 (``fmt="html"``)."""
     store.check_slug(page_slug)
-    regs = registries()
+    mk = state()
+    regs = mk.registries["pages"]
     client = client_version() if fmt == "json" else None
     params = page_params(page_slug)
-    shop_id = shop_id_for(shop_slug)
+    shop_id = shop_id_for(shop_slug, mk)
     floors = theme_floors(regs) if client is not None else ()
     variant = variant_of(regs, client, params, floors)
-    cache = output_cache()
+    cache = output_cache(mk)
     try:
         found = cache.lookup(shop_id, page_slug, variant, fmt)
     except redis.RedisError:
@@ -196,8 +200,9 @@ def published(shop_slug: str, page_slug: str, fmt: str) -> Response:
             entry = cache.store(shop_id, page_slug, variant, fmt, found.stamp, body)
         except redis.RedisError:
             log.warning("could not cache %s/%s", shop_slug, page_slug, exc_info=True)
-            entry = Entry(etag_for(body), body)
-    return respond(Output(entry.body, entry.etag, _mimetype(fmt)))
+            return respond(Output(body, etag_for(body), _mimetype(fmt)))
+    body = fill_nonce_slot(entry.body) if entry.marked else entry.body
+    return respond(Output(body, entry.etag, _mimetype(fmt)), FilledResponse)
 
 
 def preview(page_slug: str, fmt: str) -> Response:
@@ -221,15 +226,17 @@ def _mimetype(fmt: str) -> str:
     return "application/json" if fmt == "json" else "text/html"
 
 
-def respond(output: Output) -> Response:
+def respond(output: Output, response_class: type[Response] = Response) -> Response:
+    """``output`` with its cache headers, or 304 when the client holds its ETag;
+    ``response_class``: :class:`FilledResponse` when the nonce slot is already dealt with."""
     headers = {"Cache-Control": "no-cache", "Vary": "X-Client-Version"}
     if output.etag is None:
-        return Response(output.body, mimetype=output.mimetype, headers=headers)
+        return response_class(output.body, mimetype=output.mimetype, headers=headers)
     headers["ETag"] = output.etag
-    if "If-None-Match" in request.headers \
+    if "HTTP_IF_NONE_MATCH" in request.environ \
             and request.if_none_match.contains(output.etag.strip('"')):
         return Response(status=304, headers=headers)
-    return Response(output.body, mimetype=output.mimetype, headers=headers)
+    return response_class(output.body, mimetype=output.mimetype, headers=headers)
 
 
 def build(shop_slug: str, page_slug: str, fmt: str, *, client: tuple[int, int, int] | None,

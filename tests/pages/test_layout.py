@@ -250,6 +250,31 @@ def test_warm_requests_are_served_from_the_process_mirror(client, app, shop, pub
     assert fresh.json["nodes"][0]["props"]["title"] == "二"
 
 
+def test_entries_note_once_whether_their_body_holds_the_nonce_slot(client, app, shop,
+                                                                  publish, redis_conn):
+    """A warm response does not search the page for the nonce slot: its entry, stored or read
+    back from Redis by another process's cache, says whether it holds one."""
+    from runtime.headers import nonce_slot
+
+    slides = [{"image": None, "link": None, "title": t, "subtitle": ""} for t in ("一", "二")]
+    publish(shop, page_config(block("b1", "banner", slides=slides)))  # an inline script
+    variant = output.variant_of(app.extensions["mallkit"].registries["pages"], None, {})
+    for fmt in ("json", "html"):
+        assert client.get("/s/alpha/" if fmt == "html" else
+                          "/api/v1/shops/alpha/layouts/home").status_code == 200
+    with app.test_request_context():
+        slot = nonce_slot().encode()
+    other = cache.OutputCache(redis_conn, slot)
+    html = other.lookup(shop.id, "home", variant, "html").entry
+    layout = other.lookup(shop.id, "home", variant, "json").entry
+    assert html is not None and html.marked and slot in html.body
+    assert layout is not None and not layout.marked and slot not in layout.body
+    stored = other.store(shop.id, "x", "c0", "html", "stamp", b"<p>" + slot + b"</p>")
+    assert stored.marked
+    assert not cache.OutputCache(redis_conn).store(shop.id, "x", "c0", "html", "stamp",
+                                                   b"<p>" + slot + b"</p>").marked
+
+
 def test_a_bump_from_another_process_reaches_the_mirror(client, app, shop, publish,
                                                         redis_conn, settings):
     """Another process bumps through its own connection; the invalidation message clears
