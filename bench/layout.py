@@ -250,7 +250,7 @@ def main() -> None:
               f"CPU {median(h5_cpu):.2f} ms median")
         print(f"SQL statements per cold  : layout {median(sql):.0f} "
               f"(min {min(sql)}, max {max(sql)}), H5 {median(h5_sql):.0f}")
-        mk.engine.dispose()
+        mk.close()  # listener, database, then the embedded Redis, before its folder goes
 
 
 if __name__ == "__main__":

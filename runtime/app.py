@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import logging
 import os
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -104,9 +106,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     _check_context_key(engine)
     session_factory = make_session_factory(engine)
     session_factory.configure(info={SESSION_KEY: modules})
-    app.extensions["mallkit"] = Mallkit(
+    app.extensions["mallkit"] = mk = Mallkit(
         settings=settings, engine=engine, session_factory=session_factory,
         redis=connect(settings), modules=modules, reader=reader_bind(engine))
+    atexit.register(_close_at_exit, weakref.ref(mk))  # before an embedded Redis stops
 
     logs.configure()
     logs.init_app(app)
@@ -126,6 +129,12 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n,  # type: ignore[method-assign]
                                 x_host=n, x_port=n)
     return app
+
+
+def _close_at_exit(ref: weakref.ref[Mallkit]) -> None:
+    mk = ref()
+    if mk is not None:
+        mk.close()
 
 
 def _check_database_role(engine: Engine, settings: Settings) -> None:

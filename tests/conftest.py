@@ -139,12 +139,7 @@ def shared_app(settings: Settings) -> Iterator[Flask]:
 def _dispose_shared_apps() -> Iterator[None]:
     yield
     for application in _apps.values():
-        state = application.extensions["mallkit"]
-        cache = state.registries.get("pages.cache")
-        if cache is not None:
-            cache.close()  # its listener thread stops before the embedded Redis does
-        state.engine.dispose()
-        state.redis.connection_pool.disconnect()
+        application.extensions["mallkit"].close()  # listener threads stop before Redis does
     _apps.clear()
 
 
@@ -166,7 +161,7 @@ def own_app(settings: Settings) -> Iterator[Flask]:
     state = application.extensions["mallkit"]
     wipe_database(state.engine)
     state.redis.flushdb()
-    state.engine.dispose()
+    state.close()
 
 
 PLUGIN_DIR = Path(__file__).parent / "plugin"

@@ -19,6 +19,7 @@ a bump is ever lost.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -221,11 +222,12 @@ class OutputCache:
             self.changed.notify_all()
 
     def close(self) -> None:
-        """Stop the listener (the mirror is off from now on)."""
+        """Stop the listener and wait until it has let go of Redis (the mirror is off from now
+        on): an app's close hook, so that an embedded Redis stopped next loses no client."""
         self._closed = True
         listener, self._listener = self._listener, None
         if listener is not None:
-            listener.stopped.set()
+            listener.stop()
         self.forget_all()
 
     # --- lookups --------------------------------------------------------------------------
@@ -274,6 +276,7 @@ class _Listener(threading.Thread):
 
     Holds the cache weakly, so an app that is gone takes its listener with it. Any error
     clears the whole mirror (messages may have been missed) until it is subscribed again.
+    It also listens on a channel of its own, where :meth:`stop` wakes it.
     """
 
     def __init__(self, output_cache: OutputCache) -> None:
@@ -283,7 +286,16 @@ class _Listener(threading.Thread):
         self.pid = os.getpid()
         self.subscribed = threading.Event()
         self.stopped = threading.Event()
+        self.stop_channel = f"{channel_of(self.conn)}:stop:{secrets.token_hex(8)}"
         self.outage_reported = False
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop listening and wait for the thread to end."""
+        self.stopped.set()
+        with contextlib.suppress(redis.RedisError):  # gone: the thread sees ``stopped`` anyway
+            self.conn.publish(self.stop_channel, b"")
+        if self.pid == os.getpid() and self is not threading.current_thread():
+            self.join(timeout)
 
     def run(self) -> None:
         while self.cache_ref() is not None and not self.stopped.is_set():
@@ -303,7 +315,7 @@ class _Listener(threading.Thread):
     def _listen(self) -> None:
         pubsub = self.conn.pubsub(ignore_subscribe_messages=False)
         try:
-            pubsub.subscribe(channel_of(self.conn))
+            pubsub.subscribe(channel_of(self.conn), self.stop_channel)
             while True:
                 message = pubsub.get_message(timeout=1.0)
                 cache = self.cache_ref()
@@ -311,6 +323,8 @@ class _Listener(threading.Thread):
                     return
                 if message is None:
                     continue
+                if _text(message["channel"]) == self.stop_channel:
+                    continue  # stopped is set before anything is sent here
                 if message["type"] == "subscribe":
                     cache.forget_all()
                     self.subscribed.set()

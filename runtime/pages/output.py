@@ -58,6 +58,7 @@ def output_cache(mk: Mallkit | None = None) -> OutputCache:
     cache = mk.registries.get("pages.cache")
     if cache is None:
         cache = mk.registries["pages.cache"] = OutputCache(mk.redis, nonce_slot().encode())
+        mk.closers.append(cache.close)  # its listener stops before the app lets go of Redis
     return cache
 
 

@@ -371,3 +371,21 @@ def test_images_are_expanded_with_sizes_in_both_outputs(client, app, factory, sh
     assert f'src="{smallest_300}"' in html
     assert 'href="/s/alpha/pages/product?id=12"' in html
     assert 'src="https://img.example.com/a.png"' in html
+
+
+def test_closing_the_app_stops_its_listener_before_redis(settings):
+    """``Mallkit.close()`` wakes the page-cache listener on its own channel and waits for it,
+    so an embedded Redis stopped next loses no client mid-read; closing again does nothing."""
+    from runtime.app import create_app
+
+    app = create_app(settings)
+    mk = app.extensions["mallkit"]
+    with app.app_context():
+        output_cache = output.output_cache()
+        assert output_cache.mirror_ready(timeout=10)
+    listener = output_cache._listener
+    assert listener is not None and listener.is_alive()
+    mk.close()
+    assert not listener.is_alive()
+    assert not output_cache.mirror_ready(timeout=0)  # the mirror stays off
+    mk.close()
