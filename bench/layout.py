@@ -33,13 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from flask import Response
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
 
+from bench.database import bench_settings, migrate
 from runtime.app import create_app
-from runtime.db import make_engine, use_shop
-from runtime.migrate import upgrade
+from runtime.db import use_shop
 from runtime.pages import cache, store
-from runtime.settings import Settings
 from runtime.shops.models import Shop
 
 WARM_REQUESTS = 3000
@@ -47,7 +45,6 @@ COLD_REQUESTS = 300
 ROUNDS = 3
 PRODUCTS = 60
 BARE_BODY = b'{"ok":true,"items":[1,2,3]}'
-SECRET_KEY = "bench-secret"
 
 
 def seed_catalog(session) -> dict:
@@ -106,21 +103,10 @@ def home_page(refs: dict) -> dict:
 
 
 def bench_app(data_dir: Path):
-    """A migrated app on the embedded default, or MALLKIT_BENCH_DATABASE_URL / _REDIS_URL;
-    with MALLKIT_BENCH_MIGRATION_DATABASE_URL (the tables' owner) the app connects as the
-    plain role of MALLKIT_BENCH_DATABASE_URL, which row-level security binds."""
-    database_url = os.environ.get("MALLKIT_BENCH_DATABASE_URL",
-                                  f"sqlite:///{data_dir / 'bench.sqlite3'}")
-    owner_url = os.environ.get("MALLKIT_BENCH_MIGRATION_DATABASE_URL", "")
-    engine = make_engine(owner_url or database_url)
-    upgrade(engine, secret_key=SECRET_KEY,
-            app_role=make_url(database_url).username if owner_url else None)
-    engine.dispose()
-    settings = Settings(data_dir=data_dir, database_url=database_url,
-                        migration_database_url=owner_url,
-                        redis_url=os.environ.get("MALLKIT_BENCH_REDIS_URL", ""),
-                        secret_key=SECRET_KEY, embedded_worker=False,
-                        allow_privileged_database_role=not owner_url)  # a scratch database
+    """A migrated app (``bench/database.py``: the embedded default, or a scratch PostgreSQL
+    database the app reaches as a plain role under row-level security)."""
+    settings = bench_settings(data_dir)
+    migrate(settings)
     return create_app(settings)
 
 
