@@ -117,12 +117,15 @@ def register_context_key(connection: Connection, key: str) -> None:
 
 def grant_app_role(connection: Connection, role: str) -> None:
     """Row rights (SELECT, INSERT, UPDATE, DELETE) for the app's role on every table of the
-    schema and on those later migrations create; no DDL, no TRUNCATE, no private schema."""
+    schema and on those later migrations create, and EXECUTE on its functions (the context
+    functions; owner functions a module made for the app, e.g. the catalog's statistics
+    refresh, which no other role may call); no DDL, no TRUNCATE, no private schema."""
     quoted = connection.dialect.identifier_preparer.quote(role)
     for statement in (
             f"GRANT USAGE ON SCHEMA public TO {quoted}",
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}",
             f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
+            f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {quoted}",
             f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE "
             f"ON TABLES TO {quoted}",
             f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES "

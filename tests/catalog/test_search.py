@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 
 from runtime.modules.catalog import products, search, taxonomy
+from runtime.modules.catalog.importing.importer import refresh_statistics
 from runtime.modules.catalog.models import Product
-from tests.pg_roles import owner_url
 
 
 def _find(session, keyword):
@@ -91,13 +91,7 @@ def test_postgres_matches_terms_through_their_index_under_row_level_security(sho
         products.create_product(shop_session, {"title": f"法式{style}连衣裙 {i}",
                                                "skus": [{"price_fen": 100}]})
     shop_session.commit()
-    # As the import does; as the table's owner: the app role's ANALYZE is skipped with a
-    # warning (not the owner), which left the plan to whatever autovacuum had last gathered.
-    owner = create_engine(owner_url(shop_session.get_bind().url.render_as_string(
-        hide_password=False)))
-    with owner.begin() as conn:
-        conn.execute(text("ANALYZE catalog_search_terms"))
-    owner.dispose()
+    refresh_statistics(shop_session)  # as a large import does, as the app's role
     roles = shop_session.execute(text(
         "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")).one()
     assert tuple(roles) == (False, False)
