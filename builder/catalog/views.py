@@ -109,11 +109,9 @@ def products() -> ResponseReturnValue:
         session, product_filter, sort=sort, page=_int_arg("page") or 1, per_page=PER_PAGE,
         after=request.args.get("after") or None, before=request.args.get("before") or None,
         last=request.args.get("last") == "1")
-    ids = [p.id for p in page.items]
-    totals = queries.stock_totals(session, ids)
-    low = stock.low_stock_products(session, ids)
+    levels = stock.stock_levels(session, [p.id for p in page.items])
     assets = load_assets(session, [p.cover for p in page.items if p.cover])
-    rows = [{"product": p, "stock": totals.get(p.id, 0), "low": p.id in low,
+    rows = [{"product": p, "stock": levels[p.id].total, "low": levels[p.id].low,
              "cover": media_url(p.cover, 150, assets=assets)} for p in page.items]
     if forms.wants_json():
         return jsonify({"items": [{"id": r["product"].id, "title": r["product"].title,

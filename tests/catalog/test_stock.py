@@ -152,7 +152,7 @@ def test_low_stock_skus_are_listed(shop_session, factory, shop):
     assert [s.id for s in stock.low_stock_skus(shop_session)] == [low.id]
 
 
-def test_low_stock_products_are_counted_by_query_in_their_own_shop(shop_session, factory,
+def test_low_stock_products_and_stock_levels_by_query_in_their_own_shop(shop_session, factory,
                                                                     shop):
     two_low = factory.product(shop, skus=[
         {"price_fen": 1, "stock": 1, "low_stock_threshold": 5, "spec_values": ["红"]},
@@ -160,10 +160,13 @@ def test_low_stock_products_are_counted_by_query_in_their_own_shop(shop_session,
         specs=[{"name": "颜色", "values": ["红", "蓝"]}])
     fine = factory.product(shop, skus=[{"price_fen": 1, "stock": 30, "low_stock_threshold": 5}])
     other_shop = factory.shop(slug="beta-low")
-    factory.product(other_shop, skus=[{"price_fen": 1, "stock": 0, "low_stock_threshold": 5}])
+    other = factory.product(other_shop, skus=[{"price_fen": 1, "stock": 0,
+                                                "low_stock_threshold": 5}])
     assert stock.low_stock_product_count(shop_session) == 1
-    assert stock.low_stock_products(shop_session, [two_low.id, fine.id]) == {two_low.id}
-    assert stock.low_stock_products(shop_session, []) == set()
+    levels = stock.stock_levels(shop_session, [two_low.id, fine.id, other.id])
+    assert levels == {two_low.id: stock.StockLevel(3, True), fine.id: stock.StockLevel(30, False),
+                      other.id: stock.StockLevel(0, False)}  # another shop's: not seen
+    assert stock.stock_levels(shop_session, []) == {}
 
 
 # --- concurrency ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -341,34 +341,45 @@ def ledger(session: Session, sku: int | Sku, limit: int = 100) -> list[StockLedg
         .order_by(StockLedgerEntry.id.desc()).limit(limit)))
 
 
+def _is_low() -> Any:
+    return and_(Sku.low_stock_threshold.is_not(None), Sku.stock <= Sku.low_stock_threshold)
+
+
 def low_stock_skus(session: Session) -> list[Sku]:
     """Active SKUs at or under their alert threshold, of products not deleted."""
     return list(session.scalars(
         select(Sku).join(Product, Product.id == Sku.product_id)
-        .where(Sku.retired_at.is_(None), Product.deleted_at.is_(None),
-               Sku.low_stock_threshold.is_not(None), Sku.stock <= Sku.low_stock_threshold)
+        .where(Sku.retired_at.is_(None), Product.deleted_at.is_(None), _is_low())
         .order_by(Sku.stock, Sku.id)))
 
 
-def _low_stock() -> Any:
-    """Active SKUs at or under their alert threshold, of products not deleted."""
-    return (select(Sku.product_id).join(Product, Product.id == Sku.product_id)
-            .where(Sku.retired_at.is_(None), Product.deleted_at.is_(None),
-                   Sku.low_stock_threshold.is_not(None), Sku.stock <= Sku.low_stock_threshold))
-
-
 def low_stock_product_count(session: Session) -> int:
-    """How many products have a SKU low on stock: counted by the database, no rows loaded."""
-    low = _low_stock().subquery()
+    """How many products have a SKU low on stock: counted by the database, no rows loaded
+    (the SKUs read through the partial index of catalog migration 0016)."""
+    low = (select(Sku.product_id).join(Product, Product.id == Sku.product_id)
+           .where(Sku.retired_at.is_(None), Product.deleted_at.is_(None), _is_low())
+           .subquery())
     return session.scalar(select(func.count(func.distinct(low.c.product_id)))) or 0
 
 
-def low_stock_products(session: Session, product_ids: Iterable[int]) -> set[int]:
-    """Which of ``product_ids`` have a SKU low on stock (one query)."""
+@dataclass(frozen=True)
+class StockLevel:
+    total: int  # the active SKUs' stock summed
+    low: bool  # one of them is at or under its alert threshold
+
+
+def stock_levels(session: Session, product_ids: Iterable[int]) -> dict[int, StockLevel]:
+    """Each product's stock and low-stock flag (a product without active SKUs has 0, not
+    low), in one query."""
     ids = list(product_ids)
     if not ids:
-        return set()
-    return set(session.scalars(_low_stock().where(Sku.product_id.in_(ids)).distinct()))
+        return {}
+    rows = session.execute(
+        select(Sku.product_id, func.sum(Sku.stock), func.max(case((_is_low(), 1), else_=0)))
+        .where(Sku.product_id.in_(ids), Sku.retired_at.is_(None)).group_by(Sku.product_id))
+    levels = dict.fromkeys(ids, StockLevel(0, False))
+    levels.update({pid: StockLevel(int(total or 0), bool(low)) for pid, total, low in rows})
+    return levels
 
 
 @dataclass(frozen=True)
