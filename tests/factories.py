@@ -178,13 +178,14 @@ class Factory:
     def publish_page(self, shop: Shop, config: dict[str, Any], slug: str = "home") -> int:
         """Save ``config`` (a page config) as the draft of ``slug`` and publish it through the
         page store; returns the version number. Fixed kinds (home, category, product, cart,
-        user) are created from the theme on first use, other slugs as custom pages."""
+        user, modules' kinds such as article) are created from their preset on first use,
+        other slugs as custom pages."""
         from runtime.pages import store
 
         registries = self.state.registries["pages"]
         with self.app.app_context(), self._session() as s:
             use_shop(s, shop.id)
-            if slug in store.FIXED_KINDS:
+            if slug in registries.kinds.single_kinds():
                 page = store.ensure_page(s, slug, registries)
             else:
                 page = store.find_page(s, slug) or store.create_page(s, slug,

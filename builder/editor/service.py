@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, aliased
 
 from runtime.db import current_shop_id
 from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
+from runtime.modules.switches import enabled_modules
 from runtime.pages import store
-from runtime.pages.blocks import PAGE_KINDS
 from runtime.pages.cache import bump_config_after_commit
 from runtime.pages.interpreter import ShopInfo, interpret, render_html
 from runtime.pages.models import Page, PageSchedule, PageVersion
@@ -52,16 +52,20 @@ def _shop(session: Session) -> int:
 
 
 def pages_overview(session: Session, registries: Registries) -> list[PageRow]:
-    """Every page of the shop, the fixed ones (home, category, ...) first and created from the
-    theme's presets when missing, then custom pages by title."""
-    for kind in store.FIXED_KINDS:
-        store.ensure_page(session, kind, registries)
+    """Every page of the shop, the fixed ones (home, category, ..., and those of modules' kinds
+    while their module is on: article) first and created from the presets when missing, then
+    custom pages by title. A page of a module's kind is left out while the module is off."""
+    kinds = registries.kinds.offered(enabled_modules(session))
+    for kind in kinds:
+        if kind.single:
+            store.ensure_page(session, kind.kind, registries)
     live = aliased(PageVersion)
     rows = session.execute(
         select(Page, live.config)
+        .where(Page.kind.in_([k.kind for k in kinds]))
         .outerjoin(live, (live.page_id == Page.id) & (live.number == Page.live_version))
         .order_by(Page.id)).all()
-    order = {kind: i for i, kind in enumerate(PAGE_KINDS)}
+    order = {kind.kind: i for i, kind in enumerate(kinds)}
     out = [PageRow(slug=page.slug, kind=page.kind, title=page.title,
                    draft_revision=page.draft_revision, live_version=page.live_version,
                    published_at=page.published_at,
@@ -108,7 +112,7 @@ def _allowed_on(instances: Iterable[Any], kind: str,
     for instance in instances:
         block = registries.blocks.get(instance.get("type", "")) \
             if isinstance(instance, Mapping) else None
-        if block is not None and kind not in block.page_kinds:
+        if block is not None and not block.allowed_on(kind):
             left_out.append(block.type)
             continue
         kept.append(copy.deepcopy(instance))

@@ -36,6 +36,7 @@ from runtime.extension import state
 from runtime.headers import allow_eval, storefront_page
 from runtime.http import json_body
 from runtime.media.processing import MediaLimits
+from runtime.modules.switches import enabled_modules
 from runtime.pages import output, schemas, store
 from runtime.pages.blocks import PAGE_KINDS
 from runtime.pages.interpreter import ShopInfo
@@ -140,11 +141,16 @@ def _row_json(row: editor.PageRow) -> dict[str, Any]:
 
 
 def _fixed_page(slug: str) -> Page:
-    """The page, creating a fixed one (home, ...) from the theme preset on first need."""
+    """The page, creating a fixed one (home, ..., article) from its preset on first need; a
+    page of a module's kind answers 404 ``module_disabled`` while the module is off."""
     store.check_slug(slug)
+    regs = _regs()
     page = store.find_page(db(), slug)
-    if page is None and slug in store.FIXED_KINDS:
-        page = store.ensure_page(db(), slug, _regs())
+    kind = page.kind if page is not None else slug
+    if kind in regs.kinds and kind not in PAGE_KINDS:
+        regs.kinds.require_on(kind, enabled_modules(db()))
+    if page is None and slug in regs.kinds.single_kinds():
+        page = store.ensure_page(db(), slug, regs)
     if page is None:
         raise NotFound(f"no page '{slug}'", code="page_not_found")
     return page
@@ -154,7 +160,14 @@ def _fixed_page(slug: str) -> Page:
 
 
 def _kind_labels() -> dict[str, str]:
-    return {kind: t(label) for kind, label in KIND_LABELS.items()}
+    """Each page kind's name in the user's language: the core kinds from this catalog,
+    modules' kinds from their module.json."""
+    key = i18n.manifest_locale(i18n.current_locale())
+    labels = {kind: t(label) for kind, label in KIND_LABELS.items()}
+    for kind in _regs().kinds:
+        if kind.kind not in labels:
+            labels[kind.kind] = kind.name.get(key) or kind.name.get("zh-CN") or kind.kind
+    return labels
 
 
 def _shop_zone() -> ZoneInfo:
@@ -340,7 +353,8 @@ def _catalogue(kind: str) -> dict[str, Any]:
             "description": manifest.get("description"), "category": manifest["category"],
             "icon": manifest.get("icon"), "limit": block.limit,
             "settings_schema": manifest["settings"], "defaults": block.default_settings(),
-            "presets": block.presets, "page_kinds": list(block.page_kinds),
+            "presets": block.presets,
+            "page_kinds": [k.kind for k in regs.kinds if block.allowed_on(k.kind)],
             "children": ({"types": list(block.child_types), "max": block.max_children}
                          if block.child_types else None),
         }
@@ -371,7 +385,8 @@ def edit(slug: str) -> ResponseReturnValue:
         "locale": locale, "labelLocale": i18n.manifest_locale(locale),
         "messages": i18n.script_catalog(locale),
         "shop": {"slug": shop.slug, "name": shop.name},
-        "page": _page_json(page), "kinds": list(PAGE_KINDS),
+        "page": _page_json(page),
+        "kinds": [k.kind for k in _regs().kinds.offered(enabled_modules(db()))],
         "catalogue": _catalogue(page.kind), "theme": _theme_json(), "defs": _defs_schema(),
         "media": {"maxImageBytes": limits.max_image_bytes,
                   "list": url_for("media_console.assets"),
@@ -564,8 +579,11 @@ def rollback(slug: str, number: int) -> ResponseReturnValue:
 @editor_console.get("/editor/palette")
 def palette() -> ResponseReturnValue:
     kind = request.args.get("kind", "custom")
-    if kind not in PAGE_KINDS:
-        raise ValidationFailed.single("/kind", f"one of {', '.join(PAGE_KINDS)}", "enum")
+    kinds = _regs().kinds
+    if kind not in kinds:
+        raise ValidationFailed.single("/kind", f"one of {', '.join(k.kind for k in kinds)}",
+                                      "enum")
+    kinds.require_on(kind, enabled_modules(db()))
     return jsonify(_catalogue(kind))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from runtime.pages.kinds import PageKind, module_kinds
 from runtime.pages.manifests import (
     FrozenRegistry,
     ManifestError,
@@ -33,6 +34,7 @@ class ModuleManifest:
     blocks: tuple[str, ...]
     validator: Draft202012Validator | None
     defaults: dict[str, Any]
+    page_kinds: tuple[PageKind, ...] = ()
 
     @property
     def name(self) -> dict[str, str]:
@@ -92,7 +94,8 @@ def _load(paths: list[Path]) -> ModuleRegistry:
 def load_module(path: Path, folder_must_match: bool = True) -> ModuleManifest:
     """Read and check one ``module.json`` (parsed once while the file is unchanged); in-tree
     modules live in a folder named by id."""
-    return cached("module", (path, folder_must_match), files_signature([path]),
+    pages = sorted(path.parent.glob("*/*.json"))  # default pages of its page kinds
+    return cached("module", (path, folder_must_match), files_signature([path, *pages]),
                   lambda: _read_module(path, folder_must_match))
 
 
@@ -111,4 +114,4 @@ def _read_module(path: Path, folder_must_match: bool) -> ModuleManifest:
     return ModuleManifest(
         id=module_id, manifest=manifest, path=path, core=bool(manifest.get("core", False)),
         requires=tuple(manifest.get("requires", ())), blocks=tuple(manifest.get("blocks", ())),
-        validator=validator, defaults=defaults)
+        validator=validator, defaults=defaults, page_kinds=module_kinds(manifest, path))

@@ -37,7 +37,10 @@ OPENAPI.schema("Layout", {
         "protocol": {"const": 1},
         "page": {"type": "object", "required": ["id", "slug", "kind", "title", "version"],
                  "properties": {"id": {"type": "integer"}, "slug": {"type": "string"},
-                                "kind": {"enum": list(PAGE_KINDS)},
+                                "kind": {"type": "string",
+                                         "description": "one of " + ", ".join(PAGE_KINDS)
+                                                        + ", or a kind a module adds "
+                                                          "(article)"},
                                 "title": {"type": "string"}, "version": {"type": "integer"},
                                 "background": {"type": "string"},
                                 "background_image": {"type": ["object", "null"]},
@@ -81,7 +84,9 @@ OPENAPI.schema("Layout", {
          "schema": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$"},
          "description": "Same as X-Client-Version, for clients that cannot set headers."},
         {"name": "id", "in": "query", "required": False, "schema": {"type": "integer"},
-         "description": "product page: the product; category page: the category"},
+         "description": "product page: the product; category page: the category; "
+                        "article page: the article (404 naming id when it is not "
+                        "published)"},
         {"name": "group", "in": "query", "required": False, "schema": {"type": "integer"},
          "description": "category page: a product group"},
         {"name": "If-None-Match", "in": "header", "required": False,

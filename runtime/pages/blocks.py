@@ -32,7 +32,7 @@ from runtime.pages.manifests import (
 from runtime.pages.schemas import REPO_ROOT
 
 BLOCKS_DIR = REPO_ROOT / "blocks"
-PAGE_KINDS = ("home", "category", "product", "cart", "user", "custom")
+PAGE_KINDS = ("home", "category", "product", "cart", "user", "custom")  # the core kinds
 
 Resolver = Callable[[list[Any], Any], Mapping[str, Any]]
 Preparer = Callable[[list[Any], Any], None]
@@ -62,6 +62,8 @@ class BlockType:
     rules: SettingsRules | None = None
     requires: tuple[str, ...] = ()
     page_kinds: tuple[str, ...] = PAGE_KINDS
+    everywhere: bool = True
+    """No ``page_kinds`` in the manifest: allowed on every kind, modules' kinds too."""
     limit: int | None = None
     fixed: bool = False
     min_client: tuple[int, int, int] | None = None
@@ -69,6 +71,10 @@ class BlockType:
     max_children: int = 0
     richtext_keys: tuple[str, ...] = ()
     migrations: Mapping[int, tuple[dict[str, Any], ...]] = field(default_factory=dict)
+
+    def allowed_on(self, kind: str) -> bool:
+        """Whether the block may stand on a page of ``kind`` (at the top level)."""
+        return self.everywhere or kind in self.page_kinds
 
     @property
     def template_path(self) -> Path:
@@ -230,6 +236,7 @@ def load_block(folder: Path) -> BlockType:
                         "validate", 1),
         requires=tuple(manifest.get("requires", ())),
         page_kinds=tuple(manifest.get("page_kinds", PAGE_KINDS)),
+        everywhere="page_kinds" not in manifest,
         limit=manifest.get("limit"),
         fixed=bool(manifest.get("fixed")),
         min_client=parse_version(min_client) if min_client else None,

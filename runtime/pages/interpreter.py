@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from runtime.headers import nonce_slot
 from runtime.modules.switches import ModuleState, module_state
 from runtime.pages import navigation, page_settings, tree
+from runtime.pages.blocks import PAGE_KINDS as CORE_KIND_NAMES
+from runtime.pages.kinds import SubjectNotFound
 from runtime.pages.registries import Registries
 from runtime.pages.render import render_bounded, render_nodes, theme_templates
 from runtime.themes.service import ActiveTheme, active_theme, for_client
@@ -85,11 +87,14 @@ def interpret(session: Session, registries: Registries, shop: ShopInfo, page: Ma
               guarded: bool = True) -> Rendered:
     """Resolve every shown block, one ``resolve`` call per block type, and build the nodes.
 
-    ``page``: ``id``, ``slug``, ``kind``, ``title``, ``version`` of what is being shown;
+    ``page``: ``id``, ``slug``, ``kind``, ``title``, ``version`` of what is being shown
+    (404 ``module_disabled`` for a page of a module's kind while that module is off);
     ``theme``: another theme than the shop's active one (a gallery preview); ``guarded``:
     see :func:`resolve_all`.
     """
     modules = module_state(session, registries.modules)
+    if page["kind"] not in CORE_KIND_NAMES:
+        registries.kinds.require_on(page["kind"], modules.enabled)
     theme = for_client(session, registries.themes,
                        theme or active_theme(session, registries.themes), client_version)
     visibility = tree.Visibility(modules.enabled, client_version, page["kind"])
@@ -112,7 +117,8 @@ def resolve_all(instances: list[tree.Instance], registries: Registries,
                 ctx: ResolveContext, *, guarded: bool = True) -> tuple[dict[str, Any], set[str]]:
     """Call each block type's ``prepare`` (all of them first), then its ``resolve`` once with
     all its instances; a block type that raises or returns something unusable fails only its
-    own blocks.
+    own blocks, except :class:`~runtime.pages.kinds.SubjectNotFound` (a page kind's fixed
+    block finding no subject), which makes the whole page 404.
 
     ``guarded``: each call runs in a savepoint, so a failed statement cannot spoil the
     transaction for the other blocks. Unguarded (two statements fewer per block type), the
@@ -137,6 +143,8 @@ def resolve_all(instances: list[tree.Instance], registries: Registries,
                     result = call(batch, ctx)
                 if stage == "resolve":
                     data.update(_checked(result, batch))
+            except SubjectNotFound:
+                raise  # the page's subject (its ?id=) is missing: the page is, not a block
             except Exception as exc:
                 if not guarded:
                     raise ResolveFailed(f"{stage}() of {type_} failed") from exc

@@ -43,8 +43,6 @@ from runtime.themes.service import ActiveTheme
 log = logging.getLogger(__name__)
 
 SHOP_REF_TTL = 30.0
-PAGE_PARAMS = {"product": ("id",), "category": ("id", "group")}
-TEXT_PARAMS = {"category": ("keyword",)}
 MAX_TEXT_PARAM = 50
 
 
@@ -96,17 +94,21 @@ def client_version() -> tuple[int, int, int] | None:
 
 
 def page_params(slug: str) -> dict[str, int | str]:
-    """The query parameters a page kind reads: ids (the category page's ``group``, the product
-    page's ``id``) and the category page's search ``keyword``."""
+    """The query parameters a page kind reads (``runtime.pages.kinds``): ids (the category
+    page's ``group``, the product and article pages' ``id``) and the category page's search
+    ``keyword``."""
     params: dict[str, int | str] = {}
-    for name in PAGE_PARAMS.get(slug, ()):
+    kind = registries().kinds.get(slug)
+    if kind is None:
+        return params
+    for name in kind.params:
         raw = request.args.get(name)
         if raw is None:
             continue
         if not raw.isdigit() or not 0 < int(raw) < 2**63:
             raise ValidationFailed.single(f"/{name}", "must be a positive integer", "type")
         params[name] = int(raw)
-    for name in TEXT_PARAMS.get(slug, ()):
+    for name in kind.text_params:
         text = " ".join((request.args.get(name) or "").split())
         if len(text) > MAX_TEXT_PARAM:
             raise ValidationFailed.single(f"/{name}", f"at most {MAX_TEXT_PARAM} characters",
@@ -276,8 +278,9 @@ def _build(shop_slug: str, page_slug: str, fmt: str, *,
     shop = enter_shop(shop_slug)
     regs = registries()
     info = ShopInfo(shop.id, shop.slug, shop.name)
+    single = regs.kinds.single_kinds()
     if preview:
-        if page_slug in store.FIXED_KINDS:
+        if page_slug in single:
             store.ensure_page(session, page_slug, regs)
         page = store.get_page(session, page_slug)
         config: dict[str, Any] = page.draft
@@ -285,7 +288,7 @@ def _build(shop_slug: str, page_slug: str, fmt: str, *,
                      "version": 0}
     else:
         live = store.live_config(session, page_slug)
-        if live is None and page_slug in store.FIXED_KINDS:
+        if live is None and page_slug in single:
             store.ensure_page(session, page_slug, regs)
             live = store.live_config(session, page_slug)
         if live is None:

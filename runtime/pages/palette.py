@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from runtime.modules.switches import module_state
-from runtime.pages.blocks import PAGE_KINDS
 from runtime.pages.registries import Registries, default_registries
 from runtime.pages.tree import Visibility, shown
 
@@ -16,9 +15,9 @@ def available_blocks(session: Session, page_kind: str, *, child_of: str | None =
                      registries: Registries | None = None) -> list[dict[str, Any]]:
     """Blocks offered for ``page_kind`` in the current shop (or as children of ``child_of``):
     those whose modules are on, with what the editor needs to add one."""
-    if page_kind not in PAGE_KINDS:
-        raise ValueError(f"unknown page kind {page_kind!r}")
     regs = registries or default_registries()
+    if page_kind not in regs.kinds:
+        raise ValueError(f"unknown page kind {page_kind!r}")
     state = module_state(session, regs.modules)
     allowed = None if child_of is None else set(regs.blocks[child_of].child_types)
     visibility = Visibility(state.enabled, None, None if child_of else page_kind)

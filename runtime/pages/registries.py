@@ -1,4 +1,5 @@
-"""The three registries the page machinery needs, loaded together and cross-checked."""
+"""The registries the page machinery needs (blocks, modules, themes and the page kinds the
+core and the modules define), loaded together and cross-checked."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from runtime.modules.registry import MODULES_DIR, ModuleRegistry, load_modules
 from runtime.pages.blocks import BLOCKS_DIR, BlockRegistry, block_dirs_under, load_blocks
+from runtime.pages.kinds import PageKindRegistry, check_kinds, load_kinds
 from runtime.pages.manifests import ManifestError, cached
 from runtime.pages.validation import check_page
 from runtime.themes.registry import THEMES_DIR, ThemeRegistry, load_themes
@@ -19,6 +21,7 @@ class Registries:
     blocks: BlockRegistry
     modules: ModuleRegistry
     themes: ThemeRegistry
+    kinds: PageKindRegistry
 
 
 def _dirs(default: Path | tuple[Path, ...], extra: str | None) -> tuple[Path, ...]:
@@ -41,17 +44,30 @@ def load_registries(block_dirs: Iterable[Path] | None = None,
                     modules: ModuleRegistry | None = None) -> Registries:
     """Load blocks, modules (unless the app's ``modules`` are given) and themes; raise
     :class:`ManifestError` naming file and pointer."""
-    registries = Registries(load_blocks(None if block_dirs is None else tuple(block_dirs)),
-                            modules if modules is not None else load_modules(tuple(module_dirs)),
-                            load_themes(tuple(theme_dirs)))
+    module_registry = modules if modules is not None else load_modules(tuple(module_dirs))
+    blocks = load_blocks(None if block_dirs is None else tuple(block_dirs))
+    registries = Registries(blocks, module_registry, load_themes(tuple(theme_dirs)),
+                            _kinds(module_registry, blocks))
     signature = (id(registries.blocks), id(registries.themes))  # the check reads only these
     cached("registries-checked", signature, signature, lambda: check_references(registries))
     return registries
 
 
+def _kinds(modules: ModuleRegistry, blocks: BlockRegistry) -> PageKindRegistry:
+    """The page kinds of ``modules``, checked against ``blocks`` once per pair (the cached
+    value holds both registries, so their ids stay theirs)."""
+    def build() -> tuple[ModuleRegistry, BlockRegistry, PageKindRegistry]:
+        kinds = load_kinds(modules)
+        check_kinds(kinds, blocks)
+        return modules, blocks, kinds
+
+    key = (id(modules), id(blocks))
+    return cached("kinds", key, key, build)[2]
+
+
 def check_references(registries: Registries) -> bool:
     """Cross-file rules: theme presets are valid pages of the registered blocks; every
-    template compiles in the sandbox."""
+    template compiles in the sandbox. (Modules' page kinds are checked by ``check_kinds``.)"""
     from runtime.pages.render import compile_check
 
     for block in registries.blocks:

@@ -31,6 +31,7 @@ ROLLBACK_NOTE_RE = re.compile(r"rollback to version (\d+)")
 SCHEDULE_NOTE = "scheduled for {at}"  # at: the planned time, ISO 8601 in UTC
 SCHEDULE_NOTE_RE = re.compile(r"scheduled for (\S+)")
 FIXED_KINDS = tuple(k for k in PAGE_KINDS if k != "custom")  # one page each, slug == kind
+# (modules' kinds are such pages too: ``Registries.kinds.single_kinds()``)
 
 
 def _reg(registries: Registries | None) -> Registries:
@@ -63,17 +64,19 @@ def list_pages(session: Session) -> list[Page]:
 
 
 def ensure_page(session: Session, kind: str, registries: Registries | None = None) -> Page:
-    """The shop's page of a fixed kind (home, category, product, cart, user), created from the
-    active theme's preset and published as version 1 on first need. Idempotent, also when two
-    requests race: the loser of the unique (shop, slug) insert reads the winner's row."""
-    if kind not in FIXED_KINDS:
-        raise ValueError(f"ensure_page is for {', '.join(FIXED_KINDS)}; got {kind!r}")
+    """The shop's page of a fixed kind (home, category, product, cart, user, or a module's
+    kind such as article), created from the active theme's preset (a module kind's own
+    default page when the theme has none) and published as version 1 on first need.
+    Idempotent, also when two requests race: the loser of the unique (shop, slug) insert
+    reads the winner's row. Whether a module kind's module is on is the caller's check."""
+    reg = _reg(registries)
+    if kind not in reg.kinds.single_kinds():
+        raise ValueError(f"ensure_page is for {', '.join(reg.kinds.single_kinds())}; "
+                         f"got {kind!r}")
     page = find_page(session, kind)
     if page is not None:
         return page
-    reg = _reg(registries)
-    preset = with_fixed_blocks(active_theme(session, reg.themes).theme.preset(kind),
-                               reg.blocks, kind)
+    preset = with_fixed_blocks(preset_of(session, kind, reg), reg.blocks, kind)
     config, errors = check_page(preset, reg.blocks, kind)
     if errors:
         raise ValidationFailed(errors, detail=f"the theme's {kind} preset is invalid")
@@ -88,6 +91,15 @@ def ensure_page(session: Session, kind: str, registries: Registries | None = Non
     return page
 
 
+def preset_of(session: Session, kind: str, registries: Registries) -> dict[str, Any]:
+    """The page a page of ``kind`` starts from: the active theme's preset, else (a module's
+    kind the theme does not style) the module's default page."""
+    theme = active_theme(session, registries.themes).theme
+    if kind in theme.presets:
+        return theme.preset(kind)
+    return registries.kinds[kind].default_page()
+
+
 def create_page(session: Session, slug: str, title: str | None = None,
                 registries: Registries | None = None) -> Page:
     """A new custom page (draft only) from the active theme's custom preset."""
@@ -95,10 +107,10 @@ def create_page(session: Session, slug: str, title: str | None = None,
     if not SLUG_RE.match(slug):
         raise ValidationFailed.single("/slug", "1-60 lowercase letters, digits or dashes",
                                       "pattern")
-    if slug in PAGE_KINDS:
+    reg = _reg(registries)
+    if slug in reg.kinds:
         raise ValidationFailed.single("/slug", "this address is reserved",
                                       "reserved")
-    reg = _reg(registries)
     preset = active_theme(session, reg.themes).theme.preset("custom")
     if title is not None:
         preset["title"] = title

@@ -43,7 +43,7 @@ def shown(block: BlockType, visibility: Visibility) -> bool:
     if (block.min_client and visibility.client_version is not None
             and visibility.client_version < block.min_client):
         return False
-    return not (visibility.page_kind and visibility.page_kind not in block.page_kinds)
+    return not (visibility.page_kind and not block.allowed_on(visibility.page_kind))
 
 
 def visible_instances(config: Mapping[str, Any], blocks: BlockRegistry,
@@ -54,7 +54,8 @@ def visible_instances(config: Mapping[str, Any], blocks: BlockRegistry,
     shown_ = _instances(config.get("blocks") or [], blocks, visibility, parent=None)
     present = {i.type for i in shown_}
     missing = [Instance(b.type, b.type, b.version, b.default_settings()) for b in blocks
-               if b.fixed and visibility.page_kind in b.page_kinds and b.type not in present
+               if b.fixed and visibility.page_kind and b.allowed_on(visibility.page_kind)
+               and b.type not in present
                and shown(b, visibility)]
     return missing + shown_
 

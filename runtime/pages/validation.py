@@ -43,7 +43,7 @@ def fixed_block_errors(instances: list[Any], blocks: BlockRegistry,
     top level; it may be moved but not removed or hidden."""
     errors = []
     for block in blocks:
-        if not block.fixed or page_kind not in block.page_kinds:
+        if not block.fixed or not block.allowed_on(page_kind):
             continue
         found = [(i, b) for i, b in enumerate(instances)
                  if isinstance(b, dict) and b.get("type") == block.type]
@@ -62,7 +62,7 @@ def with_fixed_blocks(config: dict[str, Any], blocks: BlockRegistry,
     """``config`` with the fixed blocks of ``page_kind`` it lacks added at the top."""
     present = {b.get("type") for b in config.get("blocks") or [] if isinstance(b, dict)}
     missing = [{"id": b.type, "type": b.type, "version": b.version, "settings": {}}
-               for b in blocks if b.fixed and page_kind in b.page_kinds
+               for b in blocks if b.fixed and b.allowed_on(page_kind)
                and b.type not in present]
     return {**config, "blocks": missing + list(config.get("blocks") or [])} if missing \
         else config
@@ -101,7 +101,7 @@ class _Walker:
             if type_ not in parent_block.child_types:
                 self.errors.append(FieldError(
                     f"{where}/type", f"'{parent}' does not accept '{type_}' blocks", "child_type"))
-        elif self.page_kind and self.page_kind not in block.page_kinds:
+        elif self.page_kind and not block.allowed_on(self.page_kind):
             self.errors.append(FieldError(
                 f"{where}/type", f"'{type_}' cannot be placed on a {self.page_kind} page",
                 "page_kind"))
