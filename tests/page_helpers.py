@@ -24,3 +24,19 @@ def ids_in_layout(nodes: list[dict[str, Any]]) -> list[str]:
         out.append(node["id"])
         out.extend(ids_in_layout(node["children"]))
     return out
+
+
+def page_query(app: Any, shop: Any, kind: str) -> str:
+    """The query string a page of ``kind`` needs to be shown: for the content module's
+    ``article`` page, ``?id=`` of a published article made here; nothing for other kinds."""
+    if kind != "article":
+        return ""
+    from runtime.db import use_shop
+    from runtime.modules.content import service
+
+    with app.app_context(), app.extensions["mallkit"].session_factory() as s:
+        use_shop(s, shop.id)
+        article = service.save_article(s, {"title": "测试文章", "status": "published",
+                                           "body_html": "<p>正文</p>"})
+        s.commit()
+        return f"?id={article.id}"

@@ -398,11 +398,17 @@ def _record_bargain(rec: Recorder) -> None:
 
 def _record_articles(rec: Recorder) -> None:
     """The article page's exchanges: the demo's categories, the first page of articles and
-    the one on members (its body has a table and a heading)."""
+    the one on members (its body has a table and a heading) through the API and as the
+    demo's decorated article page (its layout, its view counted; an unknown id's 404)."""
     rec.call("article-categories", "GET", f"{API}/article-categories", auth=False)
     listing = rec.call("articles", "GET", f"{API}/articles?page=1", auth=False)
     article_id = next(a["id"] for a in listing["body"]["items"] if a["title"] == "会员权益说明")
     rec.call("article", "GET", f"{API}/articles/{article_id}", auth=False)
+    rec.call("layout-article", "GET", f"{API}/layouts/article?id={article_id}", auth=False)
+    rec.call("article-views", "POST", f"{API}/articles/{article_id}/views", body={},
+             auth=False)
+    rec.call("layout-article-missing", "GET", f"{API}/layouts/article?id=987654", auth=False,
+             expect=404)
 
 
 def _record_reviews(rec: Recorder) -> None:

@@ -1,6 +1,7 @@
 /**
  * Mini-program 1.3.0: the article-list block (from the demo's home layout and with each
- * layout) and pages/article — one article's sanitised body in a rich-text node, and the
+ * layout), the article-body block, and pages/article — the demo's decorated article page
+ * (its layout around article-body, the body in a rich-text node, the view counted), and the
  * article list by category — replaying the exchanges captured from the demo shop.
  */
 const {fixture, installWx, replay} = require('./helpers/wx')
@@ -10,6 +11,7 @@ const config = require('../config')
 const home = fixture('layout-home').body
 const article = fixture('article').body
 const articles = fixture('articles').body
+const articleLayout = fixture('layout-article').body
 
 function renderNodes(...nodes) {
   return render('components/layout-renderer/index', {layout: {protocol: 1, page: {}, theme: {}, nodes}})
@@ -49,33 +51,43 @@ test('cards, no summary, a category and nothing published yet', async () => {
   expect(empty.querySelector('.articles__head')).toBeFalsy()
 })
 
-test('an article: title, meta, cover and the sanitised body in rich-text', async () => {
-  const {requests} = installWx(replay('article'))
+test('an article: the decorated layout around article-body, the body in rich-text, one view counted', async () => {
+  const {requests} = installWx(replay('layout-article', 'article-views'))
   const view = render('pages/article/index')
   await view.instance.onLoad({id: String(article.id)})
-  expect(requests[0].url).toMatch(new RegExp(`/articles/${article.id}$`))
-  expect(requests[0].header.Authorization).toBeUndefined()
-  expect(text(view.querySelector('.article__title'))).toBe('会员权益说明')
-  expect(text(view.querySelector('.article__meta'))).toContain(`${article.views} 次阅读`)
-  expect(text(view.querySelector('.article__meta'))).toContain('会员指南')
-  const body = view.instance.data.article.body
-  expect(body).toContain('<table>')
-  expect(body).toContain('<h2>会员等级</h2>')
-  expect(view.querySelector('.article__body').dom.tagName.toLowerCase()).toBe('wx-rich-text')
-  expect(wx.setNavigationBarTitle).toHaveBeenCalledWith({title: '会员权益说明'})
+  expect(requests.map(r => `${r.method || 'GET'} ${r.url.split('/shops/demo')[1]}`)).toEqual([
+    `GET /layouts/article?id=${article.id}`, `POST /articles/${article.id}/views`])
+  expect(requests.every(r => r.header.Authorization === undefined)).toBe(true)
+  const types = articleLayout.nodes.map(n => n.type)
+  expect(types.indexOf('notice-bar')).toBeLessThan(types.indexOf('article-body'))
+  expect(types).toContain('article-list')
+  const node = articleLayout.nodes.find(n => n.type === 'article-body')
+  const layout = view.querySelector('#layout')
+  const body = layout.querySelector(`#node-${node.id}`)
+  expect(text(body.querySelector('.article__title'))).toBe('会员权益说明')
+  const meta = text(body.querySelector('.article__meta'))
+  expect(meta).toContain('会员指南')
+  expect(meta).toContain(`${fixture('article-views').body.views} 次阅读`)
+  expect(body.data.article.body).toContain('<table>')
+  expect(body.data.article.body).toContain('<h2>会员等级</h2>')
+  expect(body.querySelector('.article__body').dom.tagName.toLowerCase()).toBe('wx-rich-text')
+  expect(layout.querySelectorAll('.node').length).toBe(articleLayout.nodes.length)
+  expect(wx.setNavigationBarTitle).toHaveBeenCalledWith({title: articleLayout.page.title})
 })
 
-test('server paths in a body become absolute and images fit the screen', async () => {
-  installWx(() => ({statusCode: 200, header: {}, data: {
-    id: 9, title: 'x', category: null, published_at: null, views: 1, cover: null,
-    body_html: '<p><img src="/media/1/ab/c.png" alt=""><a href="/s/demo/" rel="noopener">店</a><img src="https://cdn.example.com/d.png"></p>'}}))
-  const view = render('pages/article/index')
-  await view.instance.onLoad({id: '9'})
+test('article-body settings: no cover, author or views; server image paths made absolute', () => {
+  const view = renderNodes({id: 'ab', type: 'article-body', v: 1, children: [],
+    props: {show_cover: false, show_author: false, show_views: false, title_size: 'medium'},
+    data: {author: '演示店', show_views: true, article: {id: 9, title: 'x', day: '2026-11-25', category: null,
+      views: 3, cover: '/media/1/ab/c.png', body_html: '<p><img src="/media/1/ab/d.png" alt=""></p>'}}},
+  {id: 'empty', type: 'article-body', v: 1, children: [], props: {}, data: {article: null, preview: true}})
+  const block = view.querySelector('#node-ab')
+  expect(text(block.querySelector('.article__meta'))).toBe('2026-11-25')
+  expect(block.querySelector('.article__cover')).toBeFalsy()
+  expect(block.querySelector('.article').dom.className).toContain('article--medium')
   const base = config.baseUrl.replace(/\/+$/, '')
-  expect(view.instance.data.article.body).toBe(
-    `<p><img style="max-width:100%;height:auto;display:block" src="${base}/media/1/ab/c.png" alt="">` +
-    `<a href="${base}/s/demo/" rel="noopener">店</a>` +
-    '<img style="max-width:100%;height:auto;display:block" src="https://cdn.example.com/d.png"></p>')
+  expect(block.data.article.body).toBe(`<p><img style="max-width:100%;height:auto" src="${base}/media/1/ab/d.png" alt=""></p>`)
+  expect(text(view.querySelector('#node-empty'))).toContain('发布文章后')
 })
 
 test('the article list: category tabs and the published articles', async () => {
@@ -89,11 +101,11 @@ test('the article list: category tabs and the published articles', async () => {
   expect(wx.navigateTo).toHaveBeenLastCalledWith({url: `/pages/article/index?id=${articles.items[0].id}`})
 })
 
-test('an article that is gone shows the error', async () => {
-  installWx(() => ({statusCode: 404, header: {'Content-Type': 'application/problem+json'},
-    data: {status: 404, code: 'article_not_found', title: 'Not found', detail: 'no article 5'}}))
+test('an article that is not published shows the 404', async () => {
+  installWx(replay('layout-article-missing'))
   const view = render('pages/article/index')
-  await view.instance.onLoad({id: '5'})
-  expect(view.instance.data.article).toBe(null)
+  await view.instance.onLoad({id: '987654'})
+  expect(view.instance.data.layout).toBe(null)
   expect(view.querySelector('.error')).toBeTruthy()
+  expect(fixture('layout-article-missing').body.errors[0].pointer).toBe('/id')
 })

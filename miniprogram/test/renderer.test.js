@@ -57,8 +57,9 @@ describe('a captured layout', () => {
   test('covers every block type the server bundles for mini-programs, and this client knows them all', () => {
     expect(KNOWN.slice().sort()).toEqual(BLOCK_DIRS.slice().sort())
     const sent = new Set(allBlocks.nodes.map(n => n.type))
-    // product-buybox and product-reviews belong on product pages (layout-product).
-    expect([...sent, 'product-buybox', 'product-reviews'].sort())
+    // product-buybox and product-reviews belong on product pages (layout-product),
+    // article-body on the article page (layout-article).
+    expect([...sent, 'product-buybox', 'product-reviews', 'article-body'].sort())
       .toEqual(BLOCK_DIRS.slice().sort())
   })
 

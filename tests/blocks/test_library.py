@@ -21,6 +21,7 @@ from tests.blocks.conftest import (
     in_shop,
     page_config,
 )
+from tests.page_helpers import page_query
 
 REGISTRY = default_registries()
 ALL_TYPES = [b.type for b in REGISTRY.blocks]
@@ -71,12 +72,13 @@ def test_every_block_renders_with_defaults_and_presets(client, app, shop, catalo
              if b.fixed and kind in b.page_kinds and b.type != block_type]
     every = instances(block_type)
     per_page = found.limit or len(every)
+    query = page_query(app, shop, kind)  # the article page shows an article
     for first in range(0, len(every), per_page):
         chunk = every[first:first + per_page]
         publish(shop, page_config(*fixed, *chunk, kind=kind, title="测试"), slug=slug)
         expected = [i["id"] for i in chunk] if shown else []
 
-        response = client.get(f"/api/v1/shops/alpha/layouts/{slug}")
+        response = client.get(f"/api/v1/shops/alpha/layouts/{slug}{query}")
         assert response.status_code == 200
         schemas.validator("layout").validate(response.json)
         nodes = [n for n in response.json["nodes"] if not n["id"].startswith("fixed-")]
@@ -85,7 +87,7 @@ def test_every_block_renders_with_defaults_and_presets(client, app, shop, catalo
             assert node["type"] == block_type and node["v"] == found.version
             assert set(node["props"]) == set(found.defaults)
 
-        html = client.get(f"/s/alpha/pages/{slug}")
+        html = client.get(f"/s/alpha/pages/{slug}{query}")
         assert html.status_code == 200
         text = html.get_data(as_text=True)
         assert [i for i in ids_in_html(text) if not i.startswith("fixed-")] == expected

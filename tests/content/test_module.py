@@ -32,7 +32,7 @@ def test_off_everything_is_gone_and_on_again_it_is_all_back(app, client, factory
         response = client.get(f"/api/v1/shops/{shop.slug}{path}")
         assert response.status_code == 404 and response.json["code"] == "module_disabled"
         assert response.mimetype == "application/problem+json"
-    for path in ("/articles", f"/articles/{article['id']}"):
+    for path in ("/articles", f"/articles/{article['id']}", f"/pages/article?id={article['id']}"):
         assert client.get(f"/s/{shop.slug}{path}").status_code == 404
     layout = client.get(f"/api/v1/shops/{shop.slug}/layouts/home").json
     assert [n["id"] for n in layout["nodes"]] == ["t"]
@@ -49,8 +49,9 @@ def test_off_everything_is_gone_and_on_again_it_is_all_back(app, client, factory
     with app.extensions["mallkit"].session_factory() as s:
         use_shop(s, shop.id)
         assert switches.settings_of(s, "content") == {"show_views": False}
-    page = client.get(f"/s/{shop.slug}/articles/{article['id']}").get_data(as_text=True)
-    assert "会员权益说明" in page and "次阅读" not in page
+    page = client.get(f"/s/{shop.slug}/articles/{article['id']}", follow_redirects=True)
+    assert "会员权益说明" in page.get_data(as_text=True)
+    assert "次阅读" not in page.get_data(as_text=True)
     assert merchant.get("/articles").status_code == 200
 
 
@@ -69,7 +70,10 @@ def test_another_shops_articles_are_not_found(app, client, factory):
     nowhere = client.get(f"/api/v1/shops/{shops.b.slug}/articles/987654")
     assert foreign.status_code == nowhere.status_code == 404
     assert foreign.json["code"] == nowhere.json["code"] == "article_not_found"
-    assert client.get(f"/s/{shops.b.slug}/articles/{article['id']}").status_code == 404
+    assert client.get(f"/s/{shops.b.slug}/articles/{article['id']}",
+                      follow_redirects=True).status_code == 404
+    layout = client.get(f"/api/v1/shops/{shops.b.slug}/layouts/article?id={article['id']}")
+    assert layout.status_code == 404 and layout.json["errors"][0]["pointer"] == "/id"
     source = "/editor/choices?source=article-categories"
     assert a.get(source).json["items"] == [{"value": "甲店分类", "label": "甲店分类"}]
     assert b.get(source).json["items"] == []

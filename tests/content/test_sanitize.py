@@ -45,6 +45,6 @@ def test_the_api_and_the_h5_page_serve_the_sanitised_body(client, shop, merchant
     assert article["body_html"] == '<p>正文<img src="x"></p>'
     api = client.get(f"/api/v1/shops/{shop.slug}/articles/{article['id']}").json
     assert api["body_html"] == '<p>正文<img src="x"></p>'
-    html = client.get(f"/s/{shop.slug}/articles/{article['id']}").get_data(as_text=True)
+    html = client.get(f"/s/{shop.slug}/pages/article?id={article['id']}").get_data(as_text=True)
     assert '<p>正文<img src="x"></p>' in html
     assert "onerror" not in html and "steal()" not in html

@@ -13,6 +13,7 @@ from runtime.pages import store
 from runtime.pages.blocks import load_blocks
 from runtime.pages.models import Page, PageVersion
 from runtime.pages.registries import dirs_from_settings
+from tests.page_helpers import page_query
 from tests.pages.conftest import EXTRA, ids_in_html, ids_in_layout, in_shop, page_config
 
 REGISTRY = load_blocks(dirs_from_settings(EXTRA)["block_dirs"])
@@ -52,11 +53,12 @@ def test_block_renders_with_defaults_and_each_preset(client, app, shop, publish,
              if b.fixed and kind in b.page_kinds and b.type != block_type]
     every = instances_for(block_type)
     per_page = block.limit or len(every)  # a block with a per-page limit takes several pages
+    query = page_query(app, shop, kind)  # the article page shows an article
     for first in range(0, len(every), per_page):
         instances = every[first:first + per_page]
         publish(shop, page_config(*fixed, *instances, kind=kind, title="测试"), slug=kind)
 
-        layout = client.get(f"/api/v1/shops/alpha/layouts/{kind}")
+        layout = client.get(f"/api/v1/shops/alpha/layouts/{kind}{query}")
         assert layout.status_code == 200
         nodes = [n for n in layout.json["nodes"] if not n["id"].startswith("fixed-")]
         ids = ids_in_layout(nodes)
@@ -76,7 +78,7 @@ def test_block_renders_with_defaults_and_each_preset(client, app, shop, publish,
                     assert node["props"][key] == value
 
         page_url = "/s/alpha/" if kind == "home" else f"/s/alpha/pages/{kind}"
-        html = client.get(page_url)
+        html = client.get(page_url + query)
         assert html.status_code == 200
         assert [i for i in ids_in_html(html.get_data(as_text=True))
                 if not i.startswith("fixed-")] == expected

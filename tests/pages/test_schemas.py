@@ -66,6 +66,9 @@ def tree(tmp_path: Path) -> Path:
         target = tmp_path / "runtime" / "modules" / manifest.parent.name
         target.mkdir()
         shutil.copy(manifest, target / "module.json")
+        for part in ("blocks", "pages"):  # its blocks, the default pages of its page kinds
+            if (manifest.parent / part).is_dir():
+                shutil.copytree(manifest.parent / part, target / part)
     return tmp_path
 
 

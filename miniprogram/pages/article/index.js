@@ -1,26 +1,32 @@
 /**
- * 文章 (pages/article/index?id=<id>): one published article — title, category, date, views,
- * cover and the body (HTML the server sanitised when it was saved) in a rich-text node, with
- * its images made absolute and fitted to the screen. Without an id (?category=<id> optional):
- * the published articles, a page at a time, by category tab.
+ * 文章 (pages/article/index?id=<id>): the shop's decorated `article` page for that article
+ * (layouts/article?id=<id>: the fixed article-body block with the merchant's blocks around
+ * it), one view counted (POST articles/<id>/views) and the count it answers shown in the
+ * article-body node. Without an id (?category=<id> optional): the published articles, a page
+ * at a time, by category tab.
  */
 const api = require('../../utils/api')
+const layoutPage = require('../../utils/layout-page')
 const {absoluteUrl} = require('../../utils/format')
-
-/** The sanitised body made ready for rich-text: server paths absolute, images screen-wide. */
-function richBody(html) {
-  if (typeof html !== 'string') return ''
-  return html
-    .replace(/(<(?:img|a)\b[^>]*?\s(?:src|href)=")(\/[^"]*)"/g, (all, head, path) => `${head}${absoluteUrl(path)}"`)
-    .replace(/<img\b/g, '<img style="max-width:100%;height:auto;display:block"')
-}
 
 function day(iso) {
   return typeof iso === 'string' ? iso.slice(0, 10) : ''
 }
 
+/** The layout with the article-body node's view count replaced (a new document). */
+function withViews(layout, views) {
+  if (!layout || !Array.isArray(layout.nodes)) return layout
+  const nodes = layout.nodes.map(node => {
+    if (!node || node.type !== 'article-body' || !node.data || !node.data.article) return node
+    return Object.assign({}, node, {data: Object.assign({}, node.data, {
+      article: Object.assign({}, node.data.article, {views})})})
+  })
+  return Object.assign({}, layout, {nodes})
+}
+
 Component({
-  data: {article: null, items: [], categories: [], category: 0, page: 1, more: false, loaded: false, error: ''},
+  behaviors: [layoutPage],
+  data: {articleId: 0, items: [], categories: [], category: 0, page: 1, more: false, loaded: false, error: ''},
   methods: {
     onLoad(options) {
       const id = Number(options && options.id)
@@ -29,11 +35,15 @@ Component({
       return Promise.all([this.loadCategories(), this.loadPage(1)])
     },
     loadArticle(id) {
-      return api.get(`/articles/${id}`, {auth: false}).then(a => {
-        this.setData({loaded: true, article: {title: a.title, category: a.category || '', date: day(a.published_at),
-          views: a.views, cover: absoluteUrl(a.cover), body: richBody(a.body_html)}})
-        if (typeof wx.setNavigationBarTitle === 'function') wx.setNavigationBarTitle({title: a.title})
-      }, err => this.failed(err))
+      this.setData({articleId: id})
+      const shown = this.loadLayout('article', {id})
+      const counted = api.post(`/articles/${id}/views`, {}, {auth: false}).then(body => body, () => null)
+      return Promise.all([shown, counted]).then(([res, body]) => {
+        if (res && body && typeof body.views === 'number') {
+          this.setData({layout: withViews(this.data.layout, body.views)})
+        }
+        return res
+      })
     },
     loadCategories() {
       return api.get('/article-categories', {auth: false}).then(body => {
@@ -58,11 +68,18 @@ Component({
       return this.loadPage(1)
     },
     onReachBottom() {
-      if (this.data.more && !this.data.article) return this.loadPage(this.data.page + 1)
+      if (this.data.more && !this.data.articleId) return this.loadPage(this.data.page + 1)
       return undefined
+    },
+    onPullDownRefresh() {
+      return this.reloadLayout().then(() => wx.stopPullDownRefresh())
     },
     onArticle(event) {
       wx.navigateTo({url: `/pages/article/index?id=${event.currentTarget.dataset.id}`})
+    },
+    onShareAppMessage(res) {
+      if (!this.data.articleId) return {title: '文章', path: '/pages/article/index'}
+      return this.shareMessage(`/pages/article/index?id=${this.data.articleId}`, res)
     },
   },
 })

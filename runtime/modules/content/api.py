@@ -1,17 +1,18 @@
 """Articles API under ``/api/v1/shops/<shop>/``: ``articles`` (published ones, a page at a
-time, by category), ``articles/<id>`` (one, with its sanitised body; counts a view) and
-``article-categories``; and the H5 pages ``/s/<shop>/articles`` and ``/s/<shop>/articles/<id>``,
-rendered on the server. Every route answers 404 ``module_disabled`` while the module is off."""
+time, by category), ``articles/<id>`` (one, with its sanitised body; counts a view),
+``POST articles/<id>/views`` (the article page counts its view) and ``article-categories``;
+and the H5 list ``/s/<shop>/articles``, rendered on the server. An article itself is the
+``article`` page kind (``/s/<shop>/pages/article?id=``); ``/s/<shop>/articles/<id>``
+redirects there. Every route answers 404 ``module_disabled`` while the module is off."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, redirect, render_template, request
 
 from runtime.api import enter_shop_from_url, keep_shop_in_url, shop_api_blueprint
 from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.errors import FieldError, ValidationFailed
 from runtime.modules.content import serializers, service
-from runtime.shoptime import zone_of
 from runtime.tenancy import current_shop, db
 
 content_api = shop_api_blueprint("content_api", __name__)
@@ -34,6 +35,8 @@ OPENAPI.schema("ArticlePage", {"type": "object", "properties": {
     "items": {"type": "array", "items": {"$ref": "#/components/schemas/ArticleCard"}},
     "total": {"type": "integer"}, "page": {"type": "integer"},
     "per_page": {"type": "integer"}}})
+OPENAPI.schema("ArticleViews", {"type": "object", "properties": {
+    "id": {"type": "integer"}, "views": {"type": "integer"}}})
 OPENAPI.schema("ArticleCategories", {"type": "object", "properties": {
     "items": {"type": "array", "items": {"type": "object", "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "sort": {"type": "integer"}}}}}})
@@ -99,6 +102,18 @@ def article(article_id: int):
         found, serializers.cover_assets(session, [found]), serializers.category_names(session)))
 
 
+@content_api.post("/articles/<int:article_id>/views")
+@operation(tags=TAGS, responses={"200": json_response("ArticleViews")})
+def article_viewed(article_id: int):
+    """Count one view of a published article (the article page, once per view); answers the
+    new count, which the cached page shows in place of the one it was rendered with."""
+    session = db()
+    found = service.published_article(session, article_id)
+    views = service.record_view(session, found)
+    session.commit()
+    return jsonify({"id": found.id, "views": views})
+
+
 @content_api.get("/article-categories")
 @operation(tags=TAGS, responses={"200": json_response("ArticleCategories")})
 def article_categories():
@@ -134,17 +149,8 @@ def articles_page():
 
 @content_pages.get("/articles/<int:article_id>")
 def article_page(article_id: int):
-    """文章详情 (the ``article`` page kind): title, category, time, views, cover and the
-    sanitised body, rendered on the server; counts a view."""
-    session = db()
-    found = service.published_article(session, article_id)
-    service.record_view(session, found)
-    session.commit()
-    item = serializers.article_detail(found, serializers.cover_assets(session, [found]),
-                                      serializers.category_names(session))
+    """The old address of an article: it is now the ``article`` page the merchant decorates;
+    links keep working through a permanent redirect."""
     shop = current_shop()
-    day = found.published_at.astimezone(zone_of(shop)).date().isoformat() \
-        if found.published_at else ""
-    return render_template("content/article.html", shop=shop, title=found.title,
-                           article=item, day=day,
-                           show_views=service.settings(session)["show_views"])
+    assert shop is not None  # entered from the URL
+    return redirect(f"/s/{shop.slug}/pages/article?id={article_id}", code=301)

@@ -1,7 +1,9 @@
 """Demo data of the content module: switched on, two categories, three published articles
-with covers (drawn here: a plain gradient, no font needed), and an ``article-list`` block
-on the demo's live home page (seeded first), published as a new version. Idempotent: an
-article of the same title and a home page that already has the block are left alone."""
+with covers (drawn here: a plain gradient, no font needed), an ``article-list`` block on the
+demo's live home page (seeded first), published as a new version, and the ``article`` page
+decorated around its fixed block (a notice above it, recommended products below).
+Idempotent: an article of the same title, a home page that already has the block and an
+article page already decorated are left alone."""
 
 from __future__ import annotations
 
@@ -82,6 +84,34 @@ def _home_with_articles(session: Session, shop: Shop) -> None:
     store.publish(session, "home", note="演示：首页加入文章列表")
 
 
+ARTICLE_PAGE_NOTICE = {"id": "demo-notice", "type": "notice-bar", "version": 1, "settings": {
+    "text": "关注店铺，新品资讯与会员福利早知道", "mode": "static", "background": "#fff7e8"}}
+ARTICLE_PAGE_MORE = (
+    {"id": "demo-more-title", "type": "title", "version": 2,
+     "settings": {"title": "为你推荐", "size": "small"}},
+    {"id": "demo-more-goods", "type": "product-grid", "version": 1,
+     "settings": {"source": "best_selling", "layout": "scroll", "limit": 6,
+                  "show_subtitle": False, "buy_button": "none", "card_style": "flat"}},
+)
+
+
+def _decorated_article_page(session: Session) -> None:
+    """The article page as the demo merchant decorated it: a notice above the article and
+    recommended products after the related articles, published."""
+    from runtime.pages import store
+
+    page = store.ensure_page(session, "article")
+    live = store.live_config(session, "article")
+    config = live[1].config if live else page.draft
+    blocks = list(config.get("blocks", []))
+    if any(b.get("id") == ARTICLE_PAGE_NOTICE["id"] for b in blocks):
+        return
+    at = next(i for i, b in enumerate(blocks) if b.get("type") == "article-body")
+    blocks = [*blocks[:at], ARTICLE_PAGE_NOTICE, *blocks[at:], *ARTICLE_PAGE_MORE]
+    store.save_draft(session, "article", {**config, "blocks": blocks}, page.draft_revision)
+    store.publish(session, "article", note="演示：装修文章详情页")
+
+
 def seed_demo_articles(session: Session, shop: Shop) -> None:
     from runtime.media.refs import ref_for
     from runtime.media.service import upload
@@ -101,3 +131,4 @@ def seed_demo_articles(session: Session, shop: Shop) -> None:
             "sort": spec["sort"], "category_id": categories[spec["category"]],
             "cover": ref_for(cover.asset), "status": "published"})
     _home_with_articles(session, shop)
+    _decorated_article_page(session)
