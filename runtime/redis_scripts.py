@@ -95,16 +95,32 @@ SECKILL_GATE = LuaScript("seckill_gate", """
 -- KEYS[3]: the member's attempt counter of the current rate window (the window's number is
 -- in the key, so the app's clock, not Redis's, decides when it starts).  KEYS[4]: the ticket
 -- hash.  KEYS[5]: the shop's pending tickets (sorted set, score = epoch seconds).
+-- KEYS[6], optional: the cached grant of the member token sent (members.tokens.grant_key:
+-- JSON [token id, member id, expires, last used] or 'revoked'), checked first.
 -- ARGV[1]: member id.  ARGV[2]: units.  ARGV[3]: now (epoch seconds).  ARGV[4]: attempts
 -- allowed per window.  ARGV[5]: that window (seconds).  ARGV[6]: the ticket id.
--- ARGV[7]: seconds to keep the ticket.  ARGV[8..]: ticket fields (name, value pairs).
+-- ARGV[7]: seconds to keep the ticket.  ARGV[8]: with KEYS[6], the grant's last use must be
+-- after this (epoch seconds; an older one is due a touch).  ARGV[9..]: ticket fields (name,
+-- value pairs).
 -- Returns {code, value}: 1 admitted (units left), 0 not loaded, -1 not started (_open),
 -- -2 ended (_close), -3 too many attempts (seconds to wait), -4 over the per-order limit
--- (the limit), -5 over the per-user limit (units held), -6 sold out (units left).
+-- (the limit), -5 over the per-user limit (units held), -6 sold out (units left), -7 the
+-- grant is not a live one of ARGV[1] (not cached, revoked, expired, another member's, due a
+-- touch): nothing was done, the caller authenticates the member the usual way.
+local now = tonumber(ARGV[3])
+if KEYS[6] then
+  local raw = redis.call('GET', KEYS[6])
+  local grant = raw and raw ~= 'revoked' and cjson.decode(raw)
+  local expires = grant and tonumber(grant[3])
+  local used = grant and tonumber(grant[4])
+  if not grant or tonumber(grant[2]) ~= tonumber(ARGV[1]) or not expires or expires <= now
+      or not used or used <= tonumber(ARGV[8]) then
+    return {-7, 0}
+  end
+end
 local stock = redis.call('GET', KEYS[1])
 if not stock then return {0, 0} end
 local rules = redis.call('HMGET', KEYS[2], '_open', '_close', '_per_order', '_per_user')
-local now = tonumber(ARGV[3])
 local open, close = tonumber(rules[1]), tonumber(rules[2])
 if not open or not close then return {0, 0} end
 if close <= open or now >= close then return {-2, close} end
@@ -120,7 +136,7 @@ if held + qty > tonumber(rules[4]) then return {-5, held} end
 if tonumber(stock) < qty then return {-6, tonumber(stock)} end
 redis.call('HINCRBY', KEYS[2], ARGV[1], qty)
 local left = redis.call('DECRBY', KEYS[1], qty)
-redis.call('HSET', KEYS[4], unpack(ARGV, 8))
+redis.call('HSET', KEYS[4], unpack(ARGV, 9))
 redis.call('EXPIRE', KEYS[4], ARGV[7])
 redis.call('ZADD', KEYS[5], now, ARGV[6])
 return {1, left}

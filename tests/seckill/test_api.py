@@ -247,3 +247,83 @@ def test_a_published_seckill_block_goes_with_the_module_and_comes_back(app, clie
     assert 'id="b-flash"' not in home.get_data(as_text=True)
     factory.module_on(shop, "seckill")
     assert [n["type"] for n in client.get(layout).json["nodes"]] == ["seckill", "title"]
+
+
+def test_an_attempt_is_one_round_trip_and_the_member_token_is_checked_in_it(
+        app, client, factory, shop, clock):
+    from rq.utils import get_version
+
+    from tests.redis_count import counting_round_trips
+
+    ids = example(app, factory, shop, stock=1, per_user=1)
+    buyer = shopper(app, client, factory, shop)
+    other = shopper(app, app.test_client(), factory, shop)
+    at(clock, 2026, 12, 5, 10, 0, 5)
+    tokens = [who.call("GET", f"/seckill/activities/{ids['activity_id']}/token").json["token"]
+              for who in (buyer, other)]  # the page fetches it: the token's grant is cached
+    order = {"activity_id": ids["activity_id"], "sku_id": ids["sku_id"]}
+    # the gate loaded and its script known to Redis (as once the rush is on), and RQ knowing
+    # the server's version (it asks once per client)
+    assert other.call("POST", "/seckill/orders", {**order, "qty": 2, "token": tokens[1]},
+                      422).json["code"] == "seckill_order_limit"
+    get_version(app.extensions["mallkit"].redis)
+    with counting_round_trips(app) as admitted:
+        buyer.call("POST", "/seckill/orders", {**order, "token": tokens[0]}, 202)
+    assert admitted == ["EVALSHA", "MULTI"]  # the gate (token grant included), the job
+    with counting_round_trips(app) as refused:
+        assert other.call("POST", "/seckill/orders", {**order, "token": tokens[1]},
+                          409).json["code"] == "seckill_sold_out"
+    assert refused == ["EVALSHA"]
+
+    # another member's order token with one's own member token: refused, whoever asks
+    assert other.call("POST", "/seckill/orders", {**order, "token": tokens[0]},
+                      409).json["code"] == "seckill_token_invalid"
+    # a revoked member token is refused although the gate would have vouched a moment ago
+    other.call("POST", "/auth/logout", {}, 204)
+    assert other.call("POST", "/seckill/orders", {**order, "token": tokens[1]},
+                      401).json["code"] == "invalid_token"
+
+
+def test_the_gate_trusts_only_a_live_cached_grant_of_the_member(app, factory, shop, clock,
+                                                                  redis_conn):
+    """What the gate's grant check accepts is what ``tokens.look_up`` would: refused (and
+    nothing done) for a grant not cached, another member's, expired or due a touch."""
+    from datetime import timedelta
+
+    from runtime.modules.members.tokens import TOUCH_INTERVAL, grant_check, look_up
+    from runtime.modules.seckill import gate
+
+    ids = example(app, factory, shop, stock=5, per_user=5)
+    member, someone = factory.member(shop), factory.member(shop)
+    token = factory.member_token(shop, member)
+    at(clock, 2026, 12, 5, 10, 0, 5)
+    mk = app.extensions["mallkit"]
+    with app.app_context(), mk.session_factory() as s:
+        use_shop(s, shop.id)
+        from runtime.modules.seckill.warming import warm_shop
+
+        warm_shop(s, redis_conn, shop.id)
+        s.commit()
+
+    def attempt(member_id, now):
+        ticket = gate.Ticket(gate.new_ticket(), shop.id, ids["activity_id"], ids["sku_id"],
+                             member_id, 1)
+        try:
+            return gate.admit(redis_conn, ticket, attempts=100, now=now,
+                              grant=grant_check(shop.id, token, now))
+        except gate.GrantNotLive:
+            return "not live"
+
+    now = clock.now()
+    assert attempt(member.id, now) == "not live"  # not cached yet
+    with app.app_context(), mk.session_factory() as s:
+        use_shop(s, shop.id)
+        assert look_up(s, token).member_id == member.id  # caches it (touched now)
+        s.commit()
+    assert attempt(someone.id, now) == "not live"
+    assert state_of(app, shop, ids["activity_id"], ids["sku_id"])["gate"] == 5
+    assert attempt(member.id, now) == 4
+    assert attempt(member.id, now + TOUCH_INTERVAL - timedelta(seconds=1)) == 3
+    assert attempt(member.id, now + TOUCH_INTERVAL) == "not live"  # look_up would touch it
+    assert attempt(member.id, now + timedelta(days=30)) == "not live"  # expired
+    assert state_of(app, shop, ids["activity_id"], ids["sku_id"])["gate"] == 3

@@ -8,7 +8,8 @@ never hold it. A write authenticated by the cookie must come from this site: its
 guest through but still rejects a bad token; ``current_member()`` is the member of the
 request, ``current_member_id()`` its id without reading the member row. The token is checked
 once per request, in the shop the URL names, through the token cache (``tokens.look_up``):
-blocking a member revokes their tokens, so a live grant is an active member's.
+blocking a member revokes their tokens, so a live grant is an active member's. A view whose
+Redis script checks the cached grant itself takes the member through :class:`ScriptCaller`.
 """
 
 from __future__ import annotations
@@ -83,15 +84,27 @@ def _invalid() -> Unauthorized:
                         code=MemberErrorCode.TOKEN_INVALID.value)
 
 
+def _checked_credential() -> tuple[str, bool] | None:
+    """:func:`_credential`, refusing a write with the cookie from another site (403)."""
+    credential = _credential()
+    if credential is not None and credential[1] and request.method not in SAFE_METHODS \
+            and not _same_origin():
+        raise Forbidden("a write with the login cookie must come from this site's pages "
+                        "(Origin)", code="csrf_failed")
+    return credential
+
+
+def _login_required() -> Unauthorized:
+    return Unauthorized("log in first: Authorization: Bearer <token>",
+                        code=MemberErrorCode.LOGIN_REQUIRED.value)
+
+
 def _grant() -> TokenGrant | None:
     if "member_grant" not in g:
-        credential = _credential()
+        credential = _checked_credential()
         grant = None
         if credential is not None:
             token, from_cookie = credential
-            if from_cookie and request.method not in SAFE_METHODS and not _same_origin():
-                raise Forbidden("a write with the login cookie must come from this site's "
-                                "pages (Origin)", code="csrf_failed")
             grant = look_up(db(), token)
             if grant is None and not from_cookie:  # a stale cookie browses as a guest
                 raise _invalid()
@@ -121,8 +134,7 @@ def current_member_id() -> int:
     tokens are revoked, so a live grant is an active member's)."""
     grant = _grant()
     if grant is None:
-        raise Unauthorized("log in first: Authorization: Bearer <token>",
-                           code=MemberErrorCode.LOGIN_REQUIRED.value)
+        raise _login_required()
     return grant.member_id
 
 
@@ -140,6 +152,26 @@ def current_token() -> MemberToken:
     if record is None:
         raise _invalid()
     return record
+
+
+class ScriptCaller:
+    """The request's member for a view whose Redis script checks the member token's cached
+    grant itself, in its own round trip (``tokens.grant_check``; seckill's gate): the token
+    sent (its sender's rules checked: 401 for none or a malformed header, 403 for a cross-site
+    cookie write), :func:`current_member_id` when the script cannot vouch for the member, and the
+    log's member once it did."""
+
+    def __init__(self) -> None:
+        credential = _checked_credential()
+        if credential is None:
+            raise _login_required()
+        self.token = credential[0]
+
+    def authenticate(self) -> int:
+        return current_member_id()
+
+    def vouched(self, member_id: int) -> None:
+        logs.bind(member_id=member_id)
 
 
 def member_required(view: F) -> F:

@@ -5,6 +5,10 @@ expiry and last use), so a request with a known token costs no query at all. Rev
 or blocking the member, which revokes every token) writes a tombstone after commit that a
 concurrent look-up cannot overwrite (``SET_UNLESS_REVOKED``), so a revoked token stops working
 at once in every process.
+
+A Redis script may check a grant itself, to spare a request the cache's own round trip
+(:func:`grant_check`; seckill's gate does): it trusts only a cached grant of the member it was
+told, unexpired and not due a touch, and anything else sends the caller to :func:`look_up`.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeGuard
 
 import redis
 from sqlalchemy import select, update
@@ -80,7 +85,32 @@ class TokenGrant:
 
 
 def _cache_key(shop_id: int | None, token_hash: str) -> str:
-    return f"mallkit:member-token:{shop_id}:{token_hash}"
+    """In the shop's Redis Cluster slot (hash tag ``{shop_id}``), beside its other keys, so a
+    script of the shop can read it."""
+    return f"mallkit:{{{shop_id}}}:member-token:{token_hash}"
+
+
+def _plausible(token: str | None) -> TypeGuard[str]:
+    return token is not None and token.startswith(TOKEN_PREFIX) and len(token) <= 100
+
+
+@dataclass(frozen=True)
+class GrantCheck:
+    """What a Redis script needs to trust a member token by its cached grant: the grant's key
+    (its value is :meth:`TokenGrant.as_json` or the tombstone ``REVOKED``) and the moment
+    (epoch seconds) its last use must be after — an older one is due a touch."""
+
+    key: str
+    used_after: float
+
+
+def grant_check(shop_id: int, token: str | None, now: datetime) -> GrantCheck | None:
+    """The check of ``token``'s cached grant in the shop at ``now``; None when ``token``
+    cannot be a member token."""
+    if not _plausible(token):
+        return None
+    return GrantCheck(_cache_key(shop_id, hash_token(token)),
+                      (now - TOUCH_INTERVAL).timestamp())
 
 
 def _cached(connection: redis.Redis | None, key: str) -> TokenGrant | str | None:
@@ -119,7 +149,7 @@ def look_up(session: Session, token: str | None) -> TokenGrant | None:
     a member revokes their tokens, which tombstones them here). A grant due for a touch
     (``last_used_at`` older than ``TOUCH_INTERVAL``) is touched in the session's transaction
     and says so (``touched``), for the caller to commit."""
-    if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 100:
+    if not _plausible(token):
         return None
     token_hash = hash_token(token)
     connection = _redis()

@@ -5,7 +5,8 @@ script can touch them together): ``mallkit:{<shop>}:seckill:<activity>:<sku>:sto
 left), ``...:buyers`` (member -> units held, plus the window and limits), the member's
 attempt counter, the ticket hashes and the shop's pending tickets.
 
-:func:`admit` is one ``EVALSHA`` of :data:`runtime.redis_scripts.SECKILL_GATE`: a refusal
+:func:`admit` is one ``EVALSHA`` of :data:`runtime.redis_scripts.SECKILL_GATE`, which also
+checks the member token's cached grant (``mallkit:{<shop>}:member-token:...``): a refusal
 costs that call and no SQL. :func:`load` fills a gate from the database (units left; units
 held by open and paid orders) only when it is not loaded, so the pre-warm and the rebuild of
 a lost key never double-count units in flight.
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 from runtime.clock import utcnow
 from runtime.errors import TooManyRequests
 from runtime.jobs import on_commit
+from runtime.modules.members.tokens import GrantCheck
 from runtime.modules.seckill.errors import (
     SeckillErrorCode,
     SeckillInvalid,
@@ -98,26 +100,39 @@ def new_ticket() -> str:
     return secrets.token_hex(12)
 
 
-def admit(conn: redis.Redis, ticket: Ticket, *, attempts: int, now: datetime | None = None
-          ) -> int | None:
+class GrantNotLive(Exception):
+    """The gate could not vouch for the member: their token's grant is not cached as a live
+    one of theirs. Nothing was done; authenticate the member the usual way."""
+
+
+def admit(conn: redis.Redis, ticket: Ticket, *, attempts: int, now: datetime | None = None,
+          grant: GrantCheck | None = None) -> int | None:
     """Run the gate for ``ticket``: the units left once admitted, None when the gate is not
     loaded (the caller loads it and asks again), or the refusal raised: 409
     ``seckill_not_started`` / ``seckill_ended`` / ``seckill_user_limit`` /
-    ``seckill_sold_out``, 422 ``seckill_order_limit``, 429 ``seckill_too_fast``."""
+    ``seckill_sold_out``, 422 ``seckill_order_limit``, 429 ``seckill_too_fast``. With
+    ``grant``, the gate first checks the member token's cached grant in the same call
+    (:class:`GrantNotLive` when it is not a live one of the ticket's member)."""
     now = now or utcnow()
     s, a, k, m = ticket.shop_id, ticket.activity_id, ticket.sku_id, ticket.member_id
     fields = {"status": "queued", "activity": a, "sku": k, "member": m, "qty": ticket.qty,
               "created": _epoch(now), "options": json.dumps(dict(ticket.options or {}))}
+    keys = [stock_key(s, a, k), buyers_key(s, a, k), attempts_key(s, a, m, now),
+            ticket_key(s, ticket.ticket), pending_key(s)]
+    if grant is not None:
+        keys.append(grant.key)
     code, value = SECKILL_GATE(
-        conn, [stock_key(s, a, k), buyers_key(s, a, k), attempts_key(s, a, m, now),
-               ticket_key(s, ticket.ticket), pending_key(s)],
-        [m, ticket.qty, f"{now.timestamp():.3f}", attempts, RATE_WINDOW_SECONDS, ticket.ticket,
-         int(TICKET_TTL.total_seconds()), *[x for kv in fields.items() for x in kv]])
+        conn, keys,
+        [m, ticket.qty, repr(now.timestamp()), attempts, RATE_WINDOW_SECONDS, ticket.ticket,
+         int(TICKET_TTL.total_seconds()), repr(grant.used_after) if grant else "",
+         *[x for kv in fields.items() for x in kv]])
     code, value = int(code), int(value)
     if code == 1:
         return value
     if code == 0:
         return None
+    if code == -7:
+        raise GrantNotLive
     when = datetime.fromtimestamp(value, UTC).isoformat() if code in (-1, -2) else None
     if code == -1:
         raise SeckillRefused("the seckill has not started yet",

@@ -3,10 +3,11 @@
 and the release of units exactly once.
 
 1. ``GET .../seckill/activities/<id>/token`` — issued only while a window runs (server
-   time): an HMAC of (shop, activity, member, window end), checked later without SQL.
+   time): the member it names and an HMAC of (shop, activity, member, window end), checked
+   later without SQL.
 2. ``POST .../seckill/orders`` — the token, then :func:`runtime.modules.seckill.gate.admit`
-   (one Redis call; a refusal reads no table), then a job on the ``critical`` queue whose id
-   is the ticket.
+   (one Redis call that also checks the member token's cached grant; a refusal reads no
+   table), then a job on the ``critical`` queue whose id is the ticket (one more call).
 3. The job (:func:`create_order`) quotes and submits the order through orders' checkout with
    ``activity: {kind: "seckill"}``; the ``order_created`` hook takes the activity stock with
    ``UPDATE ... SET stock = stock - n WHERE id = ? AND stock >= n`` beside the catalog's
@@ -24,7 +25,7 @@ import hmac
 import logging
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import redis
 from sqlalchemy import select, update
@@ -33,7 +34,8 @@ from sqlalchemy.orm import Session
 from runtime.clock import utcnow
 from runtime.errors import MallkitError, ValidationFailed
 from runtime.fielderrors import FieldErrors
-from runtime.jobs import CRITICAL, enqueue, fetch_job, job_died
+from runtime.jobs import CRITICAL, enqueue_new, fetch_job, job_died
+from runtime.modules.members.tokens import GrantCheck, grant_check
 from runtime.modules.seckill import gate
 from runtime.modules.seckill.errors import SeckillErrorCode, SeckillRefused
 from runtime.modules.seckill.locks import claim_for_update
@@ -60,28 +62,62 @@ def sign(secret: str, shop_id: int, activity_id: int, member_id: int, until: int
 
 def issue_token(session: Session, secret: str, shop_id: int, activity_id: Any, member_id: int,
                 now: datetime | None = None) -> dict[str, Any]:
-    """The order token of a running window (409 ``seckill_not_started`` with ``starts_at``
-    before the slot opens, ``seckill_ended`` after)."""
+    """The order token of a running window, ``<member>.<window end>.<signature>`` (409
+    ``seckill_not_started`` with ``starts_at`` before the slot opens, ``seckill_ended``
+    after)."""
     view = get_activity(session, activity_id)
     window = refuse_unless_running(view.timing(zone(session), now))
     until = int(window.ends_at.timestamp())
-    return {"token": f"{until}.{sign(secret, shop_id, view.activity.id, member_id, until)}",
+    signature = sign(secret, shop_id, view.activity.id, member_id, until)
+    return {"token": f"{member_id}.{until}.{signature}",
             "expires_at": window.ends_at.isoformat(), "activity_id": view.activity.id}
+
+
+def _token_parts(token: Any) -> tuple[int, int, str] | None:
+    parts = token.split(".") if isinstance(token, str) else []
+    if len(parts) != 3 or not (parts[0].isdigit() and parts[1].isdigit()):
+        return None
+    return int(parts[0]), int(parts[1]), parts[2]
+
+
+def token_member(secret: str, shop_id: int, activity_id: int, token: Any,
+                 now: datetime) -> int | None:
+    """The member a genuine token of this activity's window running at ``now`` names, or
+    None (no SQL, no Redis)."""
+    parts = _token_parts(token)
+    if parts is None or parts[1] <= now.timestamp():
+        return None
+    member_id, until, signature = parts
+    if not hmac.compare_digest(signature, sign(secret, shop_id, activity_id, member_id, until)):
+        return None
+    return member_id
 
 
 def check_token(secret: str, shop_id: int, activity_id: int, member_id: int, token: Any,
                 now: datetime | None = None) -> None:
     """A token issued to this member for this activity's running window (no SQL)."""
-    until_text, _, signature = token.partition(".") if isinstance(token, str) else ("", "", "")
-    if not until_text.isdigit() or not hmac.compare_digest(
-            signature, sign(secret, shop_id, activity_id, member_id, int(until_text))):
+    parts = _token_parts(token)
+    if parts is None or parts[0] != member_id or not hmac.compare_digest(
+            parts[2], sign(secret, shop_id, activity_id, member_id, parts[1])):
         raise SeckillRefused("get an order token for this activity first",
                              code=SeckillErrorCode.TOKEN_INVALID)
-    if int(until_text) <= (now or utcnow()).timestamp():
+    if parts[1] <= (now or utcnow()).timestamp():
         raise SeckillRefused("this seckill slot has ended", code=SeckillErrorCode.ENDED)
 
 
 # --- placing an order: the gate and the ticket -------------------------------------------
+
+
+class Caller(Protocol):
+    """Who sends an attempt (the request's member, for the API): the member token sent, the
+    member's id the usual way (a token look-up; 401 without a live token) when the gate
+    cannot vouch for them, and a word once the gate did."""
+
+    token: str
+
+    def authenticate(self) -> int: ...
+
+    def vouched(self, member_id: int) -> None: ...
 
 
 def parse_order_request(body: Mapping[str, Any]) -> dict[str, Any]:
@@ -106,22 +142,39 @@ def parse_order_request(body: Mapping[str, Any]) -> dict[str, Any]:
     return {**values, "token": body["token"], "options": options}
 
 
-def place(session: Session, conn: redis.Redis, shop_id: int, member_id: int,
+def place(session: Session, conn: redis.Redis, shop_id: int, caller: Caller,
           request: Mapping[str, Any], *, attempts: int, secret: str,
           now: datetime | None = None) -> gate.Ticket:
     """Admit an attempt through the gate and queue its order job (job id = the ticket).
-    ``session`` (the request's) is read only when the gate of this SKU is not loaded, or
-    holds another window than the token's (the next slot opened before the sweeper set
-    it): it then loads the gate or sets its window from the database and asks again."""
-    check_token(secret, shop_id, request["activity_id"], member_id, request["token"], now)
+
+    The member is the one the order token names; the gate vouches for them by their member
+    token's cached grant in the same round trip, else ``caller`` authenticates them the usual
+    way and they must be that member. A bad order token is refused after authentication (so
+    401 comes first). ``session`` (the request's) is read only when the gate of this SKU is
+    not loaded, or holds another window than the token's (the next slot opened before the
+    sweeper set it): it then loads the gate or sets its window from the database and asks
+    again."""
+    now = now or utcnow()
+    named = token_member(secret, shop_id, request["activity_id"], request["token"], now)
+    grant = grant_check(shop_id, caller.token, now) if named is not None else None
+    if named is None or grant is None:
+        member_id = caller.authenticate()
+        check_token(secret, shop_id, request["activity_id"], member_id, request["token"], now)
+    else:
+        member_id = named
     ticket = gate.Ticket(gate.new_ticket(), shop_id, request["activity_id"], request["sku_id"],
                          member_id, request["qty"], options=request["options"])
     try:
-        left = gate.admit(conn, ticket, attempts=attempts, now=now)
-    except SeckillRefused as refused:
-        if refused.code not in WINDOW_REFUSALS:
-            raise
-        left = None  # the token says a window runs now: the gate still has the previous one
+        left = _admit(conn, ticket, attempts, now, grant)
+    except gate.GrantNotLive:
+        if caller.authenticate() != member_id:
+            raise SeckillRefused("get an order token for this activity first",
+                                 code=SeckillErrorCode.TOKEN_INVALID) from None
+        left = _admit(conn, ticket, attempts, now, None)
+    except MallkitError:
+        caller.vouched(member_id)  # the gate checked the grant before it refused
+        raise
+    caller.vouched(member_id)
     if left is None:
         view = get_activity(session, ticket.activity_id)
         if view.sku(ticket.sku_id) is None:
@@ -134,8 +187,21 @@ def place(session: Session, conn: redis.Redis, shop_id: int, member_id: int,
             raise SeckillRefused("the seckill is not open", code=SeckillErrorCode.NOT_STARTED)
     from runtime.modules.seckill.jobs import create_order_job
 
-    enqueue(conn, create_order_job, shop_id, ticket.ticket, queue=CRITICAL, jid=ticket.ticket)
+    enqueue_new(conn, create_order_job, shop_id, ticket.ticket, queue=CRITICAL,
+                jid=ticket.ticket)
     return ticket
+
+
+def _admit(conn: redis.Redis, ticket: gate.Ticket, attempts: int, now: datetime,
+           grant: GrantCheck | None) -> int | None:
+    """The gate's answer; a window refusal is taken as "not loaded" (the token says a window
+    runs now: the gate still has the previous one)."""
+    try:
+        return gate.admit(conn, ticket, attempts=attempts, now=now, grant=grant)
+    except SeckillRefused as refused:
+        if refused.code not in WINDOW_REFUSALS:
+            raise
+        return None
 
 
 # --- the order job -------------------------------------------------------------------------
