@@ -74,8 +74,8 @@ def issue_token(session: Session, secret: str, shop_id: int, activity_id: Any, m
 
 
 def _token_parts(token: Any) -> tuple[int, int, str] | None:
-    parts = token.split(".") if isinstance(token, str) else []
-    if len(parts) != 3 or not (parts[0].isdigit() and parts[1].isdigit()):
+    parts = token.split(".") if isinstance(token, str) and len(token) <= 100 else []
+    if len(parts) != 3 or not (parts[0].isdecimal() and parts[1].isdecimal()):
         return None
     return int(parts[0]), int(parts[1]), parts[2]
 
