@@ -4,7 +4,8 @@ All grids (whatever their source: picks, group, tag, newest, best-selling) are a
 :mod:`runtime.blocklib.products` in the page's one product load (announced in ``prepare``).
 A grid with source ``context`` follows the page's parameters (the category page's search
 ``keyword``, ``group`` or category ``id``), so the search bar and a link to a group land on a
-page showing those products; without one it shows the newest products.
+page showing those products; without one it shows the newest products — on a product page
+("看了又看") never the product being viewed.
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ def page_context(ctx: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
     return {"source": "newest"}, None
 
 
+def _viewed(ctx: Any) -> int | None:
+    """The product a product page shows (its ``id`` parameter), which its context grids skip."""
+    viewed = ctx.params.get("id") if ctx.page.get("kind") == "product" else None
+    return int(viewed) if isinstance(viewed, int | str) and str(viewed).isdigit() else None
+
+
 def _sources(batch: list[Any], ctx: Any
              ) -> tuple[list[ProductSource], tuple[dict[str, Any], dict[str, Any] | None] | None]:
     """Each grid's source, and the page context when a grid follows it (looked up once per
@@ -58,6 +65,8 @@ def _sources(batch: list[Any], ctx: Any
                 ctx.loads["product-grid.context"] = page_context(ctx)
             context = ctx.loads["product-grid.context"]
             settings.update(context[0])
+            if _viewed(ctx) is not None:  # one more, in case the viewed product is among them
+                settings["limit"] = int(settings.get("limit") or 1) + 1
         sources.append(source_of(instance.id, settings))
     return sources, context
 
@@ -70,9 +79,14 @@ def resolve(batch: list[Any], ctx: Any) -> dict[str, Any]:
     sources, context = _sources(batch, ctx)
     lists = page_product_lists(ctx, sources)
     extra = {"preview": True} if ctx.preview else {}
+    viewed = _viewed(ctx)
     out = {}
     for instance in batch:
-        data: dict[str, Any] = {"products": lists[instance.id], **extra}
+        cards = lists[instance.id]
+        if viewed is not None and instance.settings.get("source") == "context":
+            limit = int(instance.settings.get("limit") or 1)
+            cards = [card for card in cards if card["id"] != viewed][:limit]
+        data: dict[str, Any] = {"products": cards, **extra}
         if instance.settings.get("source") == "context" and context and context[1]:
             data["context"] = context[1]
         out[instance.id] = data

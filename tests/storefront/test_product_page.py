@@ -102,3 +102,18 @@ def test_theme_previews_show_a_sample_buy_box():
     regs = default_registries()
     html = fixture_page(regs, regs.themes.default, "product", "/theme.css")
     assert 'data-mk-buybox="2"' in html and "土鸡蛋 10 枚" in html and "请选择 规格" in html
+
+
+def test_the_see_also_grid_never_lists_the_product_being_viewed(client, factory, shop):
+    """看了又看 (a context grid on the product page) shows the newest other products, still as
+    many as its limit."""
+    older = [factory.product(shop, f"商品{i}") for i in range(3)]
+    viewed = factory.product(shop, "正在看的商品")  # the newest of all
+    factory.publish_page(shop, product_page(
+        block("box", "product-buybox"),
+        block("also", "product-grid", source="context", limit=2)), "product")
+    nodes = client.get(f"/api/v1/shops/alpha/layouts/product?id={viewed.id}").json["nodes"]
+    shown = [p["id"] for p in nodes[1]["data"]["products"]]
+    assert shown == [older[2].id, older[1].id]
+    other = client.get(f"/api/v1/shops/alpha/layouts/product?id={older[0].id}").json["nodes"]
+    assert [p["id"] for p in other[1]["data"]["products"]] == [viewed.id, older[2].id]
