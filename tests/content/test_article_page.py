@@ -235,3 +235,19 @@ def test_the_module_schema_checks_page_kinds(tmp_path):
                           {"schema": 1, "title": "x", "kind": "home", "blocks": []})
     with pytest.raises(ManifestError, match="/page_kinds/0/kind"):
         load_registries(module_dirs=(MODULES_DIR, folder))
+
+
+def test_a_cold_article_page_reads_the_article_and_the_categories_once(app, client, shop,
+                                                                       merchant):
+    from tests.sqlcount import counting
+
+    first = merchant.article(title="第一篇", cover={"url": "https://img.example.com/a.png"})
+    second = merchant.article(title="第二篇")
+    assert _layout(client, shop, f"?id={first['id']}").status_code == 200  # page made
+    with counting(app) as counted:
+        assert _layout(client, shop, f"?id={second['id']}").status_code == 200  # cold
+    tables = [" ".join(s.split()).split(" FROM ", 1)[-1].split(" ")[0]
+              for s in counted.statements if s.lstrip().upper().startswith("SELECT")]
+    # article-body's article, article-list's articles; the category names shared by both
+    assert tables.count("content_categories") == 1
+    assert tables.count("content_articles") == 2

@@ -43,6 +43,15 @@ def category_names(session: Session) -> dict[int, str]:
     return {c.id: c.name for c in service.categories(session)}
 
 
+def page_category_names(ctx: Any) -> dict[int, str]:
+    """:func:`category_names` once per page render (``ctx.loads``), for the content blocks
+    of a page (article-body and article-list) to share."""
+    names = ctx.loads.get("content.category_names")
+    if names is None:
+        names = ctx.loads["content.category_names"] = category_names(ctx.session)
+    return names
+
+
 def admin_article(article: Article, assets: Mapping[int, Any],
                   categories: Mapping[int, str]) -> dict[str, Any]:
     return {**article_detail(article, assets, categories), "status": article.status,

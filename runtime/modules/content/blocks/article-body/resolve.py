@@ -39,7 +39,7 @@ def resolve(batch: list[Any], ctx: Any) -> dict[str, Any]:
     if article is not None:
         detail = serializers.article_detail(article, serializers.cover_assets(ctx.session,
                                                                               [article]),
-                                            serializers.category_names(ctx.session))
+                                            serializers.page_category_names(ctx))
         detail["day"] = local_text(article.published_at, shop_zone(ctx.session), "%Y-%m-%d")
         data["article"] = detail
         data["views_url"] = f"{API_PREFIX}/shops/{ctx.shop.slug}/articles/{article.id}/views"

@@ -14,7 +14,7 @@ def resolve(batch: list[Any], ctx: Any) -> dict[str, Any]:
     found = service.latest_by_category(ctx.session, wanted)
     articles = [a for items in found.values() for a in items]
     assets = serializers.cover_assets(ctx.session, articles)
-    names = serializers.category_names(ctx.session)
+    names = serializers.page_category_names(ctx)
     ids = {name: cid for cid, name in names.items()}
     out: dict[str, Any] = {}
     for instance, (name, count) in zip(batch, wanted, strict=True):
