@@ -1,8 +1,9 @@
 """The demo shop as `mallkit demo` seeds it, in Chromium at 320, 375 and 430 px: home, a
 product, the category page, the user centre and the cart are no wider than the screen, show no
-broken image and no untranslated key, and the simulator banner covers no part of the title bar
-(it used to sit on the title); screenshots at 375 px go to test-artifacts/. On a product whose
-SKUs have their own pictures the picker shows the picked SKU's, and 分享 hands out the link."""
+broken image and no untranslated key, the simulator banner covers no part of the title bar (it
+used to sit on the title), and the home's shortcut icons fill their rows; screenshots at 375 px
+go to test-artifacts/. On a product whose SKUs have their own pictures the picker shows the
+picked SKU's, and 分享 hands out the link."""
 
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ def _overlaps(a: dict | None, b: dict | None) -> bool:
 def test_the_demo_pages_fit_phones_and_the_banner_leaves_the_title_free(app, live_url, phone):  # noqa: F811
     seeded = app.test_cli_runner().invoke(args=["demo"])
     assert seeded.exit_code == 0, seeded.output
+    home = app.test_client().get("/api/v1/shops/demo/layouts/home").json["nodes"]
+    for nav in (n for n in home if n["type"] == "icon-nav"):  # no entry alone on a row
+        assert len(nav["props"]["entries"]) % nav["props"]["columns"] == 0, nav
     phone.goto(f"{live_url}/s/demo/")
     product = phone.locator("a[href*='/pages/product?id=']").first.get_attribute("href")
     paths = ["/s/demo/", product, "/s/demo/pages/category", "/s/demo/pages/user", "/s/demo/cart"]

@@ -42,6 +42,12 @@ def seed_demo(session: Session, shop: Shop) -> None:
     _seed_pages(session, shop)
 
 
+def _even_columns(count: int, columns: int) -> int:
+    """Icons per row that fill every row (5, 4 or 3), else ``columns`` as it was: a sixth
+    entry in a row of five would stand alone on a second row."""
+    return next((n for n in (5, 4, 3) if count % n == 0), columns)
+
+
 def _seed_pages(session: Session, shop: Shop) -> None:
     """A 领券中心 page, the home page's 领券 entry pointing at it and a coupon strip under
     the shortcuts (a home page the merchant changed is left alone)."""
@@ -73,6 +79,8 @@ def _seed_pages(session: Session, shop: Shop) -> None:
             if coupon is None:
                 entries.append({"title": "领券", "icon": "coupon", "image": None, "color": "",
                                 "link": link})
+                block["settings"]["columns"] = _even_columns(
+                    len(entries), block["settings"].get("columns", 5))
             else:
                 coupon["link"] = link
             blocks.append({"id": "coupons", "type": "coupon-strip", "version": 1,
