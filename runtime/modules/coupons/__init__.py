@@ -8,7 +8,8 @@ from runtime.modules.contract import Module
 module = Module(
     models="runtime.modules.coupons.models",
     migrations="migrations",
-    api=("runtime.modules.coupons.api:coupons_api",),
+    api=("runtime.modules.coupons.api:coupons_api",
+         "runtime.modules.coupons.api:coupons_pages"),
     console="builder.coupons",
     blocks="blocks",
     jobs={"coupons-sweep": "runtime.modules.coupons.jobs:sweep_job"},

@@ -1,12 +1,13 @@
 """Coupons API: ``GET /api/v1/shops/<shop>/coupons`` (claimable, with the caller's claimed
 state; short-cached, private), ``POST .../coupons/<id>/claim``, ``GET .../me/coupons``.
-Every endpoint answers 404 ``module_disabled`` while the shop has the module off."""
+Every endpoint answers 404 ``module_disabled`` while the shop has the module off; so does
+the H5 page 我的优惠券 (``/s/<shop>/coupons/mine``)."""
 
 from __future__ import annotations
 
 from flask import jsonify, request
 
-from runtime.api import shop_api_blueprint
+from runtime.api import render_shell_page, shop_api_blueprint, shop_pages_blueprint
 from runtime.api.openapi import ApiComponents, json_response, operation
 from runtime.errors import ValidationFailed
 from runtime.modules.coupons import service
@@ -113,3 +114,19 @@ def my_coupons():
     response = jsonify({"items": items})
     response.headers["Cache-Control"] = "private, no-cache"
     return response
+
+
+# --- H5 page (a shell; mine.js reads GET me/coupons like the mini-program) ----------------
+
+coupons_pages = shop_pages_blueprint("coupons", __name__)
+MINE_TABS = (("unused", "可使用"), ("used", "已使用"), ("expired", "已过期"))
+
+
+@coupons_pages.get("/coupons/mine")
+def mine_page():
+    """我的优惠券, by tab (``?status=unused|used|expired``)."""
+    status = request.args.get("status", "unused")
+    if status not in dict(MINE_TABS):
+        status = "unused"
+    return render_shell_page("coupons", "mine.html", "我的优惠券", tabs=MINE_TABS,
+                             status=status)

@@ -52,3 +52,9 @@ def issue_coupons(session: Session, member_id: int, template_ids: list[int], sou
 @hookimpl
 def revoke_coupons(session: Session, idempotency_key: str) -> int:
     return service.revoke_by_key(session, f"hook-{idempotency_key}")
+
+
+@hookimpl
+def member_balances(session: Session, member_ids: list[int]) -> dict[str, dict[int, int]]:
+    """``coupons``: each member's usable coupons (unused, not expired)."""
+    return {"coupons": service.usable_counts(session, member_ids)}

@@ -272,6 +272,17 @@ def member_coupons(session: Session, member_id: int, status: str | None = None
     return [(c, t) for c, t in session.execute(query.limit(200)).all()]
 
 
+def usable_counts(session: Session, member_ids: Sequence[int]) -> dict[int, int]:
+    """How many unused, unexpired coupons each of these members holds (members with none
+    left out): the user card's 优惠券 figure."""
+    rows = session.execute(
+        select(MemberCoupon.member_id, func.count())
+        .where(MemberCoupon.member_id.in_(member_ids),
+               MemberCoupon.status == CouponStatus.UNUSED, MemberCoupon.valid_until > utcnow())
+        .group_by(MemberCoupon.member_id))
+    return {member_id: count for member_id, count in rows}
+
+
 def coupon_view(coupon: MemberCoupon, template: CouponTemplate, zone: Any,
                 now: datetime | None = None) -> dict[str, Any]:
     now = now or utcnow()
@@ -283,7 +294,8 @@ def coupon_view(coupon: MemberCoupon, template: CouponTemplate, zone: Any,
             "valid_from": coupon.valid_from.isoformat(),
             "valid_until": coupon.valid_until.isoformat(),
             "usable_now": status == CouponStatus.UNUSED and coupon.valid_from <= now,
-            "order_id": coupon.order_id}
+            "order_id": coupon.order_id, "product_ids": list(template.product_ids or ()),
+            "category_ids": list(template.category_ids or ())}
 
 
 # --- with orders ----------------------------------------------------------------------------

@@ -21,7 +21,8 @@ def level_dict(level: Level) -> dict[str, Any]:
 
 
 def member_dict(session: Session, member: Member) -> dict[str, Any]:
-    """The member as the app shows them: profile, level and benefits, points, balance."""
+    """The member as the app shows them: profile, level and benefits, points, balance and
+    usable coupons (``coupon_count``: null while no module holds coupons)."""
     from runtime.modules.members.queries import EMPTY_WALLET, member_balances
 
     held = member_balances(session, [member.id])
@@ -42,6 +43,7 @@ def member_dict(session: Session, member: Member) -> dict[str, Any]:
                      "points_multiplier": str(benefits.points_multiplier)},
         "points": held["points"].get(member.id, 0),
         "wallet": dict(held["wallet"].get(member.id, EMPTY_WALLET)),
+        "coupon_count": held["coupons"].get(member.id, 0) if "coupons" in held else None,
         "stats": {"order_count": member.order_count, "total_spent_fen": member.total_spent_fen},
         "joined_at": member.created_at.isoformat(),
     }
@@ -90,6 +92,8 @@ OPENAPI.schema("Member", {
         "wallet": {"type": "object", "properties": {
             "balance_fen": {"type": "integer"}, "principal_fen": {"type": "integer"},
             "bonus_fen": {"type": "integer"}}},
+        "coupon_count": {"type": ["integer", "null"], "description": "unused, unexpired "
+                         "coupons; null while the shop has coupons off"},
         "stats": {"type": "object"}, "joined_at": {"type": "string", "format": "date-time"},
     },
 })

@@ -226,6 +226,12 @@ async function usercard(root) {
     else avatar.textContent = (me.nickname || "会")[0];
     set("[data-points]", String(me.points));
     set("[data-balance]", yuan(me.wallet ? me.wallet.balance_fen : 0));
+    const coupons = root.querySelector("[data-coupons-link]");
+    if (coupons) {  // null while the shop has coupons off: the row keeps three cells
+      coupons.hidden = me.coupon_count == null;
+      coupons.parentElement.style.setProperty("--n", coupons.hidden ? "3" : "4");
+      set("[data-coupons]", String(me.coupon_count ?? 0));
+    }
     set("[data-order-total]", String(Object.values(counts).reduce((n, c) => n + c, 0)));
     root.querySelectorAll("[data-count]").forEach((badge) => {
       const n = counts[badge.dataset.count] || 0;
