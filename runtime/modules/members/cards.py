@@ -84,6 +84,26 @@ def active_cards(session: Session, member_id: int, now: datetime | None = None
         .order_by(MemberCard.starts_at)))
 
 
+def card_summary(session: Session, member_id: int, now: datetime | None = None
+                 ) -> dict[str, Any]:
+    """What the user card shows, in one statement: ``card`` (the name of the card running
+    now and the end of the last one stacked after it) or None, and ``cards_on_sale``
+    (whether the shop sells any card: the 开通会员卡 entry)."""
+    now = now or utcnow()
+    running = (select(CardPlan.name).join(MemberCard, MemberCard.plan_id == CardPlan.id)
+               .where(MemberCard.member_id == member_id, MemberCard.starts_at <= now,
+                      MemberCard.expires_at > now)
+               .order_by(MemberCard.expires_at.desc()).limit(1).scalar_subquery())
+    until = (select(func.max(MemberCard.expires_at))
+             .where(MemberCard.member_id == member_id, MemberCard.expires_at > now)
+             .scalar_subquery())
+    on_sale = select(CardPlan.id).where(CardPlan.is_active.is_(True)).exists()
+    name, expires_at, sells = session.execute(select(running, until, on_sale)).one()
+    card = ({"name": name, "expires_at": expires_at.isoformat()}
+            if name is not None and expires_at is not None else None)
+    return {"card": card, "cards_on_sale": bool(sells)}
+
+
 def grant_card(session: Session, member_id: int, plan_id: int, *, key: str,
                payment_ref: str = "") -> MemberCard:
     """Give a member a card of ``plan_id`` (once per ``key``) and lift their level."""

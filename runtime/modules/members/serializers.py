@@ -21,8 +21,10 @@ def level_dict(level: Level) -> dict[str, Any]:
 
 
 def member_dict(session: Session, member: Member) -> dict[str, Any]:
-    """The member as the app shows them: profile, level and benefits, points, balance and
-    usable coupons (``coupon_count``: null while no module holds coupons)."""
+    """The member as the app shows them: profile, level and benefits, points, balance,
+    usable coupons (``coupon_count``: null while no module holds coupons), the paid card
+    running now and whether the shop sells cards."""
+    from runtime.modules.members.cards import card_summary
     from runtime.modules.members.queries import EMPTY_WALLET, member_balances
 
     held = member_balances(session, [member.id])
@@ -44,6 +46,7 @@ def member_dict(session: Session, member: Member) -> dict[str, Any]:
         "points": held["points"].get(member.id, 0),
         "wallet": dict(held["wallet"].get(member.id, EMPTY_WALLET)),
         "coupon_count": held["coupons"].get(member.id, 0) if "coupons" in held else None,
+        **card_summary(session, member.id),
         "stats": {"order_count": member.order_count, "total_spent_fen": member.total_spent_fen},
         "joined_at": member.created_at.isoformat(),
     }
@@ -94,6 +97,11 @@ OPENAPI.schema("Member", {
             "bonus_fen": {"type": "integer"}}},
         "coupon_count": {"type": ["integer", "null"], "description": "unused, unexpired "
                          "coupons; null while the shop has coupons off"},
+        "card": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
+            "name": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"}}}],
+            "description": "the paid member card running now (expires_at: the end of the "
+                           "last card stacked after it)"},
+        "cards_on_sale": {"type": "boolean", "description": "the shop sells paid cards"},
         "stats": {"type": "object"}, "joined_at": {"type": "string", "format": "date-time"},
     },
 })

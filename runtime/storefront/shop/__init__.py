@@ -1,6 +1,6 @@
 """H5 pages of the money path under ``/s/<shop>/``: cart, checkout, my orders (by status
 tab), order detail, after-sales (apply for a line, track, ship back), addresses, balance
-(top-up) and points. Each page is a small
+(top-up), points and paid member cards. Each page is a small
 server-rendered shell; ``shop.js`` talks to the same JSON API as the mini-program (Bearer
 token from H5 login, kept in ``localStorage``), so the H5 and the mini-program behave the
 same."""
@@ -101,6 +101,13 @@ def addresses():
 def wallet():
     """我的余额: balance, top-up tiers, top-up through WeChat Pay, the ledger."""
     return _page("wallet.html", "我的余额", topup=request.args.get("topup", type=int))
+
+
+@shop_pages.get("/cards")
+def cards():
+    """会员卡: the member's running card, the cards on sale (price, level benefits, days),
+    bought with the balance."""
+    return _page("cards.html", "会员卡")
 
 
 @shop_pages.get("/points")

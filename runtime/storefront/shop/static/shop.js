@@ -514,9 +514,60 @@ async function pointsPage() {
     <section class="card"><h2>积分明细</h2><ul class="ledger">${raw(points.entries.map((e) => html`<li class="row"><span>${e.label || e.kind}<br><span class="muted">${when(e.created_at)}</span></span><strong>${e.delta > 0 ? "+" : ""}${e.delta}</strong></li>`).join("") || '<li class="muted">暂无记录</li>')}</ul></section>`;
 }
 
+// --- paid member cards ------------------------------------------------------------------
+
+function benefitText(level) {
+  if (!level) return "";
+  const parts = [];
+  if (level.discount_percent < 100) parts.push(`${level.discount_percent / 10}折`);
+  if (level.free_shipping) parts.push("包邮");
+  if (Number(level.points_multiplier) > 1) parts.push(`${level.points_multiplier}倍积分`);
+  return [`${level.name}权益`, ...parts].join(" · ");
+}
+
+async function cardsPage() {
+  await requireLogin();
+  const render = async (note = "") => {
+    const [me, { plans }, { levels }] = await Promise.all([
+      api("GET", "/me"), api("GET", "/cards"), api("GET", "/levels")]);
+    const byId = Object.fromEntries(levels.map((lv) => [lv.id, lv]));
+    done();
+    app.innerHTML = html`
+      <section class="card center" data-mine>${raw(me.card
+        ? html`<p class="muted">我的会员卡</p><h2>${me.card.name}</h2><p>${new Date(me.card.expires_at).toLocaleDateString("zh-CN")} 到期</p>`
+        : '<p class="muted">还没有开通会员卡</p>')}
+        <p class="muted">余额 ${yuan(me.wallet ? me.wallet.balance_fen : 0)} · <a href="${app.dataset.wallet}">去充值</a></p>
+        ${raw(note ? html`<p class="status" role="status">${note}</p>` : "")}</section>
+      ${raw(plans.map((p) => html`<section class="card" data-plan="${p.id}"><h2>${p.name}</h2>
+        <p>${benefitText(byId[p.level_id])}</p>
+        <div class="row"><span><strong class="price">${yuan(p.price_fen)}</strong> <span class="muted">/ ${p.days} 天</span></span>
+          <button class="primary" type="button" data-buy="${p.id}">${me.card ? "续费" : "开通"}</button></div></section>`).join("")
+        || '<p class="empty">本店暂未出售会员卡</p>')}
+      <p class="error" data-error role="alert"></p>`;
+  };
+  const keys = {};  // one key per plan until it is bought: a retry never pays twice
+  app.addEventListener("click", async (event) => {
+    const button = event.target.closest("[data-buy]");
+    if (!button) return;
+    const plan = button.dataset.buy;
+    keys[plan] ||= `h5-card-${crypto.randomUUID ? crypto.randomUUID() : Date.now() + Math.random()}`;
+    button.disabled = true;
+    try {
+      const card = await api("POST", "/me/cards", { plan_id: Number(plan) },
+                             { "Idempotency-Key": keys[plan] });
+      delete keys[plan];
+      await render(`开通成功，${new Date(card.expires_at).toLocaleDateString("zh-CN")} 到期`);
+    } catch (e) {
+      button.disabled = false;
+      app.querySelector("[data-error]").textContent = problemText(e);
+    }
+  });
+  await render();
+}
+
 const pages = { cart: cartPage, checkout: checkoutPage, orders: ordersPage, order: orderPage,
   "aftersale-apply": aftersaleApplyPage, aftersales: aftersalesPage, aftersale: aftersalePage,
-  addresses: addressesPage, wallet: walletPage, points: pointsPage };
+  addresses: addressesPage, wallet: walletPage, points: pointsPage, cards: cardsPage };
 pages[app.dataset.page]?.().catch((e) => {
   done();
   app.insertAdjacentHTML("beforeend", html`<p class="error">${problemText(e)}</p>`);

@@ -226,6 +226,9 @@ async function usercard(root) {
     else avatar.textContent = (me.nickname || "会")[0];
     set("[data-points]", String(me.points));
     set("[data-balance]", yuan(me.wallet ? me.wallet.balance_fen : 0));
+    const card = root.querySelector("[data-card]");
+    card.textContent = me.card ? `${me.card.name} · ${new Date(me.card.expires_at).toLocaleDateString("zh-CN")}到期` : "开通会员卡";
+    card.hidden = !me.card && !me.cards_on_sale;
     const coupons = root.querySelector("[data-coupons-link]");
     if (coupons) {  // null while the shop has coupons off: the row keeps three cells
       coupons.hidden = me.coupon_count == null;
