@@ -120,3 +120,26 @@ def test_the_card_counts_a_coupon_and_my_coupons_lists_it(app, client, factory, 
         active, item, width = in_browser(steps)
     assert active == "可使用" and width <= 375
     assert "满100减10" in item and "¥10" in item and "满100可用" in item and "去使用" in item
+
+
+def test_the_count_costs_one_statement_however_many_coupons(app, client, factory, shop,
+                                                            clock):
+    from tests.sqlcount import counting
+
+    clock.freeze(NOW)
+    alice = shopper(app, client, factory, shop)
+
+    def statements() -> int:
+        alice.call("GET", "/me")  # the token and the module switches cached first
+        with counting(app) as me:
+            alice.call("GET", "/me")
+        return len(me.statements)
+
+    off = statements()
+    factory.module_on(shop, "coupons")
+    claim(alice, template(app, factory, shop, name="券一"))
+    one = statements()
+    for name in ("券二", "券三"):
+        claim(alice, template(app, factory, shop, name=name))
+    assert alice.call("GET", "/me").json["coupon_count"] == 3
+    assert statements() == one == off + 1
