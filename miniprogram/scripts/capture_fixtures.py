@@ -304,6 +304,7 @@ def _record_flow(rec: Recorder, product_id: int) -> dict[str, dict[str, Any]]:
     _record_promotions(rec)
     _record_groupbuy(rec, address["body"]["id"])
     _record_coupons(rec)
+    _record_cards(rec)
     return rec.fixtures
 
 
@@ -368,6 +369,17 @@ def _record_coupons(rec: Recorder) -> None:
     rec.call("coupons-state", "GET", path)
     rec.call("coupon-claim", "POST", f"{API}/coupons/{ids[0]}/claim", expect=201)
     rec.call("coupons-claimed", "GET", path)
+    rec.call("my-coupons", "GET", f"{API}/me/coupons?status=unused")
+
+
+def _record_cards(rec: Recorder) -> None:
+    """The 会员卡 page: the demo's cards on sale, the levels they lift to, and a purchase the
+    fixture shopper's empty balance refuses."""
+    plans = rec.call("card-plans", "GET", f"{API}/cards")
+    rec.call("levels", "GET", f"{API}/levels")
+    rec.call("card-buy-refused", "POST", f"{API}/me/cards",
+             {"plan_id": plans["body"]["plans"][0]["id"]},
+             headers={"Idempotency-Key": "mp-fixture-card-1"}, expect=409)
 
 
 def _record_bargain(rec: Recorder) -> None:
