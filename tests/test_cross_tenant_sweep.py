@@ -113,6 +113,7 @@ EXEMPT_ROUTES = {
     "/s/<shop_slug>/_reviews-static/<path:filename>": "static files of the H5 review pages",
     "/s/<shop_slug>/_seckill-static/<path:filename>": "static files of the H5 seckill page",
     "/s/<shop_slug>/_groupbuy-static/<path:filename>": "static files of the H5 group-buy pages",
+    "/s/<shop_slug>/_coupons-static/<path:filename>": "static files of the H5 coupon pages",
     "/s/<shop_slug>/_bargain-static/<path:filename>": "static files of the H5 bargain pages",
 }
 
