@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import require_chromium, serving
+from tests.browser_support import log_in_h5, require_chromium, serving
 from tests.coupons.flow import member_coupon, template
 from tests.coupons.test_module import _publish_home
 from tests.orders.flow import shopper, sku_of
@@ -29,12 +29,8 @@ def test_claim_from_the_strip_use_it_at_checkout_and_pay(app, client, factory, s
 
     with serving(app) as live_url:
         def steps(phone):
-            phone.context.add_cookies([{
-                "name": "mallkit_member", "value": alice.token, "httpOnly": True,
-                "sameSite": "Lax", "url": f"{live_url}/api/v1/shops/{shop.slug}/"}])
             phone.goto(f"{live_url}/s/{shop.slug}/")
-            phone.evaluate("(key) => localStorage.setItem(key, '1')",
-                           f"mallkit:{shop.slug}:member")
+            log_in_h5(phone, live_url, shop.slug, alice.token)
             phone.reload()
             claim = phone.locator(f'[data-coupon-id="{tid}"] [data-claim]')
             claim.wait_for()

@@ -87,7 +87,7 @@ def test_a_coupon_names_the_products_it_is_for(app, client, factory, shop, on):
 def test_the_card_counts_a_coupon_and_my_coupons_lists_it(app, client, factory, shop, on):
     """Chromium at 375 px: the card shows 1 优惠券; its link (by keyboard) opens 我的优惠券 at
     可使用, which fits 320, 375 and 430 px."""
-    from tests.browser_support import require_chromium, serving
+    from tests.browser_support import log_in_h5, require_chromium, serving
     from tests.orders.test_h5_browser import in_browser
 
     require_chromium()
@@ -99,12 +99,8 @@ def test_the_card_counts_a_coupon_and_my_coupons_lists_it(app, client, factory, 
     with serving(app) as live_url:
         def steps(phone):
             phone.set_viewport_size({"width": 375, "height": 800})
-            phone.context.add_cookies([{
-                "name": "mallkit_member", "value": alice.token, "httpOnly": True,
-                "sameSite": "Lax", "url": f"{live_url}/api/v1/shops/{shop.slug}/"}])
             phone.goto(f"{live_url}/s/{shop.slug}/pages/user")
-            phone.evaluate("(key) => localStorage.setItem(key, '1')",
-                           f"mallkit:{shop.slug}:member")
+            log_in_h5(phone, live_url, shop.slug, alice.token)
             phone.reload()
             link = phone.locator("[data-coupons-link]")
             link.wait_for(state="visible")

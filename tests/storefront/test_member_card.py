@@ -68,7 +68,7 @@ def test_the_card_page_and_the_user_cards_entry(client, factory, shop):
 def test_buy_a_card_with_the_balance_and_see_it_on_the_user_card(app, client, factory, shop):
     """Chromium at 375 px: 开通会员卡 on the card opens 会员卡; 开通 pays with the balance;
     back on the user centre the card shows 金卡月卡 and the level 金卡."""
-    from tests.browser_support import require_chromium, serving
+    from tests.browser_support import log_in_h5, require_chromium, serving
     from tests.orders.test_h5_browser import in_browser
 
     require_chromium()
@@ -81,12 +81,8 @@ def test_buy_a_card_with_the_balance_and_see_it_on_the_user_card(app, client, fa
     with serving(app) as live_url:
         def steps(phone):
             phone.set_viewport_size({"width": 375, "height": 800})
-            phone.context.add_cookies([{
-                "name": "mallkit_member", "value": alice.token, "httpOnly": True,
-                "sameSite": "Lax", "url": f"{live_url}/api/v1/shops/{shop.slug}/"}])
             phone.goto(f"{live_url}/s/{shop.slug}/pages/user")
-            phone.evaluate("(key) => localStorage.setItem(key, '1')",
-                           f"mallkit:{shop.slug}:member")
+            log_in_h5(phone, live_url, shop.slug, alice.token)
             phone.reload()
             entry = phone.locator("[data-card]")
             entry.wait_for(state="visible")
