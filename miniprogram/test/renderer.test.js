@@ -440,9 +440,14 @@ describe('distribution-centre', () => {
   })
 })
 
-/** Wait (under load too) until the block has its member's centre from GET distribution/me. */
+/** Wait (under load too, up to 2 s) until ``done()`` holds, instead of a fixed pause. */
+async function until(done) {
+  for (let i = 0; i < 100 && !done(); i += 1) await simulate.sleep(20)
+}
+
+/** Wait until the block has its member's centre from GET distribution/me. */
 async function centreLoaded(block) {
-  for (let i = 0; i < 100 && !block.instance.data.centre; i += 1) await simulate.sleep(20)
+  await until(() => block.instance.data.centre)
   expect(block.instance.data.centre).toBeTruthy()
 }
 
@@ -469,7 +474,7 @@ describe('distribution-centre apply form', () => {
     expect(requests.filter(r => r.method === 'POST')).toEqual([])
     block.instance.onAnswer({currentTarget: {dataset: {key: 'name'}}, detail: {value: ' 李雷 '}})
     await tap(block.querySelector('.dist__submit'))
-    await simulate.sleep(30)
+    await until(() => !block.querySelector('.dist__form'))
     expect(requests.filter(r => r.method === 'POST').map(r => r.data)).toEqual([{answers: {name: '李雷'}}])
     expect(block.querySelector('.dist__form')).toBeFalsy()
     expect(text(block)).toContain('申请审核中')
@@ -508,7 +513,7 @@ describe('distribution-centre withdraw', () => {
     const block = renderLayout(allBlocks).querySelector(`#node-${node.id}`)
     await centreLoaded(block)
     await tap(block.querySelectorAll('.dist__entry')[2])
-    await simulate.sleep(30)
+    await until(() => wx.showToast.mock.calls.some(([opts]) => opts.title === '提现申请已提交，审核后到账'))
     expect(wx.showActionSheet.mock.calls[0][0].itemList).toEqual(['提现到余额', '提现到微信零钱'])
     expect(wx.showModal.mock.calls[0][0].title).toBe('提现到微信零钱')
     expect(requests.filter(r => r.method === 'POST').map(r => r.data))
