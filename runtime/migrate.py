@@ -92,10 +92,33 @@ def secure_database(connection: Connection, *, secret_key: str | None,
     if connection.dialect.name != "postgresql":
         return
     ensure_context_functions(connection)
+    restrict_owner_functions(connection)
     if secret_key:
         register_context_key(connection, context_key(secret_key))
     if app_role and app_role != connection.engine.url.username:
         grant_app_role(connection, app_role)
+
+
+#: the context functions every role may call (each checks what it is given)
+OPEN_FUNCTIONS = ("mallkit_set_context", "mallkit_context_shop", "mallkit_context_platform")
+
+
+def restrict_owner_functions(connection: Connection) -> None:
+    """No EXECUTE for PUBLIC on the owner's other SECURITY DEFINER functions in the public
+    schema (e.g. the catalog's statistics refresh): only the owner and the app's role
+    (:func:`grant_app_role`) call them. Their migrations revoke it; this does it again after
+    a restore, which re-creates functions with PostgreSQL's default EXECUTE for PUBLIC."""
+    open_names = ", ".join(f"'{name}'" for name in OPEN_FUNCTIONS)
+    connection.exec_driver_sql(f"""
+        DO $$ DECLARE f regprocedure; BEGIN
+          FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+                   JOIN pg_namespace n ON n.oid = p.pronamespace
+                   WHERE n.nspname = 'public' AND p.prosecdef
+                     AND pg_get_userbyid(p.proowner) = current_user
+                     AND p.proname NOT IN ({open_names}) LOOP
+            EXECUTE 'REVOKE EXECUTE ON FUNCTION ' || f::text || ' FROM PUBLIC';
+          END LOOP;
+        END $$""")
 
 
 def app_role_of(settings: Settings) -> str | None:
