@@ -38,7 +38,6 @@ from runtime.http import json_body
 from runtime.media.processing import MediaLimits
 from runtime.modules.switches import enabled_modules
 from runtime.pages import output, schemas, store
-from runtime.pages.blocks import PAGE_KINDS
 from runtime.pages.interpreter import ShopInfo
 from runtime.pages.models import Page, PageSchedule, PageVersion
 from runtime.pages.palette import available_blocks
@@ -146,9 +145,9 @@ def _fixed_page(slug: str) -> Page:
     store.check_slug(slug)
     regs = _regs()
     page = store.find_page(db(), slug)
-    kind = page.kind if page is not None else slug
-    if kind in regs.kinds and kind not in PAGE_KINDS:
-        regs.kinds.require_on(kind, enabled_modules(db()))
+    kind = regs.kinds.get(page.kind if page is not None else slug)
+    if kind is not None and kind.module is not None:  # a module's kind: is the module on?
+        regs.kinds.require_on(kind.kind, enabled_modules(db()))
     if page is None and slug in regs.kinds.single_kinds():
         page = store.ensure_page(db(), slug, regs)
     if page is None:

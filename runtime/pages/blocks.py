@@ -20,6 +20,7 @@ from typing import Any, Self
 
 from jsonschema import Draft202012Validator
 
+from runtime.pages.kinds import CORE_KINDS
 from runtime.pages.manifests import (
     FrozenRegistry,
     ManifestError,
@@ -32,7 +33,7 @@ from runtime.pages.manifests import (
 from runtime.pages.schemas import REPO_ROOT
 
 BLOCKS_DIR = REPO_ROOT / "blocks"
-PAGE_KINDS = ("home", "category", "product", "cart", "user", "custom")  # the core kinds
+PAGE_KINDS = tuple(k.kind for k in CORE_KINDS)  # the core kinds' names
 
 Resolver = Callable[[list[Any], Any], Mapping[str, Any]]
 Preparer = Callable[[list[Any], Any], None]

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from runtime.headers import nonce_slot
 from runtime.modules.switches import ModuleState, module_state
 from runtime.pages import navigation, page_settings, tree
-from runtime.pages.blocks import PAGE_KINDS as CORE_KIND_NAMES
 from runtime.pages.kinds import SubjectNotFound
 from runtime.pages.registries import Registries
 from runtime.pages.render import render_bounded, render_nodes, theme_templates
@@ -93,8 +92,7 @@ def interpret(session: Session, registries: Registries, shop: ShopInfo, page: Ma
     see :func:`resolve_all`.
     """
     modules = module_state(session, registries.modules)
-    if page["kind"] not in CORE_KIND_NAMES:
-        registries.kinds.require_on(page["kind"], modules.enabled)
+    registries.kinds.require_on(page["kind"], modules.enabled)
     theme = for_client(session, registries.themes,
                        theme or active_theme(session, registries.themes), client_version)
     visibility = tree.Visibility(modules.enabled, client_version, page["kind"])

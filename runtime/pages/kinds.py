@@ -10,10 +10,10 @@ Every kind but ``custom`` has one page per shop whose slug is the kind.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from runtime.errors import FieldError, NotFound
 from runtime.pages.manifests import FrozenRegistry, ManifestError, check_against, read_json
@@ -62,6 +62,7 @@ class PageKindRegistry(FrozenRegistry[PageKind]):
 
     def __init__(self, kinds: Iterable[PageKind] = ()) -> None:
         super().__init__()
+        self._single: tuple[str, ...] = ()
         for kind in kinds:
             self.register(kind)
 
@@ -74,23 +75,21 @@ class PageKindRegistry(FrozenRegistry[PageKind]):
     def late_hint(self, item: PageKind) -> str:
         return "declare it in its module's module.json page_kinds"
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        """Core kinds in their order, then module kinds by name."""
-        items = list(super().__iter__())
-        core = [k.kind for k in CORE_KINDS]
-        return iter(sorted(items, key=lambda k: (core.index(k.kind) if k.kind in core
-                                                 else len(core), k.kind)))
+    def __iter__(self) -> Iterator[PageKind]:
+        """In the order registered: the core kinds, then modules' kinds by name."""
+        return iter(self._items.values())
+
+    def freeze(self) -> Self:
+        self._single = tuple(k.kind for k in self if k.single)
+        return super().freeze()
 
     def single_kinds(self) -> tuple[str, ...]:
-        """Kinds with one page per shop (slug == kind): every kind but ``custom``."""
-        return tuple(k.kind for k in self if k.single)
-
-    def is_on(self, kind: str, enabled: frozenset[str]) -> bool:
-        """Whether ``kind`` exists for a shop with the modules ``enabled``."""
-        found = self.get(kind)
-        return found is not None and (found.module is None or found.module in enabled)
+        """Kinds with one page per shop (slug == kind): every kind but ``custom`` (found once
+        when frozen: a cold render asks)."""
+        return self._single if self._frozen else tuple(k.kind for k in self if k.single)
 
     def offered(self, enabled: frozenset[str]) -> list[PageKind]:
+        """The kinds a shop with the modules ``enabled`` has."""
         return [k for k in self if k.module is None or k.module in enabled]
 
     def require_on(self, kind: str, enabled: frozenset[str]) -> PageKind:
@@ -141,12 +140,13 @@ def module_kinds(manifest: Mapping[str, Any], path: Path) -> tuple[PageKind, ...
 def load_kinds(modules: ModuleRegistry) -> PageKindRegistry:
     """The core kinds plus every module's; a module kind named like another is refused."""
     registry = PageKindRegistry(CORE_KINDS)
-    for module in modules:
-        for i, kind in enumerate(module.page_kinds):
-            if kind.kind in registry:
-                raise ManifestError(module.path, f"/page_kinds/{i}/kind",
-                                    f"page kind '{kind.kind}' exists already")
-            registry.register(kind)
+    added = sorted(((kind, module.path, i) for module in modules
+                    for i, kind in enumerate(module.page_kinds)), key=lambda k: k[0].kind)
+    for kind, path, i in added:
+        if kind.kind in registry:
+            raise ManifestError(path, f"/page_kinds/{i}/kind",
+                                f"page kind '{kind.kind}' exists already")
+        registry.register(kind)
     return registry.freeze()
 
 

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
-from runtime.pages.blocks import PAGE_KINDS
 from runtime.pages.cache import _connection_for, bump_config_after_commit
 from runtime.pages.models import Page, PageSchedule, PageVersion
 from runtime.pages.registries import Registries, default_registries
@@ -30,8 +29,6 @@ ROLLBACK_NOTE = "rollback to version {number}"
 ROLLBACK_NOTE_RE = re.compile(r"rollback to version (\d+)")
 SCHEDULE_NOTE = "scheduled for {at}"  # at: the planned time, ISO 8601 in UTC
 SCHEDULE_NOTE_RE = re.compile(r"scheduled for (\S+)")
-FIXED_KINDS = tuple(k for k in PAGE_KINDS if k != "custom")  # one page each, slug == kind
-# (modules' kinds are such pages too: ``Registries.kinds.single_kinds()``)
 
 
 def _reg(registries: Registries | None) -> Registries:

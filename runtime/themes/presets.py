@@ -21,11 +21,14 @@ class PresetsCopied:
 
 
 def presets_as_drafts(session: Session, registries: Registries) -> PresetsCopied:
-    """Copy the active theme's preset of each existing fixed page into its draft, unless the
-    draft holds unpublished edits. Live pages change only when the merchant publishes."""
+    """Copy the active theme's preset of each existing fixed page (modules' kinds included,
+    when the theme styles them) into its draft, unless the draft holds unpublished edits.
+    Live pages change only when the merchant publishes."""
     theme = active_theme(session, registries.themes).theme
     result = PresetsCopied()
-    for kind in store.FIXED_KINDS:
+    for kind in registries.kinds.single_kinds():
+        if kind not in theme.presets:
+            continue  # a module's kind the theme does not style keeps its module's page
         page = store.find_page(session, kind, lock=True)
         if page is None:
             continue  # made from the active theme's preset when first needed

@@ -251,3 +251,33 @@ def test_a_cold_article_page_reads_the_article_and_the_categories_once(app, clie
     # article-body's article, article-list's articles; the category names shared by both
     assert tables.count("content_categories") == 1
     assert tables.count("content_articles") == 2
+
+
+def test_a_theme_that_styles_the_article_page_becomes_its_draft(app, factory, shop, tmp_path):
+    """Switching to a theme that has an ``article`` preset puts it in the article page's
+    draft like the core kinds' (a theme without one leaves the module's page alone)."""
+    import shutil
+
+    from runtime.db import use_shop
+    from runtime.pages import store
+    from runtime.themes.presets import presets_as_drafts
+    from runtime.themes.registry import THEMES_DIR
+
+    styled = tmp_path / "default"
+    shutil.copytree(THEMES_DIR / "default", styled)
+    preset = json.loads((MODULES_DIR / "content" / "pages" / "article.json").read_text())
+    preset["blocks"].insert(0, {"id": "styled", "type": "title", "version": 2,
+                                "settings": {"title": "主题的文章页"}})
+    (styled / "presets" / "article.json").write_text(json.dumps(preset, ensure_ascii=False))
+    manifest = json.loads((styled / "theme.json").read_text())
+    manifest["presets"]["article"] = "presets/article.json"
+    (styled / "theme.json").write_text(json.dumps(manifest, ensure_ascii=False))
+
+    plain, themed = load_registries(), load_registries(theme_dirs=(tmp_path,))
+    with app.app_context(), factory._session() as s:
+        use_shop(s, shop.id)
+        store.ensure_page(s, "article", plain)  # from the module's own default page
+        assert presets_as_drafts(s, plain).copied.count("article") == 0
+        assert "article" in presets_as_drafts(s, themed).copied
+        draft = store.find_page(s, "article").draft
+        assert [b["id"] for b in draft["blocks"]][:2] == ["styled", "article-body"]
