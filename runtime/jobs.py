@@ -93,8 +93,8 @@ def enqueue(connection: redis.Redis, func: Callable[..., Any], *args: Any,
 
     With a ``jid``, a job that is still queued or scheduled is kept (not enqueued twice)
     unless ``replace`` is set, in which case it is cancelled and scheduled anew. ``new``
-    says no job can have that id yet (it names a row created in the committed transaction),
-    so it is not looked up.
+    says no job can have that id yet (it names a row just created, or a fresh random
+    ticket), so it is not looked up and RQ's writes go in one pipeline (one round trip).
     """
     if jid is not None:
         job_id(jid)
@@ -108,22 +108,14 @@ def enqueue(connection: redis.Redis, func: Callable[..., Any], *args: Any,
     q = get_queue(queue, connection)
     if delay is not None:
         at = utcnow() + delay
-    if at is not None:
-        if at.tzinfo is None:
-            raise ValueError("enqueue(at=...) needs an aware datetime")
-        return q.enqueue_at(at.astimezone(UTC), func, job_id=jid, args=args, kwargs=kwargs,
-                            **_KEEP)
-    return q.enqueue_call(func, args=args, kwargs=kwargs, job_id=jid, **_KEEP)
-
-
-def enqueue_new(connection: redis.Redis, func: Callable[..., Any], *args: Any, queue: str,
-                jid: str) -> Job:
-    """Enqueue ``func`` now under an id no job can have yet (a fresh random ticket): no
-    look-up of a live job of that id, and RQ's writes in one pipeline (one round trip)."""
-    pipe = connection.pipeline()
-    job = get_queue(queue, connection).enqueue_call(func, args=args, job_id=job_id(jid),
-                                                    pipeline=pipe, **_KEEP)
-    pipe.execute()
+    if at is not None and at.tzinfo is None:
+        raise ValueError("enqueue(at=...) needs an aware datetime")
+    pipe = connection.pipeline() if new else None
+    options = {"job_id": jid, "args": args, "kwargs": kwargs, "pipeline": pipe, **_KEEP}
+    job = (q.enqueue_at(at.astimezone(UTC), func, **options) if at is not None
+           else q.enqueue_call(func, **options))
+    if pipe is not None:
+        pipe.execute()
     return job
 
 

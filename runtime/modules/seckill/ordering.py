@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from runtime.clock import utcnow
 from runtime.errors import MallkitError, ValidationFailed
 from runtime.fielderrors import FieldErrors
-from runtime.jobs import CRITICAL, enqueue_new, fetch_job, job_died
+from runtime.jobs import CRITICAL, enqueue, fetch_job, job_died
 from runtime.modules.members.tokens import GrantCheck, grant_check
 from runtime.modules.seckill import gate
 from runtime.modules.seckill.errors import SeckillErrorCode, SeckillRefused
@@ -187,8 +187,8 @@ def place(session: Session, conn: redis.Redis, shop_id: int, caller: Caller,
             raise SeckillRefused("the seckill is not open", code=SeckillErrorCode.NOT_STARTED)
     from runtime.modules.seckill.jobs import create_order_job
 
-    enqueue_new(conn, create_order_job, shop_id, ticket.ticket, queue=CRITICAL,
-                jid=ticket.ticket)
+    enqueue(conn, create_order_job, shop_id, ticket.ticket, queue=CRITICAL, jid=ticket.ticket,
+            new=True)
     return ticket
 
 
