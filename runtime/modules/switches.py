@@ -66,14 +66,15 @@ def module_state(session: Session, modules: ModuleRegistry | None = None) -> Mod
     """Every module's state for the current shop in one query."""
     registry = _registry(modules, session)
     rows = {r.module_id: r for r in session.scalars(select(ShopModule))}
-    enabled = set(registry.core_ids)
-    settings: dict[str, dict[str, Any]] = {}
-    for module in registry:
-        row = rows.get(module.id)
-        if row is not None and row.enabled:
-            enabled.add(module.id)
-        settings[module.id] = _effective(module, row.settings if row else None)
-    return ModuleState(frozenset(enabled), settings)
+    settings = {module.id: _effective(module, row.settings if (row := rows.get(module.id))
+                                      else None) for module in registry}
+    return ModuleState(_switched_on(registry, {i for i, r in rows.items() if r.enabled}),
+                       settings)
+
+
+def _switched_on(registry: ModuleRegistry, on: set[str]) -> frozenset[str]:
+    """The core modules and the installed ones whose row is switched on."""
+    return frozenset({*registry.core_ids, *(module.id for module in registry if module.id in on)})
 
 
 def _effective(module: ModuleManifest, stored: dict[str, Any] | None) -> dict[str, Any]:
@@ -97,9 +98,8 @@ def enabled_modules(session: Session) -> frozenset[str]:
 
 def _enabled(session: Session) -> frozenset[str]:
     """:attr:`ModuleState.enabled` alone: the ids of the switched-on rows, no settings."""
-    registry = _registry(None, session)
     on = set(session.scalars(select(ShopModule.module_id).where(ShopModule.enabled)))
-    return frozenset({*registry.core_ids, *(module.id for module in registry if module.id in on)})
+    return _switched_on(_registry(None, session), on)
 
 
 def _forget_enabled(session: Session) -> None:
