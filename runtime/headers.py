@@ -67,9 +67,10 @@ class FilledResponse(Response):
 
 
 def fill_nonce_slot(body: bytes) -> bytes:
-    """``body`` with this request's nonce where rendered HTML left the slot."""
+    """``body`` with this request's nonce where rendered HTML left the slot (``body`` itself
+    when it holds none)."""
     slot = nonce_slot().encode()
-    return body.replace(slot, csp_nonce().encode()) if slot else body
+    return body.replace(slot, csp_nonce().encode()) if slot and slot in body else body
 
 
 def storefront_page(*, foreign: bool = False) -> None:
@@ -104,9 +105,9 @@ def _fill_nonce_slot(response: Response) -> None:
             or response.mimetype not in ("text/html", "application/json"):
         return
     body = response.get_data()
-    slot = nonce_slot().encode()
-    if slot and slot in body:
-        response.set_data(body.replace(slot, csp_nonce().encode()))
+    filled = fill_nonce_slot(body)
+    if filled is not body:
+        response.set_data(filled)
 
 
 def _policy() -> str:
