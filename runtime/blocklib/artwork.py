@@ -22,19 +22,21 @@ SCALE = 2
 RGB = tuple[int, int, int]
 
 
-def _hex(value: str) -> RGB:
+def hex_rgb(value: str) -> RGB:
+    """``#rrggbb`` as an RGB tuple."""
     value = value.lstrip("#")
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
-def _gradient(size: tuple[int, int], start: str, end: str) -> Image.Image:
-    """A diagonal gradient from the top-left ``start`` to the bottom-right ``end``."""
+def gradient(size: tuple[int, int], start: str, end: str) -> Image.Image:
+    """A diagonal gradient from the top-left ``start`` to the bottom-right ``end`` (the demo's
+    artwork, article covers and live-room covers alike)."""
     down = Image.linear_gradient("L").resize(size)
     across = Image.linear_gradient("L").transpose(Image.Transpose.ROTATE_90) \
         .transpose(Image.Transpose.FLIP_LEFT_RIGHT).resize(size)
     ramp = ImageChops.add(down, across, scale=2)
-    return Image.composite(Image.new("RGB", size, _hex(end)), Image.new("RGB", size, _hex(start)),
-                           ramp)
+    return Image.composite(Image.new("RGB", size, hex_rgb(end)),
+                           Image.new("RGB", size, hex_rgb(start)), ramp)
 
 
 def _glow(canvas: Image.Image, box: tuple[int, int, int, int], colour: tuple[int, ...],
@@ -136,7 +138,7 @@ def banner_png(key: str) -> bytes:
     """The PNG of one of :data:`BANNERS`."""
     spec = BANNERS[key]
     size = (WIDTH * SCALE, HEIGHT * SCALE)
-    canvas = _gradient(size, spec.start, spec.end).convert("RGBA")
+    canvas = gradient(size, spec.start, spec.end).convert("RGBA")
     _glow(canvas, (1000, -200, 1700, 500), spec.glow, 80)
     _glow(canvas, (-300, 420, 500, 1100), (255, 255, 255, 50), 90)
     _confetti(ImageDraw.Draw(canvas),

@@ -20,6 +20,7 @@ from flask import Flask, current_app
 from PIL import Image, ImageDraw
 from sqlalchemy.orm import Session
 
+from runtime.blocklib.artwork import gradient
 from runtime.clock import utcnow
 from runtime.shops.models import Shop
 from runtime.wechat.live import refresh_rooms
@@ -81,16 +82,10 @@ def demo_rooms(session: Session, now: datetime) -> list[dict[str, Any]]:
 
 
 def live_cover(top: str, bottom: str) -> bytes:
-    """A square PNG cover: a vertical gradient, a play button and a signal mark (the same
+    """A square PNG cover: a gradient, a play button and a signal mark (the same
     colours always give the same bytes, so re-seeding finds the stored asset)."""
     size = COVER_SIZE
-    a, b = _rgb(top), _rgb(bottom)
-    image = Image.new("RGB", (size, size))
-    draw = ImageDraw.Draw(image)
-    for y in range(size):
-        t = y / (size - 1)
-        draw.line([(0, y), (size, y)], fill=tuple(round(a[i] + (b[i] - a[i]) * t)
-                                                  for i in range(3)))
+    image = gradient((size, size), top, bottom)
     overlay = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     shapes = ImageDraw.Draw(overlay)
     shapes.ellipse((180, 180, 420, 420), fill=(255, 255, 255, 70))
@@ -103,10 +98,6 @@ def live_cover(top: str, bottom: str) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
-
-
-def _rgb(value: str) -> tuple[int, int, int]:
-    return int(value[1:3], 16), int(value[3:5], 16), int(value[5:7], 16)
 
 
 def _home_with_live_entry(session: Session) -> None:

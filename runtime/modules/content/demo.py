@@ -10,10 +10,10 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from runtime.blocklib.artwork import gradient
 from runtime.modules import switches
 from runtime.modules.content import service
 from runtime.modules.content.models import Article, ArticleCategory
@@ -50,16 +50,8 @@ ARTICLES: tuple[dict[str, Any], ...] = (
 
 def _cover(colours: tuple[str, str]) -> bytes:
     """A 750x420 diagonal gradient between two colours, as PNG."""
-    image = Image.new("RGB", (750, 420), colours[0])
-    draw = ImageDraw.Draw(image)
-    a = tuple(int(colours[0][i:i + 2], 16) for i in (1, 3, 5))
-    b = tuple(int(colours[1][i:i + 2], 16) for i in (1, 3, 5))
-    for x in range(0, 750 + 420, 6):
-        t = x / (750 + 420)
-        colour = tuple(round(a[i] + (b[i] - a[i]) * t) for i in range(3))
-        draw.line([(x, 0), (x - 420, 420)], fill=colour, width=8)
     out = io.BytesIO()
-    image.save(out, "PNG")
+    gradient((750, 420), *colours).save(out, "PNG")
     return out.getvalue()
 
 
