@@ -101,6 +101,18 @@ def phone(browser: Any) -> Iterator[Any]:
         context.close()
 
 
+def watched_context(browser: Any, **options: Any) -> Iterator[Any]:
+    """A browser context (``options`` as Playwright takes them) whose page errors fail the
+    test; for a fixture to ``yield from``."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(15_000)
+    errors: list[str] = []
+    context.on("weberror", lambda e: errors.append(str(e.error)))
+    yield context
+    context.close()
+    assert errors == [], errors
+
+
 def save_screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
     """Save a PNG under ``test-artifacts/`` and return its path."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -117,3 +129,29 @@ def log_in_h5(page: Any, live_url: str, shop_slug: str, token: str) -> None:
                                "sameSite": "Lax",
                                "url": f"{live_url}/api/v1/shops/{shop_slug}/"}])
     page.evaluate("(key) => localStorage.setItem(key, '1')", f"mallkit:{shop_slug}:member")
+
+
+PHONE_WIDTHS = (320, 375, 430)
+#: how far the page scrolls sideways (0 or less: it fits the screen)
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def visit_at_phone_widths(page: Any, base_url: str, paths: list[str], *,
+                          height: int = 760) -> Iterator[tuple[int, str]]:
+    """Open every path at every phone width, each loaded to network idle and checked not to
+    scroll sideways; yields ``(width, path)`` for the caller's own checks."""
+    for width in PHONE_WIDTHS:
+        page.set_viewport_size({"width": width, "height": height})
+        for path in paths:
+            page.goto(base_url + path)
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate(OVERFLOW) <= 0, (width, path)
+            yield width, path
+
+
+def assert_fits_phone_widths(page: Any, *, height: int = 800) -> None:
+    """The page as it is now does not scroll sideways at any phone width (it is left at
+    375 px)."""
+    for width in sorted(PHONE_WIDTHS, key=lambda w: w == 375):
+        page.set_viewport_size({"width": width, "height": height})
+        assert page.evaluate(OVERFLOW) <= 0, width

@@ -5,11 +5,10 @@
  * logged-out shopper asked to log in before claiming.
  */
 const config = require('../config')
-const {fixture, replay, installWx, settle} = require('./helpers/wx')
+const {fixture, replay, installWx, settle, loggedIn, TOKEN_KEY} = require('./helpers/wx')
 const {render, text} = require('./helpers/render')
 
 const BASE = `${config.baseUrl}/api/v1/shops/${config.shop}`
-const TOKEN_KEY = `mallkit:${config.shop}:token`
 const allBlocks = fixture('layout-all-blocks').body
 const node = allBlocks.nodes.find(n => n.type === 'coupon-centre')
 const login = fixture('login')
@@ -17,11 +16,6 @@ const state = fixture('coupons-state')
 const claim = fixture('coupon-claim')
 const claimed = fixture('coupons-claimed')
 
-function loggedIn(...exchanges) {
-  const env = installWx(replay(...exchanges))
-  env.storage.set(TOKEN_KEY, {token: login.body.token, expires_at: login.body.expires_at})
-  return env
-}
 
 function claimTap(view, id) {
   return view.instance.onClaim({currentTarget: {dataset: {id: String(id)}}})

@@ -8,12 +8,11 @@
  * group buys, checkout with `activity.group_id` and the order's group state.
  */
 const config = require('../config')
-const {fixture, replay, installWx, settle} = require('./helpers/wx')
+const {fixture, replay, installWx, settle, clone, loggedIn} = require('./helpers/wx')
 const {render, text} = require('./helpers/render')
 const gb = require('../utils/groupbuy')
 
 const BASE = `${config.baseUrl}/api/v1/shops/${config.shop}`
-const TOKEN_KEY = `mallkit:${config.shop}:token`
 const allBlocks = fixture('layout-all-blocks').body
 const activities = fixture('groupbuy-activities')
 const activity = fixture('groupbuy-activity')
@@ -23,16 +22,7 @@ const mine = fixture('groupbuy-mine')
 const login = fixture('login')
 const yuan = fen => `¥${(fen / 100).toFixed(2)}`
 
-function clone(value) {
-  return JSON.parse(JSON.stringify(value))
-}
 
-/** Install the double with a stored member token, as after a login. */
-function loggedIn(...names) {
-  const env = installWx(replay(...names))
-  env.storage.set(TOKEN_KEY, {token: login.body.token, expires_at: login.body.expires_at})
-  return env
-}
 
 function sent(requests, method, path) {
   return requests.filter(r => (r.method || 'GET') === method && r.url === `${BASE}${path}`)

@@ -6,27 +6,17 @@
  * plan's price, benefits and days and a purchase the empty balance refuses (one key per plan).
  */
 const config = require('../config')
-const {fixture, replay, installWx, settle} = require('./helpers/wx')
+const {fixture, settle, clone, loggedIn} = require('./helpers/wx')
 const {render, text} = require('./helpers/render')
 
 const BASE = `${config.baseUrl}/api/v1/shops/${config.shop}`
-const TOKEN_KEY = `mallkit:${config.shop}:token`
-const login = fixture('login')
 const me = fixture('me')
 const mine = fixture('my-coupons')
 const plans = fixture('card-plans')
 const refused = fixture('card-buy-refused')
 const node = fixture('layout-user').body.nodes.find(n => n.type === 'user-card')
 
-function clone(value) {
-  return JSON.parse(JSON.stringify(value))
-}
 
-function loggedIn(...names) {
-  const env = installWx(replay(...names))
-  env.storage.set(TOKEN_KEY, {token: login.body.token, expires_at: login.body.expires_at})
-  return env
-}
 
 describe('the user-card block', () => {
   test('shows the usable coupons and 开通会员卡, each opening its page', async () => {

@@ -14,7 +14,7 @@ from PIL import Image
 from runtime.db import use_shop
 from runtime.modules.catalog import products
 from runtime.modules.catalog.models import Product
-from tests.browser_support import save_screenshot
+from tests.browser_support import save_screenshot, watched_context
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -30,13 +30,7 @@ def expect(target: Any) -> Any:
 
 @pytest.fixture
 def desktop(browser):
-    context = browser.new_context(**DESKTOP)
-    context.set_default_timeout(15_000)
-    errors: list[str] = []
-    context.on("weberror", lambda e: errors.append(str(e.error)))
-    yield context
-    context.close()
-    assert errors == [], errors
+    yield from watched_context(browser, **DESKTOP)
 
 
 def _product(app, shop) -> tuple[Product, list]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import save_screenshot
-from tests.editor.test_browser import DESKTOP, TIMEOUT, drag_to, expect, log_in, order, top_of
+from tests.browser_support import save_screenshot, watched_context
+from tests.editor.test_browser import DESKTOP, drag_to, expect, log_in, order, top_of
 
 pytestmark = pytest.mark.browser
 
@@ -17,13 +17,7 @@ NOTICE = "欢迎光临本店，全场满 99 元包邮，下单后 48 小时内�
 
 @pytest.fixture
 def desktop(browser):
-    context = browser.new_context(**DESKTOP)
-    context.set_default_timeout(TIMEOUT)
-    errors: list[str] = []
-    context.on("weberror", lambda e: errors.append(str(e.error)))
-    yield context
-    context.close()
-    assert errors == [], errors
+    yield from watched_context(browser, **DESKTOP)
 
 
 def test_decorate_and_publish_the_article_page(desktop, live_url, console, merchant, factory,

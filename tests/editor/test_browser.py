@@ -13,14 +13,13 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.browser_support import save_screenshot
+from tests.browser_support import save_screenshot, watched_context
 from tests.editor.conftest import Console, block, config
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"viewport": {"width": 1440, "height": 900}, "locale": "zh-CN"}
-TIMEOUT = 15_000
 
 
 def expect(target: Any) -> Any:
@@ -31,13 +30,7 @@ def expect(target: Any) -> Any:
 
 @pytest.fixture
 def desktop(browser):
-    context = browser.new_context(**DESKTOP)
-    context.set_default_timeout(TIMEOUT)
-    errors: list[str] = []
-    context.on("weberror", lambda e: errors.append(str(e.error)))
-    yield context
-    context.close()
-    assert errors == [], errors
+    yield from watched_context(browser, **DESKTOP)
 
 
 def log_in(page: Any, base: str, email: str) -> None:

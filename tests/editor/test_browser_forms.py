@@ -10,24 +10,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.browser_support import save_screenshot
+from tests.browser_support import save_screenshot, watched_context
 from tests.editor.conftest import block, config
 from tests.editor.test_browser import expect, log_in, open_editor, wait_saved
 
 pytestmark = pytest.mark.browser
 
 TABLET = {"viewport": {"width": 1024, "height": 700}, "locale": "zh-CN"}
-
-
-def watched_context(browser, **options):
-    """A browser context whose page errors fail the test."""
-    context = browser.new_context(**options)
-    context.set_default_timeout(15_000)
-    errors: list[str] = []
-    context.on("weberror", lambda e: errors.append(str(e.error)))
-    yield context
-    context.close()
-    assert errors == [], errors
 
 
 @pytest.fixture

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import save_screenshot
+from tests.browser_support import save_screenshot, watched_context
 from tests.editor.test_browser import expect, log_in
-from tests.editor.test_browser_forms import watched_context
 from tests.orders.flow import sku_of
 
 pytestmark = pytest.mark.browser

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
+from tests.browser_support import watched_context
 from tests.editor.test_browser import expect, log_in, open_editor, seed_home, wait_saved
-from tests.editor.test_browser_forms import watched_context
 
 pytestmark = pytest.mark.browser
 

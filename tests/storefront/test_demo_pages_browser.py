@@ -12,12 +12,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import browser, live_url, phone, save_screenshot  # noqa: F401
+from tests.browser_support import (  # noqa: F401
+    browser,
+    live_url,
+    phone,
+    save_screenshot,
+    visit_at_phone_widths,
+)
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = (320, 375, 430)
-OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 BROKEN = "[...document.images].filter(i => i.complete && i.src && !i.naturalWidth).map(i => i.src)"
 KEY = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\{\{|\}\}")  # a gettext / dict key, a template tag
 SCREENSHOTS = {"/s/demo/": "demo-home-375.png", "product": "demo-product-375.png",
@@ -40,23 +44,18 @@ def test_the_demo_pages_fit_phones_and_the_banner_leaves_the_title_free(app, liv
     phone.goto(f"{live_url}/s/demo/")
     product = phone.locator("a[href*='/pages/product?id=']").first.get_attribute("href")
     paths = ["/s/demo/", product, "/s/demo/pages/category", "/s/demo/pages/user", "/s/demo/cart"]
-    for width in WIDTHS:
-        phone.set_viewport_size({"width": width, "height": 760})
-        for path in paths:
-            phone.goto(live_url + path)
-            phone.wait_for_load_state("networkidle")
-            assert phone.evaluate(OVERFLOW) <= 0, (width, path)
-            assert phone.evaluate(f"() => {BROKEN}") == [], (width, path)
-            assert KEY.findall(phone.inner_text("body")) == [], (width, path)
-            banner = phone.locator(".mallkit-simulator-banner").bounding_box()
-            assert banner is not None, path
-            for part in (".mk-topbar__title", ".mk-topbar__back", ".bar h1", ".bar a"):
-                found = phone.locator(part)
-                if found.count():
-                    assert not _overlaps(banner, found.first.bounding_box()), (width, path, part)
-            if width == 375 and (path in SCREENSHOTS or path == product):
-                name = SCREENSHOTS.get(path) or SCREENSHOTS["product"]
-                assert save_screenshot(phone, name, full_page=False).stat().st_size > 10_000
+    for width, path in visit_at_phone_widths(phone, live_url, paths):
+        assert phone.evaluate(f"() => {BROKEN}") == [], (width, path)
+        assert KEY.findall(phone.inner_text("body")) == [], (width, path)
+        banner = phone.locator(".mallkit-simulator-banner").bounding_box()
+        assert banner is not None, path
+        for part in (".mk-topbar__title", ".mk-topbar__back", ".bar h1", ".bar a"):
+            found = phone.locator(part)
+            if found.count():
+                assert not _overlaps(banner, found.first.bounding_box()), (width, path, part)
+        if width == 375 and (path in SCREENSHOTS or path == product):
+            name = SCREENSHOTS.get(path) or SCREENSHOTS["product"]
+            assert save_screenshot(phone, name, full_page=False).stat().st_size > 10_000
 
 
 def _product_with_sku_pictures(client) -> dict:

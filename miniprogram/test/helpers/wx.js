@@ -112,4 +112,16 @@ function settle(ms = 20) {
   return new Promise(resolve => setTimeout(resolve, ms))
 }
 
-module.exports = {fixture, replay, installWx, settle, headerOf}
+/** The key the mini-program keeps its member token under. */
+const TOKEN_KEY = `mallkit:${config.shop}:token`
+
+/** Install the double answering with these captured exchanges, and a stored member token
+ * (the captured login's), as after a login. */
+function loggedIn(...names) {
+  const env = installWx(replay(...names))
+  const login = fixture('login').body
+  env.storage.set(TOKEN_KEY, {token: login.token, expires_at: login.expires_at})
+  return env
+}
+
+module.exports = {fixture, replay, installWx, settle, headerOf, clone, loggedIn, TOKEN_KEY}

@@ -11,7 +11,7 @@ import pytest
 from rq.job import Job
 
 from runtime.modules.catalog.importing.jobs import export_job_id, import_job_id
-from tests.browser_support import save_screenshot
+from tests.browser_support import save_screenshot, watched_context
 from tests.catalog.importing.helpers import workbook_bytes
 from tests.factories import DEFAULT_PASSWORD
 
@@ -26,13 +26,7 @@ def expect(target: Any) -> Any:
 
 @pytest.fixture
 def desktop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    context.set_default_timeout(15_000)
-    errors: list[str] = []
-    context.on("weberror", lambda e: errors.append(str(e.error)))
-    yield context
-    context.close()
-    assert errors == [], errors
+    yield from watched_context(browser, viewport={"width": 1280, "height": 900}, locale="zh-CN")
 
 
 def _log_in(page, base: str, email: str) -> None:
