@@ -260,10 +260,23 @@ class _Ticker(threading.Thread):
                 log.warning("ticker could not reach Redis; retrying", exc_info=True)
 
 
+#: How long the worker's command listener (RQ's pub/sub thread) waits per poll. RQ's own 60
+#: seconds is also how long stopping that thread can take once it has unsubscribed (redis-py
+#: waits out the poll), so a burst run or a shutdown took up to a minute to end.
+COMMAND_POLL_SECONDS = 0.5
+
+
 class AppWorker(Worker):
     """An RQ worker whose work horses run inside the Flask app context."""
 
     app: Any = None
+
+    def subscribe(self) -> None:
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=COMMAND_POLL_SECONDS, daemon=True,
+            exception_handler=self._pubsub_exception_handler)
 
     def perform_job(self, job: Job, queue: Queue, *args: Any, **kwargs: Any) -> bool:
         from runtime.extension import Mallkit

@@ -120,3 +120,16 @@ def test_periodic_job_is_enqueued_once_per_slot(redis_conn, clock):
     assert len(first) == 1 and again == [] and len(next_slot) == 1
     assert first != next_slot
     assert len(Queue("default", connection=redis_conn).job_ids) == 2
+
+
+def test_the_worker_listens_for_commands_in_short_polls(app, redis_conn):
+    """RQ polls its command channel for 60 s at a time, and stopping the listener waits the
+    poll out: a burst run or a shutdown could take a minute to end."""
+    worker = type("Bound", (jobs.AppWorker,), {"app": app})(
+        [jobs.get_queue("default", redis_conn)], connection=redis_conn)
+    worker.subscribe()
+    try:
+        assert worker.pubsub_thread.sleep_time == jobs.COMMAND_POLL_SECONDS <= 1
+    finally:
+        worker.unsubscribe()
+    assert not worker.pubsub_thread.is_alive()
