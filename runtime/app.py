@@ -27,7 +27,7 @@ from runtime.db import (
     use_context_key,
 )
 from runtime.extension import Mallkit
-from runtime.http import HeadAsGet, JSONProvider
+from runtime.http import CookieSessions, HeadAsGet, JSONProvider
 from runtime.migrate import check_schema
 from runtime.modules.loader import (
     SESSION_KEY,
@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         TESTING=settings.testing,
     )
     app.json = JSONProvider(app)
+    app.session_interface = CookieSessions()
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.url_map.converters["int"] = DatabaseIdConverter
     if settings.embedded_database:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Response, request, send_file
+from flask import Flask, Response, request, send_file
 from flask.json.provider import DefaultJSONProvider
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from runtime.errors import BadRequest, MallkitError, ValidationFailed
 
@@ -74,6 +75,16 @@ class JSONProvider(DefaultJSONProvider):
         if _nested_deeper_than(data, MAX_JSON_DEPTH):
             raise too_deep
         return data
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, opening a request that sent no session cookie (every
+    API call with a bearer token) as a new empty session without building the signer."""
+
+    def open_session(self, app: Flask, request: Any) -> SecureCookieSession | None:
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 class HeadAsGet:
