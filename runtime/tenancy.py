@@ -23,11 +23,28 @@ def db(*, reader: bool | None = None) -> Session:
     if "db" not in g:
         mk = state()
         if reader is None:
-            reader = has_request_context() and request.method in SAFE_METHODS
+            reader = g.get("db_reader") or (has_request_context()
+                                            and request.method in SAFE_METHODS)
         g.db = (mk.session_factory(bind=mk.reader) if reader and mk.reader is not None
                 else mk.session_factory())
         g.db.info["shop_id"] = None
+        if g.get("db_shop_id") is not None:
+            use_shop(g.db, g.db_shop_id)
     return g.db
+
+
+def read_mostly() -> None:
+    """This request, though not a safe method, usually writes nothing: its session, when it
+    opens one, is a reader's (as ``db(reader=True)``)."""
+    g.db_reader = True
+
+
+def scope_request(shop_id: int) -> None:
+    """Scope the request's session to the shop: at once when it is open, else as it opens
+    (a request that reads no table opens none)."""
+    g.db_shop_id = shop_id
+    if "db" in g:
+        use_shop(g.db, shop_id)
 
 
 def retry_as_writer(exc: BaseException) -> bool:

@@ -75,7 +75,7 @@ def _rush(app, shop, ids, member_ids, threads: int = 16) -> list[gate.Ticket | M
         with app.app_context(), mk.session_factory() as s:
             use_shop(s, shop.id)
             try:
-                return ordering.place(s, mk.redis, shop.id, Known(member_id), request,
+                return ordering.place(lambda: s, mk.redis, shop.id, Known(member_id), request,
                                       attempts=5, secret=secret)
             except MallkitError as exc:
                 return exc

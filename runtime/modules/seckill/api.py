@@ -30,7 +30,7 @@ from runtime.modules.members.auth import (
 )
 from runtime.modules.seckill import front, gate, live, ordering, service
 from runtime.modules.seckill.errors import module_off
-from runtime.tenancy import current_shop, db
+from runtime.tenancy import current_shop, db, read_mostly, scope_request
 
 seckill_api = shop_api_blueprint("seckill_api", __name__)
 TAGS = ["seckill"]
@@ -151,7 +151,9 @@ seckill_gate_api = Blueprint("seckill_gate_api", __name__,
 def enter_front(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     if values is None or "shop_slug" not in values:
         return
-    g.seckill_front = found = front.front_for(values.pop("shop_slug"), db(reader=True))
+    read_mostly()
+    g.seckill_front = found = front.front_for(values.pop("shop_slug"), db)
+    scope_request(found.shop_id)
     logs.bind(shop=found.slug, shop_id=found.shop_id)
     if not found.enabled:
         raise module_off()
@@ -171,7 +173,7 @@ def place_order():
     caller = ScriptCaller()
     request = ordering.parse_order_request(json_body())
     shop: front.Front = g.seckill_front
-    ticket = ordering.place(db(), state().redis, shop.shop_id, caller, request,
+    ticket = ordering.place(db, state().redis, shop.shop_id, caller, request,
                             attempts=shop.attempts, secret=current_app.config["SECRET_KEY"])
     response = jsonify(ticket.as_dict())
     response.status_code = 202

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -54,14 +55,13 @@ def read_front(session: Session, shop_id: int, slug: str) -> Front:
     return Front(shop_id, slug, state.is_enabled(MODULE_ID), values.member_attempts_per_10s)
 
 
-def front_for(slug: str, session: Session) -> Front:
+def front_for(slug: str, open_session: Callable[[], Session]) -> Front:
     """The front of the shop at ``slug`` (404 ``shop_not_found``): from the process while
-    trusted, else read with ``session`` (scoped to the shop either way)."""
+    trusted, else read in the session ``open_session`` gives (scoped to the shop)."""
     from runtime.extension import state
     from runtime.pages.output import output_cache, shop_id_for
 
     shop_id = shop_id_for(slug)
-    use_shop(session, shop_id)
     cache = output_cache()
     held_by = state().registries.setdefault(_KEY, {})
     trusted = cache.mirror_ready(0)
@@ -71,7 +71,7 @@ def front_for(slug: str, session: Session) -> Front:
     if trusted and held is not None and held.generation == generation and held.until > now \
             and held.front.shop_id == shop_id:
         return held.front
-    front = read_front(session, shop_id, slug)
+    front = read_front(open_session(), shop_id, slug)
     if trusted:
         with _lock:
             held_by[slug] = _Held(front, generation, now + FRONT_TTL_SECONDS)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -142,7 +142,7 @@ def parse_order_request(body: Mapping[str, Any]) -> dict[str, Any]:
     return {**values, "token": body["token"], "options": options}
 
 
-def place(session: Session, conn: redis.Redis, shop_id: int, caller: Caller,
+def place(open_session: Callable[[], Session], conn: redis.Redis, shop_id: int, caller: Caller,
           request: Mapping[str, Any], *, attempts: int, secret: str,
           now: datetime | None = None) -> gate.Ticket:
     """Admit an attempt through the gate and queue its order job (job id = the ticket).
@@ -150,10 +150,10 @@ def place(session: Session, conn: redis.Redis, shop_id: int, caller: Caller,
     The member is the one the order token names; the gate vouches for them by their member
     token's cached grant in the same round trip, else ``caller`` authenticates them the usual
     way and they must be that member. A bad order token is refused after authentication (so
-    401 comes first). ``session`` (the request's) is read only when the gate of this SKU is
-    not loaded, or holds another window than the token's (the next slot opened before the
-    sweeper set it): it then loads the gate or sets its window from the database and asks
-    again."""
+    401 comes first). ``open_session`` (the request's, scoped to the shop) is called only
+    when the gate of this SKU is not loaded, or holds another window than the token's (the
+    next slot opened before the sweeper set it): it then loads the gate or sets its window
+    from the database and asks again."""
     now = now or utcnow()
     named = token_member(secret, shop_id, request["activity_id"], request["token"], now)
     grant = grant_check(shop_id, caller.token, now) if named is not None else None
@@ -176,6 +176,7 @@ def place(session: Session, conn: redis.Redis, shop_id: int, caller: Caller,
         raise
     caller.vouched(member_id)
     if left is None:
+        session = open_session()
         view = get_activity(session, ticket.activity_id)
         if view.sku(ticket.sku_id) is None:
             raise ValidationFailed.single("/sku_id", "this SKU is not in the activity",
