@@ -10,6 +10,7 @@ Authorization, cookies) and bearer tokens inside messages are replaced by ``[red
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import sys
@@ -33,10 +34,17 @@ _SECRET_IN_TEXT = re.compile(
 _HANDLER_NAME = "mallkit-json"
 
 
+@functools.lru_cache(maxsize=1024)
+def _is_secret_key(key: str) -> bool:
+    return _SECRET_KEY.search(key) is not None
+
+
 def redact(value: Any, key: str = "") -> Any:
     """``value`` with every secret replaced: by key (recursively through dicts and lists)
     and, inside strings, after ``Bearer`` or ``password=``-like prefixes."""
-    if key and _SECRET_KEY.search(key) and value not in (None, "", 0, False):
+    if value is None or isinstance(value, int | float):  # bool too
+        return value if not (key and value and _is_secret_key(key)) else REDACTED
+    if key and _is_secret_key(key) and value != "":
         return REDACTED
     if isinstance(value, Mapping):
         return {k: redact(v, str(k)) for k, v in value.items()}
@@ -64,9 +72,11 @@ _SHARED: list[Any] = [
 
 def configure(stream: TextIO | None = None, level: int = logging.INFO) -> logging.Handler:
     """Send every log record to ``stream`` (stderr) as JSON; safe to call again (the previous
-    handler is replaced). Returns the handler."""
+    handler is replaced). Returns the handler. A line under the logger's level is dropped
+    before any processing."""
     structlog.configure(
-        processors=[*_SHARED, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        processors=[structlog.stdlib.filter_by_level, *_SHARED,
+                    structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
@@ -92,6 +102,7 @@ def get_logger(name: str) -> Any:
 # --- per request ----------------------------------------------------------------------------
 
 _request_log = get_logger("mallkit.request")
+_REQUEST_LOGGER = logging.getLogger("mallkit.request")
 
 
 def init_app(app: Flask) -> None:
@@ -105,7 +116,8 @@ def init_app(app: Flask) -> None:
         if request_id is None:
             return response
         response.headers[REQUEST_ID_HEADER] = request_id
-        _request_log.info("request", **request_fields(response.status_code))
+        if _REQUEST_LOGGER.isEnabledFor(logging.INFO):  # a line nobody writes is not built
+            _request_log.info("request", **request_fields(response.status_code))
         return response
 
     @app.teardown_request
