@@ -62,7 +62,20 @@ class DatabaseIdConverter(IntegerConverter):
 
 class MallkitFlask(Flask):
     """Flask that runs a request once more, as a writer, when it began as a reader (a safe
-    method: SQLite BEGIN DEFERRED) and then met SQLite's write lock (``runtime.tenancy``)."""
+    method: SQLite BEGIN DEFERRED) and then met SQLite's write lock (``runtime.tenancy``),
+    and that asks whether a view or hook is a coroutine function once per function, not on
+    every call (``inspect`` on some ten functions per request)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._synced: dict[Any, Any] = {}
+
+    def ensure_sync(self, func: Any) -> Any:
+        try:
+            return self._synced[func]
+        except KeyError:
+            synced = self._synced[func] = super().ensure_sync(func)
+            return synced
 
     def handle_user_exception(self, e: Exception) -> Any:
         if isinstance(e, OperationalError) and tenancy.retry_as_writer(e):

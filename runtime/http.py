@@ -72,17 +72,20 @@ class JSONProvider(DefaultJSONProvider):
             data = super().loads(s, **kwargs)
         except RecursionError:
             raise too_deep from None
-        if _nested_deeper_than(data, MAX_JSON_DEPTH):
+        # each level of nesting takes two characters at least
+        if len(s) > 2 * MAX_JSON_DEPTH and _nested_deeper_than(data, MAX_JSON_DEPTH):
             raise too_deep
         return data
 
 
 class CookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, opening a request that sent no session cookie (every
-    API call with a bearer token) as a new empty session without building the signer."""
+    API call with a bearer token) as a new empty session without parsing its cookies or
+    building the signer."""
 
     def open_session(self, app: Flask, request: Any) -> SecureCookieSession | None:
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        if app.secret_key and self.get_cookie_name(app) not in request.environ.get(
+                "HTTP_COOKIE", ""):
             return self.session_class()
         return super().open_session(app, request)
 
