@@ -17,3 +17,10 @@ def record_shop_name(shop_id: int, key: str) -> str:
 
 def count_call(key: str = "periodic-calls") -> None:
     state().redis.incr(key)
+
+
+def record_pid(key: str) -> None:
+    """Writes the id of the process that ran the job."""
+    import os
+
+    state().redis.set(key, os.getpid())

@@ -15,7 +15,7 @@ from runtime import jobs
 from runtime.accounts.models import Membership
 from runtime.db import use_shop
 from runtime.modules.loader import Periodic
-from tests.runtime.jobfuncs import count_call, record_shop_name
+from tests.runtime.jobfuncs import count_call, record_pid, record_shop_name
 
 
 def _run_worker_burst(worker_env) -> subprocess.CompletedProcess:
@@ -133,3 +133,16 @@ def test_the_worker_listens_for_commands_in_short_polls(app, redis_conn):
     finally:
         worker.unsubscribe()
     assert not worker.pubsub_thread.is_alive()
+
+
+@pytest.mark.parametrize("no_fork", [False, True])
+def test_a_worker_without_fork_runs_jobs_in_its_own_process(redis_conn, worker_env, no_fork):
+    jobs.enqueue(redis_conn, record_pid, "job-pid", jid="record-pid")
+    command = [sys.executable, "-m", "runtime.cli", "worker", "--burst"]
+    worker = subprocess.Popen(command + ["--no-fork"] * no_fork, env=worker_env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    _out, errors = worker.communicate(timeout=120)
+    assert worker.returncode == 0, errors
+    assert Job.fetch("record-pid", connection=redis_conn).get_status() == "finished"
+    ran_in = int(redis_conn.get("job-pid"))
+    assert (ran_in == worker.pid) is no_fork
