@@ -1,7 +1,8 @@
 """The seckill gate under a rush: the raw Lua gate called from Python in P processes, then
 ``POST /api/v1/shops/<shop>/seckill/orders`` through the whole WSGI stack (the Flask app:
 shop, module switch, member token, order token, gate, ticket, job) in P processes, both at
-10x stock demand; then the worker drains the order jobs and the orders must equal the stock.
+10x stock demand; then a worker (``--no-fork``, as deploy.md runs the ``critical`` queue for
+seckills) drains the order jobs and the orders must equal the stock.
 Each attempt's WSGI environ is built before the clock starts, as a server hands it to the app
 (the clock times the app, not Werkzeug's test client building requests).
 
@@ -179,7 +180,7 @@ def drain(settings: Settings, shop_id: int, activity_id: int, sku_id: int) -> di
     logging.disable(logging.INFO)
     app = create_app(settings)
     began = time.time()
-    run_worker(app, (CRITICAL,), burst=True, with_ticker=False)
+    run_worker(app, (CRITICAL,), burst=True, with_ticker=False, fork=False)
     seconds = time.time() - began
     mk = app.extensions["mallkit"]
     with mk.session_factory() as s:
@@ -212,9 +213,9 @@ def main() -> None:
         print(f"POST seckill/orders:  {api_rate:9.0f} attempts/s  (admitted {api_admitted}, "
               f"client CPU {api_cpu:.3f} ms/attempt)")
         print(f"ratio WSGI / raw:     {api_rate / raw_rate:9.3f}  (target >= 0.25)")
-        print(f"worker drained in {outcome['seconds']:.1f} s: orders {outcome['orders']} "
-              f"(stock {STOCK}), left in the database {outcome['db_left']}, in the gate "
-              f"{outcome['gate_left']}")
+        print(f"worker (--no-fork) drained in {outcome['seconds']:.1f} s: orders "
+              f"{outcome['orders']} (stock {STOCK}), left in the database "
+              f"{outcome['db_left']}, in the gate {outcome['gate_left']}")
         assert raw_admitted == STOCK and api_admitted == STOCK
         assert outcome["orders"] == STOCK and outcome["db_left"] == 0 \
             and outcome["gate_left"] == 0, outcome
