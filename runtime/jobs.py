@@ -298,8 +298,9 @@ class AppWorker(_InAppContext, Worker):
 class InProcessAppWorker(_InAppContext, SimpleWorker):
     """An RQ worker that runs each job in its own process: no fork per job, so SQLAlchemy's
     compiled statements and the app's caches outlive a job (a seckill order job took about a
-    third of its forked time: 65-98 ms against 230-290 ms). A job's timeout still holds (RQ's signal death penalty); a job
-    that kills the interpreter takes the worker with it (its supervisor restarts it)."""
+    third of its forked time: 65-98 ms against 230-290 ms). A job's timeout still holds (RQ's
+    signal death penalty); a job that kills the interpreter takes the worker with it (its
+    supervisor restarts it)."""
 
 
 WORKER_REDIS_TIMEOUT = 30
