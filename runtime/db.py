@@ -260,6 +260,17 @@ def current_shop_id(session: Session) -> int | None:
     return session.info.get("shop_id")
 
 
+def reads_latest_commits(session: Session) -> bool:
+    """Does each statement of the session's transaction see every transaction committed
+    before the statement began (PostgreSQL's READ COMMITTED)? A value cached under a version
+    read before its statement then never predates that version; SQLite reads one snapshot
+    per transaction, which can."""
+    connection = session.connection()
+    level = (connection.get_execution_options().get("isolation_level")
+             or connection.default_isolation_level)
+    return level == "READ COMMITTED"
+
+
 @contextmanager
 def platform_access(session: Session, reason: str) -> Iterator[Session]:
     """Lift tenant scoping for platform-wide work; every use is written to the audit log."""

@@ -157,6 +157,21 @@ def app_redis() -> redis.Redis | None:
         return None
 
 
+def session_redis(session: Session) -> redis.Redis | None:
+    """The Redis of a session's after-commit work and caches: the one it carries
+    (``session.info["redis"]``: jobs, imports, tests) or the current app's; None outside an
+    app context."""
+    connection = session.info.get("redis")
+    if connection is not None:
+        return connection
+    from runtime.extension import state
+
+    try:
+        return state().redis
+    except RuntimeError:
+        return None
+
+
 def enqueue_for_app_after_commit(session: Session, func: Callable[..., Any], *args: Any,
                                  **options: Any) -> None:
     """:func:`enqueue_after_commit` on the current app's Redis (domain code passes no

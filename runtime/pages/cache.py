@@ -35,7 +35,7 @@ from typing import Any
 import redis
 from sqlalchemy.orm import Session
 
-from runtime.jobs import on_commit
+from runtime.jobs import on_commit, session_redis
 from runtime.redis_scripts import PAGE_OUTPUT_LOOKUP
 
 log = logging.getLogger(__name__)
@@ -92,27 +92,32 @@ def bump_config_version(conn: redis.Redis, shop_id: int) -> None:
     _bump(conn, shop_id, "config")
 
 
+def _data_field(topic: str) -> str:
+    if not topic or not set(topic) <= TOPIC_CHARS:
+        raise ValueError(f"bad data topic {topic!r}: use lowercase letters, digits, '_' or '-'")
+    return f"data:{topic}"
+
+
 def bump_data_version(conn: redis.Redis, shop_id: int, topic: str) -> None:
     """Data shown on pages changed (``topic``: the owning module, e.g. ``"catalog"``).
 
     Call it after the change is committed (see :func:`bump_data_version_after_commit`).
     """
-    if not topic or not set(topic) <= TOPIC_CHARS:
-        raise ValueError(f"bad data topic {topic!r}: use lowercase letters, digits, '_' or '-'")
-    _bump(conn, shop_id, f"data:{topic}")
+    _bump(conn, shop_id, _data_field(topic))
 
 
-def _connection_for(session: Session) -> redis.Redis | None:
-    conn = session.info.get("redis")
-    if conn is not None:
-        return conn
-    from flask import has_app_context
-
-    if has_app_context():
-        from runtime.extension import state
-
-        return state().redis
-    return None
+def data_version_with(conn: redis.Redis, shop_id: int, topic: str,
+                      key: str) -> tuple[str, bytes | None]:
+    """The shop's version of ``topic`` (``epoch:count``: the epoch keeps a lost versions hash
+    from ever repeating one) and the value at ``key``, in one round trip: for values cached
+    under the data version they were read at."""
+    versions = versions_key(shop_id)
+    pipe = conn.pipeline(transaction=False)
+    pipe.hsetnx(versions, "epoch", secrets.token_hex(8))
+    pipe.hmget(versions, "epoch", _data_field(topic))
+    pipe.get(key)
+    _created, (epoch, count), value = pipe.execute()
+    return f"{_text(epoch)}:{_text(count or b'0')}", value
 
 
 def _run_bump(conn: redis.Redis | None, func: Any, *args: Any) -> None:
@@ -127,12 +132,12 @@ def _run_bump(conn: redis.Redis | None, func: Any, *args: Any) -> None:
 
 
 def bump_config_after_commit(session: Session, shop_id: int) -> None:
-    on_commit(session, functools.partial(_run_bump, _connection_for(session),
+    on_commit(session, functools.partial(_run_bump, session_redis(session),
                                          bump_config_version, shop_id))
 
 
 def bump_data_version_after_commit(session: Session, shop_id: int, topic: str) -> None:
-    on_commit(session, functools.partial(_run_bump, _connection_for(session),
+    on_commit(session, functools.partial(_run_bump, session_redis(session),
                                          bump_data_version, shop_id, topic))
 
 

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
-from runtime.pages.cache import _connection_for, bump_config_after_commit
+from runtime.jobs import session_redis
+from runtime.pages.cache import bump_config_after_commit
 from runtime.pages.models import Page, PageSchedule, PageVersion
 from runtime.pages.registries import Registries, default_registries
 from runtime.pages.validation import check_page, with_fixed_blocks
@@ -257,7 +258,7 @@ def _enqueue_schedule(session: Session, schedule: PageSchedule) -> None:
     from runtime.jobs import enqueue_after_commit
     from runtime.pages.jobs import publish_scheduled
 
-    conn = _connection_for(session)
+    conn = session_redis(session)
     if conn is None:
         return  # the sweeper publishes it
     shop_id = _shop(session)
@@ -285,7 +286,7 @@ def cancel_schedule(session: Session, schedule_id: int, *, slug: str | None = No
         raise Conflict(f"the publication is already {schedule.status}", code="schedule_closed")
     schedule.status = "cancelled"
     session.flush()
-    conn = _connection_for(session)
+    conn = session_redis(session)
     if conn is not None:
         from runtime.jobs import cancel, on_commit
 

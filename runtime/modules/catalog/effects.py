@@ -23,16 +23,10 @@ DATA_TOPIC = "catalog"
 
 
 def _redis(session: Session) -> redis.Redis | None:
-    connection = session.info.get("redis")
-    if connection is not None:
-        return connection
-    from runtime.extension import state
-
-    try:
-        return state().redis
-    except RuntimeError:  # no application context: nothing to tell
+    connection = jobs.session_redis(session)
+    if connection is None:  # no application context: nothing to tell
         log.warning("catalog change outside an app context; page caches not bumped")
-        return None
+    return connection
 
 
 def bump_catalog_version(connection: redis.Redis, shop_id: int) -> None:
@@ -45,12 +39,18 @@ def bump_catalog_version(connection: redis.Redis, shop_id: int) -> None:
         log.exception("could not bump the catalog data version of shop %s", shop_id)
 
 
+def changed_in_transaction(session: Session, shop_id: int) -> bool:
+    """Has this transaction changed the shop's catalog (its version bump waiting for the
+    commit)?"""
+    return any(isinstance(callback, functools.partial) and callback.func is bump_catalog_version
+               and callback.args[1] == shop_id
+               for callback in session.info.get("after_commit", []))
+
+
 def on_catalog_changed(session: Session, shop_id: int) -> None:
     """Bump the shop's ``catalog`` data version once, after this transaction commits."""
-    for callback in session.info.get("after_commit", []):
-        if (isinstance(callback, functools.partial) and callback.func is bump_catalog_version
-                and callback.args[1] == shop_id):
-            return
+    if changed_in_transaction(session, shop_id):
+        return
     connection = _redis(session)
     if connection is not None:
         jobs.on_commit(session, functools.partial(bump_catalog_version, connection, shop_id))

@@ -217,20 +217,23 @@ def list_products(session: Session, f: ProductFilter, *, sort: str = "default",
 
 def console_products(session: Session, f: ProductFilter, *, sort: str = "updated",
                      page: int = 1, per_page: int = 20, after: str | None = None,
-                     before: str | None = None, last: bool = False) -> ConsolePage:
+                     before: str | None = None, last: bool = False,
+                     total: int | None = None) -> ConsolePage:
     """A numbered page of products for the console (all statuses unless filtered).
 
     Pages are reached by keyset, never by skipping rows: ``after`` (a page's
     ``next_cursor``), ``before`` (its ``prev_cursor``) or ``last``; ``page`` is then only the
     number shown. A bare ``page`` (no cursor), and every page of the ``stock_asc`` sort,
-    is found by offset."""
+    is found by offset. ``total``: how many products the filter finds, when the caller
+    knows it (:mod:`.figures`); counted otherwise."""
     if sort not in CONSOLE_SORTS:
         raise ValidationFailed.single("/sort", f"must be one of {', '.join(CONSOLE_SORTS)}",
                                       "enum")
     where = conditions(session, f)
     if where is None:
         return ConsolePage([], 0, 1, per_page)
-    total = session.scalar(select(func.count()).select_from(Product).where(*where)) or 0
+    if total is None:
+        total = session.scalar(select(func.count()).select_from(Product).where(*where)) or 0
     pages = max(1, -(-total // per_page))
     page = pages if last else max(1, min(page, pages))
     expr, descending = _sort_key(sort)
