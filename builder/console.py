@@ -37,6 +37,7 @@ from builder.auth import (
 )
 from runtime.accounts import service as accounts
 from runtime.accounts.sessions import live_sessions, revoke_user_sessions
+from runtime.accounts.switcher import ShopLink, shop_links
 from runtime.accounts.throttle import LoginThrottle, count_signup
 from runtime.audit.service import Action
 from runtime.audit.web import audit, audit_now
@@ -316,9 +317,9 @@ class _Lazy:
         return bool(self._get())
 
 
-def _my_shops() -> list[Any]:
+def _my_shops() -> list[ShopLink]:
     user = current_user()
-    return accounts.user_shops(db(), user) if user is not None else []
+    return shop_links(db(), user) if user is not None else []
 
 
 def _nav() -> list[Any]:

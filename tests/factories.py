@@ -51,7 +51,7 @@ class Factory:
 
     def membership(self, user: User, shop: Shop, role: Role | str = Role.OWNER,
                    areas: list[str] | None = None) -> Membership:
-        with self._session() as s:
+        with self.app.app_context(), self._session() as s:
             use_shop(s, shop.id)
             member = Membership(user_id=user.id, role=str(role), areas=areas or [])
             s.add(member)
