@@ -47,12 +47,17 @@ def start_session(session: Session, user: User, *, ip: str = "",
 
 
 def resolve_session(session: Session, token: str | None) -> ActiveSession | None:
-    """The live session and active user behind ``token``, touching ``last_seen_at``."""
+    """The live session and active user behind ``token`` (one query), touching
+    ``last_seen_at``."""
     if not token or len(token) > 200:
         return None
-    record = session.scalar(select(ConsoleSession).where(
-        ConsoleSession.token_hash == hash_token(token)))
-    if record is None or record.revoked_at is not None:
+    found = session.execute(
+        select(ConsoleSession, User).join(User, User.id == ConsoleSession.user_id)
+        .where(ConsoleSession.token_hash == hash_token(token))).first()
+    if found is None:
+        return None
+    record, user = found
+    if record.revoked_at is not None:
         return None
     now = utcnow()
     if now >= record.expires_at:
@@ -60,8 +65,7 @@ def resolve_session(session: Session, token: str | None) -> ActiveSession | None
     if now - record.last_seen_at >= IDLE_TIMEOUT:
         revoke(session, record, "idle")
         return None
-    user = session.get(User, record.user_id)
-    if user is None or not user.is_active:
+    if not user.is_active:
         return None
     if now - record.last_seen_at >= TOUCH_INTERVAL:
         record.last_seen_at = now
