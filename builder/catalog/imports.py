@@ -35,7 +35,8 @@ from runtime.audit.service import Action
 from runtime.audit.web import audit_now
 from runtime.errors import MallkitError, NotFound, ValidationFailed, problem_response
 from runtime.extension import state
-from runtime.modules.catalog import exporting, taxonomy
+from runtime.modules.catalog import exporting
+from runtime.modules.catalog.choices import picker_choices
 from runtime.modules.catalog.importing import service
 from runtime.modules.catalog.importing.models import RunStatus, SourceFormat
 from runtime.modules.catalog.importing.reader import MAX_FILE_BYTES
@@ -225,21 +226,11 @@ def exports() -> ResponseReturnValue:
     items = exporting.recent_exports(session)
     if forms.wants_json():
         return jsonify({"items": [_export_json(e) for e in items]})
+    choices = picker_choices(session)
     return _render("catalog_imports/exports.html", items=items, filters=_filters(request.args),
-                   categories=_category_options(), groups=taxonomy.list_groups(session),
+                   categories=choices.categories, groups=choices.groups,
                    statuses=[("on_sale", t("On sale")), ("off_shelf", t("Off shelf")),
                              ("draft", t("Draft"))])
-
-
-def _category_options() -> list[dict[str, Any]]:
-    options: list[dict[str, Any]] = []
-
-    def walk(nodes: list[Any], depth: int) -> None:
-        for node in nodes:
-            options.append({"id": node.id, "label": "　" * depth + node.category.name})
-            walk(node.children, depth + 1)
-    walk(taxonomy.category_tree(db()), 0)
-    return options
 
 
 @catalog_imports.post("/catalog/exports")

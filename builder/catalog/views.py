@@ -23,6 +23,7 @@ from runtime.http import json_body
 from runtime.media.refs import load_assets, media_url
 from runtime.modules.catalog import products as product_service
 from runtime.modules.catalog import queries, stock, taxonomy
+from runtime.modules.catalog.choices import INDENT, picker_choices
 from runtime.modules.catalog.figures import catalog_figures
 from runtime.modules.catalog.models import GroupKind, Product, ProductStatus
 from runtime.modules.catalog.serializers import product_admin_json
@@ -121,11 +122,11 @@ def products() -> ResponseReturnValue:
                                    "price_fen": r["product"].min_price_fen,
                                    "cover": r["cover"]} for r in rows],
                         "total": page.total, "page": page.page, "pages": page.pages})
-    groups = taxonomy.list_groups(session)
+    choices = picker_choices(session)
     return render_template(
         "catalog/products.html", **_common(), page=page, rows=rows,
-        categories=_category_options(session), groups=groups,
-        manual_groups=[g for g in groups if g.kind == GroupKind.MANUAL],
+        categories=choices.categories, groups=choices.groups,
+        manual_groups=choices.manual_groups,
         filters={"q": request.args.get("q", ""), "category": _int_arg("category"),
                  "group": _int_arg("group"), "status": status or "",
                  "low_stock": product_filter.low_stock, "sort": sort},
@@ -175,12 +176,11 @@ def _form_context(product: Product | None) -> dict[str, Any]:
     if data:
         data["on_sale_at"] = _local_input(product.on_sale_at)
         data["off_sale_at"] = _local_input(product.off_sale_at)
-    groups = [{"id": g.id, "name": g.name} for g in taxonomy.list_groups(session)
-              if g.kind == GroupKind.MANUAL]
+    choices = picker_choices(session)
     config = {
         "product": data,
-        "categories": [{"id": c["id"], "label": c["label"]} for c in _category_options(session)],
-        "groups": groups,
+        "categories": [{"id": c.id, "label": c.label} for c in choices.categories],
+        "groups": [{"id": g.id, "name": g.name} for g in choices.manual_groups],
         "save_url": (url_for("catalog_console.products_update", product_id=product.id)
                      if product else url_for("catalog_console.products_create")),
         "media_list_url": url_for("media_console.assets"),
@@ -258,16 +258,11 @@ def products_stock(product_id: int) -> ResponseReturnValue:
 
 
 def _category_options(session: Any) -> list[dict[str, Any]]:
-    """The tree flattened for a <select>: ``{"id", "label", "depth", "category"}``."""
-    options: list[dict[str, Any]] = []
-
-    def walk(nodes: list[taxonomy.CategoryNode], depth: int) -> None:
-        for node in nodes:
-            options.append({"id": node.id, "depth": depth, "category": node.category,
-                            "label": "　" * depth + node.category.name})
-            walk(node.children, depth + 1)
-    walk(taxonomy.category_tree(session), 0)
-    return options
+    """The tree flattened for the categories screen: ``{"id", "label", "depth",
+    "category"}``."""
+    return [{"id": node.id, "depth": depth, "category": node.category,
+             "label": INDENT * depth + node.category.name}
+            for node, depth in taxonomy.flattened(taxonomy.category_tree(session))]
 
 
 def _image_field(prefix: str, errors: list[FieldError]) -> dict[str, Any] | None:

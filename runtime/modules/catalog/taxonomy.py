@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +67,13 @@ def category_tree(session: Session, *, visible_only: bool = False) -> list[Categ
             return kept
         roots = prune(roots)
     return roots
+
+
+def flattened(nodes: list[CategoryNode], depth: int = 0) -> Iterator[tuple[CategoryNode, int]]:
+    """The tree depth-first, each node with its depth (0 for a root), as a picker lists it."""
+    for node in nodes:
+        yield node, depth
+        yield from flattened(node.children, depth + 1)
 
 
 def descendant_ids(session: Session, category_id: int) -> set[int]:
