@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -136,17 +136,21 @@ def conditions(session: Session, f: ProductFilter) -> list[ColumnElement[bool]] 
 # --- keyset pagination --------------------------------------------------------------------
 
 
+_SORT_KEYS: dict[str, Callable[[], tuple[Any, bool]]] = {
+    "default": lambda: (Product.sort_weight, True),
+    "sales": lambda: (Product.sales_count + Product.sales_base, True),
+    "price_asc": lambda: (Product.min_price_fen, False),
+    "price_desc": lambda: (Product.min_price_fen, True),
+    "newest": lambda: (Product.created_at, True),
+    "stock_asc": lambda: (_stock_total(), False),
+    "updated": lambda: (Product.updated_at, True),
+}
+
+
 def _sort_key(sort: str) -> tuple[Any, bool]:
-    """``(expression, descending)``; ties are broken by id in the same direction."""
-    return {
-        "default": (Product.sort_weight, True),
-        "sales": (Product.sales_count + Product.sales_base, True),
-        "price_asc": (Product.min_price_fen, False),
-        "price_desc": (Product.min_price_fen, True),
-        "newest": (Product.created_at, True),
-        "stock_asc": (_stock_total(), False),
-        "updated": (Product.updated_at, True),
-    }[sort]
+    """``(expression, descending)``; ties are broken by id in the same direction. Only the
+    asked sort's expression is built (the stock total is a correlated subquery)."""
+    return _SORT_KEYS[sort]()
 
 
 KEYSET_CONSOLE_SORTS = tuple(s for s in CONSOLE_SORTS if s != "stock_asc")
