@@ -61,7 +61,9 @@ def session_token() -> str | None:
 
 
 def current_session() -> ActiveSession | None:
-    """The live console session of this request, looked up once per request."""
+    """The live console session of this request, looked up once per request. The look-up
+    commits only what it wrote (a touch, an idle revocation); otherwise its transaction goes
+    on as the request's (one BEGIN and COMMIT less)."""
     cached = g.get("_console_session", _UNSET)
     if cached is not _UNSET:
         return cached
@@ -70,7 +72,8 @@ def current_session() -> ActiveSession | None:
     if token:
         session = db()
         active = resolve_session(session, token)
-        session.commit()  # keeps last_seen_at / an idle revocation, ends the read transaction
+        if active is None or session.dirty:
+            session.commit()  # keeps a touch of last_seen_at or an idle revocation
         if active is not None:
             logs.bind(user_id=active.user.id)
     g._console_session = active

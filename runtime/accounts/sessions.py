@@ -47,8 +47,9 @@ def start_session(session: Session, user: User, *, ip: str = "",
 
 
 def resolve_session(session: Session, token: str | None) -> ActiveSession | None:
-    """The live session and active user behind ``token`` (one query), touching
-    ``last_seen_at``."""
+    """The live session and active user behind ``token`` (one query). ``last_seen_at`` is
+    touched (left for the caller to commit) at most once per ``TOUCH_INTERVAL``; an idle
+    session is revoked (flushed)."""
     if not token or len(token) > 200:
         return None
     found = session.execute(
@@ -69,7 +70,6 @@ def resolve_session(session: Session, token: str | None) -> ActiveSession | None
         return None
     if now - record.last_seen_at >= TOUCH_INTERVAL:
         record.last_seen_at = now
-        session.flush()
     return ActiveSession(record, user)
 
 
