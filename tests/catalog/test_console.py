@@ -11,6 +11,7 @@ from runtime.accounts.models import Role
 from runtime.db import use_shop
 from runtime.modules.catalog import products, stock, taxonomy
 from runtime.modules.catalog.models import Product
+from tests.sqlcount import counting
 
 BASE = "/console/shops/alpha/catalog"
 
@@ -262,3 +263,25 @@ def test_nav_lists_the_catalog_screens(owner_client):
     html = owner_client.get(f"{BASE}/products").get_data(as_text=True)
     for path in ("catalog/products", "catalog/categories", "catalog/groups"):
         assert f"/console/shops/alpha/{path}" in html
+
+
+#: A warm console list page on PostgreSQL: the session with its user, the shop, its tenant
+#: context, the membership, the page of products, their stock and the modules on (the counts,
+#: the pickers and the shop switcher come from Redis). SQLite reads those four from the
+#: database: the group-by-status and low-stock counts, categories, groups, the switcher.
+LIST_STATEMENTS = {"postgresql": 7, "sqlite": 11}
+
+
+@pytest.mark.parametrize("query", ["", "?last=1"])
+def test_a_console_list_page_is_one_transaction_of_few_statements(app, clock, owner_client,
+                                                                  factory, shop, query):
+    """(The clock stands still: no touch of the session's last_seen_at, which commits.)"""
+    for i in range(25):
+        factory.product(shop, f"商品{i:02d}")
+    assert owner_client.get(f"{BASE}/products{query}").status_code == 200  # fills the caches
+    with counting(app) as counted:
+        page = owner_client.get(f"{BASE}/products{query}")
+    assert len(_titles(page)) == (20 if not query else 5)
+    dialect = app.extensions["mallkit"].engine.dialect.name
+    assert counted.transactions == 1, counted.statements
+    assert len(counted.statements) == LIST_STATEMENTS[dialect], "\n".join(counted.statements)
