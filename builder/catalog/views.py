@@ -21,10 +21,9 @@ from runtime.errors import FieldError, MallkitError, ValidationFailed
 from runtime.fielderrors import FieldErrors
 from runtime.http import json_body
 from runtime.media.refs import load_assets, media_url
+from runtime.modules.catalog import figures, queries, stock, taxonomy
 from runtime.modules.catalog import products as product_service
-from runtime.modules.catalog import queries, stock, taxonomy
 from runtime.modules.catalog.choices import INDENT, picker_choices
-from runtime.modules.catalog.figures import catalog_figures
 from runtime.modules.catalog.models import GroupKind, Product, ProductStatus
 from runtime.modules.catalog.serializers import product_admin_json
 from runtime.money import fen_text, yuan_field
@@ -107,11 +106,10 @@ def products() -> ResponseReturnValue:
         keyword=(request.args.get("q") or "").strip()[:50] or None,
         category_id=_int_arg("category"), group_id=_int_arg("group"), status=status,
         low_stock=request.args.get("low_stock") == "1", visible_only=False)
-    figures = catalog_figures(session)
     page = queries.console_products(
         session, product_filter, sort=sort, page=_int_arg("page") or 1, per_page=PER_PAGE,
         after=request.args.get("after") or None, before=request.args.get("before") or None,
-        last=request.args.get("last") == "1", total=figures.total_of(product_filter))
+        last=request.args.get("last") == "1", total=figures.console_total(session, product_filter))
     levels = stock.stock_levels(session, [p.id for p in page.items])
     assets = load_assets(session, [p.cover for p in page.items if p.cover])
     rows = [{"product": p, "stock": levels[p.id].total, "low": levels[p.id].low,
@@ -130,7 +128,7 @@ def products() -> ResponseReturnValue:
         filters={"q": request.args.get("q", ""), "category": _int_arg("category"),
                  "group": _int_arg("group"), "status": status or "",
                  "low_stock": product_filter.low_stock, "sort": sort},
-        sort_labels=SORT_LABELS, low_count=figures.low_stock)
+        sort_labels=SORT_LABELS, low_count=figures.low_stock_count(session))
 
 
 @catalog_console.post("/catalog/products/bulk")
