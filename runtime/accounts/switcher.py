@@ -15,7 +15,6 @@ that is gone (expired, evicted) is created afresh, so no old entry matches it.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import secrets
 from dataclasses import astuple, dataclass
@@ -30,6 +29,7 @@ from runtime.accounts.service import user_shops
 from runtime.db import reads_latest_commits
 from runtime.jobs import on_commit, session_redis
 from runtime.shops.models import Shop
+from runtime.stamped import kept_or_read
 
 log = logging.getLogger(__name__)
 
@@ -69,16 +69,11 @@ def shop_links(session: Session, user: User) -> list[ShopLink]:
     except redis.RedisError:
         log.warning("shop switcher: Redis unavailable; reading the shops", exc_info=True)
         return _read_links(session, user)
-    stored, _, body = (entry or b"").decode().partition("\n")
-    if stored == tokens:
-        return [ShopLink(*fields) for fields in json.loads(body)]
-    links = _read_links(session, user)
-    try:
-        conn.set(entry_key(user.id), tokens + "\n" + json.dumps([astuple(x) for x in links]),
-                 ex=ENTRY_TTL_SECONDS)
-    except redis.RedisError:
-        log.warning("shop switcher: could not cache the shops", exc_info=True)
-    return links
+    return kept_or_read(conn, entry_key(user.id), tokens, entry,
+                        lambda: _read_links(session, user),
+                        dump=lambda links: [astuple(link) for link in links],
+                        load=lambda rows: [ShopLink(*row) for row in rows],
+                        ttl=ENTRY_TTL_SECONDS)
 
 
 def _read_links(session: Session, user: User) -> list[ShopLink]:

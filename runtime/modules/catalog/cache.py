@@ -11,7 +11,6 @@ never be older than the version it is stored under.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -23,6 +22,7 @@ from runtime.db import current_shop_id, reads_latest_commits
 from runtime.jobs import session_redis
 from runtime.modules.catalog.effects import DATA_TOPIC, changed_in_transaction
 from runtime.pages.cache import data_version_with
+from runtime.stamped import kept_or_read
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +49,8 @@ def read_through(session: Session, name: str, read: Callable[[Session], T], *,
     except redis.RedisError:
         log.warning("catalog cache: Redis unavailable; reading %s", name, exc_info=True)
         return read(session)
-    stored, _, body = (entry or b"").decode().partition("\n")
-    if stored == version:
-        return load(json.loads(body))
-    value = read(session)
-    try:
-        conn.set(key, version + "\n" + json.dumps(dump(value)), ex=ENTRY_TTL_SECONDS)
-    except redis.RedisError:
-        log.warning("catalog cache: could not keep %s", name, exc_info=True)
-    return value
+    return kept_or_read(conn, key, version, entry, lambda: read(session), dump=dump,
+                        load=load, ttl=ENTRY_TTL_SECONDS)
 
 
 def _cache_of(session: Session, shop_id: int) -> redis.Redis | None:
