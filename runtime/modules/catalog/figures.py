@@ -16,10 +16,8 @@ from runtime.modules.catalog.queries import ProductFilter
 def console_total(session: Session, f: ProductFilter) -> int | None:
     """How many products a console filter finds when it filters by status alone (or not at
     all); None for any other filter, which the list counts itself."""
-    narrowed = (f.keyword or f.category_id is not None or f.group_id is not None or f.tag
-                or f.min_price_fen is not None or f.max_price_fen is not None
-                or f.low_stock or f.visible_only)
-    return None if narrowed else product_count(session, f.status)
+    by_status_alone = ProductFilter(status=f.status, visible_only=False)
+    return product_count(session, f.status) if f == by_status_alone else None
 
 
 def product_count(session: Session, status: str | None = None) -> int:
