@@ -289,8 +289,8 @@ class _InAppContext:
     def perform_job(self, job: Job, queue: Queue, *args: Any, **kwargs: Any) -> bool:
         from runtime.extension import Mallkit
 
-        logs.bind(job_id=job.id, job=job.func_name)
         with self.app.app_context():
+            logs.bind(job_id=job.id, job=job.func_name)
             mk: Mallkit = self.app.extensions["mallkit"]
             if getattr(mk, "_pid", None) != os.getpid():
                 mk.engine.dispose(close=False)  # pooled connections were the parent's

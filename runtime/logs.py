@@ -4,7 +4,9 @@ standard-library logger alike (RQ, gunicorn, werkzeug).
 Each request gets a request id (the caller's ``X-Request-ID`` when it is a sane token, else a
 new one), bound to every line logged while it runs and sent back as the ``X-Request-ID``
 response header; the request's own line carries shop, user or member, route, status and
-duration. Values under secret-looking keys (passwords, tokens, keys, AppSecret,
+duration. What :func:`bind` adds inside an app context (a request, a job) lives in that
+context's ``g`` and ends with it: nothing to clear, and a request that logs nothing pays for
+no logging context. Values under secret-looking keys (passwords, tokens, keys, AppSecret,
 Authorization, cookies) and bearer tokens inside messages are replaced by ``[redacted]``.
 """
 
@@ -12,15 +14,15 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 import sys
 import time
-import uuid
 from collections.abc import Mapping
 from typing import Any, TextIO
 
 import structlog
-from flask import Flask, Response, g, request, request_started
+from flask import Flask, Response, g, has_app_context, request, request_started
 
 REDACTED = "[redacted]"
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -59,8 +61,19 @@ def _redact_event(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str
     return {k: (redact(v, k) if k != "event" else redact(v)) for k, v in event.items()}
 
 
+def _merge_bound(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+    """Add what :func:`bind` put in this app context (the request id first); the line's own
+    fields win."""
+    if has_app_context():
+        bound = g.get("log_context")
+        if bound:
+            return {**bound, **event}
+    return event
+
+
 _SHARED: list[Any] = [
     structlog.contextvars.merge_contextvars,
+    _merge_bound,
     structlog.stdlib.add_logger_name,
     structlog.stdlib.add_log_level,
     structlog.stdlib.PositionalArgumentsFormatter(),
@@ -120,17 +133,13 @@ def init_app(app: Flask) -> None:
             _request_log.info("request", **request_fields(response.status_code))
         return response
 
-    @app.teardown_request
-    def _clear(_exc: BaseException | None) -> None:
-        structlog.contextvars.clear_contextvars()
-
 
 def _start(_sender: Flask, **_extra: Any) -> None:
     incoming = request.headers.get(REQUEST_ID_HEADER, "")
-    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.request_id = request_id = incoming if _REQUEST_ID.match(incoming) \
+        else os.urandom(16).hex()
     g.request_started = time.perf_counter()
-    structlog.contextvars.clear_contextvars()
-    structlog.contextvars.bind_contextvars(request_id=g.request_id)
+    g.log_context = {"request_id": request_id}  # a test's app context may outlive requests
 
 
 def request_fields(status: int) -> dict[str, Any]:
@@ -146,5 +155,8 @@ def request_fields(status: int) -> dict[str, Any]:
 
 def bind(**fields: Any) -> None:
     """Add ``fields`` (shop, user_id, member_id ...) to every line logged for the rest of this
-    request or job."""
-    structlog.contextvars.bind_contextvars(**fields)
+    request or job (its app context; outside any, this thread's structlog context)."""
+    if has_app_context():
+        g.setdefault("log_context", {}).update(fields)
+    else:
+        structlog.contextvars.bind_contextvars(**fields)
