@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, render_template, request
 
-from runtime.tenancy import enter_shop
+from runtime.errors import NotFound
+from runtime.tenancy import current_shop, db, enter_shop
 
 API_PREFIX = "/api/v1"
 
@@ -39,10 +40,6 @@ def shop_pages_blueprint(module_id: str, import_name: str, *, static: bool = Tru
 def render_shell_page(module_id: str, template: str, title: str, **context: object) -> str:
     """An H5 shell page of a module (``<module_id>/<template>``) whose script reads the API:
     the shop, the title and the shop's API base go in."""
-    from flask import render_template
-
-    from runtime.tenancy import current_shop
-
     shop = current_shop()
     assert shop is not None
     return render_template(f"{module_id}/{template}", shop=shop, title=title,
@@ -55,8 +52,6 @@ def enter_shop_from_url(_endpoint: str | None, values: dict[str, Any] | None) ->
 
 
 def keep_shop_in_url(_endpoint: str, values: dict[str, Any]) -> None:
-    from runtime.tenancy import current_shop
-
     shop = current_shop()
     if shop is not None:
         values.setdefault("shop_slug", shop.slug)
@@ -70,14 +65,12 @@ def guard_optional_modules(app: Flask, blueprint_modules: dict[str, str]) -> Non
 
     @app.before_request
     def optional_module_must_be_on() -> None:
-        from flask import request
-
-        from runtime.errors import NotFound
-        from runtime.modules.switches import enabled_modules
-        from runtime.tenancy import current_shop, db
-
         module_id = blueprint_modules.get(request.blueprint or "")
-        if module_id and current_shop() is not None and module_id not in enabled_modules(db()):
+        if not module_id or current_shop() is None:
+            return
+        from runtime.modules.switches import enabled_modules
+
+        if module_id not in enabled_modules(db()):
             raise NotFound(f"'{module_id}' is not switched on for this shop",
                            code="module_disabled")
 
