@@ -24,3 +24,11 @@ def record_pid(key: str) -> None:
     import os
 
     state().redis.set(key, os.getpid())
+
+
+def log_line(event: str, fields: dict[str, str]) -> None:
+    """Binds ``fields`` to the job's log context, then logs ``event``."""
+    from runtime import logs
+
+    logs.bind(**fields)
+    logs.get_logger("mallkit.test").info(event)

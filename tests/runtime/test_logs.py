@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from runtime import logs
+from runtime import jobs, logs
+from tests.runtime.jobfuncs import log_line
 
 
 @pytest.fixture
@@ -66,6 +67,20 @@ def test_a_bad_request_id_is_replaced_and_errors_are_logged_with_the_request(cli
     [line] = _request_lines(log_lines())
     assert line["status"] == 404 and line["request_id"] == request_id
     assert "shop" not in line
+
+
+def test_a_jobs_lines_name_the_job_and_keep_nothing_of_the_job_before(app, redis_conn,
+                                                                       log_lines):
+    jobs.enqueue(redis_conn, log_line, "first line", {"shop": "alpha"}, jid="log-first")
+    jobs.enqueue(redis_conn, log_line, "second line", {}, jid="log-second")
+    worker = type("Bound", (jobs.InProcessAppWorker,), {"app": app})(
+        [jobs.get_queue(jobs.DEFAULT, redis_conn)], connection=redis_conn)
+    assert worker.work(burst=True)
+    lines = {line["event"]: line for line in log_lines()}
+    first, second = lines["first line"], lines["second line"]
+    assert first["job_id"] == "log-first" and first["shop"] == "alpha"
+    assert first["job"].endswith("log_line") and "request_id" not in first
+    assert second["job_id"] == "log-second" and "shop" not in second
 
 
 def test_secrets_are_redacted(log_lines):
