@@ -145,16 +145,23 @@ def enqueue_after_commit(session: Session, connection: redis.Redis,
     on_commit(session, functools.partial(enqueue, connection, func, *args, **options))
 
 
-def app_redis() -> redis.Redis | None:
-    """The current app's Redis; None outside an app context (what would have been enqueued
-    is left to the sweepers)."""
+def _current_app_redis() -> redis.Redis | None:
+    """The current app's Redis; None outside an app context."""
     from runtime.extension import state
 
     try:
         return state().redis
     except RuntimeError:
-        log.warning("a change outside an app context; its jobs are left to the sweepers")
         return None
+
+
+def app_redis() -> redis.Redis | None:
+    """The current app's Redis; None outside an app context (what would have been enqueued
+    is left to the sweepers)."""
+    connection = _current_app_redis()
+    if connection is None:
+        log.warning("a change outside an app context; its jobs are left to the sweepers")
+    return connection
 
 
 def session_redis(session: Session) -> redis.Redis | None:
@@ -162,14 +169,7 @@ def session_redis(session: Session) -> redis.Redis | None:
     (``session.info["redis"]``: jobs, imports, tests) or the current app's; None outside an
     app context."""
     connection = session.info.get("redis")
-    if connection is not None:
-        return connection
-    from runtime.extension import state
-
-    try:
-        return state().redis
-    except RuntimeError:
-        return None
+    return connection if connection is not None else _current_app_redis()
 
 
 def enqueue_for_app_after_commit(session: Session, func: Callable[..., Any], *args: Any,

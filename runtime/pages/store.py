@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from runtime.clock import utcnow
 from runtime.db import current_shop_id
 from runtime.errors import Conflict, FieldError, NotFound, ValidationFailed
-from runtime.jobs import session_redis
+from runtime.jobs import cancel, enqueue_after_commit, job_id, on_commit, session_redis
 from runtime.pages.cache import bump_config_after_commit
 from runtime.pages.models import Page, PageSchedule, PageVersion
 from runtime.pages.registries import Registries, default_registries
@@ -255,7 +255,6 @@ def schedule_publish(session: Session, slug: str, run_at: datetime, *,
 
 
 def _enqueue_schedule(session: Session, schedule: PageSchedule) -> None:
-    from runtime.jobs import enqueue_after_commit
     from runtime.pages.jobs import publish_scheduled
 
     conn = session_redis(session)
@@ -267,8 +266,6 @@ def _enqueue_schedule(session: Session, schedule: PageSchedule) -> None:
 
 
 def _schedule_job_id(shop_id: int, schedule_id: int) -> str:
-    from runtime.jobs import job_id
-
     return job_id("page-publish", shop_id, schedule_id)
 
 
@@ -288,8 +285,6 @@ def cancel_schedule(session: Session, schedule_id: int, *, slug: str | None = No
     session.flush()
     conn = session_redis(session)
     if conn is not None:
-        from runtime.jobs import cancel, on_commit
-
         on_commit(session, functools.partial(cancel, conn,
                                              _schedule_job_id(_shop(session), schedule.id)))
     return schedule
