@@ -23,7 +23,9 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from runtime.modules.switches import enabled_modules
 from runtime.pages.manifests import RegistryFrozen
+from runtime.tenancy import current_shop, db
 
 #: The sections of the left nav, in display order: (area, label, icon).
 #: ``overview`` is open to every member; ``settings`` to owners and admins; the others are
@@ -151,8 +153,6 @@ class NavSection:
 
 def build(can: Any) -> list[NavSection]:
     """The sections and entries the current member may see, for the current shop."""
-    from runtime.tenancy import current_shop
-
     registry = registry_of(current_app)
     listed = registry.entries()
     modules_on = frozenset(_modules_on({e.module for e in listed if e.module}))
@@ -186,9 +186,6 @@ def _modules_on(module_ids: set[str]) -> set[str]:
     """Which of ``module_ids`` the current shop has on (one query, only when asked)."""
     if not module_ids:
         return set()
-    from runtime.modules.switches import enabled_modules
-    from runtime.tenancy import current_shop, db
-
     if current_shop() is None:
         return set()
     return module_ids & enabled_modules(db())
