@@ -23,7 +23,7 @@ from runtime.http import json_body
 from runtime.media.refs import load_assets, media_url
 from runtime.modules.catalog import figures, queries, stock, taxonomy
 from runtime.modules.catalog import products as product_service
-from runtime.modules.catalog.choices import INDENT, picker_choices
+from runtime.modules.catalog.choices import indented, picker_choices
 from runtime.modules.catalog.models import GroupKind, Product, ProductStatus
 from runtime.modules.catalog.serializers import product_admin_json
 from runtime.money import fen_text, yuan_field
@@ -259,7 +259,7 @@ def _category_options(session: Any) -> list[dict[str, Any]]:
     """The tree flattened for the categories screen: ``{"id", "label", "depth",
     "category"}``."""
     return [{"id": node.id, "depth": depth, "category": node.category,
-             "label": INDENT * depth + node.category.name}
+             "label": indented(node.category.name, depth)}
             for node, depth in taxonomy.flattened(taxonomy.category_tree(session))]
 
 

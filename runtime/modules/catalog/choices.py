@@ -18,6 +18,11 @@ from runtime.modules.catalog.models import GroupKind
 INDENT = "　"
 
 
+def indented(name: str, depth: int) -> str:
+    """A category's name as a picker lists it at ``depth`` (0 for a root)."""
+    return INDENT * depth + name
+
+
 @dataclass(frozen=True)
 class CategoryChoice:
     id: int
@@ -26,7 +31,7 @@ class CategoryChoice:
 
     @property
     def label(self) -> str:
-        return INDENT * self.depth + self.name
+        return indented(self.name, self.depth)
 
 
 @dataclass(frozen=True)
